@@ -1,0 +1,34 @@
+"""Weapons effects and casualties: blast, heat and initial radiation on real cities.
+
+Public API (used by the crisis engine):
+
+* :class:`Detonation` — one burst on a named place or coordinates.
+* :func:`plan_consequences` — deaths and injuries (low/central/high) of a list of detonations.
+* :func:`conventional_war_deaths` — published estimates for the early days of a conventional war.
+* :func:`compute_rings` / :class:`Rings` — damage radii of one burst.
+
+Sources of every equation and number are in the module docstrings and docs/effects.md.
+"""
+
+from brinkmanship.effects.conventional import conventional_war_deaths
+from brinkmanship.effects.plan import (
+    Bounds,
+    Consequences,
+    Detonation,
+    detonations_from_data,
+    load_plan,
+    plan_consequences,
+)
+from brinkmanship.effects.rings import Rings, compute_rings
+
+__all__ = [
+    "Bounds",
+    "Consequences",
+    "Detonation",
+    "Rings",
+    "compute_rings",
+    "conventional_war_deaths",
+    "detonations_from_data",
+    "load_plan",
+    "plan_consequences",
+]

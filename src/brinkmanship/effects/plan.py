@@ -1,0 +1,271 @@
+"""Strike plans: detonations on named places or coordinates, and their combined consequences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from brinkmanship.effects import blast, radiation, thermal
+from brinkmanship.effects.casualties import (
+    RULES,
+    blast_probabilities,
+    burn_probabilities,
+    combine,
+    radiation_probabilities,
+)
+from brinkmanship.effects.places import find_place
+from brinkmanship.effects.population import LocalFrame, density_grid, places_near
+from brinkmanship.effects.rings import Rings, burst_height_m, check_burst, compute_rings
+from brinkmanship.errors import UserError
+
+GRID_CELLS_PER_SIDE = 400
+"""Resolution of the population grid (cells per side of the box around all damage)."""
+
+
+@dataclass(frozen=True)
+class Detonation:
+    """One nuclear detonation.
+
+    Give either ``target`` (a place name) or both ``lat`` and ``lon``; when both are given the
+    coordinates win and ``target`` is only a label.
+
+    Attributes:
+        yield_kt: Total yield in kilotons (0 < yield <= 100,000).
+        burst: ``"air"`` or ``"surface"``.
+        target: Place name (urban-area table or GeoNames), optional with coordinates.
+        lat: Latitude of ground zero (degrees north).
+        lon: Longitude of ground zero (degrees east).
+        height_m: Height of burst (m); None means 0 for surface bursts and the 5-psi optimum for
+            air bursts.
+    """
+
+    yield_kt: float
+    burst: str = "air"
+    target: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    height_m: float | None = None
+
+    def __post_init__(self) -> None:
+        where = f"detonation {self.target or (self.lat, self.lon)}"
+        check_burst(float(self.yield_kt), self.burst, self.height_m, where=where)
+        if (self.lat is None) != (self.lon is None):
+            raise UserError(f"{where}: give both lat and lon, or neither")
+        if self.lat is None and not self.target:
+            raise UserError("detonation: give a target name or lat and lon")
+        if self.lat is not None and self.lon is not None:
+            if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 360):
+                raise UserError(f"{where}: lat must be in [-90, 90] and lon in [-180, 360]")
+
+    def location(self) -> tuple[float, float]:
+        """Latitude and longitude of ground zero (resolves the target name if needed)."""
+        if self.lat is not None and self.lon is not None:
+            return float(self.lat), float(self.lon)
+        place = find_place(str(self.target), where="target")
+        return place.lat, place.lon
+
+    def height(self) -> float:
+        """Height of burst used (m)."""
+        return burst_height_m(float(self.yield_kt), self.burst, self.height_m)
+
+    def rings(self) -> Rings:
+        """Damage rings of this detonation."""
+        return compute_rings(float(self.yield_kt), self.burst, self.height())
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A number of people with its low, central and high estimates."""
+
+    central: float
+    low: float
+    high: float
+
+    def as_dict(self) -> dict[str, int]:
+        """Rounded to whole people for output."""
+        return {"central": round(self.central), "low": round(self.low), "high": round(self.high)}
+
+    def __getitem__(self, key: str) -> float:
+        return float(getattr(self, key))
+
+
+@dataclass(frozen=True)
+class Consequences:
+    """Prompt deaths and injuries of a set of detonations."""
+
+    deaths: Bounds
+    injuries: Bounds
+    population_in_grid: float
+    places: tuple[str, ...] = field(default=())
+
+
+def _reach_km(det: Detonation, height_m: float) -> float:
+    """Largest ground range at which any rule (at its most sensitive) can still hurt someone."""
+    w = float(det.yield_kt)
+    low_psi = 1.0 * min(r.psi_scale for r in RULES.values())
+    ranges = [
+        blast.ground_range_km(low_psi, w, height_m) or 0.0,
+        thermal.burn_radius_km(w, det.burst, height_m, degree=2) or 0.0,
+        radiation.dose_radius_km(min(r.injury_rem for r in RULES.values()), w, height_m) or 0.0,
+    ]
+    return max(ranges) * 1.02 + 0.1
+
+
+def _overpressure_table(det: Detonation, height_m: float, reach: float) -> tuple[np.ndarray, np.ndarray]:
+    """log ground range and log overpressure sampled densely, for fast interpolation."""
+    r = np.geomspace(1e-3, reach * 1.05, 1200)
+    p = blast.overpressure_psi(r, float(det.yield_kt), height_m)
+    return np.log(r), np.log(np.maximum(p, 1e-12))
+
+
+def plan_consequences(detonations: Sequence[Detonation]) -> Consequences:
+    """Prompt deaths and injuries from a list of detonations, overlapping damage counted once.
+
+    The population of every shipped urban area and GeoNames place near the detonations is laid on
+    a grid (Clark density model, :mod:`brinkmanship.effects.population`); at each cell the worst
+    overpressure, the summed thermal fluence and the summed initial dose of all detonations give
+    each person's chance of death and injury (:mod:`brinkmanship.effects.casualties`).
+
+    Args:
+        detonations: The detonations; an empty list gives zero consequences.
+
+    Returns:
+        Deaths and injuries, each with low, central and high estimates.
+
+    Raises:
+        UserError: Unknown target names (with suggestions).
+    """
+    if not detonations:
+        zero = Bounds(0.0, 0.0, 0.0)
+        return Consequences(deaths=zero, injuries=zero, population_in_grid=0.0)
+    locs = [d.location() for d in detonations]
+    heights = [d.height() for d in detonations]
+    reaches = [_reach_km(d, h) for d, h in zip(detonations, heights, strict=True)]
+    frame = LocalFrame(
+        float(np.mean([la for la, _ in locs])),
+        float(
+            math.degrees(
+                math.atan2(
+                    np.mean([math.sin(math.radians(lo)) for _, lo in locs]),
+                    np.mean([math.cos(math.radians(lo)) for _, lo in locs]),
+                )
+            )
+        ),
+    )
+    gx, gy = frame.to_xy(np.array([la for la, _ in locs]), np.array([lo for _, lo in locs]))
+    reach_arr = np.array(reaches)
+    x0, x1 = float(np.min(gx - reach_arr)), float(np.max(gx + reach_arr))
+    y0, y1 = float(np.min(gy - reach_arr)), float(np.max(gy + reach_arr))
+    cell = max(x1 - x0, y1 - y0) / GRID_CELLS_PER_SIDE
+    xs = np.arange(x0 + cell / 2, x1, cell)
+    ys = np.arange(y0 + cell / 2, y1, cell)
+    xx, yy = np.meshgrid(xs, ys)
+    search = max(abs(x0), abs(x1), abs(y0), abs(y1)) * 1.5 + 100.0
+    places = places_near(frame, search)
+    people = density_grid(frame, places, xx, yy) * cell * cell
+
+    psi = np.zeros_like(xx)
+    fluence = np.zeros_like(xx)
+    dose = np.zeros_like(xx)
+    for det, h, px, py, reach in zip(detonations, heights, gx, gy, reaches, strict=True):
+        w = float(det.yield_kt)
+        ground = np.hypot(xx - px, yy - py)
+        log_r, log_p = _overpressure_table(det, h, reach)
+        near = ground <= reach
+        p = np.zeros_like(xx)
+        p[near] = np.exp(np.interp(np.log(np.maximum(ground[near], 1e-3)), log_r, log_p))
+        psi = np.maximum(psi, p)
+        slant = np.hypot(ground, h / 1000.0)
+        fluence = fluence + np.where(near, thermal.fluence_cal_cm2(slant, w, det.burst), 0.0)
+        dose = dose + np.where(near, radiation.dose_rem(slant, w), 0.0)
+
+    # Burn thresholds of the largest weapon present (longer pulses need more energy to burn).
+    w_max = max(float(d.yield_kt) for d in detonations)
+    third = thermal.burn_threshold_cal_cm2(w_max, 3)
+    second = thermal.burn_threshold_cal_cm2(w_max, 2)
+    deaths: dict[str, float] = {}
+    injuries: dict[str, float] = {}
+    for name, rules in RULES.items():
+        dead, hurt = combine(
+            blast_probabilities(psi, rules),
+            burn_probabilities(fluence, third, second, rules),
+            radiation_probabilities(dose, rules),
+        )
+        deaths[name] = float(np.sum(people * dead))
+        injuries[name] = float(np.sum(people * hurt))
+    return Consequences(
+        deaths=Bounds(**deaths),
+        injuries=Bounds(**injuries),
+        population_in_grid=float(np.sum(people)),
+        places=tuple(p.name for p in places),
+    )
+
+
+_PLAN_KEYS = {"target", "lat", "lon", "yield_kt", "burst", "height_m"}
+
+
+def detonations_from_data(data: Any, *, source: str) -> list[Detonation]:
+    """Build detonations from parsed YAML/JSON: a list, or a mapping with key ``detonations``.
+
+    Raises:
+        UserError: Naming the file and the entry at fault.
+    """
+    if isinstance(data, Mapping):
+        data = data.get("detonations")
+    if not isinstance(data, list) or not data:
+        raise UserError(f"{source}: expected a non-empty list 'detonations' of entries")
+    result = []
+    for i, entry in enumerate(data):
+        where = f"{source}: detonations[{i}]"
+        if not isinstance(entry, Mapping):
+            raise UserError(f"{where}: expected a mapping with target/lat/lon, yield_kt, burst")
+        unknown = set(entry) - _PLAN_KEYS
+        if unknown:
+            raise UserError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        if "yield_kt" not in entry:
+            raise UserError(f"{where}: missing yield_kt")
+        try:
+            kwargs = {
+                "yield_kt": float(entry["yield_kt"]),
+                "burst": str(entry.get("burst", "air")),
+                "target": None if entry.get("target") is None else str(entry["target"]),
+                "lat": None if entry.get("lat") is None else float(entry["lat"]),
+                "lon": None if entry.get("lon") is None else float(entry["lon"]),
+                "height_m": None if entry.get("height_m") is None else float(entry["height_m"]),
+            }
+        except (TypeError, ValueError) as error:
+            raise UserError(f"{where}: {error}") from None
+        try:
+            det = Detonation(**kwargs)  # type: ignore[arg-type]
+        except UserError as error:
+            raise UserError(f"{where}: {error}") from None
+        if det.target and det.lat is None:
+            find_place(det.target, where=f"{where}.target")
+        result.append(det)
+    return result
+
+
+def load_plan(path: str | Path) -> list[Detonation]:
+    """Read a strike plan from a YAML file.
+
+    Raises:
+        UserError: Missing file, malformed YAML or an invalid entry.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"{p}: cannot read plan ({error.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        raise UserError(f"{p}:{line} malformed YAML") from None
+    return detonations_from_data(data, source=str(p))
