@@ -1,0 +1,1 @@
+"""Analysis on top of ensembles: intervals, comparisons, calibration, sensitivity."""

@@ -1,0 +1,1 @@
+"""The engine: the vectorised kernel (the only place where time advances), ensembles and seeding."""

@@ -1,0 +1,224 @@
+"""Ensembles: many paths of one scenario, in chunks of seeding blocks, on one or several processes.
+
+Aggregates stream: each chunk returns integer counts and per-day histograms, so memory does not grow
+with runs x days. Because every block has its own random stream (:mod:`randomness`), and chunks are
+merged in block order, a seed gives identical results for any chunk size or worker count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from brinkmanship.engine import randomness as rnd
+from brinkmanship.engine.kernel import step
+from brinkmanship.engine.state import ACTIVE, NEVER, PATH_LABELS, CrisisState, initial_state
+from brinkmanship.model.ladder import N_ACTIONS
+from brinkmanship.scenario.compiled import CompiledScenario
+
+MAX_RUNS = 50_000_000
+MAX_DAYS = 3650
+DEFAULT_CHUNK_BLOCKS = 16
+
+ForcedSchedule = dict[int, np.ndarray]
+"""Day -> action indices imposed on the two principals (-1 = free), for every path."""
+
+
+@dataclass
+class PathTable:
+    """Per-path results of one chunk, in path order."""
+
+    path_id: np.ndarray
+    clash_day: np.ndarray
+    war_day: np.ndarray
+    nuclear_day: np.ndarray
+    settle_day: np.ndarray
+    war_path: np.ndarray
+    war_initiator: np.ndarray
+    deaths_quantile: np.ndarray
+
+
+@dataclass
+class Tally:
+    """Integer aggregates over paths; adding two tallies merges them exactly."""
+
+    days: int
+    runs: int = 0
+    clash: int = 0
+    war: int = 0
+    nuclear_use: int = 0
+    settlement: int = 0
+    war_by_path: np.ndarray = field(default_factory=lambda: np.zeros(len(PATH_LABELS), dtype=np.int64))
+    war_by_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    clash_by_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    nuclear_by_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    settlement_by_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    actions: np.ndarray = field(default_factory=lambda: np.zeros((2, N_ACTIONS), dtype=np.int64))
+    active_path_days: int = 0
+    misreadings: int = 0
+    readings: int = 0
+    false_alarms: int = 0
+    freeze_days: int = 0
+    freeze_breaches: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))
+    audience_stock: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("war_by_day", "clash_by_day", "nuclear_by_day", "settlement_by_day"):
+            if getattr(self, name).size == 0:
+                setattr(self, name, np.zeros(self.days, dtype=np.int64))
+
+    def merge(self, other: Tally) -> None:
+        """Add ``other`` into this tally."""
+        for name, value in vars(other).items():
+            if name != "days":
+                setattr(self, name, getattr(self, name) + value)
+
+
+@dataclass
+class ChunkResult:
+    tally: Tally
+    paths: PathTable | None
+    final_state: CrisisState | None
+
+
+def _record_outcomes(tally: Tally, state: CrisisState, days: int) -> None:
+    """Count outcomes that happened within the horizon ``days``."""
+    def histogram(day: np.ndarray) -> np.ndarray:
+        inside = (day != NEVER) & (day < days)
+        return np.bincount(day[inside], minlength=days)[:days].astype(np.int64)
+
+    tally.clash_by_day += histogram(state.clash_day)
+    tally.war_by_day += histogram(state.war_day)
+    tally.nuclear_by_day += histogram(state.nuclear_day)
+    tally.settlement_by_day += histogram(state.settle_day)
+    tally.clash += int(((state.clash_day != NEVER) & (state.clash_day < days)).sum())
+    war = (state.war_day != NEVER) & (state.war_day < days)
+    tally.war += int(war.sum())
+    tally.nuclear_use += int(((state.nuclear_day != NEVER) & (state.nuclear_day < days)).sum())
+    tally.settlement += int(((state.settle_day != NEVER) & (state.settle_day < days)).sum())
+    tally.war_by_path += np.bincount(state.war_path[war], minlength=len(PATH_LABELS)).astype(np.int64)
+
+
+def run_chunk(
+    model: CompiledScenario,
+    seed: int,
+    runs: int,
+    days: int,
+    first_block: int,
+    n_blocks: int,
+    forced: ForcedSchedule | None = None,
+    keep_paths: bool = False,
+    keep_state: bool = False,
+    start: CrisisState | None = None,
+) -> ChunkResult:
+    """Simulate the blocks ``first_block .. first_block + n_blocks`` for ``days`` days."""
+    streams = rnd.block_streams(seed, runs, first_block, n_blocks)
+    types = np.concatenate([s.types() for s in streams])
+    if start is None:
+        state = initial_state(model, types)
+    else:
+        state = start.take(np.arange(first_block * rnd.BLOCK_SIZE, first_block * rnd.BLOCK_SIZE + len(types)))
+    first_day = state.day
+    tally = Tally(days=days, runs=state.n_paths)
+    n_acts = model.n_third_party_acts
+    for day in range(first_day, first_day + days):
+        draws = [s.day(n_acts) for s in streams]
+        if not (state.status == ACTIVE).any():
+            continue  # still draw, so a path's stream never depends on its neighbours
+        uniforms = np.concatenate([d[0] for d in draws])
+        normals = np.concatenate([d[1] for d in draws])
+        log = step(model, state, uniforms, normals, None if forced is None else forced.get(day))
+        tally.active_path_days += log.active
+        tally.actions += log.actions
+        tally.misreadings += log.misreadings
+        tally.readings += log.readings
+        tally.false_alarms += log.false_alarms
+        tally.freeze_days += log.freeze_days
+        tally.freeze_breaches += log.freeze_breaches
+        tally.audience_stock += log.audience_stock
+    shifted = _shift_days(state, first_day)
+    _record_outcomes(tally, shifted, days)
+    paths = None
+    if keep_paths:
+        start_id = first_block * rnd.BLOCK_SIZE
+        paths = PathTable(
+            path_id=np.arange(start_id, start_id + state.n_paths, dtype=np.int64),
+            clash_day=shifted.clash_day,
+            war_day=shifted.war_day,
+            nuclear_day=shifted.nuclear_day,
+            settle_day=shifted.settle_day,
+            war_path=shifted.war_path,
+            war_initiator=shifted.war_initiator,
+            deaths_quantile=state.deaths_quantile,
+        )
+    return ChunkResult(tally, paths, state if keep_state else None)
+
+
+def _shift_days(state: CrisisState, first_day: int) -> CrisisState:
+    """Event days counted from the start of this run (a branch from day k counts from k)."""
+    if first_day == 0:
+        return state
+    shifted = state.copy()
+    for name in ("clash_day", "war_day", "nuclear_day", "settle_day"):
+        day = getattr(shifted, name)
+        keep = (day != NEVER) & (day >= first_day)
+        setattr(shifted, name, np.where(keep, day - first_day, NEVER).astype(np.int32))
+    return shifted
+
+
+def chunk_plan(runs: int, chunk_blocks: int) -> Iterator[tuple[int, int]]:
+    """(first_block, n_blocks) for each chunk."""
+    total = -(-runs // rnd.BLOCK_SIZE)
+    for first in range(0, total, chunk_blocks):
+        yield first, min(chunk_blocks, total - first)
+
+
+def simulate(
+    model: CompiledScenario,
+    runs: int,
+    days: int,
+    seed: int,
+    *,
+    chunk_blocks: int = DEFAULT_CHUNK_BLOCKS,
+    workers: int = 1,
+    forced: ForcedSchedule | None = None,
+    keep_paths: bool = False,
+    on_chunk: Callable[[int], None] | None = None,
+    on_paths: Callable[[PathTable], None] | None = None,
+) -> Tally:
+    """Run ``runs`` paths for ``days`` days; return the merged tally.
+
+    Args:
+        model: compiled scenario.
+        runs, days, seed: ensemble size, horizon, and the seed of the whole random stream.
+        chunk_blocks: blocks of :data:`randomness.BLOCK_SIZE` paths simulated together.
+        workers: processes; 1 runs in this process.
+        forced: actions imposed on given days (history replay, a player).
+        keep_paths: pass per-path tables to ``on_paths`` chunk by chunk (in path order).
+        on_chunk: progress callback, called with the number of paths just finished.
+    """
+    plan = list(chunk_plan(runs, chunk_blocks))
+    total = Tally(days=days)
+
+    def absorb(result: ChunkResult) -> None:
+        total.merge(result.tally)
+        if on_paths is not None and result.paths is not None:
+            on_paths(result.paths)
+        if on_chunk is not None:
+            on_chunk(result.tally.runs)
+
+    if workers <= 1 or len(plan) == 1:
+        for first, count in plan:
+            absorb(run_chunk(model, seed, runs, days, first, count, forced, keep_paths))
+        return total
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [
+            pool.submit(run_chunk, model, seed, runs, days, first, count, forced, keep_paths)
+            for first, count in plan
+        ]
+        for future in futures:  # merged in block order: identical to the serial result
+            absorb(future.result())
+    return total

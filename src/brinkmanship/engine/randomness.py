@@ -1,0 +1,74 @@
+"""The layout of each day's random numbers, and per-block seeding.
+
+Every path consumes the same columns every day whatever the policy, so two policies run on the same
+seed face the same accidents, alarms and dice (common random numbers). Paths are grouped in blocks of
+``BLOCK_SIZE``; block ``k`` draws from ``SeedSequence(seed).spawn(...)[k]``, so results do not depend on
+chunk size, worker count or executor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+BLOCK_SIZE = 1024
+"""Paths per seeding block. Changing it changes the random stream (and every seeded result)."""
+
+# Uniform columns drawn every day, per path.
+U_CHOICE = (0, 1)
+U_INCIDENT = 2
+U_ALARM = (3, 4)
+U_ALARM_PASS = (5, 6)
+U_WAR = 7
+U_NUCLEAR = 8
+U_NUCLEAR_DELAY = 9
+U_SETTLE = 10
+U_DELAY = (11, 12)
+U_BREACH = (13, 14)
+U_FIXED = 15
+"""First column of the third-party acts (one column each)."""
+
+# Normal columns drawn every day, per path.
+Z_PUBLIC = (0, 1)
+Z_PRIVATE = (2, 3)
+N_NORMALS = 4
+
+# Columns of the once-per-path type draw, per principal.
+T_RESOLVE, T_GREEDY, T_SENSITIVITY, T_DEATHS = 0, 1, 2, 3
+N_TYPE_COLUMNS = 4
+
+
+def n_uniforms(n_third_party_acts: int) -> int:
+    """Uniform columns per path per day."""
+    return U_FIXED + n_third_party_acts
+
+
+@dataclass
+class BlockStream:
+    """The random stream of one block of paths."""
+
+    generator: np.random.Generator
+    n_paths: int
+
+    def types(self) -> np.ndarray:
+        """Once-per-path uniforms for private types, shape ``(n, 2, N_TYPE_COLUMNS)``."""
+        return self.generator.random((self.n_paths, 2, N_TYPE_COLUMNS))
+
+    def day(self, n_third_party_acts: int) -> tuple[np.ndarray, np.ndarray]:
+        """One day's uniforms ``(n, n_uniforms)`` and normals ``(n, N_NORMALS)``."""
+        uniforms = self.generator.random((self.n_paths, n_uniforms(n_third_party_acts)))
+        normals = self.generator.standard_normal((self.n_paths, N_NORMALS))
+        return uniforms, normals
+
+
+def block_streams(seed: int, n_paths: int, first_block: int = 0, n_blocks: int | None = None) -> list[BlockStream]:
+    """Streams for blocks ``first_block ..`` covering ``n_paths`` paths in all."""
+    total_blocks = -(-n_paths // BLOCK_SIZE)
+    last = total_blocks if n_blocks is None else min(total_blocks, first_block + n_blocks)
+    children = np.random.SeedSequence(seed).spawn(total_blocks)
+    streams = []
+    for block in range(first_block, last):
+        size = min(BLOCK_SIZE, n_paths - block * BLOCK_SIZE)
+        streams.append(BlockStream(np.random.Generator(np.random.PCG64(children[block])), size))
+    return streams

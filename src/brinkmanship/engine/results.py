@@ -1,0 +1,96 @@
+"""From a tally to what an analyst reads: probabilities with 95% intervals, paths, survival."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from brinkmanship.analysis.intervals import wilson_interval
+from brinkmanship.engine.ensemble import Tally
+from brinkmanship.engine.state import PATH_LABELS
+from brinkmanship.model.ladder import action_names
+
+OUTCOMES = ("clash", "war", "nuclear_use", "settlement")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A probability estimated from ``successes`` out of ``trials`` paths."""
+
+    successes: int
+    trials: int
+
+    @property
+    def p(self) -> float:
+        return self.successes / self.trials if self.trials else 0.0
+
+    @property
+    def ci95(self) -> tuple[float, float]:
+        return wilson_interval(self.successes, self.trials)
+
+    def as_dict(self) -> dict[str, Any]:
+        low, high = self.ci95
+        return {"p": self.p, "ci95": [low, high], "count": self.successes}
+
+
+def outcome_estimates(tally: Tally) -> dict[str, Estimate]:
+    """P(outcome within the horizon) for each outcome."""
+    return {name: Estimate(int(getattr(tally, name)), tally.runs) for name in OUTCOMES}
+
+
+def path_estimates(tally: Tally) -> dict[str, dict[str, Any]]:
+    """For each path to war: its share of wars and its probability, each with a 95% interval."""
+    result = {}
+    for index, label in enumerate(PATH_LABELS):
+        count = int(tally.war_by_path[index])
+        share = Estimate(count, tally.war)
+        absolute = Estimate(count, tally.runs)
+        result[label] = {
+            "share": share.p,
+            "ci95": list(share.ci95),
+            "p": absolute.p,
+            "p_ci95": list(absolute.ci95),
+            "count": count,
+        }
+    return result
+
+
+def survival_curve(tally: Tally) -> np.ndarray:
+    """Probability of no war by the end of each day (non-increasing)."""
+    return 1.0 - np.cumsum(tally.war_by_day) / max(tally.runs, 1)
+
+
+def behaviour_summary(tally: Tally, principals: tuple[str, str]) -> dict[str, Any]:
+    """Rates per active path-day: actions per principal, misreadings, false alarms, audience-cost stock."""
+    days = max(tally.active_path_days, 1)
+    names = action_names()
+    return {
+        "actions_per_day": {
+            principals[i]: {name: float(tally.actions[i, k]) / days for k, name in enumerate(names)}
+            for i in range(2)
+        },
+        "misreading_share": tally.misreadings / max(tally.readings, 1),
+        "false_alarms_per_day": tally.false_alarms / days,
+        "mean_audience_cost_stock": tally.audience_stock / days / 2.0,
+        "freeze_days": tally.freeze_days,
+        "freeze_breaches": {principals[i]: int(tally.freeze_breaches[i]) for i in range(2)},
+        "active_path_days": tally.active_path_days,
+    }
+
+
+def summary(tally: Tally, scenario: str, seed: int, principals: tuple[str, str], elapsed_s: float) -> dict[str, Any]:
+    """The JSON object printed by ``brink run --json``."""
+    survival = survival_curve(tally)
+    return {
+        "scenario": scenario,
+        "runs": tally.runs,
+        "days": tally.days,
+        "seed": seed,
+        "outcomes": {name: estimate.as_dict() for name, estimate in outcome_estimates(tally).items()},
+        "paths": path_estimates(tally),
+        "survival": [float(value) for value in survival],
+        "behaviour": behaviour_summary(tally, principals),
+        "elapsed_s": elapsed_s,
+    }

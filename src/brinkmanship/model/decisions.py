@@ -1,0 +1,130 @@
+"""Decisions: quantal response over one-step expected utilities.
+
+McKelvey & Palfrey (1995) and Signorino (1999): choices are a logit of expected utilities with precision
+lambda; here lambda falls as tension rises (decisions under stress are noisier). The utility of an action
+adds named terms, each from a mechanism in the literature (see docs/model.md):
+
+- coercion: pressure is worth more to a resolute actor (Schelling 1966; Powell 1987);
+- risk: the added daily hazard of losing control over a window, weighed by (1 - resolve) and the war's cost;
+- reciprocity with generosity: pull toward matching the other's perceived hostility, forgiving a share of
+  it (Downs & Rocke 1990; Nowak & Sigmund 1992; Leng 1993);
+- greed: the greedy type values escalation for itself (Kydd 2005);
+- audience costs of public backing down (Fearon 1994), none for private moves (Kurizaki 2007);
+- pre-emption: striking first looks better when an attack looks imminent;
+- a way out: economic pressure, third parties' pressing and the danger of letting the crisis run on
+  make talks and concessions more attractive, discounted by distrust; pressure also makes the greedy type more provocative (desperation);
+- material costs of shows of force and tests (Slantchev 2005).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from brinkmanship.model.hazards import loss_of_control_hazard
+from brinkmanship.scenario.compiled import CompiledScenario
+
+UNAVAILABLE = -np.inf
+
+
+@dataclass(frozen=True)
+class DecisionInputs:
+    """What each principal knows or is when it decides; arrays of shape ``(n, 2)``."""
+
+    level: np.ndarray
+    resolve: np.ndarray
+    greedy: np.ndarray
+    sensitivity: np.ndarray
+    audience: np.ndarray
+    belief: np.ndarray
+    perceived: np.ndarray
+    imminence: np.ndarray
+    pressure: np.ndarray
+    pressed: np.ndarray
+
+
+def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndarray:
+    """Utility of every catalogue action for each path and principal, shape ``(n, 2, n_actions)``.
+
+    Every term but the risk term is a per-path coefficient times a per-action vector, so the sum is one
+    small matrix product. The reciprocity term ``-r (x - target)^2`` is expanded and its
+    ``-r target^2`` part, the same for every action, dropped: a logit choice is unchanged by adding a
+    constant to all of a decision's utilities. (The reference implementation keeps the full square.)
+    """
+    x = model.action_hostility
+    timidity = 1.0 - inputs.resolve
+    war_cost = model.war_cost[None, :]
+    perceived = inputs.perceived
+    target = np.where(perceived > 0.0, perceived * (1.0 - model.generosity), perceived)
+    face_saving = 0.5 if model.face_saving_exit else 1.0
+    conciliatory = model.action_is_concession | model.action_is_talks | model.action_is_freeze_proposal
+    backdown = (model.action_is_concession & model.action_public) + (
+        model.partial_backdown_share * model.action_is_partial_backdown
+    )
+    attack = model.action_is_war | model.action_is_attack_clash
+    war_chance = np.where(model.action_is_war, 1.0, np.where(model.action_is_attack_clash, model.clash_to_war, 0.0))
+    # Risk of losing control: the hazard at the crisis level the action would produce. The hazard is
+    # monotone in the rung, so hazard(max(rung_a, level)) = max(hazard(rung_a), hazard(level)).
+    own_level = np.maximum(inputs.level - model.posture_decay, 1.0)
+    standing_level = np.maximum(own_level, inputs.level[:, ::-1])
+    hazard_args = (model.hazard_base, model.hazard_growth, model.threshold_rungs, model.threshold_jumps)
+    action_hazard = loss_of_control_hazard(model.action_rung, *hazard_args)
+    standing_hazard = loss_of_control_hazard(standing_level, *hazard_args)
+    risk_weight = model.risk_aversion * model.risk_window_days * timidity * war_cost
+    # The danger of letting the crisis run on makes a way out (talks, concessions) worth more.
+    danger = risk_weight * standing_hazard
+    coefficients = np.stack(
+        [
+            inputs.resolve,  # coercion (Schelling; Powell)
+            inputs.greedy,  # greed (Kydd)
+            inputs.greedy * inputs.pressure,  # desperation
+            target,  # reciprocity, linear part
+            (inputs.pressure + inputs.pressed + danger) * (1.0 - inputs.belief),  # a way out, less distrust
+            inputs.imminence,  # pre-emption
+            timidity * war_cost,  # expected cost of a war an attack may start
+            inputs.sensitivity * inputs.audience * face_saving,  # audience cost of backing down
+        ],
+        axis=-1,
+    )
+    vectors = np.stack(
+        [
+            model.coercion * np.clip(x, 0.0, 4.0),
+            model.greed * np.maximum(x, 0.0),
+            model.desperation * model.action_is_provocation,
+            2.0 * model.reciprocity * x,
+            model.talks_value * conciliatory,
+            model.preemption * attack,
+            -war_chance,
+            -backdown,
+        ]
+    )
+    constant = -model.reciprocity * x**2 - model.action_cost
+    utilities = coefficients @ vectors + constant
+
+    utilities -= risk_weight[..., None] * np.maximum(action_hazard, standing_hazard[..., None])
+    return utilities
+
+
+def choice_probabilities(utilities: np.ndarray, available: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """Logit (quantal response) probabilities over available actions; ``precision`` is ``(n, 2)``.
+
+    Returns unnormalised weights' normalisation: rows sum to 1; unavailable actions get 0.
+    """
+    scaled = utilities * precision[..., None]
+    scaled[~available] = UNAVAILABLE
+    scaled -= scaled.max(axis=-1, keepdims=True)
+    weights = np.exp(scaled, out=scaled)
+    weights /= weights.sum(axis=-1, keepdims=True)
+    return weights
+
+
+def sample_choice(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Inverse-CDF draw of one action per (path, principal) from uniforms of shape ``(n, 2)``.
+
+    Using one uniform per decision keeps common random numbers across policies: the same uniform picks
+    the same quantile of each policy's choice distribution.
+    """
+    cumulative = np.cumsum(probabilities, axis=-1)
+    chosen = (cumulative < uniform[..., None] * cumulative[..., -1:]).sum(axis=-1)
+    return np.minimum(chosen, probabilities.shape[-1] - 1)

@@ -1,0 +1,324 @@
+"""A validated scenario turned into frozen, array-shaped parameters for the kernel.
+
+The kernel works on two principals (index 0 and 1, the dyad) and any number of third parties.
+Per-principal parameters are arrays of shape ``(2,)``; per-action ones ``(2, n_actions)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from brinkmanship.model.ladder import ACTION_INDEX, ACTIONS, N_ACTIONS, THRESHOLDS
+from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
+
+FloatArray = np.ndarray
+BoolArray = np.ndarray
+
+THIRD_PARTY_ACT_KINDS = ("sanctions", "restraint_call", "press_talks")
+
+
+@dataclass(frozen=True)
+class ThirdPartyActs:
+    """All third-party acts flattened: one row per act (each gets its own random column)."""
+
+    kind: np.ndarray  # (n_acts,) int index into THIRD_PARTY_ACT_KINDS
+    rate: FloatArray  # (n_acts,) daily probability (0 when the actor is inactive)
+    strength: FloatArray  # (n_acts,)
+    target: FloatArray  # (n_acts, 2) weight on each principal
+
+
+@dataclass(frozen=True)
+class CompiledScenario:
+    """Everything the kernel needs, as numbers. Built by :func:`compile_scenario`; never mutated."""
+
+    source: ScenarioFile
+    principal_names: tuple[str, str]
+    horizon_days: int
+    # actions
+    action_rung: FloatArray  # (n_actions,)
+    action_hostility: FloatArray
+    action_cost: FloatArray
+    action_public: BoolArray
+    action_military: BoolArray  # read with the hostile-attribution bias
+    action_is_concession: BoolArray
+    action_is_threat_public: BoolArray
+    action_is_force_public: BoolArray
+    action_is_attack_clash: BoolArray
+    action_is_war: BoolArray
+    action_is_talks: BoolArray
+    action_is_freeze_proposal: BoolArray
+    action_is_private: BoolArray
+    action_is_partial_backdown: BoolArray
+    action_is_provocation: BoolArray  # threats, tests, shows of force (desperation pushes these)
+    repertoire: BoolArray  # (2, n_actions)
+    # principals
+    coordination: FloatArray  # (2,)
+    voice_bias: FloatArray
+    voice_spread: FloatArray
+    resolve_alpha: FloatArray
+    resolve_beta: FloatArray
+    p_greedy: FloatArray
+    sensitivity_low: FloatArray
+    sensitivity_high: FloatArray
+    precision: FloatArray
+    war_cost: FloatArray
+    faces_defeat: BoolArray
+    initial_level: FloatArray
+    initial_audience_cost: FloatArray
+    initial_belief_greedy: FloatArray
+    initial_perceived: FloatArray
+    initial_pressure: FloatArray
+    # channels
+    public_noise: float
+    direct_enabled: bool
+    direct_noise: float
+    direct_delay: float
+    direct_verify: float
+    mediated_enabled: bool
+    mediated_noise: float
+    mediated_delay: float
+    mediated_trust: float
+    mediated_face_saving: float
+    mediator_settlement_boost: float
+    third_party_acts: ThirdPartyActs
+    # perception
+    hostile_bias: float
+    memory: float
+    belief_rate: float
+    type_midpoint: float
+    reassurance_weight: float
+    imminence_threshold: float
+    imminence_scale: float
+    # decision
+    coercion: float
+    risk_aversion: float
+    risk_window_days: float
+    reciprocity: float
+    generosity: float
+    greed: float
+    preemption: float
+    talks_value: float
+    desperation: float
+    stress: float
+    # audience costs
+    threat_gain: float
+    force_gain: float
+    standing_gain: float
+    audience_decay: float
+    partial_backdown_share: float
+    # chance
+    hazard_base: float
+    hazard_growth: float
+    posture_decay: float
+    threshold_rungs: FloatArray  # (n_thresholds,) rung above which the jump applies
+    threshold_jumps: FloatArray  # (n_thresholds,)
+    alarm_rate: float
+    alarm_crisis_multiplier: float
+    alarm_pass_early: float  # product of all stages but the last
+    alarm_pass_last: float
+    alarm_imminence_weight: float
+    clash_to_war: float
+    tension_weight: float
+    misread_weight: float
+    audience_weight: float
+    war_to_nuclear: float
+    defeat_multiplier: float
+    false_alarm_nuclear: float
+    nuclear_delay_days: float
+    clash_shock: float
+    # settlement and agreements
+    settlement_rate: float
+    tension_damping: float
+    concession_boost: float
+    talks_open: bool
+    talks_window_days: float
+    freeze_active: bool
+    freeze_terms: BoolArray  # (2, n_actions)
+    freeze_breach_rate: float
+    face_saving_exit: bool
+
+    @property
+    def max_delay_days(self) -> int:
+        """Ring-buffer length needed for delayed private messages."""
+        delays = [self.direct_delay if self.direct_enabled else 0.0]
+        if self.mediated_enabled:
+            delays.append(self.mediated_delay)
+        return int(np.ceil(max(delays))) + 1
+
+    @property
+    def n_third_party_acts(self) -> int:
+        return int(self.third_party_acts.rate.shape[0])
+
+
+def _action_mask(predicate: object) -> np.ndarray:
+    return np.array([bool(predicate(action)) for action in ACTIONS])  # type: ignore[operator]
+
+
+def _voices(principal: Principal) -> tuple[float, float]:
+    """Weighted mean and spread of the voices' hawkishness (inconsistent voices add noise)."""
+    weights = np.array([voice.weight for voice in principal.voices])
+    hawkishness = np.array([voice.hawkishness for voice in principal.voices])
+    weights = weights / weights.sum()
+    mean = float(weights @ hawkishness)
+    spread = float(np.sqrt(weights @ (hawkishness - mean) ** 2))
+    return mean, spread
+
+
+def compile_scenario(scenario: ScenarioFile) -> CompiledScenario:
+    """Turn a validated scenario into the kernel's arrays."""
+    principals: list[Principal] = []
+    for name in scenario.principals:
+        actor = scenario.actors[name]
+        assert isinstance(actor, Principal)  # guaranteed by the schema's validator
+        principals.append(actor)
+
+    def per_principal(getter: object) -> np.ndarray:
+        return np.array([getter(p) for p in principals], dtype=float)  # type: ignore[operator]
+
+    repertoire = np.zeros((2, N_ACTIONS), dtype=bool)
+    freeze_terms = np.zeros((2, N_ACTIONS), dtype=bool)
+    for i, principal in enumerate(principals):
+        for action in principal.repertoire:
+            repertoire[i, ACTION_INDEX[action]] = True
+        for action in scenario.freeze.terms.get(scenario.principals[i], []):
+            freeze_terms[i, ACTION_INDEX[action]] = True
+    voices = [_voices(p) for p in principals]
+
+    kinds: list[int] = []
+    rates: list[float] = []
+    strengths: list[float] = []
+    targets: list[list[float]] = []
+    mediators = [a for a in scenario.actors.values() if isinstance(a, ThirdParty) and a.role == "mediator"]
+    active_mediators = [m for m in mediators if m.active]
+    for actor in scenario.actors.values():
+        if not isinstance(actor, ThirdParty):
+            continue
+        for act in actor.acts:
+            kinds.append(THIRD_PARTY_ACT_KINDS.index(act.kind))
+            rates.append(act.rate if actor.active else 0.0)
+            strengths.append(act.strength)
+            if act.target is None:
+                targets.append([1.0, 1.0])
+            else:
+                targets.append([float(act.target == name) for name in scenario.principals])
+    acts = ThirdPartyActs(
+        kind=np.array(kinds, dtype=np.int64),
+        rate=np.array(rates, dtype=float),
+        strength=np.array(strengths, dtype=float),
+        target=np.array(targets, dtype=float).reshape(-1, 2),
+    )
+    # The most trusted active mediator carries the mediated channel; boosts add up.
+    best = max(active_mediators, key=lambda m: m.channel.trust if m.channel else 0.0, default=None)
+    best_channel = best.channel if best is not None else None
+
+    jumps = scenario.loss_of_control.threshold_jump
+    stages = scenario.false_alarms.pass_through
+    kind = [action.kind for action in ACTIONS]
+    return CompiledScenario(
+        source=scenario,
+        principal_names=(scenario.principals[0], scenario.principals[1]),
+        horizon_days=scenario.horizon_days,
+        action_rung=np.array([a.rung for a in ACTIONS], dtype=float),
+        action_hostility=np.array([a.hostility for a in ACTIONS], dtype=float),
+        action_cost=np.array(
+            [
+                scenario.decision.action_costs.get(a.name, a.cost)
+                + (0.0 if a.name == "hold" else scenario.decision.activity_cost)
+                for a in ACTIONS
+            ],
+            dtype=float,
+        ),
+        action_public=_action_mask(lambda a: a.channel == "public"),
+        action_military=_action_mask(lambda a: a.kind in ("military", "test", "attack")),
+        action_is_concession=_action_mask(lambda a: a.kind == "concession"),
+        action_is_threat_public=_action_mask(lambda a: a.name == "public_threat"),
+        action_is_force_public=_action_mask(lambda a: a.name in ("show_of_force", "mobilisation")),
+        action_is_attack_clash=_action_mask(lambda a: a.name in ("harassment", "limited_strike")),
+        action_is_war=_action_mask(lambda a: a.name == "conventional_war"),
+        action_is_talks=_action_mask(lambda a: a.name == "propose_talks"),
+        action_is_freeze_proposal=_action_mask(lambda a: a.name == "propose_freeze"),
+        action_is_private=_action_mask(lambda a: a.channel == "private"),
+        action_is_partial_backdown=_action_mask(lambda a: a.name in ("propose_talks", "propose_freeze")),
+        action_is_provocation=np.array([k in ("rhetoric", "test", "military") for k in kind]),
+        repertoire=repertoire,
+        coordination=per_principal(lambda p: p.coordination),
+        voice_bias=np.array([v[0] for v in voices]),
+        voice_spread=np.array([v[1] for v in voices]),
+        resolve_alpha=per_principal(lambda p: p.resolve.alpha),
+        resolve_beta=per_principal(lambda p: p.resolve.beta),
+        p_greedy=per_principal(lambda p: p.p_greedy),
+        sensitivity_low=per_principal(lambda p: p.audience_sensitivity.low),
+        sensitivity_high=per_principal(lambda p: p.audience_sensitivity.high),
+        precision=per_principal(lambda p: p.precision),
+        war_cost=per_principal(lambda p: p.war_cost),
+        faces_defeat=np.array([p.faces_defeat for p in principals]),
+        initial_level=per_principal(lambda p: p.initial.level),
+        initial_audience_cost=per_principal(lambda p: p.initial.audience_cost),
+        initial_belief_greedy=per_principal(lambda p: p.initial.belief_greedy),
+        initial_perceived=per_principal(lambda p: p.initial.perceived_hostility),
+        initial_pressure=per_principal(lambda p: p.initial.pressure),
+        public_noise=scenario.channels.public.noise,
+        direct_enabled=scenario.channels.direct.enabled,
+        direct_noise=scenario.channels.direct.noise,
+        direct_delay=scenario.channels.direct.delay_days,
+        direct_verify=scenario.channels.direct.verify if scenario.channels.direct.enabled else 0.0,
+        mediated_enabled=best_channel is not None,
+        mediated_noise=best_channel.noise if best_channel else 0.0,
+        mediated_delay=best_channel.delay_days if best_channel else 0.0,
+        mediated_trust=best_channel.trust if best_channel else 0.0,
+        mediated_face_saving=best_channel.face_saving if best_channel else 0.0,
+        mediator_settlement_boost=float(sum(m.settlement_boost for m in active_mediators)),
+        third_party_acts=acts,
+        hostile_bias=scenario.perception.hostile_bias,
+        memory=scenario.perception.memory,
+        belief_rate=scenario.perception.belief_rate,
+        type_midpoint=scenario.perception.type_midpoint,
+        reassurance_weight=scenario.perception.reassurance_weight,
+        imminence_threshold=scenario.perception.imminence_threshold,
+        imminence_scale=scenario.perception.imminence_scale,
+        coercion=scenario.decision.coercion,
+        risk_aversion=scenario.decision.risk_aversion,
+        risk_window_days=scenario.decision.risk_window_days,
+        reciprocity=scenario.decision.reciprocity,
+        generosity=scenario.decision.generosity,
+        greed=scenario.decision.greed,
+        preemption=scenario.decision.preemption,
+        talks_value=scenario.decision.talks_value,
+        desperation=scenario.decision.desperation,
+        stress=scenario.decision.stress,
+        threat_gain=scenario.audience_costs.threat_gain,
+        force_gain=scenario.audience_costs.force_gain,
+        standing_gain=scenario.audience_costs.standing_gain,
+        audience_decay=scenario.audience_costs.decay,
+        partial_backdown_share=scenario.audience_costs.partial_backdown_share,
+        hazard_base=scenario.loss_of_control.base,
+        hazard_growth=scenario.loss_of_control.growth,
+        posture_decay=scenario.loss_of_control.posture_decay,
+        threshold_rungs=np.array([t.below_rung for t in THRESHOLDS], dtype=float),
+        threshold_jumps=np.array([jumps.get(t.name, 1.0) for t in THRESHOLDS], dtype=float),
+        alarm_rate=scenario.false_alarms.rate_per_day,
+        alarm_crisis_multiplier=scenario.false_alarms.crisis_multiplier,
+        alarm_pass_early=float(np.prod(stages[:-1])) if len(stages) > 1 else 1.0,
+        alarm_pass_last=stages[-1],
+        alarm_imminence_weight=scenario.false_alarms.imminence_weight,
+        clash_to_war=scenario.escalation.clash_to_war,
+        tension_weight=scenario.escalation.tension_weight,
+        misread_weight=scenario.escalation.misread_weight,
+        audience_weight=scenario.escalation.audience_weight,
+        war_to_nuclear=scenario.escalation.war_to_nuclear,
+        defeat_multiplier=scenario.escalation.defeat_multiplier,
+        false_alarm_nuclear=scenario.escalation.false_alarm_nuclear,
+        nuclear_delay_days=scenario.escalation.nuclear_delay_days,
+        clash_shock=scenario.escalation.clash_shock,
+        settlement_rate=scenario.settlement.base_rate,
+        tension_damping=scenario.settlement.tension_damping,
+        concession_boost=scenario.settlement.concession_boost,
+        talks_open=scenario.settlement.talks_open,
+        talks_window_days=scenario.settlement.talks_window_days,
+        freeze_active=scenario.freeze.active,
+        freeze_terms=freeze_terms,
+        freeze_breach_rate=scenario.freeze.breach_rate,
+        face_saving_exit=scenario.face_saving_exit,
+    )

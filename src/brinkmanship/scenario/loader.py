@@ -1,0 +1,82 @@
+"""Load a scenario by built-in name or from a YAML/JSON file; errors name the file and the field."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from brinkmanship.errors import UserError
+from brinkmanship.scenario.schema import ScenarioFile
+
+BUILTIN_PACKAGE = "brinkmanship.scenario.builtin"
+
+
+def builtin_names() -> list[str]:
+    """Names of the scenarios shipped inside the package."""
+    folder = resources.files(BUILTIN_PACKAGE)
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def format_validation_error(error: ValidationError, where: str) -> str:
+    """The first problem of a pydantic error as one line: ``where: field.path: message``."""
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif first["type"] == "missing":
+        message = "required field is missing"
+    more = len(error.errors()) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{where}: {location}: {message}{suffix}"
+
+
+def read_mapping(path: Path) -> dict[str, Any]:
+    """Parse a YAML (or JSON) file into a mapping, with one-line errors."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: cannot read: {error}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(error, "problem", None) or "malformed YAML"
+        raise UserError(f"{where}: malformed YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping of fields at the top level")
+    return data
+
+
+def scenario_from_mapping(data: dict[str, Any], where: str) -> ScenarioFile:
+    """Validate a parsed mapping; ``where`` names its origin in error messages."""
+    try:
+        return ScenarioFile.model_validate(data)
+    except ValidationError as error:
+        raise UserError(format_validation_error(error, where)) from None
+
+
+def builtin_mapping(name: str) -> dict[str, Any]:
+    """The raw mapping of a built-in scenario."""
+    resource = resources.files(BUILTIN_PACKAGE) / f"{name}.yaml"
+    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def load_scenario(name_or_path: str) -> ScenarioFile:
+    """A built-in scenario by name, or a user's file by path."""
+    if name_or_path in builtin_names():
+        return scenario_from_mapping(builtin_mapping(name_or_path), f"built-in scenario {name_or_path}")
+    path = Path(name_or_path)
+    if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
+        return scenario_from_mapping(read_mapping(path), str(path))
+    known = ", ".join(builtin_names())
+    raise UserError(f"unknown scenario {name_or_path!r}: not a built-in ({known}) nor a file")
