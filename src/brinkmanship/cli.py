@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from brinkmanship import cli_consequences
+from brinkmanship import cli_consequences, cli_policies
 from brinkmanship.errors import UserError
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 
 cli_consequences.register(app)
+cli_policies.register(app)
 
 
 def _is_click_exception(error: Exception) -> bool:

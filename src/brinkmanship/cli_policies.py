@@ -1,0 +1,7 @@
+"""CLI commands for levers and their comparison (`brink policies`, `brink compare`, `brink brief`)."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the policy commands to the main app."""
