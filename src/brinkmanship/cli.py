@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from brinkmanship import cli_consequences, cli_policies
+from brinkmanship import cli_consequences, cli_engine, cli_policies
 from brinkmanship.errors import UserError
 
 app = typer.Typer(
@@ -17,6 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+cli_engine.register(app)
 cli_consequences.register(app)
 cli_policies.register(app)
 

@@ -7,11 +7,13 @@ merged in block order, a seed gives identical results for any chunk size or work
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.kernel import step
@@ -22,9 +24,12 @@ from brinkmanship.scenario.compiled import CompiledScenario
 MAX_RUNS = 50_000_000
 MAX_DAYS = 3650
 DEFAULT_CHUNK_BLOCKS = 16
+COMPACT_EVERY = 30
+"""Days between drops of finished paths from the stepped set (a speed setting; results do not change)."""
 
 ForcedSchedule = dict[int, np.ndarray]
-"""Day -> action indices imposed on the two principals (-1 = free), for every path."""
+"""Day -> action indices imposed on the two principals (-1 = free): shape (2,) for every path, or
+(n_paths_in_chunk, 2) per path."""
 
 
 @dataclass
@@ -86,6 +91,7 @@ class ChunkResult:
 
 def _record_outcomes(tally: Tally, state: CrisisState, days: int) -> None:
     """Count outcomes that happened within the horizon ``days``."""
+
     def histogram(day: np.ndarray) -> np.ndarray:
         inside = (day != NEVER) & (day < days)
         return np.bincount(day[inside], minlength=days)[:days].astype(np.int64)
@@ -114,7 +120,29 @@ def run_chunk(
     keep_state: bool = False,
     start: CrisisState | None = None,
 ) -> ChunkResult:
-    """Simulate the blocks ``first_block .. first_block + n_blocks`` for ``days`` days."""
+    """Simulate the blocks ``first_block .. first_block + n_blocks`` for ``days`` days.
+
+    BLAS is held to one thread: the kernel's matrix products are small, and threads cost more than they
+    save (and fight with worker processes).
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run_chunk(
+            model, seed, runs, days, first_block, n_blocks, forced, keep_paths, keep_state, start
+        )
+
+
+def _run_chunk(
+    model: CompiledScenario,
+    seed: int,
+    runs: int,
+    days: int,
+    first_block: int,
+    n_blocks: int,
+    forced: ForcedSchedule | None,
+    keep_paths: bool,
+    keep_state: bool,
+    start: CrisisState | None,
+) -> ChunkResult:
     streams = rnd.block_streams(seed, runs, first_block, n_blocks)
     types = np.concatenate([s.types() for s in streams])
     if start is None:
@@ -124,13 +152,23 @@ def run_chunk(
     first_day = state.day
     tally = Tally(days=days, runs=state.n_paths)
     n_acts = model.n_third_party_acts
+    # Only live (active) paths are stepped; every COMPACT_EVERY days the finished ones are dropped.
+    live = np.flatnonzero(state.status == ACTIVE)
+    part = state.take(live)
     for day in range(first_day, first_day + days):
-        draws = [s.day(n_acts) for s in streams]
-        if not (state.status == ACTIVE).any():
-            continue  # still draw, so a path's stream never depends on its neighbours
-        uniforms = np.concatenate([d[0] for d in draws])
-        normals = np.concatenate([d[1] for d in draws])
-        log = step(model, state, uniforms, normals, None if forced is None else forced.get(day))
+        draws = [s.day(n_acts) for s in streams]  # drawn even for finished paths: streams stay aligned
+        if (day - first_day) % COMPACT_EVERY == 0 and day > first_day:
+            state.put(live, part)
+            live = np.flatnonzero(state.status == ACTIVE)
+            part = state.take(live)
+        if live.size == 0:
+            part.day = day + 1
+            continue
+        uniforms = np.concatenate([d[0] for d in draws])[live]
+        normals = np.concatenate([d[1] for d in draws])[live]
+        log = step(
+            model, part, uniforms, normals, None if forced is None else _forced_rows(forced, day, live)
+        )
         tally.active_path_days += log.active
         tally.actions += log.actions
         tally.misreadings += log.misreadings
@@ -139,6 +177,7 @@ def run_chunk(
         tally.freeze_days += log.freeze_days
         tally.freeze_breaches += log.freeze_breaches
         tally.audience_stock += log.audience_stock
+    state.put(live, part)
     shifted = _shift_days(state, first_day)
     _record_outcomes(tally, shifted, days)
     paths = None
@@ -155,6 +194,15 @@ def run_chunk(
             deaths_quantile=state.deaths_quantile,
         )
     return ChunkResult(tally, paths, state if keep_state else None)
+
+
+def _forced_rows(forced: ForcedSchedule, day: int, live: np.ndarray) -> np.ndarray | None:
+    """The imposed actions of ``day`` for the live paths (a schedule may give one row per path)."""
+    actions = forced.get(day)
+    if actions is None:
+        return None
+    actions = np.asarray(actions)
+    return actions[live] if actions.ndim == 2 else actions
 
 
 def _shift_days(state: CrisisState, first_day: int) -> CrisisState:
@@ -176,6 +224,13 @@ def chunk_plan(runs: int, chunk_blocks: int) -> Iterator[tuple[int, int]]:
         yield first, min(chunk_blocks, total - first)
 
 
+def auto_workers(runs: int, days: int) -> int:
+    """Processes worth starting: one for small ensembles (start-up costs more than it saves)."""
+    if runs * days < 5_000_000:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 def simulate(
     model: CompiledScenario,
     runs: int,
@@ -195,13 +250,15 @@ def simulate(
         model: compiled scenario.
         runs, days, seed: ensemble size, horizon, and the seed of the whole random stream.
         chunk_blocks: blocks of :data:`randomness.BLOCK_SIZE` paths simulated together.
-        workers: processes; 1 runs in this process.
+        workers: processes; 1 runs in this process, 0 picks by size (:func:`auto_workers`).
         forced: actions imposed on given days (history replay, a player).
         keep_paths: pass per-path tables to ``on_paths`` chunk by chunk (in path order).
         on_chunk: progress callback, called with the number of paths just finished.
     """
     plan = list(chunk_plan(runs, chunk_blocks))
     total = Tally(days=days)
+    if workers <= 0:
+        workers = auto_workers(runs, days)
 
     def absorb(result: ChunkResult) -> None:
         total.merge(result.tally)

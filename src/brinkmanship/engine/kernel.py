@@ -73,11 +73,12 @@ def _private_channel(model: CompiledScenario) -> tuple[bool, float, float, float
 
 
 def available_actions(model: CompiledScenario, freeze_on: np.ndarray) -> np.ndarray:
-    """Which actions each principal may take on each path, shape ``(n, 2, n_actions)``."""
+    """Which actions each principal may take: ``(n, 2, n_actions)``, or ``(1, 2, n_actions)`` if no freeze."""
     has_private, _, _, _ = _private_channel(model)
-    base = model.repertoire & (has_private | ~model.action_is_private)
-    frozen = freeze_on[:, None, None] & model.freeze_terms
-    return base[None, :, :] & ~frozen
+    base = (model.repertoire & (has_private | ~model.action_is_private))[None, :, :]
+    if not freeze_on.any():
+        return base
+    return base & ~(freeze_on[:, None, None] & model.freeze_terms)
 
 
 def step(
@@ -129,11 +130,11 @@ def step(
     utilities = decisions.action_utilities(model, inputs)
     available = available_actions(model, state.freeze_on)
     precision = model.precision / (1.0 + model.stress * tension[:, None])
-    probabilities = decisions.choice_probabilities(utilities, available, precision)
-    choice = decisions.sample_choice(probabilities, uniforms[:, list(rnd.U_CHOICE)])
+    weights = decisions.choice_weights(utilities, available, precision)
+    choice = decisions.sample_choice(weights, uniforms[:, list(rnd.U_CHOICE)])
 
     # 2. Freeze breaches: the breaching side takes its most valued frozen action.
-    if model.freeze_terms.any():
+    if model.freeze_terms.any() and state.freeze_on.any():
         breach = (
             state.freeze_on[:, None]
             & model.freeze_terms.any(axis=1)
@@ -147,6 +148,7 @@ def step(
         log.freeze_breaches = (breach & active[:, None]).sum(axis=0).astype(np.int64)
     else:
         breach_any = np.zeros(n, dtype=bool)
+        log.freeze_days = 0
 
     if forced is not None:
         forced = np.broadcast_to(forced, (n, 2))
@@ -213,7 +215,9 @@ def step(
     inbox_weight[today] = 0.0
 
     # 5. Third parties: sanctions add pressure, calls for restraint calm both sides' readings.
-    sanction_push = (fired & (acts.kind == SANCTIONS)) * acts.strength @ acts.target if acts.rate.size else 0.0
+    sanction_push = (
+        (fired & (acts.kind == SANCTIONS)) * acts.strength @ acts.target if acts.rate.size else 0.0
+    )
     calm = (fired & (acts.kind == RESTRAINT_CALL)) * acts.strength @ acts.target if acts.rate.size else 0.0
     pressure = PRESSURE_DECAY * state.pressure + sanction_push
 
@@ -239,7 +243,11 @@ def step(
     alarm_p = hazards.false_alarm_probability(model.alarm_rate, model.alarm_crisis_multiplier, crisis_level)
     alarm = uniforms[:, list(rnd.U_ALARM)] < alarm_p[:, None]
     acted_on = hazards.false_alarm_pass_through(
-        model.alarm_pass_early, model.alarm_pass_last, model.alarm_imminence_weight, imminence, model.direct_verify
+        model.alarm_pass_early,
+        model.alarm_pass_last,
+        model.alarm_imminence_weight,
+        imminence,
+        model.direct_verify,
     )
     alarm_war = alarm & (uniforms[:, list(rnd.U_ALARM_PASS)] < acted_on)
     log.false_alarms = int((alarm & active[:, None]).sum())
@@ -309,7 +317,9 @@ def step(
     state.freeze_on = np.where(active, freeze_on, state.freeze_on)
 
     new_clash = active & clash & (state.clash_day == NEVER)
-    state.clash_day = np.where(new_clash | (active & war_now & (state.clash_day == NEVER)), t, state.clash_day)
+    state.clash_day = np.where(
+        new_clash | (active & war_now & (state.clash_day == NEVER)), t, state.clash_day
+    )
     went_to_war = active & war_now
     state.war_day = np.where(went_to_war, t, state.war_day)
     state.war_path = np.where(went_to_war, path, state.war_path).astype(np.int8)
@@ -320,9 +330,8 @@ def step(
     state.status = np.where(went_to_war, AT_WAR, np.where(settled, SETTLED, state.status)).astype(np.int8)
     state.day = t + 1
 
-    log.actions = np.stack(
-        [np.bincount(choice[active, i], minlength=N_ACTIONS) for i in range(2)]
-    ).astype(np.int64)
+    log.actions = np.stack([np.bincount(choice[active, i], minlength=N_ACTIONS) for i in range(2)]).astype(
+        np.int64
+    )
     log.audience_stock = float(audience[active].sum())
     return log
-

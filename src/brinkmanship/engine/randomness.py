@@ -62,7 +62,9 @@ class BlockStream:
         return uniforms, normals
 
 
-def block_streams(seed: int, n_paths: int, first_block: int = 0, n_blocks: int | None = None) -> list[BlockStream]:
+def block_streams(
+    seed: int, n_paths: int, first_block: int = 0, n_blocks: int | None = None
+) -> list[BlockStream]:
     """Streams for blocks ``first_block ..`` covering ``n_paths`` paths in all."""
     total_blocks = -(-n_paths // BLOCK_SIZE)
     last = total_blocks if n_blocks is None else min(total_blocks, first_block + n_blocks)

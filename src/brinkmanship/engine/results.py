@@ -80,7 +80,9 @@ def behaviour_summary(tally: Tally, principals: tuple[str, str]) -> dict[str, An
     }
 
 
-def summary(tally: Tally, scenario: str, seed: int, principals: tuple[str, str], elapsed_s: float) -> dict[str, Any]:
+def summary(
+    tally: Tally, scenario: str, seed: int, principals: tuple[str, str], elapsed_s: float
+) -> dict[str, Any]:
     """The JSON object printed by ``brink run --json``."""
     survival = survival_curve(tally)
     return {

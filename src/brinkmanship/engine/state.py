@@ -74,6 +74,18 @@ class CrisisState:
                 values[f.name] = value[index].copy()
         return CrisisState(**values)
 
+    def put(self, index: np.ndarray, part: CrisisState) -> None:
+        """Write the paths of ``part`` back at ``index`` (the inverse of :meth:`take`)."""
+        for f in dataclasses.fields(self):
+            if f.name == "day":
+                continue
+            value = getattr(self, f.name)
+            if f.name in ("inbox_value", "inbox_weight"):
+                value[:, index] = getattr(part, f.name)
+            else:
+                value[index] = getattr(part, f.name)
+        self.day = part.day
+
 
 def _copy(value: object) -> object:
     return value.copy() if isinstance(value, np.ndarray) else value

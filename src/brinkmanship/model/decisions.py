@@ -63,7 +63,9 @@ def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndar
         model.partial_backdown_share * model.action_is_partial_backdown
     )
     attack = model.action_is_war | model.action_is_attack_clash
-    war_chance = np.where(model.action_is_war, 1.0, np.where(model.action_is_attack_clash, model.clash_to_war, 0.0))
+    war_chance = np.where(
+        model.action_is_war, 1.0, np.where(model.action_is_attack_clash, model.clash_to_war, 0.0)
+    )
     # Risk of losing control: the hazard at the crisis level the action would produce. The hazard is
     # monotone in the rung, so hazard(max(rung_a, level)) = max(hazard(rung_a), hazard(level)).
     own_level = np.maximum(inputs.level - model.posture_decay, 1.0)
@@ -100,31 +102,45 @@ def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndar
         ]
     )
     constant = -model.reciprocity * x**2 - model.action_cost
-    utilities = coefficients @ vectors + constant
+    n = coefficients.shape[0]
+    utilities = (coefficients.reshape(2 * n, -1) @ vectors).reshape(n, 2, -1)  # one BLAS product
+    utilities += constant
 
-    utilities -= risk_weight[..., None] * np.maximum(action_hazard, standing_hazard[..., None])
+    risk = np.maximum(action_hazard, standing_hazard[..., None])
+    risk *= risk_weight[..., None]
+    utilities -= risk
     return utilities
 
 
-def choice_probabilities(utilities: np.ndarray, available: np.ndarray, precision: np.ndarray) -> np.ndarray:
-    """Logit (quantal response) probabilities over available actions; ``precision`` is ``(n, 2)``.
+def choice_weights(utilities: np.ndarray, available: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """Unnormalised logit weights ``exp(lambda * (U - max U))``; unavailable actions get 0.
 
-    Returns unnormalised weights' normalisation: rows sum to 1; unavailable actions get 0.
+    ``precision`` is ``(n, 2)``; ``available`` broadcasts against ``utilities``.
     """
     scaled = utilities * precision[..., None]
-    scaled[~available] = UNAVAILABLE
+    np.putmask(scaled, ~np.broadcast_to(available, scaled.shape), UNAVAILABLE)
     scaled -= scaled.max(axis=-1, keepdims=True)
-    weights = np.exp(scaled, out=scaled)
-    weights /= weights.sum(axis=-1, keepdims=True)
-    return weights
+    return np.exp(scaled, out=scaled)
+
+
+def choice_probabilities(utilities: np.ndarray, available: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """Logit (quantal response) probabilities over available actions: rows sum to 1."""
+    weights = choice_weights(utilities, available, precision)
+    return weights / weights.sum(axis=-1, keepdims=True)
 
 
 def sample_choice(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     """Inverse-CDF draw of one action per (path, principal) from uniforms of shape ``(n, 2)``.
 
+    ``probabilities`` may be unnormalised weights: the draw is scaled by each row's total.
+
     Using one uniform per decision keeps common random numbers across policies: the same uniform picks
     the same quantile of each policy's choice distribution.
     """
-    cumulative = np.cumsum(probabilities, axis=-1)
+    n_actions = probabilities.shape[-1]
+    # A product with an upper-triangular matrix of ones is a cumulative sum, and much faster than
+    # np.cumsum along a short last axis.
+    upper = np.triu(np.ones((n_actions, n_actions)))
+    cumulative = (probabilities.reshape(-1, n_actions) @ upper).reshape(probabilities.shape)
     chosen = (cumulative < uniform[..., None] * cumulative[..., -1:]).sum(axis=-1)
     return np.minimum(chosen, probabilities.shape[-1] - 1)

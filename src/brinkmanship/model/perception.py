@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def public_signal_noise(public_noise: float, coordination: np.ndarray, voice_spread: np.ndarray) -> np.ndarray:
+def public_signal_noise(
+    public_noise: float, coordination: np.ndarray, voice_spread: np.ndarray
+) -> np.ndarray:
     """Std. dev. of the reading of each principal's public signals, shape ``(2,)``."""
     return np.sqrt(public_noise**2 + ((1.0 - coordination) * voice_spread) ** 2)
 

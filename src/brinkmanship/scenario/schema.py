@@ -58,7 +58,9 @@ class InitialState(Strict):
     level: Annotated[float, Field(ge=1, le=44)] = Field(1.0, description="Kahn rung of its posture")
     audience_cost: NonNegative = Field(0.0, description="audience-cost stock already built (Fearon 1994)")
     belief_greedy: Probability = Field(0.5, description="belief that the other side is greedy (Kydd 2005)")
-    perceived_hostility: float = Field(0.0, description="how hostile the other side looks, on the action scale")
+    perceived_hostility: float = Field(
+        0.0, description="how hostile the other side looks, on the action scale"
+    )
     pressure: NonNegative = Field(0.0, description="economic pressure already borne")
 
 
@@ -150,10 +152,14 @@ class Perception(Strict):
 
     hostile_bias: NonNegative = Field(description="added to the hostility of military moves as read")
     memory: Probability = Field(description="weight of today's reading in the perceived-hostility average")
-    belief_rate: NonNegative = Field(description="log-odds change per unit of reading above the type midpoint")
+    belief_rate: NonNegative = Field(
+        description="log-odds change per unit of reading above the type midpoint"
+    )
     type_midpoint: float = Field(description="reading that is equally likely from a greedy or secure type")
     reassurance_weight: NonNegative = Field(description="extra weight of costly conciliatory signals (Kydd)")
-    imminence_threshold: float = Field(description="perceived hostility at which an attack looks 50% imminent")
+    imminence_threshold: float = Field(
+        description="perceived hostility at which an attack looks 50% imminent"
+    )
     imminence_scale: Positive = Field(description="spread of the imminence curve")
 
 
@@ -167,7 +173,9 @@ class Decision(Strict):
     generosity: Probability = Field(description="share of hostility forgiven (Nowak & Sigmund 1992: ~1/3)")
     greed: NonNegative = Field(description="extra value of escalation for the greedy type (Kydd 2005)")
     preemption: NonNegative = Field(description="value of striking first when attack looks imminent")
-    talks_value: NonNegative = Field(description="value of talks and concessions per unit of pressure and trust")
+    talks_value: NonNegative = Field(
+        description="value of talks and concessions per unit of pressure and trust"
+    )
     desperation: NonNegative = Field(description="value of provocation per unit of pressure, greedy type")
     stress: NonNegative = Field(description="precision falls as lambda / (1 + stress * tension)")
     activity_cost: NonNegative = Field(
@@ -232,7 +240,9 @@ class Escalation(Strict):
     misread_weight: NonNegative = Field(description="added chance per unit of misperception (noise + bias)")
     audience_weight: NonNegative = Field(description="added chance per unit of audience-cost stock")
     war_to_nuclear: Probability = Field(description="base chance that a war sees nuclear use")
-    defeat_multiplier: NonNegative = Field(description="multiplier when a side faces defeat (Kennedy's maxim)")
+    defeat_multiplier: NonNegative = Field(
+        description="multiplier when a side faces defeat (Kennedy's maxim)"
+    )
     false_alarm_nuclear: Probability = Field(description="chance a war begun on a false alarm goes nuclear")
     nuclear_delay_days: NonNegative = Field(description="mean days from war to first nuclear use")
     clash_shock: NonNegative = Field(description="rise in perceived hostility after a contained clash")

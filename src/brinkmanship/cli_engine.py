@@ -1,0 +1,230 @@
+"""CLI commands for the crisis engine: `brink scenarios`, `show`, `run`, `schema`."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
+from brinkmanship.engine.output import PathWriter, prepare_folder, write_summary
+from brinkmanship.engine.results import OUTCOMES, summary
+from brinkmanship.errors import UserError
+from brinkmanship.scenario import builtin_names, compile_scenario, load_scenario
+from brinkmanship.scenario.loader import builtin_mapping
+from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
+
+DEFAULT_RUNS = 10_000
+DEFAULT_SEED = 20171126
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def check_range(flag: str, value: int, low: int, high: int) -> None:
+    """One-line error for a flag outside its range."""
+    if not low <= value <= high:
+        raise UserError(f"{flag} must be between {low:,} and {high:,} (got {value:,})")
+
+
+def scenarios() -> None:
+    """List the built-in scenarios with one-line descriptions."""
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("scenario")
+    table.add_column("horizon")
+    table.add_column("description")
+    for name in builtin_names():
+        data = builtin_mapping(name)
+        table.add_row(name, f"{data['horizon_days']} days", data["description"])
+    console.print(table)
+
+
+def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to a scenario file")]) -> None:
+    """Actors, channels, levers, uncertain parameters and sources of a scenario."""
+    sc = load_scenario(scenario)
+    console.print(
+        f"[bold]{sc.title}[/bold] ({sc.name}) - start {sc.start_date}, horizon {sc.horizon_days} days"
+    )
+    console.print(sc.description)
+    actors = Table(title="Actors", header_style="bold")
+    for column in ("actor", "role", "voices / acts", "coordination", "repertoire / channel"):
+        actors.add_column(column)
+    for key, actor in sc.actors.items():
+        if isinstance(actor, Principal):
+            voices = ", ".join(f"{v.name} ({v.hawkishness:+.1f})" for v in actor.voices)
+            actors.add_row(
+                f"{key}: {actor.name}",
+                "principal",
+                voices,
+                f"{actor.coordination:.2f}",
+                ", ".join(actor.repertoire),
+            )
+        else:
+            assert isinstance(actor, ThirdParty)
+            acts = ", ".join(f"{a.kind} {a.rate:.2f}/day" for a in actor.acts) or "-"
+            channel = (
+                f"mediated: noise {actor.channel.noise}, delay {actor.channel.delay_days} d, trust {actor.channel.trust}"
+                if actor.channel
+                else "-"
+            )
+            state = "" if actor.active else " (inactive: a lever activates it)"
+            actors.add_row(f"{key}: {actor.name}", actor.role + state, acts, "-", channel)
+    console.print(actors)
+    direct = sc.channels.direct
+    console.print(
+        f"Channels: public (noise {sc.channels.public.noise}); direct private channel "
+        + (
+            f"open (noise {direct.noise}, delay {direct.delay_days} d, verify {direct.verify})"
+            if direct.enabled
+            else "closed"
+        )
+    )
+    console.print(
+        f"Talks open: {sc.settlement.talks_open}; freeze in force: {sc.freeze.active}; "
+        f"face-saving exit: {sc.face_saving_exit}"
+    )
+    console.print(
+        "Levers: see `brink policies` (each changes this scenario's mechanics as documented there)."
+    )
+    if sc.uncertainties:
+        table = Table(title="Uncertain parameters", header_style="bold")
+        for column in ("parameter", "low", "high", "note"):
+            table.add_column(column)
+        for u in sc.uncertainties:
+            table.add_row(u.path, f"{u.low:g}", f"{u.high:g}", u.note)
+        console.print(table)
+    if sc.sources:
+        console.print("[bold]Sources[/bold]")
+        for key, text in sc.sources.items():
+            console.print(f"  {key}: {text}")
+
+
+def schema() -> None:
+    """Print the JSON Schema of the scenario file format."""
+    print(json.dumps(ScenarioFile.model_json_schema(), indent=2))
+
+
+def run_ensemble(
+    sc: ScenarioFile,
+    runs: int,
+    days: int,
+    seed: int,
+    workers: int,
+    out: Path | None,
+    show_progress: bool,
+) -> dict[str, Any]:
+    """Run, optionally writing per-path tables, and return the summary dictionary."""
+    model = compile_scenario(sc)
+    folder = prepare_folder(out) if out is not None else None
+    writer = PathWriter(folder, days) if folder is not None else None
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+        disable=not show_progress,
+    ) as progress:
+        task = progress.add_task(f"{sc.name}: paths", total=runs)
+
+        def advance(done: int) -> None:
+            progress.advance(task, done)
+
+        def keep(paths: PathTable) -> None:
+            if writer is not None:
+                writer.write(paths)
+
+        tally = simulate(
+            model,
+            runs,
+            days,
+            seed,
+            workers=workers,
+            keep_paths=writer is not None,
+            on_chunk=advance,
+            on_paths=keep,
+        )
+    elapsed = time.perf_counter() - started
+    result = summary(tally, sc.name, seed, model.principal_names, elapsed)
+    if folder is not None and writer is not None:
+        writer.close()
+        write_summary(folder, result)
+    return result
+
+
+def print_table(result: dict[str, Any]) -> None:
+    """The outcome and path tables a person reads."""
+    table = Table(
+        title=f"{result['scenario']}: {result['runs']:,} paths x {result['days']} days (seed {result['seed']})",
+        header_style="bold",
+    )
+    table.add_column("outcome within horizon")
+    table.add_column("probability", justify="right")
+    table.add_column("95% interval", justify="right")
+    for name in OUTCOMES:
+        o = result["outcomes"][name]
+        table.add_row(name.replace("_", " "), f"{o['p']:.1%}", f"{o['ci95'][0]:.1%} - {o['ci95'][1]:.1%}")
+    console.print(table)
+    paths = Table(title="Paths to war (share of wars)", header_style="bold")
+    paths.add_column("path")
+    paths.add_column("share", justify="right")
+    paths.add_column("95% interval", justify="right")
+    paths.add_column("P(war by this path)", justify="right")
+    for name, p in result["paths"].items():
+        paths.add_row(
+            name.replace("_", " "),
+            f"{p['share']:.0%}",
+            f"{p['ci95'][0]:.0%} - {p['ci95'][1]:.0%}",
+            f"{p['p']:.1%}",
+        )
+    console.print(paths)
+    if "deaths" in result:
+        d = result["deaths"]
+        console.print(
+            f"Deaths: expected {d['mean']:,.0f}; 90% interval {d['p05']:,.0f} - {d['p95']:,.0f} "
+            f"(P(deaths > 0) = {d['p_any']:.1%})"
+        )
+    console.print(f"[dim]{result['elapsed_s']:.1f} s[/dim]")
+
+
+def run(
+    scenario: Annotated[str, typer.Argument(help="built-in name (see `brink scenarios`) or a scenario file")],
+    runs: Annotated[int, typer.Option("--runs", "-n", help="number of simulated paths")] = DEFAULT_RUNS,
+    days: Annotated[int | None, typer.Option(help="horizon in days (default: the scenario's)")] = None,
+    seed: Annotated[int, typer.Option(help="seed of the whole random stream")] = DEFAULT_SEED,
+    workers: Annotated[
+        int, typer.Option(help="worker processes, 0 = by size (results do not depend on it)")
+    ] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="folder for summary.json, survival.csv, paths.parquet")
+    ] = None,
+) -> None:
+    """Simulate a crisis: probabilities of clash, war, nuclear use and settlement, paths to war."""
+    sc = load_scenario(scenario)
+    horizon = sc.horizon_days if days is None else days
+    check_range("--runs", runs, 1, MAX_RUNS)
+    check_range("--days", horizon, 1, MAX_DAYS)
+    check_range("--workers", workers, 0, 64)
+    check_range("--seed", seed, 0, 2**63 - 1)
+    result = run_ensemble(sc, runs, horizon, seed, workers, out, show_progress=not as_json)
+    if as_json:
+        print(json.dumps(result))
+    else:
+        print_table(result)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the engine commands to the main app."""
+    app.command("scenarios")(scenarios)
+    app.command("show")(show)
+    app.command("run")(run)
+    app.command("schema")(schema)
