@@ -1,0 +1,106 @@
+"""Explosive yield from body-wave magnitude, with several published magnitude-yield relations.
+
+All relations have the form mb = a + b log10(Y), Y in kilotons, for well-coupled (hard-rock)
+underground explosions; each applies over a magnitude range and the answer is the spread over
+the relations that apply, not one number.
+
+* ``murphy1981``: a = 4.45, b = 0.75 — Murphy (1981) for hard-rock sites in stable regions with
+  low upper-mantle attenuation (Semipalatinsk-like), the relation most often applied to
+  North Korea's Punggye-ri site (e.g. Bowers & Selby, *Annu. Rev. Earth Planet. Sci.* 37, 2009).
+* ``ringdal1992``: a = 4.262, b = 0.973 — Shagan River (Semipalatinsk) for smaller explosions
+  (Ringdal, Marshall & Alewine, *Geophys. J. Int.* 109, 1992, as quoted by J. Lewis, Arms Control
+  Wonk, Oct 2006). The slope near 1 holds around 10 kt; Marshall, Douglas & Hudson (granite at
+  NTS and Algeria) find the slope falls from 1.0 near 10 kt to 0.8 near 100 kt, so it is used only
+  for mb <= 5.5.
+* ``kim_richards``: a = 4.425, b = 0.781 — least-squares line through the magnitudes and yields
+  Kim & Richards (Lamont-Doherty) tabulated for the 2006, 2009 and 2013 tests (mb 4.3, 4.7, 5.1;
+  0.7, 2.2, 7.4 kt).
+* ``pabian2017``: a = 3.843, b = 0.941 — the relation implied by the two conversions 38 North
+  (Pabian, Coblentz & Liu, 12 Sep 2017) published for the sixth test at the overburied Punggye-ri
+  site: mb 5.8 gives about 120 kt and mb 6.1 about 250 kt. Used for mb >= 5.0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from brinkmanship.errors import UserError
+
+MB_MIN = 2.5
+MB_MAX = 7.5
+"""Body-wave magnitudes accepted: below 2.5 is tens of tons at most; no explosion reached 7.5."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """mb = a + b log10(Y kt), valid for mb in [mb_min, mb_max]."""
+
+    name: str
+    a: float
+    b: float
+    mb_min: float
+    mb_max: float
+    source: str
+
+    def yield_kt(self, mb: float) -> float:
+        """Yield (kt) for a body-wave magnitude."""
+        return float(10.0 ** ((mb - self.a) / self.b))
+
+
+RELATIONS: tuple[Relation, ...] = (
+    Relation("murphy1981", 4.45, 0.75, 3.0, 7.0, "Murphy (1981), hard rock, stable region"),
+    Relation("ringdal1992", 4.262, 0.973, 3.0, 5.5, "Ringdal, Marshall & Alewine (1992), Shagan River"),
+    Relation("kim_richards", 4.425, 0.781, 3.5, 6.5, "fit to Kim & Richards (LDEO) table, NK 2006-2013"),
+    Relation("pabian2017", 3.843, 0.941, 5.0, 7.0, "implied by 38 North (Pabian et al., Sep 2017)"),
+)
+
+
+@dataclass(frozen=True)
+class YieldEstimate:
+    """A yield range from one or more magnitudes and the relations that applied."""
+
+    low: float
+    central: float
+    high: float
+    by_relation: dict[str, float]
+
+    def as_dict(self) -> dict[str, float]:
+        """low/central/high rounded to 3 significant figures."""
+        return {k: float(f"{getattr(self, k):.3g}") for k in ("low", "central", "high")}
+
+
+def check_magnitude(mb: float, *, where: str = "--mb") -> None:
+    """Raise :class:`UserError` for magnitudes outside what the relations cover."""
+    if not np.isfinite(mb) or not MB_MIN <= mb <= MB_MAX:
+        raise UserError(f"{where}: body-wave magnitude {mb} is outside {MB_MIN}-{MB_MAX}")
+
+
+def yield_from_magnitudes(magnitudes: list[float]) -> YieldEstimate:
+    """Yield range over all applicable relations and all given magnitudes.
+
+    The central value is the geometric mean of all estimates (yields are log-normal in practice);
+    low and high are the extremes.
+
+    Raises:
+        UserError: No magnitude given, or one outside the accepted range.
+    """
+    if not magnitudes:
+        raise UserError("--mb: give at least one body-wave magnitude")
+    estimates: dict[str, list[float]] = {}
+    for mb in magnitudes:
+        check_magnitude(mb)
+        for rel in RELATIONS:
+            if rel.mb_min <= mb <= rel.mb_max:
+                estimates.setdefault(rel.name, []).append(rel.yield_kt(mb))
+    if not estimates:
+        raise UserError(f"--mb: no magnitude-yield relation here covers mb {magnitudes}")
+    values = np.array([y for ys in estimates.values() for y in ys])
+    by_relation = {k: float(np.exp(np.mean(np.log(v)))) for k, v in estimates.items()}
+    return YieldEstimate(
+        low=float(values.min()),
+        central=float(np.exp(np.mean(np.log(values)))),
+        high=float(values.max()),
+        by_relation=by_relation,
+    )
