@@ -11,7 +11,7 @@ from brinkmanship.errors import UserError
 
 app = typer.Typer(
     name="brink",
-    help="How likely is war in a nuclear crisis, by which path, and what each diplomatic move does to the risk.",
+    help="How likely is war in a nuclear crisis, by which path, and what each diplomatic move does to it.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

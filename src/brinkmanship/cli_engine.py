@@ -68,11 +68,10 @@ def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to 
         else:
             assert isinstance(actor, ThirdParty)
             acts = ", ".join(f"{a.kind} {a.rate:.2f}/day" for a in actor.acts) or "-"
-            channel = (
-                f"mediated: noise {actor.channel.noise}, delay {actor.channel.delay_days} d, trust {actor.channel.trust}"
-                if actor.channel
-                else "-"
-            )
+            channel = "-"
+            if actor.channel:
+                c = actor.channel
+                channel = f"mediated: noise {c.noise}, delay {c.delay_days} d, trust {c.trust}"
             state = "" if actor.active else " (inactive: a lever activates it)"
             actors.add_row(f"{key}: {actor.name}", actor.role + state, acts, "-", channel)
     console.print(actors)
@@ -162,10 +161,8 @@ def run_ensemble(
 
 def print_table(result: dict[str, Any]) -> None:
     """The outcome and path tables a person reads."""
-    table = Table(
-        title=f"{result['scenario']}: {result['runs']:,} paths x {result['days']} days (seed {result['seed']})",
-        header_style="bold",
-    )
+    title = f"{result['scenario']}: {result['runs']:,} paths x {result['days']} days (seed {result['seed']})"
+    table = Table(title=title, header_style="bold")
     table.add_column("outcome within horizon")
     table.add_column("probability", justify="right")
     table.add_column("95% interval", justify="right")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -59,11 +60,12 @@ class CrisisState:
 
     def copy(self) -> CrisisState:
         """A deep copy (branching a forecast must not disturb the original)."""
-        return CrisisState(**{f.name: _copy(getattr(self, f.name)) for f in dataclasses.fields(self)})
+        values: dict[str, Any] = {f.name: _copy(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return CrisisState(**values)
 
     def take(self, index: np.ndarray) -> CrisisState:
         """The paths at ``index`` (an integer or boolean array), e.g. to replicate one path many times."""
-        values = {}
+        values: dict[str, Any] = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if f.name == "day":

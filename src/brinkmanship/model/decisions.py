@@ -12,7 +12,8 @@ adds named terms, each from a mechanism in the literature (see docs/model.md):
 - audience costs of public backing down (Fearon 1994), none for private moves (Kurizaki 2007);
 - pre-emption: striking first looks better when an attack looks imminent;
 - a way out: economic pressure, third parties' pressing and the danger of letting the crisis run on
-  make talks and concessions more attractive, discounted by distrust; pressure also makes the greedy type more provocative (desperation);
+  make talks and concessions more attractive, discounted by distrust; pressure also makes the greedy
+  type more provocative (desperation);
 - material costs of shows of force and tests (Slantchev 2005).
 """
 
