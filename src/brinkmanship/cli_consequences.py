@@ -1,7 +1,260 @@
-"""CLI commands for consequences and intelligence (`brink effects`, `brink intel ...`)."""
+"""CLI commands for consequences and intelligence (`brink effects`, `brink intel ...`).
+
+Thin wrappers over :mod:`brinkmanship.effects` and :mod:`brinkmanship.intel`; mistakes raise
+:class:`~brinkmanship.errors.UserError`, which ``brink``'s ``main`` turns into one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
 
 import typer
+
+from brinkmanship.errors import UserError
+
+intel_app = typer.Typer(
+    help="Read the crisis's evidence: test yields, missile ranges, reach.", no_args_is_help=True
+)
+
+DEFAULT_TARGETS = [
+    "Anchorage",
+    "Honolulu",
+    "Seattle",
+    "San Francisco",
+    "Los Angeles",
+    "Denver",
+    "Chicago",
+    "Washington",
+    "New York",
+    "Guam",
+]
+
+
+def _emit(data: dict[str, Any], as_json: bool, lines: list[str]) -> None:
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        for line in lines:
+            typer.echo(line)
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f} km"
+
+
+def effects(
+    yield_kt: Annotated[float | None, typer.Option("--yield-kt", help="Yield in kilotons.")] = None,
+    burst: Annotated[str, typer.Option(help="air or surface.")] = "air",
+    height_m: Annotated[
+        float | None, typer.Option("--height-m", help="Height of burst (m); default: 5-psi optimum.")
+    ] = None,
+    target: Annotated[str | None, typer.Option(help="City or urban area.")] = None,
+    lat: Annotated[float | None, typer.Option(help="Latitude of ground zero.")] = None,
+    lon: Annotated[float | None, typer.Option(help="Longitude of ground zero.")] = None,
+    plan: Annotated[str | None, typer.Option(help="YAML strike plan (list of detonations).")] = None,
+    map_path: Annotated[str | None, typer.Option("--map", help="Write a PNG map of the rings.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Rings (km), deaths and injuries of one detonation or a strike plan."""
+    from brinkmanship.effects import Detonation, load_plan, plan_consequences
+
+    if plan is not None:
+        if yield_kt is not None or target is not None or lat is not None or lon is not None:
+            raise UserError("--plan: give either a plan file or one detonation's options, not both")
+        detonations = load_plan(plan)
+    else:
+        if yield_kt is None:
+            raise UserError("--yield-kt: required (or give --plan)")
+        if target is None and (lat is None or lon is None):
+            raise UserError("--target or both --lat and --lon: say where the detonation is")
+        detonations = [
+            Detonation(yield_kt=yield_kt, burst=burst, target=target, lat=lat, lon=lon, height_m=height_m)
+        ]
+    result = plan_consequences(detonations)
+    rings = [d.rings().as_dict() for d in detonations]
+    per = [
+        {
+            "target": d.target,
+            "lat": round(d.location()[0], 5),
+            "lon": round(d.location()[1], 5),
+            "yield_kt": d.yield_kt,
+            "burst": d.burst,
+            "height_m": round(d.height(), 1),
+            "radii_km": r,
+        }
+        for d, r in zip(detonations, rings, strict=True)
+    ]
+    data: dict[str, Any] = {
+        "radii_km": rings[0],
+        "height_m": per[0]["height_m"],
+        "deaths": result.deaths.as_dict(),
+        "injuries": result.injuries.as_dict(),
+        "detonations": per,
+    }
+    if map_path is not None:
+        from brinkmanship.intel.maps import rings_map
+
+        centres = [
+            (str(p["target"] or f"{p['lat']},{p['lon']}"), float(p["lat"]), float(p["lon"])) for p in per
+        ]
+        data["map"] = str(rings_map(centres, rings, map_path))
+    lines = []
+    for p in per:
+        where = p["target"] or f"{p['lat']}, {p['lon']}"
+        lines.append(f"{p['yield_kt']:g} kt {p['burst']} burst at {p['height_m']:.0f} m over {where}")
+        lines += [f"  {k:9s} {_fmt(v)}" for k, v in p["radii_km"].items()]
+    d, i = result.deaths, result.injuries
+    lines.append(f"deaths   {d.central:,.0f}  (low {d.low:,.0f}, high {d.high:,.0f})")
+    lines.append(f"injuries {i.central:,.0f}  (low {i.low:,.0f}, high {i.high:,.0f})")
+    if "map" in data:
+        lines.append(f"map: {data['map']}")
+    _emit(data, as_json, lines)
+
+
+@intel_app.command("yield")
+def intel_yield(
+    mb: Annotated[list[float], typer.Option("--mb", help="Body-wave magnitude (repeat for several).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Yield range from body-wave magnitude with several published relations."""
+    from brinkmanship.intel.magnitude import RELATIONS, yield_from_magnitudes
+
+    est = yield_from_magnitudes(list(mb))
+    used = [r for r in RELATIONS if r.name in est.by_relation]
+    data = {
+        "mb": list(mb),
+        "yield_kt": est.as_dict(),
+        "relations": [
+            {
+                "name": r.name,
+                "a": r.a,
+                "b": r.b,
+                "yield_kt": float(f"{est.by_relation[r.name]:.3g}"),
+                "source": r.source,
+            }
+            for r in used
+        ],
+    }
+    lines = [f"yield {est.central:.3g} kt (range {est.low:.3g}-{est.high:.3g} kt) from mb {list(mb)}"]
+    lines += [
+        f"  {r['name']:12s} mb = {r['a']} + {r['b']} log Y -> {r['yield_kt']} kt  ({r['source']})"
+        for r in data["relations"]
+    ]
+    _emit(data, as_json, lines)
+
+
+@intel_app.command("tests")
+def intel_tests(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """North Korea's six nuclear tests: agency magnitudes and yield ranges."""
+    from brinkmanship.intel.nk_tests import nk_tests
+
+    rows = []
+    lines = ["#  date        magnitudes                               yield kt (low-high)   published"]
+    for t in nk_tests():
+        rows.append(
+            {
+                "test": t.number,
+                "date": t.date,
+                "magnitudes": t.magnitudes,
+                "yield_kt": t.estimate.as_dict(),
+                "published_kt": list(t.published_kt) if t.published_kt else None,
+                "published_source": t.published_source,
+            }
+        )
+        mags = ", ".join(f"{k} {v:g}" for k, v in t.magnitudes.items())
+        pub = f"{t.published_kt[0]:g}-{t.published_kt[1]:g}" if t.published_kt else "—"
+        e = t.estimate
+        lines.append(f"{t.number}  {t.date}  {mags:40s} {e.central:7.3g} ({e.low:.3g}-{e.high:.3g})   {pub}")
+    _emit({"tests": rows}, as_json, lines)
+
+
+@intel_app.command("range")
+def intel_range(
+    apogee_km: Annotated[float, typer.Option("--apogee-km", help="Apogee of the lofted test (km).")],
+    ground_range_km: Annotated[
+        float, typer.Option("--ground-range-km", help="Ground range of the test (km).")
+    ],
+    flight_time_min: Annotated[float, typer.Option("--flight-time-min", help="Flight time (minutes).")],
+    launch: Annotated[str, typer.Option("--from", help="Launch site for named targets.")] = "Pyongyang",
+    targets: Annotated[
+        list[str] | None, typer.Option("--target", help="Named target (repeat); default: US cities, Guam.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Missile range from a lofted test on a minimum-energy trajectory, and towards named targets."""
+    from brinkmanship.effects.places import find_place
+    from brinkmanship.intel.geodesy import wgs84_distance_km
+    from brinkmanship.intel.missile import estimate_range
+    from brinkmanship.intel.rotation import range_towards_km
+
+    site = find_place(launch, where="--from")
+    places = [find_place(t, where="--target") for t in (targets or DEFAULT_TARGETS)]
+    est = estimate_range(apogee_km, ground_range_km, flight_time_min)
+    by_target = {}
+    for place in places:
+        reach = range_towards_km(est.flight, site.lat, site.lon, place.lat, place.lon)
+        dist = wgs84_distance_km(site.lat, site.lon, place.lat, place.lon)
+        by_target[place.name] = {
+            "range_km": round(reach, -1),
+            "distance_km": round(dist),
+            "in_reach": reach >= dist,
+        }
+    data = {
+        "range_km": est.as_dict(),
+        "ballistic_range_km": round(est.ballistic_km, -1),
+        "boost": {
+            "delta_v_km_s": round(est.boost.delta_v, 3),
+            "burn_s": est.boost.burn_s,
+            "burnout_speed_km_s": round(est.flight.burnout[1], 3),
+        },
+        "from": site.name,
+        "range_km_by_target": by_target,
+    }
+    r = est.as_dict()
+    lines = [
+        f"minimum-energy range {r['central']:,.0f} km (low {r['low']:,.0f}, high {r['high']:,.0f}), "
+        f"no Earth rotation; simple ballistic reading {data['ballistic_range_km']:,.0f} km",
+        f"with Earth rotation from {site.name}:",
+    ]
+    lines += [
+        f"  {k:28s} reach {v['range_km']:8,.0f} km  distance {v['distance_km']:8,.0f} km  "
+        f"{'IN REACH' if v['in_reach'] else 'out of reach'}"
+        for k, v in by_target.items()
+    ]
+    _emit(data, as_json, lines)
+
+
+@intel_app.command("reach")
+def intel_reach(
+    range_km: Annotated[float, typer.Option("--range-km", help="Missile range (km).")],
+    launch: Annotated[str, typer.Option("--from", help="Launch site.")] = "Pyongyang",
+    map_path: Annotated[str | None, typer.Option("--map", help="Write a PNG map.")] = "reach.png",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Which cities are within a range of a launch site (WGS-84), with a map image."""
+    from brinkmanship.intel.reach import cities_in_reach
+
+    site, rows = cities_in_reach(range_km, launch)
+    data: dict[str, Any] = {
+        "from": site.name,
+        "range_km": range_km,
+        "cities": [
+            {"name": r.name, "distance_km": round(r.distance_km), "in_reach": r.in_reach} for r in rows
+        ],
+    }
+    if map_path:
+        from brinkmanship.intel.maps import reach_map
+
+        data["map"] = str(reach_map(site, rows, range_km, map_path))
+    lines = [f"from {site.name}, range {range_km:,.0f} km:"]
+    lines += [f"  {r.name:32s} {r.distance_km:8,.0f} km  {'IN REACH' if r.in_reach else '—'}" for r in rows]
+    if "map" in data:
+        lines.append(f"map: {data['map']}")
+    _emit(data, as_json, lines)
 
 
 def register(app: typer.Typer) -> None:
     """Attach the consequences and intelligence commands to the main app."""
+    app.command("effects")(effects)
+    app.add_typer(intel_app, name="intel")

@@ -13,6 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.projections.polar import PolarAxes
 import numpy as np
 
 from brinkmanship.effects.places import Place
@@ -35,6 +36,7 @@ def reach_map(site: Place, rows: list[CityReach], range_km: float, path: str | P
     """Draw the range ring, great-circle paths and cities around the launch site."""
     fig = plt.figure(figsize=(7, 7))
     ax = fig.add_subplot(projection="polar")
+    assert isinstance(ax, PolarAxes)
     ax.set_theta_zero_location("N")
     ax.set_theta_direction(-1)
     theta = np.linspace(0, 2 * np.pi, 361)
