@@ -13,8 +13,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib.projections.polar import PolarAxes
 import numpy as np
+from matplotlib.projections.polar import PolarAxes
 
 from brinkmanship.effects.places import Place
 from brinkmanship.errors import UserError
