@@ -73,7 +73,7 @@ def effects(
         ]
     result = plan_consequences(detonations)
     rings = [d.rings().as_dict() for d in detonations]
-    per = [
+    per: list[dict[str, Any]] = [
         {
             "target": d.target,
             "lat": round(d.location()[0], 5),
@@ -122,7 +122,7 @@ def intel_yield(
 
     est = yield_from_magnitudes(list(mb))
     used = [r for r in RELATIONS if r.name in est.by_relation]
-    data = {
+    data: dict[str, Any] = {
         "mb": list(mb),
         "yield_kt": est.as_dict(),
         "relations": [
@@ -200,7 +200,7 @@ def intel_range(
             "distance_km": round(dist),
             "in_reach": reach >= dist,
         }
-    data = {
+    data: dict[str, Any] = {
         "range_km": est.as_dict(),
         "ballistic_range_km": round(est.ballistic_km, -1),
         "boost": {
