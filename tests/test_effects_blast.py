@@ -1,0 +1,60 @@
+"""Blast: Brode (1986) overpressure fit against OTA (1979) ranges and cube-root scaling."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brinkmanship.effects import blast
+
+MILE_KM = 1.609344
+
+# OTA (1979) The Effects of Nuclear War, ch. II: 1-Mt surface burst on Detroit.
+OTA_1MT_SURFACE_MI = {12.0: 1.7, 5.0: 2.7}
+
+
+@pytest.mark.parametrize("yield_kt", [1.0, 15.0, 100.0, 1000.0])
+@pytest.mark.parametrize(("psi", "ota_mi"), sorted(OTA_1MT_SURFACE_MI.items()))
+def test_surface_burst_matches_ota_within_10_percent(yield_kt: float, psi: float, ota_mi: float) -> None:
+    # OTA's 1-Mt values carried to other yields by cube-root scaling (Glasstone & Dolan 1977 §3.60).
+    expected = ota_mi * MILE_KM * (yield_kt / 1000.0) ** (1 / 3)
+    got = blast.ground_range_km(psi, yield_kt, 0.0)
+    assert got == pytest.approx(expected, rel=0.10)
+
+
+def test_25_mt_air_burst_one_psi_matches_ota() -> None:
+    # OTA (1979): 25 Mt at 17,500 ft over Detroit, 1-psi ring at 30.4 miles.
+    got = blast.ground_range_km(1.0, 25_000.0, 17_500 * 0.3048)
+    assert got == pytest.approx(30.4 * MILE_KM, rel=0.10)
+
+
+def test_surface_overpressure_falls_with_distance() -> None:
+    p = blast.overpressure_psi([0.2, 0.5, 1.0, 2.0, 5.0], 20.0, 0.0)
+    assert all(np.diff(p) < 0)
+
+
+def test_optimum_height_beats_neighbouring_heights() -> None:
+    h = blast.optimum_height_m(5.0, 100.0)
+    best = blast.ground_range_km(5.0, 100.0, h)
+    assert best is not None
+    for factor in (0.0, 0.7, 1.4):
+        other = blast.ground_range_km(5.0, 100.0, h * factor) or 0.0
+        assert other < best
+
+
+def test_air_burst_at_optimum_reaches_further_than_surface_burst() -> None:
+    h = blast.optimum_height_m(5.0, 250.0)
+    assert blast.ground_range_km(5.0, 250.0, h) > 1.3 * blast.ground_range_km(5.0, 250.0, 0.0)
+
+
+def test_high_pressure_does_not_reach_ground_from_high_burst() -> None:
+    assert blast.ground_range_km(20.0, 15.0, 3000.0) is None
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(1.0, 1000.0), st.floats(1.01, 3.0))
+def test_surface_radius_monotone_in_yield_and_cube_root_scaled(w: float, factor: float) -> None:
+    r1 = blast.ground_range_km(5.0, w, 0.0)
+    r2 = blast.ground_range_km(5.0, w * factor, 0.0)
+    assert r2 > r1
+    assert r2 / r1 == pytest.approx(factor ** (1 / 3), rel=1e-3)

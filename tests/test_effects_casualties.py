@@ -1,0 +1,86 @@
+"""Casualties: OTA rules, counting each person once, and the 38 North (2017) comparison."""
+
+import numpy as np
+import pytest
+
+from brinkmanship.effects import Detonation, conventional_war_deaths, plan_consequences
+from brinkmanship.effects.casualties import RULES, blast_probabilities, combine
+from brinkmanship.errors import UserError
+
+# Zagurek, 38 North (4 Oct 2017): one 250-kt air burst over the centre of each city; together
+# "almost 1.5 million" deaths (Asia Times summary); per city about 0.78 M (Seoul) and 0.69 M (Tokyo).
+ZAGUREK_250KT = {"Seoul": 783_000, "Tokyo": 695_000}
+
+
+def test_ota_bands() -> None:
+    psi = np.array([20.0, 8.0, 3.0, 1.5, 0.5])
+    dead, hurt = blast_probabilities(psi, RULES["central"])
+    assert dead.tolist() == [0.98, 0.50, 0.05, 0.0, 0.0]
+    assert hurt.tolist() == [0.02, 0.40, 0.45, 0.25, 0.0]
+
+
+def test_combine_counts_each_person_once() -> None:
+    one = (np.array([0.5]), np.array([0.4]))
+    dead, hurt = combine(one, one)
+    assert dead[0] == pytest.approx(0.75)
+    assert dead[0] + hurt[0] <= 1.0
+
+
+@pytest.mark.parametrize("city", sorted(ZAGUREK_250KT))
+def test_central_deaths_within_factor_1_5_of_38_north(city: str) -> None:
+    result = plan_consequences([Detonation(yield_kt=250.0, burst="air", target=city)])
+    ratio = result.deaths.central / ZAGUREK_250KT[city]
+    assert 1 / 1.5 <= ratio <= 1.5
+    assert result.deaths.low < result.deaths.central < result.deaths.high
+    assert result.injuries.central > result.deaths.central
+
+
+def test_combined_seoul_tokyo_near_1_5_million() -> None:
+    result = plan_consequences([Detonation(250.0, "air", "Seoul"), Detonation(250.0, "air", "Tokyo")])
+    assert result.deaths.central == pytest.approx(1_478_000, rel=0.5)
+
+
+def test_two_bursts_on_one_point_do_not_double_count() -> None:
+    one = plan_consequences([Detonation(20.0, "air", "Busan")])
+    two = plan_consequences([Detonation(20.0, "air", "Busan"), Detonation(20.0, "air", "Busan")])
+    assert one.deaths.central < two.deaths.central < 2 * one.deaths.central
+
+
+def test_bigger_yield_kills_more_and_ocean_kills_nobody() -> None:
+    small = plan_consequences([Detonation(15.0, "air", "Pyongyang")])
+    big = plan_consequences([Detonation(150.0, "air", "Pyongyang")])
+    assert big.deaths.central > small.deaths.central > 1000
+    ocean = plan_consequences([Detonation(100.0, "air", lat=30.0, lon=-140.0)])
+    assert ocean.deaths.central == 0.0
+
+
+def test_empty_plan_is_zero() -> None:
+    assert plan_consequences([]).deaths.central == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"yield_kt": -1.0, "target": "Seoul"}, "positive"),
+        ({"yield_kt": 200_000.0, "target": "Seoul"}, "100 Mt"),
+        ({"yield_kt": 10.0, "target": "Seoul", "height_m": -5.0}, "height"),
+        ({"yield_kt": 10.0, "target": "Seoul", "burst": "underwater"}, "burst"),
+        ({"yield_kt": 10.0, "lat": 10.0}, "lat and lon"),
+    ],
+)
+def test_bad_detonations_raise_user_error(kwargs: dict, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        Detonation(**kwargs)
+
+
+def test_unknown_target_suggests_names() -> None:
+    with pytest.raises(UserError, match="Seoul"):
+        plan_consequences([Detonation(10.0, "air", "Seuol")])
+
+
+def test_conventional_war_deaths_korea() -> None:
+    est = conventional_war_deaths()
+    assert est["low"] == 30_000 and est["high"] == 300_000
+    assert est["low"] < est["central"] < est["high"]
+    with pytest.raises(UserError):
+        conventional_war_deaths("mars")

@@ -1,0 +1,69 @@
+"""Places: urban-area table, aliases, GeoNames fallback, density model."""
+
+import numpy as np
+import pytest
+
+from brinkmanship.effects.places import find_place, urban_areas
+from brinkmanship.effects.population import LocalFrame, clark_parameters, density_grid
+from brinkmanship.errors import UserError
+
+REQUIRED = [
+    "Seoul",
+    "Busan",
+    "Tokyo",
+    "Osaka",
+    "Pyongyang",
+    "Guam",
+    "Okinawa",
+    "Honolulu",
+    "Anchorage",
+    "Seattle",
+    "San Francisco",
+    "Los Angeles",
+    "Washington",
+    "New York",
+    "Beijing",
+    "Moscow",
+    "Havana",
+    "Miami",
+    "Andersen",
+    "Kadena",
+    "Hagatna",
+    "Naha",
+    "Incheon",
+    "Yokohama",
+]
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_required_cities_are_in_the_urban_table(name: str) -> None:
+    place = find_place(name)
+    assert place in urban_areas()
+    assert place.population > 10_000 and place.area_km2 > 10
+    assert place.source
+
+
+def test_lookup_ignores_case_accents_and_dashes() -> None:
+    assert find_place("seoul-incheon") == find_place("SEOUL–INCHEON")
+    assert find_place("Hagåtña") == find_place("hagatna")
+
+
+def test_geonames_fallback() -> None:
+    place = find_place("Lyon")
+    assert place.country == "FR" and place.population > 400_000
+
+
+def test_unknown_name_suggests_close_ones() -> None:
+    with pytest.raises(UserError, match="Tokyo"):
+        find_place("Tokio")
+
+
+def test_clark_density_integrates_to_population() -> None:
+    place = find_place("Seoul")
+    rho0, _ = clark_parameters(place)
+    assert 15_000 < rho0 < 40_000
+    frame = LocalFrame(place.lat, place.lon)
+    xs = np.arange(-150.0, 150.0, 0.5) + 0.25
+    xx, yy = np.meshgrid(xs, xs)
+    total = density_grid(frame, [place], xx, yy).sum() * 0.25
+    assert total == pytest.approx(place.population, rel=0.01)

@@ -1,0 +1,57 @@
+"""Magnitude-yield relations and the shipped table of North Korea's tests."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brinkmanship.errors import UserError
+from brinkmanship.intel import RELATIONS, nk_tests, yield_from_magnitudes
+
+
+def test_murphy_relation() -> None:
+    murphy = next(r for r in RELATIONS if r.name == "murphy1981")
+    assert murphy.yield_kt(4.45) == pytest.approx(1.0)
+    assert murphy.yield_kt(6.1) == pytest.approx(10 ** (1.65 / 0.75))
+
+
+def test_pabian_relation_reproduces_38_north_pairs() -> None:
+    pabian = next(r for r in RELATIONS if r.name == "pabian2017")
+    assert pabian.yield_kt(5.8) == pytest.approx(120, rel=0.05)
+    assert pabian.yield_kt(6.1) == pytest.approx(250, rel=0.05)
+
+
+def test_2017_test_consistent_with_150_to_250_kt() -> None:
+    sixth = nk_tests()[-1]
+    assert sixth.date == "2017-09-03"
+    est = sixth.estimate
+    assert est.low <= 150 and est.high >= 250
+    assert 150 <= est.central <= 250
+
+
+def test_six_tests_with_several_agencies() -> None:
+    tests = nk_tests()
+    assert [t.number for t in tests] == [1, 2, 3, 4, 5, 6]
+    assert all(len(t.magnitudes) >= 3 for t in tests)
+    assert tests[-1].estimate.central > 10 * tests[-2].estimate.central
+
+
+def test_ranges_overlap_published_yields() -> None:
+    for t in nk_tests():
+        if t.published_kt:
+            low, high = t.published_kt
+            assert t.estimate.low <= high and t.estimate.high >= low
+
+
+@pytest.mark.parametrize("mb", [1.0, 9.0, float("nan")])
+def test_magnitude_out_of_range(mb: float) -> None:
+    with pytest.raises(UserError, match="--mb"):
+        yield_from_magnitudes([mb])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(3.5, 6.9), st.floats(0.05, 0.5))
+def test_yield_monotone_in_magnitude(mb: float, step: float) -> None:
+    lo = yield_from_magnitudes([mb])
+    hi = yield_from_magnitudes([min(mb + step, 7.0)])
+    assert hi.central >= lo.central
+    assert lo.low <= lo.central <= lo.high
