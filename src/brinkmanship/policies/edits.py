@@ -1,0 +1,127 @@
+"""What a lever does to a scenario, as data: parameter overrides, added and forbidden actions.
+
+A lever never touches the kernel. It edits the scenario's mapping (``ScenarioFile.model_dump``), and
+the edited mapping is validated again like any scenario file, so a lever can only produce a scenario a
+user could have written by hand.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from brinkmanship.errors import UserError
+
+PROTECTED_FIELDS = (
+    "name",
+    "title",
+    "description",
+    "start_date",
+    "horizon_days",
+    "principals",
+    "uncertainties",
+)
+"""Top-level fields a lever may not change: they define the crisis and its horizon, not a policy."""
+
+
+@dataclass(frozen=True)
+class Edits:
+    """The changes one lever makes to one scenario.
+
+    Attributes:
+        set: dotted path (``channels.direct.enabled``, ``actors.US.voices.0.hawkishness``) -> new value.
+        add: principal -> actions added to its repertoire (the lever relies on them).
+        forbid: principal -> actions removed from its repertoire.
+    """
+
+    set: Mapping[str, Any] = field(default_factory=dict)
+    add: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    forbid: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        """True when the lever asks for nothing at all."""
+        return not self.set and not any(self.add.values()) and not any(self.forbid.values())
+
+
+def split_path(path: str) -> list[str]:
+    """The segments of a dotted path; empty segments are an error."""
+    parts = path.split(".")
+    if not path or any(part == "" for part in parts):
+        raise UserError(f"malformed parameter path {path!r}: expected names separated by dots")
+    return parts
+
+
+def get_path(data: Any, path: str, where: str) -> Any:
+    """The value at ``path`` inside nested mappings and lists; a missing step names the path."""
+    node = data
+    walked: list[str] = []
+    for part in split_path(path):
+        node = _child(node, part, walked, path, where)
+        walked.append(part)
+    return node
+
+
+def set_path(data: dict[str, Any], path: str, value: Any, where: str) -> None:
+    """Set ``path`` to ``value`` in place.
+
+    Every step but the last must exist. The last may be a new key of a mapping: whether that key is
+    allowed is decided by validating the edited scenario (unknown keys of the file format are errors).
+    """
+    parts = split_path(path)
+    if parts[0] in PROTECTED_FIELDS:
+        raise UserError(
+            f"{where}: {path!r} cannot be changed by a lever (it defines the crisis, not a policy)"
+        )
+    node: Any = data
+    for index, part in enumerate(parts[:-1]):
+        node = _child(node, part, parts[:index], path, where)
+    last = parts[-1]
+    if isinstance(node, list):
+        position = _list_index(node, last, path, where)
+        node[position] = copy.deepcopy(value)
+    elif isinstance(node, dict):
+        node[last] = copy.deepcopy(value)
+    else:
+        raise UserError(f"{where}: {path!r}: {'.'.join(parts[:-1])} is a value, not a group of parameters")
+
+
+def _child(node: Any, part: str, walked: list[str], path: str, where: str) -> Any:
+    if isinstance(node, dict):
+        if part not in node:
+            here = ".".join(walked) or "the scenario"
+            known = ", ".join(str(key) for key in node) or "none"
+            raise UserError(f"{where}: no parameter {path!r} ({here} has: {known})")
+        return node[part]
+    if isinstance(node, list):
+        return node[_list_index(node, part, path, where)]
+    raise UserError(f"{where}: no parameter {path!r} ({'.'.join(walked)} is a value)")
+
+
+def _list_index(node: list[Any], part: str, path: str, where: str) -> int:
+    if not part.isdigit() or int(part) >= len(node):
+        raise UserError(f"{where}: {path!r}: {part!r} is not an index of a list of {len(node)} entries")
+    return int(part)
+
+
+def apply_edits(data: dict[str, Any], edits: Edits, principals: list[str], where: str) -> None:
+    """Apply ``edits`` to a scenario mapping in place (overrides first, then repertoire changes)."""
+    for path, value in edits.set.items():
+        set_path(data, path, value, where)
+    for name, actions in edits.add.items():
+        repertoire = _repertoire(data, name, principals, where)
+        repertoire.extend(action for action in sorted(actions) if action not in repertoire)
+    for name, actions in edits.forbid.items():
+        repertoire = _repertoire(data, name, principals, where)
+        repertoire[:] = [action for action in repertoire if action not in actions]
+        if not repertoire:
+            raise UserError(f"{where}: forbids every action of {name}; keep at least 'hold'")
+
+
+def _repertoire(data: dict[str, Any], name: str, principals: list[str], where: str) -> list[str]:
+    if name not in principals:
+        raise UserError(f"{where}: {name!r} is not a principal (principals: {', '.join(principals)})")
+    repertoire = data["actors"][name]["repertoire"]
+    assert isinstance(repertoire, list)
+    return repertoire

@@ -1,0 +1,186 @@
+"""User-defined levers from a YAML file, validated with pydantic like scenario files.
+
+A lever file holds one mapping, ``levers``, from a lever name to what the lever changes::
+
+    levers:
+      hotline:
+        summary: A hotline that checks most alarms
+        why: The 1963 Moscow-Washington hotline
+        sources: ["Memorandum of understanding, 20 June 1963"]
+        channels:
+          direct: {enabled: true, delay_days: 0.1, verify: 0.9}
+      no-tests:
+        summary: North Korea stops testing for good
+        forbid: {DPRK: [missile_test, nuclear_test]}
+        set: {actors.DPRK.resolve.alpha: 3.0}
+
+``set`` overrides parameters by dotted path into the scenario; ``add`` and ``forbid`` change repertoires
+(the actor key ``both`` means every principal); ``channels`` opens or closes the direct channel and
+mediators. Opening a private channel also adds private messages and private concessions to both
+principals' repertoires, as the built-in channel levers do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from brinkmanship.errors import UserError
+from brinkmanship.model.ladder import ACTION_INDEX
+from brinkmanship.policies.builtin import PRIVATE_ACTIONS
+from brinkmanship.policies.edits import PROTECTED_FIELDS, Edits
+from brinkmanship.policies.lever import Lever, Targets, resolve_actor
+from brinkmanship.scenario.loader import format_validation_error, read_mapping
+from brinkmanship.scenario.schema import ScenarioFile
+
+LeverName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+ALL_PRINCIPALS = "both"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DirectChange(_Strict):
+    """Changes to the direct channel; fields left out keep the scenario's values."""
+
+    enabled: bool | None = None
+    noise: Annotated[float, Field(ge=0.0)] | None = None
+    delay_days: Annotated[float, Field(ge=0.0, le=30.0)] | None = None
+    verify: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+
+
+class ChannelChange(_Strict):
+    """Channel changes: the direct channel, the public channel's noise, mediators on or off."""
+
+    direct: DirectChange | None = None
+    public_noise: Annotated[float, Field(ge=0.0)] | None = None
+    mediators: dict[str, bool] = {}
+
+
+def _check_actions(table: dict[str, list[str]]) -> dict[str, list[str]]:
+    for actions in table.values():
+        for action in actions:
+            if action not in ACTION_INDEX:
+                raise ValueError(f"unknown action {action!r} (known: {', '.join(ACTION_INDEX)})")
+    return table
+
+
+class LeverSpec(_Strict):
+    """One user-defined lever."""
+
+    summary: str = Field("", description="one line")
+    why: str = Field("", description="the mechanism and the evidence")
+    sources: list[str] = []
+    set: dict[str, Any] = Field({}, description="dotted parameter path -> value")
+    add: dict[str, list[str]] = Field({}, description="principal (or 'both') -> actions added")
+    forbid: dict[str, list[str]] = Field({}, description="principal (or 'both') -> actions removed")
+    channels: ChannelChange | None = None
+
+    @field_validator("add", "forbid")
+    @classmethod
+    def _known_actions(cls, table: dict[str, list[str]]) -> dict[str, list[str]]:
+        return _check_actions(table)
+
+    @field_validator("set")
+    @classmethod
+    def _known_paths(cls, overrides: dict[str, Any]) -> dict[str, Any]:
+        for path in overrides:
+            head = path.split(".")[0]
+            if any(part == "" for part in path.split(".")):
+                raise ValueError(f"malformed parameter path {path!r}")
+            if head not in ScenarioFile.model_fields:
+                raise ValueError(f"{path!r}: {head!r} is not a field of a scenario")
+            if head in PROTECTED_FIELDS:
+                raise ValueError(f"{path!r}: {head!r} defines the crisis and cannot be changed by a lever")
+        return overrides
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> LeverSpec:
+        if not (self.set or self.add or self.forbid or self.channels):
+            raise ValueError("the lever changes nothing (give set, add, forbid or channels)")
+        return self
+
+
+class LeverFile(_Strict):
+    """A file of user-defined levers."""
+
+    levers: dict[LeverName, LeverSpec] = Field(min_length=1)
+
+
+def _actors(scenario: ScenarioFile, table: dict[str, list[str]], where: str) -> dict[str, frozenset[str]]:
+    result: dict[str, frozenset[str]] = {}
+    for key, actions in table.items():
+        names = scenario.principals if key == ALL_PRINCIPALS else [resolve_actor(scenario, key, where)]
+        for name in names:
+            result[name] = result.get(name, frozenset()) | frozenset(actions)
+    return result
+
+
+def _builder(name: str, spec: LeverSpec, origin: str) -> Any:
+    where = f"{origin}: levers.{name}"
+
+    def build(scenario: ScenarioFile, targets: Targets) -> Edits:
+        overrides = dict(spec.set)
+        add = _actors(scenario, spec.add, f"{where}.add")
+        opens_private = False
+        if spec.channels is not None:
+            if spec.channels.direct is not None:
+                for field, value in spec.channels.direct.model_dump(exclude_none=True).items():
+                    overrides[f"channels.direct.{field}"] = value
+                opens_private = spec.channels.direct.enabled is True
+            if spec.channels.public_noise is not None:
+                overrides["channels.public.noise"] = spec.channels.public_noise
+            for mediator, active in spec.channels.mediators.items():
+                actor = scenario.actors.get(mediator)
+                if actor is None or getattr(actor, "role", "") != "mediator":
+                    known = [k for k, a in scenario.actors.items() if getattr(a, "role", "") == "mediator"]
+                    raise UserError(
+                        f"{where}.channels.mediators: {mediator!r} is not a mediator of {scenario.name} "
+                        f"(mediators: {', '.join(known) or 'none'})"
+                    )
+                overrides[f"actors.{mediator}.active"] = active
+                opens_private = opens_private or active
+        if opens_private:
+            for principal in scenario.principals:
+                add[principal] = add.get(principal, frozenset()) | PRIVATE_ACTIONS
+        return Edits(set=overrides, add=add, forbid=_actors(scenario, spec.forbid, f"{where}.forbid"))
+
+    return build
+
+
+def levers_from_mapping(data: dict[str, Any], origin: str) -> list[Lever]:
+    """Validate a parsed lever file; ``origin`` (the file) is named in every error."""
+    try:
+        parsed = LeverFile.model_validate(data)
+    except ValidationError as error:
+        raise UserError(format_validation_error(error, origin)) from None
+    return [
+        Lever(
+            name=name,
+            summary=spec.summary or f"user-defined lever from {origin}",
+            changes="; ".join(_describe(spec)),
+            why=spec.why,
+            sources=tuple(spec.sources),
+            build=_builder(name, spec, origin),
+            origin=origin,
+        )
+        for name, spec in parsed.levers.items()
+    ]
+
+
+def _describe(spec: LeverSpec) -> list[str]:
+    parts = [f"{path} = {value!r}" for path, value in spec.set.items()]
+    parts += [f"adds {', '.join(actions)} for {actor}" for actor, actions in spec.add.items()]
+    parts += [f"forbids {', '.join(actions)} for {actor}" for actor, actions in spec.forbid.items()]
+    if spec.channels is not None:
+        parts.append(f"channels: {spec.channels.model_dump(exclude_none=True, exclude_defaults=True)}")
+    return parts
+
+
+def load_lever_file(path: str | Path) -> list[Lever]:
+    """The levers defined in a YAML file; errors name the file and the field."""
+    path = Path(path)
+    return levers_from_mapping(read_mapping(path), str(path))
