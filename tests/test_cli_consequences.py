@@ -1,0 +1,149 @@
+"""`brink effects` and `brink intel ...` through the real entry point."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from brinkmanship.cli import main
+
+RING_KEYS = {"fireball", "psi_20", "psi_5", "psi_1", "burn_3rd", "rem_500"}
+BOUND_KEYS = {"central", "low", "high"}
+
+
+def run_json(capsys: pytest.CaptureFixture[str], args: list[str]) -> dict:
+    assert main(args) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def fail(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("error")
+    return err
+
+
+def test_effects_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = run_json(
+        capsys,
+        [
+            "effects",
+            "--yield-kt",
+            "250",
+            "--burst",
+            "air",
+            "--target",
+            "Seoul",
+            "--json",
+            "--map",
+            str(tmp_path / "rings.png"),
+        ],
+    )
+    assert set(out["radii_km"]) == RING_KEYS
+    assert out["radii_km"]["fireball"] is None  # the optimum-height fireball stays off the ground
+    assert out["radii_km"]["psi_1"] > out["radii_km"]["psi_5"] > 0
+    assert out["height_m"] > 1000
+    assert set(out["deaths"]) == BOUND_KEYS and set(out["injuries"]) == BOUND_KEYS
+    assert out["deaths"]["low"] < out["deaths"]["central"] < out["deaths"]["high"]
+    assert (tmp_path / "rings.png").stat().st_size > 1000
+
+
+def test_effects_surface_by_coordinates(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_json(
+        capsys,
+        ["effects", "--yield-kt", "15", "--burst", "surface", "--lat", "37.57", "--lon", "126.98", "--json"],
+    )
+    assert out["height_m"] == 0
+    assert out["radii_km"]["fireball"] > 0
+    assert out["deaths"]["central"] > 10_000
+
+
+def test_effects_plan(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    plan = tmp_path / "strikes.yaml"
+    plan.write_text("detonations:\n  - {target: Tokyo, yield_kt: 100}\n  - {target: Osaka, yield_kt: 100}\n")
+    out = run_json(capsys, ["effects", "--plan", str(plan), "--json"])
+    assert len(out["detonations"]) == 2
+    assert out["deaths"]["central"] > 100_000
+
+
+def test_effects_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["effects", "--yield-kt", "20", "--target", "Havana"]) == 0
+    text = capsys.readouterr().out
+    assert "deaths" in text and "psi_5" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["effects", "--yield-kt", "-3", "--target", "Seoul"], "positive"),
+        (["effects", "--yield-kt", "150000", "--target", "Seoul"], "100 Mt"),
+        (["effects", "--yield-kt", "10", "--target", "Seoul", "--height-m", "-100"], "height"),
+        (["effects", "--yield-kt", "10", "--target", "Seuol"], "did you mean"),
+        (["effects", "--yield-kt", "10"], "--target"),
+        (["intel", "yield", "--mb", "11"], "--mb"),
+        (
+            ["intel", "range", "--apogee-km", "100", "--ground-range-km", "5000", "--flight-time-min", "10"],
+            "missile data",
+        ),
+        (["intel", "reach", "--range-km", "5000", "--from", "Qqxzville"], "--from"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], args: list[str], needle: str
+) -> None:
+    assert needle in fail(capsys, args)
+
+
+def test_malformed_plan(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    plan = tmp_path / "bad.yaml"
+    plan.write_text("detonations: [ {target: Seoul")
+    assert "malformed YAML" in fail(capsys, ["effects", "--plan", str(plan)])
+
+
+def test_intel_yield(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_json(capsys, ["intel", "yield", "--mb", "6.1", "--json"])
+    assert set(out["yield_kt"]) == {"low", "central", "high"}
+    assert out["yield_kt"]["low"] <= 250 and out["yield_kt"]["high"] >= 150
+    assert {r["name"] for r in out["relations"]} >= {"murphy1981", "pabian2017"}
+
+
+def test_intel_tests(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_json(capsys, ["intel", "tests", "--json"])
+    assert len(out["tests"]) == 6
+    assert main(["intel", "tests"]) == 0
+    assert "2017-09-03" in capsys.readouterr().out
+
+
+def test_intel_range(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_json(
+        capsys,
+        [
+            "intel",
+            "range",
+            "--apogee-km",
+            "3725",
+            "--ground-range-km",
+            "998",
+            "--flight-time-min",
+            "47",
+            "--target",
+            "Los Angeles",
+            "--target",
+            "New York",
+            "--json",
+        ],
+    )
+    assert set(out["range_km"]) == {"low", "central", "high"}
+    assert out["range_km"]["central"] == pytest.approx(10_400, rel=0.10)
+    by = out["range_km_by_target"]
+    assert by["Los Angeles"]["in_reach"] and by["Los Angeles"]["range_km"] > out["range_km"]["central"]
+
+
+def test_intel_reach(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    png = tmp_path / "reach.png"
+    out = run_json(
+        capsys, ["intel", "reach", "--range-km", "10400", "--from", "Pyongyang", "--map", str(png), "--json"]
+    )
+    names = {c["name"]: c for c in out["cities"]}
+    assert names["Anchorage"]["in_reach"] and not names["New York"]["in_reach"]
+    assert png.stat().st_size > 1000
