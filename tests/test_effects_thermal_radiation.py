@@ -49,7 +49,9 @@ def test_dose_falls_with_distance(r: float, factor: float) -> None:
     assert radiation.dose_rem(r * factor, 100.0) < radiation.dose_rem(r, 100.0)
 
 
-def test_fireball_one_megaton() -> None:
-    # Glasstone & Dolan (1977) §2.03: 5,700 ft across at maximum for 1 Mt.
-    assert fireball.fireball_radius_km(1000.0, "air") == pytest.approx(2850 * 0.0003048, rel=0.10)
+@pytest.mark.parametrize(("yield_kt", "diameter_ft"), [(20.0, 1550.0), (1000.0, 7200.0)])
+def test_fireball_maximum_size(yield_kt: float, diameter_ft: float) -> None:
+    # Glasstone & Dolan (1977) Fig. 2.51a: maximum fireball diameters.
+    radius_km = diameter_ft / 2 * 0.0003048
+    assert fireball.fireball_radius_km(yield_kt, "air") == pytest.approx(radius_km, rel=0.10)
     assert fireball.fireball_radius_km(1000.0, "surface") > fireball.fireball_radius_km(1000.0, "air")

@@ -1,15 +1,15 @@
 """Maximum fireball radius.
 
-Glasstone & Dolan (1977) §2.03: a 1-Mt air burst's fireball reaches about 5,700 ft across at its
-maximum; the maximum radius scales as W^0.4 (Glasstone & Dolan 1977 §2.12 and §7.82). Hence
-R = 0.869 km (W / 1 Mt)^0.4 = 0.0548 km W^0.4 (W in kt). A contact surface burst behaves as an air
-burst of twice the yield because the ground reflects the energy (Glasstone & Dolan 1977 §2.129,
-§3.34), so its fireball is 2^0.4 = 1.32 times larger.
+Glasstone & Dolan (1977) §2.51 (Fig. 2.51a): the maximum fireball diameter of an air burst is
+about 1,550 ft for 20 kt and 7,200 ft for 1 Mt; the maximum radius scales as W^0.4 (the two values
+agree with that exponent within 3 %). Hence R = 3,600 ft (W / 1 Mt)^0.4 = 0.0692 km W^0.4 (W in kt).
+A contact surface burst behaves as an air burst of twice the yield because the ground reflects the
+energy (Glasstone & Dolan 1977 §3.34), so its fireball is 2^0.4 = 1.32 times larger.
 """
 
 from __future__ import annotations
 
-FIREBALL_KM_PER_KT04 = 0.869 / 1000.0**0.4
+FIREBALL_KM_PER_KT04 = 3600.0 * 0.0003048 / 1000.0**0.4
 SURFACE_FACTOR = 2.0**0.4
 
 
