@@ -1,0 +1,404 @@
+"""Policies compared on common random numbers: paired differences from the baseline, with intervals.
+
+Every policy runs on the same seed, so path ``i`` meets the same accidents, alarms and dice under every
+policy (:mod:`brinkmanship.engine.randomness`). The per-path outcome indicators are therefore paired, and
+the difference of two probabilities is estimated from the discordant pairs, which is far more precise
+than comparing two independent estimates (Glasserman & Yao 1992, "Some guidelines and guarantees for
+common random numbers", Management Science 38).
+
+Statistics:
+
+- a probability: Wilson score interval (:func:`brinkmanship.analysis.intervals.wilson_interval`);
+- a paired difference of probabilities: Newcombe's hybrid score interval for paired data (Newcombe 1998,
+  "Improved confidence intervals for the difference between binomial proportions based on paired data",
+  Statistics in Medicine 17, method 10), with McNemar's exact test (McNemar 1947) on the discordant
+  pairs; a difference is *significant* when its 95% interval excludes zero;
+- a median time to war: the distribution-free order-statistic interval (Conover 1999, section 3.2).
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from brinkmanship.analysis.intervals import wilson_interval
+from brinkmanship.engine.ensemble import PathTable, Tally, simulate
+from brinkmanship.engine.results import OUTCOMES, behaviour_summary
+from brinkmanship.engine.state import NEVER, PATH_LABELS
+from brinkmanship.policies import Policy, apply_policy, describe_changes
+from brinkmanship.scenario import ScenarioFile, compile_scenario
+
+Z95 = float(stats.norm.ppf(0.975))
+LIVES_MODULE = "brinkmanship.analysis.lives"
+"""Where the consequences model's deaths-per-path function lives once it exists (``deaths_per_path``)."""
+Progress = Callable[[str, int], None]
+"""Called with a policy's name and the number of paths just finished."""
+
+
+@dataclass(frozen=True)
+class PathOutcomes:
+    """Per-path first-event days (``-1`` = never; days counted from 0) and the path to war, all runs."""
+
+    days: int
+    clash_day: np.ndarray
+    war_day: np.ndarray
+    nuclear_day: np.ndarray
+    settle_day: np.ndarray
+    war_path: np.ndarray
+    deaths_quantile: np.ndarray
+
+    @classmethod
+    def from_tables(cls, tables: Sequence[PathTable], days: int) -> PathOutcomes:
+        """Concatenate the chunk tables of one ensemble (they arrive in path order)."""
+
+        def join(name: str, dtype: Any) -> np.ndarray:
+            return np.concatenate([np.asarray(getattr(t, name), dtype=dtype) for t in tables])
+
+        return cls(
+            days=days,
+            clash_day=join("clash_day", np.int32),
+            war_day=join("war_day", np.int32),
+            nuclear_day=join("nuclear_day", np.int32),
+            settle_day=join("settle_day", np.int32),
+            war_path=join("war_path", np.int8),
+            deaths_quantile=join("deaths_quantile", np.float64),
+        )
+
+    @property
+    def runs(self) -> int:
+        return int(self.war_day.shape[0])
+
+    def happened(self, outcome: str) -> np.ndarray:
+        """Boolean per path: ``outcome`` (clash, war, nuclear_use, settlement) within the horizon."""
+        day = {
+            "clash": self.clash_day,
+            "war": self.war_day,
+            "nuclear_use": self.nuclear_day,
+            "settlement": self.settle_day,
+        }[outcome]
+        return (day != NEVER) & (day < self.days)
+
+    def war_by(self, label: str) -> np.ndarray:
+        """Boolean per path: a war within the horizon that came by path ``label`` (e.g. miscalculation)."""
+        return self.happened("war") & (self.war_path == PATH_LABELS.index(label))
+
+    def cumulative_war(self) -> np.ndarray:
+        """P(war by the end of day t) for t = 0 .. days - 1."""
+        war = self.happened("war")
+        counts = np.bincount(self.war_day[war], minlength=self.days)[: self.days]
+        return np.cumsum(counts) / max(self.runs, 1)
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """P(policy) - P(reference) estimated on paired paths."""
+
+    diff: float
+    ci95: tuple[float, float]
+    p_value: float
+    gained: int  # paths where the outcome happens under the policy only
+    lost: int  # paths where it happens under the reference only
+
+    @property
+    def significant(self) -> bool:
+        """The 95% interval excludes zero."""
+        return self.ci95[0] > 0.0 or self.ci95[1] < 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "diff": float(self.diff),
+            "ci95": [float(self.ci95[0]), float(self.ci95[1])],
+            "p_value": float(self.p_value),
+            "significant": bool(self.significant),
+            "discordant": [self.gained, self.lost],
+        }
+
+
+def paired_difference(policy: np.ndarray, reference: np.ndarray) -> PairedDifference:
+    """Newcombe's (1998, method 10) interval for the difference of paired proportions, with McNemar's test.
+
+    Args:
+        policy: boolean outcome per path under the policy.
+        reference: boolean outcome per path under the reference, same paths in the same order.
+    """
+    x = np.asarray(policy, dtype=bool)
+    y = np.asarray(reference, dtype=bool)
+    if x.shape != y.shape:
+        raise ValueError(f"paired outcomes need the same paths ({x.shape} vs {y.shape})")
+    n = int(x.size)
+    both = int(np.count_nonzero(x & y))
+    gained = int(np.count_nonzero(x & ~y))
+    lost = int(np.count_nonzero(~x & y))
+    neither = n - both - gained - lost
+    if n == 0:
+        return PairedDifference(0.0, (-1.0, 1.0), 1.0, 0, 0)
+    p1, p2 = (both + gained) / n, (both + lost) / n
+    l1, u1 = wilson_interval(both + gained, n)
+    l2, u2 = wilson_interval(both + lost, n)
+    margins = float(both + gained) * (lost + neither) * (both + lost) * (gained + neither)
+    phi = (both * neither - gained * lost) / np.sqrt(margins) if margins > 0 else 0.0
+    below = np.sqrt(max((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2, 0.0))
+    above = np.sqrt(max((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2, 0.0))
+    diff = p1 - p2
+    discordant = gained + lost
+    p_value = 1.0 if discordant == 0 else float(stats.binomtest(gained, discordant, 0.5).pvalue)
+    interval = (float(max(diff - below, -1.0)), float(min(diff + above, 1.0)))
+    return PairedDifference(float(diff), interval, p_value, gained, lost)
+
+
+def median_with_interval(values: np.ndarray) -> dict[str, Any]:
+    """Median with the distribution-free 95% interval from order statistics (Conover 1999)."""
+    data = np.sort(np.asarray(values))
+    n = int(data.size)
+    if n == 0:
+        return {"median": None, "ci95": None, "n": 0}
+    low_rank = max(int(stats.binom.ppf(0.025, n, 0.5)), 1)
+    high_rank = min(n - low_rank + 1, n)
+    return {
+        "median": float(np.median(data)),
+        "ci95": [float(data[low_rank - 1]), float(data[high_rank - 1])],
+        "n": n,
+    }
+
+
+def simulate_paths(
+    scenario: ScenarioFile,
+    runs: int,
+    days: int,
+    seed: int,
+    workers: int = 1,
+    on_chunk: Callable[[int], None] | None = None,
+) -> tuple[Tally, PathOutcomes]:
+    """One ensemble with its per-path outcomes kept (for pairing with other ensembles on the same seed)."""
+    tables: list[PathTable] = []
+    tally = simulate(
+        compile_scenario(scenario),
+        runs,
+        days,
+        seed,
+        workers=workers,
+        keep_paths=True,
+        on_chunk=on_chunk,
+        on_paths=tables.append,
+    )
+    return tally, PathOutcomes.from_tables(tables, days)
+
+
+def deaths_model() -> Callable[..., np.ndarray] | None:
+    """The consequences model's ``deaths_per_path(scenario, outcomes)`` if the lives module exists.
+
+    This is the seam to the weapons-effects work: when :data:`LIVES_MODULE` provides it, every
+    comparison also reports deaths per policy; until then the comparison says that deaths are missing.
+    """
+    try:
+        module = importlib.import_module(LIVES_MODULE)
+    except ModuleNotFoundError:
+        return None
+    function = getattr(module, "deaths_per_path", None)
+    return function if callable(function) else None
+
+
+@dataclass
+class PolicyRun:
+    """One policy's ensemble."""
+
+    policy: Policy
+    scenario: ScenarioFile
+    changes: list[str]
+    tally: Tally
+    outcomes: PathOutcomes
+    elapsed_s: float
+    same_as: str | None = None
+    deaths: np.ndarray | None = None
+
+
+@dataclass
+class Comparison:
+    """Policies run on the same seed; the first is the reference (normally the baseline)."""
+
+    scenario: ScenarioFile
+    runs: int
+    days: int
+    seed: int
+    results: list[PolicyRun]
+    notes: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    @property
+    def reference(self) -> PolicyRun:
+        return self.results[0]
+
+    def find(self, name: str) -> PolicyRun:
+        """The run of the policy called ``name``."""
+        for run in self.results:
+            if run.policy.name == name:
+                return run
+        raise KeyError(name)
+
+    def difference(self, policy: str, reference: str, outcome: str = "war") -> PairedDifference:
+        """Paired difference in ``outcome`` between any two of the compared policies."""
+        return paired_difference(
+            self.find(policy).outcomes.happened(outcome), self.find(reference).outcomes.happened(outcome)
+        )
+
+    def summaries(self, rank_by: str = "war") -> list[dict[str, Any]]:
+        """One dictionary per policy, in the order run, with its rank by P(``rank_by``)."""
+        rows = [summarise(run, self.reference) for run in self.results]
+        keys = [(row["outcomes"][rank_by]["p"], row["outcomes"]["nuclear_use"]["p"]) for row in rows]
+        for row, key in zip(rows, keys, strict=True):
+            row["rank"] = 1 + sum(other < key for other in keys)  # ties share a rank
+        return rows
+
+    def as_dict(self, rank_by: str = "war") -> dict[str, Any]:
+        """The JSON object printed by ``brink compare --json``."""
+        return {
+            "scenario": self.scenario.name,
+            "runs": self.runs,
+            "days": self.days,
+            "seed": self.seed,
+            "common_random_numbers": True,
+            "reference": self.reference.policy.name,
+            "rank_by": rank_by,
+            "policies": self.summaries(rank_by),
+            "deaths_available": any(run.deaths is not None for run in self.results),
+            "notes": self.notes,
+            "elapsed_s": self.elapsed_s,
+        }
+
+
+def summarise(run: PolicyRun, reference: PolicyRun) -> dict[str, Any]:
+    """Outcomes, paired differences, path shifts, timing and behaviour of one policy."""
+    outcomes: dict[str, Any] = {}
+    for name in OUTCOMES:
+        happened = run.outcomes.happened(name)
+        count = int(happened.sum())
+        low, high = wilson_interval(count, run.outcomes.runs)
+        outcomes[name] = {
+            "p": count / max(run.outcomes.runs, 1),
+            "ci95": [low, high],
+            "count": count,
+            "vs_reference": paired_difference(happened, reference.outcomes.happened(name)).as_dict(),
+        }
+    war_change = outcomes["war"]["vs_reference"]["diff"]
+    wars = max(outcomes["war"]["count"], 1)
+    paths: dict[str, Any] = {}
+    for label in PATH_LABELS:
+        by_path = run.outcomes.war_by(label)
+        count = int(by_path.sum())
+        shift = paired_difference(by_path, reference.outcomes.war_by(label))
+        paths[label] = {
+            "p": count / max(run.outcomes.runs, 1),
+            "ci95": list(wilson_interval(count, run.outcomes.runs)),
+            "share_of_wars": count / wars,
+            "share_ci95": list(wilson_interval(count, outcomes["war"]["count"])),
+            "vs_reference": shift.as_dict(),
+            "share_of_change": shift.diff / war_change if war_change != 0.0 else None,
+        }
+    war = run.outcomes.happened("war")
+    behaviour = behaviour_summary(run.tally, (run.scenario.principals[0], run.scenario.principals[1]))
+    return {
+        "policy": run.policy.name,
+        "levers": [choice.label for choice in run.policy.choices],
+        "expansion": run.policy.expansion,
+        "changes": run.changes,
+        "same_as": run.same_as,
+        "outcomes": outcomes,
+        "paths": paths,
+        "median_war_day": median_with_interval(run.outcomes.war_day[war]),
+        "cumulative_war": [float(v) for v in run.outcomes.cumulative_war()],
+        "behaviour": _behaviour(behaviour),
+        "deaths": _deaths_summary(run.deaths),
+        "elapsed_s": run.elapsed_s,
+    }
+
+
+def _behaviour(summary: dict[str, Any]) -> dict[str, Any]:
+    """The behaviour figures a comparison reports (rates per active path-day)."""
+    per_day = summary["actions_per_day"]
+    watched = ("public_threat", "show_of_force", "missile_test", "nuclear_test", "private_message")
+    return {
+        "actions_per_day": {
+            actor: {name: rates[name] for name in watched if name in rates}
+            for actor, rates in per_day.items()
+        },
+        **{key: value for key, value in summary.items() if key != "actions_per_day"},
+    }
+
+
+def _deaths_summary(deaths: np.ndarray | None) -> dict[str, Any] | None:
+    if deaths is None:
+        return None
+    values = np.asarray(deaths, dtype=float)
+    low, high = np.quantile(values, [0.05, 0.95])
+    return {"expected": float(values.mean()), "interval90": [float(low), float(high)]}
+
+
+def run_comparison(
+    scenario: ScenarioFile,
+    policies: Sequence[Policy],
+    runs: int,
+    seed: int,
+    days: int | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+    notes: Sequence[str] = (),
+) -> Comparison:
+    """Run the baseline and each policy on the same seed; identical scenarios are simulated once.
+
+    Args:
+        scenario: the crisis.
+        policies: policies to compare; the baseline is added first if missing.
+        runs, seed: paths per policy and the seed shared by all (common random numbers).
+        days: horizon (default: the scenario's).
+        workers: processes per ensemble (results do not depend on it).
+        progress: optional callback ``(policy name, paths finished)``.
+        notes: remarks carried into the result (e.g. levers left out of a default set).
+    """
+    days = scenario.horizon_days if days is None else days
+    ordered = list(policies)
+    if not ordered or not ordered[0].is_baseline:
+        ordered = [Policy("baseline"), *[p for p in ordered if not p.is_baseline]]
+    lives = deaths_model()
+    started = time.perf_counter()
+    results: list[PolicyRun] = []
+    seen: dict[str, PolicyRun] = {}
+    for policy in ordered:
+        applied = apply_policy(scenario, policy)
+        key = applied.model_dump_json()
+        changes = describe_changes(scenario, applied)
+        if key in seen:
+            twin = seen[key]
+            results.append(
+                PolicyRun(
+                    policy, applied, changes, twin.tally, twin.outcomes, 0.0, twin.policy.name, twin.deaths
+                )
+            )
+            if progress is not None:
+                progress(policy.name, runs)
+            continue
+        tick = time.perf_counter()
+        report: Callable[[int], None] | None = None
+        if progress is not None:
+            report = _bind(progress, policy.name)
+        tally, outcomes = simulate_paths(applied, runs, days, seed, workers, report)
+        deaths = lives(applied, outcomes) if lives is not None else None
+        run = PolicyRun(policy, applied, changes, tally, outcomes, time.perf_counter() - tick, None, deaths)
+        seen[key] = run
+        results.append(run)
+    all_notes = list(notes)
+    if lives is None:
+        all_notes.append(f"deaths per policy not reported: {LIVES_MODULE} is not available yet")
+    return Comparison(scenario, runs, days, seed, results, all_notes, time.perf_counter() - started)
+
+
+def _bind(progress: Progress, name: str) -> Callable[[int], None]:
+    def report(done: int) -> None:
+        progress(name, done)
+
+    return report
