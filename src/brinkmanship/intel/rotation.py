@@ -33,8 +33,15 @@ def _latlon(u: np.ndarray) -> tuple[float, float]:
     return math.degrees(math.asin(float(np.clip(u[2], -1, 1)))), math.degrees(math.atan2(u[1], u[0]))
 
 
-def _impact(flight: Flight, lat: float, lon: float, azimuth_deg: float) -> tuple[float, float]:
-    """Impact latitude/longitude of the flight launched on ``azimuth_deg`` from (lat, lon)."""
+HALF_CIRCUMFERENCE_KM = math.pi * R_EARTH_KM
+"""Reported for flights that go past the antipode (or into orbit): they reach any target."""
+
+
+def _impact(flight: Flight, lat: float, lon: float, azimuth_deg: float) -> tuple[float, float] | None:
+    """Impact latitude/longitude of the flight launched on ``azimuth_deg`` from (lat, lon).
+
+    None when the flight travels past the antipode or does not come down (orbital speed).
+    """
     r_b, v_b, gamma, downrange = flight.burnout
     up0 = _unit(lat, lon)
     north0 = np.array(
@@ -56,6 +63,8 @@ def _impact(flight: Flight, lat: float, lon: float, azimuth_deg: float) -> tuple
     radial = float(velocity @ up)
     gamma_i = math.asin(max(-1.0, min(1.0, radial / speed)))
     _, angle, t_coast = coast(r_b, speed, gamma_i)
+    if not math.isfinite(angle):
+        return None
     along = velocity - radial * up
     along = along / np.linalg.norm(along)
     hit = math.cos(angle) * up + math.sin(angle) * along
@@ -67,14 +76,24 @@ def _impact(flight: Flight, lat: float, lon: float, azimuth_deg: float) -> tuple
 
 
 def range_towards_km(flight: Flight, lat: float, lon: float, target_lat: float, target_lon: float) -> float:
-    """Longest ground range (km) of the flight towards the target's bearing, Earth rotating."""
+    """Longest ground range (km) of the flight towards the target's bearing, Earth rotating.
+
+    Flights that would go past the antipode (or orbit) on that bearing reach any target on it and
+    return half the Earth's circumference.
+    """
     bearing = initial_bearing_deg(lat, lon, target_lat, target_lon)
     azimuth = bearing
-    hit = _impact(flight, lat, lon, azimuth)
-    for _ in range(30):
+    hit: tuple[float, float] | None = None
+    for _ in range(40):
         hit = _impact(flight, lat, lon, azimuth)
+        if hit is None:
+            return HALF_CIRCUMFERENCE_KM
         miss = (initial_bearing_deg(lat, lon, *hit) - bearing + 180.0) % 360.0 - 180.0
+        if abs(miss) > 60.0:
+            # The impact lies beyond the antipode: seen from the launch site its bearing flips.
+            return HALF_CIRCUMFERENCE_KM
         if abs(miss) < 1e-4:
             break
         azimuth -= miss
-    return spherical_distance_km(lat, lon, *hit) * R_EARTH_KM / 6371.0088
+    assert hit is not None
+    return spherical_distance_km(lat, lon, hit[0], hit[1]) * R_EARTH_KM / 6371.0088
