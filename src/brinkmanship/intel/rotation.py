@@ -62,7 +62,7 @@ def _impact(flight: Flight, lat: float, lon: float, azimuth_deg: float) -> tuple
     speed = float(np.linalg.norm(velocity))
     radial = float(velocity @ up)
     gamma_i = math.asin(max(-1.0, min(1.0, radial / speed)))
-    _, angle, t_coast = coast(r_b, speed, gamma_i)
+    _, angle, _ = coast(r_b, speed, gamma_i)
     if not math.isfinite(angle):
         return None
     along = velocity - radial * up
@@ -71,7 +71,6 @@ def _impact(flight: Flight, lat: float, lon: float, azimuth_deg: float) -> tuple
     turn = -OMEGA_RAD_S * (flight.time_s)
     c, s = math.cos(turn), math.sin(turn)
     hit = np.array([c * hit[0] - s * hit[1], s * hit[0] + c * hit[1], hit[2]])
-    _ = t_coast
     return _latlon(hit)
 
 
