@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,12 @@ def plan_consequences(detonations: Sequence[Detonation]) -> Consequences:
     if not detonations:
         zero = Bounds(0.0, 0.0, 0.0)
         return Consequences(deaths=zero, injuries=zero, population_in_grid=0.0)
+    return _consequences(tuple(detonations))
+
+
+@lru_cache(maxsize=256)
+def _consequences(detonations: tuple[Detonation, ...]) -> Consequences:
+    """Cached worker of :func:`plan_consequences` (detonations are frozen, so hashable)."""
     locs = [d.location() for d in detonations]
     heights = [d.height() for d in detonations]
     reaches = [_reach_km(d, h) for d, h in zip(detonations, heights, strict=True)]
