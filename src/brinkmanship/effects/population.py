@@ -65,6 +65,7 @@ class LocalFrame:
 def places_near(frame: LocalFrame, radius_km: float) -> list[Place]:
     """Urban areas and non-overlapping GeoNames places whose centres lie within ``radius_km``."""
     chosen: list[Place] = []
+    urban_chosen: list[Place] = []
     for pool, is_urban in ((urban_areas(), True), (geonames_places(), False)):
         lats = np.array([p.lat for p in pool])
         lons = np.array([p.lon for p in pool])
@@ -72,9 +73,11 @@ def places_near(frame: LocalFrame, radius_km: float) -> list[Place]:
         near = np.nonzero(np.hypot(x, y) <= radius_km)[0]
         for i in near:
             place = pool[int(i)]
-            if not is_urban and _covered(place, chosen):
+            if not is_urban and _covered(place, urban_chosen):
                 continue
             chosen.append(place)
+            if is_urban:
+                urban_chosen.append(place)
     return chosen
 
 
