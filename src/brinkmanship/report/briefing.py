@@ -1,0 +1,75 @@
+"""The analyses behind a briefing: the comparison, the indicators and the sensitivity, run together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from brinkmanship.analysis.compare import Comparison, run_comparison
+from brinkmanship.analysis.sensitivity import Sensitivity, one_at_a_time
+from brinkmanship.policies import Policy
+from brinkmanship.report.indicators import Indicators, find_indicators
+from brinkmanship.scenario import ScenarioFile
+
+
+@dataclass
+class Briefing:
+    """Everything a briefing reports; ``sensitivity`` and ``indicators`` may be skipped (None)."""
+
+    scenario: ScenarioFile
+    comparison: Comparison
+    sensitivity: Sensitivity | None
+    indicators: Indicators | None
+    generated: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The numbers behind the briefing (written beside it as JSON)."""
+        return {
+            "comparison": self.comparison.as_dict(),
+            "sensitivity": None if self.sensitivity is None else self.sensitivity.as_dict(),
+            "indicators": None if self.indicators is None else self.indicators.as_dict(),
+            "generated": self.generated,
+        }
+
+
+def build_briefing(
+    scenario: ScenarioFile,
+    policies: Sequence[Policy],
+    runs: int,
+    seed: int,
+    sensitivity_runs: int,
+    indicator_runs: int,
+    workers: int = 1,
+    notes: Sequence[str] = (),
+    progress: Callable[[str], None] | None = None,
+) -> Briefing:
+    """Run the comparison, then the indicators and the sensitivity (skipped when their runs are 0)."""
+
+    def say(text: str) -> None:
+        if progress is not None:
+            progress(text)
+
+    seen: set[str] = set()
+
+    def compared(name: str, done: int) -> None:
+        if name not in seen:
+            seen.add(name)
+            say(f"comparing: {name}")
+
+    comparison = run_comparison(
+        scenario, policies, runs, seed, workers=workers, progress=compared, notes=notes
+    )
+    indicators = None
+    if indicator_runs > 0:
+        indicators = find_indicators(
+            scenario, indicator_runs, seed, workers=workers, progress=lambda e: say(f"indicator: {e}")
+        )
+    sensitivity = None
+    if sensitivity_runs > 0 and scenario.uncertainties:
+        sensitivity = one_at_a_time(
+            scenario, sensitivity_runs, seed, workers=workers, progress=lambda p: say(f"sensitivity: {p}")
+        )
+    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return Briefing(scenario, comparison, sensitivity, indicators, generated)

@@ -1,0 +1,359 @@
+"""What the briefing says: the analyses turned into sections a principal can read in five minutes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from brinkmanship.analysis.sensitivity import Sensitivity
+from brinkmanship.engine.state import PATH_LABELS
+from brinkmanship.policies import Lever, Policy
+from brinkmanship.report import figures
+from brinkmanship.report.briefing import Briefing
+from brinkmanship.report.document import Bullets, Document, Image, Paragraph, Section, Table
+from brinkmanship.report.indicators import Indicators
+
+PATH_MEANING = {
+    "deliberate": "a side chose to attack, knowing the other was preparing too",
+    "miscalculation": "a side struck first on a false belief that an attack was coming, or a clash escalated "
+    "because signals were read as more hostile than meant",
+    "accident": "an incident nobody chose (a test gone astray, a clash at sea or in the air) escalated",
+    "false_alarm": "a false warning passed every stage of assessment and was acted on",
+}
+SHOWN_INDICATORS = 10
+
+
+def pct(p: float) -> str:
+    """A probability as a percentage with sensible precision."""
+    value = 100.0 * p
+    return f"{value:.1f}%" if abs(value) < 10 else f"{value:.0f}%"
+
+
+def interval(ci: list[float] | tuple[float, float]) -> str:
+    """A 95% interval of probabilities."""
+    return f"{100 * ci[0]:.1f}-{100 * ci[1]:.1f}%"
+
+
+def points(diff: float) -> str:
+    """A difference of probabilities in percentage points, signed."""
+    return f"{100 * diff:+.1f} pts"
+
+
+def points_interval(ci: list[float] | tuple[float, float]) -> str:
+    return f"{100 * ci[0]:+.1f} to {100 * ci[1]:+.1f}"
+
+
+def _label(row: dict[str, Any]) -> str:
+    return f"{row['policy']} ({row['expansion']})" if row["expansion"] else row["policy"]
+
+
+def what_it_buys(row: dict[str, Any]) -> str:
+    """One phrase: the significant change in war risk, where it comes from, and settlement."""
+    change = row["outcomes"]["war"]["vs_reference"]
+    if row["same_as"] is not None:
+        return f"same scenario as {row['same_as']}"
+    if not change["significant"]:
+        text = "no significant change in the risk of war"
+    else:
+        direction = "fewer" if change["diff"] < 0 else "more"
+        shares = [
+            (label, info["share_of_change"])
+            for label, info in row["paths"].items()
+            if info["share_of_change"] is not None and info["share_of_change"] > 0.1
+        ]
+        shares.sort(key=lambda item: item[1], reverse=True)
+        sources = ", ".join(f"{label.replace('_', ' ')} {100 * share:.0f}%" for label, share in shares)
+        text = f"{direction} wars ({sources} of the change)" if sources else f"{direction} wars"
+    settle = row["outcomes"]["settlement"]["vs_reference"]
+    if settle["significant"]:
+        text += f"; settlement {points(settle['diff'])}"
+    return text
+
+
+def _headline(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
+    reference = rows[0]
+    o = reference["outcomes"]
+    days = briefing.comparison.days
+    section = Section("Bottom line")
+    section.blocks.append(
+        Paragraph(
+            f"Under the current posture ({reference['policy']}), the model puts the probability of **war "
+            f"within {days} days at {pct(o['war']['p'])}** (95% interval {interval(o['war']['ci95'])}); "
+            f"nuclear use {pct(o['nuclear_use']['p'])} ({interval(o['nuclear_use']['ci95'])}); an armed "
+            f"clash {pct(o['clash']['p'])} ({interval(o['clash']['ci95'])}); a settlement "
+            f"{pct(o['settlement']['p'])} ({interval(o['settlement']['ci95'])})."
+        )
+    )
+    others = [row for row in rows[1:] if row["same_as"] is None]
+    lower = [
+        row
+        for row in others
+        if row["outcomes"]["war"]["vs_reference"]["significant"]
+        and row["outcomes"]["war"]["vs_reference"]["diff"] < 0
+    ]
+    higher = [
+        row
+        for row in others
+        if row["outcomes"]["war"]["vs_reference"]["significant"]
+        and row["outcomes"]["war"]["vs_reference"]["diff"] > 0
+    ]
+    if lower:
+        best = min(lower, key=lambda row: row["outcomes"]["war"]["p"])
+        change = best["outcomes"]["war"]["vs_reference"]
+        section.blocks.append(
+            Paragraph(
+                f"The option that lowers it most, **{_label(best)}**, brings it to "
+                f"**{pct(best['outcomes']['war']['p'])}** ({interval(best['outcomes']['war']['ci95'])}): "
+                f"{points(change['diff'])} (paired 95% interval {points_interval(change['ci95'])} points)."
+            )
+        )
+    section.blocks.append(
+        Paragraph(
+            f"Of {len(others)} options compared, {len(lower)} lower the risk of war significantly and "
+            f"{len(higher)} raise it. These are model estimates from parameters that are partly judgement, "
+            "not measurements: trust the differences between options, which share their random numbers, "
+            "more than the levels; the assumptions section shows how far the levels move."
+        )
+    )
+    return section
+
+
+def _paths(rows: list[dict[str, Any]]) -> Section:
+    reference = rows[0]
+    table = Table(
+        ["path to war", "what it means", "share of wars (95%)", "probability (95%)"],
+        [
+            [
+                label.replace("_", " "),
+                PATH_MEANING[label],
+                f"{pct(info['share_of_wars'])} ({interval(info['share_ci95'])})",
+                f"{pct(info['p'])} ({interval(info['ci95'])})",
+            ]
+            for label, info in ((label, reference["paths"][label]) for label in PATH_LABELS)
+        ],
+        caption=f"Under {reference['policy']}",
+    )
+    return Section("Paths to war", [table])
+
+
+def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
+    deaths = any(row["deaths"] is not None for row in rows)
+    header = [
+        "rank",
+        "option",
+        "P(war) (95%)",
+        "change (paired 95%)",
+        "P(nuclear use)",
+        "median day of war",
+        "what it buys",
+    ]
+    if deaths:
+        header.insert(5, "deaths: expected (90% interval)")
+    table_rows = []
+    for row in sorted(rows, key=lambda r: r["rank"]):
+        war = row["outcomes"]["war"]
+        is_reference = row is rows[0]
+        change = war["vs_reference"]
+        median = row["median_war_day"]
+        cells = [
+            str(row["rank"]),
+            _label(row) + (" [reference]" if is_reference else ""),
+            f"{pct(war['p'])} ({interval(war['ci95'])})",
+            "-"
+            if is_reference
+            else f"{points(change['diff'])} ({points_interval(change['ci95'])})"
+            + (" *" if change["significant"] else ""),
+            pct(row["outcomes"]["nuclear_use"]["p"]),
+            "-" if median["median"] is None else f"{median['median']:.0f}",
+            "-" if is_reference else what_it_buys(row),
+        ]
+        if deaths:
+            d = row["deaths"]
+            cells.insert(
+                5,
+                "-"
+                if d is None
+                else f"{d['expected']:,.0f} ({d['interval90'][0]:,.0f}-{d['interval90'][1]:,.0f})",
+            )
+        table_rows.append(cells)
+    comparison = briefing.comparison
+    section = Section(
+        "Options ranked",
+        [
+            Paragraph(
+                f"All options ran on the same {comparison.runs:,} paths (seed {comparison.seed}): path i "
+                "meets the same accidents, alarms and dice under every option, so each change is measured "
+                "on paired paths. * = the paired 95% interval excludes zero. Median day of war counts from "
+                "the start date, among paths that reach war."
+            ),
+            Table(header, table_rows, caption=f"Ranked by P(war within {comparison.days} days)"),
+            Image(
+                "risk-differences.png",
+                figures.risk_differences(rows),
+                "Change in the risk of war from the reference, with paired 95% intervals "
+                "(green: significantly lower; red: significantly higher).",
+            ),
+            Image(
+                "cumulative-risk.png",
+                figures.cumulative_risk(rows, str(briefing.scenario.start_date)),
+                "Cumulative probability of war over the horizon under each option.",
+            ),
+            Image(
+                "paths-stacked.png",
+                figures.stacked_paths(rows),
+                "Probability of war under each option, split by the path that led to it.",
+            ),
+        ],
+    )
+    section.blocks.append(Paragraph("What each option changes in the model:"))
+    section.blocks.append(Bullets(_lever_notes(briefing)))
+    return section
+
+
+def _lever_notes(briefing: Briefing) -> list[str]:
+    seen: dict[str, Lever] = {}
+    packages: list[Policy] = []
+    for run in briefing.comparison.results:
+        if run.policy.expansion:
+            packages.append(run.policy)
+        for choice in run.policy.choices:
+            seen.setdefault(choice.lever.name, choice.lever)
+    items = [f"**{lever.name}**: {lever.summary} {lever.changes} Why: {lever.why}" for lever in seen.values()]
+    items += [f"**{policy.name}** = {policy.expansion}" for policy in packages]
+    return items
+
+
+def _indicators(result: Indicators) -> Section:
+    rows = []
+    for row in result.rows[:SHOWN_INDICATORS]:
+        change = row.change
+        if not change.significant:
+            reading = "no measurable effect"
+        else:
+            reading = "warning sign" if change.diff > 0 else "hopeful sign"
+        rows.append(
+            [
+                f"{row.actor}: {row.action.replace('_', ' ')}",
+                pct(row.p_with),
+                f"{points(change.diff)} ({points_interval(change.ci95)})",
+                reading,
+            ]
+        )
+    return Section(
+        "Indicators to watch",
+        [
+            Paragraph(
+                f"If this event happened today, how would the probability of war within {result.window_days} "
+                f"days move (from {pct(result.p_free)} when the day is left free)? Each event was imposed on "
+                f"day 0 of {result.runs:,} paired paths. Armed clashes top the list by construction; the "
+                "signals below them are what to watch for."
+            ),
+            Table(
+                ["event", f"P(war within {result.window_days} days)", "change (paired 95%)", "reading"], rows
+            ),
+        ],
+    )
+
+
+def _assumptions(result: Sensitivity, briefing: Briefing) -> Section:
+    rows = []
+    for row in result.rows:
+        flag = " (scenario's value lies outside this range)" if row.value_outside_range else ""
+        rows.append(
+            [
+                row.path,
+                f"{row.value:g}",
+                f"{row.low:g} - {row.high:g}",
+                f"{pct(row.p_low)} ({points(row.change_low.diff)})",
+                f"{pct(row.p_high)} ({points(row.change_high.diff)})",
+                (row.note + flag).strip(),
+            ]
+        )
+    return Section(
+        "Assumptions that drive the answer",
+        [
+            Paragraph(
+                f"Each uncertain parameter declared by {briefing.scenario.name} was set to the low and the "
+                f"high end of its range, one at a time, on {result.runs:,} paired paths under "
+                f"{result.policy} (P({result.outcome}) {pct(result.p_base)} as set). One-at-a-time "
+                "screening misses interactions between parameters."
+            ),
+            Image("tornado.png", figures.tornado(result), "One-at-a-time sensitivity of the risk of war."),
+            Table(["parameter", "as set", "range", f"P({result.outcome}) at low", "at high", "note"], rows),
+        ],
+    )
+
+
+def _behaviour(rows: list[dict[str, Any]]) -> Section:
+    table_rows = []
+    for row in rows:
+        b = row["behaviour"]
+        threats = " / ".join(
+            f"{rates.get('public_threat', 0.0):.3f}" for rates in b["actions_per_day"].values()
+        )
+        table_rows.append(
+            [
+                row["policy"],
+                threats,
+                f"{b['mean_audience_cost_stock']:.2f}",
+                f"{100 * b['misreading_share']:.1f}%",
+                f"{b['false_alarms_per_day']:.4f}",
+                f"{b['freeze_days']:,}",
+            ]
+        )
+    actors = " / ".join(next(iter(rows))["behaviour"]["actions_per_day"])
+    return Section(
+        "How the options work",
+        [
+            Paragraph("Behaviour per active path-day: the mechanisms through which each option acts."),
+            Table(
+                [
+                    "option",
+                    f"public threats per day ({actors})",
+                    "audience-cost stock",
+                    "signals misread",
+                    "false alarms per day",
+                    "freeze days",
+                ],
+                table_rows,
+            ),
+        ],
+    )
+
+
+def _method(briefing: Briefing) -> Section:
+    comparison = briefing.comparison
+    items = [
+        f"Scenario {briefing.scenario.name}: {briefing.scenario.description}.",
+        f"{comparison.runs:,} paths per option over {comparison.days} days, seed {comparison.seed}; the same "
+        "random numbers for every option (common random numbers).",
+        "Probabilities: Wilson 95% intervals. Differences between options: Newcombe's paired-score 95% "
+        "interval (1998) and McNemar's exact test on the paths where the options disagree.",
+        "Levers are documented with their sources in docs/policies.md and by `brink policies`.",
+        *comparison.notes,
+    ]
+    sources = [f"{key}: {text}" for key, text in briefing.scenario.sources.items()]
+    blocks: list[Any] = [Bullets(items)]
+    if sources:
+        blocks += [Paragraph("Scenario sources:"), Bullets(sources)]
+    return Section("Method and caveats", blocks)
+
+
+def build_document(briefing: Briefing) -> Document:
+    """The briefing's text, tables and figures."""
+    rows = briefing.comparison.summaries()
+    scenario = briefing.scenario
+    document = Document(
+        title=f"Briefing: {scenario.title}",
+        subtitle=f"{scenario.description}. Start {scenario.start_date}, "
+        f"horizon {briefing.comparison.days} days; generated by brinkmanship on {briefing.generated}.",
+    )
+    document.sections.append(_headline(briefing, rows))
+    document.sections.append(_paths(rows))
+    document.sections.append(_options(briefing, rows))
+    if briefing.indicators is not None:
+        document.sections.append(_indicators(briefing.indicators))
+    if briefing.sensitivity is not None and briefing.sensitivity.rows:
+        document.sections.append(_assumptions(briefing.sensitivity, briefing))
+    document.sections.append(_behaviour(rows))
+    document.sections.append(_method(briefing))
+    return document
