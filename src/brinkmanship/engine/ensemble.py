@@ -68,7 +68,8 @@ class Tally:
     false_alarms: int = 0
     freeze_days: int = 0
     freeze_breaches: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))
-    audience_stock: float = 0.0
+    audience_stock: int = 0  # micro-units, see kernel.FIXED_POINT
+    lock_in: int = 0
 
     def __post_init__(self) -> None:
         for name in ("war_by_day", "clash_by_day", "nuclear_by_day", "settlement_by_day"):
@@ -177,6 +178,7 @@ def _run_chunk(
         tally.freeze_days += log.freeze_days
         tally.freeze_breaches += log.freeze_breaches
         tally.audience_stock += log.audience_stock
+        tally.lock_in += log.lock_in
     state.put(live, part)
     shifted = _shift_days(state, first_day)
     _record_outcomes(tally, shifted, days)

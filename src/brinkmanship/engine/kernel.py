@@ -41,10 +41,14 @@ from brinkmanship.scenario.compiled import THIRD_PARTY_ACT_KINDS, CompiledScenar
 SANCTIONS, RESTRAINT_CALL, PRESS_TALKS = range(len(THIRD_PARTY_ACT_KINDS))
 PRESSURE_DECAY = 0.995
 """Economic pressure halves in about 140 days without new sanctions (a judgement; see docs/model.md)."""
+CONCESSION_PRIVATE = ACTION_INDEX["concession_private"]
 MOBILISATION = ACTION_INDEX["mobilisation"]
 """A side standing at the mobilisation rung or above is really preparing to attack."""
 CONCESSION_MEMORY = 0.9
 """Recent-concession count kept from day to day (a concession counts for about ten days)."""
+FIXED_POINT = 1_000_000
+"""Continuous per-path quantities are summed as integers of 1e-6 units, so that totals do not depend on
+how paths are chunked (floating-point addition is not associative)."""
 MISREAD_MARGIN = 1.0
 """A reading at least one hostility step above the truth counts as a misreading."""
 
@@ -60,7 +64,13 @@ class DayLog:
     false_alarms: int = 0
     freeze_breaches: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))
     freeze_days: int = 0
-    audience_stock: float = 0.0
+    audience_stock: int = 0  # in micro-units (FIXED_POINT): integer sums are exact in any order
+    lock_in: int = 0
+
+
+def fixed_point_sum(values: np.ndarray) -> int:
+    """Sum in integer micro-units (exact and order-independent)."""
+    return int(np.round(values * FIXED_POINT).astype(np.int64).sum())
 
 
 def _private_channel(model: CompiledScenario) -> tuple[bool, float, float, float]:
@@ -333,5 +343,11 @@ def step(
     log.actions = np.stack([np.bincount(choice[active, i], minlength=N_ACTIONS) for i in range(2)]).astype(
         np.int64
     )
-    log.audience_stock = float(audience[active].sum())
+    log.audience_stock = fixed_point_sum(audience[active])
+    # Audience-cost lock-in (Fearon 1994; Kurizaki 2007): the face cost of the cheapest way to back down
+    # today - nothing where a private concession is open, the public audience cost otherwise.
+    face_saving = 0.5 if model.face_saving_exit else 1.0
+    private_exit = np.broadcast_to(available[..., CONCESSION_PRIVATE], (n, 2))
+    lock_in = np.where(private_exit, 0.0, state.sensitivity * state.audience * face_saving)
+    log.lock_in = fixed_point_sum(lock_in[active])
     return log

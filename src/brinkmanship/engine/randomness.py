@@ -51,14 +51,17 @@ class BlockStream:
     generator: np.random.Generator
     n_paths: int
 
+    # A block always draws for BLOCK_SIZE paths and keeps the first n_paths, so that path k sees the
+    # same numbers whatever the ensemble size.
+
     def types(self) -> np.ndarray:
         """Once-per-path uniforms for private types, shape ``(n, 2, N_TYPE_COLUMNS)``."""
-        return self.generator.random((self.n_paths, 2, N_TYPE_COLUMNS))
+        return self.generator.random((BLOCK_SIZE, 2, N_TYPE_COLUMNS))[: self.n_paths]
 
     def day(self, n_third_party_acts: int) -> tuple[np.ndarray, np.ndarray]:
         """One day's uniforms ``(n, n_uniforms)`` and normals ``(n, N_NORMALS)``."""
-        uniforms = self.generator.random((self.n_paths, n_uniforms(n_third_party_acts)))
-        normals = self.generator.standard_normal((self.n_paths, N_NORMALS))
+        uniforms = self.generator.random((BLOCK_SIZE, n_uniforms(n_third_party_acts)))[: self.n_paths]
+        normals = self.generator.standard_normal((BLOCK_SIZE, N_NORMALS))[: self.n_paths]
         return uniforms, normals
 
 

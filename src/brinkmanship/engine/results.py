@@ -9,6 +9,7 @@ import numpy as np
 
 from brinkmanship.analysis.intervals import wilson_interval
 from brinkmanship.engine.ensemble import Tally
+from brinkmanship.engine.kernel import FIXED_POINT
 from brinkmanship.engine.state import PATH_LABELS
 from brinkmanship.model.ladder import action_names
 
@@ -73,7 +74,8 @@ def behaviour_summary(tally: Tally, principals: tuple[str, str]) -> dict[str, An
         },
         "misreading_share": tally.misreadings / max(tally.readings, 1),
         "false_alarms_per_day": tally.false_alarms / days,
-        "mean_audience_cost_stock": tally.audience_stock / days / 2.0,
+        "mean_audience_cost_stock": tally.audience_stock / FIXED_POINT / days / 2.0,
+        "audience_cost_lock_in": tally.lock_in / FIXED_POINT / days / 2.0,
         "freeze_days": tally.freeze_days,
         "freeze_breaches": {principals[i]: int(tally.freeze_breaches[i]) for i in range(2)},
         "active_path_days": tally.active_path_days,

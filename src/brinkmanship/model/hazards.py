@@ -23,8 +23,7 @@ def loss_of_control_hazard(
     rung = np.asarray(rung, dtype=float)
     log_jumps = np.concatenate(([0.0], np.cumsum(np.log(threshold_jumps))))
     crossed = np.searchsorted(threshold_rungs, rung, side="left")
-    log_hazard = np.log(base) + (rung - 1.0) * np.log(growth) + log_jumps[crossed]
-    return np.minimum(np.exp(log_hazard), 1.0)
+    return np.minimum(base * np.exp((rung - 1.0) * np.log(growth) + log_jumps[crossed]), 1.0)
 
 
 def false_alarm_probability(rate: float, crisis_multiplier: float, rung: np.ndarray) -> np.ndarray:

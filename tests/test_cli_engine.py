@@ -1,0 +1,104 @@
+"""The `brink` commands of the engine: scenarios, show, run, schema; bad flags exit 2."""
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from brinkmanship.cli import main
+
+
+def test_scenarios_lists_builtins(capsys):
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    assert "korea-2017" in out and "cuba-1962" in out
+
+
+def test_show_lists_actors_channels_uncertainties_and_sources(capsys):
+    assert main(["show", "korea-2017"]) == 0
+    out = capsys.readouterr().out
+    for expected in (
+        "DPRK",
+        "China",
+        "UNSG",
+        "Vatican",
+        "Uncertain parameters",
+        "stavridis",
+        "channel closed",
+    ):
+        assert expected in out, expected
+
+
+def test_run_json_has_the_documented_keys(capsys):
+    assert main(["run", "cuba-1962", "--runs", "2000", "--seed", "7", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["scenario"] == "cuba-1962" and result["runs"] == 2000 and result["days"] == 30
+    assert result["seed"] == 7 and result["elapsed_s"] > 0
+    for outcome in ("clash", "war", "nuclear_use", "settlement"):
+        o = result["outcomes"][outcome]
+        assert 0 <= o["ci95"][0] <= o["p"] <= o["ci95"][1] <= 1
+    assert set(result["paths"]) == {"deliberate", "miscalculation", "accident", "false_alarm"}
+    assert sum(p["share"] for p in result["paths"].values()) == pytest.approx(1.0)
+    assert len(result["survival"]) == 30
+    assert result["survival"][-1] == pytest.approx(1 - result["outcomes"]["war"]["p"])
+
+
+def test_run_is_reproducible_from_its_seed(capsys):
+    main(["run", "cuba-1962", "--runs", "1500", "--seed", "3", "--json"])
+    first = json.loads(capsys.readouterr().out)
+    main(["run", "cuba-1962", "--runs", "1500", "--seed", "3", "--json"])
+    second = json.loads(capsys.readouterr().out)
+    assert first["outcomes"] == second["outcomes"]
+
+
+def test_run_out_writes_summary_survival_and_a_per_path_table(tmp_path, capsys):
+    out = tmp_path / "results"
+    assert main(["run", "cuba-1962", "--runs", "2500", "--days", "20", "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    table = pq.read_table(out / "paths.parquet")
+    assert table.num_rows == 2500
+    outcomes = table.column("outcome").to_pylist()
+    assert outcomes.count("war") + outcomes.count("nuclear_use") == summary["outcomes"]["war"]["count"]
+    assert (out / "survival.csv").read_text().startswith("day,p_no_war\n")
+    assert "war" in capsys.readouterr().out
+
+
+def test_out_keeps_files_already_there(tmp_path):
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert main(["run", "cuba-1962", "--runs", "100", "--out", str(out)]) == 0
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "korea-2017", "--runs", "0"], "--runs"),
+        (["run", "korea-2017", "--runs", "100000000"], "--runs"),
+        (["run", "korea-2017", "--days", "-1"], "--days"),
+        (["run", "korea-2017", "--runs", "many"], "--runs"),
+        (["run", "atlantis-2030"], "unknown scenario 'atlantis-2030'"),
+        (["show", "atlantis-2030"], "unknown scenario"),
+        (["run", "korea-2017", "--frobnicate"], "--frobnicate"),
+        (["teleport"], "teleport"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, args, expected):
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert expected in err and "\n" not in err and "Traceback" not in err
+
+
+def test_out_that_is_a_file_is_refused(tmp_path, capsys):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    assert main(["run", "cuba-1962", "--runs", "10", "--out", str(target)]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    assert target.read_text() == "x"
+
+
+def test_schema_is_json_schema_of_the_scenario_format(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "ScenarioFile" and "actors" in schema["properties"]

@@ -1,0 +1,40 @@
+"""Saving and branching a state; imposing actions from outside (replay, a human player)."""
+
+import numpy as np
+
+from brinkmanship.engine import randomness as rnd
+from brinkmanship.engine.ensemble import simulate
+from brinkmanship.engine.kernel import step
+from brinkmanship.engine.state import ACTIVE, initial_state
+from brinkmanship.model.ladder import ACTION_INDEX
+
+
+def test_imposed_actions_are_taken_on_every_path(korea):
+    missile = ACTION_INDEX["missile_test"]
+    forced = {day: np.array([-1, missile]) for day in range(10)}
+    tally = simulate(korea, 500, 10, seed=3, forced=forced)
+    assert tally.actions[1, missile] == tally.active_path_days
+    assert tally.actions[1].sum() == tally.active_path_days
+
+
+def test_a_copied_state_branches_without_disturbing_the_original(korea):
+    stream = rnd.block_streams(1, 100)[0]
+    state = initial_state(korea, stream.types())
+    for _ in range(20):
+        u, z = stream.day(korea.n_third_party_acts)
+        step(korea, state, u, z)
+    saved = state.copy()
+    u, z = stream.day(korea.n_third_party_acts)
+    step(korea, state, u, z)
+    branch = saved.copy()
+    step(korea, branch, u, z)
+    assert np.array_equal(branch.level, state.level) and branch.day == state.day == 21
+    assert saved.day == 20
+
+
+def test_one_path_can_be_replicated_for_a_forecast(korea):
+    stream = rnd.block_streams(1, 10)[0]
+    state = initial_state(korea, stream.types())
+    many = state.take(np.zeros(50, dtype=int))
+    assert many.n_paths == 50 and np.all(many.resolve == state.resolve[0])
+    assert np.all(many.status == ACTIVE)
