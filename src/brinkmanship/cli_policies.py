@@ -1,7 +1,281 @@
 """CLI commands for levers and their comparison (`brink policies`, `brink compare`, `brink brief`)."""
 
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from brinkmanship.analysis.compare import Comparison, run_comparison
+from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
+from brinkmanship.engine.results import OUTCOMES
+from brinkmanship.errors import UserError
+from brinkmanship.policies import Catalogue, Policy, catalogue_for, check_policy, load_lever_file
+from brinkmanship.report import build_briefing, write_briefing
+from brinkmanship.scenario import ScenarioFile, load_scenario
+
+DEFAULT_RUNS = 10_000
+DEFAULT_SEED = 20171126
+"""The same default seed as `brink run`, so a comparison's baseline matches a plain run."""
+DEFAULT_SIDE_RUNS = 2_000
+"""Paths per ensemble for the briefing's indicators and sensitivity (1 + 2k and 1 + e ensembles)."""
+
+WIDE = 160
+"""Width of tables written to a file or a pipe (Rich would otherwise wrap them at 80 columns)."""
+
+console = Console(width=None if sys.stdout.isatty() else WIDE)
+errors = Console(stderr=True)
+
+PolicyOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--policy",
+        "-p",
+        help="a lever, a package (editorial) or levers joined by '+' (restraint:us+direct-channel); repeat",
+    ),
+]
+PolicyFileOption = Annotated[
+    list[Path] | None, typer.Option("--policy-file", help="YAML file of user-defined levers; repeat")
+]
+RunsOption = Annotated[int, typer.Option("--runs", "-n", help="paths per policy")]
+SeedOption = Annotated[int, typer.Option(help="seed shared by every policy (common random numbers)")]
+WorkersOption = Annotated[
+    int, typer.Option(help="worker processes, 0 = by size (results do not depend on it)")
+]
+
+
+def _check_range(flag: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise UserError(f"{flag} must be between {low:,} and {high:,} (got {value:,})")
+
+
+def _policies(
+    catalogue: Catalogue, scenario: ScenarioFile, texts: list[str] | None, files: list[Path] | None
+) -> tuple[list[Policy], list[str]]:
+    """Policies named with -p; else the levers of the policy files; else every applicable built-in."""
+    if texts:
+        return [catalogue.parse(text) for text in texts], []
+    if files:
+        names = [lever.name for path in files for lever in load_lever_file(path)]
+        return [catalogue.parse(name) for name in names], []
+    return catalogue.default_policies(scenario)
+
+
+@contextmanager
+def _progress(total: int, label: str, enabled: bool) -> Iterator[Any]:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+        disable=not enabled,
+    ) as progress:
+        task = progress.add_task(label, total=total)
+
+        def advance(name: str, done: int) -> None:
+            progress.update(task, advance=done, description=f"{label}: {name}")
+
+        yield advance
+
+
+def policies(
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", "-s", help="also show what each lever changes in this scenario"),
+    ] = None,
+    policy_file: PolicyFileOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """List the levers: what each changes in the model, why, and its sources in the literature."""
+    catalogue = catalogue_for([str(p) for p in policy_file or []])
+    sc = load_scenario(scenario) if scenario else None
+    entries = []
+    for name in [*catalogue.levers, *catalogue.packages]:
+        lever = catalogue.levers.get(name)
+        entry: dict[str, Any] = {"name": name}
+        if lever is not None:
+            entry |= {
+                "summary": lever.summary,
+                "changes": lever.changes,
+                "why": lever.why,
+                "sources": list(lever.sources),
+                "actor_qualifier": lever.qualifiable,
+                "origin": lever.origin,
+            }
+        else:
+            expansion, description = catalogue.packages[name]
+            entry |= {"summary": description, "package": expansion}
+        if sc is not None:
+            try:
+                entry["in_scenario"] = check_policy(sc, catalogue.parse(name)) or ["no change (already so)"]
+            except UserError as error:
+                entry["in_scenario"] = [f"not applicable: {error}"]
+        entries.append(entry)
+    if as_json:
+        print(json.dumps({"levers": entries, "scenario": sc.name if sc else None}))
+        return
+    table = Table(
+        title="Levers (compose with '+'; per-actor ones take ':actor', e.g. restraint:us)", show_lines=True
+    )
+    table.add_column("lever", style="bold", no_wrap=True)
+    table.add_column("what it changes")
+    table.add_column("why / sources")
+    if sc is not None:
+        table.add_column(f"in {sc.name}")
+    for entry in entries:
+        if "package" in entry:
+            row = [entry["name"], f"{entry['summary']}\n= {entry['package']}", ""]
+        else:
+            row = [
+                entry["name"] + (" [:actor]" if entry["actor_qualifier"] else ""),
+                f"{entry['summary']}\n{entry['changes']}",
+                entry["why"] + "\n" + "\n".join(f"- {s}" for s in entry["sources"]),
+            ]
+        if sc is not None:
+            row.append("\n".join(entry["in_scenario"]))
+        table.add_row(*row)
+    console.print(table)
+
+
+def _print_comparison(comparison: Comparison, rank_by: str) -> None:
+    rows = comparison.summaries(rank_by)
+    title = (
+        f"{comparison.scenario.name}: {comparison.runs:,} paths x {comparison.days} days per policy, "
+        f"seed {comparison.seed}, common random numbers"
+    )
+    table = Table(title=title, header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("policy", no_wrap=True, overflow="fold")
+    for column in ("P(war) (95%)", "change (paired 95%)", "P(nuclear)", "P(settled)", "median war day"):
+        table.add_column(column, justify="right")
+    table.add_column("largest path shift", no_wrap=True)
+    for row in sorted(rows, key=lambda r: r["rank"]):
+        war = row["outcomes"]["war"]
+        change = war["vs_reference"]
+        median = row["median_war_day"]["median"]
+        if row is rows[0]:
+            versus = "reference"
+        else:
+            low, high = change["ci95"]
+            star = "*" if change["significant"] else ""
+            versus = f"{100 * change['diff']:+.1f} ({100 * low:+.1f}, {100 * high:+.1f}){star}"
+        table.add_row(
+            str(row["rank"]),
+            row["policy"] + (f" (= {row['same_as']})" if row["same_as"] else ""),
+            f"{100 * war['p']:.1f}% ({100 * war['ci95'][0]:.1f}-{100 * war['ci95'][1]:.1f})",
+            versus,
+            f"{row['outcomes']['nuclear_use']['p']:.1%}",
+            f"{row['outcomes']['settlement']['p']:.0%}",
+            "-" if median is None else f"{median:.0f}",
+            "" if row is rows[0] else _largest_shift(row),
+        )
+    console.print(table)
+    console.print("changes in percentage points; * = the paired 95% interval excludes zero")
+    for row in rows:
+        if row["expansion"]:
+            console.print(f"{row['policy']} = {row['expansion']}")
+    for note in comparison.notes:
+        console.print(f"[dim]note: {note}[/dim]")
+    console.print(f"[dim]{comparison.elapsed_s:.1f} s[/dim]")
+
+
+def _largest_shift(row: dict[str, Any]) -> str:
+    label, info = max(row["paths"].items(), key=lambda item: abs(item[1]["vs_reference"]["diff"]))
+    diff = info["vs_reference"]["diff"]
+    return f"{label.replace('_', ' ')} {100 * diff:+.1f}" if diff else ""
+
+
+def compare(
+    scenario: Annotated[str, typer.Argument(help="built-in name (see `brink scenarios`) or a scenario file")],
+    policy: PolicyOption = None,
+    policy_file: PolicyFileOption = None,
+    runs: RunsOption = DEFAULT_RUNS,
+    days: Annotated[int | None, typer.Option(help="horizon in days (default: the scenario's)")] = None,
+    seed: SeedOption = DEFAULT_SEED,
+    workers: WorkersOption = 0,
+    rank_by: Annotated[str, typer.Option(help="outcome that ranks the policies")] = "war",
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Compare the baseline with levers and packages on common random numbers, with paired intervals."""
+    sc = load_scenario(scenario)
+    horizon = sc.horizon_days if days is None else days
+    _check_range("--runs", runs, 1, MAX_RUNS)
+    _check_range("--days", horizon, 1, MAX_DAYS)
+    _check_range("--workers", workers, 0, 64)
+    _check_range("--seed", seed, 0, 2**63 - 1)
+    if rank_by not in OUTCOMES:
+        raise UserError(f"--rank-by: unknown outcome {rank_by!r} (known: {', '.join(OUTCOMES)})")
+    catalogue = catalogue_for([str(p) for p in policy_file or []])
+    chosen, notes = _policies(catalogue, sc, policy, policy_file)
+    total = runs * (1 + len([p for p in chosen if not p.is_baseline]))
+    show = not as_json and sys.stderr.isatty()
+    with _progress(total, "comparing", show) as advance:
+        comparison = run_comparison(sc, chosen, runs, seed, horizon, workers, advance, notes)
+    if as_json:
+        print(json.dumps(comparison.as_dict(rank_by)))
+    else:
+        _print_comparison(comparison, rank_by)
+
+
+def brief(
+    scenario: Annotated[str, typer.Argument(help="built-in name (see `brink scenarios`) or a scenario file")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="folder for briefing.html, briefing.md, figures/")
+    ] = Path("brief"),
+    policy: PolicyOption = None,
+    policy_file: PolicyFileOption = None,
+    runs: RunsOption = DEFAULT_RUNS,
+    seed: SeedOption = DEFAULT_SEED,
+    sensitivity_runs: Annotated[
+        int, typer.Option(help="paths per ensemble of the one-at-a-time sensitivity (0 skips it)")
+    ] = DEFAULT_SIDE_RUNS,
+    indicator_runs: Annotated[
+        int, typer.Option(help="paths per ensemble of the indicators to watch (0 skips them)")
+    ] = DEFAULT_SIDE_RUNS,
+    workers: WorkersOption = 0,
+) -> None:
+    """Write a briefing: one offline HTML file, its Markdown twin, the figures as PNG, the numbers as JSON."""
+    sc = load_scenario(scenario)
+    _check_range("--runs", runs, 1, MAX_RUNS)
+    _check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
+    _check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)
+    _check_range("--workers", workers, 0, 64)
+    _check_range("--seed", seed, 0, 2**63 - 1)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder")
+    catalogue = catalogue_for([str(p) for p in policy_file or []])
+    chosen, notes = _policies(catalogue, sc, policy, policy_file)
+    with _status(sys.stderr.isatty()) as say:
+        briefing = build_briefing(
+            sc, chosen, runs, seed, sensitivity_runs, indicator_runs, workers, notes, say
+        )
+        files = write_briefing(briefing, out)
+    console.print(f"wrote {files.html} (self-contained), {files.markdown}, {files.data}")
+    console.print("figures: " + ", ".join(str(path) for path in files.figures))
+
+
+@contextmanager
+def _status(enabled: bool) -> Iterator[Any]:
+    """A spinner on stderr with the step under way (silent when stderr is not a terminal)."""
+    if not enabled:
+        yield lambda text: None
+        return
+    with errors.status("briefing", spinner="dots") as status:
+        yield lambda text: status.update(f"briefing: {text}")
 
 
 def register(app: typer.Typer) -> None:
     """Attach the policy commands to the main app."""
+    app.command("policies")(policies)
+    app.command("compare")(compare)
+    app.command("brief")(brief)
