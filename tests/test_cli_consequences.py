@@ -147,3 +147,23 @@ def test_intel_reach(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     names = {c["name"]: c for c in out["cities"]}
     assert names["Anchorage"]["in_reach"] and not names["New York"]["in_reach"]
     assert png.stat().st_size > 1000
+
+
+def test_effects_fallout_is_marked_experimental(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run_json(
+        capsys,
+        [
+            "effects",
+            "--yield-kt",
+            "100",
+            "--burst",
+            "surface",
+            "--target",
+            "Busan",
+            "--wind-kmh",
+            "25",
+            "--json",
+        ],
+    )
+    assert out["fallout"]["experimental"] is True
+    assert out["fallout"]["area_km2"]["rem_450"] > 0

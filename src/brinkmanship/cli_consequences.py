@@ -54,6 +54,13 @@ def effects(
     lon: Annotated[float | None, typer.Option(help="Longitude of ground zero.")] = None,
     plan: Annotated[str | None, typer.Option(help="YAML strike plan (list of detonations).")] = None,
     map_path: Annotated[str | None, typer.Option("--map", help="Write a PNG map of the rings.")] = None,
+    wind_kmh: Annotated[
+        float | None,
+        typer.Option("--wind-kmh", help="EXPERIMENTAL: WSEG-10 fallout of surface bursts with this wind."),
+    ] = None,
+    wind_toward_deg: Annotated[
+        float, typer.Option("--wind-toward-deg", help="Direction the wind blows towards (deg).")
+    ] = 90.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Rings (km), deaths and injuries of one detonation or a strike plan."""
@@ -92,6 +99,8 @@ def effects(
         "injuries": result.injuries.as_dict(),
         "detonations": per,
     }
+    if wind_kmh is not None:
+        data["fallout"] = _fallout(detonations, wind_kmh, wind_toward_deg)
     if map_path is not None:
         from brinkmanship.intel.maps import rings_map
 
@@ -107,9 +116,41 @@ def effects(
     d, i = result.deaths, result.injuries
     lines.append(f"deaths   {d.central:,.0f}  (low {d.low:,.0f}, high {d.high:,.0f})")
     lines.append(f"injuries {i.central:,.0f}  (low {i.low:,.0f}, high {i.high:,.0f})")
+    if "fallout" in data:
+        fo = data["fallout"]
+        lines.append(
+            f"fallout (EXPERIMENTAL, WSEG-10, unsheltered 30-day dose): >=450 rem over "
+            f"{fo['area_km2']['rem_450']:,.0f} km2 holding {fo['people']['rem_450']:,.0f} people"
+        )
     if "map" in data:
         lines.append(f"map: {data['map']}")
     _emit(data, as_json, lines)
+
+
+def _fallout(detonations: list[Any], wind_kmh: float, wind_toward_deg: float) -> dict[str, Any]:
+    """EXPERIMENTAL WSEG-10 fallout summary of the surface bursts of a plan."""
+    from brinkmanship.effects.fallout import default_fission_fraction, fallout_summary
+
+    if not (0.0 < wind_kmh <= 300.0):
+        raise UserError(f"--wind-kmh: must be in (0, 300] km/h, got {wind_kmh}")
+    surface = [
+        (*d.location(), float(d.yield_kt), default_fission_fraction(float(d.yield_kt)))
+        for d in detonations
+        if d.burst == "surface"
+    ]
+    result: dict[str, Any] = {
+        "experimental": True,
+        "model": "WSEG-10 (Hanifen 1980)",
+        "wind_kmh": wind_kmh,
+        "wind_toward_deg": wind_toward_deg,
+    }
+    if not surface:
+        result.update(area_km2={"rem_100": 0.0, "rem_450": 0.0}, people={"rem_100": 0, "rem_450": 0})
+        return result
+    summary = fallout_summary(surface, wind_kmh, wind_toward_deg)
+    result["area_km2"] = {k: round(v) for k, v in summary.area_km2.items()}
+    result["people"] = {k: round(v) for k, v in summary.people.items()}
+    return result
 
 
 @intel_app.command("yield")
