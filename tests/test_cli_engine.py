@@ -102,3 +102,11 @@ def test_schema_is_json_schema_of_the_scenario_format(capsys):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "ScenarioFile" and "actors" in schema["properties"]
+
+
+def test_calibrate_sets_the_model_beside_the_published_judgements(capsys):
+    assert main(["calibrate", "cuba-1962", "--runs", "3000", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    ellsberg = [row for row in report["judgements"] if "Ellsberg" in row["source"]][0]
+    assert ellsberg["band"] == [0.10, 0.30]
+    assert ellsberg["inside"] == (0.10 <= ellsberg["p"] <= 0.30)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from brinkmanship.analysis.calibration import calibration_report
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
 from brinkmanship.engine.output import PathWriter, prepare_folder, write_summary
 from brinkmanship.engine.results import OUTCOMES, summary
@@ -219,9 +220,40 @@ def run(
         print_table(result)
 
 
+def calibrate(
+    scenario: Annotated[str, typer.Argument(help="built-in scenario")],
+    runs: Annotated[int, typer.Option("--runs", "-n")] = 20_000,
+    seed: Annotated[int, typer.Option()] = DEFAULT_SEED,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Set the simulated risks beside the published judgements the scenario is calibrated against."""
+    sc = load_scenario(scenario)
+    check_range("--runs", runs, 100, MAX_RUNS)
+    rows = calibration_report(sc, runs, seed)
+    if not rows:
+        raise UserError(f"no published judgements are shipped for scenario {sc.name!r}")
+    if as_json:
+        print(json.dumps({"scenario": sc.name, "runs": runs, "seed": seed, "judgements": rows}))
+        return
+    table = Table(title=f"{sc.name}: model vs published judgements ({runs:,} paths, seed {seed})")
+    for column in ("outcome", "model", "95% interval", "judgement", "inside", "source"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["outcome"],
+            f"{row['p']:.1%}",
+            f"{row['ci95'][0]:.1%} - {row['ci95'][1]:.1%}",
+            f"{row['band'][0]:.0%} - {row['band'][1]:.0%}",
+            "yes" if row["inside"] else "no",
+            row["source"],
+        )
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Attach the engine commands to the main app."""
     app.command("scenarios")(scenarios)
     app.command("show")(show)
     app.command("run")(run)
     app.command("schema")(schema)
+    app.command("calibrate")(calibrate)

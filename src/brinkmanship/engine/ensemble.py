@@ -23,7 +23,7 @@ from brinkmanship.scenario.compiled import CompiledScenario
 
 MAX_RUNS = 50_000_000
 MAX_DAYS = 3650
-DEFAULT_CHUNK_BLOCKS = 16
+DEFAULT_CHUNK_BLOCKS = 8
 COMPACT_EVERY = 30
 """Days between drops of finished paths from the stepped set (a speed setting; results do not change)."""
 

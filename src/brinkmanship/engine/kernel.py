@@ -91,6 +91,11 @@ def available_actions(model: CompiledScenario, freeze_on: np.ndarray) -> np.ndar
     return base & ~(freeze_on[:, None, None] & model.freeze_terms)
 
 
+def availability_penalty(available: np.ndarray) -> np.ndarray:
+    """0 where an action is available, -inf where not: added to scaled utilities before the logit."""
+    return np.where(available, 0.0, -np.inf)
+
+
 def step(
     model: CompiledScenario,
     state: CrisisState,
@@ -140,7 +145,7 @@ def step(
     utilities = decisions.action_utilities(model, inputs)
     available = available_actions(model, state.freeze_on)
     precision = model.precision / (1.0 + model.stress * tension[:, None])
-    weights = decisions.choice_weights(utilities, available, precision)
+    weights = decisions.choice_weights(utilities, availability_penalty(available), precision)
     choice = decisions.sample_choice(weights, uniforms[:, list(rnd.U_CHOICE)])
 
     # 2. Freeze breaches: the breaching side takes its most valued frozen action.
@@ -150,9 +155,10 @@ def step(
             & model.freeze_terms.any(axis=1)
             & (uniforms[:, list(rnd.U_BREACH)] < model.freeze_breach_rate)
         )
-        frozen_utility = np.where(model.freeze_terms & model.repertoire, utilities, -np.inf)
-        breach_action = frozen_utility.argmax(axis=-1)
-        choice = np.where(breach, breach_action, choice)
+        rows = np.flatnonzero(breach.any(axis=1))  # breaches are rare: look only at those paths
+        if rows.size:
+            frozen_utility = np.where(model.freeze_terms & model.repertoire, utilities[rows], -np.inf)
+            choice[rows] = np.where(breach[rows], frozen_utility.argmax(axis=-1), choice[rows])
         breach_any = breach.any(axis=1)
         log.freeze_days = int((state.freeze_on & active).sum())
         log.freeze_breaches = (breach & active[:, None]).sum(axis=0).astype(np.int64)

@@ -87,6 +87,7 @@ def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndar
             inputs.imminence,  # pre-emption
             timidity * war_cost,  # expected cost of a war an attack may start
             inputs.sensitivity * inputs.audience * face_saving,  # audience cost of backing down
+            np.ones_like(inputs.resolve),  # multiplies the constant row
         ],
         axis=-1,
     )
@@ -100,12 +101,11 @@ def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndar
             model.preemption * attack,
             -war_chance,
             -backdown,
+            -model.reciprocity * x**2 - model.action_cost,  # the same for every path
         ]
     )
-    constant = -model.reciprocity * x**2 - model.action_cost
     n = coefficients.shape[0]
     utilities = (coefficients.reshape(2 * n, -1) @ vectors).reshape(n, 2, -1)  # one BLAS product
-    utilities += constant
 
     risk = np.maximum(action_hazard, standing_hazard[..., None])
     risk *= risk_weight[..., None]
@@ -113,20 +113,20 @@ def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndar
     return utilities
 
 
-def choice_weights(utilities: np.ndarray, available: np.ndarray, precision: np.ndarray) -> np.ndarray:
-    """Unnormalised logit weights ``exp(lambda * (U - max U))``; unavailable actions get 0.
+def choice_weights(utilities: np.ndarray, penalty: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """Unnormalised logit weights ``exp(lambda * U - max)``; actions with ``penalty`` -inf get 0.
 
-    ``precision`` is ``(n, 2)``; ``available`` broadcasts against ``utilities``.
+    ``precision`` is ``(n, 2)``; ``penalty`` (0 or -inf) broadcasts against ``utilities``.
     """
     scaled = utilities * precision[..., None]
-    np.putmask(scaled, ~np.broadcast_to(available, scaled.shape), UNAVAILABLE)
+    scaled += penalty
     scaled -= scaled.max(axis=-1, keepdims=True)
     return np.exp(scaled, out=scaled)
 
 
 def choice_probabilities(utilities: np.ndarray, available: np.ndarray, precision: np.ndarray) -> np.ndarray:
     """Logit (quantal response) probabilities over available actions: rows sum to 1."""
-    weights = choice_weights(utilities, available, precision)
+    weights = choice_weights(utilities, np.where(available, 0.0, UNAVAILABLE), precision)
     return weights / weights.sum(axis=-1, keepdims=True)
 
 
