@@ -11,6 +11,12 @@ RING_KEYS = {"fireball", "psi_20", "psi_5", "psi_1", "burn_3rd", "rem_500"}
 BOUND_KEYS = {"central", "low", "high"}
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Default map files land in a temporary directory, not the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 def run_json(capsys: pytest.CaptureFixture[str], args: list[str]) -> dict:
     assert main(args) == 0
     return json.loads(capsys.readouterr().out)
@@ -66,10 +72,13 @@ def test_effects_plan(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     assert out["deaths"]["central"] > 100_000
 
 
-def test_effects_text(capsys: pytest.CaptureFixture[str]) -> None:
+def test_effects_text_writes_default_map(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["effects", "--yield-kt", "20", "--target", "Havana"]) == 0
     text = capsys.readouterr().out
     assert "deaths" in text and "psi_5" in text
+    assert (tmp_path / "effects.png").exists()
+    assert main(["effects", "--yield-kt", "20", "--target", "Miami", "--map", "", "--json"]) == 0
+    assert "map" not in json.loads(capsys.readouterr().out)
 
 
 @pytest.mark.parametrize(

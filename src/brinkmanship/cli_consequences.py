@@ -53,7 +53,9 @@ def effects(
     lat: Annotated[float | None, typer.Option(help="Latitude of ground zero.")] = None,
     lon: Annotated[float | None, typer.Option(help="Longitude of ground zero.")] = None,
     plan: Annotated[str | None, typer.Option(help="YAML strike plan (list of detonations).")] = None,
-    map_path: Annotated[str | None, typer.Option("--map", help="Write a PNG map of the rings.")] = None,
+    map_path: Annotated[
+        str, typer.Option("--map", help="PNG map of the rings to write ('' for none).")
+    ] = "effects.png",
     wind_kmh: Annotated[
         float | None,
         typer.Option("--wind-kmh", help="EXPERIMENTAL: WSEG-10 fallout of surface bursts with this wind."),
@@ -101,7 +103,7 @@ def effects(
     }
     if wind_kmh is not None:
         data["fallout"] = _fallout(detonations, wind_kmh, wind_toward_deg)
-    if map_path is not None:
+    if map_path:
         from brinkmanship.intel.maps import rings_map
 
         centres = [
@@ -270,7 +272,7 @@ def intel_range(
 def intel_reach(
     range_km: Annotated[float, typer.Option("--range-km", help="Missile range (km).")],
     launch: Annotated[str, typer.Option("--from", help="Launch site.")] = "Pyongyang",
-    map_path: Annotated[str | None, typer.Option("--map", help="Write a PNG map.")] = "reach.png",
+    map_path: Annotated[str, typer.Option("--map", help="PNG map to write ('' for none).")] = "reach.png",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Which cities are within a range of a launch site (WGS-84), with a map image."""
