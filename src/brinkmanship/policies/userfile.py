@@ -25,7 +25,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from brinkmanship.errors import UserError
 from brinkmanship.model.ladder import ACTION_INDEX
@@ -60,12 +68,13 @@ class ChannelChange(_Strict):
     mediators: dict[str, bool] = {}
 
 
-def _check_actions(table: dict[str, list[str]]) -> dict[str, list[str]]:
-    for actions in table.values():
-        for action in actions:
-            if action not in ACTION_INDEX:
-                raise ValueError(f"unknown action {action!r} (known: {', '.join(ACTION_INDEX)})")
-    return table
+def _known_action(action: str) -> str:
+    if action not in ACTION_INDEX:
+        raise ValueError(f"unknown action {action!r} (known: {', '.join(ACTION_INDEX)})")
+    return action
+
+
+ActionName = Annotated[str, AfterValidator(_known_action)]
 
 
 class LeverSpec(_Strict):
@@ -75,14 +84,9 @@ class LeverSpec(_Strict):
     why: str = Field("", description="the mechanism and the evidence")
     sources: list[str] = []
     set: dict[str, Any] = Field({}, description="dotted parameter path -> value")
-    add: dict[str, list[str]] = Field({}, description="principal (or 'both') -> actions added")
-    forbid: dict[str, list[str]] = Field({}, description="principal (or 'both') -> actions removed")
+    add: dict[str, list[ActionName]] = Field({}, description="principal (or 'both') -> actions added")
+    forbid: dict[str, list[ActionName]] = Field({}, description="principal (or 'both') -> actions removed")
     channels: ChannelChange | None = None
-
-    @field_validator("add", "forbid")
-    @classmethod
-    def _known_actions(cls, table: dict[str, list[str]]) -> dict[str, list[str]]:
-        return _check_actions(table)
 
     @field_validator("set")
     @classmethod
