@@ -84,3 +84,10 @@ def test_conventional_war_deaths_korea() -> None:
     assert est["low"] < est["central"] < est["high"]
     with pytest.raises(UserError):
         conventional_war_deaths("mars")
+
+
+@pytest.mark.parametrize("yield_kt", [0.5, 50_000.0])
+def test_bounds_are_ordered_for_deaths_and_injuries(yield_kt: float) -> None:
+    result = plan_consequences([Detonation(yield_kt, "air", "Osaka")])
+    for bounds in (result.deaths, result.injuries):
+        assert bounds.low <= bounds.central <= bounds.high

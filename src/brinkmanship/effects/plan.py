@@ -207,11 +207,20 @@ def _consequences(detonations: tuple[Detonation, ...]) -> Consequences:
         deaths[name] = float(np.sum(people * dead))
         injuries[name] = float(np.sum(people * hurt))
     return Consequences(
-        deaths=Bounds(**deaths),
-        injuries=Bounds(**injuries),
+        deaths=_bounds(deaths),
+        injuries=_bounds(injuries),
         population_in_grid=float(np.sum(people)),
         places=tuple(p.name for p in places),
     )
+
+
+def _bounds(values: dict[str, float]) -> Bounds:
+    """Central from the central rules; low and high the extremes over all rule sets.
+
+    More deaths can mean fewer injured survivors, so the rule set giving the most deaths need not
+    give the most injuries; each quantity takes its own extremes.
+    """
+    return Bounds(central=values["central"], low=min(values.values()), high=max(values.values()))
 
 
 _PLAN_KEYS = {"target", "lat", "lon", "yield_kt", "burst", "height_m"}

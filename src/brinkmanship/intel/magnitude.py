@@ -28,9 +28,9 @@ import numpy as np
 
 from brinkmanship.errors import UserError
 
-MB_MIN = 2.5
-MB_MAX = 7.5
-"""Body-wave magnitudes accepted: below 2.5 is tens of tons at most; no explosion reached 7.5."""
+MB_MIN = 3.0
+MB_MAX = 7.0
+"""Body-wave magnitudes accepted: the range the relations below cover (about 0.01 kt to 15 Mt)."""
 
 
 @dataclass(frozen=True)
