@@ -16,6 +16,23 @@ def test_third_degree_burn_radius_within_20_percent(yield_kt: float, radius_km: 
     assert thermal.burn_radius_km(yield_kt, "air", 0.0, degree=3) == pytest.approx(radius_km, rel=0.20)
 
 
+@pytest.mark.parametrize(
+    ("degree", "yield_kt", "radius_km"),
+    # First- and second-degree ranges of the same table; the transmittance was fitted to the
+    # third-degree column only, so these are out-of-sample checks.
+    [
+        (1, 20.0, 4.3),
+        (1, 1000.0, 18.0),
+        (1, 20000.0, 52.0),
+        (2, 20.0, 3.2),
+        (2, 1000.0, 14.4),
+        (2, 20000.0, 45.0),
+    ],
+)
+def test_first_and_second_degree_radii_out_of_sample(degree: int, yield_kt: float, radius_km: float) -> None:
+    assert thermal.burn_radius_km(yield_kt, "air", 0.0, degree=degree) == pytest.approx(radius_km, rel=0.20)
+
+
 def test_burn_thresholds_rise_with_yield() -> None:
     assert thermal.burn_threshold_cal_cm2(20.0, 3) == pytest.approx(8.0)
     assert thermal.burn_threshold_cal_cm2(1000.0, 3) == pytest.approx(10.0)
