@@ -82,7 +82,9 @@ def test_conventional_war_deaths_korea() -> None:
     est = conventional_war_deaths()
     assert est["low"] == 30_000 and est["high"] == 300_000
     assert est["low"] < est["central"] < est["high"]
-    with pytest.raises(UserError):
+    cuba = conventional_war_deaths("Cuba")
+    assert cuba["low"] < cuba["central"] < cuba["high"] < 18_500
+    with pytest.raises(UserError, match="korea"):
         conventional_war_deaths("mars")
 
 
