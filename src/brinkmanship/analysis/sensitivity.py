@@ -90,11 +90,11 @@ class Sensitivity:
         }
 
 
-def with_parameter(scenario: ScenarioFile, path: str, value: float, where: str) -> ScenarioFile:
+def with_parameter(scenario: ScenarioFile, path: str, value: Any, where: str) -> ScenarioFile:
     """The scenario with one parameter (dotted path) set to ``value``, validated again."""
     data = scenario.model_dump(mode="json")
     set_path(data, path, value, where)
-    return scenario_from_mapping(data, f"{where} ({path} = {value:g})")
+    return scenario_from_mapping(data, f"{where} ({path} = {value})")
 
 
 def one_at_a_time(
