@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from brinkmanship.analysis.calibration import calibration_report
+from brinkmanship.analysis.lives import DeathsTally, lives_model
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
 from brinkmanship.engine.output import PathWriter, prepare_folder, write_summary
 from brinkmanship.engine.results import OUTCOMES, summary
@@ -121,6 +122,7 @@ def run_ensemble(
 ) -> dict[str, Any]:
     """Run, optionally writing per-path tables, and return the summary dictionary."""
     model = compile_scenario(sc)
+    lives = DeathsTally(lives_model(sc), days)
     folder = prepare_folder(out) if out is not None else None
     writer = PathWriter(folder, days) if folder is not None else None
     started = time.perf_counter()
@@ -139,8 +141,9 @@ def run_ensemble(
             progress.advance(task, done)
 
         def keep(paths: PathTable) -> None:
+            deaths = lives.add(paths)
             if writer is not None:
-                writer.write(paths)
+                writer.write(paths, deaths)
 
         tally = simulate(
             model,
@@ -148,12 +151,13 @@ def run_ensemble(
             days,
             seed,
             workers=workers,
-            keep_paths=writer is not None,
+            keep_paths=True,
             on_chunk=advance,
             on_paths=keep,
         )
     elapsed = time.perf_counter() - started
     result = summary(tally, sc.name, seed, model.principal_names, elapsed)
+    result["deaths"] = lives.summary()
     if folder is not None and writer is not None:
         writer.close()
         write_summary(folder, result)
@@ -186,9 +190,11 @@ def print_table(result: dict[str, Any]) -> None:
     console.print(paths)
     if "deaths" in result:
         d = result["deaths"]
+        low, high = d["mean_ci90"]
         console.print(
-            f"Deaths: expected {d['mean']:,.0f}; 90% interval {d['p05']:,.0f} - {d['p95']:,.0f} "
-            f"(P(deaths > 0) = {d['p_any']:.1%})"
+            f"Expected deaths: {d['mean']:,.0f} (90% interval {low:,.0f} - {high:,.0f}); "
+            f"in the worst 5% of paths at least {d['p95']:,.0f}. A war costs {d['per_outcome']['war']['central']:,.0f} "
+            f"lives (central), a nuclear war {d['per_outcome']['nuclear_use']['central']:,.0f}."
         )
     console.print(f"[dim]{result['elapsed_s']:.1f} s[/dim]")
 

@@ -26,6 +26,7 @@ PATH_SCHEMA = pa.schema(
         ("nuclear_day", pa.int32()),
         ("settle_day", pa.int32()),
         ("war_path", pa.dictionary(pa.int8(), pa.string())),
+        ("deaths", pa.float64()),
     ]
 )
 
@@ -64,7 +65,7 @@ class PathWriter:
         self.days = days
         self.writer = pq.ParquetWriter(self.partial, PATH_SCHEMA)
 
-    def write(self, paths: PathTable) -> None:
+    def write(self, paths: PathTable, deaths: np.ndarray) -> None:
         code = outcome_codes(paths, self.days)
         first = np.where(paths.clash_day != NEVER, paths.clash_day, paths.settle_day)
         first = np.where((first != NEVER) & (first < self.days), first, NEVER)
@@ -80,6 +81,7 @@ class PathWriter:
                 "nuclear_day": pa.array(paths.nuclear_day.astype(np.int32)),
                 "settle_day": pa.array(paths.settle_day.astype(np.int32)),
                 "war_path": war_path,
+                "deaths": pa.array(deaths),
             },
             schema=PATH_SCHEMA,
         )
