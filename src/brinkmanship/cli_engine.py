@@ -191,10 +191,11 @@ def print_table(result: dict[str, Any]) -> None:
     if "deaths" in result:
         d = result["deaths"]
         low, high = d["mean_ci90"]
+        war, nuclear = d["per_outcome"]["war"]["central"], d["per_outcome"]["nuclear_use"]["central"]
         console.print(
             f"Expected deaths: {d['mean']:,.0f} (90% interval {low:,.0f} - {high:,.0f}); "
-            f"in the worst 5% of paths at least {d['p95']:,.0f}. A war costs {d['per_outcome']['war']['central']:,.0f} "
-            f"lives (central), a nuclear war {d['per_outcome']['nuclear_use']['central']:,.0f}."
+            f"in the worst 5% of paths at least {d['p95']:,.0f}. A war costs {war:,.0f} lives (central), "
+            f"a war with nuclear use {nuclear:,.0f}."
         )
     console.print(f"[dim]{result['elapsed_s']:.1f} s[/dim]")
 
