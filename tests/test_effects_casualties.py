@@ -93,3 +93,10 @@ def test_bounds_are_ordered_for_deaths_and_injuries(yield_kt: float) -> None:
     result = plan_consequences([Detonation(yield_kt, "air", "Osaka")])
     for bounds in (result.deaths, result.injuries):
         assert bounds.low <= bounds.central <= bounds.high
+
+
+def test_far_apart_targets_are_computed_separately_and_added() -> None:
+    apart = [Detonation(1000.0, "air", "Washington"), Detonation(1000.0, "air", "Moscow")]
+    together = plan_consequences(apart).deaths.central
+    alone = sum(plan_consequences([d]).deaths.central for d in apart)
+    assert together == pytest.approx(alone, rel=1e-9)

@@ -150,10 +150,75 @@ def plan_consequences(detonations: Sequence[Detonation]) -> Consequences:
 
 @lru_cache(maxsize=256)
 def _consequences(detonations: tuple[Detonation, ...]) -> Consequences:
-    """Cached worker of :func:`plan_consequences` (detonations are frozen, so hashable)."""
+    """Cached worker of :func:`plan_consequences` (detonations are frozen, so hashable).
+
+    Detonations whose damage areas cannot overlap (e.g. Washington and Moscow) are computed on
+    separate local grids and their casualties added; each grid stays small and locally flat.
+    """
     locs = [d.location() for d in detonations]
     heights = [d.height() for d in detonations]
     reaches = [_reach_km(d, h) for d, h in zip(detonations, heights, strict=True)]
+    deaths = dict.fromkeys(RULES, 0.0)
+    injuries = dict.fromkeys(RULES, 0.0)
+    population = 0.0
+    place_names: list[str] = []
+    for members in _clusters(locs, reaches):
+        part = _cluster_casualties(
+            [detonations[i] for i in members],
+            [locs[i] for i in members],
+            [heights[i] for i in members],
+            [reaches[i] for i in members],
+        )
+        for name in RULES:
+            deaths[name] += part[0][name]
+            injuries[name] += part[1][name]
+        population += part[2]
+        place_names += [n for n in part[3] if n not in place_names]
+    return Consequences(
+        deaths=_bounds(deaths),
+        injuries=_bounds(injuries),
+        population_in_grid=population,
+        places=tuple(place_names),
+    )
+
+
+def _clusters(locs: list[tuple[float, float]], reaches: list[float]) -> list[list[int]]:
+    """Group detonations whose damage circles could touch (single linkage, great-circle distance)."""
+    n = len(locs)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = _distance_km(locs[i], locs[j])
+            if d <= reaches[i] + reaches[j] + 1.0:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance on the mean sphere (km)."""
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dl = math.radians(b[1] - a[1])
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2.0 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _cluster_casualties(
+    detonations: list[Detonation],
+    locs: list[tuple[float, float]],
+    heights: list[float],
+    reaches: list[float],
+) -> tuple[dict[str, float], dict[str, float], float, tuple[str, ...]]:
+    """Deaths and injuries per rule set, population and places of one group of detonations."""
     frame = LocalFrame(
         float(np.mean([la for la, _ in locs])),
         float(
@@ -206,12 +271,7 @@ def _consequences(detonations: tuple[Detonation, ...]) -> Consequences:
         )
         deaths[name] = float(np.sum(people * dead))
         injuries[name] = float(np.sum(people * hurt))
-    return Consequences(
-        deaths=_bounds(deaths),
-        injuries=_bounds(injuries),
-        population_in_grid=float(np.sum(people)),
-        places=tuple(p.name for p in places),
-    )
+    return deaths, injuries, float(np.sum(people)), tuple(p.name for p in places)
 
 
 def _bounds(values: dict[str, float]) -> Bounds:
