@@ -5,9 +5,10 @@ Fluence at slant range R from a burst of yield W (Glasstone & Dolan 1977, eq. 7.
     Q = f W E_kt tau(R) / (4 pi R^2)
 
 with E_kt = 1e12 cal per kiloton (Glasstone & Dolan 1977, §1.45), thermal partition f = 0.35
-for air bursts (Glasstone & Dolan 1977, §7.04/§7.88) and f = 0.18 for surface bursts (about half,
-since the hemispherical fireball in contact with the ground radiates less and is partly screened;
-Glasstone & Dolan 1977, §7.88-7.89; Sublette, *Nuclear Weapons FAQ* §5.1).
+for air bursts (Glasstone & Dolan 1977, ch. VII; Sublette, *Nuclear Weapons FAQ* §5.0: 35 % below
+100 kt) and f = 0.18 for surface bursts. The surface value is an assumption, not a tabulated
+number: about half the air-burst partition, because a fireball touching the ground loses energy to
+it and is partly screened by dust and terrain (Glasstone & Dolan 1977, ch. VII).
 
 The atmospheric transmittance ``tau`` is an empirical power law, tau = min(1, (R / 2.7 km)^-0.424),
 fitted (log residuals under 5 %) to the burn ranges of Glasstone & Dolan (1977) chapter 12 as
@@ -36,7 +37,7 @@ CAL_PER_KT = 1.0e12
 """Energy of one kiloton of TNT in calories (Glasstone & Dolan 1977, §1.45)."""
 
 THERMAL_PARTITION = {"air": 0.35, "surface": 0.18}
-"""Fraction of the yield radiated as thermal energy (Glasstone & Dolan 1977, §7.88-7.89)."""
+"""Fraction of the yield radiated as thermal energy (air: Glasstone & Dolan 1977; surface: assumed)."""
 
 _TAU_R0_KM = 2.7
 _TAU_EXPONENT = 0.424
