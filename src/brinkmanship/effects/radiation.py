@@ -1,14 +1,14 @@
 """Initial (prompt) nuclear radiation dose: gamma rays and neutrons in the first minute.
 
-Form (Glasstone 1962 §8.98; Glasstone & Dolan 1977 §8.40-8.46): an inverse-square law with
+Form (Glasstone 1962 §8.98; Glasstone & Dolan 1977 ch. VIII): an inverse-square law with
 exponential attenuation in air,
 
     D(R) = A W exp(-R / lambda(W)) / R^2,
 
 where the relaxation length grows slowly with yield to stand for the hydrodynamic enhancement of
 large bursts (the shock-heated, rarefied air behind the blast wave lets secondary gammas through;
-Glasstone & Dolan 1977 §8.48-8.49): lambda(W) = 0.30 km * W^0.059 (W in kt), with 0.30 km the
-sea-level gamma relaxation length for fission-product gammas (Glasstone & Dolan 1977 §8.39) and
+Glasstone & Dolan 1977 ch. VIII): lambda(W) = 0.30 km * W^0.059 (W in kt), with 0.30 km of the
+order of the sea-level relaxation length of initial gamma rays in air (Glasstone & Dolan ch. VIII) and
 A = 1452 rem km^2/kt. A and the exponent were solved so that the 500 rem slant range is 1.2 km at
 15 kt and 2.7 km at 1 Mt, the values public calculators give (NUKEMAP, A. Wellerstein; Sublette,
 *Nuclear Weapons FAQ* §5.1); it gives 0.6 km at 1 kt and 4.3 km at 20 Mt.
