@@ -16,7 +16,7 @@ OTA_1MT_SURFACE_MI = {12.0: 1.7, 5.0: 2.7}
 @pytest.mark.parametrize("yield_kt", [1.0, 15.0, 100.0, 1000.0])
 @pytest.mark.parametrize(("psi", "ota_mi"), sorted(OTA_1MT_SURFACE_MI.items()))
 def test_surface_burst_matches_ota_within_10_percent(yield_kt: float, psi: float, ota_mi: float) -> None:
-    # OTA's 1-Mt values carried to other yields by cube-root scaling (Glasstone & Dolan 1977 §3.60).
+    # OTA's 1-Mt values carried to other yields by cube-root scaling (Glasstone & Dolan 1977, ch. III).
     expected = ota_mi * MILE_KM * (yield_kt / 1000.0) ** (1 / 3)
     got = blast.ground_range_km(psi, yield_kt, 0.0)
     assert got == pytest.approx(expected, rel=0.10)

@@ -3,7 +3,7 @@
 The fit is H. L. Brode, *Airblast from Nuclear Bursts — Analytic Approximations*, Pacific-Sierra
 Research Corp. report PSR 1419-3 (1986/1987), section IV: peak overpressure (psi) over an ideal
 surface as a function of scaled ground range ``x`` and scaled burst height ``y``, both in kft per
-kt^(1/3) (cube-root scaling, Glasstone & Dolan 1977 §3.60). It is the fit public calculators such as
+kt^(1/3) (cube-root scaling, Glasstone & Dolan 1977, ch. III). It is the fit public calculators such as
 NUKEMAP (A. Wellerstein) describe using for air and surface bursts; this is an independent
 implementation from the published equation.
 
@@ -27,7 +27,7 @@ _X_MIN = 1e-4
 
 
 def _scale(yield_kt: float) -> float:
-    """Cube-root scaling factor W^(1/3) (Glasstone & Dolan 1977, §3.60)."""
+    """Cube-root scaling factor W^(1/3) (Glasstone & Dolan 1977, ch. III)."""
     return float(yield_kt) ** (1.0 / 3.0)
 
 

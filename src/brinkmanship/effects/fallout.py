@@ -52,7 +52,7 @@ DEFAULT_SHEAR_MS_PER_KM = 0.23
 
 def default_fission_fraction(yield_kt: float) -> float:
     """1.0 for yields up to 100 kt (fission weapons), 0.5 above (thermonuclear; Glasstone & Dolan
-    1977 §9.03 treat about half the yield of large weapons as fission)."""
+    1977, ch. IX, take about half the yield of large thermonuclear weapons as fission)."""
     return 1.0 if yield_kt <= 100.0 else 0.5
 
 

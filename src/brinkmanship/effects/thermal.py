@@ -4,7 +4,7 @@ Fluence at slant range R from a burst of yield W (Glasstone & Dolan 1977, eq. 7.
 
     Q = f W E_kt tau(R) / (4 pi R^2)
 
-with E_kt = 1e12 cal per kiloton (Glasstone & Dolan 1977, §1.45), thermal partition f = 0.35
+with E_kt = 1e12 cal per kiloton (Glasstone & Dolan 1977, ch. I), thermal partition f = 0.35
 for air bursts (Glasstone & Dolan 1977, ch. VII; Sublette, *Nuclear Weapons FAQ* §5.0: 35 % below
 100 kt) and f = 0.18 for surface bursts. The surface value is an assumption, not a tabulated
 number: about half the air-burst partition, because a fireball touching the ground loses energy to
@@ -17,7 +17,7 @@ explosions"): third-degree burns (8, 10, 12 cal/cm^2) at 2.7 km for 20 kt, 12 km
 39 km for 20 Mt, clear air.
 
 Burn thresholds depend on yield because longer thermal pulses of large weapons let skin conduct
-heat away (Glasstone & Dolan 1977, §12.65 and Table 12.17; same ASU table):
+heat away (Glasstone & Dolan 1977, ch. XII; same ASU table):
 
     degree   20 kt   1 Mt   20 Mt   (cal/cm^2)
     1st      2.5     3.2    5.0
@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 
 CAL_PER_KT = 1.0e12
-"""Energy of one kiloton of TNT in calories (Glasstone & Dolan 1977, §1.45)."""
+"""Energy of one kiloton of TNT in calories (Glasstone & Dolan 1977, ch. I)."""
 
 THERMAL_PARTITION = {"air": 0.35, "surface": 0.18}
 """Fraction of the yield radiated as thermal energy (air: Glasstone & Dolan 1977; surface: assumed)."""
