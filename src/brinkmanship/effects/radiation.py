@@ -10,8 +10,10 @@ large bursts (the shock-heated, rarefied air behind the blast wave lets secondar
 Glasstone & Dolan 1977 ch. VIII): lambda(W) = 0.30 km * W^0.059 (W in kt), with 0.30 km of the
 order of the sea-level relaxation length of initial gamma rays in air (Glasstone & Dolan ch. VIII) and
 A = 1452 rem km^2/kt. A and the exponent were solved so that the 500 rem slant range is 1.2 km at
-15 kt and 2.7 km at 1 Mt, the values public calculators give (NUKEMAP, A. Wellerstein; Sublette,
-*Nuclear Weapons FAQ* §5.1); it gives 0.6 km at 1 kt and 4.3 km at 20 Mt.
+15 kt — NUKEMAP's "about three-quarters of a mile" for a 15-kt air burst (A. Wellerstein's
+NUKEMAP as reported by the Atlanta Journal-Constitution, Aug 2015) — and 2.7 km at 1 Mt (Sublette,
+*Nuclear Weapons FAQ* §5.1, a value not re-checked against the original here); it gives 0.6 km at
+1 kt and 4.3 km at 20 Mt.
 """
 
 from __future__ import annotations
