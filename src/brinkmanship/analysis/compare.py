@@ -13,12 +13,13 @@ Statistics:
   "Improved confidence intervals for the difference between binomial proportions based on paired data",
   Statistics in Medicine 17, method 10), with McNemar's exact test (McNemar 1947) on the discordant
   pairs; a difference is *significant* when its 95% interval excludes zero;
-- a median time to war: the distribution-free order-statistic interval (Conover 1999, section 3.2).
+- a median time to war: the distribution-free order-statistic interval (Conover 1999, section 3.2);
+- deaths (from :mod:`brinkmanship.analysis.lives`, drawn per path from the path's own uniform, hence
+  paired too): the expected value with a 90% normal interval, and the paired change from the reference.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,15 +29,15 @@ import numpy as np
 from scipy import stats
 
 from brinkmanship.analysis.intervals import wilson_interval
+from brinkmanship.analysis.lives import LivesModel, deaths_per_path, lives_model
 from brinkmanship.engine.ensemble import PathTable, Tally, simulate
 from brinkmanship.engine.results import OUTCOMES, behaviour_summary
 from brinkmanship.engine.state import NEVER, PATH_LABELS
+from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy, apply_policy, describe_changes
 from brinkmanship.scenario import ScenarioFile, compile_scenario
 
-Z95 = float(stats.norm.ppf(0.975))
-LIVES_MODULE = "brinkmanship.analysis.lives"
-"""Where the consequences model's deaths-per-path function lives once it exists (``deaths_per_path``)."""
+Z90 = float(stats.norm.ppf(0.95))
 Progress = Callable[[str, int], None]
 """Called with a policy's name and the number of paths just finished."""
 
@@ -52,9 +53,12 @@ class PathOutcomes:
     settle_day: np.ndarray
     war_path: np.ndarray
     deaths_quantile: np.ndarray
+    deaths: np.ndarray | None = None
 
     @classmethod
-    def from_tables(cls, tables: Sequence[PathTable], days: int) -> PathOutcomes:
+    def from_tables(
+        cls, tables: Sequence[PathTable], days: int, deaths: Sequence[np.ndarray] | None = None
+    ) -> PathOutcomes:
         """Concatenate the chunk tables of one ensemble (they arrive in path order)."""
 
         def join(name: str, dtype: Any) -> np.ndarray:
@@ -68,6 +72,7 @@ class PathOutcomes:
             settle_day=join("settle_day", np.int32),
             war_path=join("war_path", np.int8),
             deaths_quantile=join("deaths_quantile", np.float64),
+            deaths=np.concatenate(deaths) if deaths else None,
         )
 
     @property
@@ -174,9 +179,21 @@ def simulate_paths(
     seed: int,
     workers: int = 1,
     on_chunk: Callable[[int], None] | None = None,
+    lives: LivesModel | None = None,
 ) -> tuple[Tally, PathOutcomes]:
-    """One ensemble with its per-path outcomes kept (for pairing with other ensembles on the same seed)."""
+    """One ensemble with its per-path outcomes kept (for pairing with other ensembles on the same seed).
+
+    With ``lives`` (:func:`brinkmanship.analysis.lives.lives_model`), each path's deaths are drawn too,
+    from the path's own uniform, so deaths are paired across policies like every other outcome.
+    """
     tables: list[PathTable] = []
+    deaths: list[np.ndarray] = []
+
+    def keep(table: PathTable) -> None:
+        tables.append(table)
+        if lives is not None:
+            deaths.append(deaths_per_path(lives, table, days))
+
     tally = simulate(
         compile_scenario(scenario),
         runs,
@@ -185,23 +202,9 @@ def simulate_paths(
         workers=workers,
         keep_paths=True,
         on_chunk=on_chunk,
-        on_paths=tables.append,
+        on_paths=keep,
     )
-    return tally, PathOutcomes.from_tables(tables, days)
-
-
-def deaths_model() -> Callable[..., np.ndarray] | None:
-    """The consequences model's ``deaths_per_path(scenario, outcomes)`` if the lives module exists.
-
-    This is the seam to the weapons-effects work: when :data:`LIVES_MODULE` provides it, every
-    comparison also reports deaths per policy; until then the comparison says that deaths are missing.
-    """
-    try:
-        module = importlib.import_module(LIVES_MODULE)
-    except ModuleNotFoundError:
-        return None
-    function = getattr(module, "deaths_per_path", None)
-    return function if callable(function) else None
+    return tally, PathOutcomes.from_tables(tables, days, deaths if lives is not None else None)
 
 
 @dataclass
@@ -215,7 +218,6 @@ class PolicyRun:
     outcomes: PathOutcomes
     elapsed_s: float
     same_as: str | None = None
-    deaths: np.ndarray | None = None
 
 
 @dataclass
@@ -266,7 +268,7 @@ class Comparison:
             "reference": self.reference.policy.name,
             "rank_by": rank_by,
             "policies": self.summaries(rank_by),
-            "deaths_available": any(run.deaths is not None for run in self.results),
+            "deaths_available": self.reference.outcomes.deaths is not None,
             "notes": self.notes,
             "elapsed_s": self.elapsed_s,
         }
@@ -313,7 +315,7 @@ def summarise(run: PolicyRun, reference: PolicyRun) -> dict[str, Any]:
         "median_war_day": median_with_interval(run.outcomes.war_day[war]),
         "cumulative_war": [float(v) for v in run.outcomes.cumulative_war()],
         "behaviour": _behaviour(behaviour),
-        "deaths": _deaths_summary(run.deaths),
+        "deaths": _deaths_summary(run.outcomes.deaths, reference.outcomes.deaths),
         "elapsed_s": run.elapsed_s,
     }
 
@@ -331,12 +333,23 @@ def _behaviour(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _deaths_summary(deaths: np.ndarray | None) -> dict[str, Any] | None:
-    if deaths is None:
+def _deaths_summary(deaths: np.ndarray | None, reference: np.ndarray | None) -> dict[str, Any] | None:
+    """Expected deaths with the 90% interval of that expectation, the 95th percentile over paths, and the
+    paired change from the reference (per-path differences on common random numbers, normal interval)."""
+    if deaths is None or reference is None or deaths.size < 2:
         return None
-    values = np.asarray(deaths, dtype=float)
-    low, high = np.quantile(values, [0.05, 0.95])
-    return {"expected": float(values.mean()), "interval90": [float(low), float(high)]}
+    n = deaths.size
+    mean = float(deaths.mean())
+    half = Z90 * float(deaths.std(ddof=1)) / np.sqrt(n)
+    change = deaths - reference
+    shift = float(change.mean())
+    change_half = Z90 * float(change.std(ddof=1)) / np.sqrt(n)
+    return {
+        "expected": mean,
+        "ci90": [max(0.0, mean - half), mean + half],
+        "p95_over_paths": float(np.quantile(deaths, 0.95)),
+        "vs_reference": {"diff": shift, "ci90": [shift - change_half, shift + change_half]},
+    }
 
 
 def run_comparison(
@@ -364,7 +377,12 @@ def run_comparison(
     ordered = list(policies)
     if not ordered or not ordered[0].is_baseline:
         ordered = [Policy("baseline"), *[p for p in ordered if not p.is_baseline]]
-    lives = deaths_model()
+    all_notes = list(notes)
+    try:
+        lives: LivesModel | None = lives_model(scenario)
+    except UserError as error:  # e.g. a user's scenario names a strike target the places table lacks
+        lives = None
+        all_notes.append(f"deaths not reported: {error}")
     started = time.perf_counter()
     results: list[PolicyRun] = []
     seen: dict[str, PolicyRun] = {}
@@ -375,9 +393,7 @@ def run_comparison(
         if key in seen:
             twin = seen[key]
             results.append(
-                PolicyRun(
-                    policy, applied, changes, twin.tally, twin.outcomes, 0.0, twin.policy.name, twin.deaths
-                )
+                PolicyRun(policy, applied, changes, twin.tally, twin.outcomes, 0.0, twin.policy.name)
             )
             if progress is not None:
                 progress(policy.name, runs)
@@ -386,14 +402,10 @@ def run_comparison(
         report: Callable[[int], None] | None = None
         if progress is not None:
             report = _bind(progress, policy.name)
-        tally, outcomes = simulate_paths(applied, runs, days, seed, workers, report)
-        deaths = lives(applied, outcomes) if lives is not None else None
-        run = PolicyRun(policy, applied, changes, tally, outcomes, time.perf_counter() - tick, None, deaths)
+        tally, outcomes = simulate_paths(applied, runs, days, seed, workers, report, lives)
+        run = PolicyRun(policy, applied, changes, tally, outcomes, time.perf_counter() - tick)
         seen[key] = run
         results.append(run)
-    all_notes = list(notes)
-    if lives is None:
-        all_notes.append(f"deaths per policy not reported: {LIVES_MODULE} is not available yet")
     return Comparison(scenario, runs, days, seed, results, all_notes, time.perf_counter() - started)
 
 

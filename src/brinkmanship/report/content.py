@@ -42,6 +42,17 @@ def points_interval(ci: list[float] | tuple[float, float]) -> str:
     return f"{100 * ci[0]:+.1f} to {100 * ci[1]:+.1f}"
 
 
+def deaths_text(value: float) -> str:
+    """A number of deaths, rounded as estimates of this kind deserve."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.1f} million"
+    return f"{value:,.0f}" if abs(value) < 1e4 else f"{round(value, -3):,.0f}"
+
+
+def deaths_interval(ci: list[float]) -> str:
+    return f"{deaths_text(ci[0])} to {deaths_text(ci[1])}"
+
+
 def _label(row: dict[str, Any]) -> str:
     return f"{row['policy']} ({row['expansion']})" if row["expansion"] else row["policy"]
 
@@ -66,6 +77,12 @@ def what_it_buys(row: dict[str, Any]) -> str:
     settle = row["outcomes"]["settlement"]["vs_reference"]
     if settle["significant"]:
         text += f"; settlement {points(settle['diff'])}"
+    deaths = row["deaths"]
+    if deaths is not None:
+        low, high = deaths["vs_reference"]["ci90"]
+        if low > 0.0 or high < 0.0:
+            sign = "+" if low > 0 else "-"
+            text += f"; expected deaths {sign}{deaths_text(abs(deaths['vs_reference']['diff']))}"
     return text
 
 
@@ -81,6 +98,13 @@ def _headline(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             f"nuclear use {pct(o['nuclear_use']['p'])} ({interval(o['nuclear_use']['ci95'])}); an armed "
             f"clash {pct(o['clash']['p'])} ({interval(o['clash']['ci95'])}); a settlement "
             f"{pct(o['settlement']['p'])} ({interval(o['settlement']['ci95'])})."
+            + (
+                ""
+                if reference["deaths"] is None
+                else f" Expected deaths: {deaths_text(reference['deaths']['expected'])} (90% interval "
+                f"{deaths_interval(reference['deaths']['ci90'])}); the consequences model counts deaths on "
+                "the paths that reach war, more where nuclear weapons are used."
+            )
         )
     )
     others = [row for row in rows[1:] if row["same_as"] is None]
@@ -147,7 +171,7 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
         "what it buys",
     ]
     if deaths:
-        header.insert(5, "deaths: expected (90% interval)")
+        header.insert(5, "expected deaths (90%)")
     table_rows = []
     for row in sorted(rows, key=lambda r: r["rank"]):
         war = row["outcomes"]["war"]
@@ -170,9 +194,7 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             d = row["deaths"]
             cells.insert(
                 5,
-                "-"
-                if d is None
-                else f"{d['expected']:,.0f} ({d['interval90'][0]:,.0f}-{d['interval90'][1]:,.0f})",
+                "-" if d is None else f"{deaths_text(d['expected'])} ({deaths_interval(d['ci90'])})",
             )
         table_rows.append(cells)
     comparison = briefing.comparison

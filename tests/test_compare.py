@@ -1,0 +1,205 @@
+"""The paired comparison: interval arithmetic, coverage, common random numbers, and the result's shape."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from brinkmanship.analysis.compare import (
+    Comparison,
+    PathOutcomes,
+    median_with_interval,
+    paired_difference,
+    run_comparison,
+    simulate_paths,
+)
+from brinkmanship.analysis.intervals import wilson_interval
+from brinkmanship.engine.results import OUTCOMES
+from brinkmanship.engine.state import PATH_LABELS
+from brinkmanship.policies import Catalogue
+from brinkmanship.scenario import load_scenario
+
+CATALOGUE = Catalogue.builtin()
+SEED = 7
+
+
+@cache
+def korea_comparison() -> Comparison:
+    korea = load_scenario("korea-2017")
+    policies = [CATALOGUE.parse(text) for text in ("maximum-pressure", "restraint", "editorial", "sanctions")]
+    return run_comparison(korea, policies, 2048, SEED)
+
+
+def test_identical_outcomes_differ_by_nothing() -> None:
+    x = np.array([True, False, True, False, False])
+    change = paired_difference(x, x)
+    assert change.diff == 0.0 and change.p_value == 1.0
+    assert change.gained == change.lost == 0
+    assert not change.significant
+
+
+def test_paired_difference_counts_discordant_paths() -> None:
+    policy = np.array([False] * 10 + [True] * 5 + [False] * 85)
+    reference = np.array([True] * 10 + [True] * 5 + [False] * 85)
+    change = paired_difference(policy, reference)
+    assert change.diff == pytest.approx(-0.10)
+    assert (change.gained, change.lost) == (0, 10)
+    assert change.p_value == pytest.approx(2 * 0.5**10)  # McNemar's exact test
+    assert change.ci95[0] < -0.10 < change.ci95[1] < 0.0
+    assert change.significant
+
+
+def test_newcombe_matches_the_wald_interval_for_large_samples() -> None:
+    rng = np.random.default_rng(1)
+    reference = rng.random(200_000) < 0.12
+    policy = reference & (rng.random(200_000) > 0.3) | (rng.random(200_000) < 0.01)
+    change = paired_difference(policy, reference)
+    d = policy.astype(float) - reference.astype(float)
+    half = 1.96 * d.std(ddof=1) / np.sqrt(d.size)
+    assert change.ci95[0] == pytest.approx(d.mean() - half, abs=2e-4)
+    assert change.ci95[1] == pytest.approx(d.mean() + half, abs=2e-4)
+
+
+def test_paired_interval_covers_the_true_difference() -> None:
+    """Coverage of the 95% interval over 1,000 simulated paired samples of 400 paths (true diff -0.04)."""
+    rng = np.random.default_rng(3)
+    hits = 0
+    for _ in range(1000):
+        u = rng.random(400)
+        reference = u < 0.12
+        policy = u < 0.08  # correlated, like common random numbers
+        change = paired_difference(policy, reference)
+        hits += change.ci95[0] <= -0.04 <= change.ci95[1]
+    assert 0.93 <= hits / 1000 <= 0.99
+
+
+def test_paired_difference_needs_the_same_paths() -> None:
+    with pytest.raises(ValueError, match="same paths"):
+        paired_difference(np.zeros(3, dtype=bool), np.zeros(4, dtype=bool))
+
+
+def test_median_interval_from_order_statistics() -> None:
+    values = np.arange(1, 101)
+    result = median_with_interval(values)
+    assert result["median"] == 50.5 and result["n"] == 100
+    low, high = result["ci95"]
+    assert low < 50.5 < high
+    coverage = stats.binom.cdf(high - 1, 100, 0.5) - stats.binom.cdf(low - 1, 100, 0.5)
+    assert coverage >= 0.95
+    assert median_with_interval(np.array([]))["median"] is None
+
+
+def test_outcomes_count_only_within_the_horizon() -> None:
+    never = -1
+    outcomes = PathOutcomes(
+        days=10,
+        clash_day=np.array([0, 3, never, 9]),
+        war_day=np.array([0, 3, never, 9]),
+        nuclear_day=np.array([12, 5, never, never]),
+        settle_day=np.array([never, never, 4, never]),
+        war_path=np.array([1, 2, -1, 3], dtype=np.int8),
+        deaths_quantile=np.zeros(4),
+    )
+    assert outcomes.happened("nuclear_use").tolist() == [False, True, False, False]
+    assert outcomes.war_by("miscalculation").tolist() == [True, False, False, False]
+    curve = outcomes.cumulative_war()
+    assert curve.shape == (10,) and curve[0] == 0.25 and curve[-1] == 0.75
+    assert np.all(np.diff(curve) >= 0)
+
+
+def test_the_same_seed_gives_the_same_paths() -> None:
+    korea = load_scenario("korea-2017")
+    _, first = simulate_paths(korea, 1500, 120, SEED)
+    _, second = simulate_paths(korea, 1500, 120, SEED)
+    assert np.array_equal(first.war_day, second.war_day)
+    assert np.array_equal(first.war_path, second.war_path)
+    _, other = simulate_paths(korea, 1500, 120, SEED + 1)
+    assert not np.array_equal(first.war_day, other.war_day)
+
+
+def test_common_random_numbers_make_differences_precise() -> None:
+    """The paired interval is much narrower than the interval two independent runs would give."""
+    comparison = korea_comparison()
+    base = comparison.reference.outcomes.happened("war")
+    for name, ratio in (("sanctions", 0.5), ("restraint", 0.75)):
+        policy = comparison.find(name).outcomes.happened("war")
+        paired = paired_difference(policy, base)
+        n = policy.size
+        p1, p2 = policy.mean(), base.mean()
+        unpaired_half = 1.96 * np.sqrt(p1 * (1 - p1) / n + p2 * (1 - p2) / n)
+        assert (paired.ci95[1] - paired.ci95[0]) / 2 < ratio * unpaired_half, name
+
+
+def test_comparison_puts_the_baseline_first_and_runs_twins_once() -> None:
+    comparison = korea_comparison()
+    names = [run.policy.name for run in comparison.results]
+    assert names == ["baseline", "maximum-pressure", "restraint", "editorial", "sanctions"]
+    twin = comparison.find("maximum-pressure")
+    assert twin.same_as == "baseline" and twin.elapsed_s == 0.0
+    assert twin.outcomes is comparison.reference.outcomes
+
+
+def test_summaries_report_every_outcome_path_and_rank() -> None:
+    comparison = korea_comparison()
+    rows = comparison.summaries()
+    by_name = {row["policy"]: row for row in rows}
+    for row in rows:
+        for name in OUTCOMES:
+            outcome = row["outcomes"][name]
+            low, high = outcome["ci95"]
+            assert low <= outcome["p"] <= high
+            assert (low, high) == wilson_interval(outcome["count"], comparison.runs)
+        assert set(row["paths"]) == set(PATH_LABELS)
+        assert sum(info["p"] for info in row["paths"].values()) == pytest.approx(row["outcomes"]["war"]["p"])
+        assert row["cumulative_war"][-1] == pytest.approx(row["outcomes"]["war"]["p"])
+        assert len(row["cumulative_war"]) == comparison.days
+    package = by_name["editorial"]
+    shares = [info["share_of_change"] for info in package["paths"].values()]
+    assert sum(shares) == pytest.approx(1.0)
+    assert package["rank"] == 1
+    assert by_name["baseline"]["rank"] == by_name["maximum-pressure"]["rank"]  # ties share a rank
+    assert package["outcomes"]["war"]["vs_reference"]["significant"]
+    assert package["median_war_day"]["n"] == package["outcomes"]["war"]["count"]
+
+
+def test_difference_between_any_two_policies() -> None:
+    comparison = korea_comparison()
+    change = comparison.difference("editorial", "restraint")
+    expected = paired_difference(
+        comparison.find("editorial").outcomes.happened("war"),
+        comparison.find("restraint").outcomes.happened("war"),
+    )
+    assert change == expected
+
+
+def test_the_json_object_is_complete() -> None:
+    data = json.loads(json.dumps(korea_comparison().as_dict()))
+    assert data["scenario"] == "korea-2017" and data["common_random_numbers"] is True
+    assert data["reference"] == "baseline" and data["runs"] == 2048
+    assert data["policies"][0]["policy"] == "baseline"
+    assert data["policies"][3]["expansion"].startswith("restraint+coordinated-signals")
+
+
+def test_deaths_per_policy_are_paired_and_summarised() -> None:
+    comparison = korea_comparison()
+    base = comparison.reference.outcomes
+    package = comparison.find("editorial").outcomes
+    assert base.deaths is not None and package.deaths is not None
+    assert np.all(base.deaths[~base.happened("war")] == 0.0)
+    assert np.all(base.deaths[base.happened("war")] > 0.0)
+    # Same path, same outcome -> same deaths: the lives draw uses the path's own uniform.
+    same = (base.happened("war") == package.happened("war")) & (
+        base.happened("nuclear_use") == package.happened("nuclear_use")
+    )
+    assert np.array_equal(base.deaths[same], package.deaths[same])
+    rows = {row["policy"]: row for row in comparison.summaries()}
+    deaths = rows["editorial"]["deaths"]
+    assert deaths["expected"] == pytest.approx(package.deaths.mean())
+    assert deaths["ci90"][0] <= deaths["expected"] <= deaths["ci90"][1]
+    assert deaths["vs_reference"]["ci90"][1] < 0.0
+    assert rows["baseline"]["deaths"]["vs_reference"]["diff"] == 0.0
+    assert comparison.as_dict()["deaths_available"] is True
