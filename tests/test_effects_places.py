@@ -67,3 +67,16 @@ def test_clark_density_integrates_to_population() -> None:
     xx, yy = np.meshgrid(xs, xs)
     total = density_grid(frame, [place], xx, yy).sum() * 0.25
     assert total == pytest.approx(place.population, rel=0.01)
+
+
+def test_dense_central_city_gets_a_core_component() -> None:
+    from brinkmanship.effects.population import clark_components
+
+    new_york = clark_components(find_place("New York"))
+    assert len(new_york) == 2 and sum(rho for rho, _ in new_york) > 25_000
+    assert len(clark_components(find_place("Seoul"))) == 1
+    frame = LocalFrame(find_place("New York").lat, find_place("New York").lon)
+    xs = np.arange(-200.0, 200.0, 0.5) + 0.25
+    xx, yy = np.meshgrid(xs, xs)
+    total = density_grid(frame, [find_place("New York")], xx, yy).sum() * 0.25
+    assert total == pytest.approx(find_place("New York").population, rel=0.01)

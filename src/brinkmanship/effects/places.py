@@ -37,6 +37,8 @@ class Place:
     population: float
     area_km2: float
     source: str
+    core_population: float = 0.0
+    core_area_km2: float = 0.0
 
 
 def _key(text: str) -> str:
@@ -62,6 +64,8 @@ def urban_areas() -> tuple[Place, ...]:
             population=float(row["population"]),
             area_km2=float(row["area_km2"]),
             source=row["source"],
+            core_population=float(row.get("core_population") or 0.0),
+            core_area_km2=float(row.get("core_area_km2") or 0.0),
         )
         for row in rows
     )

@@ -10,6 +10,14 @@ cities concerned: about 26,000/km^2 for Seoul–Incheon (Yangcheon-gu, Seoul's d
 had about 27,000/km^2 in 2015, Seoul statistics) and 13,000/km^2 for Tokyo–Yokohama (the 23 wards
 average about 15,000/km^2, 2015 census).
 
+Where a single component puts far too few people in the central city — New York (the city holds
+8.2 M on 784 km^2, the single component only about 3,800/km^2 there) and Moscow (11.5 M on
+1,081 km^2 in its pre-2012 boundaries) — the table gives the central city's census population and
+area, and the place is spread as two Clark components: the central city, and the rest of the urban
+area over the whole area, each with the same 70 % rule. For the other large urban areas checked
+(Seoul, Tokyo, Beijing, Chicago, Los Angeles, San Francisco, Washington) one component already
+puts at least half of the central city's census density over the central city, and is kept.
+
 Places within a search radius all contribute (densities add); GeoNames places that lie within
 :data:`COVER_FACTOR` equal-area radii of an urban area already listed are skipped so that nobody is
 counted twice.
@@ -41,11 +49,25 @@ def _inside_fraction_ratio(fraction: float) -> float:
 _RATIO = _inside_fraction_ratio(FRACTION_INSIDE)
 
 
+def _clark(population: float, area_km2: float) -> tuple[float, float]:
+    """Centre density and scale length of one Clark component (70 % inside the equal-area disc)."""
+    b = float(np.sqrt(area_km2 / np.pi)) / _RATIO
+    return population / (2.0 * np.pi * b**2), b
+
+
+def clark_components(place: Place) -> list[tuple[float, float]]:
+    """(rho0, b) of each density component of a place: one, or an outer area plus a dense core."""
+    if place.core_population > 0 and place.core_area_km2 > 0:
+        return [
+            _clark(place.population - place.core_population, place.area_km2),
+            _clark(place.core_population, place.core_area_km2),
+        ]
+    return [_clark(place.population, place.area_km2)]
+
+
 def clark_parameters(place: Place) -> tuple[float, float]:
-    """Centre density rho0 (people/km^2) and scale length b (km) of a place."""
-    radius = float(np.sqrt(place.area_km2 / np.pi))
-    b = radius / _RATIO
-    return place.population / (2.0 * np.pi * b**2), b
+    """Centre density rho0 (people/km^2) and scale length b (km) of a single-component place."""
+    return _clark(place.population, place.area_km2)
 
 
 @dataclass(frozen=True)
@@ -98,6 +120,7 @@ def density_grid(
     density = np.zeros(np.broadcast(x, y).shape)
     for place in places:
         px, py = frame.to_xy(np.array(place.lat), np.array(place.lon))
-        rho0, b = clark_parameters(place)
-        density += rho0 * np.exp(-np.hypot(x - px, y - py) / b)
+        r = np.hypot(x - px, y - py)
+        for rho0, b in clark_components(place):
+            density += rho0 * np.exp(-r / b)
     return density
