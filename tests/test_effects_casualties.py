@@ -100,3 +100,29 @@ def test_far_apart_targets_are_computed_separately_and_added() -> None:
     together = plan_consequences(apart).deaths.central
     alone = sum(plan_consequences([d]).deaths.central for d in apart)
     assert together == pytest.approx(alone, rel=1e-9)
+
+
+def test_bounds_quantile_passes_through_low_central_high() -> None:
+    from brinkmanship.effects import Bounds
+
+    b = Bounds(central=100.0, low=50.0, high=400.0)
+    got = b.quantile([0.05, 0.5, 0.95])
+    assert got == pytest.approx([50.0, 100.0, 400.0], rel=1e-6)
+    assert np.all(np.diff(b.quantile(np.linspace(0.01, 0.99, 50))) > 0)
+    assert Bounds(0.0, 0.0, 0.0).quantile([0.3]).tolist() == [0.0]
+
+
+def test_war_deaths_takes_scenario_like_strikes() -> None:
+    from types import SimpleNamespace
+
+    from brinkmanship.effects import war_deaths
+
+    strikes = [
+        SimpleNamespace(target="Seoul", yield_kt=15.0, burst="air"),
+        {"target": "Tokyo", "yield_kt": 15},
+    ]
+    result = war_deaths("korea", strikes)
+    assert result.conventional.central == 64_000
+    expected = plan_consequences([Detonation(15.0, "air", "Seoul"), Detonation(15.0, "air", "Tokyo")])
+    assert result.nuclear == expected.deaths
+    assert war_deaths("cuba", []).nuclear.central == 0.0

@@ -6,6 +6,8 @@ Public API (used by the crisis engine):
 * :func:`plan_consequences` — deaths and injuries (low/central/high) of a list of detonations.
 * :func:`conventional_war_deaths` — published estimates for the early days of a conventional war.
 * :func:`compute_rings` / :class:`Rings` — damage radii of one burst.
+* :func:`war_deaths` — both of the above for a scenario's theatre and strike list;
+  :meth:`Bounds.quantile` turns a uniform draw into deaths (low/high read as 5th/95th percentiles).
 
 Sources of every equation and number are in the module docstrings and docs/effects.md.
 """
@@ -20,15 +22,18 @@ from brinkmanship.effects.plan import (
     plan_consequences,
 )
 from brinkmanship.effects.rings import Rings, compute_rings
+from brinkmanship.effects.war import WarDeaths, war_deaths
 
 __all__ = [
     "Bounds",
     "Consequences",
     "Detonation",
     "Rings",
+    "WarDeaths",
     "compute_rings",
     "conventional_war_deaths",
     "detonations_from_data",
     "load_plan",
     "plan_consequences",
+    "war_deaths",
 ]

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import yaml
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import ndtri
 
 from brinkmanship.effects import blast, radiation, thermal
 from brinkmanship.effects.casualties import (
@@ -94,6 +96,21 @@ class Bounds:
 
     def __getitem__(self, key: str) -> float:
         return float(getattr(self, key))
+
+    def quantile(self, q: ArrayLike) -> NDArray[np.float64]:
+        """Values at probabilities ``q``, reading low and high as the 5th and 95th percentiles.
+
+        A split log-normal through (5 %, low), (50 %, central), (95 %, high): the engine can turn
+        each path's uniform draw into a number of deaths. Zero bounds give zeros.
+        """
+        qs = np.clip(np.asarray(q, dtype=float), 1e-9, 1.0 - 1e-9)
+        if self.central <= 0:
+            return np.zeros_like(qs)
+        z = ndtri(qs) / 1.6448536269514722
+        c = np.log(self.central)
+        lo = np.log(max(self.low, 1e-9 * self.central))
+        hi = np.log(max(self.high, self.central))
+        return np.asarray(np.exp(np.where(z < 0, c + z * (c - lo), c + z * (hi - c))), dtype=float)
 
 
 @dataclass(frozen=True)
