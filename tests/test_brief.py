@@ -1,0 +1,176 @@
+"""The briefing: an offline single-file HTML page, its Markdown twin, PNG figures, and what they say."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from brinkmanship.analysis.compare import simulate_paths
+from brinkmanship.analysis.sensitivity import one_at_a_time, with_parameter
+from brinkmanship.errors import UserError
+from brinkmanship.policies import Catalogue
+from brinkmanship.report import Briefing, build_briefing, write_briefing
+from brinkmanship.report.content import build_document, what_it_buys
+from brinkmanship.report.document import Image, Table
+from brinkmanship.report.html import to_html
+from brinkmanship.report.indicators import find_indicators, observable_events
+from brinkmanship.report.markdown import to_markdown
+from brinkmanship.scenario import load_scenario
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+CATALOGUE = Catalogue.builtin()
+
+
+@cache
+def korea_briefing() -> Briefing:
+    korea = load_scenario("korea-2017")
+    policies = [CATALOGUE.parse(text) for text in ("restraint", "direct-channel", "editorial")]
+    return build_briefing(korea, policies, runs=1024, seed=5, sensitivity_runs=512, indicator_runs=512)
+
+
+def test_briefing_files_are_written(tmp_path: Path) -> None:
+    files = write_briefing(korea_briefing(), tmp_path / "brief")
+    assert files.html.name == "briefing.html" and files.markdown.name == "briefing.md"
+    names = sorted(path.name for path in files.figures)
+    assert names == ["cumulative-risk.png", "paths-stacked.png", "risk-differences.png", "tornado.png"]
+    for path in files.figures:
+        assert path.read_bytes().startswith(PNG_MAGIC)
+    data = json.loads(files.data.read_text(encoding="utf-8"))
+    assert data["comparison"]["scenario"] == "korea-2017"
+    assert len(data["sensitivity"]["rows"]) == len(load_scenario("korea-2017").uncertainties)
+
+
+def test_html_is_self_contained(tmp_path: Path) -> None:
+    files = write_briefing(korea_briefing(), tmp_path)
+    page = files.html.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!data:)""", page), "the page references something outside"
+    assert "http://" not in page and "https://" not in page
+    assert "<script" not in page and "@import" not in page
+    images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(images) == 4
+    on_disk = {path.read_bytes() for path in files.figures}
+    assert {base64.b64decode(image) for image in images} == on_disk
+
+
+def test_markdown_twin_says_the_same_and_links_the_figures(tmp_path: Path) -> None:
+    files = write_briefing(korea_briefing(), tmp_path)
+    markdown = files.markdown.read_text(encoding="utf-8")
+    page = files.html.read_text(encoding="utf-8")
+    for link in re.findall(r"\]\((figures/[^)]+\.png)\)", markdown):
+        assert (tmp_path / link).is_file()
+    for heading in re.findall(r"^## (.+)$", markdown, flags=re.MULTILINE):
+        assert f"<h2>{heading}</h2>" in page
+    headline = re.search(r"war within 365 days at ([0-9.]+%)", markdown)
+    assert headline is not None and headline.group(1) in page
+
+
+def test_briefing_contains_what_a_principal_needs() -> None:
+    document = build_document(korea_briefing())
+    titles = [section.title for section in document.sections]
+    assert titles[:5] == [
+        "Bottom line",
+        "Paths to war",
+        "Options ranked",
+        "Indicators to watch",
+        "Assumptions that drive the answer",
+    ]
+    markdown = to_markdown(document)
+    comparison = korea_briefing().comparison
+    base = comparison.summaries()[0]["outcomes"]["war"]
+    assert f"{100 * base['p']:.0f}%" in markdown.split("## Paths to war")[0]
+    options = next(s for s in document.sections if s.title == "Options ranked")
+    table = next(block for block in options.blocks if isinstance(block, Table))
+    assert table.rows[0][1].startswith("editorial (restraint+coordinated-signals")  # ranked first
+    assert any(isinstance(block, Image) for block in options.blocks)
+    assert "fewer wars" in table.rows[0][-1]
+
+
+def test_html_escapes_text() -> None:
+    document = build_document(korea_briefing())
+    document.sections[0].blocks[0] = type(document.sections[0].blocks[0])("a <b>tag</b> & **bold**")
+    page = to_html(document)
+    assert "a &lt;b&gt;tag&lt;/b&gt; &amp; <strong>bold</strong>" in page
+
+
+def test_what_it_buys_names_the_paths_closed() -> None:
+    rows = {row["policy"]: row for row in korea_briefing().comparison.summaries()}
+    text = what_it_buys(rows["direct-channel"])
+    assert text.startswith("fewer wars (") and "miscalculation" in text
+
+
+def test_indicators_rank_observable_events() -> None:
+    korea = load_scenario("korea-2017")
+    events = observable_events(korea)
+    assert ("DPRK", "missile_test") in {(name, action) for _, name, action in events}
+    assert all(action not in ("private_message", "hold", "conventional_war") for _, _, action in events)
+    result = korea_briefing().indicators
+    assert result is not None and len(result.rows) == len(events)
+    effects = [abs(row.change.diff) for row in result.rows]
+    assert effects == sorted(effects, reverse=True)
+    strikes = {(row.actor, row.action): row for row in result.rows}
+    strike = strikes[("US", "limited_strike")]
+    assert strike.change.significant and strike.change.diff > 0.2  # a clash is the strongest warning sign
+
+
+def test_indicators_compare_with_the_free_ensemble_on_the_same_paths() -> None:
+    korea = load_scenario("korea-2017")
+    result = find_indicators(korea, 256, seed=2, window_days=30)
+    _, free = simulate_paths(korea, 256, 30, 2)
+    assert result.window_days == 30
+    assert result.p_free == free.happened("war").mean()
+    for row in result.rows:
+        assert row.p_with == pytest.approx(result.p_free + row.change.diff)
+
+
+def test_sensitivity_moves_the_risk_in_the_expected_direction() -> None:
+    result = korea_briefing().sensitivity
+    assert result is not None
+    rows = {row.path: row for row in result.rows}
+    clash = rows["escalation.clash_to_war"]
+    assert clash.p_high > clash.p_low and clash.change_high.significant
+    swings = [row.swing for row in result.rows]
+    assert swings == sorted(swings, reverse=True)
+
+
+def test_sensitivity_shares_random_numbers_exactly() -> None:
+    """war_to_nuclear changes only whether a war goes nuclear: every path keeps its war outcome."""
+    result = korea_briefing().sensitivity
+    assert result is not None
+    row = next(row for row in result.rows if row.path == "escalation.war_to_nuclear")
+    assert row.p_low == row.p_high == result.p_base
+    assert row.change_low.gained == row.change_low.lost == 0
+
+
+def test_sensitivity_flags_values_outside_their_range() -> None:
+    korea = load_scenario("korea-2017")
+    moved = with_parameter(korea, "perception.hostile_bias", 3.0, "test")
+    result = one_at_a_time(moved, 128, seed=1)
+    row = next(row for row in result.rows if row.path == "perception.hostile_bias")
+    assert row.value == 3.0 and row.value_outside_range
+    assert np.isfinite(row.swing)
+
+
+def test_side_analyses_can_be_skipped(tmp_path: Path) -> None:
+    cuba = load_scenario("cuba-1962")
+    briefing = build_briefing(cuba, [CATALOGUE.parse("no-private-channel")], 256, 3, 0, 0)
+    assert briefing.sensitivity is None and briefing.indicators is None
+    files = write_briefing(briefing, tmp_path)
+    assert sorted(path.name for path in files.figures) == [
+        "cumulative-risk.png",
+        "paths-stacked.png",
+        "risk-differences.png",
+    ]
+    assert "Indicators to watch" not in files.markdown.read_text(encoding="utf-8")
+
+
+def test_an_unwritable_folder_is_a_user_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(UserError, match="cannot create the folder"):
+        write_briefing(korea_briefing(), blocker / "brief")
