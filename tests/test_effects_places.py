@@ -43,6 +43,13 @@ def test_required_cities_are_in_the_urban_table(name: str) -> None:
     assert place.source
 
 
+@pytest.mark.parametrize(("city", "area"), [("Incheon", "Seoul"), ("Yokohama", "Tokyo"), ("Kobe", "Osaka")])
+def test_cities_inside_an_urban_area_are_aimed_at_their_own_centre(city: str, area: str) -> None:
+    own, whole = find_place(city), find_place(area)
+    assert own not in urban_areas() and own.country == whole.country
+    assert 10 < np.hypot(own.lat - whole.lat, (own.lon - whole.lon) * 0.8) * 111 < 60
+
+
 def test_lookup_ignores_case_accents_and_dashes() -> None:
     assert find_place("seoul-incheon") == find_place("SEOUL–INCHEON")
     assert find_place("Hagåtña") == find_place("hagatna")

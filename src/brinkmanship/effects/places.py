@@ -111,6 +111,30 @@ def _geonames_index() -> dict[str, Place]:
     return index
 
 
+@lru_cache(maxsize=1)
+def _distinct_cities() -> dict[str, str]:
+    """Keys of the cities listed in an urban area's ``cities`` column, with that area's country.
+
+    Such a name (Incheon, Yokohama, Kobe...) is part of the urban area's population but is aimed
+    at its own coordinates, taken from GeoNames.
+    """
+    text = resources.files("brinkmanship.effects").joinpath("data/urban_areas.csv").read_text("utf-8")
+    result: dict[str, str] = {}
+    for row in csv.DictReader(text.splitlines()):
+        for city in (c for c in (row.get("cities") or "").split(";") if c.strip()):
+            result[_key(city)] = row["country"]
+    return result
+
+
+def _own_city(key: str) -> Place | None:
+    """The GeoNames city for a distinct-city name of an urban area (same country), if any."""
+    country = _distinct_cities().get(key)
+    if country is None:
+        return None
+    city = _geonames_index().get(key)
+    return city if city is not None and city.country == country else None
+
+
 def find_place(name: str, *, where: str = "target") -> Place:
     """Resolve a place name.
 
@@ -124,12 +148,12 @@ def find_place(name: str, *, where: str = "target") -> Place:
     key = _key(name)
     if not key:
         raise UserError(f"{where}: empty place name")
-    place = _urban_index().get(key) or _geonames_index().get(key)
+    place = _own_city(key) or _urban_index().get(key) or _geonames_index().get(key)
     if place is not None:
         return place
-    urban = {k: p.name for k, p in _urban_index().items()}
+    urban_names = {k: p.name for k, p in _urban_index().items()}
     others = {_key(p.name): p.name for p in geonames_places()}
-    close = [urban[c] for c in difflib.get_close_matches(key, list(urban), n=3, cutoff=0.6)]
+    close = [urban_names[c] for c in difflib.get_close_matches(key, list(urban_names), n=3, cutoff=0.6)]
     close += [others[c] for c in difflib.get_close_matches(key, list(others), n=3, cutoff=0.6)]
     close = list(dict.fromkeys(close))[:3]
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
