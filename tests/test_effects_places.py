@@ -30,8 +30,6 @@ REQUIRED = [
     "Kadena",
     "Hagatna",
     "Naha",
-    "Incheon",
-    "Yokohama",
 ]
 
 
