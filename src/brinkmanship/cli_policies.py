@@ -18,7 +18,7 @@ from brinkmanship.analysis.compare import Comparison, run_comparison
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
 from brinkmanship.engine.results import OUTCOMES
 from brinkmanship.errors import UserError
-from brinkmanship.policies import Catalogue, Policy, catalogue_for, check_policy, load_lever_file
+from brinkmanship.policies import Catalogue, Policy, catalogue_for, check_policy
 from brinkmanship.report import build_briefing, write_briefing
 from brinkmanship.scenario import ScenarioFile, load_scenario
 
@@ -64,8 +64,9 @@ def _policies(
     if texts:
         return [catalogue.parse(text) for text in texts], []
     if files:
-        names = [lever.name for path in files for lever in load_lever_file(path)]
-        return [catalogue.parse(name) for name in names], []
+        return [
+            catalogue.parse(name) for name, lever in catalogue.levers.items() if lever.origin != "built-in"
+        ], []
     return catalogue.default_policies(scenario)
 
 
