@@ -166,6 +166,12 @@ def test_summaries_report_every_outcome_path_and_rank() -> None:
     assert package["median_war_day"]["n"] == package["outcomes"]["war"]["count"]
 
 
+def test_ranking_by_settlement_puts_the_likeliest_first() -> None:
+    rows = korea_comparison().summaries("settlement")
+    best = min(rows, key=lambda row: row["rank"])
+    assert best["outcomes"]["settlement"]["p"] == max(row["outcomes"]["settlement"]["p"] for row in rows)
+
+
 def test_difference_between_any_two_policies() -> None:
     comparison = korea_comparison()
     change = comparison.difference("editorial", "restraint")

@@ -250,11 +250,16 @@ class Comparison:
         )
 
     def summaries(self, rank_by: str = "war") -> list[dict[str, Any]]:
-        """One dictionary per policy, in the order run, with its rank by P(``rank_by``)."""
+        """One dictionary per policy, in the order run, with its rank by P(``rank_by``).
+
+        Lower is better for clash, war and nuclear use, higher for settlement; ties on the ranking
+        outcome are broken by P(nuclear use), and exact ties share a rank.
+        """
         rows = [summarise(run, self.reference) for run in self.results]
-        keys = [(row["outcomes"][rank_by]["p"], row["outcomes"]["nuclear_use"]["p"]) for row in rows]
+        sign = -1.0 if rank_by == "settlement" else 1.0
+        keys = [(sign * row["outcomes"][rank_by]["p"], row["outcomes"]["nuclear_use"]["p"]) for row in rows]
         for row, key in zip(rows, keys, strict=True):
-            row["rank"] = 1 + sum(other < key for other in keys)  # ties share a rank
+            row["rank"] = 1 + sum(other < key for other in keys)
         return rows
 
     def as_dict(self, rank_by: str = "war") -> dict[str, Any]:
