@@ -269,15 +269,15 @@ def test_describe_changes_lists_each_changed_parameter(korea: ScenarioFile) -> N
     assert describe_changes(korea, korea) == []
 
 
-def test_default_policies_skip_levers_that_change_nothing(korea: ScenarioFile, cuba: ScenarioFile) -> None:
+def test_default_policies_are_every_applicable_lever(korea: ScenarioFile, cuba: ScenarioFile) -> None:
     policies, notes = CATALOGUE.default_policies(korea)
     names = [p.name for p in policies]
-    assert "editorial" in names and "direct-channel" in names
-    assert "maximum-pressure" not in names
-    assert any(note.startswith("maximum-pressure: same as the baseline") for note in notes)
+    assert names == [*CATALOGUE.levers, *PACKAGES]  # all apply to korea-2017
+    assert notes == []
     policies, notes = CATALOGUE.default_policies(cuba)
     names = [p.name for p in policies]
-    assert "no-private-channel" in names and "freeze-for-freeze" not in names
+    assert "no-private-channel" in names and "maximum-pressure" in names
+    assert "freeze-for-freeze" not in names and "editorial" not in names
     assert any(note.startswith("freeze-for-freeze: not applicable") for note in notes)
 
 

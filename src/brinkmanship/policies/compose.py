@@ -82,18 +82,19 @@ class Catalogue:
         return tuple(choices)
 
     def default_policies(self, scenario: ScenarioFile) -> tuple[list[Policy], list[str]]:
-        """Every lever and package that applies to ``scenario`` and changes it, and notes on the rest."""
+        """Every lever and package that applies to ``scenario``, and a note on each that does not.
+
+        Levers that leave the scenario as it is (``maximum-pressure`` in korea-2017) are kept: the
+        comparison runs them once, with the baseline, and shows them as the same scenario.
+        """
         policies: list[Policy] = []
         notes: list[str] = []
         for name in [*self.levers, *self.packages]:
             policy = self.parse(name)
             try:
-                applied = apply_policy(scenario, policy)
+                apply_policy(scenario, policy)
             except UserError as error:
                 notes.append(f"{name}: not applicable ({error})")
-                continue
-            if applied == scenario:
-                notes.append(f"{name}: same as the baseline in {scenario.name}")
                 continue
             policies.append(policy)
         return policies, notes

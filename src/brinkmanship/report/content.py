@@ -198,6 +198,7 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             )
         table_rows.append(cells)
     comparison = briefing.comparison
+    distinct = [row for row in rows if row["same_as"] is None]  # the figures skip runs of the same scenario
     section = Section(
         "Options ranked",
         [
@@ -210,18 +211,18 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             Table(header, table_rows, caption=f"Ranked by P(war within {comparison.days} days)"),
             Image(
                 "risk-differences.png",
-                figures.risk_differences(rows),
+                figures.risk_differences(distinct),
                 "Change in the risk of war from the reference, with paired 95% intervals "
                 "(green: significantly lower; red: significantly higher).",
             ),
             Image(
                 "cumulative-risk.png",
-                figures.cumulative_risk(rows, str(briefing.scenario.start_date)),
+                figures.cumulative_risk(distinct, str(briefing.scenario.start_date)),
                 "Cumulative probability of war over the horizon under each option.",
             ),
             Image(
                 "paths-stacked.png",
-                figures.stacked_paths(rows),
+                figures.stacked_paths(distinct),
                 "Probability of war under each option, split by the path that led to it.",
             ),
         ],
