@@ -40,10 +40,6 @@ class Edits:
     add: Mapping[str, frozenset[str]] = field(default_factory=dict)
     forbid: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
-    def is_empty(self) -> bool:
-        """True when the lever asks for nothing at all."""
-        return not self.set and not any(self.add.values()) and not any(self.forbid.values())
-
 
 def split_path(path: str) -> list[str]:
     """The segments of a dotted path; empty segments are an error."""

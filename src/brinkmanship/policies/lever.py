@@ -98,11 +98,6 @@ class Policy:
     def is_baseline(self) -> bool:
         return not self.choices
 
-    @property
-    def label(self) -> str:
-        """Name plus, for a package, what it stands for."""
-        return f"{self.name} ({self.expansion})" if self.expansion else self.name
-
 
 def resolve_actor(scenario: ScenarioFile, qualifier: str, where: str) -> str:
     """Map ``us`` / ``dprk`` / ``united states`` to the principal's key, case-insensitively."""

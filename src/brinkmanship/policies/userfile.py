@@ -22,6 +22,7 @@ principals' repertoires, as the built-in channel levers do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -123,7 +124,7 @@ def _actors(scenario: ScenarioFile, table: dict[str, list[str]], where: str) -> 
     return result
 
 
-def _builder(name: str, spec: LeverSpec, origin: str) -> Any:
+def _builder(name: str, spec: LeverSpec, origin: str) -> Callable[[ScenarioFile, Targets], Edits]:
     where = f"{origin}: levers.{name}"
 
     def build(scenario: ScenarioFile, targets: Targets) -> Edits:
