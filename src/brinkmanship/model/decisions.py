@@ -105,10 +105,14 @@ def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndar
         ]
     )
     n = coefficients.shape[0]
-    utilities = (coefficients.reshape(2 * n, -1) @ vectors).reshape(n, 2, -1)  # one BLAS product
+    # Single precision is ample for a logit choice (its error, ~1e-7 of a weight, moves a draw only if
+    # the draw lands that close to a boundary) and halves the memory traffic of the hottest arrays.
+    utilities = (coefficients.reshape(2 * n, -1).astype(np.float32) @ vectors.astype(np.float32)).reshape(
+        n, 2, -1
+    )
 
-    risk = np.maximum(action_hazard, standing_hazard[..., None])
-    risk *= risk_weight[..., None]
+    risk = np.maximum(action_hazard.astype(np.float32), standing_hazard[..., None].astype(np.float32))
+    risk *= risk_weight[..., None].astype(np.float32)
     utilities -= risk
     return utilities
 
@@ -118,8 +122,8 @@ def choice_weights(utilities: np.ndarray, penalty: np.ndarray, precision: np.nda
 
     ``precision`` is ``(n, 2)``; ``penalty`` (0 or -inf) broadcasts against ``utilities``.
     """
-    scaled = utilities * precision[..., None]
-    scaled += penalty
+    scaled = utilities * precision[..., None].astype(utilities.dtype)
+    scaled += penalty.astype(utilities.dtype)
     scaled -= scaled.max(axis=-1, keepdims=True)
     return np.exp(scaled, out=scaled)
 
@@ -141,7 +145,7 @@ def sample_choice(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     n_actions = probabilities.shape[-1]
     # A product with an upper-triangular matrix of ones is a cumulative sum, and much faster than
     # np.cumsum along a short last axis.
-    upper = np.triu(np.ones((n_actions, n_actions)))
+    upper = np.triu(np.ones((n_actions, n_actions), dtype=probabilities.dtype))
     cumulative = (probabilities.reshape(-1, n_actions) @ upper).reshape(probabilities.shape)
-    chosen = (cumulative < uniform[..., None] * cumulative[..., -1:]).sum(axis=-1)
+    chosen = (cumulative < uniform[..., None].astype(cumulative.dtype) * cumulative[..., -1:]).sum(axis=-1)
     return np.minimum(chosen, probabilities.shape[-1] - 1)
