@@ -138,6 +138,18 @@ def test_sensitivity_moves_the_risk_in_the_expected_direction() -> None:
     assert swings == sorted(swings, reverse=True)
 
 
+def test_the_best_option_is_checked_against_every_assumption() -> None:
+    result = korea_briefing().sensitivity
+    assert result is not None and result.contender == "editorial"
+    assert result.effect_base is not None and result.effect_base.ci95[1] < 0.0
+    for row in result.rows:
+        assert row.effect_low is not None and row.effect_high is not None
+        assert row.robust is (row.effect_low.ci95[1] < 0.0 and row.effect_high.ci95[1] < 0.0)
+    assert any(row.robust for row in result.rows)
+    markdown = to_markdown(build_document(korea_briefing()))
+    assert "Does the best option hold? **editorial** changes P(war)" in markdown
+
+
 def test_sensitivity_shares_random_numbers_exactly() -> None:
     """war_to_nuclear changes only whether a war goes nuclear: every path keeps its war outcome."""
     result = korea_briefing().sensitivity

@@ -6,6 +6,11 @@ paths share their random numbers, the change from the scenario's own value is a 
 a tight interval even at modest run counts. The result is what a tornado diagram shows (Saltelli et al.,
 *Global Sensitivity Analysis: The Primer*, 2008, ch. 1: one-at-a-time screening, which misses
 interactions; Sobol and Morris designs are the global methods planned for large sweeps).
+
+With a ``contender`` policy, the same design asks whether an option's advantage is robust: the paired
+difference between the contender and the reference policy at each end of each range (in the spirit of
+robust decision making: Lempert, Popper & Bankes, *Shaping the Next One Hundred Years*, RAND 2003).
+A parameter is set before the policies are applied, so a lever that sets the same parameter wins.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from brinkmanship.analysis.compare import PairedDifference, paired_difference, simulate_paths
 from brinkmanship.analysis.intervals import wilson_interval
@@ -35,6 +42,15 @@ class SensitivityRow:
     p_high: float
     change_low: PairedDifference
     change_high: PairedDifference
+    effect_low: PairedDifference | None = None
+    effect_high: PairedDifference | None = None
+
+    @property
+    def robust(self) -> bool | None:
+        """The contender keeps a significant advantage (lower outcome) at both ends; None without one."""
+        if self.effect_low is None or self.effect_high is None:
+            return None
+        return self.effect_low.ci95[1] < 0.0 and self.effect_high.ci95[1] < 0.0
 
     @property
     def swing(self) -> float:
@@ -59,6 +75,9 @@ class SensitivityRow:
             "p_high": self.p_high,
             "change_low": self.change_low.as_dict(),
             "change_high": self.change_high.as_dict(),
+            "effect_low": None if self.effect_low is None else self.effect_low.as_dict(),
+            "effect_high": None if self.effect_high is None else self.effect_high.as_dict(),
+            "robust": self.robust,
             "swing": self.swing,
             "value_outside_range": self.value_outside_range,
         }
@@ -76,6 +95,8 @@ class Sensitivity:
     p_base: float
     ci95_base: tuple[float, float]
     rows: list[SensitivityRow]
+    contender: str | None = None
+    effect_base: PairedDifference | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +107,8 @@ class Sensitivity:
             "seed": self.seed,
             "p_base": self.p_base,
             "ci95_base": list(self.ci95_base),
+            "contender": self.contender,
+            "effect_base": None if self.effect_base is None else self.effect_base.as_dict(),
             "rows": [row.as_dict() for row in self.rows],
         }
 
@@ -105,28 +128,38 @@ def one_at_a_time(
     outcome: str = "war",
     workers: int = 1,
     progress: Callable[[str], None] | None = None,
+    contender: Policy | None = None,
 ) -> Sensitivity:
     """Run the scenario (under ``policy``, default the baseline) at each end of each uncertainty.
 
-    Costs ``1 + 2 k`` ensembles of ``runs`` paths for ``k`` uncertainties.
+    Costs ``1 + 2 k`` ensembles of ``runs`` paths for ``k`` uncertainties, twice that with a
+    ``contender`` (whose paired advantage over ``policy`` is then measured at each end too).
     """
     chosen = policy or Policy("baseline")
-    base_scenario = apply_policy(scenario, chosen)
     days = scenario.horizon_days
-    _, base = simulate_paths(base_scenario, runs, days, seed, workers)
-    base_hit = base.happened(outcome)
-    base_data = base_scenario.model_dump(mode="json")
+
+    def happened(variant: ScenarioFile, which: Policy) -> np.ndarray:
+        _, outcomes = simulate_paths(apply_policy(variant, which), runs, days, seed, workers)
+        return outcomes.happened(outcome)
+
+    def versus(variant: ScenarioFile, reference: np.ndarray) -> PairedDifference | None:
+        return None if contender is None else paired_difference(happened(variant, contender), reference)
+
+    base_hit = happened(scenario, chosen)
+    data = scenario.model_dump(mode="json")
     rows = []
     for index, uncertainty in enumerate(scenario.uncertainties):
         where = f"{scenario.name}: uncertainties.{index}"
         if progress is not None:
             progress(uncertainty.path)
-        value = float(get_path(base_data, uncertainty.path, where))
+        value = float(get_path(data, uncertainty.path, where))
         ends = []
+        effects = []
         for end in (uncertainty.low, uncertainty.high):
-            varied = with_parameter(base_scenario, uncertainty.path, end, where)
-            _, outcomes = simulate_paths(varied, runs, days, seed, workers)
-            ends.append(outcomes.happened(outcome))
+            varied = with_parameter(scenario, uncertainty.path, end, where)
+            hit = happened(varied, chosen)
+            ends.append(hit)
+            effects.append(versus(varied, hit))
         rows.append(
             SensitivityRow(
                 path=uncertainty.path,
@@ -139,6 +172,8 @@ def one_at_a_time(
                 p_high=float(ends[1].mean()),
                 change_low=paired_difference(ends[0], base_hit),
                 change_high=paired_difference(ends[1], base_hit),
+                effect_low=effects[0],
+                effect_high=effects[1],
             )
         )
     rows.sort(key=lambda row: row.swing, reverse=True)
@@ -152,4 +187,6 @@ def one_at_a_time(
         p_base=count / max(runs, 1),
         ci95_base=wilson_interval(count, runs),
         rows=rows,
+        contender=None if contender is None else contender.name,
+        effect_base=versus(scenario, base_hit),
     )

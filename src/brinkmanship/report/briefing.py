@@ -34,6 +34,17 @@ class Briefing:
         }
 
 
+def best_option(comparison: Comparison) -> Policy | None:
+    """The option with the lowest P(war) among those that lower it significantly (None if none does)."""
+    best: tuple[float, Policy] | None = None
+    for row, run in zip(comparison.summaries(), comparison.results, strict=True):
+        change = row["outcomes"]["war"]["vs_reference"]
+        if run.same_as is None and run is not comparison.reference and change["ci95"][1] < 0.0:
+            if best is None or row["outcomes"]["war"]["p"] < best[0]:
+                best = (row["outcomes"]["war"]["p"], run.policy)
+    return None if best is None else best[1]
+
+
 def build_briefing(
     scenario: ScenarioFile,
     policies: Sequence[Policy],
@@ -69,7 +80,12 @@ def build_briefing(
     sensitivity = None
     if sensitivity_runs > 0 and scenario.uncertainties:
         sensitivity = one_at_a_time(
-            scenario, sensitivity_runs, seed, workers=workers, progress=lambda p: say(f"sensitivity: {p}")
+            scenario,
+            sensitivity_runs,
+            seed,
+            workers=workers,
+            progress=lambda p: say(f"sensitivity: {p}"),
+            contender=best_option(comparison),
         )
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return Briefing(scenario, comparison, sensitivity, indicators, generated)

@@ -9,7 +9,7 @@ from brinkmanship.engine.state import PATH_LABELS
 from brinkmanship.policies import Lever, Policy
 from brinkmanship.report import figures
 from brinkmanship.report.briefing import Briefing
-from brinkmanship.report.document import Bullets, Document, Image, Paragraph, Section, Table
+from brinkmanship.report.document import Block, Bullets, Document, Image, Paragraph, Section, Table
 from brinkmanship.report.indicators import Indicators
 
 PATH_MEANING = {
@@ -302,8 +302,41 @@ def _assumptions(result: Sensitivity, briefing: Briefing) -> Section:
             ),
             Image("tornado.png", figures.tornado(result), "One-at-a-time sensitivity of the risk of war."),
             Table(["parameter", "as set", "range", f"P({result.outcome}) at low", "at high", "note"], rows),
+            *_robustness(result),
         ],
     )
+
+
+def _robustness(result: Sensitivity) -> list[Block]:
+    """Does the best option keep its advantage at both ends of every range?"""
+    if result.contender is None or result.effect_base is None:
+        return []
+    rows = []
+    fragile = []
+    for row in result.rows:
+        if row.effect_low is None or row.effect_high is None:
+            continue
+        rows.append(
+            [
+                row.path,
+                f"{points(row.effect_low.diff)} ({points_interval(row.effect_low.ci95)})",
+                f"{points(row.effect_high.diff)} ({points_interval(row.effect_high.ci95)})",
+            ]
+        )
+        if not row.robust:
+            fragile.append(row.path)
+    verdict = (
+        "It lowers the risk significantly at both ends of every range."
+        if not fragile
+        else f"Its advantage is not significant at one end of: {', '.join(fragile)}."
+    )
+    return [
+        Paragraph(
+            f"Does the best option hold? **{result.contender}** changes P({result.outcome}) by "
+            f"{points(result.effect_base.diff)} from {result.policy} as the parameters are set. {verdict}"
+        ),
+        Table(["parameter", "change at the low end (paired 95%)", "change at the high end"], rows),
+    ]
 
 
 def _behaviour(rows: list[dict[str, Any]]) -> Section:
