@@ -20,6 +20,7 @@ from brinkmanship.analysis.compare import (
 from brinkmanship.analysis.intervals import wilson_interval
 from brinkmanship.engine.results import OUTCOMES
 from brinkmanship.engine.state import PATH_LABELS
+from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
 from brinkmanship.scenario import load_scenario
 
@@ -164,6 +165,13 @@ def test_summaries_report_every_outcome_path_and_rank() -> None:
     assert by_name["baseline"]["rank"] == by_name["maximum-pressure"]["rank"]  # ties share a rank
     assert package["outcomes"]["war"]["vs_reference"]["significant"]
     assert package["median_war_day"]["n"] == package["outcomes"]["war"]["count"]
+
+
+def test_a_bad_policy_is_refused_before_anything_runs() -> None:
+    korea = load_scenario("korea-2017")
+    policies = [CATALOGUE.parse("restraint"), CATALOGUE.parse("maximum-pressure+restraint:us")]
+    with pytest.raises(UserError, match="contradictory levers"):
+        run_comparison(korea, policies, 1024, SEED, progress=lambda name, done: pytest.fail("simulated"))
 
 
 def test_ranking_by_settlement_puts_the_likeliest_first() -> None:

@@ -382,6 +382,9 @@ def run_comparison(
     ordered = list(policies)
     if not ordered or not ordered[0].is_baseline:
         ordered = [Policy("baseline"), *[p for p in ordered if not p.is_baseline]]
+    applied_all = [
+        (policy, apply_policy(scenario, policy)) for policy in ordered
+    ]  # every error before any run
     all_notes = list(notes)
     try:
         lives: LivesModel | None = lives_model(scenario)
@@ -391,8 +394,7 @@ def run_comparison(
     started = time.perf_counter()
     results: list[PolicyRun] = []
     seen: dict[str, PolicyRun] = {}
-    for policy in ordered:
-        applied = apply_policy(scenario, policy)
+    for policy, applied in applied_all:
         key = applied.model_dump_json()
         changes = describe_changes(scenario, applied)
         if key in seen:
