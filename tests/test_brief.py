@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,29 @@ def test_html_is_self_contained(tmp_path: Path) -> None:
     assert len(images) == 4
     on_disk = {path.read_bytes() for path in files.figures}
     assert {base64.b64decode(image) for image in images} == on_disk
+
+
+class _TagBalance(HTMLParser):
+    VOID = frozenset({"meta", "img", "br", "hr", "link"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack.pop() != tag:
+            self.problems.append(tag)
+
+
+def test_html_is_well_formed() -> None:
+    parser = _TagBalance()
+    parser.feed(to_html(build_document(korea_briefing())))
+    assert parser.problems == [] and parser.stack == []
 
 
 def test_markdown_twin_says_the_same_and_links_the_figures(tmp_path: Path) -> None:
