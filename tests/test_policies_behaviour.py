@@ -131,6 +131,15 @@ def test_restraint_lowers_audience_costs_and_public_threats() -> None:
         assert loud["actions_per_day"][actor]["public_threat"] > 0.01
         assert calm["actions_per_day"][actor]["public_threat"] == 0.0
     assert calm["mean_audience_cost_stock"] < 0.75 * loud["mean_audience_cost_stock"]
+    assert calm["audience_cost_lock_in"] < 0.75 * loud["audience_cost_lock_in"]
+
+
+def test_a_private_channel_removes_audience_cost_lock_in() -> None:
+    """Kurizaki: with a private channel a side can concede without face costs, so nothing locks it in."""
+    private, _ = run("korea-2017", "direct-channel", 1024)
+    base, _ = run("korea-2017", "baseline", 1024)
+    assert behaviour(base)["audience_cost_lock_in"] > 0.1
+    assert behaviour(private)["audience_cost_lock_in"] == 0.0
 
 
 def test_restraint_of_one_side_only() -> None:
