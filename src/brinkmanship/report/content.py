@@ -58,7 +58,8 @@ def _label(row: dict[str, Any]) -> str:
 
 
 def what_it_buys(row: dict[str, Any]) -> str:
-    """One phrase: the significant change in war risk, where it comes from, and settlement."""
+    """One phrase: the change in war risk and where it comes from; nuclear use, settlement and deaths
+    where their changes are significant."""
     change = row["outcomes"]["war"]["vs_reference"]
     if row["same_as"] is not None:
         return f"same scenario as {row['same_as']}"
@@ -74,6 +75,9 @@ def what_it_buys(row: dict[str, Any]) -> str:
         shares.sort(key=lambda item: item[1], reverse=True)
         sources = ", ".join(f"{label.replace('_', ' ')} {100 * share:.0f}%" for label, share in shares)
         text = f"{direction} wars ({sources} of the change)" if sources else f"{direction} wars"
+    nuclear = row["outcomes"]["nuclear_use"]["vs_reference"]
+    if nuclear["significant"]:
+        text += f"; nuclear use {points(nuclear['diff'])}"
     settle = row["outcomes"]["settlement"]["vs_reference"]
     if settle["significant"]:
         text += f"; settlement {points(settle['diff'])}"
