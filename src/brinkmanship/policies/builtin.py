@@ -224,8 +224,8 @@ BUILTIN_LEVERS: tuple[Lever, ...] = (
         changes="Sets coordination to 1: the bias and the noise that inconsistent voices add to every "
         "public signal disappear (per side with a qualifier: coordinated-signals:us).",
         why="In 1962 Kennedy coordinated every US signal so that intentions were clear (Allison & "
-        "Zelikow); the editorial blames the 2017 administration's 'uncoordinated, contradictory "
-        "messages'. Noise in signals breeds misperception (Jervis).",
+        "Zelikow); the editorial: 'the lack of discipline and coordination shown by the Trump "
+        "administration greatly increases the risk factor'. Noisy signals breed misperception (Jervis).",
         sources=(EDITORIAL, ALLISON, JERVIS),
         build=coordinated_signals,
         default_targets="both",
