@@ -81,3 +81,25 @@ def test_reciprocity_expansion_leaves_choices_unchanged(korea):
         decisions.action_utilities(korea, b), korea.repertoire[None], np.ones((1, 2))
     )
     assert np.allclose(pa, pb, atol=1e-6)
+
+
+def test_a_mediator_and_a_face_saving_exit_cut_the_face_cost_of_public_concessions(korea):
+    from tests.conftest import variant
+
+    def mediated(data):
+        data["actors"]["UNSG"]["active"] = True
+
+    def both(data):
+        mediated(data)
+        data["face_saving_exit"] = True
+
+    assert decisions.face_cost_factor(korea) == 1.0
+    mediator = variant("korea-2017", mediated)
+    assert decisions.face_cost_factor(mediator) == 1.0 - mediator.mediated_face_saving
+    assert decisions.face_cost_factor(variant("korea-2017", both)) == 0.5 * (
+        1.0 - mediator.mediated_face_saving
+    )
+    public = ACTION_INDEX["concession_public"]
+    plain = decisions.action_utilities(korea, inputs())
+    helped = decisions.action_utilities(mediator, inputs())
+    assert helped[0, 0, public] > plain[0, 0, public]

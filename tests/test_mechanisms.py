@@ -119,3 +119,24 @@ def test_false_alarms_cause_wars_only_when_they_pass_the_chain():
     proof = run_variant("korea-2017", alarm_proof, runs=2048)
     assert prone.war_by_path[3] > 50
     assert proof.war_by_path[3] == 0
+
+
+def test_a_direct_channel_calls_off_strikes_on_a_false_belief():
+    """Pre-emption on a false belief can be checked with the other side first (verify)."""
+
+    def jumpy(data):
+        data["perception"]["imminence_threshold"] = 2.0  # everyone believes an attack is coming
+        data["actors"]["DPRK"]["p_greedy"] = 1.0
+        data["actors"]["US"]["p_greedy"] = 1.0
+
+    def jumpy_with_channel(data):
+        jumpy(data)
+        data["channels"]["direct"]["enabled"] = True
+        data["channels"]["direct"]["verify"] = 1.0
+
+    unchecked = run_variant("korea-2017", jumpy, runs=2048)
+    checked = run_variant("korea-2017", jumpy_with_channel, runs=2048)
+    assert unchecked.war_by_path[1] > 20
+    assert (
+        checked.war_by_path[1] == 0
+    )  # every miscalculation is caught: strikes checked, misreadings clarified

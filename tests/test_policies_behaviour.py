@@ -105,12 +105,6 @@ def test_direct_channel_checks_false_alarms() -> None:
     assert ratio < 1.0 - 0.5 * verify
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model: the direct channel scales the ordinary and the misreading parts of clash-to-war "
-    "escalation by the same (1 - verify) and leaves the misreading of public signals unchanged, so the "
-    "share of wars from miscalculation does not fall (only their number). Reported to the engine's owner.",
-)
 def test_direct_channel_cuts_the_share_of_wars_from_miscalculation_and_false_alarms() -> None:
     _, direct = run("korea-2017", "direct-channel", 4096)
     _, base = run("korea-2017", "baseline", 4096)

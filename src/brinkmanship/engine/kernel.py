@@ -42,6 +42,7 @@ SANCTIONS, RESTRAINT_CALL, PRESS_TALKS = range(len(THIRD_PARTY_ACT_KINDS))
 PRESSURE_DECAY = 0.995
 """Economic pressure halves in about 140 days without new sanctions (a judgement; see docs/model.md)."""
 CONCESSION_PRIVATE = ACTION_INDEX["concession_private"]
+HOLD = ACTION_INDEX["hold"]
 MOBILISATION = ACTION_INDEX["mobilisation"]
 """A side standing at the mobilisation rung or above is really preparing to attack."""
 CONCESSION_MEMORY = 0.9
@@ -166,6 +167,15 @@ def step(
         breach_any = np.zeros(n, dtype=bool)
         log.freeze_days = 0
 
+    # A strike chosen on the belief that the other side is about to attack can, over a direct channel,
+    # first be checked with that side; a check that shows the other is not mobilising calls it off.
+    if model.direct_verify > 0.0:
+        attack = model.action_is_attack_clash[choice] | model.action_is_war[choice]
+        tentative = np.maximum(model.action_rung[choice], np.maximum(state.level - model.posture_decay, 1.0))
+        believed = (imminence > 0.5) & (tentative[:, ::-1] < model.action_rung[MOBILISATION])
+        called_off = attack & believed & (uniforms[:, list(rnd.U_CHECK)] < model.direct_verify)
+        choice = np.where(called_off, HOLD, choice)
+
     if forced is not None:
         forced = np.broadcast_to(forced, (n, 2))
         choice = np.where(forced >= 0, forced, choice)
@@ -268,7 +278,7 @@ def step(
     alarm_war = alarm & (uniforms[:, list(rnd.U_ALARM_PASS)] < acted_on)
     log.false_alarms = int((alarm & active[:, None]).sum())
 
-    misperception = perception.misperception_index(model.hostile_bias, noise)
+    misperception = perception.misperception_index(model.hostile_bias, noise, model.direct_verify)
     ordinary, misread = hazards.clash_to_war_probabilities(
         model.clash_to_war,
         model.tension_weight,
@@ -352,7 +362,7 @@ def step(
     log.audience_stock = fixed_point_sum(audience[active])
     # Audience-cost lock-in (Fearon 1994; Kurizaki 2007): the face cost of the cheapest way to back down
     # today - nothing where a private concession is open, the public audience cost otherwise.
-    face_saving = 0.5 if model.face_saving_exit else 1.0
+    face_saving = decisions.face_cost_factor(model)
     private_exit = np.broadcast_to(available[..., CONCESSION_PRIVATE], (n, 2))
     lock_in = np.where(private_exit, 0.0, state.sensitivity * state.audience * face_saving)
     log.lock_in = fixed_point_sum(lock_in[active])

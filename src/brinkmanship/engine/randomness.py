@@ -26,7 +26,9 @@ U_NUCLEAR_DELAY = 9
 U_SETTLE = 10
 U_DELAY = (11, 12)
 U_BREACH = (13, 14)
-U_FIXED = 15
+U_CHECK = (15, 16)
+"""A strike on the belief that the other is about to attack may be checked over a direct channel."""
+U_FIXED = 17
 """First column of the third-party acts (one column each)."""
 
 # Normal columns drawn every day, per path.

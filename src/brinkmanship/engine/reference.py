@@ -127,7 +127,7 @@ class ReferencePath:
             backdown = 1.0
         elif m.action_is_partial_backdown[a]:
             backdown = m.partial_backdown_share
-        face_saving = 0.5 if m.face_saving_exit else 1.0
+        face_saving = (0.5 if m.face_saving_exit else 1.0) * (1.0 - m.mediated_face_saving)
         utility -= self.sensitivity[i] * self.audience[i] * face_saving * backdown
         utility -= m.action_cost[a]
         utility -= risk_weight * hazard(m, crisis_level)
@@ -189,6 +189,16 @@ class ReferencePath:
                     frozen = [a for a in range(N_ACTIONS) if m.freeze_terms[i, a] and m.repertoire[i, a]]
                     choice[i] = max(frozen, key=lambda a: (utilities[i][a], -a)) if frozen else 0
                     breach_any = True
+        if m.direct_verify > 0.0:
+            mobilised = m.action_rung[ACTION_INDEX["mobilisation"]]
+            tentative = [
+                max(m.action_rung[choice[i]], max(self.level[i] - m.posture_decay, 1.0)) for i in range(2)
+            ]
+            for i in range(2):
+                attack = m.action_is_attack_clash[choice[i]] or m.action_is_war[choice[i]]
+                believed = imminence[i] > 0.5 and tentative[1 - i] < mobilised
+                if attack and believed and u[rnd.U_CHECK[i]] < m.direct_verify:
+                    choice[i] = ACTION_INDEX["hold"]
         if forced is not None:
             choice = [forced[i] if forced[i] >= 0 else choice[i] for i in range(2)]
 
@@ -290,7 +300,7 @@ class ReferencePath:
                 last = min(m.alarm_pass_last * (1.0 + m.alarm_imminence_weight * imminence[i]), 1.0)
                 acted_on = m.alarm_pass_early * last * (1.0 - m.direct_verify)
                 alarm_war[i] = u[rnd.U_ALARM_PASS[i]] < acted_on
-        misperception = m.hostile_bias + (noise[0] + noise[1]) / 2.0
+        misperception = (m.hostile_bias + (noise[0] + noise[1]) / 2.0) * (1.0 - m.direct_verify)
         ordinary = (
             m.clash_to_war
             + m.tension_weight * tension

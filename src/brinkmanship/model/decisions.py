@@ -45,6 +45,17 @@ class DecisionInputs:
     pressed: np.ndarray
 
 
+def face_cost_factor(model: CompiledScenario) -> float:
+    """Share of the audience cost a public concession still costs.
+
+    Halved where a face-saving exit is kept open (Kennedy's maxim); reduced by an active mediator's
+    ``face_saving``, since a concession made to the UN secretary-general or a trusted emissary rather than
+    to the adversary costs less face (the editorial's closed-door six-party meeting; Kurizaki 2007).
+    """
+    exit_factor = 0.5 if model.face_saving_exit else 1.0
+    return exit_factor * (1.0 - model.mediated_face_saving)
+
+
 def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndarray:
     """Utility of every catalogue action for each path and principal, shape ``(n, 2, n_actions)``.
 
@@ -58,7 +69,7 @@ def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndar
     war_cost = model.war_cost[None, :]
     perceived = inputs.perceived
     target = np.where(perceived > 0.0, perceived * (1.0 - model.generosity), perceived)
-    face_saving = 0.5 if model.face_saving_exit else 1.0
+    face_saving = face_cost_factor(model)
     conciliatory = model.action_is_concession | model.action_is_talks | model.action_is_freeze_proposal
     backdown = (model.action_is_concession & model.action_public) + (
         model.partial_backdown_share * model.action_is_partial_backdown

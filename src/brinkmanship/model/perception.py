@@ -30,9 +30,13 @@ def read_public(
     return hostility + hostile_bias * military + (1.0 - coordination) * voice_bias + noise * z
 
 
-def misperception_index(hostile_bias: float, noise: np.ndarray) -> float:
-    """Expected over-reading of a military move: the bias plus the mean noise (both principals)."""
-    return float(hostile_bias + np.mean(noise))
+def misperception_index(hostile_bias: float, noise: np.ndarray, clarification: float = 0.0) -> float:
+    """Expected over-reading of a military move: the bias plus the mean noise (both principals).
+
+    A direct channel lets a side ask what a move meant before it answers: a share ``clarification`` of
+    the over-reading is removed (the purpose of the 1963 hotline; Kennedy's private letters).
+    """
+    return float((hostile_bias + np.mean(noise)) * (1.0 - clarification))
 
 
 def update_perceived(perceived: np.ndarray, reading: np.ndarray, memory: float) -> np.ndarray:
