@@ -16,7 +16,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from brinkmanship.engine import randomness as rnd
-from brinkmanship.engine.kernel import step
+from brinkmanship.engine.kernel import DayLog, step
 from brinkmanship.engine.state import ACTIVE, NEVER, PATH_LABELS, CrisisState, initial_state
 from brinkmanship.model.ladder import N_ACTIONS
 from brinkmanship.scenario.compiled import CompiledScenario
@@ -75,6 +75,21 @@ class Tally:
         for name in ("war_by_day", "clash_by_day", "nuclear_by_day", "settlement_by_day"):
             if getattr(self, name).size == 0:
                 setattr(self, name, np.zeros(self.days, dtype=np.int64))
+
+    def add_day(self, log: DayLog) -> None:
+        """Add one day's aggregates from the kernel."""
+        self.active_path_days += log.active
+        for name in (
+            "actions",
+            "misreadings",
+            "readings",
+            "false_alarms",
+            "freeze_days",
+            "freeze_breaches",
+            "audience_stock",
+            "lock_in",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(log, name))
 
     def merge(self, other: Tally) -> None:
         """Add ``other`` into this tally."""
@@ -170,15 +185,7 @@ def _run_chunk(
         log = step(
             model, part, uniforms, normals, None if forced is None else _forced_rows(forced, day, live)
         )
-        tally.active_path_days += log.active
-        tally.actions += log.actions
-        tally.misreadings += log.misreadings
-        tally.readings += log.readings
-        tally.false_alarms += log.false_alarms
-        tally.freeze_days += log.freeze_days
-        tally.freeze_breaches += log.freeze_breaches
-        tally.audience_stock += log.audience_stock
-        tally.lock_in += log.lock_in
+        tally.add_day(log)
     state.put(live, part)
     shifted = _shift_days(state, first_day)
     _record_outcomes(tally, shifted, days)
