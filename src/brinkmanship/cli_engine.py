@@ -18,6 +18,7 @@ from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
 from brinkmanship.engine.output import PathWriter, prepare_folder, write_summary
 from brinkmanship.engine.results import OUTCOMES, summary
 from brinkmanship.errors import UserError
+from brinkmanship.policies import Catalogue
 from brinkmanship.scenario import builtin_names, compile_scenario, load_scenario
 from brinkmanship.scenario.loader import builtin_mapping
 from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
@@ -90,9 +91,13 @@ def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to 
         f"Talks open: {sc.settlement.talks_open}; freeze in force: {sc.freeze.active}; "
         f"face-saving exit: {sc.face_saving_exit}"
     )
+    policies, notes = Catalogue.builtin().default_policies(sc)
     console.print(
-        "Levers: see `brink policies` (each changes this scenario's mechanics as documented there)."
+        "Levers that apply here (`brink policies` says what each changes): "
+        + ", ".join(policy.name for policy in policies)
     )
+    for note in notes:
+        console.print(f"  [dim]{note}[/dim]")
     if sc.uncertainties:
         table = Table(title="Uncertain parameters", header_style="bold")
         for column in ("parameter", "low", "high", "note"):
