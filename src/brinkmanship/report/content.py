@@ -13,7 +13,7 @@ from brinkmanship.report.document import Block, Bullets, Document, Image, Paragr
 from brinkmanship.report.indicators import Indicators
 
 PATH_MEANING = {
-    "deliberate": "a side chose to attack, knowing the other was preparing too",
+    "deliberate": "a side chose to attack, not on a false belief that the other was about to strike",
     "miscalculation": "a side struck first on a false belief that an attack was coming, or a clash escalated "
     "because signals were read as more hostile than meant",
     "accident": "an incident nobody chose (a test gone astray, a clash at sea or in the air) escalated",
