@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from brinkmanship.analysis.calibration import calibration_report
 from brinkmanship.analysis.lives import DeathsTally, lives_model
+from brinkmanship.cli_common import DEFAULT_SEED, check_range, console, progress_bar
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
 from brinkmanship.engine.output import PathWriter, prepare_folder, write_summary
 from brinkmanship.engine.results import OUTCOMES, summary
@@ -24,16 +23,6 @@ from brinkmanship.scenario.loader import builtin_mapping
 from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
 
 DEFAULT_RUNS = 10_000
-DEFAULT_SEED = 20171126
-
-console = Console()
-errors = Console(stderr=True)
-
-
-def check_range(flag: str, value: int, low: int, high: int) -> None:
-    """One-line error for a flag outside its range."""
-    if not low <= value <= high:
-        raise UserError(f"{flag} must be between {low:,} and {high:,} (got {value:,})")
 
 
 def scenarios() -> None:
@@ -131,19 +120,7 @@ def run_ensemble(
     folder = prepare_folder(out) if out is not None else None
     writer = PathWriter(folder, days) if folder is not None else None
     started = time.perf_counter()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=errors,
-        transient=True,
-        disable=not show_progress,
-    ) as progress:
-        task = progress.add_task(f"{sc.name}: paths", total=runs)
-
-        def advance(done: int) -> None:
-            progress.advance(task, done)
+    with progress_bar(runs, f"{sc.name}: paths", show_progress) as advance:
 
         def keep(paths: PathTable) -> None:
             deaths = lives.add(paths)
@@ -157,7 +134,7 @@ def run_ensemble(
             seed,
             workers=workers,
             keep_paths=True,
-            on_chunk=advance,
+            on_chunk=lambda done: advance(done, None),
             on_paths=keep,
         )
     elapsed = time.perf_counter() - started

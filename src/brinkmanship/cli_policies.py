@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from brinkmanship.analysis.compare import Comparison, run_comparison
+from brinkmanship.cli_common import DEFAULT_SEED, check_range, console, errors, progress_bar
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
 from brinkmanship.engine.results import OUTCOMES
 from brinkmanship.errors import UserError
@@ -23,19 +22,12 @@ from brinkmanship.report import build_briefing, write_briefing
 from brinkmanship.scenario import ScenarioFile, load_scenario
 
 DEFAULT_RUNS = 10_000
-DEFAULT_SEED = 20171126
-"""The same default seed as `brink run`, so a comparison's baseline matches a plain run."""
 DEFAULT_SENSITIVITY_RUNS = 2_000
 """Paths per ensemble of the briefing's sensitivity: 1 + 2k ensembles over the whole horizon."""
 DEFAULT_INDICATOR_RUNS = 5_000
 """Paths per ensemble of the indicators: 1 + e ensembles of 90 days, so more paths for the same time
 (at 5,000 paired paths a change of about 0.2 points in P(war within 90 days) is detectable)."""
 
-WIDE = 160
-"""Width of tables written to a file or a pipe (Rich would otherwise wrap them at 80 columns)."""
-
-console = Console(width=None if sys.stdout.isatty() else WIDE)
-errors = Console(stderr=True)
 
 PolicyOption = Annotated[
     list[str] | None,
@@ -55,11 +47,6 @@ WorkersOption = Annotated[
 ]
 
 
-def _check_range(flag: str, value: int, low: int, high: int) -> None:
-    if not low <= value <= high:
-        raise UserError(f"{flag} must be between {low:,} and {high:,} (got {value:,})")
-
-
 def _policies(
     catalogue: Catalogue, scenario: ScenarioFile, texts: list[str] | None, files: list[Path] | None
 ) -> tuple[list[Policy], list[str]]:
@@ -71,25 +58,6 @@ def _policies(
             catalogue.parse(name) for name, lever in catalogue.levers.items() if lever.origin != "built-in"
         ], []
     return catalogue.default_policies(scenario)
-
-
-@contextmanager
-def _progress(total: int, label: str, enabled: bool) -> Iterator[Any]:
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-        disable=not enabled,
-    ) as progress:
-        task = progress.add_task(label, total=total)
-
-        def advance(name: str, done: int) -> None:
-            progress.update(task, advance=done, description=f"{label}: {name}")
-
-        yield advance
 
 
 def policies(
@@ -213,18 +181,20 @@ def compare(
     """Compare the baseline with levers and packages on common random numbers, with paired intervals."""
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
-    _check_range("--runs", runs, 1, MAX_RUNS)
-    _check_range("--days", horizon, 1, MAX_DAYS)
-    _check_range("--workers", workers, 0, 64)
-    _check_range("--seed", seed, 0, 2**63 - 1)
+    check_range("--runs", runs, 1, MAX_RUNS)
+    check_range("--days", horizon, 1, MAX_DAYS)
+    check_range("--workers", workers, 0, 64)
+    check_range("--seed", seed, 0, 2**63 - 1)
     if rank_by not in OUTCOMES:
         raise UserError(f"--rank-by: unknown outcome {rank_by!r} (known: {', '.join(OUTCOMES)})")
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
     total = runs * (1 + len([p for p in chosen if not p.is_baseline]))
     show = not as_json and sys.stderr.isatty()
-    with _progress(total, "comparing", show) as advance:
-        comparison = run_comparison(sc, chosen, runs, seed, horizon, workers, advance, notes)
+    with progress_bar(total, "comparing", show) as advance:
+        comparison = run_comparison(
+            sc, chosen, runs, seed, horizon, workers, lambda name, done: advance(done, name), notes
+        )
     if as_json:
         print(json.dumps(comparison.as_dict(rank_by)))
     else:
@@ -250,11 +220,11 @@ def brief(
 ) -> None:
     """Write a briefing: one offline HTML file, its Markdown twin, the figures as PNG, the numbers as JSON."""
     sc = load_scenario(scenario)
-    _check_range("--runs", runs, 1, MAX_RUNS)
-    _check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
-    _check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)
-    _check_range("--workers", workers, 0, 64)
-    _check_range("--seed", seed, 0, 2**63 - 1)
+    check_range("--runs", runs, 1, MAX_RUNS)
+    check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
+    check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)
+    check_range("--workers", workers, 0, 64)
+    check_range("--seed", seed, 0, 2**63 - 1)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a folder")
     catalogue = catalogue_for([str(p) for p in policy_file or []])

@@ -1,0 +1,51 @@
+"""What the `brink` commands share: consoles, the default seed, range checks and a progress bar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from brinkmanship.errors import UserError
+
+DEFAULT_SEED = 20171126
+"""One default seed for every command, so a comparison's baseline matches a plain run."""
+
+WIDE = 160
+"""Width of tables written to a file or a pipe (Rich would otherwise wrap them at 80 columns)."""
+
+console = Console(width=None if sys.stdout.isatty() else WIDE)
+errors = Console(stderr=True)
+
+Advance = Callable[[int, str | None], None]
+
+
+def check_range(flag: str, value: int, low: int, high: int) -> None:
+    """One-line error for a flag outside its range."""
+    if not low <= value <= high:
+        raise UserError(f"{flag} must be between {low:,} and {high:,} (got {value:,})")
+
+
+@contextmanager
+def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Advance]:
+    """A transient progress bar on stderr; yields ``advance(done, description=None)``."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+        disable=not enabled,
+    ) as progress:
+        task = progress.add_task(label, total=total)
+
+        def advance(done: int, description: str | None = None) -> None:
+            progress.update(
+                task, advance=done, description=f"{label}: {description}" if description else label
+            )
+
+        yield advance
