@@ -50,3 +50,11 @@ def test_clash_to_war_split_is_capped_and_non_negative(base, tension, stock, mis
     )
     assert ordinary[0] >= 0 and misread[0] >= 0
     assert ordinary[0] + misread[0] <= 0.95 + 1e-12
+
+
+def test_moves_that_go_astray_add_to_the_levels_hazard():
+    base = np.array([0.01, 0.01])
+    risk = np.array([[0.0, 0.0], [0.004, 0.004]])
+    p = hazards.incident_probability(base, risk)
+    assert np.isclose(p[0], 0.01)
+    assert np.isclose(p[1], 1 - 0.99 * 0.996**2)

@@ -140,3 +140,27 @@ def test_a_direct_channel_calls_off_strikes_on_a_false_belief():
     assert (
         checked.war_by_path[1] == 0
     )  # every miscalculation is caught: strikes checked, misreadings clarified
+
+
+def test_tests_and_flights_that_can_go_astray_raise_clashes_and_a_freeze_removes_that_risk():
+    def risky(data):
+        data["loss_of_control"]["action_incident"] = {"missile_test": 0.05, "show_of_force": 0.05}
+
+    def risky_frozen(data):
+        risky(data)
+        data["freeze"]["active"] = True
+        data["freeze"]["breach_rate"] = 0.0
+
+    def safe(data):
+        data["loss_of_control"]["action_incident"] = {}
+
+    safe_tally = run_variant("korea-2017", safe, runs=4096)
+    risky_tally = run_variant("korea-2017", risky, runs=4096)
+    frozen_tally = run_variant("korea-2017", risky_frozen, runs=4096)
+    assert (
+        two_sample_z(share(risky_tally, risky_tally.clash), share(safe_tally, safe_tally.clash), 4096) > 3.0
+    )
+    assert (
+        two_sample_z(share(risky_tally, risky_tally.clash), share(frozen_tally, frozen_tally.clash), 4096)
+        > 3.0
+    )

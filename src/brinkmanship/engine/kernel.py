@@ -260,7 +260,9 @@ def step(
     hazard = hazards.loss_of_control_hazard(
         crisis_level, model.hazard_base, model.hazard_growth, model.threshold_rungs, model.threshold_jumps
     )
-    incident = uniforms[:, rnd.U_INCIDENT] < hazard
+    incident = uniforms[:, rnd.U_INCIDENT] < hazards.incident_probability(
+        hazard, model.action_incident[choice]
+    )
     chose_clash = model.action_is_attack_clash[choice]
     chose_war = model.action_is_war[choice]
     # Pre-emption on a false belief: the attacker thought an attack imminent, the other was not mobilised.

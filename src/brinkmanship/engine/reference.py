@@ -131,6 +131,7 @@ class ReferencePath:
         utility -= self.sensitivity[i] * self.audience[i] * face_saving * backdown
         utility -= m.action_cost[a]
         utility -= risk_weight * hazard(m, crisis_level)
+        utility -= m.risk_aversion * (1.0 - resolve) * war_cost * m.action_incident[a]
         return utility
 
     def available(self, i: int, a: int) -> bool:
@@ -288,7 +289,8 @@ class ReferencePath:
 
         # chance
         crisis_level = max(self.level)
-        incident = u[rnd.U_INCIDENT] < hazard(m, crisis_level)
+        astray = (1.0 - m.action_incident[choice[0]]) * (1.0 - m.action_incident[choice[1]])
+        incident = u[rnd.U_INCIDENT] < 1.0 - (1.0 - hazard(m, crisis_level)) * astray
         chose_clash = [bool(m.action_is_attack_clash[choice[i]]) for i in range(2)]
         chose_war = [bool(m.action_is_war[choice[i]]) for i in range(2)]
         mobilised_rung = m.action_rung[ACTION_INDEX["mobilisation"]]

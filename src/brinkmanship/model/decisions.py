@@ -96,7 +96,7 @@ def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndar
             target,  # reciprocity, linear part
             (inputs.pressure + inputs.pressed + danger) * (1.0 - inputs.belief),  # a way out, less distrust
             inputs.imminence,  # pre-emption
-            timidity * war_cost,  # expected cost of a war an attack may start
+            timidity * war_cost,  # expected cost of a war an action may start
             inputs.sensitivity * inputs.audience * face_saving,  # audience cost of backing down
             np.ones_like(inputs.resolve),  # multiplies the constant row
         ],
@@ -110,7 +110,7 @@ def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndar
             2.0 * model.reciprocity * x,
             model.talks_value * conciliatory,
             model.preemption * attack,
-            -war_chance,
+            -war_chance - model.risk_aversion * model.action_incident,  # war an attack starts; a move astray
             -backdown,
             -model.reciprocity * x**2 - model.action_cost,  # the same for every path
         ]

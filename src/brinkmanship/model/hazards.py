@@ -26,6 +26,17 @@ def loss_of_control_hazard(
     return np.minimum(base * np.exp((rung - 1.0) * np.log(growth) + log_jumps[crossed]), 1.0)
 
 
+def incident_probability(hazard: np.ndarray, action_risk: np.ndarray) -> np.ndarray:
+    """Chance of an uncontrolled incident on a day: the level's hazard or either side's action going astray.
+
+    ``hazard`` is ``(n,)``; ``action_risk`` is ``(n, 2)``, each principal's action's own incident chance
+    (a missile test over Japan, a bomber flight near the other's airspace: Sagan, *The Limits of
+    Safety*, 1993, documents such incidents during the 1962 crisis). Independent sources combine as
+    ``1 - (1 - h) * prod(1 - r_i)``.
+    """
+    return 1.0 - (1.0 - hazard) * np.prod(1.0 - action_risk, axis=-1)
+
+
 def false_alarm_probability(rate: float, crisis_multiplier: float, rung: np.ndarray) -> np.ndarray:
     """Probability of at least one false warning in a day: Poisson with a rate rising with the rung."""
     return -np.expm1(-rate * (1.0 + crisis_multiplier * (np.asarray(rung, dtype=float) - 1.0)))

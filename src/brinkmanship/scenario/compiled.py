@@ -112,6 +112,7 @@ class CompiledScenario:
     hazard_base: float
     hazard_growth: float
     posture_decay: float
+    action_incident: FloatArray  # (n_actions,) extra incident chance on the day of the action
     threshold_rungs: FloatArray  # (n_thresholds,) rung above which the jump applies
     threshold_jumps: FloatArray  # (n_thresholds,)
     alarm_rate: float
@@ -296,6 +297,9 @@ def compile_scenario(scenario: ScenarioFile) -> CompiledScenario:
         hazard_base=scenario.loss_of_control.base,
         hazard_growth=scenario.loss_of_control.growth,
         posture_decay=scenario.loss_of_control.posture_decay,
+        action_incident=np.array(
+            [scenario.loss_of_control.action_incident.get(a.name, 0.0) for a in ACTIONS], dtype=float
+        ),
         threshold_rungs=np.array([t.below_rung for t in THRESHOLDS], dtype=float),
         threshold_jumps=np.array([jumps.get(t.name, 1.0) for t in THRESHOLDS], dtype=float),
         alarm_rate=scenario.false_alarms.rate_per_day,

@@ -213,6 +213,19 @@ class LossOfControl(Strict):
     growth: Positive = Field(description="factor per rung climbed")
     posture_decay: NonNegative = Field(description="rungs per day a posture falls back when not renewed")
     threshold_jump: dict[str, Positive] = Field(description="extra factor once a Kahn threshold is crossed")
+    action_incident: dict[str, Probability] = Field(
+        default_factory=dict,
+        description="extra chance of an armed incident on the day an action is taken (tests gone astray, "
+        "bomber flights near airspace; Sagan 1993)",
+    )
+
+    @field_validator("action_incident")
+    @classmethod
+    def _known_incident_actions(cls, risks: dict[str, float]) -> dict[str, float]:
+        for action in risks:
+            if action not in ACTION_INDEX:
+                raise ValueError(f"unknown action {action!r} in action_incident")
+        return risks
 
     @field_validator("threshold_jump")
     @classmethod
