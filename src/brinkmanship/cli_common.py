@@ -29,6 +29,14 @@ def check_range(flag: str, value: int, low: int, high: int) -> None:
         raise UserError(f"{flag} must be between {low:,} and {high:,} (got {value:,})")
 
 
+def check_ensemble_flags(runs: int, days: int, workers: int, seed: int, max_runs: int, max_days: int) -> None:
+    """The range checks every simulating command shares."""
+    check_range("--runs", runs, 1, max_runs)
+    check_range("--days", days, 1, max_days)
+    check_range("--workers", workers, 0, 64)
+    check_range("--seed", seed, 0, 2**63 - 1)
+
+
 @contextmanager
 def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Advance]:
     """A transient progress bar on stderr; yields ``advance(done, description=None)``."""

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from brinkmanship.analysis.calibration import calibration_report
 from brinkmanship.analysis.lives import DeathsTally, lives_model
-from brinkmanship.cli_common import DEFAULT_SEED, check_range, console, progress_bar
+from brinkmanship.cli_common import DEFAULT_SEED, check_ensemble_flags, check_range, console, progress_bar
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
 from brinkmanship.engine.output import PathWriter, prepare_folder, write_summary
 from brinkmanship.engine.results import OUTCOMES, summary
@@ -198,10 +198,7 @@ def run(
     """Simulate a crisis: probabilities of clash, war, nuclear use and settlement, paths to war."""
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
-    check_range("--runs", runs, 1, MAX_RUNS)
-    check_range("--days", horizon, 1, MAX_DAYS)
-    check_range("--workers", workers, 0, 64)
-    check_range("--seed", seed, 0, 2**63 - 1)
+    check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
     result = run_ensemble(sc, runs, horizon, seed, workers, out, show_progress=not as_json)
     if as_json:
         print(json.dumps(result))

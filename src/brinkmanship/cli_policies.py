@@ -13,7 +13,14 @@ import typer
 from rich.table import Table
 
 from brinkmanship.analysis.compare import Comparison, run_comparison
-from brinkmanship.cli_common import DEFAULT_SEED, check_range, console, errors, progress_bar
+from brinkmanship.cli_common import (
+    DEFAULT_SEED,
+    check_ensemble_flags,
+    check_range,
+    console,
+    errors,
+    progress_bar,
+)
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
 from brinkmanship.engine.results import OUTCOMES
 from brinkmanship.errors import UserError
@@ -181,10 +188,7 @@ def compare(
     """Compare the baseline with levers and packages on common random numbers, with paired intervals."""
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
-    check_range("--runs", runs, 1, MAX_RUNS)
-    check_range("--days", horizon, 1, MAX_DAYS)
-    check_range("--workers", workers, 0, 64)
-    check_range("--seed", seed, 0, 2**63 - 1)
+    check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
     if rank_by not in OUTCOMES:
         raise UserError(f"--rank-by: unknown outcome {rank_by!r} (known: {', '.join(OUTCOMES)})")
     catalogue = catalogue_for([str(p) for p in policy_file or []])

@@ -7,6 +7,7 @@ Every field carries its meaning; numbers from the literature are cited in the sc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -16,6 +17,13 @@ from brinkmanship.model.ladder import ACTION_INDEX, THRESHOLD_NAMES
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
+
+
+def check_action_names(names: Iterable[str]) -> None:
+    """Raise ValueError naming the first unknown action, with the known ones."""
+    for action in names:
+        if action not in ACTION_INDEX:
+            raise ValueError(f"unknown action {action!r} (known: {', '.join(ACTION_INDEX)})")
 
 
 class Strict(BaseModel):
@@ -83,10 +91,7 @@ class Principal(Strict):
     @field_validator("repertoire")
     @classmethod
     def _known_actions(cls, repertoire: list[str]) -> list[str]:
-        for action in repertoire:
-            if action not in ACTION_INDEX:
-                known = ", ".join(ACTION_INDEX)
-                raise ValueError(f"unknown action {action!r} (known: {known})")
+        check_action_names(repertoire)
         if len(set(repertoire)) != len(repertoire):
             raise ValueError("an action is listed twice")
         return repertoire
@@ -188,9 +193,7 @@ class Decision(Strict):
     @field_validator("action_costs")
     @classmethod
     def _known_actions(cls, costs: dict[str, float]) -> dict[str, float]:
-        for action in costs:
-            if action not in ACTION_INDEX:
-                raise ValueError(f"unknown action {action!r} in action_costs")
+        check_action_names(costs)
         return costs
 
 
@@ -222,9 +225,7 @@ class LossOfControl(Strict):
     @field_validator("action_incident")
     @classmethod
     def _known_incident_actions(cls, risks: dict[str, float]) -> dict[str, float]:
-        for action in risks:
-            if action not in ACTION_INDEX:
-                raise ValueError(f"unknown action {action!r} in action_incident")
+        check_action_names(risks)
         return risks
 
     @field_validator("threshold_jump")
@@ -282,9 +283,7 @@ class FreezeTerms(Strict):
     @classmethod
     def _known_actions(cls, terms: dict[str, list[str]]) -> dict[str, list[str]]:
         for actions in terms.values():
-            for action in actions:
-                if action not in ACTION_INDEX:
-                    raise ValueError(f"unknown action {action!r} in freeze terms")
+            check_action_names(actions)
         return terms
 
 
