@@ -38,3 +38,20 @@ def test_one_path_can_be_replicated_for_a_forecast(korea):
     many = state.take(np.zeros(50, dtype=int))
     assert many.n_paths == 50 and np.all(many.resolve == state.resolve[0])
     assert np.all(many.status == ACTIVE)
+
+
+def test_a_forecast_branches_from_a_replayed_day(korea):
+    """Replay one path 40 days, replicate it, and forecast 60 days ahead from there."""
+    stream = rnd.block_streams(5, 1)[0]
+    state = initial_state(korea, stream.types())
+    for _ in range(40):
+        u, z = stream.day(korea.n_third_party_acts)
+        step(korea, state, u, z)
+    assert state.status[0] == ACTIVE  # this seed's path is still in crisis on day 40
+    branch = state.take(np.zeros(2000, dtype=int))
+    tally = simulate(korea, 2000, 60, seed=9, start=branch)
+    assert tally.runs == 2000 and 0 < tally.war < 2000
+    assert tally.war_by_day.shape == (60,)  # days counted from the branch point
+    again = simulate(korea, 2000, 60, seed=9, start=branch, workers=2, chunk_blocks=1)
+    assert again.war == tally.war and np.array_equal(again.war_by_day, tally.war_by_day)
+    assert state.day == 40 and branch.day == 40  # the branch point is not disturbed

@@ -252,6 +252,7 @@ def simulate(
     keep_paths: bool = False,
     on_chunk: Callable[[int], None] | None = None,
     on_paths: Callable[[PathTable], None] | None = None,
+    start: CrisisState | None = None,
 ) -> Tally:
     """Run ``runs`` paths for ``days`` days; return the merged tally.
 
@@ -263,7 +264,11 @@ def simulate(
         forced: actions imposed on given days (history replay, a player).
         keep_paths: pass per-path tables to ``on_paths`` chunk by chunk (in path order).
         on_chunk: progress callback, called with the number of paths just finished.
+        start: branch from this state (``runs`` paths, e.g. one replayed path replicated with
+            :meth:`CrisisState.take`) instead of day 0; event days then count from ``start.day``.
     """
+    if start is not None and start.n_paths != runs:
+        raise ValueError(f"start state has {start.n_paths} paths, not runs={runs}")
     plan = list(chunk_plan(runs, chunk_blocks))
     total = Tally(days=days)
     if workers <= 0:
@@ -278,11 +283,11 @@ def simulate(
 
     if workers <= 1 or len(plan) == 1:
         for first, count in plan:
-            absorb(run_chunk(model, seed, runs, days, first, count, forced, keep_paths))
+            absorb(run_chunk(model, seed, runs, days, first, count, forced, keep_paths, start=start))
         return total
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [
-            pool.submit(run_chunk, model, seed, runs, days, first, count, forced, keep_paths)
+            pool.submit(run_chunk, model, seed, runs, days, first, count, forced, keep_paths, False, start)
             for first, count in plan
         ]
         for future in futures:  # merged in block order: identical to the serial result
