@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -105,23 +106,31 @@ class ChunkResult:
     final_state: CrisisState | None
 
 
-def _record_outcomes(tally: Tally, state: CrisisState, days: int) -> None:
-    """Count outcomes that happened within the horizon ``days``."""
+class EventDays(Protocol):
+    """Per-path event days (-1 = never) and war path: a CrisisState or a PathTable."""
 
-    def histogram(day: np.ndarray) -> np.ndarray:
+    clash_day: np.ndarray
+    war_day: np.ndarray
+    nuclear_day: np.ndarray
+    settle_day: np.ndarray
+    war_path: np.ndarray
+
+
+def record_outcomes(tally: Tally, paths: EventDays, days: int) -> None:
+    """Count the outcomes that happened within the horizon ``days`` (also used by the reference)."""
+    for outcome, attribute, by_day in (
+        ("clash", "clash_day", "clash_by_day"),
+        ("war", "war_day", "war_by_day"),
+        ("nuclear_use", "nuclear_day", "nuclear_by_day"),
+        ("settlement", "settle_day", "settlement_by_day"),
+    ):
+        day = getattr(paths, attribute)
         inside = (day != NEVER) & (day < days)
-        return np.bincount(day[inside], minlength=days)[:days].astype(np.int64)
-
-    tally.clash_by_day += histogram(state.clash_day)
-    tally.war_by_day += histogram(state.war_day)
-    tally.nuclear_by_day += histogram(state.nuclear_day)
-    tally.settlement_by_day += histogram(state.settle_day)
-    tally.clash += int(((state.clash_day != NEVER) & (state.clash_day < days)).sum())
-    war = (state.war_day != NEVER) & (state.war_day < days)
-    tally.war += int(war.sum())
-    tally.nuclear_use += int(((state.nuclear_day != NEVER) & (state.nuclear_day < days)).sum())
-    tally.settlement += int(((state.settle_day != NEVER) & (state.settle_day < days)).sum())
-    tally.war_by_path += np.bincount(state.war_path[war], minlength=len(PATH_LABELS)).astype(np.int64)
+        setattr(tally, outcome, getattr(tally, outcome) + int(inside.sum()))
+        histogram = np.bincount(day[inside], minlength=days)[:days].astype(np.int64)
+        setattr(tally, by_day, getattr(tally, by_day) + histogram)
+    war = (paths.war_day != NEVER) & (paths.war_day < days)
+    tally.war_by_path += np.bincount(paths.war_path[war], minlength=len(PATH_LABELS)).astype(np.int64)
 
 
 def run_chunk(
@@ -142,67 +151,52 @@ def run_chunk(
     save (and fight with worker processes).
     """
     with threadpool_limits(limits=1, user_api="blas"):
-        return _run_chunk(
-            model, seed, runs, days, first_block, n_blocks, forced, keep_paths, keep_state, start
-        )
-
-
-def _run_chunk(
-    model: CompiledScenario,
-    seed: int,
-    runs: int,
-    days: int,
-    first_block: int,
-    n_blocks: int,
-    forced: ForcedSchedule | None,
-    keep_paths: bool,
-    keep_state: bool,
-    start: CrisisState | None,
-) -> ChunkResult:
-    streams = rnd.block_streams(seed, runs, first_block, n_blocks)
-    types = np.concatenate([s.types() for s in streams])
-    if start is None:
-        state = initial_state(model, types)
-    else:
-        state = start.take(np.arange(first_block * rnd.BLOCK_SIZE, first_block * rnd.BLOCK_SIZE + len(types)))
-    first_day = state.day
-    tally = Tally(days=days, runs=state.n_paths)
-    n_acts = model.n_third_party_acts
-    # Only live (active) paths are stepped; every COMPACT_EVERY days the finished ones are dropped.
-    live = np.flatnonzero(state.status == ACTIVE)
-    part = state.take(live)
-    for day in range(first_day, first_day + days):
-        draws = [s.day(n_acts) for s in streams]  # drawn even for finished paths: streams stay aligned
-        if (day - first_day) % COMPACT_EVERY == 0 and day > first_day:
-            state.put(live, part)
-            live = np.flatnonzero(state.status == ACTIVE)
-            part = state.take(live)
-        if live.size == 0:
-            part.day = day + 1
-            continue
-        uniforms = np.concatenate([d[0] for d in draws])[live]
-        normals = np.concatenate([d[1] for d in draws])[live]
-        log = step(
-            model, part, uniforms, normals, None if forced is None else _forced_rows(forced, day, live)
-        )
-        tally.add_day(log)
-    state.put(live, part)
-    shifted = _shift_days(state, first_day)
-    _record_outcomes(tally, shifted, days)
-    paths = None
-    if keep_paths:
-        start_id = first_block * rnd.BLOCK_SIZE
-        paths = PathTable(
-            path_id=np.arange(start_id, start_id + state.n_paths, dtype=np.int64),
-            clash_day=shifted.clash_day,
-            war_day=shifted.war_day,
-            nuclear_day=shifted.nuclear_day,
-            settle_day=shifted.settle_day,
-            war_path=shifted.war_path,
-            war_initiator=shifted.war_initiator,
-            deaths_quantile=state.deaths_quantile,
-        )
-    return ChunkResult(tally, paths, state if keep_state else None)
+        streams = rnd.block_streams(seed, runs, first_block, n_blocks)
+        types = np.concatenate([s.types() for s in streams])
+        if start is None:
+            state = initial_state(model, types)
+        else:
+            state = start.take(
+                np.arange(first_block * rnd.BLOCK_SIZE, first_block * rnd.BLOCK_SIZE + len(types))
+            )
+        first_day = state.day
+        tally = Tally(days=days, runs=state.n_paths)
+        n_acts = model.n_third_party_acts
+        # Only live (active) paths are stepped; every COMPACT_EVERY days the finished ones are dropped.
+        live = np.flatnonzero(state.status == ACTIVE)
+        part = state.take(live)
+        for day in range(first_day, first_day + days):
+            draws = [s.day(n_acts) for s in streams]  # drawn even for finished paths: streams stay aligned
+            if (day - first_day) % COMPACT_EVERY == 0 and day > first_day:
+                state.put(live, part)
+                live = np.flatnonzero(state.status == ACTIVE)
+                part = state.take(live)
+            if live.size == 0:
+                part.day = day + 1
+                continue
+            uniforms = np.concatenate([d[0] for d in draws])[live]
+            normals = np.concatenate([d[1] for d in draws])[live]
+            log = step(
+                model, part, uniforms, normals, None if forced is None else _forced_rows(forced, day, live)
+            )
+            tally.add_day(log)
+        state.put(live, part)
+        shifted = _shift_days(state, first_day)
+        record_outcomes(tally, shifted, days)
+        paths = None
+        if keep_paths:
+            start_id = first_block * rnd.BLOCK_SIZE
+            paths = PathTable(
+                path_id=np.arange(start_id, start_id + state.n_paths, dtype=np.int64),
+                clash_day=shifted.clash_day,
+                war_day=shifted.war_day,
+                nuclear_day=shifted.nuclear_day,
+                settle_day=shifted.settle_day,
+                war_path=shifted.war_path,
+                war_initiator=shifted.war_initiator,
+                deaths_quantile=state.deaths_quantile,
+            )
+        return ChunkResult(tally, paths, state if keep_state else None)
 
 
 def _forced_rows(forced: ForcedSchedule, day: int, live: np.ndarray) -> np.ndarray | None:

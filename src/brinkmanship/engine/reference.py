@@ -16,9 +16,9 @@ import numpy as np
 from scipy import stats
 
 from brinkmanship.engine import randomness as rnd
-from brinkmanship.engine.ensemble import Tally
-from brinkmanship.engine.state import ACCIDENT, DELIBERATE, FALSE_ALARM, MISCALCULATION, NEVER, PATH_LABELS
-from brinkmanship.model.ladder import ACTION_INDEX, ACTIONS, N_ACTIONS
+from brinkmanship.engine.ensemble import PathTable, Tally, record_outcomes
+from brinkmanship.engine.state import ACCIDENT, DELIBERATE, FALSE_ALARM, MISCALCULATION, NEVER
+from brinkmanship.model.ladder import ACTION_INDEX, N_ACTIONS
 from brinkmanship.scenario.compiled import THIRD_PARTY_ACT_KINDS, CompiledScenario
 
 SANCTIONS = THIRD_PARTY_ACT_KINDS.index("sanctions")
@@ -370,6 +370,24 @@ class ReferencePath:
         return choice[0], choice[1]
 
 
+def _event_days(outcomes: list[PathOutcome]) -> PathTable:
+    """The reference's per-path outcomes as arrays, to be counted like the kernel's."""
+
+    def column(name: str) -> np.ndarray:
+        return np.array([getattr(o, name) for o in outcomes], dtype=np.int64)
+
+    return PathTable(
+        path_id=np.arange(len(outcomes)),
+        clash_day=column("clash_day"),
+        war_day=column("war_day"),
+        nuclear_day=column("nuclear_day"),
+        settle_day=column("settle_day"),
+        war_path=column("war_path"),
+        war_initiator=column("war_initiator"),
+        deaths_quantile=np.zeros(len(outcomes)),
+    )
+
+
 def simulate_reference(
     model: CompiledScenario, runs: int, days: int, seed: int
 ) -> tuple[Tally, list[PathOutcome]]:
@@ -387,21 +405,7 @@ def simulate_reference(
                     a0, a1 = path.step(t, uniforms[p], normals[p], None)
                     tally.actions[0, a0] += 1
                     tally.actions[1, a1] += 1
-        for path in paths:
-            o = path.outcome
-            outcomes.append(o)
-            if o.clash_day != NEVER and o.clash_day < days:
-                tally.clash += 1
-                tally.clash_by_day[o.clash_day] += 1
-            if o.war_day != NEVER and o.war_day < days:
-                tally.war += 1
-                tally.war_by_day[o.war_day] += 1
-                tally.war_by_path[o.war_path] += 1
-            if o.nuclear_day != NEVER and o.nuclear_day < days:
-                tally.nuclear_use += 1
-                tally.nuclear_by_day[o.nuclear_day] += 1
-            if o.settle_day != NEVER and o.settle_day < days:
-                tally.settlement += 1
-                tally.settlement_by_day[o.settle_day] += 1
-    assert len(PATH_LABELS) == 4 and len(ACTIONS) == N_ACTIONS
+        block = [path.outcome for path in paths]
+        outcomes.extend(block)
+        record_outcomes(tally, _event_days(block), days)
     return tally, outcomes
