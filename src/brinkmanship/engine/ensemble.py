@@ -18,7 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.kernel import DayLog, step
-from brinkmanship.engine.state import ACTIVE, NEVER, PATH_LABELS, CrisisState, initial_state
+from brinkmanship.engine.state import ACTIVE, AT_WAR, NEVER, PATH_LABELS, CrisisState, initial_state
 from brinkmanship.model.ladder import N_ACTIONS
 from brinkmanship.scenario.compiled import CompiledScenario
 
@@ -71,6 +71,10 @@ class Tally:
     freeze_breaches: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))
     audience_stock: int = 0  # micro-units, see kernel.FIXED_POINT
     lock_in: int = 0
+    tension: int = 0  # micro-units: sum of tension over path-days in crisis
+    war_days: int = 0  # path-days of wars still running
+    clash_events: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))
+    war_triggers: np.ndarray = field(default_factory=lambda: np.zeros(4, dtype=np.int64))
 
     def __post_init__(self) -> None:
         for name in ("war_by_day", "clash_by_day", "nuclear_by_day", "settlement_by_day"):
@@ -89,6 +93,10 @@ class Tally:
             "freeze_breaches",
             "audience_stock",
             "lock_in",
+            "tension",
+            "war_days",
+            "clash_events",
+            "war_triggers",
         ):
             setattr(self, name, getattr(self, name) + getattr(log, name))
 
@@ -155,6 +163,7 @@ def run_chunk(
         types = np.concatenate([s.types() for s in streams])
         if start is None:
             state = initial_state(model, types)
+            burn_in(model, state, streams)
         else:
             state = start.take(
                 np.arange(first_block * rnd.BLOCK_SIZE, first_block * rnd.BLOCK_SIZE + len(types))
@@ -162,14 +171,14 @@ def run_chunk(
         first_day = state.day
         tally = Tally(days=days, runs=state.n_paths)
         n_acts = model.n_third_party_acts
-        # Only live (active) paths are stepped; every COMPACT_EVERY days the finished ones are dropped.
-        live = np.flatnonzero(state.status == ACTIVE)
+        # Only live paths (in crisis or at war) are stepped; every COMPACT_EVERY days the others are dropped.
+        live = _live(state)
         part = state.take(live)
         for day in range(first_day, first_day + days):
             draws = [s.day(n_acts) for s in streams]  # drawn even for finished paths: streams stay aligned
             if (day - first_day) % COMPACT_EVERY == 0 and day > first_day:
                 state.put(live, part)
-                live = np.flatnonzero(state.status == ACTIVE)
+                live = _live(state)
                 part = state.take(live)
             if live.size == 0:
                 part.day = day + 1
@@ -197,6 +206,60 @@ def run_chunk(
                 deaths_quantile=state.deaths_quantile,
             )
         return ChunkResult(tally, paths, state if keep_state else None)
+
+
+def _live(state: CrisisState) -> np.ndarray:
+    return np.flatnonzero((state.status == ACTIVE) | (state.status == AT_WAR))
+
+
+def burn_in(model: CompiledScenario, state: CrisisState, streams: list[rnd.BlockStream]) -> None:
+    """Run the prelude from the calm state to the start date (docs/model.md, "No start-up transient").
+
+    The prelude runs in the world before any lever (``model.prelude_model``), with the recorded actions
+    imposed on their days and nothing absorbing allowed; its random numbers come first in each block's
+    stream, so every policy starts from the same burned-in paths. On the start date the declared pressure
+    replaces what the prelude built and the day count starts at 0.
+    """
+    world = model.prelude_model or model
+    n_acts = world.n_third_party_acts
+    for day in range(model.prelude_days):
+        draws = [s.day(n_acts) for s in streams]
+        uniforms = np.concatenate([d[0] for d in draws])
+        normals = np.concatenate([d[1] for d in draws])
+        step(world, state, uniforms, normals, model.prelude_forced[day], chance=False)
+        revealed = model.prelude_reveals[day]
+        for principal in np.flatnonzero(~np.isnan(revealed[:, 0])):
+            state.reach[:, principal] = revealed[principal, 0]
+            state.warhead[:, principal] = revealed[principal, 1]
+    if model.prelude_days:
+        resample(state, streams)
+        state.pressure = np.broadcast_to(model.initial_pressure, state.pressure.shape).copy()
+    state.day = 0
+
+
+def resample(state: CrisisState, streams: list[rnd.BlockStream]) -> None:
+    """Condition the burned-in paths on the prelude's history: systematic resampling within each block.
+
+    Each path carries the log-probability that it made no attack and met no incident through the prelude
+    (history records none); paths are drawn again in proportion to it (Kitagawa 1996, systematic
+    resampling), block by block with one uniform from each block's stream, so that results still do not
+    depend on chunking. Private types travel with the state they produced; each path keeps its own
+    uniform for the cost in lives.
+    """
+    start = 0
+    index = np.arange(state.n_paths)
+    for stream in streams:
+        block = slice(start, start + stream.n_paths)
+        loglik = state.history_loglik[block]
+        weights = np.exp(loglik - loglik.max())
+        cumulative = np.cumsum(weights / weights.sum())
+        positions = (stream.generator.random() + np.arange(stream.n_paths)) / stream.n_paths
+        index[block] = start + np.minimum(np.searchsorted(cumulative, positions), stream.n_paths - 1)
+        start += stream.n_paths
+    deaths = state.deaths_quantile.copy()
+    state.put(np.arange(state.n_paths), state.take(index))
+    state.deaths_quantile = deaths
+    state.history_loglik = np.zeros(state.n_paths)
 
 
 def _forced_rows(forced: ForcedSchedule, day: int, live: np.ndarray) -> np.ndarray | None:

@@ -1,18 +1,23 @@
 """The vectorised kernel: advances every path of a :class:`CrisisState` by one day.
 
-This is the only place where time advances. Each day, for every active path:
+This is the only place where time advances. Each day, for every path in crisis:
 
-1. each principal reads the other's posture and decides by quantal response (actions may be imposed
-   from outside: history replay, a human player, an agent);
+1. each principal decides by quantal response from its own state (actions may be imposed from outside:
+   the prelude, history replay, a human player, an agent);
 2. a freeze in force may be breached at its declared rate; a breach is seen and ends the freeze;
-3. postures, audience costs, concessions, talks and freeze proposals are updated;
+3. postures, audience costs, concessions, talks and freeze proposals are updated; tests raise capability;
 4. signals travel: public readings now, private ones through the direct or mediated channel with delay;
 5. third parties act (sanctions, calls for restraint, pressing for talks);
-6. perceptions and beliefs are updated from what was read (never from the truth);
-7. chance: an uncontrolled incident, false alarms through the assessment chain, chosen attacks;
-   a clash may become war and a war nuclear use; otherwise talks may settle the crisis.
+6. each side's tension stock (perceived, and true beside it) takes in what it read; each side's belief
+   over the other's types is updated by Bayes' rule from the other's public move;
+7. chance: an uncontrolled incident, false alarms through the assessment chain, chosen attacks; a clash
+   may become war (a war through misperception on the path is *miscalculation*); otherwise talks may
+   settle the crisis.
 
-Mechanisms live in :mod:`brinkmanship.model`; see docs/model.md for the analyst's account.
+Paths at war step their war instead: the balance of the fighting moves, a side losing with no exit is
+likelier to use nuclear weapons (Kennedy's maxim), and the war may end in a ceasefire.
+
+Mechanisms live in :mod:`brinkmanship.model`; docs/model.md gives the equations and their sources.
 """
 
 from __future__ import annotations
@@ -31,10 +36,12 @@ from brinkmanship.engine.state import (
     MISCALCULATION,
     NEVER,
     SETTLED,
+    WAR_OVER,
     CrisisState,
 )
 from brinkmanship.model import audience as audience_model
-from brinkmanship.model import beliefs, decisions, hazards, perception
+from brinkmanship.model import beliefs, capability, decisions, hazards, perception, war
+from brinkmanship.model import tension as tension_model
 from brinkmanship.model.ladder import ACTION_INDEX, N_ACTIONS
 from brinkmanship.scenario.compiled import THIRD_PARTY_ACT_KINDS, CompiledScenario
 
@@ -43,15 +50,11 @@ PRESSURE_DECAY = 0.995
 """Economic pressure halves in about 140 days without new sanctions (a judgement; see docs/model.md)."""
 CONCESSION_PRIVATE = ACTION_INDEX["concession_private"]
 HOLD = ACTION_INDEX["hold"]
-MOBILISATION = ACTION_INDEX["mobilisation"]
-"""A side standing at the mobilisation rung or above is really preparing to attack."""
 CONCESSION_MEMORY = 0.9
 """Recent-concession count kept from day to day (a concession counts for about ten days)."""
 FIXED_POINT = 1_000_000
 """Continuous per-path quantities are summed as integers of 1e-6 units, so that totals do not depend on
 how paths are chunked (floating-point addition is not associative)."""
-MISREAD_MARGIN = 1.0
-"""A reading at least one hostility step above the truth counts as a misreading."""
 
 
 @dataclass
@@ -67,6 +70,12 @@ class DayLog:
     freeze_days: int = 0
     audience_stock: int = 0  # in micro-units (FIXED_POINT): integer sums are exact in any order
     lock_in: int = 0
+    tension: int = 0  # micro-units, summed over active paths
+    war_days: int = 0  # path-days of a war still running
+    clash_events: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))
+    """Armed clashes of the day (repeats included): [uncontrolled incidents, chosen clashes]."""
+    war_triggers: np.ndarray = field(default_factory=lambda: np.zeros(4, dtype=np.int64))
+    """Wars begun today by trigger: [incident escalated, chosen clash escalated, chosen war, false alarm]."""
 
 
 def fixed_point_sum(values: np.ndarray) -> int:
@@ -97,56 +106,115 @@ def availability_penalty(available: np.ndarray) -> np.ndarray:
     return np.where(available, 0.0, -np.inf)
 
 
+def public_signal(model: CompiledScenario) -> np.ndarray:
+    """What each action looks like in public, ``(n_actions,)``: itself, or holding for a private move."""
+    return np.where(model.action_public, np.arange(N_ACTIONS), HOLD)
+
+
+def clarification(model: CompiledScenario) -> float:
+    """Share of a reading's error a direct channel removes (each side can ask what a move meant)."""
+    return model.direct_verify if model.direct_enabled else 0.0
+
+
+def war_step(model: CompiledScenario, state: CrisisState, uniforms: np.ndarray, normals: np.ndarray) -> int:
+    """One day of every war still running (Kennedy's maxim: :mod:`brinkmanship.model.war`); returns how
+    many paths were at war."""
+    fighting = state.status == AT_WAR
+    count = int(fighting.sum())
+    if count == 0:
+        return 0
+    t = state.day
+    drift = war.balance_drift(model.military_strength, model.balance_rate)
+    balance = state.war_balance + drift + model.balance_noise * normals[:, rnd.Z_WAR]
+    hazard = war.nuclear_hazard(
+        model.nuclear_hazard,
+        model.defeat_multiplier,
+        war.losing(balance, model.defeat_threshold),
+        model.face_saving_exit,
+    )
+    nuclear = fighting & (uniforms[:, rnd.U_NUCLEAR] < hazard)
+    ceasefire = fighting & ~nuclear & (uniforms[:, rnd.U_CEASEFIRE] < model.ceasefire_rate)
+    state.war_balance = np.where(fighting, balance, state.war_balance)
+    state.nuclear_day = np.where(nuclear, t, state.nuclear_day).astype(np.int32)
+    state.status = np.where(nuclear | ceasefire, WAR_OVER, state.status).astype(np.int8)
+    return count
+
+
 def step(
     model: CompiledScenario,
     state: CrisisState,
     uniforms: np.ndarray,
     normals: np.ndarray,
     forced: np.ndarray | None = None,
+    chance: bool = True,
 ) -> DayLog:
     """Advance ``state`` by one day in place and return the day's aggregates.
 
     Args:
         model: the compiled scenario (with any levers applied).
-        state: the paths; only those with status ACTIVE change.
+        state: the paths; those in crisis (ACTIVE) step the crisis, those AT_WAR step their war.
         uniforms: ``(n, n_uniforms)`` draws in [0, 1), laid out as in :mod:`randomness`.
         normals: ``(n, N_NORMALS)`` standard normal draws.
         forced: optional ``(n, 2)`` or ``(2,)`` action indices imposed on principals; -1 leaves them free.
+        chance: False in the prelude: nobody attacks and nothing absorbing happens (history says nothing
+            did), but postures, tension, capability, audience costs and beliefs evolve.
     """
     t = state.day
     n = state.n_paths
+    log = DayLog()
+    if chance:
+        log.war_days = war_step(model, state, uniforms, normals)
     active = state.status == ACTIVE
-    log = DayLog(active=int(active.sum()))
+    log.active = int(active.sum())
 
     # 1. Decide.
+    post = state.posterior
+    belief_greedy = beliefs.greed(post)
+    belief_resolute = beliefs.resolve(post)
     imminence = perception.imminence(
-        state.belief, state.perceived, model.imminence_threshold, model.imminence_scale
+        belief_greedy, state.perceived, model.imminence_threshold, model.imminence_scale
     )
-    tension = np.maximum(state.perceived, 0.0).mean(axis=1)
-    pressed = np.zeros((n, 2))
+    tension_now = tension_model.tension(state.perceived)
+    audience_mean = state.audience.mean(axis=1)
+    p_war_clash = hazards.clash_to_war(
+        model.clash_to_war, model.tension_weight, tension_now, model.audience_weight, audience_mean
+    )
     acts = model.third_party_acts
     if acts.rate.size:
         fired = uniforms[:, rnd.U_FIXED : rnd.U_FIXED + acts.rate.size] < acts.rate
-        press = fired & (acts.kind == PRESS_TALKS)
-        pressed = (press * acts.strength) @ acts.target
+        pressed = (fired & (acts.kind == PRESS_TALKS)) * acts.strength @ acts.target
     else:
         fired = np.zeros((n, 0), dtype=bool)
+        pressed = np.zeros((n, 2))
+    verify = model.direct_verify if model.direct_enabled else 0.0
     inputs = decisions.DecisionInputs(
         level=state.level,
-        resolve=state.resolve,
-        greedy=state.greedy,
         sensitivity=state.sensitivity,
         audience=state.audience,
-        belief=state.belief,
+        belief_greedy=belief_greedy,
+        belief_resolute=belief_resolute,
         perceived=state.perceived,
         imminence=imminence,
         pressure=state.pressure,
         pressed=pressed,
+        threat=capability.threat(state.reach, state.warhead)[:, ::-1],
+        tension=tension_now,
+        p_war_clash=p_war_clash,
+        incident_checked=verify,
     )
-    utilities = decisions.action_utilities(model, inputs)
+    parts = decisions.utility_parts(model, inputs)
+    utilities = parts.utilities(state.greedy, state.resolve)
     available = available_actions(model, state.freeze_on)
-    precision = model.precision / (1.0 + model.stress * tension[:, None])
-    weights = decisions.choice_weights(utilities, availability_penalty(available), precision)
+    penalty = availability_penalty(available)
+    precision = model.precision / (1.0 + model.stress * tension_now[:, None])
+    weights = decisions.choice_weights(utilities, penalty, precision)
+    if not chance:
+        # The prelude: its record of tests, military moves and attacks is complete, so free choices are
+        # among the rest; the history's likelihood counts the chance that the path attacked (it did not).
+        attack_mask = model.action_is_attack_clash | model.action_is_war
+        p_attack = (weights * attack_mask).sum(axis=-1) / weights.sum(axis=-1)
+        state.history_loglik += np.log1p(-np.minimum(p_attack, 0.999999)).sum(axis=-1)
+        weights = weights * ~model.action_is_recorded
     choice = decisions.sample_choice(weights, uniforms[:, list(rnd.U_CHOICE)])
 
     # 2. Freeze breaches: the breaching side takes its most valued frozen action.
@@ -165,32 +233,31 @@ def step(
         log.freeze_breaches = (breach & active[:, None]).sum(axis=0).astype(np.int64)
     else:
         breach_any = np.zeros(n, dtype=bool)
-        log.freeze_days = 0
 
-    # A strike chosen on the belief that the other side is about to attack can, over a direct channel,
-    # first be checked with that side; a check that shows the other is not mobilising calls it off.
-    if model.direct_verify > 0.0:
-        attack = model.action_is_attack_clash[choice] | model.action_is_war[choice]
-        tentative = np.maximum(model.action_rung[choice], np.maximum(state.level - model.posture_decay, 1.0))
-        believed = (imminence > 0.5) & (tentative[:, ::-1] < model.action_rung[MOBILISATION])
-        called_off = attack & believed & (uniforms[:, list(rnd.U_CHECK)] < model.direct_verify)
+    # A strike chosen while reading the other as more hostile than it is can, over a direct channel,
+    # first be checked with that side: with probability `verify` the check shows the misreading and the
+    # strike is called off (the side holds).
+    attack = model.action_is_attack_clash[choice] | model.action_is_war[choice]
+    misreading = state.perceived - state.true_hostility > model.misread_margin
+    if verify > 0.0:
+        called_off = attack & misreading & (uniforms[:, list(rnd.U_CHECK)] < verify)
         choice = np.where(called_off, HOLD, choice)
-
+    if not chance:
+        choice = np.where(attack, HOLD, choice)
     if forced is not None:
         forced = np.broadcast_to(forced, (n, 2))
         choice = np.where(forced >= 0, forced, choice)
 
-    # 3. Postures, audience costs, proposals.
+    # 3. Postures, audience costs, proposals, capability.
     rung = model.action_rung[choice]
     is_public = model.action_public[choice]
     level = np.maximum(rung, np.maximum(state.level - model.posture_decay, 1.0))
     concession = model.action_is_concession[choice]
-    public_concession = concession & is_public
     audience = audience_model.update_audience_stock(
         state.audience,
         model.action_is_threat_public[choice],
         model.action_is_force_public[choice],
-        public_concession,
+        concession & is_public,
         level,
         model.threat_gain,
         model.force_gain,
@@ -204,102 +271,134 @@ def step(
     talks_open = state.talks_open | (last_talks_day.min(axis=1) > t - window)
     freeze_agreed = (last_freeze_day.min(axis=1) > t - window) & bool(model.freeze_terms.any())
     freeze_on = (state.freeze_on | freeze_agreed) & ~breach_any
+    reach, warhead = capability.demonstrate(
+        state.reach,
+        state.warhead,
+        model.action_is_missile_test[choice],
+        model.action_is_nuclear_test[choice],
+        model.missile_test_gain,
+        model.nuclear_test_gain,
+    )
 
     # 4. Signals. Principal i's move is read by the other side (index 1 - i).
-    hostility = np.where(is_public, model.action_hostility[choice], 0.0)
+    truth = np.where(is_public, model.action_hostility[choice], 0.0)
     military = np.where(is_public, model.action_military[choice], False)
     noise = perception.public_signal_noise(model.public_noise, model.coordination, model.voice_spread)
+    clarify = clarification(model)
     public_reading = perception.read_public(
-        hostility,
+        truth,
         military,
         model.hostile_bias,
         model.voice_bias,
         model.coordination,
         noise,
         normals[:, list(rnd.Z_PUBLIC)],
+        clarify,
     )
     log.readings = int(2 * log.active)
-    log.misreadings = int(((public_reading - hostility > MISREAD_MARGIN) & active[:, None]).sum())
-    inbox_value = state.inbox_value.copy()
-    inbox_weight = state.inbox_weight.copy()
+    log.misreadings = int(((public_reading - truth > model.misread_margin) & active[:, None]).sum())
+    inbox = [state.inbox_value.copy(), state.inbox_weight.copy(), state.inbox_true.copy()]
+    slots = inbox[0].shape[0]
     has_private, private_noise, private_delay, private_weight = _private_channel(model)
     if has_private:
         sent = ~is_public
-        reading = model.action_hostility[choice] + private_noise * normals[:, list(rnd.Z_PRIVATE)]
+        message = model.action_hostility[choice]
+        reading = message + private_noise * normals[:, list(rnd.Z_PRIVATE)]
         whole = int(np.floor(private_delay))
         delay = whole + (uniforms[:, list(rnd.U_DELAY)] < private_delay - whole)
-        slot = (t + delay) % inbox_value.shape[0]
+        slot = (t + delay) % slots
         path_index = np.broadcast_to(np.arange(n)[:, None], (n, 2))
-        sender = np.broadcast_to(np.arange(2)[None, :], (n, 2))
-        # the reading of i's message arrives at the other side (column 1 - i)
-        np.add.at(inbox_value, (slot, path_index, 1 - sender), np.where(sent, private_weight * reading, 0.0))
-        np.add.at(inbox_weight, (slot, path_index, 1 - sender), np.where(sent, private_weight, 0.0))
-    today = t % inbox_value.shape[0]
-    arrived_value = inbox_value[today].copy()
-    arrived_weight = inbox_weight[today].copy()
-    inbox_value[today] = 0.0
-    inbox_weight[today] = 0.0
+        reader = 1 - np.broadcast_to(np.arange(2)[None, :], (n, 2))  # i's message reaches 1 - i
+        for box, value in zip(inbox, (reading, np.ones((n, 2)), message), strict=True):
+            np.add.at(box, (slot, path_index, reader), np.where(sent, private_weight * value, 0.0))
+    today = t % slots
+    arrived_value, arrived_weight, arrived_true = (box[today].copy() for box in inbox)
+    for box in inbox:
+        box[today] = 0.0
 
-    # 5. Third parties: sanctions add pressure, calls for restraint calm both sides' readings.
-    sanction_push = (
-        (fired & (acts.kind == SANCTIONS)) * acts.strength @ acts.target if acts.rate.size else 0.0
-    )
-    calm = (fired & (acts.kind == RESTRAINT_CALL)) * acts.strength @ acts.target if acts.rate.size else 0.0
+    # 5. Third parties: sanctions add pressure, calls for restraint calm both sides.
+    if acts.rate.size:
+        sanction_push = (fired & (acts.kind == SANCTIONS)) * acts.strength @ acts.target
+        calm = (fired & (acts.kind == RESTRAINT_CALL)) * acts.strength @ acts.target
+    else:
+        sanction_push = calm = np.zeros((n, 2))
     pressure = PRESSURE_DECAY * state.pressure + sanction_push
 
-    # 6. Perception and beliefs: what i reads of the other side today (public, plus private arrivals).
-    read_by = public_reading[:, ::-1]
-    combined = (read_by + arrived_value) / (1.0 + arrived_weight)
-    perceived = perception.update_perceived(state.perceived, combined, model.memory) - calm
-    belief = beliefs.update_belief(
-        state.belief, combined, model.belief_rate, model.type_midpoint, model.reassurance_weight
+    # 6. Tension and beliefs: what i read of the other side today (public, plus private arrivals).
+    read = (public_reading[:, ::-1] + arrived_value) / (1.0 + arrived_weight)
+    read_true = (truth[:, ::-1] + arrived_true) / (1.0 + arrived_weight)
+    stock_args = (model.tension_calm, model.tension_decay, model.tension_amplification)
+    perceived = tension_model.update_stock(state.perceived, read, *stock_args) - calm
+    true_hostility = tension_model.update_stock(state.true_hostility, read_true, *stock_args) - calm
+
+    # Bayes: each side weighs the other's public move by how likely each of the other's types was to
+    # make it, by the decision model itself, seen as if the other read this side's moves truly.
+    shift = decisions.observer_shift(model, state.perceived, state.true_hostility, belief_greedy)
+    type_weights = decisions.choice_weights(
+        parts.type_utilities(model.resolve_types, shift), penalty[:, :, None, :], precision[:, :, None]
     )
+    signals = public_signal(model)
+    likelihood = decisions.signal_likelihood(type_weights, signals, signals[choice])
+    posterior = beliefs.update(post, likelihood[:, ::-1], model.tremble)
 
     # 7. Chance.
+    tension_after = tension_model.tension(perceived)
     crisis_level = level.max(axis=1)
-    hazard = hazards.loss_of_control_hazard(
-        crisis_level, model.hazard_base, model.hazard_growth, model.threshold_rungs, model.threshold_jumps
-    )
-    incident = uniforms[:, rnd.U_INCIDENT] < hazards.incident_probability(
-        hazard, model.action_incident[choice]
-    )
+    if chance:
+        hazard = hazards.loss_of_control_hazard(
+            crisis_level,
+            tension_after,
+            model.hazard_base,
+            model.hazard_growth,
+            model.hazard_tension_growth,
+            model.threshold_rungs,
+            model.threshold_jumps,
+        )
+        incident = uniforms[:, rnd.U_INCIDENT] < hazards.incident_probability(
+            hazard, model.action_incident[choice]
+        )
+        alarm_p = hazards.false_alarm_probability(model.alarm_rate, model.alarm_crisis_multiplier, crisis_level)
+        alarm = uniforms[:, list(rnd.U_ALARM)] < alarm_p[:, None]
+        log.false_alarms = int((alarm & active[:, None]).sum())
+    else:
+        hazard = hazards.loss_of_control_hazard(
+            crisis_level,
+            tension_after,
+            model.hazard_base,
+            model.hazard_growth,
+            model.hazard_tension_growth,
+            model.threshold_rungs,
+            model.threshold_jumps,
+        )
+        p_incident = hazards.incident_probability(hazard, model.action_incident[choice])
+        state.history_loglik += np.log1p(-np.minimum(p_incident, 0.999999))
+        incident = np.zeros(n, dtype=bool)
+        alarm = np.zeros((n, 2), dtype=bool)
     chose_clash = model.action_is_attack_clash[choice]
     chose_war = model.action_is_war[choice]
-    # Pre-emption on a false belief: the attacker thought an attack imminent, the other was not mobilised.
-    other_not_preparing = level[:, ::-1] < model.action_rung[MOBILISATION]
-    false_belief = (imminence > 0.5) & other_not_preparing
-    alarm_p = hazards.false_alarm_probability(model.alarm_rate, model.alarm_crisis_multiplier, crisis_level)
-    alarm = uniforms[:, list(rnd.U_ALARM)] < alarm_p[:, None]
     acted_on = hazards.false_alarm_pass_through(
-        model.alarm_pass_early,
-        model.alarm_pass_last,
-        model.alarm_imminence_weight,
-        imminence,
-        model.direct_verify,
+        model.alarm_pass_early, model.alarm_pass_last, model.alarm_imminence_weight, imminence, verify
     )
     alarm_war = alarm & (uniforms[:, list(rnd.U_ALARM_PASS)] < acted_on)
-    log.false_alarms = int((alarm & active[:, None]).sum())
 
-    misperception = perception.misperception_index(model.hostile_bias, noise, model.direct_verify)
-    ordinary, misread = hazards.clash_to_war_probabilities(
-        model.clash_to_war,
-        model.tension_weight,
-        tension,
-        model.audience_weight,
-        audience.mean(axis=1),
-        model.misread_weight,
-        misperception,
-    )
+    # Clash to war: the chance at the true tension is the ordinary part; what the sides' misreadings add
+    # on this path (less what a direct channel clarifies) is the miscalculation part.
+    audience_after = audience.mean(axis=1)
+    esc_args = (model.clash_to_war, model.tension_weight)
+    p_true = hazards.clash_to_war(*esc_args, tension_model.tension(true_hostility), model.audience_weight, audience_after)
+    p_perceived = hazards.clash_to_war(*esc_args, tension_after, model.audience_weight, audience_after)
+    p_misread = hazards.split_escalation(p_true, p_perceived, clarify)
     # An incident can be checked with the other side through a direct channel before anyone escalates.
-    checked = np.where(incident & ~chose_clash.any(axis=1), 1.0 - model.direct_verify, 1.0)
+    checked = np.where(incident & ~chose_clash.any(axis=1), 1.0 - verify, 1.0)
     u_war = uniforms[:, rnd.U_WAR]
     clash = incident | chose_clash.any(axis=1)
-    escalates_ordinary = clash & (u_war < ordinary * checked)
-    escalates_misread = clash & ~escalates_ordinary & (u_war < (ordinary + misread) * checked)
+    escalates_ordinary = clash & (u_war < p_true * checked)
+    escalates_misread = clash & ~escalates_ordinary & (u_war < (p_true + p_misread) * checked)
 
-    # Who started it and by which path (priority: chosen war, false alarm, chosen clash, incident).
+    # Who started it and by which path (priority: chosen war, false alarm, chosen clash, incident). A
+    # chosen attack is miscalculation when its initiator read the other as more hostile than it was.
     initiator_chosen = np.where(chose_war[:, 0] | chose_clash[:, 0], 0, 1)
-    chosen_path = np.where(false_belief[np.arange(n), initiator_chosen], MISCALCULATION, DELIBERATE)
+    chosen_path = np.where(misreading[np.arange(n), initiator_chosen], MISCALCULATION, DELIBERATE)
     war_now = chose_war.any(axis=1) | alarm_war.any(axis=1) | escalates_ordinary | escalates_misread
     path = np.full(n, ACCIDENT, dtype=np.int8)
     path = np.where(chose_clash.any(axis=1), chosen_path, path)
@@ -311,57 +410,74 @@ def step(
         initiator_chosen,
         np.where(alarm_war.any(axis=1), np.where(alarm_war[:, 0], 0, 1), NEVER),
     )
-
-    someone_faces_defeat = bool(model.faces_defeat.any())
-    p_nuclear = hazards.nuclear_use_probability(
-        model.war_to_nuclear, model.defeat_multiplier, someone_faces_defeat, model.face_saving_exit
-    )
-    p_nuclear_path = np.where(path == FALSE_ALARM, max(p_nuclear, model.false_alarm_nuclear), p_nuclear)
-    nuclear = war_now & (uniforms[:, rnd.U_NUCLEAR] < p_nuclear_path)
-    nuclear_delay = np.floor(-model.nuclear_delay_days * np.log1p(-uniforms[:, rnd.U_NUCLEAR_DELAY]))
+    # A war begun on a false alarm is a launch on warning: nuclear at once with its own chance.
+    nuclear_at_once = war_now & (path == FALSE_ALARM) & (uniforms[:, rnd.U_NUCLEAR] < model.false_alarm_nuclear)
 
     settle_hazard = (
         model.settlement_rate
-        * np.exp(-model.tension_damping * tension)
+        * np.exp(-model.tension_damping * tension_after)
         * (1.0 + model.concession_boost * recent_concessions.min(axis=1))
         * (1.0 + model.mediator_settlement_boost)
     )
-    settles = talks_open & ~war_now & (uniforms[:, rnd.U_SETTLE] < settle_hazard)
+    settles = chance & talks_open & ~war_now & (uniforms[:, rnd.U_SETTLE] < settle_hazard)
 
-    # Commit for active paths only.
+    log.clash_events = np.array(
+        [int((incident & active).sum()), int((chose_clash.any(axis=1) & active).sum())], dtype=np.int64
+    )
+    went = active & war_now
+    log.war_triggers = np.array(
+        [
+            int((went & incident & ~chose_clash.any(axis=1) & ~chose_war.any(axis=1) & ~alarm_war.any(axis=1)).sum()),
+            int((went & chose_clash.any(axis=1) & ~chose_war.any(axis=1) & ~alarm_war.any(axis=1)).sum()),
+            int((went & chose_war.any(axis=1)).sum()),
+            int((went & alarm_war.any(axis=1) & ~chose_war.any(axis=1)).sum()),
+        ],
+        dtype=np.int64,
+    )
+
+    # Commit for paths in crisis only.
     a2 = active[:, None]
+    shock = np.where((clash & ~war_now)[:, None], model.clash_shock, 0.0)
     state.level = np.where(a2, level, state.level)
     state.audience = np.where(a2, audience, state.audience)
     state.recent_concessions = np.where(a2, recent_concessions, state.recent_concessions)
     state.last_talks_day = np.where(a2, last_talks_day, state.last_talks_day)
     state.last_freeze_day = np.where(a2, last_freeze_day, state.last_freeze_day)
     state.pressure = np.where(a2, pressure, state.pressure)
-    shock = np.where((clash & ~war_now)[:, None], model.clash_shock, 0.0)
     state.perceived = np.where(a2, perceived + shock, state.perceived)
-    state.belief = np.where(a2, belief, state.belief)
-    state.inbox_value = np.where(active[None, :, None], inbox_value, state.inbox_value)
-    state.inbox_weight = np.where(active[None, :, None], inbox_weight, state.inbox_weight)
+    state.true_hostility = np.where(a2, true_hostility + shock, state.true_hostility)
+    state.reach = np.where(a2, reach, state.reach)
+    state.warhead = np.where(a2, warhead, state.warhead)
+    state.posterior = np.where(active[:, None, None], posterior, state.posterior)
+    state.inbox_value, state.inbox_weight, state.inbox_true = (
+        np.where(active[None, :, None], box, old)
+        for box, old in zip(inbox, (state.inbox_value, state.inbox_weight, state.inbox_true), strict=True)
+    )
     state.talks_open = np.where(active, talks_open, state.talks_open)
     state.freeze_on = np.where(active, freeze_on, state.freeze_on)
 
-    new_clash = active & clash & (state.clash_day == NEVER)
-    state.clash_day = np.where(
-        new_clash | (active & war_now & (state.clash_day == NEVER)), t, state.clash_day
-    )
+    clash_now = active & (clash | war_now) & (state.clash_day == NEVER)
+    state.clash_day = np.where(clash_now, t, state.clash_day)
     went_to_war = active & war_now
     state.war_day = np.where(went_to_war, t, state.war_day)
     state.war_path = np.where(went_to_war, path, state.war_path).astype(np.int8)
     state.war_initiator = np.where(went_to_war, initiator, state.war_initiator).astype(np.int8)
-    state.nuclear_day = np.where(went_to_war & nuclear, t + nuclear_delay, state.nuclear_day).astype(np.int32)
+    state.war_balance = np.where(went_to_war, 0.0, state.war_balance)
+    state.nuclear_day = np.where(went_to_war & nuclear_at_once, t, state.nuclear_day).astype(np.int32)
     settled = active & settles
     state.settle_day = np.where(settled, t, state.settle_day)
-    state.status = np.where(went_to_war, AT_WAR, np.where(settled, SETTLED, state.status)).astype(np.int8)
+    state.status = np.where(
+        went_to_war,
+        np.where(nuclear_at_once, WAR_OVER, AT_WAR),
+        np.where(settled, SETTLED, state.status),
+    ).astype(np.int8)
     state.day = t + 1
 
     log.actions = np.stack([np.bincount(choice[active, i], minlength=N_ACTIONS) for i in range(2)]).astype(
         np.int64
     )
     log.audience_stock = fixed_point_sum(audience[active])
+    log.tension = fixed_point_sum(tension_after[active])
     # Audience-cost lock-in (Fearon 1994; Kurizaki 2007): the face cost of the cheapest way to back down
     # today - nothing where a private concession is open, the public audience cost otherwise.
     face_saving = decisions.face_cost_factor(model)

@@ -22,7 +22,8 @@ U_ALARM = (3, 4)
 U_ALARM_PASS = (5, 6)
 U_WAR = 7
 U_NUCLEAR = 8
-U_NUCLEAR_DELAY = 9
+"""Nuclear use: at the start of a war begun on a false alarm, then on each day of a war."""
+U_CEASEFIRE = 9
 U_SETTLE = 10
 U_DELAY = (11, 12)
 U_BREACH = (13, 14)
@@ -34,7 +35,8 @@ U_FIXED = 17
 # Normal columns drawn every day, per path.
 Z_PUBLIC = (0, 1)
 Z_PRIVATE = (2, 3)
-N_NORMALS = 4
+Z_WAR = 4
+N_NORMALS = 5
 
 # Columns of the once-per-path type draw, per principal.
 T_RESOLVE, T_GREEDY, T_SENSITIVITY, T_DEATHS = 0, 1, 2, 3

@@ -14,17 +14,24 @@ import numpy as np
 from scipy import stats
 
 from brinkmanship.engine import randomness as rnd
+from brinkmanship.model import beliefs
 from brinkmanship.scenario.compiled import CompiledScenario
 
-ACTIVE, SETTLED, AT_WAR = 0, 1, 2
+ACTIVE, SETTLED, AT_WAR, WAR_OVER = 0, 1, 2, 3
+"""A path is in crisis (ACTIVE), settled, at war (its war still running: it may yet see nuclear use), or
+past its war (ended by a ceasefire or by nuclear use)."""
 PATH_LABELS = ("deliberate", "miscalculation", "accident", "false_alarm")
 DELIBERATE, MISCALCULATION, ACCIDENT, FALSE_ALARM = range(4)
 NEVER = -1
+INBOX_FIELDS = ("inbox_value", "inbox_weight", "inbox_true")
+"""Ring buffers of delayed private messages, shape ``(delay, n, 2)``: paths on the second axis."""
 
 
 @dataclass
 class CrisisState:
-    """Arrays of shape ``(n,)``, ``(n, 2)`` or ``(delay, n, 2)``; ``day`` is the next day to simulate."""
+    """Arrays of shape ``(n,)``, ``(n, 2)``, ``(n, 2, 4)`` or ``(delay, n, 2)``; ``day`` is the next day to
+    simulate (negative during the prelude). Index ``i`` of a per-principal array is principal i's own
+    view: ``perceived[:, 0]`` is the hostility principal 0 perceives from principal 1."""
 
     day: int
     # private types, drawn once per path
@@ -33,20 +40,26 @@ class CrisisState:
     sensitivity: np.ndarray
     deaths_quantile: np.ndarray  # (n,) uniform used to draw the cost in lives of the outcome
     # evolving state per principal
-    level: np.ndarray
-    audience: np.ndarray
-    belief: np.ndarray
-    perceived: np.ndarray
-    pressure: np.ndarray
+    level: np.ndarray  # Kahn rung of its posture
+    audience: np.ndarray  # audience-cost stock (Fearon 1994)
+    pressure: np.ndarray  # economic pressure borne
     recent_concessions: np.ndarray
     last_talks_day: np.ndarray
     last_freeze_day: np.ndarray
+    perceived: np.ndarray  # hostility of the other as read (the tension stock)
+    true_hostility: np.ndarray  # the same stock from the truth of the other's moves
+    reach: np.ndarray  # its demonstrated capability, as the other sees it
+    warhead: np.ndarray
+    posterior: np.ndarray  # (n, 2, 4) belief over the other's types (beliefs.GREEDY, beliefs.RESOLUTE)
     inbox_value: np.ndarray
     inbox_weight: np.ndarray
+    inbox_true: np.ndarray
     # shared state per path
     talks_open: np.ndarray
     freeze_on: np.ndarray
     status: np.ndarray
+    war_balance: np.ndarray  # (n,) > 0: principal 0 winning
+    history_loglik: np.ndarray  # (n,) log-probability of the prelude's history (no attack, no incident)
     clash_day: np.ndarray
     war_day: np.ndarray
     nuclear_day: np.ndarray
@@ -70,7 +83,7 @@ class CrisisState:
             value = getattr(self, f.name)
             if f.name == "day":
                 values[f.name] = value
-            elif f.name in ("inbox_value", "inbox_weight"):
+            elif f.name in INBOX_FIELDS:
                 values[f.name] = value[:, index].copy()
             else:
                 values[f.name] = value[index].copy()
@@ -82,7 +95,7 @@ class CrisisState:
             if f.name == "day":
                 continue
             value = getattr(self, f.name)
-            if f.name in ("inbox_value", "inbox_weight"):
+            if f.name in INBOX_FIELDS:
                 value[:, index] = getattr(part, f.name)
             else:
                 value[index] = getattr(part, f.name)
@@ -94,10 +107,13 @@ def _copy(value: object) -> object:
 
 
 def initial_state(model: CompiledScenario, type_uniforms: np.ndarray) -> CrisisState:
-    """Day-0 state from the scenario, with private types drawn by inverse CDF from ``(n, 2, k)`` uniforms.
+    """The relationship's calm state, with private types drawn by inverse CDF from ``(n, 2, k)`` uniforms.
 
     Types (Powell 1987; Kydd 2005; Fearon 1994): resolve ~ Beta(alpha, beta); greedy ~ Bernoulli(p_greedy);
-    audience-cost sensitivity ~ Uniform(low, high).
+    audience-cost sensitivity ~ Uniform(low, high). Calm: every posture at rung 1, no audience costs,
+    perceived hostility at the calm level, beliefs at the priors, capability as declared. A scenario with
+    a prelude starts here ``prelude_days`` before its start date (day ``-prelude_days``); one without
+    starts here on day 0 with its declared pressure.
     """
     n = type_uniforms.shape[0]
     u = type_uniforms
@@ -108,26 +124,34 @@ def initial_state(model: CompiledScenario, type_uniforms: np.ndarray) -> CrisisS
     )
     ones = np.ones((n, 2))
     never = np.full(n, NEVER, dtype=np.int32)
-    delay = model.max_delay_days
+    worlds = [model] if model.prelude_model is None else [model, model.prelude_model]
+    delay = max(m.max_delay_days for m in worlds)
+    pressure = ones * (0.0 if model.prelude_days else model.initial_pressure)
     return CrisisState(
-        day=0,
+        day=-model.prelude_days,
         resolve=resolve,
         greedy=greedy,
         sensitivity=sensitivity,
         deaths_quantile=u[:, 0, rnd.T_DEATHS].copy(),
-        level=ones * model.initial_level,
-        audience=ones * model.initial_audience_cost,
-        belief=ones * model.initial_belief_greedy,
-        perceived=ones * model.initial_perceived,
-        pressure=ones * model.initial_pressure,
+        level=ones.copy(),
+        audience=np.zeros((n, 2)),
+        pressure=pressure,
         recent_concessions=np.zeros((n, 2)),
         last_talks_day=np.full((n, 2), -10_000, dtype=np.int32),
         last_freeze_day=np.full((n, 2), -10_000, dtype=np.int32),
+        perceived=ones * model.tension_calm,
+        true_hostility=ones * model.tension_calm,
+        reach=ones * model.capability_reach,
+        warhead=ones * model.capability_warhead,
+        posterior=beliefs.prior(model.p_greedy, n),
         inbox_value=np.zeros((delay, n, 2)),
         inbox_weight=np.zeros((delay, n, 2)),
+        inbox_true=np.zeros((delay, n, 2)),
         talks_open=np.full(n, model.talks_open),
         freeze_on=np.full(n, model.freeze_active),
         status=np.full(n, ACTIVE, dtype=np.int8),
+        war_balance=np.zeros(n),
+        history_loglik=np.zeros(n),
         clash_day=never.copy(),
         war_day=never.copy(),
         nuclear_day=never.copy(),

@@ -1,20 +1,29 @@
-"""Decisions: quantal response over one-step expected utilities.
+"""Decisions: quantal response over one-step expected utilities, and the choice tables beliefs learn from.
 
 McKelvey & Palfrey (1995) and Signorino (1999): choices are a logit of expected utilities with precision
 lambda; here lambda falls as tension rises (decisions under stress are noisier). The utility of an action
-adds named terms, each from a mechanism in the literature (see docs/model.md):
+adds named terms, each from a mechanism in the literature (docs/model.md gives every equation):
 
 - coercion: pressure is worth more to a resolute actor (Schelling 1966; Powell 1987);
-- risk: the added daily hazard of losing control over a window, weighed by (1 - resolve) and the war's cost;
+- greed: the greedy type values hostility for itself and pays for conciliation (Kydd 2005);
+- desperation: economic pressure pushes the greedy type to provoke;
 - reciprocity with generosity: pull toward matching the other's perceived hostility, forgiving a share of
   it (Downs & Rocke 1990; Nowak & Sigmund 1992; Leng 1993);
-- greed: the greedy type values escalation for itself (Kydd 2005);
-- audience costs of public backing down (Fearon 1994), none for private moves (Kurizaki 2007);
+- a way out: pressure, third parties' pressing, the danger of letting the crisis run on, and the belief
+  that the other side is resolute (Powell 1990) make talks and concessions worth more, discounted by the
+  belief that the other is greedy;
 - pre-emption: striking first looks better when an attack looks imminent;
-- a way out: economic pressure, third parties' pressing and the danger of letting the crisis run on
-  make talks and concessions more attractive, discounted by distrust; pressure also makes the greedy
-  type more provocative (desperation);
+- prevention: striking to stop a capability one fears, weighted by that capability and by the belief that
+  its owner is greedy (the 2017 "bloody nose" debate);
+- the war an attack may start and the risk of losing control, weighed by timidity (1 - resolve) and the
+  war's cost, at the same probabilities the kernel applies;
+- audience costs: of backing down publicly (Fearon 1994; none for private moves, Kurizaki 2007), and of a
+  public commitment a timid leader expects to have to pay later (Fearon 1994);
 - material costs of shows of force and tests (Slantchev 2005).
+
+The utility is affine in the actor's type: ``U(g, r) = base - (1 - r) * timid + r * coerce + g * greedy``
+with g in {0, 1} (greedy) and r the resolve. The kernel builds the three parts once a day and gets both
+the actor's own choice and, for the other side's beliefs, the choice tables of every type.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from brinkmanship.model import beliefs as belief_model
 from brinkmanship.model.hazards import loss_of_control_hazard
 from brinkmanship.scenario.compiled import CompiledScenario
 
@@ -31,18 +41,57 @@ UNAVAILABLE = -np.inf
 
 @dataclass(frozen=True)
 class DecisionInputs:
-    """What each principal knows or is when it decides; arrays of shape ``(n, 2)``."""
+    """What each principal knows or is when it decides; arrays of shape ``(n, 2)`` unless noted."""
 
     level: np.ndarray
-    resolve: np.ndarray
-    greedy: np.ndarray
     sensitivity: np.ndarray
     audience: np.ndarray
-    belief: np.ndarray
-    perceived: np.ndarray
+    belief_greedy: np.ndarray  # that the other is greedy
+    belief_resolute: np.ndarray  # that the other is resolute
+    perceived: np.ndarray  # hostility of the other as read
     imminence: np.ndarray
     pressure: np.ndarray
     pressed: np.ndarray
+    threat: np.ndarray  # the other's capability a preventive strike would stop (reach x warhead)
+    tension: np.ndarray  # (n,) perceived tension of the path
+    p_war_clash: np.ndarray  # (n,) chance a clash becomes war today, as the kernel would apply it
+    incident_checked: float  # share of accidental incidents checked before escalation (direct channel)
+
+
+@dataclass(frozen=True)
+class UtilityParts:
+    """``U(g, r) = base - (1 - r) * timid + r * coerce + g * greedy``, each ``(n, 2, n_actions)`` float32
+    (``coerce`` is ``(n_actions,)``)."""
+
+    base: np.ndarray
+    timid: np.ndarray
+    coerce: np.ndarray
+    greedy: np.ndarray
+
+    def utilities(self, greedy: np.ndarray, resolve: np.ndarray) -> np.ndarray:
+        """Utilities for types ``greedy`` and ``resolve`` of shape ``(n, 2)``."""
+        r = resolve[..., None].astype(np.float32)
+        return self.base - self.timid + r * (self.timid + self.coerce) + greedy[..., None].astype(np.float32) * self.greedy
+
+    def type_utilities(self, resolve_types: np.ndarray, base_shift: np.ndarray | None = None) -> np.ndarray:
+        """Utilities of the four types (:mod:`beliefs` order), ``(n, 2, 4, n_actions)``.
+
+        ``resolve_types`` is ``(2, 2)``: each principal's low and high resolve. ``base_shift`` is an
+        optional ``(n, 2, n_actions)`` correction of the base (the observer's view of the other's situation).
+        """
+        fixed = self.base - self.timid
+        if base_shift is not None:
+            fixed += base_shift
+        resolute = self.timid + self.coerce
+        n = fixed.shape[0]
+        out = np.empty((n, 2, belief_model.N_TYPES, fixed.shape[-1]), dtype=np.float32)
+        for k in range(belief_model.N_TYPES):
+            r = resolve_types[:, int(belief_model.RESOLUTE[k])].astype(np.float32)[None, :, None]
+            np.multiply(resolute, r, out=out[:, :, k])
+            out[:, :, k] += fixed
+            if belief_model.GREEDY[k]:
+                out[:, :, k] += self.greedy
+        return out
 
 
 def face_cost_factor(model: CompiledScenario) -> float:
@@ -56,82 +105,112 @@ def face_cost_factor(model: CompiledScenario) -> float:
     return exit_factor * (1.0 - model.mediated_face_saving)
 
 
-def action_utilities(model: CompiledScenario, inputs: DecisionInputs) -> np.ndarray:
-    """Utility of every catalogue action for each path and principal, shape ``(n, 2, n_actions)``.
+def reciprocity_target(perceived: np.ndarray, generosity: float) -> np.ndarray:
+    """The hostility an actor would match: what it perceives, less the share it forgives if hostile."""
+    return np.where(perceived > 0.0, perceived * (1.0 - generosity), perceived)
 
-    Every term but the risk term is a per-path coefficient times a per-action vector, so the sum is one
-    small matrix product. The reciprocity term ``-r (x - target)^2`` is expanded and its
-    ``-r target^2`` part, the same for every action, dropped: a logit choice is unchanged by adding a
-    constant to all of a decision's utilities. (The reference implementation keeps the full square.)
+
+def commitment_gain(model: CompiledScenario) -> np.ndarray:
+    """Audience-cost stock each action adds, ``(n_actions,)`` (Fearon 1994)."""
+    return model.threat_gain * model.action_is_threat_public + model.force_gain * model.action_is_force_public
+
+
+def _matmul(coefficients: list[np.ndarray], vectors: list[np.ndarray]) -> np.ndarray:
+    """``sum_k coefficients[k][..., None] * vectors[k]`` as one float32 matrix product, ``(n, 2, A)``."""
+    c = np.stack(coefficients, axis=-1).astype(np.float32)
+    v = np.stack(vectors).astype(np.float32)
+    n = c.shape[0]
+    return (c.reshape(2 * n, -1) @ v).reshape(n, 2, -1)
+
+
+def utility_parts(model: CompiledScenario, inputs: DecisionInputs) -> UtilityParts:
+    """The three type-dependent parts of every action's utility for each path and principal.
+
+    Every term but the risk of losing control is a per-path coefficient times a per-action vector, so
+    each part is one small matrix product.
     """
     x = model.action_hostility
-    timidity = 1.0 - inputs.resolve
-    war_cost = model.war_cost[None, :]
-    perceived = inputs.perceived
-    target = np.where(perceived > 0.0, perceived * (1.0 - model.generosity), perceived)
-    face_saving = face_cost_factor(model)
+    war_cost = np.broadcast_to(model.war_cost, inputs.level.shape)
     conciliatory = model.action_is_concession | model.action_is_talks | model.action_is_freeze_proposal
     backdown = (model.action_is_concession & model.action_public) + (
         model.partial_backdown_share * model.action_is_partial_backdown
     )
     attack = model.action_is_war | model.action_is_attack_clash
-    war_chance = np.where(
-        model.action_is_war, 1.0, np.where(model.action_is_attack_clash, model.clash_to_war, 0.0)
-    )
-    # Risk of losing control: the hazard at the crisis level the action would produce. The hazard is
-    # monotone in the rung, so hazard(max(rung_a, level)) = max(hazard(rung_a), hazard(level)).
+    distrust = 1.0 - inputs.belief_greedy
+    # The war an action may start, at the kernel's own probabilities: certain for a chosen war, the
+    # clash-to-war chance for a chosen clash; an incident (the level's or the action's own) escalates at
+    # the same chance unless a direct channel checks it first.
+    p_clash = np.broadcast_to(inputs.p_war_clash[:, None], inputs.level.shape)
+    p_incident = p_clash * (1.0 - inputs.incident_checked)
+    # Risk of losing control at the crisis level the action leads to: the hazard is monotone in the
+    # rung, so hazard(max(rung_a, level)) = max(hazard(rung_a), hazard(level)).
     own_level = np.maximum(inputs.level - model.posture_decay, 1.0)
     standing_level = np.maximum(own_level, inputs.level[:, ::-1])
-    hazard_args = (model.hazard_base, model.hazard_growth, model.threshold_rungs, model.threshold_jumps)
-    action_hazard = loss_of_control_hazard(model.action_rung, *hazard_args)
-    standing_hazard = loss_of_control_hazard(standing_level, *hazard_args)
-    risk_weight = model.risk_aversion * model.risk_window_days * timidity * war_cost
-    # The danger of letting the crisis run on makes a way out (talks, concessions) worth more.
-    danger = risk_weight * standing_hazard
-    coefficients = np.stack(
-        [
-            inputs.resolve,  # coercion (Schelling; Powell)
-            inputs.greedy,  # greed (Kydd)
-            inputs.greedy * inputs.pressure,  # desperation
-            target,  # reciprocity, linear part
-            (inputs.pressure + inputs.pressed + danger) * (1.0 - inputs.belief),  # a way out, less distrust
-            inputs.imminence,  # pre-emption
-            timidity * war_cost,  # expected cost of a war an action may start
-            inputs.sensitivity * inputs.audience * face_saving,  # audience cost of backing down
-            np.ones_like(inputs.resolve),  # multiplies the constant row
-        ],
-        axis=-1,
-    )
-    vectors = np.stack(
-        [
-            model.coercion * np.clip(x, 0.0, 4.0),
-            model.greed * np.maximum(x, 0.0),
-            model.desperation * model.action_is_provocation,
-            2.0 * model.reciprocity * x,
-            model.talks_value * conciliatory,
-            model.preemption * attack,
-            -war_chance - model.risk_aversion * model.action_incident,  # war an attack starts; a move astray
-            -backdown,
-            -model.reciprocity * x**2 - model.action_cost,  # the same for every path
-        ]
-    )
-    n = coefficients.shape[0]
-    # Single precision is ample for a logit choice (its error, ~1e-7 of a weight, moves a draw only if
-    # the draw lands that close to a boundary) and halves the memory traffic of the hottest arrays.
-    utilities = (coefficients.reshape(2 * n, -1).astype(np.float32) @ vectors.astype(np.float32)).reshape(
-        n, 2, -1
-    )
+    hazard_args = (model.hazard_base, model.hazard_growth, 0.0, model.threshold_rungs, model.threshold_jumps)
+    heat = np.exp(model.hazard_tension_growth * inputs.tension)[:, None]  # the tension factor
+    standing_hazard = np.minimum(loss_of_control_hazard(standing_level, 0.0, *hazard_args) * heat, 1.0)
+    action_hazard = loss_of_control_hazard(model.action_rung, 0.0, *hazard_args).astype(np.float32)
+    window = model.risk_aversion * model.risk_window_days
+    # The danger of letting the crisis run on (Schelling): what a way out avoids, for a timid actor.
+    danger = window * war_cost * standing_hazard * p_incident
+    way_out = model.talks_value * conciliatory
+    target = reciprocity_target(inputs.perceived, model.generosity)
+    ones = np.ones_like(target)
 
-    risk = np.maximum(action_hazard.astype(np.float32), standing_hazard[..., None].astype(np.float32))
-    risk *= risk_weight[..., None].astype(np.float32)
-    utilities -= risk
-    return utilities
+    base = _matmul(
+        [
+            2.0 * model.reciprocity * target,
+            ones,
+            (inputs.pressure + inputs.pressed + model.credibility * inputs.belief_resolute) * distrust,
+            model.preemption * inputs.imminence,
+            model.preventive * inputs.belief_greedy * inputs.threat,
+            inputs.sensitivity * inputs.audience * face_cost_factor(model),
+        ],
+        [x, -model.reciprocity * x**2 - model.action_cost, way_out, attack, attack, -backdown],
+    )
+    timid = _matmul(
+        [war_cost, war_cost * p_clash, war_cost * p_incident, model.commitment * inputs.sensitivity, -danger * distrust],
+        [
+            model.action_is_war,
+            model.action_is_attack_clash,
+            model.risk_aversion * model.action_incident,
+            commitment_gain(model),
+            way_out,
+        ],
+    )
+    risk = np.maximum(action_hazard * heat[..., None].astype(np.float32), standing_hazard[..., None].astype(np.float32))
+    risk = np.minimum(risk, 1.0, out=risk)
+    risk *= (window * war_cost * p_incident)[..., None].astype(np.float32)
+    timid += risk
+    greedy = _matmul([ones, inputs.pressure], [model.greed * x, model.desperation * model.action_is_provocation])
+    coerce = (model.coercion * np.clip(x, 0.0, 4.0)).astype(np.float32)
+    return UtilityParts(base=base, timid=timid, coerce=coerce, greedy=greedy)
+
+
+def observer_shift(model: CompiledScenario, perceived: np.ndarray, imagined: np.ndarray, belief: np.ndarray) -> np.ndarray:
+    """Correction of the base utility when an observer imagines the other's view of it, ``(n, 2, A)``.
+
+    The observer takes the other to read the observer's own moves as they truly were (``imagined``: the
+    true stock) rather than as the other actually read them (``perceived``): Jervis's actors think their
+    own intentions plain. Reciprocity and pre-emption are the terms that depend on that reading.
+    """
+    x = model.action_hostility
+    attack = (model.action_is_war | model.action_is_attack_clash).astype(float)
+    target_shift = reciprocity_target(imagined, model.generosity) - reciprocity_target(perceived, model.generosity)
+    from brinkmanship.model.perception import imminence
+
+    imminence_shift = imminence(belief, imagined, model.imminence_threshold, model.imminence_scale) - imminence(
+        belief, perceived, model.imminence_threshold, model.imminence_scale
+    )
+    shift = 2.0 * model.reciprocity * target_shift[..., None] * x + model.preemption * imminence_shift[..., None] * attack
+    return shift.astype(np.float32)
 
 
 def choice_weights(utilities: np.ndarray, penalty: np.ndarray, precision: np.ndarray) -> np.ndarray:
     """Unnormalised logit weights ``exp(lambda * U - max)``; actions with ``penalty`` -inf get 0.
 
-    ``precision`` is ``(n, 2)``; ``penalty`` (0 or -inf) broadcasts against ``utilities``.
+    ``precision`` broadcasts against ``utilities`` without its last axis; ``penalty`` (0 or -inf)
+    broadcasts against ``utilities``.
     """
     scaled = utilities * precision[..., None].astype(utilities.dtype)
     scaled += penalty.astype(utilities.dtype)
@@ -160,3 +239,17 @@ def sample_choice(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     cumulative = (probabilities.reshape(-1, n_actions) @ upper).reshape(probabilities.shape)
     chosen = (cumulative < uniform[..., None].astype(cumulative.dtype) * cumulative[..., -1:]).sum(axis=-1)
     return np.minimum(chosen, probabilities.shape[-1] - 1)
+
+
+def signal_likelihood(
+    type_weights: np.ndarray, signal_of_action: np.ndarray, observed_signal: np.ndarray
+) -> np.ndarray:
+    """Probability of each observed public signal under each type, ``(n, 2, 4)``.
+
+    ``type_weights`` ``(n, 2, 4, A)``: unnormalised choice weights of each principal under each type;
+    ``signal_of_action`` ``(A,)``: what each action looks like in public (a private move looks like
+    holding); ``observed_signal`` ``(n, 2)``: the signal each principal sent today.
+    """
+    same = signal_of_action[None, None, :] == observed_signal[..., None]  # (n, 2, A)
+    seen = (type_weights * same[:, :, None, :]).sum(axis=-1)
+    return seen / type_weights.sum(axis=-1)

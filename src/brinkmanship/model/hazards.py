@@ -2,7 +2,9 @@
 
 Schelling (1966) and Powell (1987) model a crisis as a competition in risk-taking: every step up the
 ladder adds a risk that events slip out of control. Here the daily probability of an armed incident
-grows geometrically with the crisis's Kahn rung and jumps where a Kahn threshold is crossed (Kahn 1965).
+grows geometrically with the crisis's Kahn rung, jumps where a Kahn threshold is crossed (Kahn 1965), and
+grows with tension, the hostility each side perceives: forces on edge, closer encounters, hair triggers
+(Sagan 1993). In a calm relationship (rung 1, tension near the calm level) it is near its floor.
 False alarms follow Barrett, Baum & Hostetler (2013) and Hellman (2008): a Poisson stream of false
 warnings, each passing a chain of assessment stages with small probabilities.
 """
@@ -11,19 +13,29 @@ from __future__ import annotations
 
 import numpy as np
 
+MAX_CLASH_TO_WAR = 0.95
+"""Even at the height of a crisis some clashes are contained."""
+
 
 def loss_of_control_hazard(
-    rung: np.ndarray, base: float, growth: float, threshold_rungs: np.ndarray, threshold_jumps: np.ndarray
+    rung: np.ndarray,
+    tension: np.ndarray,
+    base: float,
+    growth: float,
+    tension_growth: float,
+    threshold_rungs: np.ndarray,
+    threshold_jumps: np.ndarray,
 ) -> np.ndarray:
-    """Daily probability of an uncontrolled armed incident at crisis level ``rung`` (any shape).
+    """Daily probability of an uncontrolled armed incident at crisis level ``rung`` and ``tension``.
 
-    ``base * growth ** (rung - 1) * prod(jump_k for thresholds k below rung)``, capped at 1.
-    ``threshold_rungs`` must be ascending (Kahn's thresholds are).
+    ``base * growth ** (rung - 1) * exp(tension_growth * tension) * prod(jumps of thresholds below
+    rung)``, capped at 1 (``rung`` and ``tension`` broadcast). ``threshold_rungs`` must be ascending.
     """
     rung = np.asarray(rung, dtype=float)
     log_jumps = np.concatenate(([0.0], np.cumsum(np.log(threshold_jumps))))
     crossed = np.searchsorted(threshold_rungs, rung, side="left")
-    return np.minimum(base * np.exp((rung - 1.0) * np.log(growth) + log_jumps[crossed]), 1.0)
+    log_hazard = (rung - 1.0) * np.log(growth) + tension_growth * np.asarray(tension) + log_jumps[crossed]
+    return np.minimum(base * np.exp(log_hazard), 1.0)
 
 
 def incident_probability(hazard: np.ndarray, action_risk: np.ndarray) -> np.ndarray:
@@ -55,35 +67,20 @@ def false_alarm_pass_through(
     return pass_early * last * (1.0 - verify)
 
 
-def clash_to_war_probabilities(
-    base: float,
-    tension_weight: float,
-    tension: np.ndarray,
-    audience_weight: float,
-    audience_stock: np.ndarray,
-    misread_weight: float,
-    misperception: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Chance that an armed clash becomes war, split into (ordinary part, misreading part).
+def clash_to_war(
+    base: float, tension_weight: float, tension: np.ndarray, audience_weight: float, audience: np.ndarray
+) -> np.ndarray:
+    """Chance that an armed clash becomes war at ``tension`` and mean audience-cost stock ``audience``.
 
-    The misreading part is the escalation driven by signals read as more hostile than meant (Jervis 1976);
-    a war started through it is labelled *miscalculation*. The total is capped at 0.95.
+    Higher tension and locked-in leaders make a clash harder to contain (Fearon 1994); capped at
+    :data:`MAX_CLASH_TO_WAR`. In calm it is ``base``: every armed incident on the peninsula since 1953
+    was contained.
     """
-    ordinary = base + tension_weight * np.maximum(tension, 0.0) + audience_weight * audience_stock
-    misread = np.full_like(ordinary, misread_weight * misperception)
-    total = ordinary + misread
-    scale = np.where(total > 0.95, 0.95 / np.maximum(total, 1e-12), 1.0)
-    return ordinary * scale, misread * scale
+    return np.minimum(base + tension_weight * tension + audience_weight * audience, MAX_CLASH_TO_WAR)
 
 
-def nuclear_use_probability(
-    base: float, defeat_multiplier: float, someone_faces_defeat: bool, face_saving_exit: bool
-) -> float:
-    """Chance that a war sees nuclear use.
-
-    Kennedy's maxim (American University speech, 1963): a nuclear power left with the choice between
-    humiliating defeat and nuclear war may choose the latter. The multiplier applies when a principal
-    faces defeat and no face-saving exit is kept open.
-    """
-    factor = 1.0 + defeat_multiplier if someone_faces_defeat and not face_saving_exit else 1.0
-    return min(base * factor, 1.0)
+def split_escalation(true_p: np.ndarray, perceived_p: np.ndarray, clarification: float) -> np.ndarray:
+    """The part of the escalation chance due to misperception: ``max(perceived - true, 0)``, cut by the
+    share ``clarification`` a direct channel removes. A war through this part is *miscalculation*: on
+    that path, without the misreading, the clash would have been contained."""
+    return np.maximum(perceived_p - true_p, 0.0) * (1.0 - clarification)

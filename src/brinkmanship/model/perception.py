@@ -2,7 +2,9 @@
 
 A principal's public signal is read by the other side with noise; military moves carry a
 hostile-attribution bias (B-1B flights read in Pyongyang as a prelude to war); uncoordinated voices add
-a bias (the voices' mean hawkishness) and noise (their spread), both scaled by ``1 - coordination``.
+a bias (the voices' mean hawkishness) and noise (their spread), both scaled by ``1 - coordination``. A
+direct channel lets each side ask what a move meant (the purpose of the 1963 hotline): it removes the
+share ``clarification`` of the error of every reading.
 """
 
 from __future__ import annotations
@@ -25,23 +27,12 @@ def read_public(
     coordination: np.ndarray,
     noise: np.ndarray,
     z: np.ndarray,
+    clarification: float = 0.0,
 ) -> np.ndarray:
-    """Reading of public signals: truth + bias on military moves + voice bias + noise."""
-    return hostility + hostile_bias * military + (1.0 - coordination) * voice_bias + noise * z
-
-
-def misperception_index(hostile_bias: float, noise: np.ndarray, clarification: float = 0.0) -> float:
-    """Expected over-reading of a military move: the bias plus the mean noise (both principals).
-
-    A direct channel lets a side ask what a move meant before it answers: a share ``clarification`` of
-    the over-reading is removed (the purpose of the 1963 hotline; Kennedy's private letters).
-    """
-    return float((hostile_bias + np.mean(noise)) * (1.0 - clarification))
-
-
-def update_perceived(perceived: np.ndarray, reading: np.ndarray, memory: float) -> np.ndarray:
-    """Exponential average of readings: the hostility the other side is seen to show."""
-    return (1.0 - memory) * perceived + memory * reading
+    """Reading of public signals: truth + (bias on military moves + voice bias + noise), the error cut by
+    the share ``clarification`` where a direct channel lets the reader ask."""
+    error = hostile_bias * military + (1.0 - coordination) * voice_bias + noise * z
+    return hostility + (1.0 - clarification) * error
 
 
 def imminence(belief_greedy: np.ndarray, perceived: np.ndarray, threshold: float, scale: float) -> np.ndarray:

@@ -6,9 +6,10 @@ Per-principal parameters are arrays of shape ``(2,)``; per-action ones ``(2, n_a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy import stats
 
 from brinkmanship.model.ladder import ACTION_INDEX, ACTIONS, N_ACTIONS, THRESHOLDS
 from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
@@ -52,6 +53,9 @@ class CompiledScenario:
     action_is_private: BoolArray
     action_is_partial_backdown: BoolArray
     action_is_provocation: BoolArray  # threats, tests, shows of force (desperation pushes these)
+    action_is_missile_test: BoolArray
+    action_is_nuclear_test: BoolArray
+    action_is_recorded: BoolArray  # tests, military moves, attacks: the prelude's record of them is complete
     repertoire: BoolArray  # (2, n_actions)
     # principals
     coordination: FloatArray  # (2,)
@@ -64,12 +68,12 @@ class CompiledScenario:
     sensitivity_high: FloatArray
     precision: FloatArray
     war_cost: FloatArray
-    faces_defeat: BoolArray
-    initial_level: FloatArray
-    initial_audience_cost: FloatArray
-    initial_belief_greedy: FloatArray
-    initial_perceived: FloatArray
+    military_strength: FloatArray
+    capability_reach: FloatArray  # (2,) each principal's demonstrated capability, as the other sees it
+    capability_warhead: FloatArray
     initial_pressure: FloatArray
+    resolve_median: FloatArray  # (2,) the prior's median: 'resolute' means above it
+    resolve_types: FloatArray  # (2, 2) conditional means of resolve below and above the median
     # channels
     public_noise: float
     direct_enabled: bool
@@ -85,12 +89,17 @@ class CompiledScenario:
     third_party_acts: ThirdPartyActs
     # perception
     hostile_bias: float
-    memory: float
-    belief_rate: float
-    type_midpoint: float
-    reassurance_weight: float
+    misread_margin: float
     imminence_threshold: float
     imminence_scale: float
+    tremble: float
+    # tension (the crisis's memory of events)
+    tension_calm: float
+    tension_decay: float  # per day: 0.5 ** (1 / half-life)
+    tension_amplification: float
+    # capability growth
+    missile_test_gain: float
+    nuclear_test_gain: float
     # decision
     coercion: float
     risk_aversion: float
@@ -99,6 +108,9 @@ class CompiledScenario:
     generosity: float
     greed: float
     preemption: float
+    preventive: float
+    credibility: float
+    commitment: float
     talks_value: float
     desperation: float
     stress: float
@@ -111,6 +123,7 @@ class CompiledScenario:
     # chance
     hazard_base: float
     hazard_growth: float
+    hazard_tension_growth: float
     posture_decay: float
     action_incident: FloatArray  # (n_actions,) extra incident chance on the day of the action
     threshold_rungs: FloatArray  # (n_thresholds,) rung above which the jump applies
@@ -122,13 +135,16 @@ class CompiledScenario:
     alarm_imminence_weight: float
     clash_to_war: float
     tension_weight: float
-    misread_weight: float
     audience_weight: float
-    war_to_nuclear: float
-    defeat_multiplier: float
-    false_alarm_nuclear: float
-    nuclear_delay_days: float
     clash_shock: float
+    # war
+    balance_rate: float
+    balance_noise: float
+    defeat_threshold: float
+    nuclear_hazard: float
+    defeat_multiplier: float
+    ceasefire_rate: float
+    false_alarm_nuclear: float
     # settlement and agreements
     settlement_rate: float
     tension_damping: float
@@ -139,6 +155,14 @@ class CompiledScenario:
     freeze_terms: BoolArray  # (2, n_actions)
     freeze_breach_rate: float
     face_saving_exit: bool
+    # burn-in
+    prelude_forced: np.ndarray  # (prelude_days, 2) action index imposed per day, -1 = free
+    prelude_reveals: np.ndarray  # (prelude_days, 2, 2) capability [reach, warhead] learnt that day, NaN = none
+    prelude_model: CompiledScenario | None  # the world the prelude ran in (before any lever); None = this
+
+    @property
+    def prelude_days(self) -> int:
+        return int(self.prelude_forced.shape[0])
 
     @property
     def max_delay_days(self) -> int:
@@ -167,8 +191,42 @@ def _voices(principal: Principal) -> tuple[float, float]:
     return mean, spread
 
 
-def compile_scenario(scenario: ScenarioFile) -> CompiledScenario:
-    """Turn a validated scenario into the kernel's arrays."""
+def _prelude_schedule(scenario: ScenarioFile) -> tuple[np.ndarray, np.ndarray]:
+    """Over the prelude: ``(days, 2)`` imposed action indices (-1 = free; the last event of a day wins)
+    and ``(days, 2, 2)`` capabilities revealed (NaN = none)."""
+    prelude = scenario.prelude
+    days = 0 if prelude is None else (scenario.start_date - prelude.start_date).days
+    forced = np.full((days, 2), -1, dtype=np.int64)
+    reveals = np.full((days, 2, 2), np.nan)
+    if prelude is None:
+        return forced, reveals
+    for event in sorted(prelude.events, key=lambda e: e.date):
+        day, actor = (event.date - prelude.start_date).days, scenario.principals.index(event.actor)
+        forced[day, actor] = ACTION_INDEX[event.action]
+        if event.reveals is not None:
+            reveals[day, actor] = (event.reveals.reach, event.reveals.warhead)
+    return forced, reveals
+
+
+def _resolve_types(alpha: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median of each Beta prior, and the conditional means below and above it, ``(2,)`` and ``(2, 2)``.
+
+    An observer reasons about two resolve types (Powell 1990; Fearon 1994): the lower and the upper half
+    of the prior, each represented by its mean. E[X | X < m] = F_{a+1,b}(m) * a / (a + b) / 0.5.
+    """
+    median = stats.beta.ppf(0.5, alpha, beta)
+    mean = alpha / (alpha + beta)
+    below = stats.beta.cdf(median, alpha + 1.0, beta) * mean / 0.5
+    above = (mean - 0.5 * below) / 0.5
+    return median, np.stack([below, above], axis=-1)
+
+
+def compile_scenario(scenario: ScenarioFile, prelude_world: ScenarioFile | None = None) -> CompiledScenario:
+    """Turn a validated scenario into the kernel's arrays.
+
+    ``prelude_world``: the scenario before any lever was applied. A lever acts from the start date; the
+    burn-in through the prelude runs in the world as it was (docs/model.md, "No start-up transient").
+    """
     principals: list[Principal] = []
     for name in scenario.principals:
         actor = scenario.actors[name]
@@ -214,10 +272,13 @@ def compile_scenario(scenario: ScenarioFile) -> CompiledScenario:
     best = max(active_mediators, key=lambda m: m.channel.trust if m.channel else 0.0, default=None)
     best_channel = best.channel if best is not None else None
 
+    resolve_median, resolve_types = _resolve_types(
+        per_principal(lambda p: p.resolve.alpha), per_principal(lambda p: p.resolve.beta)
+    )
     jumps = scenario.loss_of_control.threshold_jump
     stages = scenario.false_alarms.pass_through
     kind = [action.kind for action in ACTIONS]
-    return CompiledScenario(
+    compiled = CompiledScenario(
         source=scenario,
         principal_names=(scenario.principals[0], scenario.principals[1]),
         horizon_days=scenario.horizon_days,
@@ -243,6 +304,9 @@ def compile_scenario(scenario: ScenarioFile) -> CompiledScenario:
         action_is_private=_action_mask(lambda a: a.channel == "private"),
         action_is_partial_backdown=_action_mask(lambda a: a.name in ("propose_talks", "propose_freeze")),
         action_is_provocation=np.array([k in ("rhetoric", "test", "military") for k in kind]),
+        action_is_missile_test=_action_mask(lambda a: a.name == "missile_test"),
+        action_is_nuclear_test=_action_mask(lambda a: a.name == "nuclear_test"),
+        action_is_recorded=_action_mask(lambda a: a.kind in ("test", "military", "attack")),
         repertoire=repertoire,
         coordination=per_principal(lambda p: p.coordination),
         voice_bias=np.array([v[0] for v in voices]),
@@ -254,12 +318,12 @@ def compile_scenario(scenario: ScenarioFile) -> CompiledScenario:
         sensitivity_high=per_principal(lambda p: p.audience_sensitivity.high),
         precision=per_principal(lambda p: p.precision),
         war_cost=per_principal(lambda p: p.war_cost),
-        faces_defeat=np.array([p.faces_defeat for p in principals]),
-        initial_level=per_principal(lambda p: p.initial.level),
-        initial_audience_cost=per_principal(lambda p: p.initial.audience_cost),
-        initial_belief_greedy=per_principal(lambda p: p.initial.belief_greedy),
-        initial_perceived=per_principal(lambda p: p.initial.perceived_hostility),
+        military_strength=per_principal(lambda p: p.military_strength),
+        capability_reach=per_principal(lambda p: p.capability.reach),
+        capability_warhead=per_principal(lambda p: p.capability.warhead),
         initial_pressure=per_principal(lambda p: p.initial.pressure),
+        resolve_median=resolve_median,
+        resolve_types=resolve_types,
         public_noise=scenario.channels.public.noise,
         direct_enabled=scenario.channels.direct.enabled,
         direct_noise=scenario.channels.direct.noise,
@@ -273,12 +337,15 @@ def compile_scenario(scenario: ScenarioFile) -> CompiledScenario:
         mediator_settlement_boost=float(sum(m.settlement_boost for m in active_mediators)),
         third_party_acts=acts,
         hostile_bias=scenario.perception.hostile_bias,
-        memory=scenario.perception.memory,
-        belief_rate=scenario.perception.belief_rate,
-        type_midpoint=scenario.perception.type_midpoint,
-        reassurance_weight=scenario.perception.reassurance_weight,
+        misread_margin=scenario.perception.misread_margin,
         imminence_threshold=scenario.perception.imminence_threshold,
         imminence_scale=scenario.perception.imminence_scale,
+        tremble=scenario.beliefs.tremble,
+        tension_calm=scenario.tension.calm,
+        tension_decay=float(0.5 ** (1.0 / scenario.tension.half_life_days)),
+        tension_amplification=scenario.tension.amplification,
+        missile_test_gain=scenario.capability_growth.missile_test,
+        nuclear_test_gain=scenario.capability_growth.nuclear_test,
         coercion=scenario.decision.coercion,
         risk_aversion=scenario.decision.risk_aversion,
         risk_window_days=scenario.decision.risk_window_days,
@@ -286,6 +353,9 @@ def compile_scenario(scenario: ScenarioFile) -> CompiledScenario:
         generosity=scenario.decision.generosity,
         greed=scenario.decision.greed,
         preemption=scenario.decision.preemption,
+        preventive=scenario.decision.preventive,
+        credibility=scenario.decision.credibility,
+        commitment=scenario.decision.commitment,
         talks_value=scenario.decision.talks_value,
         desperation=scenario.decision.desperation,
         stress=scenario.decision.stress,
@@ -296,6 +366,7 @@ def compile_scenario(scenario: ScenarioFile) -> CompiledScenario:
         partial_backdown_share=scenario.audience_costs.partial_backdown_share,
         hazard_base=scenario.loss_of_control.base,
         hazard_growth=scenario.loss_of_control.growth,
+        hazard_tension_growth=scenario.loss_of_control.tension_growth,
         posture_decay=scenario.loss_of_control.posture_decay,
         action_incident=np.array(
             [scenario.loss_of_control.action_incident.get(a.name, 0.0) for a in ACTIONS], dtype=float
@@ -309,13 +380,15 @@ def compile_scenario(scenario: ScenarioFile) -> CompiledScenario:
         alarm_imminence_weight=scenario.false_alarms.imminence_weight,
         clash_to_war=scenario.escalation.clash_to_war,
         tension_weight=scenario.escalation.tension_weight,
-        misread_weight=scenario.escalation.misread_weight,
         audience_weight=scenario.escalation.audience_weight,
-        war_to_nuclear=scenario.escalation.war_to_nuclear,
-        defeat_multiplier=scenario.escalation.defeat_multiplier,
-        false_alarm_nuclear=scenario.escalation.false_alarm_nuclear,
-        nuclear_delay_days=scenario.escalation.nuclear_delay_days,
         clash_shock=scenario.escalation.clash_shock,
+        balance_rate=scenario.war.balance_rate,
+        balance_noise=scenario.war.balance_noise,
+        defeat_threshold=scenario.war.defeat_threshold,
+        nuclear_hazard=scenario.war.nuclear_hazard,
+        defeat_multiplier=scenario.war.defeat_multiplier,
+        ceasefire_rate=scenario.war.ceasefire_rate,
+        false_alarm_nuclear=scenario.war.false_alarm_nuclear,
         settlement_rate=scenario.settlement.base_rate,
         tension_damping=scenario.settlement.tension_damping,
         concession_boost=scenario.settlement.concession_boost,
@@ -325,4 +398,12 @@ def compile_scenario(scenario: ScenarioFile) -> CompiledScenario:
         freeze_terms=freeze_terms,
         freeze_breach_rate=scenario.freeze.breach_rate,
         face_saving_exit=scenario.face_saving_exit,
+        prelude_forced=_prelude_schedule(scenario)[0],
+        prelude_reveals=_prelude_schedule(scenario)[1],
+        prelude_model=None,
     )
+    if prelude_world is not None and prelude_world != scenario:
+        if prelude_world.prelude != scenario.prelude or prelude_world.start_date != scenario.start_date:
+            raise ValueError("prelude_world must share the scenario's prelude and start date")
+        compiled = replace(compiled, prelude_model=compile_scenario(prelude_world))
+    return compiled

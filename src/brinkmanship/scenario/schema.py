@@ -61,15 +61,28 @@ class UniformPrior(Strict):
 
 
 class InitialState(Strict):
-    """Where a principal stands on day 0."""
+    """What a principal carries into the start date that the model does not build itself.
 
-    level: Annotated[float, Field(ge=1, le=44)] = Field(1.0, description="Kahn rung of its posture")
-    audience_cost: NonNegative = Field(0.0, description="audience-cost stock already built (Fearon 1994)")
-    belief_greedy: Probability = Field(0.5, description="belief that the other side is greedy (Kydd 2005)")
-    perceived_hostility: float = Field(
-        0.0, description="how hostile the other side looks, on the action scale"
+    Postures, perceived hostility, audience costs, capability and beliefs come from the model's own
+    dynamics over the scenario's ``prelude`` (docs/model.md, "No start-up transient"); only what the
+    model has no mechanism for is declared here.
+    """
+
+    pressure: NonNegative = Field(
+        0.0, le=100.0, description="economic pressure borne on the start date (sanctions already in force)"
     )
-    pressure: NonNegative = Field(0.0, description="economic pressure already borne")
+
+
+class Capability(Strict):
+    """An emerging capability the other side fears, as it has been demonstrated (0 = none, 1 = complete).
+
+    For North Korea in 2017: ``reach`` is the demonstrated missile reach toward the other side's homeland,
+    ``warhead`` the demonstrated weapon yield; tests raise both (docs/model.md, "Capability"). A principal
+    whose capability is not in question (the United States) has none to stop: leave both at 0.
+    """
+
+    reach: Probability = Field(0.0, description="demonstrated missile reach toward the other's homeland")
+    warhead: Probability = Field(0.0, description="demonstrated weapon yield")
 
 
 class Principal(Strict):
@@ -85,7 +98,10 @@ class Principal(Strict):
     repertoire: list[str] = Field(min_length=1, description="actions this principal may take")
     precision: Positive = Field(description="logit precision lambda (McKelvey & Palfrey 1995)")
     war_cost: Positive = Field(description="disutility of a war, in the utility units of the decision model")
-    faces_defeat: bool = Field(False, description="conventionally inferior: war leaves it humiliating defeat")
+    military_strength: Positive = Field(
+        1.0, le=100.0, description="conventional strength in the theatre, relative to the other principal's"
+    )
+    capability: Capability = Capability()
     initial: InitialState = InitialState()
 
     @field_validator("repertoire")
@@ -153,19 +169,45 @@ class Channels(Strict):
 
 
 class Perception(Strict):
-    """How signals become beliefs (Jervis 1976; Kydd 2005)."""
+    """How signals are read (Jervis 1976)."""
 
     hostile_bias: NonNegative = Field(description="added to the hostility of military moves as read")
-    memory: Probability = Field(description="weight of today's reading in the perceived-hostility average")
-    belief_rate: NonNegative = Field(
-        description="log-odds change per unit of reading above the type midpoint"
+    misread_margin: Positive = Field(
+        1.0, description="perceived hostility above the truth, on the action scale, that makes a misreading"
     )
-    type_midpoint: float = Field(description="reading that is equally likely from a greedy or secure type")
-    reassurance_weight: NonNegative = Field(description="extra weight of costly conciliatory signals (Kydd)")
     imminence_threshold: float = Field(
-        description="perceived hostility at which an attack looks 50% imminent"
+        description="perceived hostility at which an attack by a surely greedy side looks 50% imminent"
     )
     imminence_scale: Positive = Field(description="spread of the imminence curve")
+
+
+class Tension(Strict):
+    """The crisis's memory: each side's perceived hostility of the other, a stock driven by events.
+
+    ``S <- calm + decay * (S - calm) + (1 - decay) * amplification * reading`` with
+    ``decay = 0.5 ** (1 / half_life_days)``; a day with nothing read lets it fall back toward ``calm``.
+    """
+
+    calm: float = Field(description="perceived hostility of the relationship in an ordinary year")
+    half_life_days: Positive = Field(le=3650.0, description="days for the excess over calm to halve")
+    amplification: Positive = Field(
+        description="steady level reached per unit of hostility read every day (a sum of events, not a mean)"
+    )
+
+
+class CapabilityGrowth(Strict):
+    """How tests raise a demonstrated capability: each closes a share of the remaining gap to 1."""
+
+    missile_test: Probability = Field(description="share of the reach gap one missile test closes")
+    nuclear_test: Probability = Field(description="share of the yield gap one nuclear test closes")
+
+
+class Beliefs(Strict):
+    """Bayes' rule over the other side's type (Kydd 2005) and resolve (Powell 1990; Fearon 1994)."""
+
+    tremble: Annotated[float, Field(ge=0.0, le=0.05)] = Field(
+        0.001, description="weight of a type never falls below this: nobody is ever certain"
+    )
 
 
 class Decision(Strict):
@@ -178,6 +220,16 @@ class Decision(Strict):
     generosity: Probability = Field(description="share of hostility forgiven (Nowak & Sigmund 1992: ~1/3)")
     greed: NonNegative = Field(description="extra value of escalation for the greedy type (Kydd 2005)")
     preemption: NonNegative = Field(description="value of striking first when attack looks imminent")
+    preventive: NonNegative = Field(
+        description="value of striking to stop a feared capability, per unit of capability and belief in greed"
+    )
+    credibility: NonNegative = Field(
+        description="value of a way out per unit of belief that the other side is resolute (Powell 1990)"
+    )
+    commitment: NonNegative = Field(
+        description="anticipated share of a public commitment's audience cost a timid type expects to pay "
+        "(Fearon 1994): public threats are costly for the irresolute"
+    )
     talks_value: NonNegative = Field(
         description="value of talks and concessions per unit of pressure and trust"
     )
@@ -212,8 +264,9 @@ class AudienceCosts(Strict):
 class LossOfControl(Strict):
     """Per-day risk that events slip out of control (Schelling's 'threat that leaves something to chance')."""
 
-    base: Probability = Field(description="daily probability of an armed incident at rung 1")
-    growth: Positive = Field(description="factor per rung climbed")
+    base: Probability = Field(description="daily probability of an armed incident at rung 1 and zero tension")
+    growth: Positive = Field(le=10.0, description="factor per rung climbed")
+    tension_growth: NonNegative = Field(le=10.0, description="log-factor per unit of tension")
     posture_decay: NonNegative = Field(description="rungs per day a posture falls back when not renewed")
     threshold_jump: dict[str, Positive] = Field(description="extra factor once a Kahn threshold is crossed")
     action_incident: dict[str, Probability] = Field(
@@ -247,19 +300,28 @@ class FalseAlarms(Strict):
 
 
 class Escalation(Strict):
-    """From clash to war and from war to nuclear use."""
+    """From clash to war."""
 
-    clash_to_war: Probability = Field(description="base chance that an armed clash becomes war")
+    clash_to_war: Probability = Field(description="chance that an armed clash becomes war at zero tension")
     tension_weight: NonNegative = Field(description="added chance per unit of tension")
-    misread_weight: NonNegative = Field(description="added chance per unit of misperception (noise + bias)")
     audience_weight: NonNegative = Field(description="added chance per unit of audience-cost stock")
-    war_to_nuclear: Probability = Field(description="base chance that a war sees nuclear use")
-    defeat_multiplier: NonNegative = Field(
-        description="multiplier when a side faces defeat (Kennedy's maxim)"
+    clash_shock: NonNegative = Field(le=20.0, description="rise in both sides' tension after a contained clash")
+
+
+class War(Strict):
+    """A war's course over its days: the balance, Kennedy's maxim, nuclear use, a ceasefire."""
+
+    balance_rate: NonNegative = Field(
+        le=1.0, description="daily drift of the balance per unit of strength advantage (share of the total)"
     )
+    balance_noise: NonNegative = Field(le=1.0, description="daily std. dev. of the balance")
+    defeat_threshold: Positive = Field(le=10.0, description="balance below which a side is losing")
+    nuclear_hazard: Probability = Field(description="daily chance of nuclear use while a war goes on")
+    defeat_multiplier: NonNegative = Field(
+        le=100.0, description="extra nuclear hazard while a side is losing without an exit (Kennedy's maxim)"
+    )
+    ceasefire_rate: Probability = Field(description="daily chance that a war ends without nuclear use")
     false_alarm_nuclear: Probability = Field(description="chance a war begun on a false alarm goes nuclear")
-    nuclear_delay_days: NonNegative = Field(description="mean days from war to first nuclear use")
-    clash_shock: NonNegative = Field(description="rise in perceived hostility after a contained clash")
 
 
 class Settlement(Strict):
@@ -302,6 +364,37 @@ class Consequences(Strict):
     nuclear_strikes: list[StrikeSpec] = []
 
 
+class PreludeEvent(Strict):
+    """A principal's real action on a date before the start: imposed during the burn-in."""
+
+    date: dt.date
+    actor: str
+    action: str
+    note: str = ""
+    source: str = ""
+    reveals: Capability | None = Field(
+        None, description="the actor's capability as the other side learns it that day (e.g. U-2 photographs)"
+    )
+
+    @field_validator("action")
+    @classmethod
+    def _known_action(cls, action: str) -> str:
+        check_action_names([action])
+        return action
+
+
+class Prelude(Strict):
+    """The burn-in: the model runs from the relationship's calm state through these events to the start.
+
+    During the prelude nothing absorbing happens (no clash, war or settlement: history says none did);
+    each principal's recorded actions are imposed on their dates and it chooses freely on other days,
+    short of attack. The start state is then one the model's own dynamics produce.
+    """
+
+    start_date: dt.date
+    events: list[PreludeEvent] = []
+
+
 class Uncertainty(Strict):
     """An uncertain parameter: a dotted path into this file and the range analysts argue over."""
 
@@ -327,11 +420,16 @@ class ScenarioFile(Strict):
     audience_costs: AudienceCosts
     loss_of_control: LossOfControl
     false_alarms: FalseAlarms
+    tension: Tension
+    capability_growth: CapabilityGrowth
+    beliefs: Beliefs = Beliefs()
     escalation: Escalation
+    war: War
     settlement: Settlement
     freeze: FreezeTerms = FreezeTerms()
     face_saving_exit: bool = Field(False, description="Kennedy's maxim honoured: no side faces only defeat")
     consequences: Consequences = Consequences()
+    prelude: Prelude | None = None
     uncertainties: list[Uncertainty] = []
     sources: dict[str, str] = {}
 
@@ -350,6 +448,18 @@ class ScenarioFile(Strict):
                 for act in actor.acts:
                     if act.target is not None and act.target not in self.principals:
                         raise ValueError(f"actor {name!r}: act target {act.target!r} is not a principal")
+        if self.prelude is not None:
+            if self.prelude.start_date >= self.start_date:
+                raise ValueError(
+                    f"prelude.start_date {self.prelude.start_date} must come before start_date {self.start_date}"
+                )
+            if (self.start_date - self.prelude.start_date).days > 3650:
+                raise ValueError("the prelude is longer than ten years")
+            for k, event in enumerate(self.prelude.events):
+                if event.actor not in self.principals:
+                    raise ValueError(f"prelude.events.{k}: actor {event.actor!r} is not a principal")
+                if not self.prelude.start_date <= event.date < self.start_date:
+                    raise ValueError(f"prelude.events.{k}: date {event.date} is outside the prelude")
         for principal in self.freeze.terms:
             if principal not in self.principals:
                 raise ValueError(f"freeze terms name {principal!r}, which is not a principal")
