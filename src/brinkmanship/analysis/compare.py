@@ -180,8 +180,12 @@ def simulate_paths(
     workers: int = 1,
     on_chunk: Callable[[int], None] | None = None,
     lives: LivesModel | None = None,
+    prelude_world: ScenarioFile | None = None,
 ) -> tuple[Tally, PathOutcomes]:
     """One ensemble with its per-path outcomes kept (for pairing with other ensembles on the same seed).
+
+    ``prelude_world``: the scenario before the policy's levers; the burn-in runs in it (levers act from
+    the start date), so every policy starts from the same burned-in paths.
 
     With ``lives`` (:func:`brinkmanship.analysis.lives.lives_model`), each path's deaths are drawn too,
     from the path's own uniform, so deaths are paired across policies like every other outcome.
@@ -195,7 +199,7 @@ def simulate_paths(
             deaths.append(deaths_per_path(lives, table, days))
 
     tally = simulate(
-        compile_scenario(scenario),
+        compile_scenario(scenario, prelude_world),
         runs,
         days,
         seed,
@@ -409,7 +413,7 @@ def run_comparison(
         report: Callable[[int], None] | None = None
         if progress is not None:
             report = _bind(progress, policy.name)
-        tally, outcomes = simulate_paths(applied, runs, days, seed, workers, report, lives)
+        tally, outcomes = simulate_paths(applied, runs, days, seed, workers, report, lives, scenario)
         run = PolicyRun(policy, applied, changes, tally, outcomes, time.perf_counter() - tick)
         seen[key] = run
         results.append(run)

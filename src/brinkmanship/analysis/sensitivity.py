@@ -139,7 +139,9 @@ def one_at_a_time(
     days = scenario.horizon_days
 
     def happened(variant: ScenarioFile, which: Policy) -> np.ndarray:
-        _, outcomes = simulate_paths(apply_policy(variant, which), runs, days, seed, workers)
+        _, outcomes = simulate_paths(
+            apply_policy(variant, which), runs, days, seed, workers, prelude_world=variant
+        )
         return outcomes.happened(outcome)
 
     def versus(variant: ScenarioFile, reference: np.ndarray) -> PairedDifference | None:

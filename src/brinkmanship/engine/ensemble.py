@@ -8,6 +8,7 @@ merged in block order, a seed gives identical results for any chunk size or work
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -162,8 +163,7 @@ def run_chunk(
         streams = rnd.block_streams(seed, runs, first_block, n_blocks)
         types = np.concatenate([s.types() for s in streams])
         if start is None:
-            state = initial_state(model, types)
-            burn_in(model, state, streams)
+            state = burned_in(model, seed, runs, first_block, n_blocks, types, streams)
         else:
             state = start.take(
                 np.arange(first_block * rnd.BLOCK_SIZE, first_block * rnd.BLOCK_SIZE + len(types))
@@ -210,6 +210,49 @@ def run_chunk(
 
 def _live(state: CrisisState) -> np.ndarray:
     return np.flatnonzero((state.status == ACTIVE) | (state.status == AT_WAR))
+
+
+BURN_IN_CACHE: OrderedDict[tuple[str, int, int, int, int], tuple[CrisisState, list[object]]] = OrderedDict()
+"""Burned-in chunks already computed in this process, most recent last: every policy of a comparison
+starts from the same burned-in paths (the prelude runs in the world before any lever)."""
+BURN_IN_CACHE_SIZE = 64
+
+
+def burned_in(
+    model: CompiledScenario,
+    seed: int,
+    runs: int,
+    first_block: int,
+    n_blocks: int,
+    types: np.ndarray,
+    streams: list[rnd.BlockStream],
+) -> CrisisState:
+    """The chunk's paths on the start date, from the cache or by :func:`burn_in` (streams left aligned)."""
+    if not model.prelude_days:
+        state = initial_state(model, types)
+        state.day = 0
+        return state
+    world = model.prelude_model or model
+    key = (world.source.model_dump_json(), seed, runs, first_block, n_blocks)
+    cached = BURN_IN_CACHE.get(key)
+    if cached is not None and _same_inbox(cached[0], model):
+        BURN_IN_CACHE.move_to_end(key)
+        state, generator_states = cached
+        for stream, generator_state in zip(streams, generator_states, strict=True):
+            stream.generator.bit_generator.state = generator_state
+        return state.copy()
+    state = initial_state(model, types)
+    burn_in(model, state, streams)
+    BURN_IN_CACHE[key] = (state.copy(), [s.generator.bit_generator.state for s in streams])
+    while len(BURN_IN_CACHE) > BURN_IN_CACHE_SIZE:
+        BURN_IN_CACHE.popitem(last=False)
+    return state
+
+
+def _same_inbox(state: CrisisState, model: CompiledScenario) -> bool:
+    """A cached state fits a model whose private-message delays need no longer ring buffer."""
+    worlds = [model] if model.prelude_model is None else [model, model.prelude_model]
+    return state.inbox_value.shape[0] >= max(m.max_delay_days for m in worlds)
 
 
 def burn_in(model: CompiledScenario, state: CrisisState, streams: list[rnd.BlockStream]) -> None:

@@ -93,12 +93,13 @@ def _private_channel(model: CompiledScenario) -> tuple[bool, float, float, float
 
 
 def available_actions(model: CompiledScenario, freeze_on: np.ndarray) -> np.ndarray:
-    """Which actions each principal may take: ``(n, 2, n_actions)``, or ``(1, 2, n_actions)`` if no freeze."""
+    """Which actions each principal may take, action-major: ``(n_actions, n, 2)``, or ``(n_actions, 1, 2)``
+    where no freeze is in force on any path."""
     has_private, _, _, _ = _private_channel(model)
-    base = (model.repertoire & (has_private | ~model.action_is_private))[None, :, :]
+    base = (model.repertoire & (has_private | ~model.action_is_private)).T[:, None, :]
     if not freeze_on.any():
         return base
-    return base & ~(freeze_on[:, None, None] & model.freeze_terms)
+    return base & ~(freeze_on[None, :, None] & model.freeze_terms.T[:, None, :])
 
 
 def availability_penalty(available: np.ndarray) -> np.ndarray:
@@ -211,10 +212,10 @@ def step(
     if not chance:
         # The prelude: its record of tests, military moves and attacks is complete, so free choices are
         # among the rest; the history's likelihood counts the chance that the path attacked (it did not).
-        attack_mask = model.action_is_attack_clash | model.action_is_war
-        p_attack = (weights * attack_mask).sum(axis=-1) / weights.sum(axis=-1)
+        attack_mask = (model.action_is_attack_clash | model.action_is_war)[:, None, None]
+        p_attack = (weights * attack_mask).sum(axis=0) / weights.sum(axis=0)
         state.history_loglik += np.log1p(-np.minimum(p_attack, 0.999999)).sum(axis=-1)
-        weights = weights * ~model.action_is_recorded
+        weights = weights * ~model.action_is_recorded[:, None, None]
     choice = decisions.sample_choice(weights, uniforms[:, list(rnd.U_CHOICE)])
 
     # 2. Freeze breaches: the breaching side takes its most valued frozen action.
@@ -226,8 +227,9 @@ def step(
         )
         rows = np.flatnonzero(breach.any(axis=1))  # breaches are rare: look only at those paths
         if rows.size:
-            frozen_utility = np.where(model.freeze_terms & model.repertoire, utilities[rows], -np.inf)
-            choice[rows] = np.where(breach[rows], frozen_utility.argmax(axis=-1), choice[rows])
+            frozen = (model.freeze_terms & model.repertoire).T[:, None, :]
+            frozen_utility = np.where(frozen, utilities[:, rows], -np.inf)
+            choice[rows] = np.where(breach[rows], frozen_utility.argmax(axis=0), choice[rows])
         breach_any = breach.any(axis=1)
         log.freeze_days = int((state.freeze_on & active).sum())
         log.freeze_breaches = (breach & active[:, None]).sum(axis=0).astype(np.int64)
@@ -335,7 +337,7 @@ def step(
     # make it, by the decision model itself, seen as if the other read this side's moves truly.
     shift = decisions.observer_shift(model, state.perceived, state.true_hostility, belief_greedy)
     type_weights = decisions.choice_weights(
-        parts.type_utilities(model.resolve_types, shift), penalty[:, :, None, :], precision[:, :, None]
+        parts.type_utilities(model.resolve_types, shift), penalty[:, None], precision
     )
     signals = public_signal(model)
     likelihood = decisions.signal_likelihood(type_weights, signals, signals[choice])
@@ -481,7 +483,7 @@ def step(
     # Audience-cost lock-in (Fearon 1994; Kurizaki 2007): the face cost of the cheapest way to back down
     # today - nothing where a private concession is open, the public audience cost otherwise.
     face_saving = decisions.face_cost_factor(model)
-    private_exit = np.broadcast_to(available[..., CONCESSION_PRIVATE], (n, 2))
+    private_exit = np.broadcast_to(available[CONCESSION_PRIVATE], (n, 2))
     lock_in = np.where(private_exit, 0.0, state.sensitivity * state.audience * face_saving)
     log.lock_in = fixed_point_sum(lock_in[active])
     return log

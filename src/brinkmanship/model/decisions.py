@@ -60,8 +60,12 @@ class DecisionInputs:
 
 @dataclass(frozen=True)
 class UtilityParts:
-    """``U(g, r) = base - (1 - r) * timid + r * coerce + g * greedy``, each ``(n, 2, n_actions)`` float32
-    (``coerce`` is ``(n_actions,)``)."""
+    """``U(g, r) = base - (1 - r) * timid + r * coerce + g * greedy``, action-major float32 arrays of shape
+    ``(n_actions, n, 2)`` (``coerce`` is ``(n_actions, 1, 1)``).
+
+    Action-major: reductions and cumulative sums over the actions run along the leading axis, as
+    element-wise operations on contiguous slabs, which NumPy does far faster than along a short last axis.
+    """
 
     base: np.ndarray
     timid: np.ndarray
@@ -69,28 +73,32 @@ class UtilityParts:
     greedy: np.ndarray
 
     def utilities(self, greedy: np.ndarray, resolve: np.ndarray) -> np.ndarray:
-        """Utilities for types ``greedy`` and ``resolve`` of shape ``(n, 2)``."""
-        r = resolve[..., None].astype(np.float32)
-        return self.base - self.timid + r * (self.timid + self.coerce) + greedy[..., None].astype(np.float32) * self.greedy
+        """Utilities ``(n_actions, n, 2)`` for types ``greedy`` and ``resolve`` of shape ``(n, 2)``."""
+        r = resolve.astype(np.float32)
+        out = self.timid + self.coerce
+        out *= r
+        out += self.base
+        out -= self.timid
+        out += greedy.astype(np.float32) * self.greedy
+        return out
 
     def type_utilities(self, resolve_types: np.ndarray, base_shift: np.ndarray | None = None) -> np.ndarray:
-        """Utilities of the four types (:mod:`beliefs` order), ``(n, 2, 4, n_actions)``.
+        """Utilities of the four types (:mod:`beliefs` order), ``(n_actions, 4, n, 2)``.
 
         ``resolve_types`` is ``(2, 2)``: each principal's low and high resolve. ``base_shift`` is an
-        optional ``(n, 2, n_actions)`` correction of the base (the observer's view of the other's situation).
+        optional ``(n_actions, n, 2)`` correction of the base (the observer's view of the other's situation).
         """
         fixed = self.base - self.timid
         if base_shift is not None:
             fixed += base_shift
         resolute = self.timid + self.coerce
-        n = fixed.shape[0]
-        out = np.empty((n, 2, belief_model.N_TYPES, fixed.shape[-1]), dtype=np.float32)
+        out = np.empty((fixed.shape[0], belief_model.N_TYPES, *fixed.shape[1:]), dtype=np.float32)
         for k in range(belief_model.N_TYPES):
-            r = resolve_types[:, int(belief_model.RESOLUTE[k])].astype(np.float32)[None, :, None]
-            np.multiply(resolute, r, out=out[:, :, k])
-            out[:, :, k] += fixed
+            r = resolve_types[:, int(belief_model.RESOLUTE[k])].astype(np.float32)
+            np.multiply(resolute, r, out=out[:, k])
+            out[:, k] += fixed
             if belief_model.GREEDY[k]:
-                out[:, :, k] += self.greedy
+                out[:, k] += self.greedy
         return out
 
 
@@ -116,11 +124,10 @@ def commitment_gain(model: CompiledScenario) -> np.ndarray:
 
 
 def _matmul(coefficients: list[np.ndarray], vectors: list[np.ndarray]) -> np.ndarray:
-    """``sum_k coefficients[k][..., None] * vectors[k]`` as one float32 matrix product, ``(n, 2, A)``."""
-    c = np.stack(coefficients, axis=-1).astype(np.float32)
-    v = np.stack(vectors).astype(np.float32)
-    n = c.shape[0]
-    return (c.reshape(2 * n, -1) @ v).reshape(n, 2, -1)
+    """``sum_k vectors[k][:, None, None] * coefficients[k]`` as one float32 matrix product, ``(A, n, 2)``."""
+    c = np.stack(coefficients).astype(np.float32)  # (k, n, 2)
+    v = np.stack(vectors, axis=1).astype(np.float32)  # (A, k)
+    return (v @ c.reshape(c.shape[0], -1)).reshape(v.shape[0], *c.shape[1:])
 
 
 def utility_parts(model: CompiledScenario, inputs: DecisionInputs) -> UtilityParts:
@@ -178,17 +185,21 @@ def utility_parts(model: CompiledScenario, inputs: DecisionInputs) -> UtilityPar
             way_out,
         ],
     )
-    risk = np.maximum(action_hazard * heat[..., None].astype(np.float32), standing_hazard[..., None].astype(np.float32))
+    risk = np.maximum(
+        action_hazard[:, None, None] * heat.astype(np.float32), standing_hazard.astype(np.float32)
+    )
     risk = np.minimum(risk, 1.0, out=risk)
-    risk *= (window * war_cost * p_incident)[..., None].astype(np.float32)
+    risk *= (window * war_cost * p_incident).astype(np.float32)
     timid += risk
     greedy = _matmul([ones, inputs.pressure], [model.greed * x, model.desperation * model.action_is_provocation])
-    coerce = (model.coercion * np.clip(x, 0.0, 4.0)).astype(np.float32)
+    coerce = (model.coercion * np.clip(x, 0.0, 4.0)).astype(np.float32)[:, None, None]
     return UtilityParts(base=base, timid=timid, coerce=coerce, greedy=greedy)
 
 
-def observer_shift(model: CompiledScenario, perceived: np.ndarray, imagined: np.ndarray, belief: np.ndarray) -> np.ndarray:
-    """Correction of the base utility when an observer imagines the other's view of it, ``(n, 2, A)``.
+def observer_shift(
+    model: CompiledScenario, perceived: np.ndarray, imagined: np.ndarray, belief: np.ndarray
+) -> np.ndarray:
+    """Correction of the base utility when an observer imagines the other's view of it, ``(A, n, 2)``.
 
     The observer takes the other to read the observer's own moves as they truly were (``imagined``: the
     true stock) rather than as the other actually read them (``perceived``): Jervis's actors think their
@@ -202,43 +213,38 @@ def observer_shift(model: CompiledScenario, perceived: np.ndarray, imagined: np.
     imminence_shift = imminence(belief, imagined, model.imminence_threshold, model.imminence_scale) - imminence(
         belief, perceived, model.imminence_threshold, model.imminence_scale
     )
-    shift = 2.0 * model.reciprocity * target_shift[..., None] * x + model.preemption * imminence_shift[..., None] * attack
-    return shift.astype(np.float32)
+    return _matmul([2.0 * model.reciprocity * target_shift, model.preemption * imminence_shift], [x, attack])
 
 
 def choice_weights(utilities: np.ndarray, penalty: np.ndarray, precision: np.ndarray) -> np.ndarray:
-    """Unnormalised logit weights ``exp(lambda * U - max)``; actions with ``penalty`` -inf get 0.
+    """Unnormalised logit weights ``exp(lambda * U - max)`` over the leading (action) axis.
 
-    ``precision`` broadcasts against ``utilities`` without its last axis; ``penalty`` (0 or -inf)
-    broadcasts against ``utilities``.
+    ``utilities`` is ``(A, ...)``; ``precision`` broadcasts against ``utilities[0]``; ``penalty`` (0 or
+    -inf, where an action is unavailable) broadcasts against ``utilities``. Unavailable actions get 0.
     """
-    scaled = utilities * precision[..., None].astype(utilities.dtype)
+    scaled = utilities * precision.astype(utilities.dtype)
     scaled += penalty.astype(utilities.dtype)
-    scaled -= scaled.max(axis=-1, keepdims=True)
+    scaled -= np.maximum.reduce(scaled, axis=0)
     return np.exp(scaled, out=scaled)
 
 
 def choice_probabilities(utilities: np.ndarray, available: np.ndarray, precision: np.ndarray) -> np.ndarray:
-    """Logit (quantal response) probabilities over available actions: rows sum to 1."""
+    """Logit (quantal response) probabilities over available actions (leading axis): they sum to 1."""
     weights = choice_weights(utilities, np.where(available, 0.0, UNAVAILABLE), precision)
-    return weights / weights.sum(axis=-1, keepdims=True)
+    return weights / weights.sum(axis=0)
 
 
-def sample_choice(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
-    """Inverse-CDF draw of one action per (path, principal) from uniforms of shape ``(n, 2)``.
+def sample_choice(weights: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Inverse-CDF draw of one action per (path, principal): ``weights`` ``(A, n, 2)``, ``uniform`` ``(n, 2)``.
 
-    ``probabilities`` may be unnormalised weights: the draw is scaled by each row's total.
-
-    Using one uniform per decision keeps common random numbers across policies: the same uniform picks
-    the same quantile of each policy's choice distribution.
+    ``weights`` may be unnormalised: the draw is scaled by each decision's total. Using one uniform per
+    decision keeps common random numbers across policies: the same uniform picks the same quantile of
+    each policy's choice distribution.
     """
-    n_actions = probabilities.shape[-1]
-    # A product with an upper-triangular matrix of ones is a cumulative sum, and much faster than
-    # np.cumsum along a short last axis.
-    upper = np.triu(np.ones((n_actions, n_actions), dtype=probabilities.dtype))
-    cumulative = (probabilities.reshape(-1, n_actions) @ upper).reshape(probabilities.shape)
-    chosen = (cumulative < uniform[..., None].astype(cumulative.dtype) * cumulative[..., -1:]).sum(axis=-1)
-    return np.minimum(chosen, probabilities.shape[-1] - 1)
+    cumulative = np.cumsum(weights, axis=0)
+    threshold = uniform.astype(cumulative.dtype) * cumulative[-1]
+    chosen = np.add.reduce(cumulative < threshold, axis=0)
+    return np.minimum(chosen, weights.shape[0] - 1)
 
 
 def signal_likelihood(
@@ -246,10 +252,10 @@ def signal_likelihood(
 ) -> np.ndarray:
     """Probability of each observed public signal under each type, ``(n, 2, 4)``.
 
-    ``type_weights`` ``(n, 2, 4, A)``: unnormalised choice weights of each principal under each type;
+    ``type_weights`` ``(A, 4, n, 2)``: unnormalised choice weights of each principal under each type;
     ``signal_of_action`` ``(A,)``: what each action looks like in public (a private move looks like
     holding); ``observed_signal`` ``(n, 2)``: the signal each principal sent today.
     """
-    same = signal_of_action[None, None, :] == observed_signal[..., None]  # (n, 2, A)
-    seen = (type_weights * same[:, :, None, :]).sum(axis=-1)
-    return seen / type_weights.sum(axis=-1)
+    same = signal_of_action[:, None, None] == observed_signal  # (A, n, 2)
+    seen = np.add.reduce(type_weights * same[:, None], axis=0)  # (4, n, 2)
+    return np.moveaxis(seen / np.add.reduce(type_weights, axis=0), 0, -1)

@@ -100,7 +100,7 @@ def find_indicators(
     Costs ``1 + e`` ensembles of ``runs`` paths over ``window_days`` days for ``e`` events.
     """
     applied = apply_policy(scenario, policy or Policy("baseline"))
-    model = compile_scenario(applied)
+    model = compile_scenario(applied, prelude_world=scenario)
     days = min(window_days, applied.horizon_days)
     free = _war_within(model, runs, days, seed, None, workers)
     rows = []
