@@ -1,105 +1,150 @@
-"""Quantal-response decisions (McKelvey & Palfrey) and their utility terms."""
+"""Quantal-response decisions (McKelvey & Palfrey) and their utility terms, one term at a time."""
 
 import dataclasses
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from brinkmanship.model import decisions
 from brinkmanship.model.ladder import ACTION_INDEX
 
+HOLD = ACTION_INDEX["hold"]
+STRIKE = ACTION_INDEX["limited_strike"]
+
 
 def inputs(n=1, **overrides):
     base = {
         "level": np.full((n, 2), 5.0),
-        "resolve": np.full((n, 2), 0.5),
-        "greedy": np.zeros((n, 2)),
         "sensitivity": np.ones((n, 2)),
         "audience": np.full((n, 2), 2.0),
-        "belief": np.full((n, 2), 0.5),
-        "perceived": np.full((n, 2), 3.0),
+        "belief_greedy": np.full((n, 2), 0.5),
+        "belief_resolute": np.full((n, 2), 0.5),
+        "perceived": np.full((n, 2), 2.0),
         "imminence": np.zeros((n, 2)),
         "pressure": np.zeros((n, 2)),
         "pressed": np.zeros((n, 2)),
+        "threat": np.zeros((n, 2)),
+        "tension": np.full(n, 2.0),
+        "p_war_clash": np.full(n, 0.2),
+        "incident_checked": 0.0,
     }
     base.update(overrides)
     return decisions.DecisionInputs(**base)
 
 
-def test_audience_costs_make_public_backing_down_costlier_but_not_private(korea):
-    low = decisions.action_utilities(korea, inputs(audience=np.zeros((1, 2))))
-    high = decisions.action_utilities(korea, inputs(audience=np.full((1, 2), 5.0)))
+def utilities(model, resolve=0.5, greedy=0.0, **overrides):
+    """Utilities ``(A, 2)`` of one path for both principals."""
+    parts = decisions.utility_parts(model, inputs(**overrides))
+    return parts.utilities(np.full((1, 2), greedy), np.full((1, 2), resolve))[:, 0, :]
+
+
+def test_audience_costs_make_public_backing_down_costlier_but_not_private(cuba):
+    low = utilities(cuba, audience=np.zeros((1, 2)))
+    high = utilities(cuba, audience=np.full((1, 2), 5.0))
     public, private = ACTION_INDEX["concession_public"], ACTION_INDEX["concession_private"]
-    assert high[0, 0, public] < low[0, 0, public]
-    assert np.isclose(high[0, 0, private], low[0, 0, private])
+    assert high[public, 0] < low[public, 0]
+    assert np.isclose(high[private, 0], low[private, 0])
 
 
 def test_imminent_attack_makes_striking_first_more_attractive(korea):
-    calm = decisions.action_utilities(korea, inputs())
-    alarmed = decisions.action_utilities(korea, inputs(imminence=np.full((1, 2), 0.9)))
-    strike = ACTION_INDEX["limited_strike"]
-    assert alarmed[0, 1, strike] - calm[0, 1, strike] > 5.0
-    assert np.isclose(alarmed[0, 1, ACTION_INDEX["hold"]], calm[0, 1, ACTION_INDEX["hold"]])
+    calm = utilities(korea)
+    alarmed = utilities(korea, imminence=np.full((1, 2), 0.9))
+    assert alarmed[STRIKE, 1] - calm[STRIKE, 1] > 0.9 * korea.preemption * 0.9
+    assert np.isclose(alarmed[HOLD, 1], calm[HOLD, 1])
+
+
+def test_preventive_motive_grows_with_capability_and_belief_in_greed(korea):
+    """The 2017 'bloody nose' debate: a strike to stop a capability one fears (Cha 2018)."""
+    none = utilities(korea, belief_greedy=np.full((1, 2), 0.8), threat=np.zeros((1, 2)))
+    some = utilities(korea, belief_greedy=np.full((1, 2), 0.8), threat=np.full((1, 2), 0.5))
+    full = utilities(korea, belief_greedy=np.full((1, 2), 0.8), threat=np.full((1, 2), 1.0))
+    trusting = utilities(korea, belief_greedy=np.full((1, 2), 0.1), threat=np.full((1, 2), 1.0))
+    gain = [u[STRIKE, 0] - u[HOLD, 0] for u in (none, some, full)]
+    assert gain[0] < gain[1] < gain[2]
+    assert full[STRIKE, 0] - trusting[STRIKE, 0] > 0.0
 
 
 def test_resolve_makes_escalation_relatively_more_attractive(korea):
-    timid = decisions.action_utilities(korea, inputs(resolve=np.full((1, 2), 0.1)))
-    bold = decisions.action_utilities(korea, inputs(resolve=np.full((1, 2), 0.9)))
-    force, hold = ACTION_INDEX["show_of_force"], ACTION_INDEX["hold"]
-    assert bold[0, 0, force] - bold[0, 0, hold] > timid[0, 0, force] - timid[0, 0, hold]
+    timid = utilities(korea, resolve=0.1)
+    bold = utilities(korea, resolve=0.9)
+    force = ACTION_INDEX["show_of_force"]
+    assert bold[force, 0] - bold[HOLD, 0] > timid[force, 0] - timid[HOLD, 0]
 
 
-@given(st.integers(0, 2**32 - 1))
-def test_choice_probabilities_are_a_distribution_over_available_actions(seed):
-    rng = np.random.default_rng(seed)
-    utilities = rng.normal(size=(5, 2, 17)) * 5
-    available = rng.random((5, 2, 17)) < 0.6
-    available[..., 2] = True
-    p = decisions.choice_probabilities(utilities, available, rng.uniform(0.1, 5, size=(5, 2)))
-    assert np.allclose(p.sum(axis=-1), 1.0)
-    assert np.all(p[~available] == 0)
+def test_decisions_weigh_the_war_a_clash_may_start_at_the_kernels_chance(korea):
+    """A strike looks worse to a timid actor the likelier the kernel makes a clash become war."""
+    safe = utilities(korea, resolve=0.2, p_war_clash=np.full(1, 0.05))
+    risky = utilities(korea, resolve=0.2, p_war_clash=np.full(1, 0.5))
+    assert risky[STRIKE, 0] - risky[HOLD, 0] < safe[STRIKE, 0] - safe[HOLD, 0]
 
 
-def test_inverse_cdf_draw_follows_the_probabilities():
-    p = np.array([[[0.2, 0.0, 0.5, 0.3], [0.0, 0.0, 0.0, 1.0]]])
-    u = np.random.default_rng(0).random((20_000, 2))
-    chosen = decisions.sample_choice(np.broadcast_to(p, (20_000, 2, 4)), u)
-    freq = np.bincount(chosen[:, 0], minlength=4) / 20_000
-    assert np.allclose(freq, p[0, 0], atol=0.015) and freq[1] == 0
-    assert np.all(chosen[:, 1] == 3)
+def test_belief_in_resolve_makes_conceding_likelier(korea):
+    """Powell (1990): the more resolute the other looks, the more a way out is worth."""
+    doubtful = utilities(korea, belief_resolute=np.full((1, 2), 0.1), pressure=np.ones((1, 2)))
+    convinced = utilities(korea, belief_resolute=np.full((1, 2), 0.9), pressure=np.ones((1, 2)))
+    talks = ACTION_INDEX["propose_talks"]
+    assert convinced[talks, 0] - convinced[HOLD, 0] > doubtful[talks, 0] - doubtful[HOLD, 0]
 
 
-def test_reciprocity_expansion_leaves_choices_unchanged(korea):
-    """The kernel drops the constant part of the reciprocity square: choices must not change."""
-    a = inputs(perceived=np.full((1, 2), 1.0))
-    b = dataclasses.replace(a, perceived=np.full((1, 2), 1.0 + 1e-9))
-    pa = decisions.choice_probabilities(
-        decisions.action_utilities(korea, a), korea.repertoire[None], np.ones((1, 2))
-    )
-    pb = decisions.choice_probabilities(
-        decisions.action_utilities(korea, b), korea.repertoire[None], np.ones((1, 2))
-    )
-    assert np.allclose(pa, pb, atol=1e-6)
+def test_public_threats_cost_a_timid_leader_its_expected_audience_costs(korea):
+    """Fearon (1994): the commitment term falls on the timid, so public threats reveal resolve."""
+    threat, private = ACTION_INDEX["public_threat"], ACTION_INDEX["private_threat"]
+    parts = decisions.utility_parts(korea, inputs())
+    assert parts.timid[threat, 0, 0] > parts.timid[private, 0, 0]
 
 
-def test_a_mediator_and_a_face_saving_exit_cut_the_face_cost_of_public_concessions(korea):
-    from tests.conftest import variant
+def test_greed_pays_for_conciliation(korea):
+    """Kydd (2005): a concession costs the greedy type, so it is costly reassurance."""
+    secure = utilities(korea, greedy=0.0)
+    greedy = utilities(korea, greedy=1.0)
+    concession = ACTION_INDEX["concession_public"]
+    assert greedy[concession, 0] < secure[concession, 0]
 
-    def mediated(data):
-        data["actors"]["UNSG"]["active"] = True
 
-    def both(data):
-        mediated(data)
-        data["face_saving_exit"] = True
+def test_the_utility_is_affine_in_the_type(korea):
+    parts = decisions.utility_parts(korea, inputs(n=3))
+    resolve_types = np.array([[0.3, 0.7], [0.4, 0.8]])
+    table = parts.type_utilities(resolve_types)
+    for k, (g, high) in enumerate([(0, 0), (0, 1), (1, 0), (1, 1)]):
+        r = np.broadcast_to(resolve_types[:, high], (3, 2))
+        assert np.allclose(table[:, k], parts.utilities(np.full((3, 2), float(g)), r), atol=1e-5)
 
-    assert decisions.face_cost_factor(korea) == 1.0
-    mediator = variant("korea-2017", mediated)
-    assert decisions.face_cost_factor(mediator) == 1.0 - mediator.mediated_face_saving
-    assert decisions.face_cost_factor(variant("korea-2017", both)) == 0.5 * (
-        1.0 - mediator.mediated_face_saving
-    )
-    public = ACTION_INDEX["concession_public"]
-    plain = decisions.action_utilities(korea, inputs())
-    helped = decisions.action_utilities(mediator, inputs())
-    assert helped[0, 0, public] > plain[0, 0, public]
+
+@given(st.floats(0.0, 1.0), st.floats(0.0, 5.0), st.floats(-3.0, 6.0))
+def test_choice_probabilities_sum_to_one_and_exclude_unavailable_actions(resolve, audience, perceived):
+    from brinkmanship.scenario import compile_scenario, load_scenario
+
+    model = compile_scenario(load_scenario("korea-2017"))
+    u = utilities(
+        model, resolve=resolve, audience=np.full((1, 2), audience), perceived=np.full((1, 2), perceived)
+    )[:, None, :]
+    available = model.repertoire.T[:, None, :]
+    p = decisions.choice_probabilities(u, available, np.array([[2.0, 2.0]]))
+    assert np.allclose(p.sum(axis=0), 1.0, atol=1e-5)
+    assert np.all(p[~np.broadcast_to(available, p.shape)] == 0.0)
+
+
+def test_sample_choice_draws_by_inverse_cdf():
+    weights = np.zeros((4, 1, 2), dtype=np.float32)
+    weights[:, 0, 0] = [0.25, 0.25, 0.25, 0.25]
+    weights[:, 0, 1] = [0.0, 0.0, 1.0, 0.0]
+    assert decisions.sample_choice(weights, np.array([[0.1, 0.99]])).tolist() == [[0, 2]]
+    assert decisions.sample_choice(weights, np.array([[0.6, 0.0]])).tolist() == [[2, 2]]
+
+
+def test_the_likelihood_of_a_move_is_the_share_of_its_weight(korea):
+    from brinkmanship.engine.kernel import observed_move
+
+    seen = observed_move(korea)
+    weights = np.ones((len(seen), 4, 1, 2), dtype=np.float32)
+    weights[ACTION_INDEX["missile_test"], 2] = 3.0  # a greedy, timid type tests three times as often
+    observed = np.array([[HOLD, ACTION_INDEX["missile_test"]]])
+    likelihood = decisions.signal_likelihood(weights, seen, observed)
+    assert np.allclose(likelihood[0, 0, [0, 1, 3]], 1 / len(seen))
+    assert likelihood[0, 1, 2] == pytest.approx(3 / (len(seen) + 2))
+
+
+def test_inputs_are_frozen():
+    assert dataclasses.is_dataclass(inputs())

@@ -107,9 +107,10 @@ def availability_penalty(available: np.ndarray) -> np.ndarray:
     return np.where(available, 0.0, -np.inf)
 
 
-def public_signal(model: CompiledScenario) -> np.ndarray:
-    """What each action looks like in public, ``(n_actions,)``: itself, or holding for a private move."""
-    return np.where(model.action_public, np.arange(N_ACTIONS), HOLD)
+def observed_move(model: CompiledScenario) -> np.ndarray:
+    """What the other side sees of each action, ``(n_actions,)``: the action itself - a public move in
+    public, a private one through the channel that carries it (a private move needs one)."""
+    return np.arange(N_ACTIONS)
 
 
 def clarification(model: CompiledScenario) -> float:
@@ -333,14 +334,14 @@ def step(
     perceived = tension_model.update_stock(state.perceived, read, *stock_args) - calm
     true_hostility = tension_model.update_stock(state.true_hostility, read_true, *stock_args) - calm
 
-    # Bayes: each side weighs the other's public move by how likely each of the other's types was to
+    # Bayes: each side weighs the other's move by how likely each of the other's types was to
     # make it, by the decision model itself, seen as if the other read this side's moves truly.
     shift = decisions.observer_shift(model, state.perceived, state.true_hostility, belief_greedy)
     type_weights = decisions.choice_weights(
         parts.type_utilities(model.resolve_types, shift), penalty[:, None], precision
     )
-    signals = public_signal(model)
-    likelihood = decisions.signal_likelihood(type_weights, signals, signals[choice])
+    seen = observed_move(model)
+    likelihood = decisions.signal_likelihood(type_weights, seen, seen[choice])
     posterior = beliefs.update(post, likelihood[:, ::-1], model.tremble)
 
     # 7. Chance.
@@ -415,11 +416,13 @@ def step(
     # A war begun on a false alarm is a launch on warning: nuclear at once with its own chance.
     nuclear_at_once = war_now & (path == FALSE_ALARM) & (uniforms[:, rnd.U_NUCLEAR] < model.false_alarm_nuclear)
 
-    settle_hazard = (
-        model.settlement_rate
-        * np.exp(-model.tension_damping * tension_after)
-        * (1.0 + model.concession_boost * recent_concessions.min(axis=1))
-        * (1.0 + model.mediator_settlement_boost)
+    settle_hazard = hazards.settlement_probability(
+        model.settlement_rate,
+        model.tension_damping,
+        tension_after,
+        model.concession_boost,
+        recent_concessions.min(axis=1),
+        model.mediator_settlement_boost,
     )
     settles = chance & talks_open & ~war_now & (uniforms[:, rnd.U_SETTLE] < settle_hazard)
 

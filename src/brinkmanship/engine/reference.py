@@ -1,411 +1,812 @@
-"""A plain per-path reference implementation of the model: the oracle for the vectorised kernel.
+"""An independent reference implementation of the crisis model, written from docs/model.md alone.
 
-Written for clarity, one path and one day at a time with scalar arithmetic, and independently of the
-kernel's array tricks (it keeps the full reciprocity square, sums cumulative weights one by one, and
-checks Kahn thresholds one by one). It consumes the same random numbers as the kernel, so the two agree
-path by path except where floating-point rounding lands a draw on the other side of a boundary.
-It is slow (about a thousand times slower); tests and the benchmark use it on small ensembles.
+It exists to test the production kernel statistically (``tests/test_kernel_reference.py``): it shares no
+code, constants, random layout or counting with ``engine/kernel.py``, ``engine/state.py``,
+``engine/randomness.py`` or ``scenario/compiled.py``. It reads the scenario through the pydantic schema
+(``ScenarioFile``) and the action catalogue (``model/ladder.py``) only.
+
+It is vectorised over paths with plain numpy arrays (one row per path, one column per principal), and
+follows docs/model.md section by section, day by day, in the order the doc gives. Its random numbers
+come from one ``numpy.random.Generator`` seeded with ``seed``; nothing is paired with the kernel.
+
+Where docs/model.md is ambiguous the choice made here is written in a comment starting ``AMBIGUITY``.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from scipy import stats
+from numpy.typing import NDArray
+from scipy import special, stats
 
-from brinkmanship.engine import randomness as rnd
-from brinkmanship.engine.ensemble import PathTable, Tally, record_outcomes
-from brinkmanship.engine.state import ACCIDENT, DELIBERATE, FALSE_ALARM, MISCALCULATION, NEVER
-from brinkmanship.model.ladder import ACTION_INDEX, N_ACTIONS
-from brinkmanship.scenario.compiled import THIRD_PARTY_ACT_KINDS, CompiledScenario
+from brinkmanship.model.ladder import ACTIONS, THRESHOLDS
+from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
 
-SANCTIONS = THIRD_PARTY_ACT_KINDS.index("sanctions")
-RESTRAINT_CALL = THIRD_PARTY_ACT_KINDS.index("restraint_call")
-PRESS_TALKS = THIRD_PARTY_ACT_KINDS.index("press_talks")
-PRESSURE_DECAY = 0.995
-CONCESSION_MEMORY = 0.9
-MISREAD_MARGIN = 1.0
-STANDING_RUNG = 4.0
-LOGIT_BOUND = 8.0
+Array = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
+
+PATH_LABELS = ("deliberate", "miscalculation", "accident", "false_alarm")
+"""War path labels, in the order of the kernel's ``war_by_path`` (docs/model.md, section 6)."""
+DELIBERATE, MISCALCULATION, ACCIDENT, FALSE_ALARM = range(4)
+
+CRISIS, SETTLED, AT_WAR = 0, 1, 2
+
+RESAMPLE_BLOCK = 1024
+"""docs/model.md, "Where a path starts": systematic resampling within blocks of 1,024 paths."""
+
+NAMES = [a.name for a in ACTIONS]
+N_ACTIONS = len(ACTIONS)
+HOLD = NAMES.index("hold")
+
+
+def _flags(names: set[str]) -> Array:
+    return np.array([1.0 if a.name in names else 0.0 for a in ACTIONS])
+
+
+# Action classes, as docs/model.md section 1 defines them.
+# AMBIGUITY: "[conciliatory] = concessions and proposals" - read here as the two concessions plus
+# propose_talks and propose_freeze; diplomatic_gesture and private_message (also hostility -1, kind
+# "diplomatic") are NOT counted as conciliatory.
+CONCILIATORY = _flags({"concession_public", "concession_private", "propose_talks", "propose_freeze"})
+ATTACK = _flags({"harassment", "limited_strike", "conventional_war"})
+WAR = _flags({"conventional_war"})
+CLASH = _flags({"harassment", "limited_strike"})
+# AMBIGUITY: "[provocation] = threats, tests, military moves" - "threats" read as both public_threat
+# and private_threat (kind "rhetoric"); military moves = kind "military" (show_of_force, mobilisation).
+PROVOCATION = np.array([1.0 if a.kind in ("rhetoric", "test", "military") else 0.0 for a in ACTIONS])
+PRIVATE = np.array([a.channel == "private" for a in ACTIONS])
+# Hostile-attribution bias applies to "military, test or attack" moves (section 3).
+BIASED = np.array([1.0 if a.kind in ("military", "test", "attack") else 0.0 for a in ACTIONS])
+# Prelude: "not among tests, military moves and attacks" (Where a path starts).
+PRELUDE_BARRED = np.array([a.kind in ("military", "test", "attack") for a in ACTIONS])
+CONCESSION = _flags({"concession_public", "concession_private"})
+HOSTILITY = np.array([a.hostility for a in ACTIONS])
+RUNG = np.array([float(a.rung) for a in ACTIONS])
 
 
 @dataclass
-class PathOutcome:
-    """Event days of one path (-1 = never), its war path and initiator."""
+class _World:
+    """The parameters of one scenario, read straight from its ``ScenarioFile``."""
 
-    clash_day: int = NEVER
-    war_day: int = NEVER
-    nuclear_day: int = NEVER
-    settle_day: int = NEVER
-    war_path: int = NEVER
-    war_initiator: int = NEVER
+    sc: ScenarioFile
+    principals: list[Principal]
+    cost: Array  # per action: catalogue cost or override, plus activity cost for all but hold
+    gain: Array  # audience-cost gain anticipated (commitment term) per action
+    backdown: Array
+    incident: Array  # action_incident per action
+    h_rung: Array  # h(R) per action
+    repertoire: BoolArray  # (2, N_ACTIONS)
+    frozen: BoolArray  # (2, N_ACTIONS): actions the freeze terms halt
+    has_freeze_terms: bool
+    verify: float  # v
+    clarity: float  # c
+    private_channel: tuple[float, float, float] | None  # (noise, delay, weight)
+    face_saving: float  # of the active mediator
+    settlement_boost: float
+    acts: list[tuple[str, float, float, int | None]] = field(default_factory=list)
+    bias_mean: Array = field(default_factory=lambda: np.zeros(2))
+    sigma: Array = field(default_factory=lambda: np.zeros(2))
+    resolve_levels: Array = field(default_factory=lambda: np.zeros((2, 2)))  # [j, low/high]
 
 
-def hazard(model: CompiledScenario, rung: float) -> float:
-    """Loss-of-control hazard, thresholds checked one by one."""
-    value = model.hazard_base * model.hazard_growth ** (rung - 1.0)
-    for below, jump in zip(model.threshold_rungs, model.threshold_jumps, strict=True):
-        if rung > below:
-            value *= jump
-    return min(value, 1.0)
+def _h(world: _World, rung: Array) -> Array:
+    """Loss-of-control hazard at (real-valued) rung R, before tension: section 1's h(R), section 6."""
+    loc = world.sc.loss_of_control
+    value = loc.base * loc.growth ** (rung - 1.0)
+    for threshold in THRESHOLDS:
+        jump = loc.threshold_jump.get(threshold.name, 1.0)
+        value = value * np.where(rung > threshold.below_rung, jump, 1.0)
+    return np.asarray(value, dtype=float)
 
 
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-class ReferencePath:
-    """The state of one path, stepped day by day."""
-
-    def __init__(self, model: CompiledScenario, type_uniforms: np.ndarray) -> None:
-        m = model
-        self.m = m
-        u = type_uniforms
-        self.resolve = [
-            float(stats.beta.ppf(u[i, rnd.T_RESOLVE], m.resolve_alpha[i], m.resolve_beta[i]))
-            for i in range(2)
+def _world(sc: ScenarioFile) -> _World:
+    dec = sc.decision
+    principals = []
+    for name in sc.principals:
+        actor = sc.actors[name]
+        assert isinstance(actor, Principal)
+        principals.append(actor)
+    cost = np.array(
+        [
+            dec.action_costs.get(a.name, a.cost) + (0.0 if a.name == "hold" else dec.activity_cost)
+            for a in ACTIONS
         ]
-        self.greedy = [1.0 if u[i, rnd.T_GREEDY] < m.p_greedy[i] else 0.0 for i in range(2)]
-        self.sensitivity = [
-            m.sensitivity_low[i] + u[i, rnd.T_SENSITIVITY] * (m.sensitivity_high[i] - m.sensitivity_low[i])
-            for i in range(2)
+    )
+    ac = sc.audience_costs
+    gain = np.array(
+        [
+            ac.threat_gain
+            if a.name == "public_threat"
+            else ac.force_gain
+            if a.name in ("show_of_force", "mobilisation")
+            else 0.0
+            for a in ACTIONS
         ]
-        self.level = [float(m.initial_level[i]) for i in range(2)]
-        self.audience = [float(m.initial_audience_cost[i]) for i in range(2)]
-        self.belief = [float(m.initial_belief_greedy[i]) for i in range(2)]
-        self.perceived = [float(m.initial_perceived[i]) for i in range(2)]
-        self.pressure = [float(m.initial_pressure[i]) for i in range(2)]
-        self.recent_concessions = [0.0, 0.0]
-        self.last_talks_day = [-10_000, -10_000]
-        self.last_freeze_day = [-10_000, -10_000]
-        self.delay_slots = m.max_delay_days
-        self.inbox_value = [[0.0, 0.0] for _ in range(self.delay_slots)]
-        self.inbox_weight = [[0.0, 0.0] for _ in range(self.delay_slots)]
-        self.talks_open = m.talks_open
-        self.freeze_on = m.freeze_active
-        self.active = True
-        self.outcome = PathOutcome()
-        self.actions_taken: list[tuple[int, int]] = []
-
-    # -- decisions -------------------------------------------------------------------------------
-    def private_channel(self) -> tuple[bool, float, float, float]:
-        m = self.m
-        if m.direct_enabled:
-            return True, m.direct_noise, m.direct_delay, 1.0
-        if m.mediated_enabled:
-            return True, m.mediated_noise, m.mediated_delay, m.mediated_trust
-        return False, 0.0, 0.0, 0.0
-
-    def utility(self, i: int, a: int, imminence: float, pressed: float) -> float:
-        m = self.m
-        x = m.action_hostility[a]
-        resolve = self.resolve[i]
-        war_cost = m.war_cost[i]
-        other = 1 - i
-        own_level = max(self.level[i] - m.posture_decay, 1.0)
-        crisis_level = max(m.action_rung[a], own_level, self.level[other])
-        standing = max(own_level, self.level[other])
-        risk_weight = m.risk_aversion * m.risk_window_days * (1.0 - resolve) * war_cost
-        utility = m.coercion * resolve * min(max(x, 0.0), 4.0)
-        utility += m.greed * self.greedy[i] * max(x, 0.0)
-        if m.action_is_provocation[a]:
-            utility += m.desperation * self.greedy[i] * self.pressure[i]
-        perceived = self.perceived[i]
-        target = perceived * (1.0 - m.generosity) if perceived > 0.0 else perceived
-        utility -= m.reciprocity * (x - target) ** 2
-        if m.action_is_concession[a] or m.action_is_talks[a] or m.action_is_freeze_proposal[a]:
-            danger = risk_weight * hazard(m, standing)
-            utility += m.talks_value * (self.pressure[i] + pressed + danger) * (1.0 - self.belief[i])
-        if m.action_is_war[a] or m.action_is_attack_clash[a]:
-            utility += m.preemption * imminence
-            chance = 1.0 if m.action_is_war[a] else m.clash_to_war
-            utility -= (1.0 - resolve) * war_cost * chance
-        backdown = 0.0
-        if m.action_is_concession[a] and m.action_public[a]:
-            backdown = 1.0
-        elif m.action_is_partial_backdown[a]:
-            backdown = m.partial_backdown_share
-        face_saving = (0.5 if m.face_saving_exit else 1.0) * (1.0 - m.mediated_face_saving)
-        utility -= self.sensitivity[i] * self.audience[i] * face_saving * backdown
-        utility -= m.action_cost[a]
-        utility -= risk_weight * hazard(m, crisis_level)
-        utility -= m.risk_aversion * (1.0 - resolve) * war_cost * m.action_incident[a]
-        return utility
-
-    def available(self, i: int, a: int) -> bool:
-        m = self.m
-        if not m.repertoire[i, a]:
-            return False
-        if m.action_is_private[a] and not self.private_channel()[0]:
-            return False
-        return not (self.freeze_on and m.freeze_terms[i, a])
-
-    # -- one day ---------------------------------------------------------------------------------
-    def step(self, t: int, u: np.ndarray, z: np.ndarray, forced: tuple[int, int] | None) -> tuple[int, int]:
-        m = self.m
-        imminence = [
-            self.belief[i] * sigmoid((self.perceived[i] - m.imminence_threshold) / m.imminence_scale)
-            for i in range(2)
+    )
+    backdown = np.array(
+        [
+            1.0
+            if a.name == "concession_public"
+            else ac.partial_backdown_share
+            if a.name in ("propose_talks", "propose_freeze")
+            else 0.0
+            for a in ACTIONS
         ]
-        tension = (max(self.perceived[0], 0.0) + max(self.perceived[1], 0.0)) / 2.0
-        acts = m.third_party_acts
-        fired = [u[rnd.U_FIXED + k] < acts.rate[k] for k in range(acts.rate.size)]
-        pressed = [
-            sum(
-                acts.strength[k] * acts.target[k, i]
-                for k in range(acts.rate.size)
-                if fired[k] and acts.kind[k] == PRESS_TALKS
-            )
-            for i in range(2)
-        ]
-
-        choice = [0, 0]
-        utilities = [
-            [self.utility(i, a, imminence[i], pressed[i]) for a in range(N_ACTIONS)] for i in range(2)
-        ]
-        for i in range(2):
-            precision = m.precision[i] / (1.0 + m.stress * tension)
-            options = [a for a in range(N_ACTIONS) if self.available(i, a)]
-            best = max(utilities[i][a] * precision for a in options)
-            weights = [
-                math.exp(utilities[i][a] * precision - best) if a in options else 0.0
-                for a in range(N_ACTIONS)
-            ]
-            target = u[rnd.U_CHOICE[i]] * sum(weights)
-            running = 0.0
-            chosen = N_ACTIONS - 1
-            for a in range(N_ACTIONS):
-                running += weights[a]
-                if running >= target:
-                    chosen = a
-                    break
-            choice[i] = chosen
-
-        breach_any = False
-        if m.freeze_terms.any() and self.freeze_on:
-            for i in range(2):
-                if m.freeze_terms[i].any() and u[rnd.U_BREACH[i]] < m.freeze_breach_rate:
-                    frozen = [a for a in range(N_ACTIONS) if m.freeze_terms[i, a] and m.repertoire[i, a]]
-                    choice[i] = max(frozen, key=lambda a: (utilities[i][a], -a)) if frozen else 0
-                    breach_any = True
-        if m.direct_verify > 0.0:
-            mobilised = m.action_rung[ACTION_INDEX["mobilisation"]]
-            tentative = [
-                max(m.action_rung[choice[i]], max(self.level[i] - m.posture_decay, 1.0)) for i in range(2)
-            ]
-            for i in range(2):
-                attack = m.action_is_attack_clash[choice[i]] or m.action_is_war[choice[i]]
-                believed = imminence[i] > 0.5 and tentative[1 - i] < mobilised
-                if attack and believed and u[rnd.U_CHECK[i]] < m.direct_verify:
-                    choice[i] = ACTION_INDEX["hold"]
-        if forced is not None:
-            choice = [forced[i] if forced[i] >= 0 else choice[i] for i in range(2)]
-
-        # postures, audience costs, proposals
-        new_level = [
-            max(m.action_rung[choice[i]], max(self.level[i] - m.posture_decay, 1.0)) for i in range(2)
-        ]
-        for i in range(2):
-            a = choice[i]
-            public_concession = m.action_is_concession[a] and m.action_public[a]
-            stock = (
-                self.audience[i] * m.audience_decay
-                + m.threat_gain * m.action_is_threat_public[a]
-                + m.force_gain * m.action_is_force_public[a]
-                + m.standing_gain * (new_level[i] >= STANDING_RUNG)
-            )
-            self.audience[i] = 0.0 if public_concession else stock
-            self.recent_concessions[i] = (
-                CONCESSION_MEMORY * self.recent_concessions[i] + m.action_is_concession[a]
-            )
-            if m.action_is_talks[a]:
-                self.last_talks_day[i] = t
-            if m.action_is_freeze_proposal[a]:
-                self.last_freeze_day[i] = t
-        self.level = new_level
-        if min(self.last_talks_day) > t - m.talks_window_days:
-            self.talks_open = True
-        if min(self.last_freeze_day) > t - m.talks_window_days and m.freeze_terms.any():
-            self.freeze_on = True
-        if breach_any:
-            self.freeze_on = False
-
-        # signals
-        noise = [
-            math.sqrt(m.public_noise**2 + ((1.0 - m.coordination[i]) * m.voice_spread[i]) ** 2)
-            for i in range(2)
-        ]
-        public_reading = [0.0, 0.0]
-        for i in range(2):
-            a = choice[i]
-            public = m.action_public[a]
-            x = m.action_hostility[a] if public else 0.0
-            military = m.action_military[a] if public else False
-            public_reading[i] = (
-                x
-                + m.hostile_bias * military
-                + (1.0 - m.coordination[i]) * m.voice_bias[i]
-                + noise[i] * z[rnd.Z_PUBLIC[i]]
-            )
-        has_private, private_noise, private_delay, private_weight = self.private_channel()
-        if has_private:
-            for i in range(2):
-                if not m.action_public[choice[i]]:
-                    reading = m.action_hostility[choice[i]] + private_noise * z[rnd.Z_PRIVATE[i]]
-                    whole = math.floor(private_delay)
-                    delay = whole + (1 if u[rnd.U_DELAY[i]] < private_delay - whole else 0)
-                    slot = (t + delay) % self.delay_slots
-                    self.inbox_value[slot][1 - i] += private_weight * reading
-                    self.inbox_weight[slot][1 - i] += private_weight
-        today = t % self.delay_slots
-        arrived_value, arrived_weight = self.inbox_value[today], self.inbox_weight[today]
-        self.inbox_value[today] = [0.0, 0.0]
-        self.inbox_weight[today] = [0.0, 0.0]
-
-        # third parties
-        for i in range(2):
-            push = sum(
-                acts.strength[k] * acts.target[k, i]
-                for k in range(acts.rate.size)
-                if fired[k] and acts.kind[k] == SANCTIONS
-            )
-            calm = sum(
-                acts.strength[k] * acts.target[k, i]
-                for k in range(acts.rate.size)
-                if fired[k] and acts.kind[k] == RESTRAINT_CALL
-            )
-            self.pressure[i] = PRESSURE_DECAY * self.pressure[i] + push
-            combined = (public_reading[1 - i] + arrived_value[i]) / (1.0 + arrived_weight[i])
-            new_perceived = (1.0 - m.memory) * self.perceived[i] + m.memory * combined - calm
-            logit = math.log(self.belief[i]) - math.log1p(-self.belief[i])
-            weight = 1.0 + m.reassurance_weight if combined < 0.0 else 1.0
-            logit = min(
-                max(logit + m.belief_rate * weight * (combined - m.type_midpoint), -LOGIT_BOUND), LOGIT_BOUND
-            )
-            self.belief[i] = 1.0 / (1.0 + math.exp(-logit))
-            self.perceived[i] = new_perceived
-
-        # chance
-        crisis_level = max(self.level)
-        astray = (1.0 - m.action_incident[choice[0]]) * (1.0 - m.action_incident[choice[1]])
-        incident = u[rnd.U_INCIDENT] < 1.0 - (1.0 - hazard(m, crisis_level)) * astray
-        chose_clash = [bool(m.action_is_attack_clash[choice[i]]) for i in range(2)]
-        chose_war = [bool(m.action_is_war[choice[i]]) for i in range(2)]
-        mobilised_rung = m.action_rung[ACTION_INDEX["mobilisation"]]
-        false_belief = [imminence[i] > 0.5 and self.level[1 - i] < mobilised_rung for i in range(2)]
-        alarm_war = [False, False]
-        for i in range(2):
-            p_alarm = 1.0 - math.exp(-m.alarm_rate * (1.0 + m.alarm_crisis_multiplier * (crisis_level - 1.0)))
-            if u[rnd.U_ALARM[i]] < p_alarm:
-                last = min(m.alarm_pass_last * (1.0 + m.alarm_imminence_weight * imminence[i]), 1.0)
-                acted_on = m.alarm_pass_early * last * (1.0 - m.direct_verify)
-                alarm_war[i] = u[rnd.U_ALARM_PASS[i]] < acted_on
-        misperception = (m.hostile_bias + (noise[0] + noise[1]) / 2.0) * (1.0 - m.direct_verify)
-        ordinary = (
-            m.clash_to_war
-            + m.tension_weight * tension
-            + m.audience_weight * (self.audience[0] + self.audience[1]) / 2.0
-        )
-        misread = m.misread_weight * misperception
-        if ordinary + misread > 0.95:
-            scale = 0.95 / (ordinary + misread)
-            ordinary, misread = ordinary * scale, misread * scale
-        checked = (1.0 - m.direct_verify) if (incident and not any(chose_clash)) else 1.0
-        clash = incident or any(chose_clash)
-        escalates_ordinary = clash and u[rnd.U_WAR] < ordinary * checked
-        escalates_misread = clash and not escalates_ordinary and u[rnd.U_WAR] < (ordinary + misread) * checked
-
-        initiator_chosen = 0 if (chose_war[0] or chose_clash[0]) else 1
-        chosen_path = MISCALCULATION if false_belief[initiator_chosen] else DELIBERATE
-        war_now = any(chose_war) or any(alarm_war) or escalates_ordinary or escalates_misread
-        if any(chose_war):
-            path = chosen_path
-        elif any(alarm_war):
-            path = FALSE_ALARM
-        elif escalates_misread:
-            path = MISCALCULATION
-        elif any(chose_clash):
-            path = chosen_path
-        else:
-            path = ACCIDENT
-        if any(chose_war) or any(chose_clash):
-            initiator = initiator_chosen
-        elif any(alarm_war):
-            initiator = 0 if alarm_war[0] else 1
-        else:
-            initiator = NEVER
-
-        p_nuclear = m.war_to_nuclear
-        if m.faces_defeat.any() and not m.face_saving_exit:
-            p_nuclear *= 1.0 + m.defeat_multiplier
-        p_nuclear = min(p_nuclear, 1.0)
-        if path == FALSE_ALARM:
-            p_nuclear = max(p_nuclear, m.false_alarm_nuclear)
-
-        settle_hazard = (
-            m.settlement_rate
-            * math.exp(-m.tension_damping * tension)
-            * (1.0 + m.concession_boost * min(self.recent_concessions))
-            * (1.0 + m.mediator_settlement_boost)
-        )
-        settles = self.talks_open and not war_now and u[rnd.U_SETTLE] < settle_hazard
-
-        if clash and not war_now:
-            self.perceived = [p + m.clash_shock for p in self.perceived]
-        if clash and self.outcome.clash_day == NEVER:
-            self.outcome.clash_day = t
-        if war_now:
-            self.outcome.war_day = t
-            self.outcome.war_path = path
-            self.outcome.war_initiator = initiator
-            if u[rnd.U_NUCLEAR] < p_nuclear:
-                delay = math.floor(-m.nuclear_delay_days * math.log1p(-u[rnd.U_NUCLEAR_DELAY]))
-                self.outcome.nuclear_day = t + delay
-            self.active = False
-        elif settles:
-            self.outcome.settle_day = t
-            self.active = False
-        return choice[0], choice[1]
-
-
-def _event_days(outcomes: list[PathOutcome]) -> PathTable:
-    """The reference's per-path outcomes as arrays, to be counted like the kernel's."""
-
-    def column(name: str) -> np.ndarray:
-        return np.array([getattr(o, name) for o in outcomes], dtype=np.int64)
-
-    return PathTable(
-        path_id=np.arange(len(outcomes)),
-        clash_day=column("clash_day"),
-        war_day=column("war_day"),
-        nuclear_day=column("nuclear_day"),
-        settle_day=column("settle_day"),
-        war_path=column("war_path"),
-        war_initiator=column("war_initiator"),
-        deaths_quantile=np.zeros(len(outcomes)),
+    )
+    incident = np.array([sc.loss_of_control.action_incident.get(a.name, 0.0) for a in ACTIONS])
+    repertoire = np.array([[a.name in p.repertoire for a in ACTIONS] for p in principals])
+    frozen = np.array([[a.name in sc.freeze.terms.get(name, []) for a in ACTIONS] for name in sc.principals])
+    direct = sc.channels.direct
+    verify = direct.verify if direct.enabled else 0.0
+    mediators = [
+        a
+        for a in sc.actors.values()
+        if isinstance(a, ThirdParty) and a.role == "mediator" and a.active and a.channel is not None
+    ]
+    # AMBIGUITY: "the active mediator's face_saving" (section 1) does not say which one when several
+    # are active; the most trusted active mediator (the one that carries private moves, section 3) is
+    # used here, 0 when none is active.
+    best = max(mediators, key=lambda m: m.channel.trust if m.channel else 0.0) if mediators else None
+    if direct.enabled:
+        private_channel: tuple[float, float, float] | None = (direct.noise, direct.delay_days, 1.0)
+    elif best is not None and best.channel is not None:
+        private_channel = (best.channel.noise, best.channel.delay_days, best.channel.trust)
+    else:
+        private_channel = None
+    acts: list[tuple[str, float, float, int | None]] = []
+    for actor in sc.actors.values():
+        if isinstance(actor, ThirdParty):
+            for act in actor.acts:
+                target = None if act.target is None else sc.principals.index(act.target)
+                acts.append((act.kind, act.rate if actor.active else 0.0, act.strength, target))
+    bias_mean = np.zeros(2)
+    sigma = np.zeros(2)
+    levels = np.zeros((2, 2))
+    for i, p in enumerate(principals):
+        weights = np.array([v.weight for v in p.voices])
+        hawk = np.array([v.hawkishness for v in p.voices])
+        mean = float(np.sum(weights * hawk) / np.sum(weights))
+        spread = float(np.sqrt(np.sum(weights * (hawk - mean) ** 2) / np.sum(weights)))
+        bias_mean[i] = mean
+        sigma[i] = np.sqrt(sc.channels.public.noise**2 + ((1.0 - p.coordination) * spread) ** 2)
+        # Section 5: low and high resolve are the conditional means of the prior below/above its median.
+        a, b = p.resolve.alpha, p.resolve.beta
+        median = float(stats.beta.ppf(0.5, a, b))
+        below = a / (a + b) * float(special.betainc(a + 1.0, b, median)) / 0.5
+        above = a / (a + b) * (1.0 - float(special.betainc(a + 1.0, b, median))) / 0.5
+        levels[i] = (below, above)
+    return _World(
+        sc=sc,
+        principals=principals,
+        cost=cost,
+        gain=gain,
+        backdown=backdown,
+        incident=incident,
+        h_rung=np.zeros(N_ACTIONS),
+        repertoire=repertoire,
+        frozen=frozen,
+        has_freeze_terms=any(sc.freeze.terms.values()),
+        verify=verify,
+        clarity=verify,  # c = v where a direct channel is enabled, else 0 (section 3)
+        private_channel=private_channel,
+        face_saving=best.channel.face_saving if best is not None and best.channel is not None else 0.0,
+        settlement_boost=sum(m.settlement_boost for m in mediators),
+        acts=acts,
+        bias_mean=bias_mean,
+        sigma=sigma,
+        resolve_levels=levels,
     )
 
 
-def simulate_reference(
-    model: CompiledScenario, runs: int, days: int, seed: int
-) -> tuple[Tally, list[PathOutcome]]:
-    """Run the reference model on the same random streams as :func:`ensemble.simulate`."""
-    tally = Tally(days=days, runs=runs)
-    outcomes: list[PathOutcome] = []
-    for stream in rnd.block_streams(seed, runs):
-        types = stream.types()
-        paths = [ReferencePath(model, types[p]) for p in range(stream.n_paths)]
-        for t in range(days):
-            uniforms, normals = stream.day(model.n_third_party_acts)
-            for p, path in enumerate(paths):
-                if path.active:
-                    tally.active_path_days += 1
-                    a0, a1 = path.step(t, uniforms[p], normals[p], None)
-                    tally.actions[0, a0] += 1
-                    tally.actions[1, a1] += 1
-        block = [path.outcome for path in paths]
-        outcomes.extend(block)
-        record_outcomes(tally, _event_days(block), days)
-    return tally, outcomes
+@dataclass
+class _Paths:
+    """The state of every path (docs/model.md, "The state of a path"); columns are principals."""
+
+    r: Array
+    g: Array
+    s: Array
+    L: Array
+    A: Array
+    P: Array
+    C: Array
+    S: Array
+    S_true: Array
+    reach: Array
+    warhead: Array
+    belief: Array  # (n, 2, 4): belief[:, i] is i's belief over j's types
+    talks: BoolArray
+    freeze: BoolArray
+    last_talks: Array
+    last_freeze: Array
+    inbox: Array  # (n, 2 receivers, slots, 3): sum weight, sum weight*reading, sum weight*truth
+    status: IntArray
+    balance: Array
+    war_day: IntArray
+    log_weight: Array
+
+    def take(self, index: IntArray) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name)[index].copy())
+
+
+def _tension(S: Array) -> Array:
+    """T = ½ Σᵢ max(Sᵢ, 0) ("The state of a path")."""
+    return np.asarray(0.5 * np.maximum(S, 0.0).sum(axis=1))
+
+
+def _initial_paths(world: _World, n: int, rng: np.random.Generator) -> _Paths:
+    """Types (section "Types") and the calm state ("Where a path starts")."""
+    sc = world.sc
+    r = np.empty((n, 2))
+    g = np.empty((n, 2))
+    s = np.empty((n, 2))
+    belief = np.empty((n, 2, 4))
+    for i, p in enumerate(world.principals):
+        r[:, i] = stats.beta.ppf(rng.random(n), p.resolve.alpha, p.resolve.beta)
+        g[:, i] = (rng.random(n) < p.p_greedy).astype(float)
+        lo, hi = p.audience_sensitivity.low, p.audience_sensitivity.high
+        s[:, i] = lo + (hi - lo) * rng.random(n)
+    for i in range(2):
+        pg = world.principals[1 - i].p_greedy
+        belief[:, i] = [(1 - pg) / 2, (1 - pg) / 2, pg / 2, pg / 2]
+    calm = sc.tension.calm
+    slots = 2 + int(np.ceil(max(30.0, world.private_channel[1] if world.private_channel else 0.0)))
+    return _Paths(
+        r=r,
+        g=g,
+        s=s,
+        L=np.ones((n, 2)),
+        A=np.zeros((n, 2)),
+        P=np.zeros((n, 2)),
+        C=np.zeros((n, 2)),
+        S=np.full((n, 2), calm),
+        S_true=np.full((n, 2), calm),
+        reach=np.tile([p.capability.reach for p in world.principals], (n, 1)).astype(float),
+        warhead=np.tile([p.capability.warhead for p in world.principals], (n, 1)).astype(float),
+        belief=belief,
+        talks=np.full(n, sc.settlement.talks_open),
+        freeze=np.full(n, sc.freeze.active),
+        last_talks=np.full((n, 2), -1e9),
+        last_freeze=np.full((n, 2), -1e9),
+        inbox=np.zeros((n, 2, slots, 3)),
+        status=np.full(n, CRISIS, dtype=np.int64),
+        balance=np.zeros(n),
+        war_day=np.full(n, -1, dtype=np.int64),
+        log_weight=np.zeros(n),
+    )
+
+
+@dataclass
+class _Terms:
+    """The type-free parts of the utility (section 1): U = base − (1 − r)·timid + r·coerce + g·greedy."""
+
+    base: Array
+    timid: Array
+    coerce: Array
+    greedy: Array
+    precision: Array
+    imminence: Array
+
+
+def _terms(
+    world: _World,
+    st: _Paths,
+    i: int,
+    S_read: Array,
+    T: Array,
+    mean_A: Array,
+    pressed: Array,
+    hostile_bias_sign: float,
+) -> _Terms:
+    """Section 1 for principal i, with ``S_read`` as the stock that enters τ and the imminence m.
+
+    ``S_read`` is Sᵢ for the real decision and S*ᵢ when the other side imagines i's choice (section 5).
+    """
+    del hostile_bias_sign
+    sc = world.sc
+    dec = sc.decision
+    j = 1 - i
+    pi = st.belief[:, i]
+    b_g = pi[:, 2] + pi[:, 3]
+    b_r = pi[:, 1] + pi[:, 3]
+    per = sc.perception
+    m = b_g / (1.0 + np.exp(-(S_read - per.imminence_threshold) / per.imminence_scale))
+    esc = sc.escalation
+    p_c = np.minimum(esc.clash_to_war + esc.tension_weight * T + esc.audience_weight * mean_A, 0.95)
+    p_inc = p_c * (1.0 - world.verify)
+    tau = np.where(S_read > 0, S_read * (1.0 - dec.generosity), S_read)
+    loc = sc.loss_of_control
+    kappa = loc.tension_growth
+    grow = np.exp(kappa * T)
+    L_stand = np.maximum(np.maximum(st.L[:, i] - loc.posture_decay, 1.0), st.L[:, j])
+    H = np.minimum(_h(world, L_stand) * grow, 1.0)
+    W = world.principals[i].war_cost
+    w = dec.risk_aversion * dec.risk_window_days
+    danger = w * W * H * p_inc
+    f = (0.5 if sc.face_saving_exit else 1.0) * (1.0 - world.face_saving)
+    x = HOSTILITY[None, :]
+    col = (slice(None), None)
+    base = (
+        2.0 * dec.reciprocity * tau[col] * x
+        - dec.reciprocity * x**2
+        - world.cost[None, :]
+        + dec.talks_value * CONCILIATORY[None, :] * ((st.P[:, i] + pressed + dec.credibility * b_r) * (1 - b_g))[col]
+        + dec.preemption * m[col] * ATTACK[None, :]
+        + dec.preventive * (b_g * st.reach[:, j] * st.warhead[:, j])[col] * ATTACK[None, :]
+        - (st.s[:, i] * st.A[:, i] * f)[col] * world.backdown[None, :]
+    )
+    h_now = np.minimum(np.maximum(_h(world, RUNG)[None, :] * grow[col], H[col]), 1.0)
+    timid = (
+        W * (WAR[None, :] + p_c[col] * CLASH[None, :] + dec.risk_aversion * world.incident[None, :] * p_inc[col])
+        + dec.commitment * st.s[:, i][col] * world.gain[None, :]
+        - dec.talks_value * CONCILIATORY[None, :] * (danger * (1 - b_g))[col]
+        + w * W * p_inc[col] * h_now
+    )
+    coerce = np.broadcast_to(dec.coercion * np.clip(HOSTILITY, 0.0, 4.0)[None, :], base.shape)
+    greedy = dec.greed * x + dec.desperation * st.P[:, i][col] * PROVOCATION[None, :]
+    lam = world.principals[i].precision / (1.0 + dec.stress * T)
+    return _Terms(base, timid, coerce, np.asarray(greedy), np.asarray(lam), m)
+
+
+def _softmax(logits: Array, allowed: BoolArray) -> Array:
+    z = np.where(allowed, logits, -np.inf)
+    z = z - np.max(z, axis=-1, keepdims=True)
+    e = np.where(allowed, np.exp(z), 0.0)
+    return np.asarray(e / e.sum(axis=-1, keepdims=True))
+
+
+def _utility(t: _Terms, r: Array, g: Array) -> Array:
+    return np.asarray(t.base - (1.0 - r) * t.timid + r * t.coerce + g * t.greedy)
+
+
+def _sample(probs: Array, u: Array) -> IntArray:
+    cum = np.cumsum(probs, axis=1)
+    cum[:, -1] = 1.0 + 1e-12
+    return np.asarray((u[:, None] >= cum).sum(axis=1), dtype=np.int64)
+
+
+@dataclass
+class _Counts:
+    clash: BoolArray
+    war: BoolArray
+    nuclear: BoolArray
+    settlement: BoolArray
+    path: IntArray
+
+
+def _war_days(world: _World, st: _Paths, day: int, rng: np.random.Generator, counts: _Counts) -> None:
+    """"A war's days": from the day after a war begins, the balance, Kennedy's maxim, nuclear use."""
+    wp = world.sc.war
+    on = (st.status == AT_WAR) & (st.war_day < day)
+    n = st.status.size
+    z = rng.standard_normal(n)
+    u_nuc = rng.random(n)
+    u_cease = rng.random(n)
+    s0, s1 = (p.military_strength for p in world.principals)
+    # AMBIGUITY: the doc does not give the balance's starting value; B = 0 at the war's start is used,
+    # and the day's loser is judged on the balance after that day's move.
+    st.balance = np.where(on, st.balance + wp.balance_rate * (s0 - s1) / (s0 + s1) + wp.balance_noise * z, st.balance)
+    losing = (st.balance < -wp.defeat_threshold) | (st.balance > wp.defeat_threshold)
+    mult = 1.0 + wp.defeat_multiplier * (losing & (not world.sc.face_saving_exit))
+    p_nuc = np.minimum(wp.nuclear_hazard * mult, 1.0)
+    nuke = on & (u_nuc < p_nuc)
+    cease = on & ~nuke & (u_cease < wp.ceasefire_rate)
+    counts.nuclear |= nuke
+    st.status = np.where(nuke | cease, SETTLED + 10, st.status)  # war over: out of play
+
+
+def _day(
+    world: _World,
+    st: _Paths,
+    day: int,
+    rng: np.random.Generator,
+    counts: _Counts | None,
+    imposed: dict[int, tuple[int, dict[str, float] | None]],
+    bias_sign: float,
+) -> None:
+    """One day of every path in crisis (docs/model.md, "One day of a path in crisis", steps 1-6).
+
+    ``counts`` is None in the prelude: nothing absorbing happens and the path weight is accumulated.
+    ``imposed`` maps a principal to (action index, capability revealed or None).
+    """
+    sc = world.sc
+    prelude = counts is None
+    n = st.status.size
+    live = st.status == CRISIS
+    T = _tension(st.S)
+    mean_A = st.A.mean(axis=1)
+    misread = (st.S - st.S_true) > sc.perception.misread_margin
+
+    # Section 1 / section 4: third-party acts fire.
+    pressed = np.zeros((n, 2))
+    sanctions = np.zeros((n, 2))
+    restraint = np.zeros((n, 2))
+    for kind, rate, strength, target in world.acts:
+        fired = rng.random(n) < rate
+        who = [0, 1] if target is None else [target]
+        # AMBIGUITY: the doc says "(both, if no target)" only for restraint calls; a press_talks or a
+        # sanctions act without a target is applied to both principals here too.
+        for k in who:
+            if kind == "press_talks":
+                pressed[:, k] += strength * fired
+            elif kind == "sanctions":
+                sanctions[:, k] += strength * fired
+            else:
+                restraint[:, k] += strength * fired
+
+    # Availability (section 1).
+    avail = np.empty((n, 2, N_ACTIONS), dtype=bool)
+    for i in range(2):
+        ok = world.repertoire[i][None, :] & np.ones((n, 1), dtype=bool)
+        if world.private_channel is None:
+            ok = ok & ~PRIVATE[None, :]
+        ok = ok & ~(st.freeze[:, None] & world.frozen[i][None, :])
+        avail[:, i] = ok
+
+    actions = np.empty((n, 2), dtype=np.int64)
+    terms: list[_Terms] = []
+    likelihood_terms: list[_Terms] = []
+    utilities: list[Array] = []
+    for i in range(2):
+        t = _terms(world, st, i, st.S[:, i], T, mean_A, pressed[:, i], bias_sign)
+        terms.append(t)
+        # Section 5: the other side imagines i's choice with S*ᵢ in τ and in mᵢ.
+        likelihood_terms.append(_terms(world, st, i, st.S_true[:, i], T, mean_A, pressed[:, i], bias_sign))
+        U = _utility(t, st.r[:, i][:, None], st.g[:, i][:, None])
+        utilities.append(U)
+        probs = _softmax(t.precision[:, None] * U, avail[:, i])
+        u = rng.random(n)
+        if prelude:
+            # "Where a path starts": the path weight uses the full logit's attack probability, and the
+            # free choice is the logit renormalised over actions other than tests, military moves and
+            # attacks.
+            # AMBIGUITY: the doc does not say whether a principal whose action is imposed that day
+            # still contributes (1 − P(attack)); here every principal contributes every prelude day.
+            p_attack = (probs * ATTACK[None, :]).sum(axis=1)
+            st.log_weight += np.log(np.maximum(1.0 - p_attack, 1e-300))
+            probs = _softmax(t.precision[:, None] * U, avail[:, i] & ~PRELUDE_BARRED[None, :])
+        actions[:, i] = _sample(probs, u)
+
+    # Freeze breach, strike check, imposed actions (section 1, "Then").
+    breached = np.zeros(n, dtype=bool)
+    for i in range(2):
+        frozen_here = world.frozen[i] & world.repertoire[i]
+        u = rng.random(n)
+        if frozen_here.any():
+            breach = st.freeze & (u < sc.freeze.breach_rate)
+            best = np.argmax(np.where(frozen_here[None, :], utilities[i], -np.inf), axis=1)
+            actions[:, i] = np.where(breach, best, actions[:, i])
+            breached |= breach
+    st.freeze = st.freeze & ~breached
+    chose_attack_misread = np.zeros((n, 2), dtype=bool)
+    for i in range(2):
+        u = rng.random(n)
+        attacking = ATTACK[actions[:, i]] > 0
+        check = attacking & misread[:, i] & (u < world.verify)
+        actions[:, i] = np.where(check, HOLD, actions[:, i])
+        chose_attack_misread[:, i] = attacking & misread[:, i] & ~check
+    reveal: dict[int, dict[str, float]] = {}
+    for i, (a, caps) in imposed.items():
+        actions[:, i] = a
+        if caps is not None:
+            reveal[i] = caps
+
+    # Beliefs' likelihoods (section 5), from the start-of-day state. The update uses the actions
+    # actually taken, including imposed ones.
+    # AMBIGUITY: "by the decision rule above" - read as the plain logit over the available actions: the
+    # freeze breach and the strike check are not part of the observer's likelihood, nor is the
+    # prelude's renormalisation (an imposed prelude test is evaluated under the full logit).
+    likelihood = np.empty((n, 2, 4))  # [:, j, k]: likelihood of j's signal under j's type k
+    for j in range(2):
+        lv = world.resolve_levels[j]
+        r_k = np.array([lv[0], lv[1], lv[0], lv[1]])[None, :, None]
+        g_k = np.array([0.0, 0.0, 1.0, 1.0])[None, :, None]
+        lt = likelihood_terms[j]
+        U_k = (
+            lt.base[:, None, :]
+            - (1.0 - r_k) * lt.timid[:, None, :]
+            + r_k * lt.coerce[:, None, :]
+            + g_k * lt.greedy[:, None, :]
+        )
+        # AMBIGUITY: the observer imagines j's choice "with j's own state": j's true audience
+        # sensitivity sⱼ (a private type in the state table) is used, not its prior mean.
+        probs_k = _softmax(lt.precision[:, None, None] * U_k, avail[:, j][:, None, :])
+        a = actions[:, j]
+        public_signal = np.where(PRIVATE[a], HOLD, a)
+        shows = np.zeros((n, N_ACTIONS), dtype=bool)
+        shows[np.arange(n), public_signal] = True
+        shows |= (public_signal == HOLD)[:, None] & PRIVATE[None, :]
+        likelihood[:, j] = (probs_k * shows[:, None, :]).sum(axis=2)
+
+    # Section 2: postures, audience costs, proposals, capability.
+    ac = sc.audience_costs
+    loc = sc.loss_of_control
+    L_new = np.maximum(RUNG[actions], np.maximum(st.L - loc.posture_decay, 1.0))
+    A_new = (
+        ac.decay * st.A
+        + ac.threat_gain * (actions == NAMES.index("public_threat"))
+        + ac.force_gain * np.isin(actions, [NAMES.index("show_of_force"), NAMES.index("mobilisation")])
+        + ac.standing_gain * (L_new >= 4)
+    )
+    A_new = np.where(actions == NAMES.index("concession_public"), 0.0, A_new)
+    C_new = 0.9 * st.C + CONCESSION[actions]
+    window = sc.settlement.talks_window_days
+    # AMBIGUITY: "both have proposed within talks_window_days" - read as: the later of the two latest
+    # proposals is at most `talks_window_days` days after the earlier. After a freeze forms the
+    # proposals are forgotten, so a breached freeze needs two new proposals to form again.
+    last_talks = np.where(actions == NAMES.index("propose_talks"), float(day), st.last_talks)
+    opens = (last_talks.min(axis=1) > -1e8) & (last_talks.max(axis=1) - last_talks.min(axis=1) <= window)
+    talks_new = st.talks | opens
+    last_freeze = np.where(actions == NAMES.index("propose_freeze"), float(day), st.last_freeze)
+    forms = (
+        world.has_freeze_terms
+        & (last_freeze.min(axis=1) > -1e8)
+        & (last_freeze.max(axis=1) - last_freeze.min(axis=1) <= window)
+    )
+    freeze_new = st.freeze | forms
+    last_freeze = np.where(forms[:, None], -1e9, last_freeze)
+    cg = sc.capability_growth
+    reach = np.where(
+        actions == NAMES.index("missile_test"), st.reach + cg.missile_test * (1 - st.reach), st.reach
+    )
+    warhead = np.where(
+        actions == NAMES.index("nuclear_test"), st.warhead + cg.nuclear_test * (1 - st.warhead), st.warhead
+    )
+    for i, caps in reveal.items():
+        reach[:, i] = caps["reach"]
+        warhead[:, i] = caps["warhead"]
+
+    # Section 3: signals. reading[:, i] is what i reads of j's move (j = 1 − i).
+    per = sc.perception
+    c = world.clarity
+    public_read = np.zeros((n, 2))
+    public_true = np.zeros((n, 2))
+    for i in range(2):
+        j = 1 - i
+        a = actions[:, j]
+        private = PRIVATE[a]
+        x_pub = np.where(private, 0.0, HOSTILITY[a])
+        biased = np.where(private, 0.0, BIASED[a])
+        z = rng.standard_normal(n)
+        coord = world.principals[j].coordination
+        public_read[:, i] = x_pub + (1 - c) * (
+            bias_sign * per.hostile_bias * biased
+            + (1 - coord) * world.bias_mean[j]
+            + world.sigma[j] * z
+        )
+        public_true[:, i] = x_pub
+        if world.private_channel is not None:
+            noise, delay, weight = world.private_channel
+            z2 = rng.standard_normal(n)
+            extra = (rng.random(n) < delay - np.floor(delay)).astype(np.int64)
+            lag = int(np.floor(delay)) + extra
+            slot = (day + lag) % st.inbox.shape[2]
+            rows = np.nonzero(private)[0]
+            x = HOSTILITY[a[rows]]
+            st.inbox[rows, i, slot[rows], 0] += weight
+            st.inbox[rows, i, slot[rows], 1] += weight * (x + noise * z2[rows])
+            st.inbox[rows, i, slot[rows], 2] += weight * x
+    today = day % st.inbox.shape[2]
+    arrived = st.inbox[:, :, today, :].copy()
+    st.inbox[:, :, today, :] = 0.0
+    R = (public_read + arrived[:, :, 1]) / (1.0 + arrived[:, :, 0])
+    R_true = (public_true + arrived[:, :, 2]) / (1.0 + arrived[:, :, 0])
+
+    # Section 4: pressure.
+    P_new = 0.995 * st.P + sanctions
+
+    # Section 5: tension and beliefs.
+    ten = sc.tension
+    delta = 0.5 ** (1.0 / ten.half_life_days)
+    c0, amp = ten.calm, ten.amplification
+    S_new = np.maximum(c0 + delta * (st.S - c0) + (1 - delta) * amp * R, -5.0) - restraint
+    S_true_new = np.maximum(c0 + delta * (st.S_true - c0) + (1 - delta) * amp * R_true, -5.0) - restraint
+    tremble = sc.beliefs.tremble
+    belief_new = st.belief.copy()
+    for i in range(2):
+        prior = st.belief[:, i]
+        joint = prior * likelihood[:, 1 - i]
+        total = joint.sum(axis=1, keepdims=True)
+        post = np.where(total > 0, joint / np.where(total > 0, total, 1.0), prior)
+        belief_new[:, i] = tremble + (1 - 4 * tremble) * post
+
+    # Section 6: chance, with the new state.
+    T_new = _tension(S_new)
+    T_true_new = _tension(S_true_new)
+    L_star = L_new.max(axis=1)
+    h = np.minimum(_h(world, L_star) * np.exp(loc.tension_growth * T_new), 1.0)
+    p_incident = 1.0 - (1.0 - h) * np.prod(1.0 - world.incident[actions], axis=1)
+
+    def commit(mask: BoolArray) -> None:
+        st.L = np.where(mask[:, None], L_new, st.L)
+        st.A = np.where(mask[:, None], A_new, st.A)
+        st.C = np.where(mask[:, None], C_new, st.C)
+        st.P = np.where(mask[:, None], P_new, st.P)
+        st.S = np.where(mask[:, None], S_new, st.S)
+        st.S_true = np.where(mask[:, None], S_true_new, st.S_true)
+        st.reach = np.where(mask[:, None], reach, st.reach)
+        st.warhead = np.where(mask[:, None], warhead, st.warhead)
+        st.belief = np.where(mask[:, None, None], belief_new, st.belief)
+        st.talks = np.where(mask, talks_new, st.talks)
+        st.freeze = np.where(mask, freeze_new, st.freeze)
+        st.last_talks = np.where(mask[:, None], last_talks, st.last_talks)
+        st.last_freeze = np.where(mask[:, None], last_freeze, st.last_freeze)
+
+    if prelude:
+        # Nothing absorbing; the path carries (1 − P(incident)) for the day.
+        st.log_weight += np.log(np.maximum(1.0 - p_incident, 1e-300))
+        commit(live)
+        return
+    assert counts is not None
+
+    incident = rng.random(n) < p_incident
+    fa = sc.false_alarms
+    p_alarm = 1.0 - np.exp(-fa.rate_per_day * (1.0 + fa.crisis_multiplier * (L_star - 1.0)))
+    pass_before = float(np.prod(fa.pass_through[:-1]))
+    last_stage = fa.pass_through[-1]
+    alarm_war = np.zeros(n, dtype=bool)
+    for i in range(2):
+        alarm = rng.random(n) < p_alarm
+        acted = np.minimum(last_stage * (1.0 + fa.imminence_weight * terms[i].imminence), 1.0)
+        acted = pass_before * acted * (1.0 - world.verify)
+        alarm_war |= alarm & (rng.random(n) < acted)
+
+    chosen_war = (WAR[actions] > 0).any(axis=1)
+    chosen_clash_by = CLASH[actions] > 0
+    chosen_clash = chosen_clash_by.any(axis=1)
+    clash = incident | chosen_clash
+    esc = sc.escalation
+    new_mean_A = A_new.mean(axis=1)
+    p_true = np.minimum(esc.clash_to_war + esc.tension_weight * T_true_new + esc.audience_weight * new_mean_A, 0.95)
+    p_perc = np.minimum(esc.clash_to_war + esc.tension_weight * T_new + esc.audience_weight * new_mean_A, 0.95)
+    p_mis = np.maximum(p_perc - p_true, 0.0) * (1.0 - c)
+    k = np.where(chosen_clash, 1.0, 1.0 - world.verify)
+    u = rng.random(n)
+    ordinary = clash & (u < p_true * k)
+    misreading = clash & ~ordinary & (u < (p_true + p_mis) * k)
+    war = chosen_war | alarm_war | ordinary | misreading
+
+    # Path labels, in the doc's priority order.
+    # AMBIGUITY: when both principals choose a war (or a clash) the same day, the label is
+    # miscalculation if either initiator misread.
+    misread_war = ((WAR[actions] > 0) & chose_attack_misread).any(axis=1)
+    misread_clash = (chosen_clash_by & chose_attack_misread).any(axis=1)
+    label = np.full(n, -1, dtype=np.int64)
+    label = np.where(ordinary & incident & ~chosen_clash, ACCIDENT, label)
+    label = np.where(ordinary & chosen_clash, np.where(misread_clash, MISCALCULATION, DELIBERATE), label)
+    label = np.where(misreading, MISCALCULATION, label)
+    label = np.where(alarm_war, FALSE_ALARM, label)
+    label = np.where(chosen_war, np.where(misread_war, MISCALCULATION, DELIBERATE), label)
+
+    war &= live
+    # AMBIGUITY: "a war begun on a false alarm" is read as a war whose label is false_alarm (an alarm
+    # on the day of a chosen war does not make that war go nuclear at once).
+    nuke_now = war & (label == FALSE_ALARM) & (rng.random(n) < sc.war.false_alarm_nuclear)
+    stl = sc.settlement
+    # AMBIGUITY: settlement reads the NEW talks state (talks opened today can settle today) and the new
+    # concessions Cᵢ, as section 6 says "with the new state".
+    p_settle = (
+        stl.base_rate
+        * np.exp(-stl.tension_damping * T_new)
+        * (1.0 + stl.concession_boost * C_new.min(axis=1))
+        * (1.0 + world.settlement_boost)
+    )
+    settle = live & ~war & talks_new & (rng.random(n) < p_settle)
+    contained = live & clash & ~war
+
+    commit(live)
+    shock = esc.clash_shock * contained[:, None]
+    st.S = st.S + shock
+    st.S_true = st.S_true + shock
+
+    counts.clash |= live & (clash | war)
+    counts.war |= war
+    counts.path = np.where(war, label, counts.path)
+    counts.nuclear |= nuke_now
+    counts.settlement |= settle
+    st.status = np.where(war, AT_WAR, st.status)
+    st.status = np.where(nuke_now, SETTLED + 10, st.status)
+    st.war_day = np.where(war, day, st.war_day)
+    st.balance = np.where(war, 0.0, st.balance)
+    st.status = np.where(settle, SETTLED, st.status)
+
+
+def _resample(st: _Paths, rng: np.random.Generator) -> None:
+    """Systematic resampling (Kitagawa 1996) within blocks of 1,024 paths ("Where a path starts")."""
+    n = st.status.size
+    index = np.empty(n, dtype=np.int64)
+    for start in range(0, n, RESAMPLE_BLOCK):
+        stop = min(start + RESAMPLE_BLOCK, n)
+        lw = st.log_weight[start:stop]
+        w = np.exp(lw - lw.max())
+        cum = np.cumsum(w / w.sum())
+        cum[-1] = 1.0
+        m = stop - start
+        positions = (rng.random() + np.arange(m)) / m
+        index[start:stop] = start + np.searchsorted(cum, positions, side="right")
+    st.take(np.minimum(index, n - 1))
+    st.log_weight = np.zeros(n)
+
+
+def _prelude(
+    world: _World, st: _Paths, start_date: Any, rng: np.random.Generator, bias_sign: float
+) -> int:
+    """Run the prelude in the world before any lever; return the next free day index."""
+    prelude = world.sc.prelude
+    if prelude is None:
+        return 0
+    n_days = (start_date - prelude.start_date).days
+    by_day: dict[int, dict[int, tuple[int, dict[str, float] | None]]] = {}
+    for event in prelude.events:
+        d = (event.date - prelude.start_date).days
+        i = world.sc.principals.index(event.actor)
+        caps = None if event.reveals is None else {"reach": event.reveals.reach, "warhead": event.reveals.warhead}
+        # AMBIGUITY: two events of one actor on one date are not ruled out by the schema; the later
+        # one in the file wins here.
+        by_day.setdefault(d, {})[i] = (NAMES.index(event.action), caps)
+    for d in range(n_days):
+        _day(world, st, d, rng, None, by_day.get(d, {}), bias_sign)
+    _resample(st, rng)
+    return n_days
+
+
+def reference_simulate(
+    scenario: ScenarioFile,
+    runs: int,
+    days: int,
+    seed: int,
+    prelude_world: ScenarioFile | None = None,
+    *,
+    _hostile_bias_sign: float = 1.0,
+) -> dict[str, Any]:
+    """Simulate ``runs`` paths of ``scenario`` for ``days`` days from docs/model.md alone.
+
+    The prelude ("Where a path starts") runs in ``prelude_world`` (the world before any lever; the
+    scenario itself when None) from its ``prelude.start_date`` to the day before ``scenario.start_date``;
+    paths are then resampled by their likelihood of the recorded history, the declared
+    ``initial.pressure`` replaces the prelude's pressure, and days 0 .. ``days`` − 1 run in ``scenario``.
+
+    Returns:
+        ``runs`` and the number of paths with a clash, war, nuclear use and settlement within the
+        horizon, and ``war_by_path``: war counts by label, in the order of :data:`PATH_LABELS`.
+    """
+    rng = np.random.default_rng(seed)
+    before = _world(prelude_world if prelude_world is not None else scenario)
+    world = _world(scenario)
+    st = _initial_paths(before, runs, rng)
+    offset = _prelude(before, st, scenario.start_date, rng, _hostile_bias_sign)
+    # On the start date the lever world takes over. Declared pressure replaces the prelude's.
+    st.P = np.tile([p.initial.pressure for p in world.principals], (runs, 1)).astype(float)
+    # AMBIGUITY: the doc does not say how the applied scenario's declared talks / freeze combine with
+    # the prelude's; a lever that opens talks or puts the freeze in force acts from the start date, so
+    # each is in force on day 0 if the prelude left it so OR the scenario declares it.
+    st.talks = st.talks | world.sc.settlement.talks_open
+    st.freeze = st.freeze | world.sc.freeze.active
+    if world.private_channel is not None:
+        # the inbox must be large enough for the lever world's channel delay
+        need = 2 + int(np.ceil(max(30.0, world.private_channel[1])))
+        if st.inbox.shape[2] < need:
+            st.inbox = np.zeros((runs, 2, need, 3))
+    counts = _Counts(
+        clash=np.zeros(runs, dtype=bool),
+        war=np.zeros(runs, dtype=bool),
+        nuclear=np.zeros(runs, dtype=bool),
+        settlement=np.zeros(runs, dtype=bool),
+        path=np.full(runs, -1, dtype=np.int64),
+    )
+    for d in range(days):
+        _war_days(world, st, offset + d, rng, counts)
+        _day(world, st, offset + d, rng, counts, {}, _hostile_bias_sign)
+    war_by_path = [int(np.sum(counts.war & (counts.path == k))) for k in range(4)]
+    return {
+        "runs": runs,
+        "clash": int(counts.clash.sum()),
+        "war": int(counts.war.sum()),
+        "nuclear_use": int(counts.nuclear.sum()),
+        "settlement": int(counts.settlement.sum()),
+        "war_by_path": war_by_path,
+        "labels": PATH_LABELS,
+    }

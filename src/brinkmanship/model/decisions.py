@@ -243,7 +243,8 @@ def sample_choice(weights: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     """
     cumulative = np.cumsum(weights, axis=0)
     threshold = uniform.astype(cumulative.dtype) * cumulative[-1]
-    chosen = np.add.reduce(cumulative < threshold, axis=0)
+    # '<=': a zero-weight action before the first positive one is never drawn, even for a uniform of 0
+    chosen = np.add.reduce(cumulative <= threshold, axis=0)
     return np.minimum(chosen, weights.shape[0] - 1)
 
 

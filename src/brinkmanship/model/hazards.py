@@ -84,3 +84,26 @@ def split_escalation(true_p: np.ndarray, perceived_p: np.ndarray, clarification:
     share ``clarification`` a direct channel removes. A war through this part is *miscalculation*: on
     that path, without the misreading, the clash would have been contained."""
     return np.maximum(perceived_p - true_p, 0.0) * (1.0 - clarification)
+
+
+def settlement_probability(
+    base_rate: float,
+    tension_damping: float,
+    tension: np.ndarray,
+    concession_boost: float,
+    fewest_concessions: np.ndarray,
+    mediator_boost: float,
+) -> np.ndarray:
+    """Daily chance that open talks settle the crisis, ``(n,)``.
+
+    ``base_rate * exp(-tension_damping * tension) * (1 + concession_boost * fewest_concessions) * (1 +
+    mediator_boost)``: tension makes a deal harder to reach; recent concessions by the side that has made
+    fewer, and an active mediator, make it likelier.
+    """
+    return np.minimum(
+        base_rate
+        * np.exp(-tension_damping * tension)
+        * (1.0 + concession_boost * fewest_concessions)
+        * (1.0 + mediator_boost),
+        1.0,
+    )
