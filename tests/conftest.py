@@ -23,10 +23,12 @@ def variant(name: str, mutate: Mutation | None = None) -> CompiledScenario:
     return compile_scenario(scenario_from_mapping(data, f"test variant of {name}"))
 
 
-def run_variant(name: str, mutate: Mutation | None = None, runs: int = 4096, seed: int = 11) -> Tally:
-    """Simulate a variant for its whole horizon."""
+def run_variant(
+    name: str, mutate: Mutation | None = None, runs: int = 4096, seed: int = 11, days: int | None = None
+) -> Tally:
+    """Simulate a variant for ``days`` (default: its whole horizon)."""
     model = variant(name, mutate)
-    return simulate(model, runs, model.horizon_days, seed)
+    return simulate(model, runs, model.horizon_days if days is None else days, seed)
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +39,8 @@ def korea() -> CompiledScenario:
 @pytest.fixture(scope="session")
 def cuba() -> CompiledScenario:
     return variant("cuba-1962")
+
+
+@pytest.fixture(scope="session")
+def calm() -> CompiledScenario:
+    return variant("korea-calm")

@@ -34,6 +34,8 @@ DELIBERATE, MISCALCULATION, ACCIDENT, FALSE_ALARM = range(4)
 
 CRISIS, SETTLED, AT_WAR = 0, 1, 2
 
+INBOX_SLOTS = 33
+"""Days of private messages in flight: the schema caps a channel's delay at 30 days."""
 RESAMPLE_BLOCK = 1024
 """docs/model.md, "Where a path starts": systematic resampling within blocks of 1,024 paths."""
 
@@ -77,7 +79,6 @@ class _World:
     gain: Array  # audience-cost gain anticipated (commitment term) per action
     backdown: Array
     incident: Array  # action_incident per action
-    h_rung: Array  # h(R) per action
     repertoire: BoolArray  # (2, N_ACTIONS)
     frozen: BoolArray  # (2, N_ACTIONS): actions the freeze terms halt
     has_freeze_terms: bool
@@ -185,7 +186,6 @@ def _world(sc: ScenarioFile) -> _World:
         gain=gain,
         backdown=backdown,
         incident=incident,
-        h_rung=np.zeros(N_ACTIONS),
         repertoire=repertoire,
         frozen=frozen,
         has_freeze_terms=any(sc.freeze.terms.values()),
@@ -253,7 +253,7 @@ def _initial_paths(world: _World, n: int, rng: np.random.Generator) -> _Paths:
         pg = world.principals[1 - i].p_greedy
         belief[:, i] = [(1 - pg) / 2, (1 - pg) / 2, pg / 2, pg / 2]
     calm = sc.tension.calm
-    slots = 2 + int(np.ceil(max(30.0, world.private_channel[1] if world.private_channel else 0.0)))
+    slots = INBOX_SLOTS
     return _Paths(
         r=r,
         g=g,
@@ -299,13 +299,11 @@ def _terms(
     T: Array,
     mean_A: Array,
     pressed: Array,
-    hostile_bias_sign: float,
 ) -> _Terms:
     """Section 1 for principal i, with ``S_read`` as the stock that enters τ and the imminence m.
 
     ``S_read`` is Sᵢ for the real decision and S*ᵢ when the other side imagines i's choice (section 5).
     """
-    del hostile_bias_sign
     sc = world.sc
     dec = sc.decision
     j = 1 - i
@@ -353,9 +351,10 @@ def _terms(
 
 def _softmax(logits: Array, allowed: BoolArray) -> Array:
     z = np.where(allowed, logits, -np.inf)
-    z = z - np.max(z, axis=-1, keepdims=True)
-    e = np.where(allowed, np.exp(z), 0.0)
-    return np.asarray(e / e.sum(axis=-1, keepdims=True))
+    z -= np.max(z, axis=-1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=-1, keepdims=True)
+    return np.asarray(z)
 
 
 def _utility(t: _Terms, r: Array, g: Array) -> Array:
@@ -405,7 +404,6 @@ def _day(
     rng: np.random.Generator,
     counts: _Counts | None,
     imposed: dict[int, tuple[int, dict[str, float] | None]],
-    bias_sign: float,
 ) -> None:
     """One day of every path in crisis (docs/model.md, "One day of a path in crisis", steps 1-6).
 
@@ -451,10 +449,10 @@ def _day(
     likelihood_terms: list[_Terms] = []
     utilities: list[Array] = []
     for i in range(2):
-        t = _terms(world, st, i, st.S[:, i], T, mean_A, pressed[:, i], bias_sign)
+        t = _terms(world, st, i, st.S[:, i], T, mean_A, pressed[:, i])
         terms.append(t)
         # Section 5: the other side imagines i's choice with S*ᵢ in τ and in mᵢ.
-        likelihood_terms.append(_terms(world, st, i, st.S_true[:, i], T, mean_A, pressed[:, i], bias_sign))
+        likelihood_terms.append(_terms(world, st, i, st.S_true[:, i], T, mean_A, pressed[:, i]))
         U = _utility(t, st.r[:, i][:, None], st.g[:, i][:, None])
         utilities.append(U)
         probs = _softmax(t.precision[:, None] * U, avail[:, i])
@@ -573,7 +571,7 @@ def _day(
         z = rng.standard_normal(n)
         coord = world.principals[j].coordination
         public_read[:, i] = x_pub + (1 - c) * (
-            bias_sign * per.hostile_bias * biased
+            per.hostile_bias * biased
             + (1 - coord) * world.bias_mean[j]
             + world.sigma[j] * z
         )
@@ -731,9 +729,7 @@ def _resample(st: _Paths, rng: np.random.Generator) -> None:
     st.log_weight = np.zeros(n)
 
 
-def _prelude(
-    world: _World, st: _Paths, start_date: Any, rng: np.random.Generator, bias_sign: float
-) -> int:
+def _prelude(world: _World, st: _Paths, start_date: Any, rng: np.random.Generator) -> int:
     """Run the prelude in the world before any lever; return the next free day index."""
     prelude = world.sc.prelude
     if prelude is None:
@@ -748,7 +744,7 @@ def _prelude(
         # one in the file wins here.
         by_day.setdefault(d, {})[i] = (NAMES.index(event.action), caps)
     for d in range(n_days):
-        _day(world, st, d, rng, None, by_day.get(d, {}), bias_sign)
+        _day(world, st, d, rng, None, by_day.get(d, {}))
     _resample(st, rng)
     return n_days
 
@@ -759,8 +755,6 @@ def reference_simulate(
     days: int,
     seed: int,
     prelude_world: ScenarioFile | None = None,
-    *,
-    _hostile_bias_sign: float = 1.0,
 ) -> dict[str, Any]:
     """Simulate ``runs`` paths of ``scenario`` for ``days`` days from docs/model.md alone.
 
@@ -777,7 +771,7 @@ def reference_simulate(
     before = _world(prelude_world if prelude_world is not None else scenario)
     world = _world(scenario)
     st = _initial_paths(before, runs, rng)
-    offset = _prelude(before, st, scenario.start_date, rng, _hostile_bias_sign)
+    offset = _prelude(before, st, scenario.start_date, rng)
     # On the start date the lever world takes over. Declared pressure replaces the prelude's.
     st.P = np.tile([p.initial.pressure for p in world.principals], (runs, 1)).astype(float)
     # AMBIGUITY: the doc does not say how the applied scenario's declared talks / freeze combine with
@@ -785,11 +779,6 @@ def reference_simulate(
     # each is in force on day 0 if the prelude left it so OR the scenario declares it.
     st.talks = st.talks | world.sc.settlement.talks_open
     st.freeze = st.freeze | world.sc.freeze.active
-    if world.private_channel is not None:
-        # the inbox must be large enough for the lever world's channel delay
-        need = 2 + int(np.ceil(max(30.0, world.private_channel[1])))
-        if st.inbox.shape[2] < need:
-            st.inbox = np.zeros((runs, 2, need, 3))
     counts = _Counts(
         clash=np.zeros(runs, dtype=bool),
         war=np.zeros(runs, dtype=bool),
@@ -799,7 +788,7 @@ def reference_simulate(
     )
     for d in range(days):
         _war_days(world, st, offset + d, rng, counts)
-        _day(world, st, offset + d, rng, counts, {}, _hostile_bias_sign)
+        _day(world, st, offset + d, rng, counts, {})
     war_by_path = [int(np.sum(counts.war & (counts.path == k))) for k in range(4)]
     return {
         "runs": runs,
