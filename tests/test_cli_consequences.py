@@ -176,3 +176,27 @@ def test_effects_fallout_is_marked_experimental(capsys: pytest.CaptureFixture[st
     )
     assert out["fallout"]["experimental"] is True
     assert out["fallout"]["area_km2"]["rem_450"] > 0
+
+
+def test_intel_range_near_orbital_speed(capsys: pytest.CaptureFixture[str]) -> None:
+    # Hwasong-17, 24 Mar 2022 (Japan MoD: can exceed 15,000 km depending on the warhead).
+    args = [
+        "intel",
+        "range",
+        "--apogee-km",
+        "6248.5",
+        "--ground-range-km",
+        "1090",
+        "--flight-time-min",
+        "67.5",
+    ]
+    out = run_json(capsys, [*args, "--target", "New York", "--json"])
+    assert max(out["range_km"].values()) <= 20_020
+    assert out["any_point_on_earth"]["high"] and not out["any_point_on_earth"]["low"]
+    assert out["range_km"]["low"] <= 15_000
+    assert out["simple_range_km"] == pytest.approx(15_000, rel=0.06)
+    high = out["readings"]["high"]
+    assert high["burnout_speed_km_s"] > high["circular_speed_km_s"]
+    assert main([*args, "--target", "New York"]) == 0
+    text = capsys.readouterr().out
+    assert "any point on Earth" in text and "km/s" in text and "the band covers" in text

@@ -7,6 +7,7 @@ Thin wrappers over :mod:`brinkmanship.effects` and :mod:`brinkmanship.intel`; mi
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated, Any
 
 import typer
@@ -31,12 +32,22 @@ DEFAULT_TARGETS = [
 ]
 
 
+BAND_COVERS = (
+    "burn time 120-200 s, an operational payload 5 % of burnout mass heavier or lighter than the "
+    "test's, and none to all of the lofted flight's extra gravity loss recovered on a flatter flight"
+)
+
+
 def _emit(data: dict[str, Any], as_json: bool, lines: list[str]) -> None:
     if as_json:
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         for line in lines:
             typer.echo(line)
+
+
+def _reach_text(row: dict[str, Any]) -> str:
+    return "anywhere" if row["any_point_on_earth"] else f"{row['range_km']:,.0f} km"
 
 
 def _fmt(value: float | None) -> str:
@@ -228,7 +239,7 @@ def intel_range(
     """Missile range from a lofted test on a minimum-energy trajectory, and towards named targets."""
     from brinkmanship.effects.places import find_place
     from brinkmanship.intel.geodesy import wgs84_distance_km
-    from brinkmanship.intel.missile import estimate_range
+    from brinkmanship.intel.missile import HALF_CIRCUMFERENCE_KM, estimate_range
     from brinkmanship.intel.rotation import range_towards_km
 
     site = find_place(launch, where="--from")
@@ -236,15 +247,32 @@ def intel_range(
     est = estimate_range(apogee_km, ground_range_km, flight_time_min)
     by_target = {}
     for place in places:
-        reach = range_towards_km(est.flight, site.lat, site.lon, place.lat, place.lon)
+        reach = range_towards_km(est.boost, site.lat, site.lon, place.lat, place.lon)
         dist = wgs84_distance_km(site.lat, site.lon, place.lat, place.lon)
+        anywhere = not math.isfinite(reach)
         by_target[place.name] = {
-            "range_km": round(reach, -1),
+            "range_km": round(HALF_CIRCUMFERENCE_KM if anywhere else reach, -1),
+            "any_point_on_earth": anywhere,
             "distance_km": round(dist),
-            "in_reach": reach >= dist,
+            "in_reach": anywhere or reach >= dist,
         }
+    assert est.readings is not None
+    readings = {
+        r.label: {
+            "range_km": round(r.capped_km, -1),
+            "any_point_on_earth": r.anywhere,
+            "burnout_altitude_km": round(r.burnout_alt_km),
+            "burnout_speed_km_s": round(r.burnout_speed_km_s, 3),
+            "circular_speed_km_s": round(r.circular_speed_km_s, 3),
+        }
+        for r in est.readings
+    }
     data: dict[str, Any] = {
         "range_km": est.as_dict(),
+        "any_point_on_earth": est.any_point(),
+        "band_covers": BAND_COVERS,
+        "readings": readings,
+        "simple_range_km": round(min(est.simple_km, HALF_CIRCUMFERENCE_KM), -1),
         "ballistic_range_km": round(est.ballistic_km, -1),
         "boost": {
             "delta_v_km_s": round(est.boost.delta_v, 3),
@@ -254,15 +282,31 @@ def intel_range(
         "from": site.name,
         "range_km_by_target": by_target,
     }
-    r = est.as_dict()
+
+    def say(label: str) -> str:
+        rd = readings[label]
+        if rd["any_point_on_earth"]:
+            return (
+                f"any point on Earth (burnout {rd['burnout_speed_km_s']:.2f} km/s, "
+                f"circular speed {rd['circular_speed_km_s']:.2f} km/s at {rd['burnout_altitude_km']} km)"
+            )
+        return f"{rd['range_km']:,.0f} km"
+
+    simple = (
+        "any point on Earth" if not math.isfinite(est.simple_km) else f"{data['simple_range_km']:,.0f} km"
+    )
     lines = [
-        f"minimum-energy range {r['central']:,.0f} km (low {r['low']:,.0f}, high {r['high']:,.0f}), "
-        f"no Earth rotation; simple ballistic reading {data['ballistic_range_km']:,.0f} km",
-        f"with Earth rotation from {site.name}:",
+        f"minimum-energy range {say('central')}, no Earth rotation",
+        f"  low  {say('low')}",
+        f"  high {say('high')}",
+        f"  the band covers {BAND_COVERS}",
+        f"  same burnout speed, no gravity-loss credit (simple reading): {simple}; "
+        f"burnout at the surface: {data['ballistic_range_km']:,.0f} km",
+        f"with Earth rotation from {site.name} (central):",
     ]
     lines += [
-        f"  {k:28s} reach {v['range_km']:8,.0f} km  distance {v['distance_km']:8,.0f} km  "
-        f"{'IN REACH' if v['in_reach'] else 'out of reach'}"
+        f"  {k:28s} reach {_reach_text(v):>11s}  distance {v['distance_km']:8,.0f} km  "
+        + ("IN REACH" if v["in_reach"] else "out of reach")
         for k, v in by_target.items()
     ]
     _emit(data, as_json, lines)
