@@ -114,6 +114,7 @@ def test_intel_yield(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(out["yield_kt"]) == {"low", "central", "high"}
     assert out["yield_kt"]["low"] <= 250 and out["yield_kt"]["high"] >= 150
     assert {r["name"] for r in out["relations"]} >= {"murphy1981", "pabian2017"}
+    assert "depth of burial" in out["range_covers"] and out["sigma_mb"]["combined"] > 0.2
 
 
 def test_intel_tests(capsys: pytest.CaptureFixture[str]) -> None:

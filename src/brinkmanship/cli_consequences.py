@@ -172,13 +172,16 @@ def intel_yield(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Yield range from body-wave magnitude with several published relations."""
-    from brinkmanship.intel.magnitude import RELATIONS, yield_from_magnitudes
+    from brinkmanship.intel.magnitude import COVERS, RELATIONS, SIGMA_MB, yield_from_magnitudes
 
     est = yield_from_magnitudes(list(mb))
     used = [r for r in RELATIONS if r.name in est.by_relation]
     data: dict[str, Any] = {
         "mb": list(mb),
         "yield_kt": est.as_dict(),
+        "range_covers": COVERS,
+        "sigma_mb": {**{k: round(v, 3) for k, v in SIGMA_MB.items()}, "combined": round(est.sigma_mb, 3)},
+        "relations_span_kt": [float(f"{v:.3g}") for v in est.relations_span],
         "relations": [
             {
                 "name": r.name,
@@ -190,7 +193,12 @@ def intel_yield(
             for r in used
         ],
     }
-    lines = [f"yield {est.central:.3g} kt (range {est.low:.3g}-{est.high:.3g} kt) from mb {list(mb)}"]
+    lines = [
+        f"yield {est.central:.3g} kt (range {est.low:.3g}-{est.high:.3g} kt) from mb {list(mb)}",
+        f"  the range is a {COVERS} (combined {est.sigma_mb:.2f} mb);",
+        "  the relations' central values alone span "
+        f"{est.relations_span[0]:.3g}-{est.relations_span[1]:.3g} kt",
+    ]
     lines += [
         f"  {r['name']:12s} mb = {r['a']} + {r['b']} log Y -> {r['yield_kt']} kt  ({r['source']})"
         for r in data["relations"]
