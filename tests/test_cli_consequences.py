@@ -88,6 +88,7 @@ def test_effects_text_writes_default_map(capsys: pytest.CaptureFixture[str], tmp
         (["effects", "--yield-kt", "150000", "--target", "Seoul"], "100 Mt"),
         (["effects", "--yield-kt", "10", "--target", "Seoul", "--height-m", "-100"], "height"),
         (["effects", "--yield-kt", "10", "--target", "Seuol"], "did you mean"),
+        (["effects", "--yield-kt", "15", "--target", "Austin", "--height-m", "0"], "surface burst"),
         (["effects", "--yield-kt", "10"], "--target"),
         (["intel", "yield", "--mb", "11"], "--mb"),
         (

@@ -95,6 +95,23 @@ def test_bounds_are_ordered_for_deaths_and_injuries(yield_kt: float) -> None:
         assert bounds.low <= bounds.central <= bounds.high
 
 
+@pytest.mark.parametrize(
+    ("yield_kt", "burst", "target"),
+    [(1000.0, "surface", "Detroit"), (15.0, "air", "Austin"), (250.0, "air", "Seoul")],
+)
+def test_injury_bounds_are_not_the_central_value(yield_kt: float, burst: str, target: str) -> None:
+    # Issue 13: the high injury bound equalled the central value (1 Mt surface on Detroit), because
+    # the rules that kill most leave fewer injured; injuries have their own bracketing rule sets.
+    result = plan_consequences([Detonation(yield_kt, burst, target)])
+    assert result.injuries.low < result.injuries.central < result.injuries.high
+    assert result.deaths.low < result.deaths.central < result.deaths.high
+
+
+def test_air_burst_at_height_zero_is_refused() -> None:
+    with pytest.raises(UserError, match="surface burst"):
+        Detonation(15.0, "air", "Austin", height_m=0.0)
+
+
 def test_far_apart_targets_are_computed_separately_and_added() -> None:
     apart = [Detonation(1000.0, "air", "Washington"), Detonation(1000.0, "air", "Moscow")]
     together = plan_consequences(apart).deaths.central

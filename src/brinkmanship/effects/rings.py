@@ -32,6 +32,10 @@ def check_burst(yield_kt: float, burst: str, height_m: float | None, *, where: s
             raise UserError(f"{where}: height of burst must be >= 0 m (above ground), got {height_m}")
         if burst == "surface" and height_m > 0:
             raise UserError(f"{where}: a surface burst has height 0; use --burst air for {height_m:g} m")
+        if burst == "air" and height_m == 0:
+            # Blast at height 0 is a surface burst, but the thermal partition and fireball of an
+            # air burst would be used: refuse rather than mix the two.
+            raise UserError(f"{where}: an air burst at height 0 is a surface burst; use --burst surface")
         if height_m > 50_000:
             raise UserError(f"{where}: height {height_m:g} m is above 50 km, outside the airblast fits")
 
