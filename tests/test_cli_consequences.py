@@ -89,6 +89,7 @@ def test_effects_text_writes_default_map(capsys: pytest.CaptureFixture[str], tmp
         (["effects", "--yield-kt", "10", "--target", "Seoul", "--height-m", "-100"], "height"),
         (["effects", "--yield-kt", "10", "--target", "Seuol"], "did you mean"),
         (["effects", "--yield-kt", "15", "--target", "Austin", "--height-m", "0"], "surface burst"),
+        (["effects", "--yield-kt", "15", "--target", "Austin", "--blast", "nukemap"], "--blast"),
         (["effects", "--yield-kt", "10"], "--target"),
         (["intel", "yield", "--mb", "11"], "--mb"),
         (
@@ -202,3 +203,15 @@ def test_intel_range_near_orbital_speed(capsys: pytest.CaptureFixture[str]) -> N
     assert main([*args, "--target", "New York"]) == 0
     text = capsys.readouterr().out
     assert "any point on Earth" in text and "km/s" in text and "the band covers" in text
+
+
+def test_effects_blast_models(capsys: pytest.CaptureFixture[str]) -> None:
+    # OTA (1979): 1-Mt surface burst, 1 psi at 7.4 mi (11.9 km) on Glasstone & Dolan's curves.
+    args = ["effects", "--yield-kt", "1000", "--burst", "surface", "--target", "Detroit", "--map", ""]
+    gd = run_json(capsys, [*args, "--blast", "glasstone1977", "--json"])
+    brode = run_json(capsys, [*args, "--json"])
+    assert gd["radii_km"]["psi_1"] == pytest.approx(11.9, abs=0.1)
+    assert brode["radii_km"]["psi_1"] > 1.15 * gd["radii_km"]["psi_1"]
+    assert brode["blast_model"] == "brode1986" and "Glasstone" in brode["casualty_rules"]
+    # Casualties do not depend on the model the rings are drawn with.
+    assert gd["deaths"] == brode["deaths"] and gd["injuries"] == brode["injuries"]

@@ -143,3 +143,23 @@ def test_war_deaths_takes_scenario_like_strikes() -> None:
     expected = plan_consequences([Detonation(15.0, "air", "Seoul"), Detonation(15.0, "air", "Tokyo")])
     assert result.nuclear == expected.deaths
     assert war_deaths("cuba", []).nuclear.central == 0.0
+
+
+def test_ota_detroit_one_megaton_surface_burst(monkeypatch: pytest.MonkeyPatch) -> None:
+    # OTA (1979), ch. II, fig. 6: 1 Mt surface burst on Detroit, about 220,000 killed and 420,000
+    # injured (1970 population; the table here has the 2010 urbanized area, 3.73 M).
+    from brinkmanship.effects import plan
+
+    det = [Detonation(1000.0, "surface", "Detroit")]
+    result = plan_consequences(det)
+    assert result.deaths.low <= 220_000 <= result.deaths.high
+    assert result.injuries.low <= 420_000 <= result.injuries.high
+    assert 1 / 1.5 <= result.deaths.central / 220_000 <= 1.5
+    assert 1 / 1.5 <= result.injuries.central / 420_000 <= 1.5
+    # The bands are applied to the 1977 radii they were made with; Brode's wider low-pressure
+    # rings would injure more people.
+    plan._consequences.cache_clear()
+    monkeypatch.setattr(plan, "CASUALTY_BLAST_MODEL", "brode1986")
+    brode = plan_consequences(det)
+    plan._consequences.cache_clear()
+    assert brode.injuries.central > 1.1 * result.injuries.central

@@ -32,6 +32,15 @@ DEFAULT_TARGETS = [
 ]
 
 
+BLAST_NAMES = {
+    "brode1986": "Brode (1986) curves",
+    "glasstone1977": "Glasstone & Dolan (1977) curves for surface bursts (Brode 1986 for air bursts)",
+}
+CASUALTY_RULES = (
+    "OTA (1979) overpressure bands on the radii they were made with (Glasstone & Dolan 1977 for "
+    "surface bursts; Brode 1986 for air bursts, within 3 % of them), plus flash burns and initial radiation"
+)
+
 BAND_COVERS = (
     "burn time 120-200 s, an operational payload 5 % of burnout mass heavier or lighter than the "
     "test's, and none to all of the lofted flight's extra gravity loss recovered on a flatter flight"
@@ -74,10 +83,21 @@ def effects(
     wind_toward_deg: Annotated[
         float, typer.Option("--wind-toward-deg", help="Direction the wind blows towards (deg).")
     ] = 90.0,
+    blast_model: Annotated[
+        str,
+        typer.Option(
+            "--blast",
+            help="Overpressure curves of the blast rings: brode1986 (default, as NUKEMAP) or glasstone1977 "
+            "(surface bursts, as OTA 1979). Casualties always use the radii OTA's rules were made with.",
+        ),
+    ] = "brode1986",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Rings (km), deaths and injuries of one detonation or a strike plan."""
     from brinkmanship.effects import Detonation, load_plan, plan_consequences
+    from brinkmanship.effects.blast import check_blast_model
+
+    check_blast_model(blast_model)
 
     if plan is not None:
         if yield_kt is not None or target is not None or lat is not None or lon is not None:
@@ -92,7 +112,7 @@ def effects(
             Detonation(yield_kt=yield_kt, burst=burst, target=target, lat=lat, lon=lon, height_m=height_m)
         ]
     result = plan_consequences(detonations)
-    rings = [d.rings().as_dict() for d in detonations]
+    rings = [d.rings(blast_model).as_dict() for d in detonations]
     per: list[dict[str, Any]] = [
         {
             "target": d.target,
@@ -110,6 +130,8 @@ def effects(
         "height_m": per[0]["height_m"],
         "deaths": result.deaths.as_dict(),
         "injuries": result.injuries.as_dict(),
+        "blast_model": blast_model,
+        "casualty_rules": CASUALTY_RULES,
         "detonations": per,
     }
     if wind_kmh is not None:
@@ -127,6 +149,8 @@ def effects(
         lines.append(f"{p['yield_kt']:g} kt {p['burst']} burst at {p['height_m']:.0f} m over {where}")
         lines += [f"  {k:9s} {_fmt(v)}" for k, v in p["radii_km"].items()]
     d, i = result.deaths, result.injuries
+    lines.append(f"  blast rings on {BLAST_NAMES[blast_model]}")
+    lines.append(f"casualties: {CASUALTY_RULES}")
     lines.append(f"deaths   {d.central:,.0f}  (low {d.low:,.0f}, high {d.high:,.0f})")
     lines.append(f"injuries {i.central:,.0f}  (low {i.low:,.0f}, high {i.high:,.0f})")
     if "fallout" in data:
