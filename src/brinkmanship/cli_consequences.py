@@ -121,6 +121,7 @@ def effects(
             "yield_kt": d.yield_kt,
             "burst": d.burst,
             "height_m": round(d.height(), 1),
+            "height_basis": _height_basis(d),
             "radii_km": r,
         }
         for d, r in zip(detonations, rings, strict=True)
@@ -147,6 +148,7 @@ def effects(
     for p in per:
         where = p["target"] or f"{p['lat']}, {p['lon']}"
         lines.append(f"{p['yield_kt']:g} kt {p['burst']} burst at {p['height_m']:.0f} m over {where}")
+        lines.append(f"  height: {p['height_basis']}")
         lines += [f"  {k:9s} {_fmt(v)}" for k, v in p["radii_km"].items()]
     d, i = result.deaths, result.injuries
     lines.append(f"  blast rings on {BLAST_NAMES[blast_model]}")
@@ -162,6 +164,24 @@ def effects(
     if "map" in data:
         lines.append(f"map: {data['map']}")
     _emit(data, as_json, lines)
+
+
+def _height_basis(det: Any) -> str:
+    """Say where the burst height comes from, and how touchy the 20-psi ring is to it."""
+    from brinkmanship.effects import blast
+    from brinkmanship.effects.rings import DEFAULT_OPTIMISED_PSI
+
+    if det.burst == "surface":
+        return "surface burst"
+    if det.height_m is not None:
+        return "given (--height-m)"
+    w, h = float(det.yield_kt), det.height()
+    at, lower = blast.ground_range_km(20.0, w, h), blast.ground_range_km(20.0, w, 0.9 * h)
+    note = (
+        f"maximises the {DEFAULT_OPTIMISED_PSI:g}-psi ring (Brode 1986); the 20-psi ring is "
+        f"{_fmt(at)} here and {_fmt(lower)} 10 % lower, so compare rings above ~8 psi only at the same height"
+    )
+    return note
 
 
 def _fallout(detonations: list[Any], wind_kmh: float, wind_toward_deg: float) -> dict[str, Any]:
