@@ -90,6 +90,7 @@ def test_effects_text_writes_default_map(capsys: pytest.CaptureFixture[str], tmp
         (["effects", "--yield-kt", "10", "--target", "Seuol"], "did you mean"),
         (["effects", "--yield-kt", "15", "--target", "Austin", "--height-m", "0"], "surface burst"),
         (["effects", "--yield-kt", "15", "--target", "Austin", "--blast", "nukemap"], "--blast"),
+        (["effects", "--yield-kt", "15", "--target", "Austin", "--population", "weekend"], "--population"),
         (["effects", "--yield-kt", "10"], "--target"),
         (["intel", "yield", "--mb", "11"], "--mb"),
         (
@@ -215,3 +216,14 @@ def test_effects_blast_models(capsys: pytest.CaptureFixture[str]) -> None:
     assert brode["blast_model"] == "brode1986" and "Glasstone" in brode["casualty_rules"]
     # Casualties do not depend on the model the rings are drawn with.
     assert gd["deaths"] == brode["deaths"] and gd["injuries"] == brode["injuries"]
+
+
+def test_effects_says_which_population(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["effects", "--yield-kt", "15", "--target", "Washington", "--map", ""]
+    day = run_json(capsys, [*args, "--population", "daytime", "--json"])
+    night = run_json(capsys, [*args, "--json"])
+    assert day["population"] == "daytime" and "Commuter-Adjusted" in day["daytime_sources"][0]
+    assert night["population"] == "residential" and night["daytime_sources"] == []
+    assert day["deaths"]["central"] > night["deaths"]["central"]
+    assert main([*args, "--population", "daytime"]) == 0
+    assert "population: daytime" in capsys.readouterr().out

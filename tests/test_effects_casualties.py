@@ -163,3 +163,25 @@ def test_ota_detroit_one_megaton_surface_burst(monkeypatch: pytest.MonkeyPatch) 
     brode = plan_consequences(det)
     plan._consequences.cache_clear()
     assert brode.injuries.central > 1.1 * result.injuries.central
+
+
+def test_nukemap_washington_and_midtown_with_daytime_population() -> None:
+    # NUKEMAP-based figures for a 15-kt air burst (Business Insider, Aug 2015): Washington about
+    # 126,000 deaths and over 190,000 injuries; Midtown Manhattan about 445,000 deaths. NUKEMAP
+    # spreads LandScan's ambient (daytime) population; residential counts fall far short.
+    dc = [Detonation(15.0, "air", "Washington")]
+    night = plan_consequences(dc)
+    day = plan_consequences(dc, "daytime")
+    assert day.population == "daytime" and day.daytime_sources and not night.daytime_sources
+    assert day.deaths.central > 2 * night.deaths.central
+    assert 126_000 / 2 <= day.deaths.central <= 126_000 * 2
+    assert night.deaths.central < 126_000 / 2
+    assert 190_000 / 2 <= day.injuries.central <= 190_000 * 2
+    midtown = [Detonation(15.0, "air", lat=40.7549, lon=-73.9840)]
+    assert plan_consequences(midtown, "daytime").deaths.central == pytest.approx(445_000, rel=0.25)
+
+
+def test_daytime_request_without_commuter_data_says_so() -> None:
+    result = plan_consequences([Detonation(15.0, "air", "Osaka")], "daytime")
+    assert result.population == "daytime" and result.daytime_sources == ()
+    assert result.deaths == plan_consequences([Detonation(15.0, "air", "Osaka")]).deaths

@@ -91,13 +91,22 @@ def effects(
             "(surface bursts, as OTA 1979). Casualties always use the radii OTA's rules were made with.",
         ),
     ] = "brode1986",
+    population: Annotated[
+        str,
+        typer.Option(
+            help="residential (census, default) or daytime (commuters moved into the employment cores "
+            "with census commuter data: Washington DC, Manhattan, Tokyo's 23 wards).",
+        ),
+    ] = "residential",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Rings (km), deaths and injuries of one detonation or a strike plan."""
     from brinkmanship.effects import Detonation, load_plan, plan_consequences
     from brinkmanship.effects.blast import check_blast_model
+    from brinkmanship.effects.population import check_population
 
     check_blast_model(blast_model)
+    check_population(population)
 
     if plan is not None:
         if yield_kt is not None or target is not None or lat is not None or lon is not None:
@@ -111,7 +120,7 @@ def effects(
         detonations = [
             Detonation(yield_kt=yield_kt, burst=burst, target=target, lat=lat, lon=lon, height_m=height_m)
         ]
-    result = plan_consequences(detonations)
+    result = plan_consequences(detonations, population)
     rings = [d.rings(blast_model).as_dict() for d in detonations]
     per: list[dict[str, Any]] = [
         {
@@ -133,6 +142,8 @@ def effects(
         "injuries": result.injuries.as_dict(),
         "blast_model": blast_model,
         "casualty_rules": CASUALTY_RULES,
+        "population": population,
+        "daytime_sources": list(result.daytime_sources),
         "detonations": per,
     }
     if wind_kmh is not None:
@@ -153,6 +164,7 @@ def effects(
     d, i = result.deaths, result.injuries
     lines.append(f"  blast rings on {BLAST_NAMES[blast_model]}")
     lines.append(f"casualties: {CASUALTY_RULES}")
+    lines.append(f"population: {_population_text(population, result.daytime_sources)}")
     lines.append(f"deaths   {d.central:,.0f}  (low {d.low:,.0f}, high {d.high:,.0f})")
     lines.append(f"injuries {i.central:,.0f}  (low {i.low:,.0f}, high {i.high:,.0f})")
     if "fallout" in data:
@@ -164,6 +176,14 @@ def effects(
     if "map" in data:
         lines.append(f"map: {data['map']}")
     _emit(data, as_json, lines)
+
+
+def _population_text(population: str, sources: tuple[str, ...]) -> str:
+    if population == "residential":
+        return "residential (census night-time counts; --population daytime moves commuters)"
+    if not sources:
+        return "daytime requested, but no commuter data for this area: residential counts used"
+    return "daytime, commuter inflow into " + "; ".join(s.split(":")[0] for s in sources)
 
 
 def _height_basis(det: Any) -> str:
