@@ -227,3 +227,11 @@ def test_effects_says_which_population(capsys: pytest.CaptureFixture[str]) -> No
     assert day["deaths"]["central"] > night["deaths"]["central"]
     assert main([*args, "--population", "daytime"]) == 0
     assert "population: daytime" in capsys.readouterr().out
+
+
+def test_effects_says_where_the_height_comes_from(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["effects", "--yield-kt", "15", "--target", "Austin", "--map", "", "--json"]
+    default = run_json(capsys, args)["detonations"][0]
+    given = run_json(capsys, [*args, "--height-m", "600"])["detonations"][0]
+    assert "maximises the 5-psi ring" in default["height_basis"] and "20-psi" in default["height_basis"]
+    assert given["height_basis"].startswith("given")
