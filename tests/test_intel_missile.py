@@ -73,6 +73,14 @@ def test_japan_mod_figures_inside_band_and_simple_reading(japan: dict, published
     assert high.anywhere and high.burnout_speed_km_s > 0.95 * high.circular_speed_km_s
 
 
+def test_hwasong12_2017_against_csis_and_south_korea() -> None:
+    # Hwasong-12, 14 May 2017 (2,111.5 km apogee, 787 km, 30 min): "up to 4,500 km" (CSIS Missile
+    # Threat, May 2017); South Korea's Joint Chiefs of Staff: 4,500-5,000 km at 30-45 degrees.
+    est = estimate_range(2111.5, 787.0, 30.0)
+    assert est.central == pytest.approx(4500.0, rel=0.10)
+    assert est.low <= 4500.0 and est.high >= 5000.0
+
+
 def test_no_jump_near_orbital_speed() -> None:
     # Issue 13: apogee 4,600 and 4,650 km at 960 km and 55 min gave 15,770 and 26,420 km.
     a = estimate_range(4600.0, 960.0, 55.0)

@@ -132,5 +132,8 @@ def range_towards_km(boost: Boost, lat: float, lon: float, target_lat: float, ta
     bearing = initial_bearing_deg(lat, lon, target_lat, target_lon)
     values = np.array([_towards(b, lat, lon, bearing) for b in _kick_burnouts(boost)])
     if np.all(np.isnan(values)):
-        return float("nan")
+        # The aim did not converge for any kick (a very short flight whose impact the rotation
+        # moves off every bearing): fall back to the range without rotation.
+        flight = fly(Boost(boost.delta_v, boost.burn_s, best_kick(boost), boost.isp_s, boost.vertical_s))
+        return float("inf") if not np.isfinite(flight.range_km) else float(flight.range_km)
     return float(np.nanmax(values))
