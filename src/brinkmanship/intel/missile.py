@@ -266,7 +266,8 @@ def max_kick(boost: Boost) -> float:
     if burnout_altitude_km(_with_kick(boost, top)) >= MIN_BURNOUT_ALT_KM:
         return top
     if burnout_altitude_km(_with_kick(boost, 0.0)) < MIN_BURNOUT_ALT_KM:
-        return 0.0
+        # Even a vertical boost ends below the floor (a short-range rocket): no floor applies.
+        return top
     return float(
         brentq(lambda k: burnout_altitude_km(_with_kick(boost, k)) - MIN_BURNOUT_ALT_KM, 0.0, top, xtol=1e-6)
     )
