@@ -412,6 +412,11 @@ VARIANTS = (BURN_S, 120.0, 150.0)
 """Burn times (s) for the central estimate and the two bounds."""
 
 
+def _anywhere_past_antipode(range_km: float) -> float:
+    """inf for a range at or past half the Earth's circumference (it reaches any point)."""
+    return float("inf") if range_km >= HALF_CIRCUMFERENCE_KM else range_km
+
+
 def _payload_boost(boost: Boost, share: float) -> Boost:
     """The same rocket with a payload heavier (share > 0) or lighter by ``share`` of burnout mass."""
     dv = boost.delta_v - boost.isp_s * G0_KM_S2 * float(np.log1p(share))
@@ -453,8 +458,9 @@ def estimate_range(apogee_km: float, ground_range_km: float, flight_time_min: fl
     central = _range_value(central_flight)
     low_km, low_flight = min(simple, key=lambda c: c[0])
     high_km, high_flight, _ = max(gravity, key=lambda c: c[0])
-    low_km = min(low_km, central)
+    low_km = _anywhere_past_antipode(min(low_km, central))
     high_km = max(high_km, central)
+    simple_km = _anywhere_past_antipode(simple_km)
     r_low, v_low = low_flight.burnout[0], low_flight.burnout[1]
     heavy_dv = ISP_S * G0_KM_S2 * float(np.log1p(PAYLOAD_SHARE))
     readings = (
