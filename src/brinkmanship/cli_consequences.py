@@ -87,7 +87,7 @@ def effects(
         str,
         typer.Option(
             "--blast",
-            help="Overpressure curves of the blast rings: brode1986 (default, as NUKEMAP) or glasstone1977 "
+            help="Overpressure curves of the blast rings: brode1986 (default) or glasstone1977 "
             "(surface bursts, as OTA 1979). Casualties always use the radii OTA's rules were made with.",
         ),
     ] = "brode1986",
