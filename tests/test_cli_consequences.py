@@ -88,6 +88,9 @@ def test_effects_text_writes_default_map(capsys: pytest.CaptureFixture[str], tmp
         (["effects", "--yield-kt", "150000", "--target", "Seoul"], "100 Mt"),
         (["effects", "--yield-kt", "10", "--target", "Seoul", "--height-m", "-100"], "height"),
         (["effects", "--yield-kt", "10", "--target", "Seuol"], "did you mean"),
+        (["effects", "--yield-kt", "15", "--target", "Austin", "--height-m", "0"], "surface burst"),
+        (["effects", "--yield-kt", "15", "--target", "Austin", "--blast", "nukemap"], "--blast"),
+        (["effects", "--yield-kt", "15", "--target", "Austin", "--population", "weekend"], "--population"),
         (["effects", "--yield-kt", "10"], "--target"),
         (["intel", "yield", "--mb", "11"], "--mb"),
         (
@@ -114,6 +117,7 @@ def test_intel_yield(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(out["yield_kt"]) == {"low", "central", "high"}
     assert out["yield_kt"]["low"] <= 250 and out["yield_kt"]["high"] >= 150
     assert {r["name"] for r in out["relations"]} >= {"murphy1981", "pabian2017"}
+    assert "depth of burial" in out["range_covers"] and out["sigma_mb"]["combined"] > 0.2
 
 
 def test_intel_tests(capsys: pytest.CaptureFixture[str]) -> None:
@@ -176,3 +180,58 @@ def test_effects_fallout_is_marked_experimental(capsys: pytest.CaptureFixture[st
     )
     assert out["fallout"]["experimental"] is True
     assert out["fallout"]["area_km2"]["rem_450"] > 0
+
+
+def test_intel_range_near_orbital_speed(capsys: pytest.CaptureFixture[str]) -> None:
+    # Hwasong-17, 24 Mar 2022 (Japan MoD: can exceed 15,000 km depending on the warhead).
+    args = [
+        "intel",
+        "range",
+        "--apogee-km",
+        "6248.5",
+        "--ground-range-km",
+        "1090",
+        "--flight-time-min",
+        "67.5",
+    ]
+    out = run_json(capsys, [*args, "--target", "New York", "--json"])
+    assert max(out["range_km"].values()) <= 20_020
+    assert out["any_point_on_earth"]["high"] and not out["any_point_on_earth"]["low"]
+    assert out["range_km"]["low"] <= 15_000
+    assert out["simple_range_km"] == pytest.approx(15_000, rel=0.06)
+    high = out["readings"]["high"]
+    assert high["burnout_speed_km_s"] > high["circular_speed_km_s"]
+    assert main([*args, "--target", "New York"]) == 0
+    text = capsys.readouterr().out
+    assert "any point on Earth" in text and "km/s" in text and "the band covers" in text
+
+
+def test_effects_blast_models(capsys: pytest.CaptureFixture[str]) -> None:
+    # OTA (1979): 1-Mt surface burst, 1 psi at 7.4 mi (11.9 km) on Glasstone & Dolan's curves.
+    args = ["effects", "--yield-kt", "1000", "--burst", "surface", "--target", "Detroit", "--map", ""]
+    gd = run_json(capsys, [*args, "--blast", "glasstone1977", "--json"])
+    brode = run_json(capsys, [*args, "--json"])
+    assert gd["radii_km"]["psi_1"] == pytest.approx(11.9, abs=0.1)
+    assert brode["radii_km"]["psi_1"] > 1.15 * gd["radii_km"]["psi_1"]
+    assert brode["blast_model"] == "brode1986" and "Glasstone" in brode["casualty_rules"]
+    # Casualties do not depend on the model the rings are drawn with.
+    assert gd["deaths"] == brode["deaths"] and gd["injuries"] == brode["injuries"]
+
+
+def test_effects_says_which_population(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["effects", "--yield-kt", "15", "--target", "Washington", "--map", ""]
+    day = run_json(capsys, [*args, "--population", "daytime", "--json"])
+    night = run_json(capsys, [*args, "--json"])
+    assert day["population"] == "daytime" and "Commuter-Adjusted" in day["daytime_sources"][0]
+    assert night["population"] == "residential" and night["daytime_sources"] == []
+    assert day["deaths"]["central"] > night["deaths"]["central"]
+    assert main([*args, "--population", "daytime"]) == 0
+    assert "population: daytime" in capsys.readouterr().out
+
+
+def test_effects_says_where_the_height_comes_from(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["effects", "--yield-kt", "15", "--target", "Austin", "--map", "", "--json"]
+    default = run_json(capsys, args)["detonations"][0]
+    given = run_json(capsys, [*args, "--height-m", "600"])["detonations"][0]
+    assert "maximises the 5-psi ring" in default["height_basis"] and "20-psi" in default["height_basis"]
+    assert given["height_basis"].startswith("given")

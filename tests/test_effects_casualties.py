@@ -95,6 +95,23 @@ def test_bounds_are_ordered_for_deaths_and_injuries(yield_kt: float) -> None:
         assert bounds.low <= bounds.central <= bounds.high
 
 
+@pytest.mark.parametrize(
+    ("yield_kt", "burst", "target"),
+    [(1000.0, "surface", "Detroit"), (15.0, "air", "Austin"), (250.0, "air", "Seoul")],
+)
+def test_injury_bounds_are_not_the_central_value(yield_kt: float, burst: str, target: str) -> None:
+    # Issue 13: the high injury bound equalled the central value (1 Mt surface on Detroit), because
+    # the rules that kill most leave fewer injured; injuries have their own bracketing rule sets.
+    result = plan_consequences([Detonation(yield_kt, burst, target)])
+    assert result.injuries.low < result.injuries.central < result.injuries.high
+    assert result.deaths.low < result.deaths.central < result.deaths.high
+
+
+def test_air_burst_at_height_zero_is_refused() -> None:
+    with pytest.raises(UserError, match="surface burst"):
+        Detonation(15.0, "air", "Austin", height_m=0.0)
+
+
 def test_far_apart_targets_are_computed_separately_and_added() -> None:
     apart = [Detonation(1000.0, "air", "Washington"), Detonation(1000.0, "air", "Moscow")]
     together = plan_consequences(apart).deaths.central
@@ -126,3 +143,45 @@ def test_war_deaths_takes_scenario_like_strikes() -> None:
     expected = plan_consequences([Detonation(15.0, "air", "Seoul"), Detonation(15.0, "air", "Tokyo")])
     assert result.nuclear == expected.deaths
     assert war_deaths("cuba", []).nuclear.central == 0.0
+
+
+def test_ota_detroit_one_megaton_surface_burst(monkeypatch: pytest.MonkeyPatch) -> None:
+    # OTA (1979), ch. II, fig. 6: 1 Mt surface burst on Detroit, about 220,000 killed and 420,000
+    # injured (1970 population; the table here has the 2010 urbanized area, 3.73 M).
+    from brinkmanship.effects import plan
+
+    det = [Detonation(1000.0, "surface", "Detroit")]
+    result = plan_consequences(det)
+    assert result.deaths.low <= 220_000 <= result.deaths.high
+    assert result.injuries.low <= 420_000 <= result.injuries.high
+    assert 1 / 1.5 <= result.deaths.central / 220_000 <= 1.5
+    assert 1 / 1.5 <= result.injuries.central / 420_000 <= 1.5
+    # The bands are applied to the 1977 radii they were made with; Brode's wider low-pressure
+    # rings would injure more people.
+    plan._consequences.cache_clear()
+    monkeypatch.setattr(plan, "CASUALTY_BLAST_MODEL", "brode1986")
+    brode = plan_consequences(det)
+    plan._consequences.cache_clear()
+    assert brode.injuries.central > 1.1 * result.injuries.central
+
+
+def test_nukemap_washington_and_midtown_with_daytime_population() -> None:
+    # NUKEMAP-based figures for a 15-kt air burst (Business Insider, Aug 2015): Washington about
+    # 126,000 deaths and over 190,000 injuries; Midtown Manhattan about 445,000 deaths. NUKEMAP
+    # spreads LandScan's ambient (daytime) population; residential counts fall far short.
+    dc = [Detonation(15.0, "air", "Washington")]
+    night = plan_consequences(dc)
+    day = plan_consequences(dc, "daytime")
+    assert day.population == "daytime" and day.daytime_sources and not night.daytime_sources
+    assert day.deaths.central > 2 * night.deaths.central
+    assert 126_000 / 2 <= day.deaths.central <= 126_000 * 2
+    assert night.deaths.central < 126_000 / 2
+    assert 190_000 / 2 <= day.injuries.central <= 190_000 * 2
+    midtown = [Detonation(15.0, "air", lat=40.7549, lon=-73.9840)]
+    assert plan_consequences(midtown, "daytime").deaths.central == pytest.approx(445_000, rel=0.25)
+
+
+def test_daytime_request_without_commuter_data_says_so() -> None:
+    result = plan_consequences([Detonation(15.0, "air", "Osaka")], "daytime")
+    assert result.population == "daytime" and result.daytime_sources == ()
+    assert result.deaths == plan_consequences([Detonation(15.0, "air", "Osaka")]).deaths

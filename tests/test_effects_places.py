@@ -85,3 +85,36 @@ def test_dense_central_city_gets_a_core_component() -> None:
     xx, yy = np.meshgrid(xs, xs)
     total = density_grid(frame, [find_place("New York")], xx, yy).sum() * 0.25
     assert total == pytest.approx(find_place("New York").population, rel=0.01)
+
+
+@pytest.mark.parametrize("name", ["Washington", "New York", "Tokyo"])
+def test_daytime_population_moves_people_but_keeps_the_total(name: str) -> None:
+    from brinkmanship.effects.population import daytime_cores
+
+    place = find_place(name)
+    core = daytime_cores()[place.name][0]
+    frame = LocalFrame(place.lat, place.lon)
+    cell = 0.5
+    xs = np.arange(-250.0, 250.0, cell) + cell / 2
+    xx, yy = np.meshgrid(xs, xs)
+    night = density_grid(frame, [place], xx, yy) * cell**2
+    day = density_grid(frame, [place], xx, yy, "daytime") * cell**2
+    assert day.sum() == pytest.approx(night.sum(), rel=1e-3)
+    # The core holds more people by day than by night, by most of the census inflow.
+    cx, cy = frame.to_xy(np.array(core.lat), np.array(core.lon))
+    inside = np.hypot(xx - cx, yy - cy) <= np.sqrt(core.area_km2 / np.pi)
+    gained = day[inside].sum() - night[inside].sum()
+    assert 0.5 * core.inflow < gained < core.inflow
+
+
+def test_daytime_table_has_sources_and_inflows() -> None:
+    from brinkmanship.effects.population import daytime_cores
+
+    cores = [c for group in daytime_cores().values() for c in group]
+    assert {c.urban_area for c in cores} <= {p.name for p in urban_areas()}
+    assert all(c.daytime > c.resident > 0 and "Census" in c.source for c in cores)
+
+
+def test_unknown_population_kind() -> None:
+    with pytest.raises(UserError, match="--population"):
+        density_grid(LocalFrame(0.0, 0.0), [], np.zeros(1), np.zeros(1), "weekend")

@@ -42,6 +42,37 @@ def test_ranges_overlap_published_yields() -> None:
             assert t.estimate.low <= high and t.estimate.high >= low
 
 
+def test_kigam_2013_inside_range_at_mb_4_9() -> None:
+    # KIGAM (Korea Institute of Geoscience and Mineral Resources), Feb 2013: 7.7-7.8 kt for the
+    # third test, KMA/CTBTO mb 4.9. The relations' central values alone (3.98-4.53 kt) miss it.
+    est = yield_from_magnitudes([4.9])
+    assert est.low <= 7.7 and est.high >= 7.8
+    assert est.relations_span[1] < 7.7
+
+
+def test_2017_published_yields_inside_range_at_mb_6_3() -> None:
+    # USGS mb 6.3. Arms Control Today editorial (Nov 2017): 150-250 kt; Japan's Ministry of
+    # Defense (Sep 2017): about 160 kt. The relations alone gave 252-408 kt.
+    est = yield_from_magnitudes([6.3])
+    assert est.low <= 150 and est.high >= 250
+    assert est.low <= 160 <= est.high
+    assert est.relations_span[0] > 160
+
+
+def test_range_covers_the_stated_uncertainties() -> None:
+    from brinkmanship.intel.magnitude import SIGMA_MB
+
+    # The agencies' term comes from the shipped table: 0.12-0.22 mb per test.
+    assert 0.12 <= SIGMA_MB["agencies"] <= 0.22
+    one = yield_from_magnitudes([6.1])
+    many = yield_from_magnitudes([6.1] * 4)
+    assert many.sigma_mb < one.sigma_mb
+    assert many.high / many.low < one.high / one.low
+    # Wider than the spread of central values, but a factor of a few, not orders of magnitude.
+    assert one.low < one.relations_span[0] and one.high > one.relations_span[1]
+    assert one.high / one.low < 20
+
+
 @pytest.mark.parametrize("mb", [1.0, 9.0, float("nan")])
 def test_magnitude_out_of_range(mb: float) -> None:
     with pytest.raises(UserError, match="--mb"):

@@ -39,3 +39,65 @@ def test_reach_errors() -> None:
         cities_in_reach(-5.0, "Pyongyang")
     with pytest.raises(UserError, match="--from"):
         cities_in_reach(1000.0, "Pyongyangg City")
+
+
+def test_shipped_basemap_has_coastlines_and_borders() -> None:
+    import numpy as np
+
+    from brinkmanship.intel.maps import basemap
+
+    data = basemap()
+    assert len(data["coastlines"]) > 100 and len(data["borders"]) > 100
+    points = np.vstack(data["coastlines"])
+    assert np.all(np.abs(points[:, 0]) <= 180) and np.all(np.abs(points[:, 1]) <= 90)
+    # The Korean peninsula is on the map: a coastline vertex within 60 km of Busan's shore.
+    near_busan = np.hypot((points[:, 0] - 129.04) * np.cos(np.radians(35.1)), points[:, 1] - 35.1) * 111.2
+    assert near_busan.min() < 60.0
+    # The land border between the two Koreas is there too.
+    borders = np.vstack(data["borders"])
+    assert np.any((np.abs(borders[:, 1] - 38.0) < 0.6) & (np.abs(borders[:, 0] - 127.0) < 1.5))
+
+
+def _overlaps(labels: list) -> list[tuple[str, str]]:
+    from matplotlib.text import Text
+
+    renderer = labels[0].figure.canvas.get_renderer()
+    boxes = []
+    for label in labels:
+        label.update_positions(renderer)
+        boxes.append((label.get_text(), Text.get_window_extent(label, renderer)))
+    return [(a, b) for i, (a, ba) in enumerate(boxes) for b, bb in boxes[i + 1 :] if ba.overlaps(bb)]
+
+
+def test_reach_map_labels_do_not_overlap() -> None:
+    import matplotlib.pyplot as plt
+
+    from brinkmanship.intel.maps import reach_figure
+
+    site, rows = cities_in_reach(10_400.0, "Pyongyang")
+    fig, labels = reach_figure(site, rows, 10_400.0)
+    names = {label.get_text() for label in labels}
+    # Issue 13: Washington, New York and Boston used to pile on top of each other.
+    assert {"Washington", "New York", "Boston", "Pyongyang"} <= names
+    assert len(names) >= 0.9 * (len(rows) + 1)
+    assert _overlaps(labels) == []
+    # Coastlines and borders are drawn under the cities.
+    assert len(fig.axes[0].lines) > 200
+    plt.close(fig)
+
+
+def test_rings_map_has_basemap_and_context() -> None:
+    import matplotlib.pyplot as plt
+
+    from brinkmanship.effects import Detonation
+    from brinkmanship.intel.maps import rings_figure
+
+    det = Detonation(250.0, "air", "Seoul")
+    lat, lon = det.location()
+    fig, labels = rings_figure([("Seoul", lat, lon)], [det.rings().as_dict()])
+    texts = [label.get_text() for label in labels]
+    assert "Seoul" in texts and "Pyongyang" in texts  # the regional panel places the city
+    for ax in fig.axes:
+        assert _overlaps([label for label in labels if label.axes is ax]) == []
+    assert len(fig.axes) == 2 and len(fig.axes[1].lines) > 10
+    plt.close(fig)

@@ -7,6 +7,7 @@ Thin wrappers over :mod:`brinkmanship.effects` and :mod:`brinkmanship.intel`; mi
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated, Any
 
 import typer
@@ -31,12 +32,31 @@ DEFAULT_TARGETS = [
 ]
 
 
+BLAST_NAMES = {
+    "brode1986": "Brode (1986) curves",
+    "glasstone1977": "Glasstone & Dolan (1977) curves for surface bursts (Brode 1986 for air bursts)",
+}
+CASUALTY_RULES = (
+    "OTA (1979) overpressure bands on the radii they were made with (Glasstone & Dolan 1977 for "
+    "surface bursts; Brode 1986 for air bursts, within 3 % of them), plus flash burns and initial radiation"
+)
+
+BAND_COVERS = (
+    "burn time 120-200 s, an operational payload 5 % of burnout mass heavier or lighter than the "
+    "test's, and none to all of the lofted flight's extra gravity loss recovered on a flatter flight"
+)
+
+
 def _emit(data: dict[str, Any], as_json: bool, lines: list[str]) -> None:
     if as_json:
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         for line in lines:
             typer.echo(line)
+
+
+def _reach_text(row: dict[str, Any]) -> str:
+    return "anywhere" if row["any_point_on_earth"] else f"{row['range_km']:,.0f} km"
 
 
 def _fmt(value: float | None) -> str:
@@ -63,10 +83,30 @@ def effects(
     wind_toward_deg: Annotated[
         float, typer.Option("--wind-toward-deg", help="Direction the wind blows towards (deg).")
     ] = 90.0,
+    blast_model: Annotated[
+        str,
+        typer.Option(
+            "--blast",
+            help="Overpressure curves of the blast rings: brode1986 (default) or glasstone1977 "
+            "(surface bursts, as OTA 1979). Casualties always use the radii OTA's rules were made with.",
+        ),
+    ] = "brode1986",
+    population: Annotated[
+        str,
+        typer.Option(
+            help="residential (census, default) or daytime (commuters moved into the employment cores "
+            "with census commuter data: Washington DC, Manhattan, Tokyo's 23 wards).",
+        ),
+    ] = "residential",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Rings (km), deaths and injuries of one detonation or a strike plan."""
     from brinkmanship.effects import Detonation, load_plan, plan_consequences
+    from brinkmanship.effects.blast import check_blast_model
+    from brinkmanship.effects.population import check_population
+
+    check_blast_model(blast_model)
+    check_population(population)
 
     if plan is not None:
         if yield_kt is not None or target is not None or lat is not None or lon is not None:
@@ -80,8 +120,8 @@ def effects(
         detonations = [
             Detonation(yield_kt=yield_kt, burst=burst, target=target, lat=lat, lon=lon, height_m=height_m)
         ]
-    result = plan_consequences(detonations)
-    rings = [d.rings().as_dict() for d in detonations]
+    result = plan_consequences(detonations, population)
+    rings = [d.rings(blast_model).as_dict() for d in detonations]
     per: list[dict[str, Any]] = [
         {
             "target": d.target,
@@ -90,6 +130,7 @@ def effects(
             "yield_kt": d.yield_kt,
             "burst": d.burst,
             "height_m": round(d.height(), 1),
+            "height_basis": _height_basis(d),
             "radii_km": r,
         }
         for d, r in zip(detonations, rings, strict=True)
@@ -99,6 +140,10 @@ def effects(
         "height_m": per[0]["height_m"],
         "deaths": result.deaths.as_dict(),
         "injuries": result.injuries.as_dict(),
+        "blast_model": blast_model,
+        "casualty_rules": CASUALTY_RULES,
+        "population": population,
+        "daytime_sources": list(result.daytime_sources),
         "detonations": per,
     }
     if wind_kmh is not None:
@@ -114,8 +159,12 @@ def effects(
     for p in per:
         where = p["target"] or f"{p['lat']}, {p['lon']}"
         lines.append(f"{p['yield_kt']:g} kt {p['burst']} burst at {p['height_m']:.0f} m over {where}")
+        lines.append(f"  height: {p['height_basis']}")
         lines += [f"  {k:9s} {_fmt(v)}" for k, v in p["radii_km"].items()]
     d, i = result.deaths, result.injuries
+    lines.append(f"  blast rings on {BLAST_NAMES[blast_model]}")
+    lines.append(f"casualties: {CASUALTY_RULES}")
+    lines.append(f"population: {_population_text(population, result.daytime_sources)}")
     lines.append(f"deaths   {d.central:,.0f}  (low {d.low:,.0f}, high {d.high:,.0f})")
     lines.append(f"injuries {i.central:,.0f}  (low {i.low:,.0f}, high {i.high:,.0f})")
     if "fallout" in data:
@@ -127,6 +176,32 @@ def effects(
     if "map" in data:
         lines.append(f"map: {data['map']}")
     _emit(data, as_json, lines)
+
+
+def _population_text(population: str, sources: tuple[str, ...]) -> str:
+    if population == "residential":
+        return "residential (census night-time counts; --population daytime moves commuters)"
+    if not sources:
+        return "daytime requested, but no commuter data for this area: residential counts used"
+    return "daytime, commuter inflow into " + "; ".join(s.split(":")[0] for s in sources)
+
+
+def _height_basis(det: Any) -> str:
+    """Say where the burst height comes from, and how touchy the 20-psi ring is to it."""
+    from brinkmanship.effects import blast
+    from brinkmanship.effects.rings import DEFAULT_OPTIMISED_PSI
+
+    if det.burst == "surface":
+        return "surface burst"
+    if det.height_m is not None:
+        return "given (--height-m)"
+    w, h = float(det.yield_kt), det.height()
+    at, lower = blast.ground_range_km(20.0, w, h), blast.ground_range_km(20.0, w, 0.9 * h)
+    note = (
+        f"maximises the {DEFAULT_OPTIMISED_PSI:g}-psi ring (Brode 1986); the 20-psi ring is "
+        f"{_fmt(at)} here and {_fmt(lower)} 10 % lower, so compare rings above ~8 psi only at the same height"
+    )
+    return note
 
 
 def _fallout(detonations: list[Any], wind_kmh: float, wind_toward_deg: float) -> dict[str, Any]:
@@ -161,13 +236,16 @@ def intel_yield(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Yield range from body-wave magnitude with several published relations."""
-    from brinkmanship.intel.magnitude import RELATIONS, yield_from_magnitudes
+    from brinkmanship.intel.magnitude import COVERS, RELATIONS, SIGMA_MB, yield_from_magnitudes
 
     est = yield_from_magnitudes(list(mb))
     used = [r for r in RELATIONS if r.name in est.by_relation]
     data: dict[str, Any] = {
         "mb": list(mb),
         "yield_kt": est.as_dict(),
+        "range_covers": COVERS,
+        "sigma_mb": {**{k: round(v, 3) for k, v in SIGMA_MB.items()}, "combined": round(est.sigma_mb, 3)},
+        "relations_span_kt": [float(f"{v:.3g}") for v in est.relations_span],
         "relations": [
             {
                 "name": r.name,
@@ -179,7 +257,12 @@ def intel_yield(
             for r in used
         ],
     }
-    lines = [f"yield {est.central:.3g} kt (range {est.low:.3g}-{est.high:.3g} kt) from mb {list(mb)}"]
+    lines = [
+        f"yield {est.central:.3g} kt (range {est.low:.3g}-{est.high:.3g} kt) from mb {list(mb)}",
+        f"  the range is a {COVERS} (combined {est.sigma_mb:.2f} mb);",
+        "  the relations' central values alone span "
+        f"{est.relations_span[0]:.3g}-{est.relations_span[1]:.3g} kt",
+    ]
     lines += [
         f"  {r['name']:12s} mb = {r['a']} + {r['b']} log Y -> {r['yield_kt']} kt  ({r['source']})"
         for r in data["relations"]
@@ -228,7 +311,7 @@ def intel_range(
     """Missile range from a lofted test on a minimum-energy trajectory, and towards named targets."""
     from brinkmanship.effects.places import find_place
     from brinkmanship.intel.geodesy import wgs84_distance_km
-    from brinkmanship.intel.missile import estimate_range
+    from brinkmanship.intel.missile import HALF_CIRCUMFERENCE_KM, estimate_range
     from brinkmanship.intel.rotation import range_towards_km
 
     site = find_place(launch, where="--from")
@@ -236,15 +319,32 @@ def intel_range(
     est = estimate_range(apogee_km, ground_range_km, flight_time_min)
     by_target = {}
     for place in places:
-        reach = range_towards_km(est.flight, site.lat, site.lon, place.lat, place.lon)
+        reach = range_towards_km(est.boost, site.lat, site.lon, place.lat, place.lon)
         dist = wgs84_distance_km(site.lat, site.lon, place.lat, place.lon)
+        anywhere = not math.isfinite(reach)
         by_target[place.name] = {
-            "range_km": round(reach, -1),
+            "range_km": round(HALF_CIRCUMFERENCE_KM if anywhere else reach, -1),
+            "any_point_on_earth": anywhere,
             "distance_km": round(dist),
-            "in_reach": reach >= dist,
+            "in_reach": anywhere or reach >= dist,
         }
+    assert est.readings is not None
+    readings = {
+        r.label: {
+            "range_km": round(r.capped_km, -1),
+            "any_point_on_earth": r.anywhere,
+            "burnout_altitude_km": round(r.burnout_alt_km),
+            "burnout_speed_km_s": round(r.burnout_speed_km_s, 3),
+            "circular_speed_km_s": round(r.circular_speed_km_s, 3),
+        }
+        for r in est.readings
+    }
     data: dict[str, Any] = {
         "range_km": est.as_dict(),
+        "any_point_on_earth": est.any_point(),
+        "band_covers": BAND_COVERS,
+        "readings": readings,
+        "simple_range_km": round(min(est.simple_km, HALF_CIRCUMFERENCE_KM), -1),
         "ballistic_range_km": round(est.ballistic_km, -1),
         "boost": {
             "delta_v_km_s": round(est.boost.delta_v, 3),
@@ -254,15 +354,31 @@ def intel_range(
         "from": site.name,
         "range_km_by_target": by_target,
     }
-    r = est.as_dict()
+
+    def say(label: str) -> str:
+        rd = readings[label]
+        if rd["any_point_on_earth"]:
+            return (
+                f"any point on Earth (burnout {rd['burnout_speed_km_s']:.2f} km/s, "
+                f"circular speed {rd['circular_speed_km_s']:.2f} km/s at {rd['burnout_altitude_km']} km)"
+            )
+        return f"{rd['range_km']:,.0f} km"
+
+    simple = (
+        "any point on Earth" if not math.isfinite(est.simple_km) else f"{data['simple_range_km']:,.0f} km"
+    )
     lines = [
-        f"minimum-energy range {r['central']:,.0f} km (low {r['low']:,.0f}, high {r['high']:,.0f}), "
-        f"no Earth rotation; simple ballistic reading {data['ballistic_range_km']:,.0f} km",
-        f"with Earth rotation from {site.name}:",
+        f"minimum-energy range {say('central')}, no Earth rotation",
+        f"  low  {say('low')}",
+        f"  high {say('high')}",
+        f"  the band covers {BAND_COVERS}",
+        f"  same burnout speed, no gravity-loss credit (simple reading): {simple}; "
+        f"burnout at the surface: {data['ballistic_range_km']:,.0f} km",
+        f"with Earth rotation from {site.name} (central):",
     ]
     lines += [
-        f"  {k:28s} reach {v['range_km']:8,.0f} km  distance {v['distance_km']:8,.0f} km  "
-        f"{'IN REACH' if v['in_reach'] else 'out of reach'}"
+        f"  {k:28s} reach {_reach_text(v):>11s}  distance {v['distance_km']:8,.0f} km  "
+        + ("IN REACH" if v["in_reach"] else "out of reach")
         for k, v in by_target.items()
     ]
     _emit(data, as_json, lines)

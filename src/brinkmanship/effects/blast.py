@@ -147,3 +147,89 @@ def optimum_height_m(psi: float, yield_kt: float) -> float:
     """Burst height (m) that maximises the ground range of ``psi`` for this yield."""
     y, _ = optimum_scaled_height(float(psi))
     return y * KFT_KM * 1000.0 * _scale(yield_kt)
+
+
+# --- Glasstone & Dolan (1977) surface-burst curves, as OTA (1979) read them -------------------
+
+BLAST_MODELS = ("brode1986", "glasstone1977")
+"""Overpressure models: Brode's 1986 fit (default for rings) and Glasstone & Dolan's 1977 curves."""
+
+MI_KM = 1.609344
+
+GD1977_SURFACE_1MT_KM: tuple[tuple[float, float], ...] = (
+    (12.0, 1.7 * MI_KM),
+    (5.0, 2.7 * MI_KM),
+    (2.0, 4.7 * MI_KM),
+    (1.0, 7.4 * MI_KM),
+)
+"""(psi, ground range km) of a 1-Mt surface burst: OTA, *The Effects of Nuclear War* (1979),
+ch. II, Detroit, read from the curves of Glasstone & Dolan (1977), *The Effects of Nuclear
+Weapons*, ch. III: 12 psi at 1.7 mi, 5 psi at 2.7 mi, 2 psi at 4.7 mi, 1 psi at 7.4 mi. OTA's
+casualty bands were applied to exactly these radii."""
+
+
+@lru_cache(maxsize=1)
+def _gd1977_table() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """log scaled range (km/kt^1/3) and log psi of the 1977 surface curve, increasing range.
+
+    Between OTA's four points: log-log interpolation. Inside 12 psi, where OTA gives no radius,
+    Brode's surface curve is stretched to pass through OTA's 12-psi point (they differ by 4 %
+    there). Beyond 1 psi, the 2-to-1-psi log-log slope is continued.
+    """
+    scale_1mt = _scale(1000.0)
+    knots_r = np.array([r / scale_1mt for _, r in GD1977_SURFACE_1MT_KM])
+    knots_p = np.array([p for p, _ in GD1977_SURFACE_1MT_KM])
+    brode_12 = _scaled_range(12.0, 0.0)
+    assert brode_12 is not None
+    stretch = (brode_12 * KFT_KM) / knots_r[0]
+    inner_r = np.geomspace(1e-3, knots_r[0], 200)[:-1]
+    inner_p = scaled_overpressure_psi(inner_r * stretch / KFT_KM, 0.0)
+    slope = np.log(knots_p[-1] / knots_p[-2]) / np.log(knots_r[-1] / knots_r[-2])
+    outer_r = knots_r[-1] * np.geomspace(1.0, 400.0, 60)[1:]
+    outer_p = knots_p[-1] * (outer_r / knots_r[-1]) ** slope
+    r = np.concatenate([inner_r, knots_r, outer_r])
+    p = np.concatenate([inner_p, knots_p, outer_p])
+    return np.log(r), np.log(p)
+
+
+def gd1977_surface_overpressure_psi(ground_range_km: ArrayLike, yield_kt: float) -> NDArray[np.float64]:
+    """Peak overpressure (psi) of a surface burst on Glasstone & Dolan's (1977) curves (via OTA)."""
+    log_r, log_p = _gd1977_table()
+    scaled = np.maximum(np.asarray(ground_range_km, dtype=float), 1e-9) / _scale(yield_kt)
+    return np.asarray(np.exp(np.interp(np.log(scaled), log_r, log_p)), dtype=float)
+
+
+def gd1977_surface_range_km(psi: float, yield_kt: float) -> float:
+    """Ground range (km) of ``psi`` for a surface burst on the 1977 curves (via OTA)."""
+    log_r, log_p = _gd1977_table()
+    # log_p decreases with range: interpolate on the reversed arrays.
+    scaled = float(np.exp(np.interp(np.log(psi), log_p[::-1], log_r[::-1])))
+    return scaled * _scale(yield_kt)
+
+
+def check_blast_model(model: str, *, where: str = "--blast") -> None:
+    """Raise :class:`UserError` for an unknown blast model."""
+    from brinkmanship.errors import UserError
+
+    if model not in BLAST_MODELS:
+        raise UserError(f"{where}: blast model must be one of {', '.join(BLAST_MODELS)}, got {model!r}")
+
+
+def model_overpressure_psi(
+    ground_range_km: ArrayLike, yield_kt: float, height_m: float, model: str
+) -> NDArray[np.float64]:
+    """Overpressure under ``model``; the 1977 curves are used for surface bursts only.
+
+    Glasstone & Dolan's air-burst curves are not tabulated here: Brode's fit stands for them (it
+    reproduces OTA's 25-Mt air-burst 1-psi ring within 3 %).
+    """
+    if model == "glasstone1977" and height_m == 0.0:
+        return gd1977_surface_overpressure_psi(ground_range_km, yield_kt)
+    return overpressure_psi(ground_range_km, yield_kt, height_m)
+
+
+def model_ground_range_km(psi: float, yield_kt: float, height_m: float, model: str) -> float | None:
+    """Ground range of ``psi`` under ``model`` (see :func:`model_overpressure_psi`)."""
+    if model == "glasstone1977" and height_m == 0.0:
+        return gd1977_surface_range_km(psi, yield_kt)
+    return ground_range_km(psi, yield_kt, height_m)

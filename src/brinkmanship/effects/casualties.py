@@ -31,6 +31,12 @@ Low and high bounds apply the rules with bracketing assumptions rather than samp
 of Daugherty, Levi & von Hippel, in *The Medical Implications of Nuclear War*, IOM 1986, gives
 about twice OTA's deaths in cities), 10 % or 50 % of people exposed to the flash, burn lethality
 0.3 or 0.8, and LD50 600 rem (with medical care) or 350 rem.
+
+More deaths mean fewer injured survivors, so the sets that bracket deaths do not bracket injuries
+(with the high set, injuries can fall below the central value). Two more sets bracket injuries:
+``injuries_high`` takes the wide band edges and the many exposed people of the high set but the
+low set's burn lethality and LD50 (people hurt, not killed); ``injuries_low`` the reverse. Each
+quantity's low and high are its extremes over all five sets.
 """
 
 from __future__ import annotations
@@ -66,6 +72,8 @@ RULES = {
     "low": RuleSet(psi_scale=1.25, exposed=0.10, burn_death=0.3, ld50_rem=600.0),
     "central": RuleSet(psi_scale=1.0, exposed=0.25, burn_death=0.5, ld50_rem=450.0),
     "high": RuleSet(psi_scale=0.8, exposed=0.50, burn_death=0.8, ld50_rem=350.0),
+    "injuries_low": RuleSet(psi_scale=1.25, exposed=0.10, burn_death=0.8, ld50_rem=350.0),
+    "injuries_high": RuleSet(psi_scale=0.8, exposed=0.50, burn_death=0.3, ld50_rem=600.0),
 }
 
 

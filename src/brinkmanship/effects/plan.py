@@ -23,9 +23,20 @@ from brinkmanship.effects.casualties import (
     radiation_probabilities,
 )
 from brinkmanship.effects.places import find_place
-from brinkmanship.effects.population import LocalFrame, density_grid, places_near
+from brinkmanship.effects.population import (
+    LocalFrame,
+    check_population,
+    cores_used,
+    density_grid,
+    places_near,
+)
 from brinkmanship.effects.rings import Rings, burst_height_m, check_burst, compute_rings
 from brinkmanship.errors import UserError
+
+CASUALTY_BLAST_MODEL = "glasstone1977"
+"""Overpressure curves the casualty bands are applied to. OTA (1979) derived its bands with the
+radii of Glasstone & Dolan (1977), so the bands are applied to those radii, whatever model the
+rings are shown with (for surface bursts Brode's 1986 fit reaches 13-20 % farther at 2-1 psi)."""
 
 GRID_CELLS_PER_SIDE = 400
 """Resolution of the population grid (cells per side of the box around all damage)."""
@@ -77,9 +88,9 @@ class Detonation:
         """Height of burst used (m)."""
         return burst_height_m(float(self.yield_kt), self.burst, self.height_m)
 
-    def rings(self) -> Rings:
-        """Damage rings of this detonation."""
-        return compute_rings(float(self.yield_kt), self.burst, self.height())
+    def rings(self, blast_model: str = "brode1986") -> Rings:
+        """Damage rings of this detonation (blast rings on ``blast_model``'s curves)."""
+        return compute_rings(float(self.yield_kt), self.burst, self.height(), blast_model)
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,10 @@ class Consequences:
     injuries: Bounds
     population_in_grid: float
     places: tuple[str, ...] = field(default=())
+    population: str = "residential"
+    """Which population was spread: ``"residential"`` (census) or ``"daytime"`` (commuting)."""
+    daytime_sources: tuple[str, ...] = field(default=())
+    """For daytime runs, the commuter data applied (core and source); empty if none applied."""
 
 
 def _reach_km(det: Detonation, height_m: float) -> float:
@@ -128,7 +143,7 @@ def _reach_km(det: Detonation, height_m: float) -> float:
     w = float(det.yield_kt)
     low_psi = 1.0 * min(r.psi_scale for r in RULES.values())
     ranges = [
-        blast.ground_range_km(low_psi, w, height_m) or 0.0,
+        blast.model_ground_range_km(low_psi, w, height_m, CASUALTY_BLAST_MODEL) or 0.0,
         thermal.burn_radius_km(w, det.burst, height_m, degree=2) or 0.0,
         radiation.dose_radius_km(min(r.injury_rem for r in RULES.values()), w, height_m) or 0.0,
     ]
@@ -138,11 +153,11 @@ def _reach_km(det: Detonation, height_m: float) -> float:
 def _overpressure_table(det: Detonation, height_m: float, reach: float) -> tuple[np.ndarray, np.ndarray]:
     """log ground range and log overpressure sampled densely, for fast interpolation."""
     r = np.geomspace(1e-3, reach * 1.05, 1200)
-    p = blast.overpressure_psi(r, float(det.yield_kt), height_m)
+    p = blast.model_overpressure_psi(r, float(det.yield_kt), height_m, CASUALTY_BLAST_MODEL)
     return np.log(r), np.log(np.maximum(p, 1e-12))
 
 
-def plan_consequences(detonations: Sequence[Detonation]) -> Consequences:
+def plan_consequences(detonations: Sequence[Detonation], population: str = "residential") -> Consequences:
     """Prompt deaths and injuries from a list of detonations, overlapping damage counted once.
 
     The population of every shipped urban area and GeoNames place near the detonations is laid on
@@ -152,6 +167,8 @@ def plan_consequences(detonations: Sequence[Detonation]) -> Consequences:
 
     Args:
         detonations: The detonations; an empty list gives zero consequences.
+        population: ``"residential"`` (census counts, the default) or ``"daytime"`` (commuter
+            inflow moved into the employment cores that ``data/daytime.csv`` lists).
 
     Returns:
         Deaths and injuries, each with low, central and high estimates.
@@ -159,14 +176,15 @@ def plan_consequences(detonations: Sequence[Detonation]) -> Consequences:
     Raises:
         UserError: Unknown target names (with suggestions).
     """
+    check_population(population)
     if not detonations:
         zero = Bounds(0.0, 0.0, 0.0)
-        return Consequences(deaths=zero, injuries=zero, population_in_grid=0.0)
-    return _consequences(tuple(detonations))
+        return Consequences(deaths=zero, injuries=zero, population_in_grid=0.0, population=population)
+    return _consequences(tuple(detonations), population)
 
 
 @lru_cache(maxsize=256)
-def _consequences(detonations: tuple[Detonation, ...]) -> Consequences:
+def _consequences(detonations: tuple[Detonation, ...], population: str = "residential") -> Consequences:
     """Cached worker of :func:`plan_consequences` (detonations are frozen, so hashable).
 
     Detonations whose damage areas cannot overlap (e.g. Washington and Moscow) are computed on
@@ -177,25 +195,30 @@ def _consequences(detonations: tuple[Detonation, ...]) -> Consequences:
     reaches = [_reach_km(d, h) for d, h in zip(detonations, heights, strict=True)]
     deaths = dict.fromkeys(RULES, 0.0)
     injuries = dict.fromkeys(RULES, 0.0)
-    population = 0.0
+    people_total = 0.0
     place_names: list[str] = []
+    sources: list[str] = []
     for members in _clusters(locs, reaches):
         part = _cluster_casualties(
             [detonations[i] for i in members],
             [locs[i] for i in members],
             [heights[i] for i in members],
             [reaches[i] for i in members],
+            population,
         )
         for name in RULES:
             deaths[name] += part[0][name]
             injuries[name] += part[1][name]
-        population += part[2]
+        people_total += part[2]
         place_names += [n for n in part[3] if n not in place_names]
+        sources += [s for s in part[4] if s not in sources]
     return Consequences(
         deaths=_bounds(deaths),
         injuries=_bounds(injuries),
-        population_in_grid=population,
+        population_in_grid=people_total,
         places=tuple(place_names),
+        population=population,
+        daytime_sources=tuple(sources),
     )
 
 
@@ -234,7 +257,8 @@ def _cluster_casualties(
     locs: list[tuple[float, float]],
     heights: list[float],
     reaches: list[float],
-) -> tuple[dict[str, float], dict[str, float], float, tuple[str, ...]]:
+    population: str = "residential",
+) -> tuple[dict[str, float], dict[str, float], float, tuple[str, ...], tuple[str, ...]]:
     """Deaths and injuries per rule set, population and places of one group of detonations."""
     frame = LocalFrame(
         float(np.mean([la for la, _ in locs])),
@@ -257,7 +281,8 @@ def _cluster_casualties(
     xx, yy = np.meshgrid(xs, ys)
     search = max(abs(x0), abs(x1), abs(y0), abs(y1)) * 1.5 + 100.0
     places = places_near(frame, search)
-    people = density_grid(frame, places, xx, yy) * cell * cell
+    people = density_grid(frame, places, xx, yy, population) * cell * cell
+    cores = [f"{c.core} ({c.urban_area}): {c.source}" for c in cores_used(places, population)]
 
     psi = np.zeros_like(xx)
     fluence = np.zeros_like(xx)
@@ -288,7 +313,7 @@ def _cluster_casualties(
         )
         deaths[name] = float(np.sum(people * dead))
         injuries[name] = float(np.sum(people * hurt))
-    return deaths, injuries, float(np.sum(people)), tuple(p.name for p in places)
+    return deaths, injuries, float(np.sum(people)), tuple(p.name for p in places), tuple(cores)
 
 
 def _bounds(values: dict[str, float]) -> Bounds:

@@ -21,17 +21,30 @@ puts at least half of the central city's census density over the central city, a
 Places within a search radius all contribute (densities add); GeoNames places that lie within
 :data:`COVER_FACTOR` equal-area radii of an urban area already listed are skipped so that nobody is
 counted twice.
+
+Daytime population (``population="daytime"``): census counts are residential, night-time counts.
+For the urban areas of ``data/daytime.csv`` the national census's commuter data give the net
+inflow into the employment core by day (commuter-adjusted population minus residents: the US
+Census Bureau's ACS 2006-10 estimates for Washington DC and Manhattan, Japan's census daytime
+population for Tokyo's 23 wards). By day that inflow is added as one more Clark component over
+the core's area (same 70 % rule) and taken from the residential components in proportion (the
+commuters come from the rest of the urban area), so the urban area's total is unchanged. Other
+places keep their residential counts.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import brentq
 
 from brinkmanship.effects.places import Place, geonames_places, urban_areas
+from brinkmanship.errors import UserError
 
 FRACTION_INSIDE = 0.70
 COVER_FACTOR = 1.5
@@ -68,6 +81,63 @@ def clark_components(place: Place) -> list[tuple[float, float]]:
 def clark_parameters(place: Place) -> tuple[float, float]:
     """Centre density rho0 (people/km^2) and scale length b (km) of a single-component place."""
     return _clark(place.population, place.area_km2)
+
+
+POPULATIONS = ("residential", "daytime")
+"""Which population the density model spreads: census residents, or residents moved by commuting."""
+
+
+@dataclass(frozen=True)
+class DaytimeCore:
+    """Net commuter inflow into an urban area's employment core on a working day."""
+
+    urban_area: str
+    core: str
+    lat: float
+    lon: float
+    resident: float
+    daytime: float
+    area_km2: float
+    source: str
+
+    @property
+    def inflow(self) -> float:
+        """Net number of people who come into the core by day."""
+        return self.daytime - self.resident
+
+
+@lru_cache(maxsize=1)
+def daytime_cores() -> dict[str, tuple[DaytimeCore, ...]]:
+    """The shipped daytime table (data/daytime.csv), by urban-area name."""
+    text = resources.files("brinkmanship.effects").joinpath("data/daytime.csv").read_text("utf-8")
+    table: dict[str, list[DaytimeCore]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        core = DaytimeCore(
+            urban_area=row["urban_area"],
+            core=row["core"],
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            resident=float(row["resident"]),
+            daytime=float(row["daytime"]),
+            area_km2=float(row["area_km2"]),
+            source=row["source"],
+        )
+        table.setdefault(core.urban_area, []).append(core)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def check_population(population: str, *, where: str = "--population") -> None:
+    """Raise :class:`UserError` for an unknown population kind."""
+    if population not in POPULATIONS:
+        raise UserError(f"{where}: must be one of {', '.join(POPULATIONS)}, got {population!r}")
+
+
+def cores_used(places: list[Place], population: str) -> list[DaytimeCore]:
+    """The daytime cores that apply to these places (none for the residential population)."""
+    if population != "daytime":
+        return []
+    table = daytime_cores()
+    return [core for place in places for core in table.get(place.name, ())]
 
 
 @dataclass(frozen=True)
@@ -114,13 +184,29 @@ def _covered(place: Place, urban: list[Place]) -> bool:
 
 
 def density_grid(
-    frame: LocalFrame, places: list[Place], x: NDArray[np.float64], y: NDArray[np.float64]
+    frame: LocalFrame,
+    places: list[Place],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    population: str = "residential",
 ) -> NDArray[np.float64]:
-    """Population density (people/km^2) at local points ``x``, ``y`` (km), summed over places."""
+    """Population density (people/km^2) at local points ``x``, ``y`` (km), summed over places.
+
+    ``population="daytime"`` moves the net commuter inflow of the places in ``data/daytime.csv``
+    into their employment cores (see the module docstring); totals are unchanged.
+    """
+    check_population(population)
     density = np.zeros(np.broadcast(x, y).shape)
+    table = daytime_cores() if population == "daytime" else {}
     for place in places:
+        cores = table.get(place.name, ())
+        keep = 1.0 - sum(c.inflow for c in cores) / place.population
         px, py = frame.to_xy(np.array(place.lat), np.array(place.lon))
         r = np.hypot(x - px, y - py)
         for rho0, b in clark_components(place):
-            density += rho0 * np.exp(-r / b)
+            density += keep * rho0 * np.exp(-r / b)
+        for core in cores:
+            cx, cy = frame.to_xy(np.array(core.lat), np.array(core.lon))
+            rho0, b = _clark(core.inflow, core.area_km2)
+            density += rho0 * np.exp(-np.hypot(x - cx, y - cy) / b)
     return density

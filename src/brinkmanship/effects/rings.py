@@ -32,6 +32,10 @@ def check_burst(yield_kt: float, burst: str, height_m: float | None, *, where: s
             raise UserError(f"{where}: height of burst must be >= 0 m (above ground), got {height_m}")
         if burst == "surface" and height_m > 0:
             raise UserError(f"{where}: a surface burst has height 0; use --burst air for {height_m:g} m")
+        if burst == "air" and height_m == 0:
+            # Blast at height 0 is a surface burst, but the thermal partition and fireball of an
+            # air burst would be used: refuse rather than mix the two.
+            raise UserError(f"{where}: an air burst at height 0 is a surface burst; use --burst surface")
         if height_m > 50_000:
             raise UserError(f"{where}: height {height_m:g} m is above 50 km, outside the airblast fits")
 
@@ -61,16 +65,21 @@ class Rings:
         return {k: (None if v is None else round(v, 3)) for k, v in asdict(self).items()}
 
 
-def compute_rings(yield_kt: float, burst: str, height_m: float) -> Rings:
-    """Damage rings of one burst at a resolved height (see :func:`burst_height_m`)."""
+def compute_rings(yield_kt: float, burst: str, height_m: float, blast_model: str = "brode1986") -> Rings:
+    """Damage rings of one burst at a resolved height (see :func:`burst_height_m`).
+
+    ``blast_model`` picks the overpressure curves of the blast rings (:data:`blast.BLAST_MODELS`);
+    it changes surface bursts only.
+    """
+    blast.check_blast_model(blast_model)
     r_fb = fireball.fireball_radius_km(yield_kt, burst)
     h_km = height_m / 1000.0
     fireball_ground = float(np.sqrt(r_fb**2 - h_km**2)) if h_km < r_fb else None
     return Rings(
         fireball=fireball_ground,
-        psi_20=blast.ground_range_km(20.0, yield_kt, height_m),
-        psi_5=blast.ground_range_km(5.0, yield_kt, height_m),
-        psi_1=blast.ground_range_km(1.0, yield_kt, height_m),
+        psi_20=blast.model_ground_range_km(20.0, yield_kt, height_m, blast_model),
+        psi_5=blast.model_ground_range_km(5.0, yield_kt, height_m, blast_model),
+        psi_1=blast.model_ground_range_km(1.0, yield_kt, height_m, blast_model),
         burn_3rd=thermal.burn_radius_km(yield_kt, burst, height_m, degree=3),
         rem_500=radiation.dose_radius_km(500.0, yield_kt, height_m),
     )

@@ -22,9 +22,13 @@ the relations that apply, not one number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+from dataclasses import dataclass, field
+from importlib import resources
 
 import numpy as np
+from scipy.optimize import brentq
+from scipy.special import ndtr
 
 from brinkmanship.errors import UserError
 
@@ -57,6 +61,35 @@ RELATIONS: tuple[Relation, ...] = (
 )
 
 
+def _agency_sigma() -> float:
+    """Pooled standard deviation of the agencies' body-wave magnitudes per test (shipped table)."""
+    text = resources.files("brinkmanship.intel").joinpath("data/nk_nuclear_tests.csv").read_text("utf-8")
+    groups: dict[str, list[float]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        if "(ML" not in row["source"]:
+            groups.setdefault(row["test"], []).append(float(row["mb"]))
+    squares = sum(float(np.sum((np.array(v) - np.mean(v)) ** 2)) for v in groups.values())
+    dof = sum(len(v) - 1 for v in groups.values())
+    return float(np.sqrt(squares / dof))
+
+
+SIGMA_MB: dict[str, float] = {
+    "agencies": _agency_sigma(),
+    "scatter": 0.10,
+    "site_bias": 0.10,
+    "depth": 0.10,
+}
+"""One-sigma uncertainties in magnitude units (see the module docstring for each one's basis)."""
+
+INTERVAL = 0.90
+"""Probability covered by the low-high range (5 % to 95 %)."""
+
+COVERS = (
+    "90 % interval over the relations, each read with the spread between agencies' magnitudes, "
+    "the relations' scatter, the site's magnitude bias and depth of burial"
+)
+
+
 @dataclass(frozen=True)
 class YieldEstimate:
     """A yield range from one or more magnitudes and the relations that applied."""
@@ -65,6 +98,10 @@ class YieldEstimate:
     central: float
     high: float
     by_relation: dict[str, float]
+    sigma_mb: float = 0.0
+    """Combined one-sigma magnitude uncertainty the range was read with."""
+    relations_span: tuple[float, float] = field(default=(0.0, 0.0))
+    """Lowest and highest central value of the relations alone (the old, narrow range)."""
 
     def as_dict(self) -> dict[str, float]:
         """low/central/high rounded to 3 significant figures."""
@@ -77,30 +114,51 @@ def check_magnitude(mb: float, *, where: str = "--mb") -> None:
         raise UserError(f"{where}: body-wave magnitude {mb} is outside {MB_MIN}-{MB_MAX}")
 
 
-def yield_from_magnitudes(magnitudes: list[float]) -> YieldEstimate:
-    """Yield range over all applicable relations and all given magnitudes.
+def _mixture_quantile(means: np.ndarray, sigmas: np.ndarray, q: float) -> float:
+    """Quantile of an equal-weight mixture of normals (log10 yield)."""
 
-    The central value is the geometric mean of all estimates (yields are log-normal in practice);
-    low and high are the extremes.
+    def cdf(x: float) -> float:
+        return float(np.mean(ndtr((x - means) / sigmas))) - q
+
+    lo = float(np.min(means - 8 * sigmas))
+    hi = float(np.max(means + 8 * sigmas))
+    return float(brentq(cdf, lo, hi, xtol=1e-9))
+
+
+def yield_from_magnitudes(magnitudes: list[float]) -> YieldEstimate:
+    """Yield range from body-wave magnitudes over every relation that applies.
+
+    Several magnitudes (from several agencies) are averaged; the range is the 90 % interval of
+    the relations read with the uncertainties of :data:`SIGMA_MB`; the central value is the
+    geometric mean of the relations' yields at the mean magnitude.
 
     Raises:
         UserError: No magnitude given, or one outside the accepted range.
     """
     if not magnitudes:
         raise UserError("--mb: give at least one body-wave magnitude")
-    estimates: dict[str, list[float]] = {}
     for mb in magnitudes:
         check_magnitude(mb)
-        for rel in RELATIONS:
-            if rel.mb_min <= mb <= rel.mb_max:
-                estimates.setdefault(rel.name, []).append(rel.yield_kt(mb))
-    if not estimates:
+    mb_mean = float(np.mean(magnitudes))
+    used = [rel for rel in RELATIONS if rel.mb_min <= mb_mean <= rel.mb_max]
+    if not used:
         raise UserError(f"--mb: no magnitude-yield relation here covers mb {magnitudes}")
-    values = np.array([y for ys in estimates.values() for y in ys])
-    by_relation = {k: float(np.exp(np.mean(np.log(v)))) for k, v in estimates.items()}
+    sigma = float(
+        np.sqrt(
+            SIGMA_MB["agencies"] ** 2 / len(magnitudes)
+            + sum(v**2 for k, v in SIGMA_MB.items() if k != "agencies")
+        )
+    )
+    by_relation = {rel.name: rel.yield_kt(mb_mean) for rel in used}
+    means = np.array([np.log10(by_relation[rel.name]) for rel in used])
+    sigmas = np.array([sigma / rel.b for rel in used])
+    tail = (1.0 - INTERVAL) / 2.0
+    values = np.array(list(by_relation.values()))
     return YieldEstimate(
-        low=float(values.min()),
+        low=10.0 ** _mixture_quantile(means, sigmas, tail),
         central=float(np.exp(np.mean(np.log(values)))),
-        high=float(values.max()),
+        high=10.0 ** _mixture_quantile(means, sigmas, 1.0 - tail),
         by_relation=by_relation,
+        sigma_mb=sigma,
+        relations_span=(float(values.min()), float(values.max())),
     )

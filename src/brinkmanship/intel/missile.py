@@ -17,10 +17,16 @@ more velocity to gravity than a flat one, so it underestimates range. Here the b
 The ideal velocity increment and the pitch kick are fitted to the observed apogee and ground range
 with ``scipy.optimize.least_squares``, for an assumed burn time (:data:`BURN_S`); the observed
 flight time must then agree within 15 %. The same rocket is flown with the kick that maximises
-ground range: the minimum-energy trajectory for that boost.
+ground range, burning out no lower than :data:`MIN_BURNOUT_ALT_KM`: the minimum-energy trajectory
+for that boost.
 
-Low and high values repeat the analysis with burn times of 120 s and 200 s: the longer the boost,
-the more a lofted flight loses to gravity and the more range a flatter flight gains.
+The band (:func:`estimate_range`) spans the assumptions that three observations cannot fix: burn
+time (120-200 s), payload (:data:`PAYLOAD_SHARE`) and how much of the lofted flight's gravity loss
+a flatter flight recovers (none, in the "simple" reading Japan's Ministry of Defense reports, up
+to all of it in this boost model). Near orbital burnout speed a small change of speed moves the
+impact by thousands of kilometres; a flight that would come down past the antipode (or not at all)
+can reach any point on Earth, and is reported so, with its burnout speed against the circular
+speed at that altitude.
 """
 
 from __future__ import annotations
@@ -30,20 +36,36 @@ from functools import lru_cache
 
 import numpy as np
 from scipy.integrate import solve_ivp
-from scipy.optimize import least_squares, minimize_scalar
+from scipy.optimize import brentq, least_squares, minimize_scalar
 
 from brinkmanship.errors import UserError
 
 MU_KM3_S2 = 398_600.4418
 """Earth's gravitational parameter (WGS-84 / IERS)."""
 R_EARTH_KM = 6371.0
+HALF_CIRCUMFERENCE_KM = float(np.pi * R_EARTH_KM)
+"""About 20,015 km: a ballistic flight that would come down farther (or not at all) can be aimed at
+any point on Earth by flying it shorter, so longer ranges are reported as "any point on Earth"."""
 G0_KM_S2 = 9.80665e-3
 ISP_S = 300.0
 VERTICAL_S = 10.0
-BURN_S = 150.0
+BURN_S = 200.0
 """Single-stage-equivalent burn time (s). Three observations cannot fix it together with the
-velocity increment and the pitch programme, so it is an assumption: 150 s reproduces the reported
-flight times of the three 2017 ICBM tests within about 2 minutes; 120 s and 200 s bound it."""
+velocity increment and the pitch programme, so it is an assumption: 200 s (about the total boost
+of a two-stage liquid ICBM) reproduces Wright's (UCS) 2017 readings of the Hwasong-14 tests within
+3 % and the reported flight times within 1.5 minutes; 120 s and 150 s give the spread of the
+band. Longer single-stage-equivalent burns cannot fly the 4 Jul 2017 test in this model."""
+MIN_BURNOUT_ALT_KM = 100.0
+"""The range-maximising flight must burn out at or above 100 km, the conventional edge of space
+(Karman line). Assumption: the model has no atmosphere, and without this floor the best vacuum
+gravity turn burns out at 30-60 km and gains speed a real missile would lose to drag and heating.
+With it the Hwasong-15 of 29 Nov 2017 reads 13,350 km against Wright's "more than 13,000"."""
+PAYLOAD_SHARE = 0.05
+"""Assumption: an operational warhead may be heavier or lighter than the test payload by 5 % of
+the mass at burnout, which changes the velocity increment by -/+ Isp g0 ln(1 +/- 0.05), about
+0.14-0.15 km/s. Analysts stress the payload is unknown (Wright, UCS, 28 Jul 2017: a heavier
+warhead than tested shortens the range; Japan's defence minister Kishi, 25 Mar 2022: the range
+"depends on the weight of the warhead")."""
 
 
 @dataclass(frozen=True)
@@ -229,19 +251,84 @@ def fit_boost(
     return boost
 
 
-def max_range(boost: Boost) -> Flight:
-    """Fly the same rocket with the kick that maximises ground range (minimum-energy trajectory)."""
+def burnout_altitude_km(boost: Boost) -> float:
+    """Altitude (km) at the end of the boost."""
+    return _burnout(boost)[0] - R_EARTH_KM
+
+
+def _with_kick(boost: Boost, kick: float) -> Boost:
+    return Boost(boost.delta_v, boost.burn_s, float(kick), boost.isp_s, boost.vertical_s)
+
+
+def max_kick(boost: Boost) -> float:
+    """Largest pitch kick that still burns out at or above :data:`MIN_BURNOUT_ALT_KM`."""
+    top = 1.2
+    if burnout_altitude_km(_with_kick(boost, top)) >= MIN_BURNOUT_ALT_KM:
+        return top
+    if burnout_altitude_km(_with_kick(boost, 0.0)) < MIN_BURNOUT_ALT_KM:
+        # Even a vertical boost ends below the floor (a short-range rocket): no floor applies.
+        return top
+    return float(
+        brentq(lambda k: burnout_altitude_km(_with_kick(boost, k)) - MIN_BURNOUT_ALT_KM, 0.0, top, xtol=1e-6)
+    )
+
+
+def reaches_anywhere(flight: Flight) -> bool:
+    """True if the flight does not come down (orbit) or comes down past the antipode."""
+    return not np.isfinite(flight.range_km) or flight.range_km >= HALF_CIRCUMFERENCE_KM
+
+
+def _range_value(flight: Flight) -> float:
+    return float("inf") if reaches_anywhere(flight) else flight.range_km
+
+
+def best_kick(boost: Boost) -> float:
+    """The pitch kick that maximises ground range, burning out no lower than the floor.
+
+    Kicks are limited to those that burn out at or above :data:`MIN_BURNOUT_ALT_KM`: a vacuum
+    gravity turn would otherwise skim the atmosphere to burn out at 30-60 km, which no real
+    missile does, and gain speed it could not have. A kick that reaches any point on Earth is
+    returned as soon as one is found (see :func:`reaches_anywhere`).
+    """
+    k_max = max_kick(boost)
 
     def negative_range(kick: float) -> float:
-        flight = fly(Boost(boost.delta_v, boost.burn_s, float(kick), boost.isp_s, boost.vertical_s))
-        return -flight.range_km if np.isfinite(flight.range_km) else 0.0
+        return -_range_value(fly(_with_kick(boost, kick)))
 
-    kicks = np.linspace(0.0, 1.2, 25)
+    kicks = np.linspace(0.0, k_max, 25)
     values = [negative_range(float(k)) for k in kicks]
     i = int(np.argmin(values))
+    if not np.isfinite(values[i]):
+        return float(kicks[i])
     lo, hi = kicks[max(i - 1, 0)], kicks[min(i + 1, kicks.size - 1)]
-    best = minimize_scalar(negative_range, bounds=(float(lo), float(hi)), method="bounded")
-    return fly(Boost(boost.delta_v, boost.burn_s, float(best.x), boost.isp_s, boost.vertical_s))
+    return float(minimize_scalar(negative_range, bounds=(float(lo), float(hi)), method="bounded").x)
+
+
+def max_range(boost: Boost) -> Flight:
+    """Fly the same rocket with the kick that maximises ground range (:func:`best_kick`)."""
+    return fly(_with_kick(boost, best_kick(boost)))
+
+
+def best_angle_range(r: float, v: float) -> tuple[float, float]:
+    """Longest coast (km of ground) from burnout at radius r with speed v, over flight-path angles.
+
+    Returns the range (inf where some angle reaches any point on Earth) and the angle (rad).
+    """
+
+    def coast_km(gamma: float) -> float:
+        _, angle, _ = coast(r, v, gamma)
+        if not np.isfinite(angle) or angle * R_EARTH_KM >= HALF_CIRCUMFERENCE_KM:
+            return float("inf")
+        return float(angle * R_EARTH_KM)
+
+    gammas = np.linspace(0.0, np.pi / 2 - 0.01, 90)
+    values = [coast_km(float(g)) for g in gammas]
+    i = int(np.argmax(values))
+    if not np.isfinite(values[i]):
+        return float("inf"), float(gammas[i])
+    lo, hi = gammas[max(i - 1, 0)], gammas[min(i + 1, gammas.size - 1)]
+    best = minimize_scalar(lambda g: -coast_km(float(g)), bounds=(float(lo), float(hi)), method="bounded")
+    return coast_km(float(best.x)), float(best.x)
 
 
 def ballistic_max_range_km(apogee_km: float, ground_range_km: float) -> float:
@@ -266,8 +353,37 @@ def ballistic_max_range_km(apogee_km: float, ground_range_km: float) -> float:
 
 
 @dataclass(frozen=True)
+class RangeReading:
+    """One reading of the range: km (inf = any point on Earth) and the burnout that gives it."""
+
+    label: str
+    range_km: float
+    burnout_alt_km: float
+    burnout_speed_km_s: float
+    circular_speed_km_s: float
+
+    @property
+    def anywhere(self) -> bool:
+        """The burnout speed reaches any point on Earth (range past half the circumference)."""
+        return not np.isfinite(self.range_km)
+
+    @property
+    def capped_km(self) -> float:
+        """Range capped at half the Earth's circumference."""
+        return min(self.range_km, HALF_CIRCUMFERENCE_KM)
+
+
+def _reading(label: str, range_km: float, r: float, v: float) -> RangeReading:
+    return RangeReading(label, range_km, r - R_EARTH_KM, v, float(np.sqrt(MU_KM3_S2 / r)))
+
+
+@dataclass(frozen=True)
 class RangeEstimate:
-    """Range on a minimum-energy trajectory (no Earth rotation): low, central, high (km)."""
+    """Range on a minimum-energy trajectory (no Earth rotation): low, central, high (km).
+
+    A value of ``inf`` means the burnout speed carries the missile past the antipode or into orbit:
+    any point on Earth is within reach (:attr:`any_point`, :attr:`RangeReading.capped_km`).
+    """
 
     low: float
     central: float
@@ -275,29 +391,90 @@ class RangeEstimate:
     ballistic_km: float
     boost: Boost
     flight: Flight
+    readings: tuple[RangeReading, RangeReading, RangeReading] | None = None
+    simple_km: float = float("nan")
+    """The lofted test's burnout speed at its burnout altitude, flown at the best flight-path angle,
+    test payload, burn time :data:`BURN_S`: no credit for gravity losses (the "simple calculation"
+    Japan's Ministry of Defense reports). ``inf`` if it reaches any point on Earth."""
 
     def as_dict(self) -> dict[str, float]:
-        """low/central/high rounded to 10 km."""
-        return {k: round(getattr(self, k), -1) for k in ("low", "central", "high")}
+        """low/central/high rounded to 10 km, capped at half the Earth's circumference."""
+        return {
+            k: round(min(getattr(self, k), HALF_CIRCUMFERENCE_KM), -1) for k in ("low", "central", "high")
+        }
+
+    def any_point(self) -> dict[str, bool]:
+        """Which of low/central/high reach any point on Earth."""
+        return {k: not np.isfinite(getattr(self, k)) for k in ("low", "central", "high")}
 
 
-VARIANTS = (BURN_S, 120.0, 200.0)
+VARIANTS = (BURN_S, 120.0, 150.0)
 """Burn times (s) for the central estimate and the two bounds."""
 
 
+def _anywhere_past_antipode(range_km: float) -> float:
+    """inf for a range at or past half the Earth's circumference (it reaches any point)."""
+    return float("inf") if range_km >= HALF_CIRCUMFERENCE_KM else range_km
+
+
+def _payload_boost(boost: Boost, share: float) -> Boost:
+    """The same rocket with a payload heavier (share > 0) or lighter by ``share`` of burnout mass."""
+    dv = boost.delta_v - boost.isp_s * G0_KM_S2 * float(np.log1p(share))
+    return Boost(dv, boost.burn_s, boost.kick, boost.isp_s, boost.vertical_s)
+
+
 def estimate_range(apogee_km: float, ground_range_km: float, flight_time_min: float) -> RangeEstimate:
-    """Minimum-energy range of the missile seen in a lofted test, with engine-assumption bounds."""
-    results = []
-    for burn in VARIANTS:
-        boost = fit_boost(apogee_km, ground_range_km, flight_time_min, burn_s=burn)
-        results.append((boost, max_range(boost)))
-    central_boost, central_flight = results[0]
-    ranges = [f.range_km for _, f in results]
+    """Minimum-energy range of the missile seen in a lofted test, with the band of its assumptions.
+
+    * central: the fitted rocket (burn time :data:`BURN_S`, the test's payload) flown with the kick
+      that maximises range, burning out no lower than :data:`MIN_BURNOUT_ALT_KM`. A flatter flight
+      loses less speed to gravity than the lofted test, which this reading credits (as D. Wright's
+      2017 estimates do).
+    * low: no credit for gravity losses — the lofted test's burnout speed at its burnout altitude,
+      flown at the best flight-path angle, with a payload heavier by :data:`PAYLOAD_SHARE`, the
+      lowest over the burn times. Japan's Ministry of Defense figures from "simple calculations"
+      (15,000 km for 24 Mar 2022, 14,000 km for 18 Feb 2023) sit near this reading.
+    * high: the gravity-turn reading over the burn times with a payload lighter by
+      :data:`PAYLOAD_SHARE`.
+
+    Any value may be ``inf``: near orbital burnout speed range becomes so sensitive to speed that
+    the honest answer is "any point on Earth"; the readings keep the burnout speed to show why.
+    """
+    gravity: list[tuple[float, Flight, Boost]] = []
+    simple: list[tuple[float, Flight]] = []
+    boosts = {burn: fit_boost(apogee_km, ground_range_km, flight_time_min, burn_s=burn) for burn in VARIANTS}
+    for boost in boosts.values():
+        lofted = fly(boost)
+        r, v, _, downrange = lofted.burnout
+        heavy_dv = boost.isp_s * G0_KM_S2 * float(np.log1p(PAYLOAD_SHARE))
+        coast_km, _ = best_angle_range(r, v - heavy_dv)
+        simple.append((coast_km + downrange * R_EARTH_KM, lofted))
+        light = max_range(_payload_boost(boost, -PAYLOAD_SHARE))
+        gravity.append((_range_value(light), light, boost))
+    central_boost = boosts[BURN_S]
+    r0, v0, _, d0 = fly(central_boost).burnout
+    simple_km = best_angle_range(r0, v0)[0] + d0 * R_EARTH_KM
+    central_flight = max_range(central_boost)
+    central = _range_value(central_flight)
+    low_km, low_flight = min(simple, key=lambda c: c[0])
+    high_km, high_flight, _ = max(gravity, key=lambda c: c[0])
+    low_km = _anywhere_past_antipode(min(low_km, central))
+    high_km = max(high_km, central)
+    simple_km = _anywhere_past_antipode(simple_km)
+    r_low, v_low = low_flight.burnout[0], low_flight.burnout[1]
+    heavy_dv = ISP_S * G0_KM_S2 * float(np.log1p(PAYLOAD_SHARE))
+    readings = (
+        _reading("low", low_km, r_low, v_low - heavy_dv),
+        _reading("central", central, central_flight.burnout[0], central_flight.burnout[1]),
+        _reading("high", high_km, high_flight.burnout[0], high_flight.burnout[1]),
+    )
     return RangeEstimate(
-        low=min(ranges),
-        central=central_flight.range_km,
-        high=max(ranges),
+        low=low_km,
+        central=central,
+        high=high_km,
         ballistic_km=ballistic_max_range_km(apogee_km, ground_range_km),
         boost=central_boost,
         flight=central_flight,
+        readings=readings,
+        simple_km=simple_km,
     )

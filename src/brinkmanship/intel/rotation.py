@@ -1,27 +1,41 @@
 """Maximum range towards a named target, with the Earth's rotation.
 
-The minimum-energy burnout state of :mod:`brinkmanship.intel.missile` (radius, speed, flight-path
-angle, downrange angle of the boost) is placed along a launch azimuth on a sphere; the Earth's
+The fitted rocket of :mod:`brinkmanship.intel.missile` is flown (without rotation) with a set of
+pitch kicks around its range-maximising one; each burnout state (radius, speed, flight-path angle,
+downrange angle) is placed along a launch azimuth on a sphere at the moment of burnout. The Earth's
 rotation (omega = 7.2921150e-5 rad/s, IERS) adds omega x r to the burnout velocity, the inertial
 Kepler ellipse is followed to the surface, and the impact point is carried back by the angle the
-Earth turned during the whole flight. The launch azimuth is adjusted until the impact lies on the
-bearing of the target. Eastward shots gain range, westward ones lose it (Wright, allthingsnuclear,
-Jul 2017, "North Korean ICBM appears able to reach major US cities").
+Earth turns during the coast. The launch azimuth is adjusted until the impact lies on the bearing
+of the target, and the kick is chosen again for each target: with rotation the best flight-path
+angle is not the one without it. Eastward shots gain range, westward ones lose it (Wright, UCS,
+allthingsnuclear, 28 Jul 2017, "North Korean ICBM appears able to reach major US cities").
 
-Simplification: the boost is computed without rotation and the pitch kick is not re-optimised for
-each azimuth; both change ranges by well under the spread of the engine assumptions.
+Simplification: the boost itself is computed without rotation (its 2-3 minutes turn the Earth by
+under a degree).
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
 from brinkmanship.intel.geodesy import initial_bearing_deg, spherical_distance_km
-from brinkmanship.intel.missile import R_EARTH_KM, Flight, coast
+from brinkmanship.intel.missile import (
+    HALF_CIRCUMFERENCE_KM,
+    R_EARTH_KM,
+    Boost,
+    best_kick,
+    coast,
+    fly,
+    max_kick,
+)
 
 OMEGA_RAD_S = 7.2921150e-5
+"""The Earth's rotation rate (IERS Conventions 2010, rad/s)."""
+
+__all__ = ["HALF_CIRCUMFERENCE_KM", "OMEGA_RAD_S", "impact_point", "range_towards_km"]
 
 
 def _unit(lat: float, lon: float) -> np.ndarray:
@@ -33,16 +47,16 @@ def _latlon(u: np.ndarray) -> tuple[float, float]:
     return math.degrees(math.asin(float(np.clip(u[2], -1, 1)))), math.degrees(math.atan2(u[1], u[0]))
 
 
-HALF_CIRCUMFERENCE_KM = math.pi * R_EARTH_KM
-"""Reported for flights that go past the antipode (or into orbit): they reach any target."""
+def impact_point(
+    burnout: tuple[float, float, float, float], lat: float, lon: float, azimuth_deg: float
+) -> tuple[float, float] | None:
+    """Impact latitude/longitude of a burnout state launched on ``azimuth_deg`` from (lat, lon).
 
-
-def _impact(flight: Flight, lat: float, lon: float, azimuth_deg: float) -> tuple[float, float] | None:
-    """Impact latitude/longitude of the flight launched on ``azimuth_deg`` from (lat, lon).
-
-    None when the flight travels past the antipode or does not come down (orbital speed).
+    ``burnout`` is (radius km, speed km/s relative to the ground, flight-path angle rad,
+    downrange angle rad). None when the flight does not come down (orbital speed) or travels past
+    the antipode.
     """
-    r_b, v_b, gamma, downrange = flight.burnout
+    r_b, v_b, gamma, downrange = burnout
     up0 = _unit(lat, lon)
     north0 = np.array(
         [
@@ -54,7 +68,8 @@ def _impact(flight: Flight, lat: float, lon: float, azimuth_deg: float) -> tuple
     east0 = np.cross(north0, up0)
     az = math.radians(azimuth_deg)
     heading0 = math.cos(az) * north0 + math.sin(az) * east0
-    # Burnout point: `downrange` along the great circle of the launch azimuth.
+    # Burnout point: `downrange` along the great circle of the launch azimuth; the inertial frame
+    # is the Earth-fixed one at the moment of burnout.
     up = math.cos(downrange) * up0 + math.sin(downrange) * heading0
     heading = -math.sin(downrange) * up0 + math.cos(downrange) * heading0
     velocity = v_b * (math.sin(gamma) * up + math.cos(gamma) * heading)
@@ -62,37 +77,63 @@ def _impact(flight: Flight, lat: float, lon: float, azimuth_deg: float) -> tuple
     speed = float(np.linalg.norm(velocity))
     radial = float(velocity @ up)
     gamma_i = math.asin(max(-1.0, min(1.0, radial / speed)))
-    _, angle, _ = coast(r_b, speed, gamma_i)
-    if not math.isfinite(angle):
+    _, angle, t_coast = coast(r_b, speed, gamma_i)
+    if not math.isfinite(angle) or angle + downrange >= math.pi:
         return None
     along = velocity - radial * up
     along = along / np.linalg.norm(along)
     hit = math.cos(angle) * up + math.sin(angle) * along
-    turn = -OMEGA_RAD_S * (flight.time_s)
+    turn = -OMEGA_RAD_S * t_coast
     c, s = math.cos(turn), math.sin(turn)
     hit = np.array([c * hit[0] - s * hit[1], s * hit[0] + c * hit[1], hit[2]])
     return _latlon(hit)
 
 
-def range_towards_km(flight: Flight, lat: float, lon: float, target_lat: float, target_lon: float) -> float:
-    """Longest ground range (km) of the flight towards the target's bearing, Earth rotating.
+def _towards(burnout: tuple[float, float, float, float], lat: float, lon: float, bearing: float) -> float:
+    """Ground range (km) of one burnout state aimed so that it lands on ``bearing``.
 
-    Flights that would go past the antipode (or orbit) on that bearing reach any target on it and
-    return half the Earth's circumference.
+    inf if it goes past the antipode on that bearing (it can reach any target there), NaN if the
+    aim does not converge (near-vertical flights, whose impact wanders with the rotation).
     """
-    bearing = initial_bearing_deg(lat, lon, target_lat, target_lon)
     azimuth = bearing
     hit: tuple[float, float] | None = None
-    for _ in range(40):
-        hit = _impact(flight, lat, lon, azimuth)
+    for _ in range(60):
+        hit = impact_point(burnout, lat, lon, azimuth)
         if hit is None:
-            return HALF_CIRCUMFERENCE_KM
+            return float("inf")
         miss = (initial_bearing_deg(lat, lon, *hit) - bearing + 180.0) % 360.0 - 180.0
-        if abs(miss) > 60.0:
-            # The impact lies beyond the antipode: seen from the launch site its bearing flips.
-            return HALF_CIRCUMFERENCE_KM
-        if abs(miss) < 1e-4:
+        if abs(miss) > 90.0:
+            return float("nan")
+        if abs(miss) < 1e-5:
             break
         azimuth -= miss
     assert hit is not None
     return spherical_distance_km(lat, lon, hit[0], hit[1]) * R_EARTH_KM / 6371.0088
+
+
+@lru_cache(maxsize=64)
+def _kick_burnouts(boost: Boost) -> tuple[tuple[float, float, float, float], ...]:
+    """Burnout states for kicks around the range-maximising one (within the burnout floor)."""
+    k0 = best_kick(boost)
+    kicks = np.linspace(max(0.0, k0 - 0.04), min(max_kick(boost), k0 + 0.04), 17)
+    return tuple(
+        fly(Boost(boost.delta_v, boost.burn_s, float(k), boost.isp_s, boost.vertical_s)).burnout
+        for k in kicks
+    )
+
+
+def range_towards_km(boost: Boost, lat: float, lon: float, target_lat: float, target_lon: float) -> float:
+    """Longest ground range (km) of the rocket towards the target's bearing, Earth rotating.
+
+    The pitch kick is chosen afresh for the bearing (within the burnout-altitude floor). Returns
+    ``inf`` when some kick carries the flight past the antipode on that bearing (any target on it
+    is reachable).
+    """
+    bearing = initial_bearing_deg(lat, lon, target_lat, target_lon)
+    values = np.array([_towards(b, lat, lon, bearing) for b in _kick_burnouts(boost)])
+    if np.all(np.isnan(values)):
+        # The aim did not converge for any kick (a very short flight whose impact the rotation
+        # moves off every bearing): fall back to the range without rotation.
+        flight = fly(Boost(boost.delta_v, boost.burn_s, best_kick(boost), boost.isp_s, boost.vertical_s))
+        return float("inf") if not np.isfinite(flight.range_km) else float(flight.range_km)
+    return float(np.nanmax(values))
