@@ -3,7 +3,7 @@
 import numpy as np
 
 from brinkmanship.engine import randomness as rnd
-from brinkmanship.engine.ensemble import simulate
+from brinkmanship.engine.ensemble import burn_in, simulate
 from brinkmanship.engine.kernel import step
 from brinkmanship.engine.state import ACTIVE, initial_state
 from brinkmanship.model.ladder import ACTION_INDEX
@@ -17,9 +17,18 @@ def test_imposed_actions_are_taken_on_every_path(korea):
     assert tally.actions[1].sum() == tally.active_path_days
 
 
+def started(model, stream):
+    """Paths on the start date: the calm state burned in through the prelude."""
+    state = initial_state(model, stream.types())
+    assert state.day == -model.prelude_days
+    burn_in(model, state, [stream])
+    assert state.day == 0
+    return state
+
+
 def test_a_copied_state_branches_without_disturbing_the_original(korea):
     stream = rnd.block_streams(1, 100)[0]
-    state = initial_state(korea, stream.types())
+    state = started(korea, stream)
     for _ in range(20):
         u, z = stream.day(korea.n_third_party_acts)
         step(korea, state, u, z)
@@ -43,7 +52,7 @@ def test_one_path_can_be_replicated_for_a_forecast(korea):
 def test_a_forecast_branches_from_a_replayed_day(korea):
     """Replay one path 40 days, replicate it, and forecast 60 days ahead from there."""
     stream = rnd.block_streams(5, 1)[0]
-    state = initial_state(korea, stream.types())
+    state = started(korea, stream)
     for _ in range(40):
         u, z = stream.day(korea.n_third_party_acts)
         step(korea, state, u, z)

@@ -161,13 +161,13 @@ def run_chunk(
     """
     with threadpool_limits(limits=1, user_api="blas"):
         streams = rnd.block_streams(seed, runs, first_block, n_blocks)
-        types = np.concatenate([s.types() for s in streams])
         if start is None:
-            state = burned_in(model, seed, runs, first_block, n_blocks, types, streams)
+            state = burned_in(model, seed, runs, first_block, n_blocks, streams)
         else:
-            state = start.take(
-                np.arange(first_block * rnd.BLOCK_SIZE, first_block * rnd.BLOCK_SIZE + len(types))
-            )
+            for s in streams:
+                s.types()  # keep the streams aligned with a run from day 0
+            first = first_block * rnd.BLOCK_SIZE
+            state = start.take(np.arange(first, first + sum(s.n_paths for s in streams)))
         first_day = state.day
         tally = Tally(days=days, runs=state.n_paths)
         n_acts = model.n_third_party_acts
@@ -224,12 +224,16 @@ def burned_in(
     runs: int,
     first_block: int,
     n_blocks: int,
-    types: np.ndarray,
     streams: list[rnd.BlockStream],
 ) -> CrisisState:
-    """The chunk's paths on the start date, from the cache or by :func:`burn_in` (streams left aligned)."""
+    """The chunk's paths on the start date, from the cache or by :func:`burn_in`.
+
+    Every block is burned in whole (``BLOCK_SIZE`` paths, the last one too) and resampled as a whole,
+    so that a path's start state does not depend on how many paths were asked for; the chunk keeps each
+    block's first ``n_paths``. The streams are left where a burn-in leaves them.
+    """
     if not model.prelude_days:
-        state = initial_state(model, types)
+        state = initial_state(model, np.concatenate([s.types() for s in streams]))
         state.day = 0
         return state
     world = model.prelude_model or model
@@ -241,8 +245,11 @@ def burned_in(
         for stream, generator_state in zip(streams, generator_states, strict=True):
             stream.generator.bit_generator.state = generator_state
         return state.copy()
-    state = initial_state(model, types)
-    burn_in(model, state, streams)
+    whole = [rnd.BlockStream(s.generator, rnd.BLOCK_SIZE) for s in streams]
+    state = initial_state(model, np.concatenate([s.types() for s in whole]))
+    burn_in(model, state, whole)
+    keep = np.concatenate([k * rnd.BLOCK_SIZE + np.arange(s.n_paths) for k, s in enumerate(streams)])
+    state = state.take(keep)
     BURN_IN_CACHE[key] = (state.copy(), [s.generator.bit_generator.state for s in streams])
     while len(BURN_IN_CACHE) > BURN_IN_CACHE_SIZE:
         BURN_IN_CACHE.popitem(last=False)
