@@ -212,7 +212,7 @@ def calibrate(
     seed: Annotated[int, typer.Option()] = DEFAULT_SEED,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Set the simulated risks beside the published judgements the scenario is calibrated against."""
+    """Set the simulated risks beside the published judgements, each quoted as its author gave it."""
     sc = load_scenario(scenario)
     check_range("--runs", runs, 100, MAX_RUNS)
     rows = calibration_report(sc, runs, seed)
@@ -222,16 +222,21 @@ def calibrate(
         print(json.dumps({"scenario": sc.name, "runs": runs, "seed": seed, "judgements": rows}))
         return
     table = Table(title=f"{sc.name}: model vs published judgements ({runs:,} paths, seed {seed})")
-    for column in ("outcome", "model", "95% interval", "judgement", "inside", "source"):
+    for column in ("outcome", "model", "95% interval", "published", "test band", "inside", "who, when, question"):
         table.add_column(column)
+
+    def span(low: float, high: float) -> str:
+        return f"{low:.0%}" if low == high else f"{low:.0%} - {high:.0%}"
+
     for row in rows:
         table.add_row(
             row["outcome"],
             f"{row['p']:.1%}",
             f"{row['ci95'][0]:.1%} - {row['ci95'][1]:.1%}",
-            f"{row['band'][0]:.0%} - {row['band'][1]:.0%}",
+            span(*row["published"]),
+            span(*row["band"]) + (" (tolerance)" if row["band_is_tolerance"] else ""),
             "yes" if row["inside"] else "no",
-            row["source"],
+            f"{row['who']}, {row['when']}: {row['question']} ({row['horizon']})",
         )
     console.print(table)
 
