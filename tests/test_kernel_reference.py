@@ -19,21 +19,31 @@ from brinkmanship.scenario import ScenarioFile, compile_scenario, load_scenario
 RUNS = 4000
 """Paths per implementation."""
 Z_99 = 2.576
-KERNEL_SEED = 20_171_001
 REFERENCE_SEED = 19_621_016
 OUTCOMES = ("clash", "war", "nuclear_use", "settlement")
 
-# (scenario, policy or None, days). The full-year scenarios run 120 days: the reference is a few times
-# slower than the kernel, and korea-2017's 268-day prelude is simulated in full either way.
+# (scenario, policy or None, days, kernel seed). The full-year scenarios run 120 days: the reference is a
+# few times slower than the kernel, and korea-2017's 268-day prelude is simulated in full either way.
+# Each case has its own kernel seed: the kernel caches a burned-in start per prelude world and seed (see
+# test_a_policy_does_not_inherit_the_previous_policys_start), which must not couple the cases.
 CASES = [
-    pytest.param("cuba-1962", None, 30, id="cuba-1962"),
-    pytest.param("korea-2017", None, 120, id="korea-2017", marks=pytest.mark.slow),
-    pytest.param("korea-calm", None, 120, id="korea-calm", marks=pytest.mark.slow),
+    pytest.param("cuba-1962", None, 30, 1001, id="cuba-1962"),
+    pytest.param("korea-2017", None, 120, 1002, id="korea-2017", marks=pytest.mark.slow),
+    pytest.param("korea-calm", None, 120, 1003, id="korea-calm", marks=pytest.mark.slow),
     pytest.param(
         "korea-2017",
         "direct-channel+freeze-for-freeze",
         120,
+        1004,
         id="korea-2017/direct-channel+freeze-for-freeze",
+        marks=pytest.mark.slow,
+    ),
+    pytest.param(
+        "korea-2017",
+        "un-six-party+restraint",
+        120,
+        1005,
+        id="korea-2017/un-six-party+restraint",
         marks=pytest.mark.slow,
     ),
 ]
@@ -54,10 +64,10 @@ def _agree(k1: int, n1: int, k2: int, n2: int) -> tuple[bool, float, float, floa
     return abs(p1 - p2) <= half, p1, p2, half
 
 
-@pytest.mark.parametrize(("name", "policy", "days"), CASES)
-def test_kernel_agrees_with_the_reference_in_distribution(name, policy, days):
+@pytest.mark.parametrize(("name", "policy", "days", "kernel_seed"), CASES)
+def test_kernel_agrees_with_the_reference_in_distribution(name, policy, days, kernel_seed):
     scenario, before = _scenarios(name, policy)
-    tally = simulate(compile_scenario(scenario, prelude_world=before), RUNS, days, KERNEL_SEED)
+    tally = simulate(compile_scenario(scenario, prelude_world=before), RUNS, days, kernel_seed)
     reference = reference_simulate(scenario, RUNS, days, REFERENCE_SEED, prelude_world=before)
     assert tally.runs == reference["runs"] == RUNS
 
@@ -75,3 +85,25 @@ def test_kernel_agrees_with_the_reference_in_distribution(name, policy, days):
             failed.append(what)
     print("\n".join(lines))
     assert not failed, "\n".join(lines)
+
+
+def test_a_policy_does_not_inherit_the_previous_policys_start():
+    """Two policies on one seed share the burned-in paths, not each other's levers (docs/model.md,
+    "Where a path starts": a lever acts from the start date)."""
+    base = load_scenario("korea-2017")
+    talks, _ = _scenarios("korea-2017", "talks")
+    freeze, _ = _scenarios("korea-2017", "freeze-for-freeze")
+    first = simulate(compile_scenario(talks, prelude_world=base), 1024, 5, 77)
+    second = simulate(compile_scenario(freeze, prelude_world=base), 1024, 5, 77)
+    alone = simulate(compile_scenario(freeze, prelude_world=base), 1024, 5, 78)
+    assert first.freeze_days == 0
+    assert second.freeze_days > 0, "the freeze lever ran with the talks lever's cached start"
+    assert alone.freeze_days > 0
+
+
+def test_a_freeze_lever_is_in_force_on_day_0_in_every_path():
+    """freeze-for-freeze "puts the scenario's freeze in force from day 0" (docs/policies), with a prelude
+    as without one; the reference does so."""
+    freeze, base = _scenarios("korea-2017", "freeze-for-freeze")
+    tally = simulate(compile_scenario(freeze, prelude_world=base), 1024, 1, 79)
+    assert tally.freeze_days >= 1024 - int(tally.freeze_breaches.sum())

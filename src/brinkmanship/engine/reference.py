@@ -374,6 +374,9 @@ class _Counts:
     nuclear: BoolArray
     settlement: BoolArray
     path: IntArray
+    actions: IntArray  # (2, N_ACTIONS): actions taken on crisis days, by principal
+    path_days: int = 0  # crisis path-days simulated
+    diagnostics: dict[str, float] = field(default_factory=dict)
 
 
 def _war_days(world: _World, st: _Paths, day: int, rng: np.random.Generator, counts: _Counts) -> None:
@@ -695,6 +698,20 @@ def _day(
     settle = live & ~war & talks_new & (rng.random(n) < p_settle)
     contained = live & clash & ~war
 
+    for i in range(2):
+        counts.actions[i] += np.bincount(actions[live, i], minlength=N_ACTIONS)
+    counts.path_days += int(live.sum())
+    diag = counts.diagnostics
+    for key, value in (
+        ("tension_start", T[live].sum()),
+        ("tension_new", T_new[live].sum()),
+        ("audience_new", A_new[live].sum()),
+        ("misreadings", ((public_read - public_true) > per.misread_margin)[live].sum()),
+        ("incidents", incident[live].sum()),
+        ("p_incident", p_incident[live].sum()),
+        ("alarms_acted", alarm_war[live].sum()),
+    ):
+        diag[key] = diag.get(key, 0.0) + float(value)
     commit(live)
     shock = esc.clash_shock * contained[:, None]
     st.S = st.S + shock
@@ -765,7 +782,9 @@ def reference_simulate(
 
     Returns:
         ``runs`` and the number of paths with a clash, war, nuclear use and settlement within the
-        horizon, and ``war_by_path``: war counts by label, in the order of :data:`PATH_LABELS`.
+        horizon, ``war_by_path``: war counts by label, in the order of :data:`PATH_LABELS`, and as
+        diagnostics ``actions`` (actions taken on crisis days, by principal and catalogue index) and
+        ``path_days`` (crisis path-days).
     """
     rng = np.random.default_rng(seed)
     before = _world(prelude_world if prelude_world is not None else scenario)
@@ -785,6 +804,7 @@ def reference_simulate(
         nuclear=np.zeros(runs, dtype=bool),
         settlement=np.zeros(runs, dtype=bool),
         path=np.full(runs, -1, dtype=np.int64),
+        actions=np.zeros((2, N_ACTIONS), dtype=np.int64),
     )
     for d in range(days):
         _war_days(world, st, offset + d, rng, counts)
@@ -798,4 +818,7 @@ def reference_simulate(
         "settlement": int(counts.settlement.sum()),
         "war_by_path": war_by_path,
         "labels": PATH_LABELS,
+        "actions": counts.actions,
+        "path_days": counts.path_days,
+        "diagnostics": counts.diagnostics,
     }
