@@ -80,7 +80,10 @@ def test_kernel_agrees_with_the_reference_in_distribution(name, policy, days, ke
     failed = []
     for what, kernel_count, reference_count in rows:
         ok, p1, p2, half = _agree(kernel_count, RUNS, reference_count, RUNS)
-        lines.append(f"  {what:24s} {p1:7.4f} {p2:7.4f}  |diff| {abs(p1 - p2):.4f} <= {half:.4f} {'' if ok else 'FAIL'}")
+        lines.append(
+            f"  {what:24s} {p1:7.4f} {p2:7.4f}  |diff| {abs(p1 - p2):.4f} <= {half:.4f}"
+            + ("" if ok else " FAIL")
+        )
         if not ok:
             failed.append(what)
     print("\n".join(lines))

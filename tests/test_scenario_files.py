@@ -38,8 +38,8 @@ BAD = [
     ),
     (
         "probability above one",
-        lambda d: d["escalation"].update(war_to_nuclear=1.5),
-        "escalation.war_to_nuclear",
+        lambda d: d["war"].update(nuclear_hazard=1.5),
+        "war.nuclear_hazard",
     ),
     ("negative horizon", lambda d: d.update(horizon_days=-5), "horizon_days"),
     (
@@ -48,6 +48,11 @@ BAD = [
         "loss_of_control.threshold_jump",
     ),
     ("missing field", lambda d: d.pop("escalation"), "escalation: required field is missing"),
+    (
+        "prelude event by a third party",
+        lambda d: d["prelude"]["events"].append({"date": "2017-03-01", "actor": "China", "action": "sanctions"}),
+        "not a principal",
+    ),
     ("principal missing", lambda d: d.update(principals=["US", "Mars"]), "principal 'Mars'"),
 ]
 

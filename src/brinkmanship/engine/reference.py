@@ -331,14 +331,21 @@ def _terms(
         2.0 * dec.reciprocity * tau[col] * x
         - dec.reciprocity * x**2
         - world.cost[None, :]
-        + dec.talks_value * CONCILIATORY[None, :] * ((st.P[:, i] + pressed + dec.credibility * b_r) * (1 - b_g))[col]
+        + dec.talks_value
+        * CONCILIATORY[None, :]
+        * ((st.P[:, i] + pressed + dec.credibility * b_r) * (1 - b_g))[col]
         + dec.preemption * m[col] * ATTACK[None, :]
         + dec.preventive * (b_g * st.reach[:, j] * st.warhead[:, j])[col] * ATTACK[None, :]
         - (st.s[:, i] * st.A[:, i] * f)[col] * world.backdown[None, :]
     )
     h_now = np.minimum(np.maximum(_h(world, RUNG)[None, :] * grow[col], H[col]), 1.0)
     timid = (
-        W * (WAR[None, :] + p_c[col] * CLASH[None, :] + dec.risk_aversion * world.incident[None, :] * p_inc[col])
+        W
+        * (
+            WAR[None, :]
+            + p_c[col] * CLASH[None, :]
+            + dec.risk_aversion * world.incident[None, :] * p_inc[col]
+        )
         + dec.commitment * st.s[:, i][col] * world.gain[None, :]
         - dec.talks_value * CONCILIATORY[None, :] * (danger * (1 - b_g))[col]
         + w * W * p_inc[col] * h_now
@@ -380,7 +387,7 @@ class _Counts:
 
 
 def _war_days(world: _World, st: _Paths, day: int, rng: np.random.Generator, counts: _Counts) -> None:
-    """"A war's days": from the day after a war begins, the balance, Kennedy's maxim, nuclear use."""
+    """ "A war's days": from the day after a war begins, the balance, Kennedy's maxim, nuclear use."""
     wp = world.sc.war
     on = (st.status == AT_WAR) & (st.war_day < day)
     n = st.status.size
@@ -390,7 +397,9 @@ def _war_days(world: _World, st: _Paths, day: int, rng: np.random.Generator, cou
     s0, s1 = (p.military_strength for p in world.principals)
     # AMBIGUITY: the doc does not give the balance's starting value; B = 0 at the war's start is used,
     # and the day's loser is judged on the balance after that day's move.
-    st.balance = np.where(on, st.balance + wp.balance_rate * (s0 - s1) / (s0 + s1) + wp.balance_noise * z, st.balance)
+    st.balance = np.where(
+        on, st.balance + wp.balance_rate * (s0 - s1) / (s0 + s1) + wp.balance_noise * z, st.balance
+    )
     losing = (st.balance < -wp.defeat_threshold) | (st.balance > wp.defeat_threshold)
     mult = 1.0 + wp.defeat_multiplier * (losing & (not world.sc.face_saving_exit))
     p_nuc = np.minimum(wp.nuclear_hazard * mult, 1.0)
@@ -430,13 +439,13 @@ def _day(
         who = [0, 1] if target is None else [target]
         # AMBIGUITY: the doc says "(both, if no target)" only for restraint calls; a press_talks or a
         # sanctions act without a target is applied to both principals here too.
-        for k in who:
+        for target_i in who:
             if kind == "press_talks":
-                pressed[:, k] += strength * fired
+                pressed[:, target_i] += strength * fired
             elif kind == "sanctions":
-                sanctions[:, k] += strength * fired
+                sanctions[:, target_i] += strength * fired
             else:
-                restraint[:, k] += strength * fired
+                restraint[:, target_i] += strength * fired
 
     # Availability (section 1).
     avail = np.empty((n, 2, N_ACTIONS), dtype=bool)
@@ -490,8 +499,8 @@ def _day(
         actions[:, i] = np.where(check, HOLD, actions[:, i])
         chose_attack_misread[:, i] = attacking & misread[:, i] & ~check
     reveal: dict[int, dict[str, float]] = {}
-    for i, (a, caps) in imposed.items():
-        actions[:, i] = a
+    for i, (forced, caps) in imposed.items():
+        actions[:, i] = forced
         if caps is not None:
             reveal[i] = caps
 
@@ -574,9 +583,7 @@ def _day(
         z = rng.standard_normal(n)
         coord = world.principals[j].coordination
         public_read[:, i] = x_pub + (1 - c) * (
-            per.hostile_bias * biased
-            + (1 - coord) * world.bias_mean[j]
-            + world.sigma[j] * z
+            per.hostile_bias * biased + (1 - coord) * world.bias_mean[j] + world.sigma[j] * z
         )
         public_true[:, i] = x_pub
         if world.private_channel is not None:
@@ -661,13 +668,17 @@ def _day(
     clash = incident | chosen_clash
     esc = sc.escalation
     new_mean_A = A_new.mean(axis=1)
-    p_true = np.minimum(esc.clash_to_war + esc.tension_weight * T_true_new + esc.audience_weight * new_mean_A, 0.95)
-    p_perc = np.minimum(esc.clash_to_war + esc.tension_weight * T_new + esc.audience_weight * new_mean_A, 0.95)
+    p_true = np.minimum(
+        esc.clash_to_war + esc.tension_weight * T_true_new + esc.audience_weight * new_mean_A, 0.95
+    )
+    p_perc = np.minimum(
+        esc.clash_to_war + esc.tension_weight * T_new + esc.audience_weight * new_mean_A, 0.95
+    )
     p_mis = np.maximum(p_perc - p_true, 0.0) * (1.0 - c)
-    k = np.where(chosen_clash, 1.0, 1.0 - world.verify)
+    checked = np.where(chosen_clash, 1.0, 1.0 - world.verify)  # k of section 6
     u = rng.random(n)
-    ordinary = clash & (u < p_true * k)
-    misreading = clash & ~ordinary & (u < (p_true + p_mis) * k)
+    ordinary = clash & (u < p_true * checked)
+    misreading = clash & ~ordinary & (u < (p_true + p_mis) * checked)
     war = chosen_war | alarm_war | ordinary | misreading
 
     # Path labels, in the doc's priority order.
@@ -756,7 +767,11 @@ def _prelude(world: _World, st: _Paths, start_date: Any, rng: np.random.Generato
     for event in prelude.events:
         d = (event.date - prelude.start_date).days
         i = world.sc.principals.index(event.actor)
-        caps = None if event.reveals is None else {"reach": event.reveals.reach, "warhead": event.reveals.warhead}
+        caps = (
+            None
+            if event.reveals is None
+            else {"reach": event.reveals.reach, "warhead": event.reveals.warhead}
+        )
         # AMBIGUITY: two events of one actor on one date are not ruled out by the schema; the later
         # one in the file wins here.
         by_day.setdefault(d, {})[i] = (NAMES.index(event.action), caps)
