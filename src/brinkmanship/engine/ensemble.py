@@ -235,7 +235,7 @@ def burned_in(
     if not model.prelude_days:
         state = initial_state(model, np.concatenate([s.types() for s in streams]))
         state.day = 0
-        return state
+        return on_start_date(model, state)
     world = model.prelude_model or model
     key = (world.source.model_dump_json(), seed, runs, first_block, n_blocks)
     cached = BURN_IN_CACHE.get(key)
@@ -244,15 +244,27 @@ def burned_in(
         state, generator_states = cached
         for stream, generator_state in zip(streams, generator_states, strict=True):
             stream.generator.bit_generator.state = generator_state
-        return state.copy()
+        return on_start_date(model, state.copy())
     whole = [rnd.BlockStream(s.generator, rnd.BLOCK_SIZE) for s in streams]
-    state = initial_state(model, np.concatenate([s.types() for s in whole]))
+    # The calm state of the world before any lever (its talks, freeze and channels), with the ring
+    # buffer the levered world will need too.
+    state = initial_state(world, np.concatenate([s.types() for s in whole]), model)
     burn_in(model, state, whole)
     keep = np.concatenate([k * rnd.BLOCK_SIZE + np.arange(s.n_paths) for k, s in enumerate(streams)])
     state = state.take(keep)
     BURN_IN_CACHE[key] = (state.copy(), [s.generator.bit_generator.state for s in streams])
     while len(BURN_IN_CACHE) > BURN_IN_CACHE_SIZE:
         BURN_IN_CACHE.popitem(last=False)
+    return on_start_date(model, state)
+
+
+def on_start_date(model: CompiledScenario, state: CrisisState) -> CrisisState:
+    """What a scenario (and its levers) declares for the start date, laid over the burned-in state: its
+    pressure replaces the prelude's; talks it declares open and a freeze it declares in force are so from
+    day 0 (a lever's talks or freeze starts on the start date, whatever the prelude did)."""
+    state.pressure = np.broadcast_to(model.initial_pressure, state.pressure.shape).copy()
+    state.talks_open = state.talks_open | model.talks_open
+    state.freeze_on = state.freeze_on | model.freeze_active
     return state
 
 
@@ -267,8 +279,8 @@ def burn_in(model: CompiledScenario, state: CrisisState, streams: list[rnd.Block
 
     The prelude runs in the world before any lever (``model.prelude_model``), with the recorded actions
     imposed on their days and nothing absorbing allowed; its random numbers come first in each block's
-    stream, so every policy starts from the same burned-in paths. On the start date the declared pressure
-    replaces what the prelude built and the day count starts at 0.
+    stream, so every policy starts from the same burned-in paths. The day count then starts at 0
+    (:func:`on_start_date` lays the scenario's declared start over it).
     """
     world = model.prelude_model or model
     n_acts = world.n_third_party_acts
@@ -283,7 +295,6 @@ def burn_in(model: CompiledScenario, state: CrisisState, streams: list[rnd.Block
             state.warhead[:, principal] = revealed[principal, 1]
     if model.prelude_days:
         resample(state, streams)
-        state.pressure = np.broadcast_to(model.initial_pressure, state.pressure.shape).copy()
     state.day = 0
 
 

@@ -169,6 +169,8 @@ def _world(sc: ScenarioFile) -> _World:
     for i, p in enumerate(principals):
         weights = np.array([v.weight for v in p.voices])
         hawk = np.array([v.hawkishness for v in p.voices])
+        # AMBIGUITY: "weighted standard deviation" of the voices' hawkishness - the population form
+        # (divide by the total weight, no small-sample correction) is used.
         mean = float(np.sum(weights * hawk) / np.sum(weights))
         spread = float(np.sqrt(np.sum(weights * (hawk - mean) ** 2) / np.sum(weights)))
         bias_mean[i] = mean
@@ -431,6 +433,8 @@ def _day(
     misread = (st.S - st.S_true) > sc.perception.misread_margin
 
     # Section 1 / section 4: third-party acts fire.
+    # AMBIGUITY: the doc does not say whether third parties act during the prelude; they do here (at
+    # the prelude world's rates), so restraint calls and sanctions shape the burned-in state.
     pressed = np.zeros((n, 2))
     sanctions = np.zeros((n, 2))
     restraint = np.zeros((n, 2))
@@ -483,6 +487,8 @@ def _day(
     # Freeze breach, strike check, imposed actions (section 1, "Then").
     breached = np.zeros(n, dtype=bool)
     for i in range(2):
+        # AMBIGUITY: "its highest-utility frozen action" - among the frozen actions in its repertoire;
+        # a principal none of whose frozen actions is in its repertoire never breaches.
         frozen_here = world.frozen[i] & world.repertoire[i]
         u = rng.random(n)
         if frozen_here.any():
@@ -565,6 +571,7 @@ def _day(
     warhead = np.where(
         actions == NAMES.index("nuclear_test"), st.warhead + cg.nuclear_test * (1 - st.warhead), st.warhead
     )
+    # AMBIGUITY: a reveal on the day of a test of the same actor is applied after the test's growth.
     for i, caps in reveal.items():
         reach[:, i] = caps["reach"]
         warhead[:, i] = caps["warhead"]
@@ -578,6 +585,8 @@ def _day(
         j = 1 - i
         a = actions[:, j]
         private = PRIVATE[a]
+        # AMBIGUITY: "a private move shows nothing in public, x = 0" - read as: the public reading is
+        # that of a hold, voice offsets and noise included (only the hostile bias needs a military move).
         x_pub = np.where(private, 0.0, HOSTILITY[a])
         biased = np.where(private, 0.0, BIASED[a])
         z = rng.standard_normal(n)
@@ -650,6 +659,8 @@ def _day(
         return
     assert counts is not None
 
+    # AMBIGUITY: an incident that a direct channel checks (the k = 1 − v of section 6) is still counted
+    # as a clash outcome; only its escalation is checked.
     incident = rng.random(n) < p_incident
     fa = sc.false_alarms
     p_alarm = 1.0 - np.exp(-fa.rate_per_day * (1.0 + fa.crisis_multiplier * (L_star - 1.0)))

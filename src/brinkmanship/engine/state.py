@@ -106,14 +106,17 @@ def _copy(value: object) -> object:
     return value.copy() if isinstance(value, np.ndarray) else value
 
 
-def initial_state(model: CompiledScenario, type_uniforms: np.ndarray) -> CrisisState:
+def initial_state(
+    model: CompiledScenario, type_uniforms: np.ndarray, also_for: CompiledScenario | None = None
+) -> CrisisState:
     """The relationship's calm state, with private types drawn by inverse CDF from ``(n, 2, k)`` uniforms.
 
     Types (Powell 1987; Kydd 2005; Fearon 1994): resolve ~ Beta(alpha, beta); greedy ~ Bernoulli(p_greedy);
     audience-cost sensitivity ~ Uniform(low, high). Calm: every posture at rung 1, no audience costs,
     perceived hostility at the calm level, beliefs at the priors, capability as declared. A scenario with
     a prelude starts here ``prelude_days`` before its start date (day ``-prelude_days``); one without
-    starts here on day 0 with its declared pressure.
+    starts here on day 0 with its declared pressure. ``also_for``: another world the state will be stepped
+    in (a levered scenario after its prelude), whose private channels may need a longer ring buffer.
     """
     n = type_uniforms.shape[0]
     u = type_uniforms
@@ -124,7 +127,7 @@ def initial_state(model: CompiledScenario, type_uniforms: np.ndarray) -> CrisisS
     )
     ones = np.ones((n, 2))
     never = np.full(n, NEVER, dtype=np.int32)
-    worlds = [model] if model.prelude_model is None else [model, model.prelude_model]
+    worlds = [m for m in (model, model.prelude_model, also_for) if m is not None]
     delay = max(m.max_delay_days for m in worlds)
     pressure = ones * (0.0 if model.prelude_days else model.initial_pressure)
     return CrisisState(
