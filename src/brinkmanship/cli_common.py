@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,12 @@ def check_range(flag: str, value: int, low: int, high: int) -> None:
     """One-line error for a flag outside its range."""
     if not low <= value <= high:
         raise UserError(f"{flag} must be between {low:,} and {high:,} (got {value:,})")
+
+
+def check_number(flag: str, value: float, low: float, high: float) -> None:
+    """One-line error for a non-finite number or one outside [low, high] (NaN fails every comparison)."""
+    if not (math.isfinite(value) and low <= value <= high):
+        raise UserError(f"{flag} must be a finite number between {low:g} and {high:g} (got {value})")
 
 
 def check_ensemble_flags(runs: int, days: int, workers: int, seed: int, max_runs: int, max_days: int) -> None:

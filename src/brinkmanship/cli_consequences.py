@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from brinkmanship.cli_common import check_number
 from brinkmanship.errors import UserError
 
 intel_app = typer.Typer(
@@ -68,6 +69,10 @@ def effects(
     """Rings (km), deaths and injuries of one detonation or a strike plan."""
     from brinkmanship.effects import Detonation, load_plan, plan_consequences
 
+    # Every flag is checked before anything is computed.
+    if wind_kmh is not None and not (0.0 < wind_kmh <= 300.0):
+        raise UserError(f"--wind-kmh: must be in (0, 300] km/h, got {wind_kmh}")
+    check_number("--wind-toward-deg", wind_toward_deg, -360.0, 360.0)
     if plan is not None:
         if yield_kt is not None or target is not None or lat is not None or lon is not None:
             raise UserError("--plan: give either a plan file or one detonation's options, not both")
@@ -133,8 +138,6 @@ def _fallout(detonations: list[Any], wind_kmh: float, wind_toward_deg: float) ->
     """EXPERIMENTAL WSEG-10 fallout summary of the surface bursts of a plan."""
     from brinkmanship.effects.fallout import default_fission_fraction, fallout_summary
 
-    if not (0.0 < wind_kmh <= 300.0):
-        raise UserError(f"--wind-kmh: must be in (0, 300] km/h, got {wind_kmh}")
     surface = [
         (*d.location(), float(d.yield_kt), default_fission_fraction(float(d.yield_kt)))
         for d in detonations
@@ -278,6 +281,8 @@ def intel_reach(
     """Which cities are within a range of a launch site (WGS-84), with a map image."""
     from brinkmanship.intel.reach import cities_in_reach
 
+    # Beyond half the Earth's circumference every place is in reach; larger numbers are typing mistakes.
+    check_number("--range-km", range_km, 0.0, 40_000.0)
     site, rows = cities_in_reach(range_km, launch)
     data: dict[str, Any] = {
         "from": site.name,

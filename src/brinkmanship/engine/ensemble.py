@@ -18,6 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.kernel import DayLog, step
+from brinkmanship.engine.numerics import checked_arithmetic
 from brinkmanship.engine.state import ACTIVE, NEVER, PATH_LABELS, CrisisState, initial_state
 from brinkmanship.model.ladder import N_ACTIONS
 from brinkmanship.scenario.compiled import CompiledScenario
@@ -148,9 +149,10 @@ def run_chunk(
     """Simulate the blocks ``first_block .. first_block + n_blocks`` for ``days`` days.
 
     BLAS is held to one thread: the kernel's matrix products are small, and threads cost more than they
-    save (and fight with worker processes).
+    save (and fight with worker processes). Floating-point trouble is handled by
+    :func:`~brinkmanship.engine.numerics.checked_arithmetic`.
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with threadpool_limits(limits=1, user_api="blas"), checked_arithmetic():
         streams = rnd.block_streams(seed, runs, first_block, n_blocks)
         types = np.concatenate([s.types() for s in streams])
         if start is None:

@@ -29,7 +29,6 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -42,21 +41,22 @@ from brinkmanship.policies.builtin import PRIVATE_ACTIONS
 from brinkmanship.policies.edits import PROTECTED_FIELDS, Edits
 from brinkmanship.policies.lever import Lever, Targets, resolve_actor
 from brinkmanship.scenario.loader import format_validation_error, read_mapping
-from brinkmanship.scenario.schema import ScenarioFile
+from brinkmanship.scenario.schema import NonNegative, ScenarioFile, Strict
 
 LeverName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 ALL_PRINCIPALS = "both"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # The scenario schema's configuration (unknown keys refused, numbers finite), kept in one place.
+    model_config = Strict.model_config
 
 
 class DirectChange(_Strict):
     """Changes to the direct channel; fields left out keep the scenario's values."""
 
     enabled: bool | None = None
-    noise: Annotated[float, Field(ge=0.0)] | None = None
+    noise: NonNegative | None = None
     delay_days: Annotated[float, Field(ge=0.0, le=30.0)] | None = None
     verify: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
 
@@ -65,7 +65,7 @@ class ChannelChange(_Strict):
     """Channel changes: the direct channel, the public channel's noise, mediators on or off."""
 
     direct: DirectChange | None = None
-    public_noise: Annotated[float, Field(ge=0.0)] | None = None
+    public_noise: NonNegative | None = None
     mediators: dict[str, bool] = {}
 
 

@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from brinkmanship.model.ladder import ACTION_INDEX, THRESHOLD_NAMES
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0, le=10_000.0)]
+Positive = Annotated[float, Field(gt=0.0, le=10_000.0)]
+Signed = Annotated[float, Field(ge=-1_000.0, le=1_000.0)]
 
 
 def check_action_names(names: Iterable[str]) -> None:
@@ -27,9 +28,9 @@ def check_action_names(names: Iterable[str]) -> None:
 
 
 class Strict(BaseModel):
-    """Base: unknown keys are errors, models are immutable."""
+    """Base: unknown keys are errors, models are immutable, and every number is finite (no NaN or inf)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Voice(Strict):
@@ -37,7 +38,7 @@ class Voice(Strict):
 
     name: str
     weight: Positive = 1.0
-    hawkishness: float = Field(0.0, description="offset of this voice's tone from the leader's action")
+    hawkishness: Signed = Field(0.0, description="offset of this voice's tone from the leader's action")
 
 
 class BetaPrior(Strict):
@@ -66,7 +67,7 @@ class InitialState(Strict):
     level: Annotated[float, Field(ge=1, le=44)] = Field(1.0, description="Kahn rung of its posture")
     audience_cost: NonNegative = Field(0.0, description="audience-cost stock already built (Fearon 1994)")
     belief_greedy: Probability = Field(0.5, description="belief that the other side is greedy (Kydd 2005)")
-    perceived_hostility: float = Field(
+    perceived_hostility: Signed = Field(
         0.0, description="how hostile the other side looks, on the action scale"
     )
     pressure: NonNegative = Field(0.0, description="economic pressure already borne")
@@ -160,9 +161,9 @@ class Perception(Strict):
     belief_rate: NonNegative = Field(
         description="log-odds change per unit of reading above the type midpoint"
     )
-    type_midpoint: float = Field(description="reading that is equally likely from a greedy or secure type")
+    type_midpoint: Signed = Field(description="reading that is equally likely from a greedy or secure type")
     reassurance_weight: NonNegative = Field(description="extra weight of costly conciliatory signals (Kydd)")
-    imminence_threshold: float = Field(
+    imminence_threshold: Signed = Field(
         description="perceived hostility at which an attack looks 50% imminent"
     )
     imminence_scale: Positive = Field(description="spread of the imminence curve")
@@ -186,7 +187,7 @@ class Decision(Strict):
     activity_cost: NonNegative = Field(
         description="cost of doing anything but hold on a given day (attention, effort): sets the daily tempo"
     )
-    action_costs: dict[str, float] = Field(
+    action_costs: dict[str, Signed] = Field(
         default_factory=dict, description="overrides of the catalogue's per-action costs"
     )
 
