@@ -60,11 +60,19 @@ def builtin_mapping(name: str) -> dict[str, Any]:
 
 
 def load_scenario(name_or_path: str) -> ScenarioFile:
-    """A built-in scenario by name, or a user's file by path."""
+    """A built-in scenario by name, or a user's file by path; references are checked before it is used."""
+    # Imported here: the reference checks use the effects and policy tables, which import this module.
+    from brinkmanship.scenario.references import check_references
+
     if name_or_path in builtin_names():
-        return scenario_from_mapping(builtin_mapping(name_or_path), f"built-in scenario {name_or_path}")
-    path = Path(name_or_path)
-    if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
-        return scenario_from_mapping(read_mapping(path), str(path))
-    known = ", ".join(builtin_names())
-    raise UserError(f"unknown scenario {name_or_path!r}: not a built-in ({known}) nor a file")
+        where = f"built-in scenario {name_or_path}"
+        scenario = scenario_from_mapping(builtin_mapping(name_or_path), where)
+    else:
+        path = Path(name_or_path)
+        if not (path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists()):
+            known = ", ".join(builtin_names())
+            raise UserError(f"unknown scenario {name_or_path!r}: not a built-in ({known}) nor a file")
+        where = str(path)
+        scenario = scenario_from_mapping(read_mapping(path), where)
+    check_references(scenario, where)
+    return scenario
