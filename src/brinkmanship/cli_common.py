@@ -6,7 +6,9 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -20,6 +22,10 @@ WIDE = 160
 
 console = Console(width=None if sys.stdout.isatty() else WIDE)
 errors = Console(stderr=True)
+
+MAX_SEED = 2**63 - 1
+"""Seeds are drawn into NumPy's SeedSequence as one unsigned 64-bit word; the top half is kept free."""
+MAX_WORKERS = 64
 
 Advance = Callable[[int, str | None], None]
 
@@ -40,8 +46,35 @@ def check_ensemble_flags(runs: int, days: int, workers: int, seed: int, max_runs
     """The range checks every simulating command shares."""
     check_range("--runs", runs, 1, max_runs)
     check_range("--days", days, 1, max_days)
-    check_range("--workers", workers, 0, 64)
-    check_range("--seed", seed, 0, 2**63 - 1)
+    check_range("--workers", workers, 0, MAX_WORKERS)
+    check_range("--seed", seed, 0, MAX_SEED)
+
+
+def _seed_in_range(value: int) -> int:
+    check_range("--seed", value, 0, MAX_SEED)
+    return value
+
+
+def _workers_in_range(value: int) -> int:
+    check_range("--workers", value, 0, MAX_WORKERS)
+    return value
+
+
+# One definition of each option shared by several commands: the range is checked while the command line
+# is parsed, so every command refuses a bad value the same way, before any file is read.
+SeedOption = Annotated[
+    int,
+    typer.Option("--seed", help="seed of the whole random stream (0 to 2**63-1)", callback=_seed_in_range),
+]
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        help="worker processes, 0 = by size (results do not depend on it)",
+        callback=_workers_in_range,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 
 
 @contextmanager

@@ -12,7 +12,16 @@ from rich.table import Table
 
 from brinkmanship.analysis.calibration import calibration_report
 from brinkmanship.analysis.lives import DeathsTally, lives_model
-from brinkmanship.cli_common import DEFAULT_SEED, check_ensemble_flags, check_range, console, progress_bar
+from brinkmanship.cli_common import (
+    DEFAULT_SEED,
+    JsonOption,
+    SeedOption,
+    WorkersOption,
+    check_ensemble_flags,
+    check_range,
+    console,
+    progress_bar,
+)
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
 from brinkmanship.engine.output import PathWriter, prepare_folder, write_summary
 from brinkmanship.engine.results import OUTCOMES, summary
@@ -186,11 +195,9 @@ def run(
     scenario: Annotated[str, typer.Argument(help="built-in name (see `brink scenarios`) or a scenario file")],
     runs: Annotated[int, typer.Option("--runs", "-n", help="number of simulated paths")] = DEFAULT_RUNS,
     days: Annotated[int | None, typer.Option(help="horizon in days (default: the scenario's)")] = None,
-    seed: Annotated[int, typer.Option(help="seed of the whole random stream")] = DEFAULT_SEED,
-    workers: Annotated[
-        int, typer.Option(help="worker processes, 0 = by size (results do not depend on it)")
-    ] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    seed: SeedOption = DEFAULT_SEED,
+    workers: WorkersOption = 0,
+    as_json: JsonOption = False,
     out: Annotated[
         Path | None, typer.Option(help="folder for summary.json, survival.csv, paths.parquet")
     ] = None,
@@ -209,8 +216,8 @@ def run(
 def calibrate(
     scenario: Annotated[str, typer.Argument(help="built-in scenario")],
     runs: Annotated[int, typer.Option("--runs", "-n")] = 20_000,
-    seed: Annotated[int, typer.Option()] = DEFAULT_SEED,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    seed: SeedOption = DEFAULT_SEED,
+    as_json: JsonOption = False,
 ) -> None:
     """Set the simulated risks beside the published judgements the scenario is calibrated against."""
     sc = load_scenario(scenario)

@@ -15,6 +15,9 @@ from rich.table import Table
 from brinkmanship.analysis.compare import Comparison, run_comparison
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
+    JsonOption,
+    SeedOption,
+    WorkersOption,
     check_ensemble_flags,
     check_range,
     console,
@@ -48,10 +51,6 @@ PolicyFileOption = Annotated[
     list[Path] | None, typer.Option("--policy-file", help="YAML file of user-defined levers; repeat")
 ]
 RunsOption = Annotated[int, typer.Option("--runs", "-n", help="paths per policy")]
-SeedOption = Annotated[int, typer.Option(help="seed shared by every policy (common random numbers)")]
-WorkersOption = Annotated[
-    int, typer.Option(help="worker processes, 0 = by size (results do not depend on it)")
-]
 
 
 def _policies(
@@ -73,7 +72,7 @@ def policies(
         typer.Option("--scenario", "-s", help="also show what each lever changes in this scenario"),
     ] = None,
     policy_file: PolicyFileOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List the levers: what each changes in the model, why, and its sources in the literature."""
     catalogue = catalogue_for([str(p) for p in policy_file or []])
@@ -183,7 +182,7 @@ def compare(
     seed: SeedOption = DEFAULT_SEED,
     workers: WorkersOption = 0,
     rank_by: Annotated[str, typer.Option(help="outcome that ranks the policies")] = "war",
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Compare the baseline with levers and packages on common random numbers, with paired intervals."""
     sc = load_scenario(scenario)
@@ -227,8 +226,6 @@ def brief(
     check_range("--runs", runs, 1, MAX_RUNS)
     check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
     check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)
-    check_range("--workers", workers, 0, 64)
-    check_range("--seed", seed, 0, 2**63 - 1)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a folder")
     catalogue = catalogue_for([str(p) for p in policy_file or []])

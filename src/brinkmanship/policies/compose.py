@@ -35,7 +35,12 @@ class Catalogue:
         """A catalogue with user-defined levers added; a name already taken is an error."""
         extra = list(levers)
         for lever in extra:
-            if lever.name in self.levers or lever.name in self.packages or lever.name == BASELINE:
+            taken = self.levers.get(lever.name)
+            if taken is not None and taken.origin != "built-in":
+                raise UserError(
+                    f"{lever.origin}: levers.{lever.name}: the name is already defined in {taken.origin}"
+                )
+            if taken is not None or lever.name in self.packages or lever.name == BASELINE:
                 raise UserError(f"{lever.origin}: levers.{lever.name}: the name is taken by a built-in lever")
         return Catalogue([*self.levers.values(), *extra], self.packages)
 
