@@ -75,6 +75,12 @@ WorkersOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="replace the results of an earlier run in the --out folder (refused without it)"
+    ),
+]
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from brinkmanship.analysis.calibration import calibration_report
 from brinkmanship.analysis.lives import DeathsTally, lives_model
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
+    ForceOption,
     JsonOption,
     SeedOption,
     WorkersOption,
@@ -22,12 +23,13 @@ from brinkmanship.cli_common import (
     console,
     progress_bar,
 )
+from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
-from brinkmanship.engine.output import PathWriter, prepare_folder, write_summary
+from brinkmanship.engine.output import RESULT_FILES, PathWriter, write_summary
 from brinkmanship.engine.results import OUTCOMES, summary
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
-from brinkmanship.scenario import builtin_names, compile_scenario, load_scenario
+from brinkmanship.scenario import CompiledScenario, builtin_names, compile_scenario, load_scenario
 from brinkmanship.scenario.loader import builtin_mapping
 from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
 
@@ -122,12 +124,34 @@ def run_ensemble(
     workers: int,
     out: Path | None,
     show_progress: bool,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """Run, optionally writing per-path tables, and return the summary dictionary."""
+    """Run, optionally writing the result set into ``out``, and return the summary dictionary."""
     model = compile_scenario(sc)
     lives = DeathsTally(lives_model(sc), days)
-    folder = prepare_folder(out) if out is not None else None
-    writer = PathWriter(folder, days) if folder is not None else None
+    if out is None:
+        return _simulate(sc, model, lives, runs, days, seed, workers, None, show_progress)
+    # The folder is checked, locked and staged before the simulation; see engine.atomic for the rules.
+    with ResultFolder(out, RESULT_FILES, force=force) as results:
+        writer = PathWriter(results.staging, days)
+        result = _simulate(sc, model, lives, runs, days, seed, workers, writer, show_progress)
+        writer.close()
+        write_summary(results.staging, result)
+        results.commit()
+    return result
+
+
+def _simulate(
+    sc: ScenarioFile,
+    model: CompiledScenario,
+    lives: DeathsTally,
+    runs: int,
+    days: int,
+    seed: int,
+    workers: int,
+    writer: PathWriter | None,
+    show_progress: bool,
+) -> dict[str, Any]:
     started = time.perf_counter()
     with progress_bar(runs, f"{sc.name}: paths", show_progress) as advance:
 
@@ -149,9 +173,6 @@ def run_ensemble(
     elapsed = time.perf_counter() - started
     result = summary(tally, sc.name, seed, model.principal_names, elapsed)
     result["deaths"] = lives.summary()
-    if folder is not None and writer is not None:
-        writer.close()
-        write_summary(folder, result)
     return result
 
 
@@ -199,14 +220,16 @@ def run(
     workers: WorkersOption = 0,
     as_json: JsonOption = False,
     out: Annotated[
-        Path | None, typer.Option(help="folder for summary.json, survival.csv, paths.parquet")
+        str | None, typer.Option(help="folder for summary.json, survival.csv, paths.parquet")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Simulate a crisis: probabilities of clash, war, nuclear use and settlement, paths to war."""
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
-    result = run_ensemble(sc, runs, horizon, seed, workers, out, show_progress=not as_json)
+    folder = None if out is None else check_out_text(out)
+    result = run_ensemble(sc, runs, horizon, seed, workers, folder, show_progress=not as_json, force=force)
     if as_json:
         print(json.dumps(result))
     else:

@@ -15,6 +15,7 @@ from rich.table import Table
 from brinkmanship.analysis.compare import Comparison, run_comparison
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
+    ForceOption,
     JsonOption,
     SeedOption,
     WorkersOption,
@@ -24,11 +25,12 @@ from brinkmanship.cli_common import (
     errors,
     progress_bar,
 )
+from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
 from brinkmanship.engine.results import OUTCOMES
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, Policy, catalogue_for, check_policy
-from brinkmanship.report import build_briefing, write_briefing
+from brinkmanship.report import BRIEFING_FILES, FIGURES, build_briefing, write_briefing
 from brinkmanship.scenario import ScenarioFile, load_scenario
 
 DEFAULT_RUNS = 10_000
@@ -207,8 +209,8 @@ def compare(
 def brief(
     scenario: Annotated[str, typer.Argument(help="built-in name (see `brink scenarios`) or a scenario file")],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="folder for briefing.html, briefing.md, figures/")
-    ] = Path("brief"),
+        str, typer.Option("--out", "-o", help="folder for briefing.html, briefing.md, figures/")
+    ] = "brief",
     policy: PolicyOption = None,
     policy_file: PolicyFileOption = None,
     runs: RunsOption = DEFAULT_RUNS,
@@ -220,23 +222,30 @@ def brief(
         int, typer.Option(help="paths per ensemble of the indicators to watch (0 skips them)")
     ] = DEFAULT_INDICATOR_RUNS,
     workers: WorkersOption = 0,
+    force: ForceOption = False,
 ) -> None:
     """Write a briefing: one offline HTML file, its Markdown twin, the figures as PNG, the numbers as JSON."""
     sc = load_scenario(scenario)
     check_range("--runs", runs, 1, MAX_RUNS)
     check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
     check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: exists and is not a folder")
+    folder = check_out_text(out)
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
-    with _status(sys.stderr.isatty()) as say:
+    # The folder is checked, locked and staged before anything is computed (engine.atomic).
+    with (
+        ResultFolder(folder, BRIEFING_FILES, folders=[FIGURES], force=force) as results,
+        _status(sys.stderr.isatty()) as say,
+    ):
         briefing = build_briefing(
             sc, chosen, runs, seed, sensitivity_runs, indicator_runs, workers, notes, say
         )
-        files = write_briefing(briefing, out)
-    console.print(f"wrote {files.html} (self-contained), {files.markdown}, {files.data}")
-    console.print("figures: " + ", ".join(str(path) for path in files.figures))
+        staged = write_briefing(briefing, results.staging)
+        files = [results.final(path.relative_to(results.staging).as_posix()) for path in staged.figures]
+        html, markdown, data = (results.final(p.name) for p in (staged.html, staged.markdown, staged.data))
+        results.commit()
+    console.print(f"wrote {html} (self-contained), {markdown}, {data}")
+    console.print("figures: " + ", ".join(str(path) for path in files))
 
 
 @contextmanager
