@@ -19,6 +19,7 @@ Write errors (full disk, permissions, a name that exists as a folder) become one
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -63,6 +64,7 @@ class ResultFolder:
         self.force = force
         self.flag = flag
         self._lock: int | None = None
+        self._created = False
         self._staging: Path | None = None
 
     def _refuse(self, message: str) -> UserError:
@@ -72,6 +74,7 @@ class ResultFolder:
         folder = self.folder
         if folder.exists() and not folder.is_dir():
             raise self._refuse("exists and is not a folder")
+        self._created = not folder.exists()
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -165,6 +168,10 @@ class ResultFolder:
             if self._staging is not None:
                 shutil.rmtree(self._staging, ignore_errors=True)
                 self._staging = None
+            if error is not None and self._created:
+                # A folder this command created and filled with nothing is removed with the rest.
+                with contextlib.suppress(OSError):
+                    self.folder.rmdir()
         finally:
             self._release_lock()
         if isinstance(error, OSError):

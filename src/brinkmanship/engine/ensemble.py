@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -20,6 +19,7 @@ from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.kernel import DayLog, step
 from brinkmanship.engine.numerics import checked_arithmetic
 from brinkmanship.engine.state import ACTIVE, NEVER, PATH_LABELS, CrisisState, initial_state
+from brinkmanship.engine.workers import worker_pool
 from brinkmanship.model.ladder import N_ACTIONS
 from brinkmanship.scenario.compiled import CompiledScenario
 
@@ -281,7 +281,7 @@ def simulate(
         for first, count in plan:
             absorb(run_chunk(model, seed, runs, days, first, count, forced, keep_paths, start=start))
         return total
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with worker_pool(workers) as pool:  # workers die with this process and stop on Ctrl-C
         futures = [
             pool.submit(run_chunk, model, seed, runs, days, first, count, forced, keep_paths, False, start)
             for first, count in plan
