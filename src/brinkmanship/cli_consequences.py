@@ -7,6 +7,7 @@ Thin wrappers over :mod:`brinkmanship.effects` and :mod:`brinkmanship.intel`; mi
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -40,6 +41,24 @@ def _emit(data: dict[str, Any], as_json: bool, lines: list[str]) -> None:
             typer.echo(line)
 
 
+def check_map_path(text: str) -> str:
+    """The --map file, checked before anything is computed; '' means no map.
+
+    The name must end in .png: matplotlib picks the format from the extension and adds ``.png`` to a name
+    without one, so the file written would not be the one reported.
+    """
+    if not text:
+        return text
+    path = Path(text)
+    if path.suffix.lower() != ".png":
+        raise UserError(f"--map {text}: the map is a PNG image; give a file name ending in .png")
+    if path.exists() and not path.is_file():
+        raise UserError(f"--map {text}: exists and is not a file")
+    if not path.parent.is_dir():
+        raise UserError(f"--map {text}: no folder {path.parent}")
+    return text
+
+
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f} km"
 
@@ -70,6 +89,7 @@ def effects(
     from brinkmanship.effects import Detonation, load_plan, plan_consequences
 
     # Every flag is checked before anything is computed.
+    check_map_path(map_path)
     if wind_kmh is not None and not (0.0 < wind_kmh <= 300.0):
         raise UserError(f"--wind-kmh: must be in (0, 300] km/h, got {wind_kmh}")
     check_number("--wind-toward-deg", wind_toward_deg, -360.0, 360.0)
@@ -283,6 +303,7 @@ def intel_reach(
 
     # Beyond half the Earth's circumference every place is in reach; larger numbers are typing mistakes.
     check_number("--range-km", range_km, 0.0, 40_000.0)
+    check_map_path(map_path)
     site, rows = cities_in_reach(range_km, launch)
     data: dict[str, Any] = {
         "from": site.name,
