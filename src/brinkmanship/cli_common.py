@@ -93,7 +93,8 @@ def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Advance]:
         TimeElapsedColumn(),
         console=errors,
         transient=True,
-        disable=not enabled,
+        # Off when stderr is not a terminal: Rich would still write a blank line there when it stops.
+        disable=not (enabled and errors.is_terminal),
     ) as progress:
         task = progress.add_task(label, total=total)
 
