@@ -22,6 +22,7 @@ principals' repertoires, as the built-in channel levers do.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -100,6 +101,8 @@ class LeverSpec(_Strict):
                 raise ValueError(f"{path!r}: {head!r} is not a field of a scenario")
             if head in PROTECTED_FIELDS:
                 raise ValueError(f"{path!r}: {head!r} defines the crisis and cannot be changed by a lever")
+            if not _finite(overrides[path]):
+                raise ValueError(f"{path!r}: every number must be finite (no NaN or infinity)")
         return overrides
 
     @model_validator(mode="after")
@@ -107,6 +110,17 @@ class LeverSpec(_Strict):
         if not (self.set or self.add or self.forbid or self.channels):
             raise ValueError("the lever changes nothing (give set, add, forbid or channels)")
         return self
+
+
+def _finite(value: Any) -> bool:
+    """No NaN or infinity anywhere in a value (the scenario's schema checks the rest once applied)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_finite(item) for item in value)
+    return True
 
 
 class LeverFile(_Strict):
