@@ -125,7 +125,10 @@ def _parent(data: Any, path: tuple[Any, ...]) -> Any:
 def mutated_files(draw: st.DrawFn, kind: str) -> str:
     data = copy.deepcopy(BASES[kind][0])
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        path = draw(st.sampled_from(_paths(data)))
+        places = _paths(data)
+        if not places:  # everything removed already
+            break
+        path = draw(st.sampled_from(places))
         parent = _parent(data, path)
         action = draw(st.sampled_from(["replace", "replace", "replace", "unknown key", "remove"]))
         if action == "replace":
