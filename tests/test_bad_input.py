@@ -29,8 +29,11 @@ import yaml
 
 from brinkmanship import cli_engine, cli_policies
 from brinkmanship.cli import main
+from brinkmanship.engine.ensemble import simulate
+from brinkmanship.errors import UserError
 from brinkmanship.safe_yaml import MAX_DEPTH, MAX_FILE_BYTES
-from brinkmanship.scenario.loader import builtin_mapping
+from brinkmanship.scenario import compile_scenario
+from brinkmanship.scenario.loader import builtin_mapping, scenario_from_mapping
 
 KOREA_DATA = builtin_mapping("korea-2017")
 KOREA = yaml.safe_dump(KOREA_DATA, sort_keys=False)
@@ -505,3 +508,33 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert not alive
+
+
+def _numbers(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Where the numbers are in nested data."""
+    if isinstance(node, dict):
+        return [path for key, value in node.items() for path in _numbers(value, (*prefix, key))]
+    if isinstance(node, list):
+        return [path for index, value in enumerate(node) for path in _numbers(value, (*prefix, index))]
+    return [prefix] if isinstance(node, int | float) and not isinstance(node, bool) else []
+
+
+def test_every_number_at_the_ends_of_its_range_simulates_cleanly() -> None:
+    """Values the schema accepts, however extreme, must give a run without warning or breakdown."""
+    ran = 0
+    for path in _numbers(KOREA_DATA):
+        for value in (10_000.0, -1_000.0, 1e-300, 0.0):
+            data = copy.deepcopy(KOREA_DATA)
+            node: Any = data
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+            try:
+                scenario = scenario_from_mapping(data, "extreme")
+            except UserError:
+                continue  # outside the documented range: refused, as the other tests check
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                simulate(compile_scenario(scenario), 32, 20, 1)
+            ran += 1
+    assert ran > 100

@@ -66,7 +66,9 @@ class InitialState(Strict):
 
     level: Annotated[float, Field(ge=1, le=44)] = Field(1.0, description="Kahn rung of its posture")
     audience_cost: NonNegative = Field(0.0, description="audience-cost stock already built (Fearon 1994)")
-    belief_greedy: Probability = Field(0.5, description="belief that the other side is greedy (Kydd 2005)")
+    belief_greedy: Probability = Field(
+        0.5, gt=0.0, lt=1.0, description="belief that the other side is greedy (Kydd 2005)"
+    )
     perceived_hostility: Signed = Field(
         0.0, description="how hostile the other side looks, on the action scale"
     )
