@@ -75,6 +75,8 @@ WorkersOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+RunsOption = Annotated[int, typer.Option("--runs", "-n", help="simulated paths (per policy when comparing)")]
+DaysOption = Annotated[int | None, typer.Option("--days", help="horizon in days (default: the scenario's)")]
 ForceOption = Annotated[
     bool,
     typer.Option(

@@ -14,8 +14,10 @@ from brinkmanship.analysis.calibration import calibration_report
 from brinkmanship.analysis.lives import DeathsTally, lives_model
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
+    DaysOption,
     ForceOption,
     JsonOption,
+    RunsOption,
     SeedOption,
     WorkersOption,
     check_ensemble_flags,
@@ -214,8 +216,8 @@ def print_table(result: dict[str, Any]) -> None:
 
 def run(
     scenario: Annotated[str, typer.Argument(help="built-in name (see `brink scenarios`) or a scenario file")],
-    runs: Annotated[int, typer.Option("--runs", "-n", help="number of simulated paths")] = DEFAULT_RUNS,
-    days: Annotated[int | None, typer.Option(help="horizon in days (default: the scenario's)")] = None,
+    runs: RunsOption = DEFAULT_RUNS,
+    days: DaysOption = None,
     seed: SeedOption = DEFAULT_SEED,
     workers: WorkersOption = 0,
     as_json: JsonOption = False,
@@ -238,7 +240,7 @@ def run(
 
 def calibrate(
     scenario: Annotated[str, typer.Argument(help="built-in scenario")],
-    runs: Annotated[int, typer.Option("--runs", "-n")] = 20_000,
+    runs: RunsOption = 20_000,
     seed: SeedOption = DEFAULT_SEED,
     as_json: JsonOption = False,
 ) -> None:

@@ -15,8 +15,10 @@ from rich.table import Table
 from brinkmanship.analysis.compare import Comparison, run_comparison
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
+    DaysOption,
     ForceOption,
     JsonOption,
+    RunsOption,
     SeedOption,
     WorkersOption,
     check_ensemble_flags,
@@ -52,7 +54,6 @@ PolicyOption = Annotated[
 PolicyFileOption = Annotated[
     list[Path] | None, typer.Option("--policy-file", help="YAML file of user-defined levers; repeat")
 ]
-RunsOption = Annotated[int, typer.Option("--runs", "-n", help="paths per policy")]
 
 
 def _policies(
@@ -180,7 +181,7 @@ def compare(
     policy: PolicyOption = None,
     policy_file: PolicyFileOption = None,
     runs: RunsOption = DEFAULT_RUNS,
-    days: Annotated[int | None, typer.Option(help="horizon in days (default: the scenario's)")] = None,
+    days: DaysOption = None,
     seed: SeedOption = DEFAULT_SEED,
     workers: WorkersOption = 0,
     rank_by: Annotated[str, typer.Option(help="outcome that ranks the policies")] = "war",
