@@ -9,8 +9,8 @@ Two failures of a plain ``ProcessPoolExecutor`` are fixed here:
   parent should decide what to do (one message, not one traceback per worker).
 * **Orphans.** When the parent is killed outright (SIGKILL, or SIGTERM from a process manager) it runs
   no cleanup, and the workers would compute on, re-parented, forever. On Linux each worker asks the kernel
-  to send it SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere, and in case the parent
-  died before the request was made, a worker whose parent is gone exits on start.
+  to send it SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere, and in case the command
+  died before the request was made, a worker whose command is gone exits on start.
 """
 
 from __future__ import annotations
@@ -36,7 +36,13 @@ def _start_worker(parent: int) -> None:
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):  # pragma: no cover - a libc without prctl: the check below remains
             pass
-    if os.getppid() != parent:  # the parent died before the request above took effect
+    # The command may have died before the request above took effect. (Its pid is compared, not the
+    # parent's: with the forkserver start method the parent is the server, which outlives nobody.)
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        os._exit(1)
+    except PermissionError:  # pragma: no cover - a pid reused by another user's process: the command is gone
         os._exit(1)
 
 
