@@ -538,3 +538,42 @@ def test_every_number_at_the_ends_of_its_range_simulates_cleanly() -> None:
                 simulate(compile_scenario(scenario), 32, 20, 1)
             ran += 1
     assert ran > 100
+
+
+EXTREME_BUT_VALID = [
+    ["effects", "--yield-kt", "1e-300", "--target", "Seoul", "--map", "", "--json"],
+    [
+        "effects",
+        "--yield-kt",
+        "0.01",
+        "--burst",
+        "surface",
+        "--target",
+        "Seoul",
+        "--wind-kmh",
+        "300",
+        "--json",
+    ],
+    ["effects", "--yield-kt", "100000", "--lat", "90", "--lon", "360", "--height-m", "50000", "--json"],
+    ["intel", "reach", "--range-km", "1e-300", "--map", "", "--json"],
+    ["intel", "reach", "--range-km", "40000", "--map", "", "--json"],
+]
+
+
+@pytest.mark.parametrize("args", EXTREME_BUT_VALID, ids=[" ".join(a[:3]) for a in EXTREME_BUT_VALID])
+def test_extreme_but_valid_numbers_give_finite_results_without_warning(
+    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if "--map" not in args:
+        args = [*args, "--map", str(tmp_path / "map.png")]
+    if "--json" not in args:
+        args = [*args, "--json"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = main(args)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert not caught, [str(w.message) for w in caught]
+    numbers = re.findall(r"-?(?:nan|inf)(?![a-z])", out.lower())
+    assert not numbers
+    json.loads(out)
