@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 
 import typer
 
@@ -44,10 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     block does (staged results removed, workers killed). SIGINT is handled even when the shell started
     the command with it ignored (a background job), so a signal always stops it.
     """
-    handlers = {
-        signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
-        signal.SIGTERM: signal.signal(signal.SIGTERM, _on_sigterm),
-    }
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+        handlers = {
+            signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+            signal.SIGTERM: signal.signal(signal.SIGTERM, _on_sigterm),
+        }
     try:
         code = _run(argv)
         sys.stdout.flush()  # a full disk or closed pipe shows here, not in an interpreter-exit traceback
