@@ -497,8 +497,9 @@ def test_a_signal_stops_at_once_and_leaves_nothing(sent: int, code: int, said: s
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
-    process, workers = _start_big_run(tmp_path / "out")
+def test_workers_die_with_a_killed_parent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    process, workers = _start_big_run(out)
     process.kill()
     process.wait(timeout=10)
     deadline = time.monotonic() + 5
@@ -508,6 +509,10 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert not alive
+    # The killed run's staging folder is left; the next run into the folder clears it.
+    assert any(name.startswith(".brink-incomplete-") for name in os.listdir(out))
+    assert main(["run", "korea-2017", *TINY, "--json", "--out", str(out)]) == 0
+    assert sorted(os.listdir(out)) == ["paths.parquet", "summary.json", "survival.csv"]
 
 
 def _numbers(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

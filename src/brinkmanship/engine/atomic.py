@@ -11,7 +11,7 @@ Every command that writes results (``run --out``, ``brief --out``) goes through 
 3. The files are written into a hidden staging folder inside the target (``.brink-incomplete-*``); only
    when all of them are written are they moved into place, one rename each. A full disk, Ctrl-C or a crash
    leaves the earlier results as they were, and the staging folder is removed (after ``kill -9`` it
-   remains, named so that it does not look like a result).
+   remains, named so that it does not look like a result, until the next command writing there).
 
 Write errors (full disk, permissions, a name that exists as a folder) become one-line
 :class:`~brinkmanship.errors.UserError` messages naming the folder.
@@ -81,6 +81,7 @@ class ResultFolder:
             raise self._refuse(f"cannot create the folder: {error.strerror or error}") from None
         self._take_lock()
         try:
+            self._remove_stale_staging()
             self._check_earlier_results()
             try:
                 self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
@@ -108,6 +109,12 @@ class ResultFolder:
         if self._lock is not None:
             os.close(self._lock)  # closing the descriptor releases the lock
             self._lock = None
+
+    def _remove_stale_staging(self) -> None:
+        """Staging folders of commands killed outright: with the lock held, no live command owns one."""
+        for stale in self.folder.glob(f"{STAGING_PREFIX}*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
 
     def _check_earlier_results(self) -> None:
         existing = [name for name in self.names if os.path.lexists(self.folder / name)]
