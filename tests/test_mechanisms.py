@@ -120,7 +120,9 @@ def test_more_bias_more_miscalculation():
     low = run_variant("korea-2017", biased(0.0), runs=RUNS)
     high = run_variant("korea-2017", biased(2.5), runs=RUNS)
     assert high.misreadings / high.readings > low.misreadings / low.readings
-    z = two_sample_z(share(high, high.war_by_path[MISCALCULATION]), share(low, low.war_by_path[MISCALCULATION]), RUNS)
+    z = two_sample_z(
+        share(high, high.war_by_path[MISCALCULATION]), share(low, low.war_by_path[MISCALCULATION]), RUNS
+    )
     assert z > 3.0
 
 
@@ -186,7 +188,9 @@ def test_sanctions_raise_pressure(korea):
                 act["rate"] = 0.2
 
     base = run_chunk(korea, 3, 2048, 60, 0, 2, keep_state=True).final_state
-    squeezed = run_chunk(variant("korea-2017", more_sanctions), 3, 2048, 60, 0, 2, keep_state=True).final_state
+    squeezed = run_chunk(
+        variant("korea-2017", more_sanctions), 3, 2048, 60, 0, 2, keep_state=True
+    ).final_state
     assert squeezed.pressure[:, 1].mean() > base.pressure[:, 1].mean() + 0.5
 
 

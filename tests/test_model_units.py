@@ -83,7 +83,9 @@ def test_clash_to_war_rises_with_tension_and_audience_costs():
     locked = hazards.clash_to_war(0.02, 0.06, np.array([3.0]), 0.01, np.array([5.0]))
     assert calm[0] < hot[0] < locked[0]
     assert calm[0] == pytest.approx(0.038)
-    assert hazards.clash_to_war(0.9, 1.0, np.array([9.0]), 1.0, np.array([9.0]))[0] == hazards.MAX_CLASH_TO_WAR
+    assert (
+        hazards.clash_to_war(0.9, 1.0, np.array([9.0]), 1.0, np.array([9.0]))[0] == hazards.MAX_CLASH_TO_WAR
+    )
 
 
 def test_only_the_excess_of_perception_over_truth_is_miscalculation():
@@ -116,7 +118,14 @@ def test_read_public_adds_bias_to_military_moves():
 def test_a_direct_channel_clarifies_a_share_of_the_error():
     truth = np.array([[3.0, 0.0]])
     read = perception.read_public(
-        truth, np.array([[True, False]]), 1.0, np.array([0.0, 2.0]), np.zeros(2), np.ones(2), np.ones((1, 2)), 0.75
+        truth,
+        np.array([[True, False]]),
+        1.0,
+        np.array([0.0, 2.0]),
+        np.zeros(2),
+        np.ones(2),
+        np.ones((1, 2)),
+        0.75,
     )
     assert read[0, 0] == pytest.approx(3.0 + 0.25 * 2.0)
     assert read[0, 1] == pytest.approx(0.25 * 3.0)
@@ -160,7 +169,9 @@ def _type_likelihoods(model, action):
 
     parts = decisions.utility_parts(model, inputs(audience=np.full((1, 2), 1.0)))
     weights = decisions.choice_weights(
-        parts.type_utilities(model.resolve_types), np.where(model.repertoire.T, 0.0, -np.inf)[:, None, None, :], np.full((1, 2), 2.0)
+        parts.type_utilities(model.resolve_types),
+        np.where(model.repertoire.T, 0.0, -np.inf)[:, None, None, :],
+        np.full((1, 2), 2.0),
     )
     observed = np.array([[ACTION_INDEX[action], ACTION_INDEX["hold"]]])
     from brinkmanship.engine.kernel import observed_move

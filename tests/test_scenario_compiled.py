@@ -39,7 +39,7 @@ def test_resolve_types_are_the_halves_of_the_prior(korea):
 
 
 def test_tension_half_life_becomes_a_daily_decay(korea):
-    assert korea.tension_decay ** korea.source.tension.half_life_days == pytest.approx(0.5)
+    assert korea.tension_decay**korea.source.tension.half_life_days == pytest.approx(0.5)
     assert korea.tension_calm == korea.source.tension.calm
 
 
@@ -51,7 +51,9 @@ def test_masks_name_the_right_actions(korea):
     assert {"missile_test", "nuclear_test", "show_of_force", "harassment", "conventional_war"} <= recorded
     assert "public_threat" not in recorded and "hold" not in recorded
     assert korea.action_cost[ACTION_INDEX["hold"]] == 0.0
-    assert korea.action_cost[ACTION_INDEX["public_threat"]] == pytest.approx(korea.source.decision.activity_cost)
+    assert korea.action_cost[ACTION_INDEX["public_threat"]] == pytest.approx(
+        korea.source.decision.activity_cost
+    )
 
 
 def test_capability_and_strength_are_per_principal(korea):

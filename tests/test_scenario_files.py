@@ -50,7 +50,9 @@ BAD = [
     ("missing field", lambda d: d.pop("escalation"), "escalation: required field is missing"),
     (
         "prelude event by a third party",
-        lambda d: d["prelude"]["events"].append({"date": "2017-03-01", "actor": "China", "action": "sanctions"}),
+        lambda d: d["prelude"]["events"].append(
+            {"date": "2017-03-01", "actor": "China", "action": "sanctions"}
+        ),
         "not a principal",
     ),
     ("principal missing", lambda d: d.update(principals=["US", "Mars"]), "principal 'Mars'"),

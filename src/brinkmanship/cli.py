@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 
 import typer
 
@@ -27,18 +30,73 @@ def _is_click_exception(error: Exception) -> bool:
     return hasattr(error, "format_message") and hasattr(error, "exit_code")
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that cleanup (staged files, worker processes) runs."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app; user errors become one line on stderr and exit code 2."""
+    """Entry point: run the app; user errors become one line on stderr and exit code 2.
+
+    Ctrl-C stops the command with exit code 130 and SIGTERM with 143, after the cleanup every ``with``
+    block does (staged results removed, workers killed). SIGINT is handled even when the shell started
+    the command with it ignored (a background job), so a signal always stops it.
+    """
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+        handlers = {
+            signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+            signal.SIGTERM: signal.signal(signal.SIGTERM, _on_sigterm),
+        }
     try:
-        app(args=argv, standalone_mode=False, prog_name="brink")
+        code = _run(argv)
+        sys.stdout.flush()  # a full disk or closed pipe shows here, not in an interpreter-exit traceback
+        return code
+    except (KeyboardInterrupt, typer.Abort):
+        print("error: interrupted; stopped without writing results", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("error: terminated; stopped without writing results", file=sys.stderr)
+        return 143
+    except OSError as error:
+        return _output_failed(error)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
+def _output_failed(error: OSError) -> int:
+    """An error writing to standard output (or another file not checked earlier): one line, exit 2."""
+    # Point standard output at /dev/null: the interpreter flushes it again at exit and would print a
+    # second error about the same buffer.
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor (embedded use)
+        pass
+    if isinstance(error, BrokenPipeError):
+        return 141  # the reader went away (`brink schema | head`): what a shell reports for SIGPIPE
+    where = f" {error.filename}" if error.filename else " standard output"
+    print(f"error: cannot write{where}: {error.strerror or error}", file=sys.stderr)
+    return 2
+
+
+def _run(argv: list[str] | None) -> int:
+    try:
+        code = app(args=argv, standalone_mode=False, prog_name="brink")
+        if code == 130:  # typer turns Ctrl-C into a return value of 130; main reports it
+            raise KeyboardInterrupt
+        if isinstance(code, int):
+            return code
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except typer.Exit as done:
         return int(done.exit_code)
-    except typer.Abort:
-        print("error: aborted", file=sys.stderr)
-        return 130
     except Exception as error:
         if not _is_click_exception(error):
             raise

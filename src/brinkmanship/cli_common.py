@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -20,6 +23,10 @@ WIDE = 160
 console = Console(width=None if sys.stdout.isatty() else WIDE)
 errors = Console(stderr=True)
 
+MAX_SEED = 2**63 - 1
+"""Seeds are drawn into NumPy's SeedSequence as one unsigned 64-bit word; the top half is kept free."""
+MAX_WORKERS = 64
+
 Advance = Callable[[int, str | None], None]
 
 
@@ -29,12 +36,53 @@ def check_range(flag: str, value: int, low: int, high: int) -> None:
         raise UserError(f"{flag} must be between {low:,} and {high:,} (got {value:,})")
 
 
+def check_number(flag: str, value: float, low: float, high: float) -> None:
+    """One-line error for a non-finite number or one outside [low, high] (NaN fails every comparison)."""
+    if not (math.isfinite(value) and low <= value <= high):
+        raise UserError(f"{flag} must be a finite number between {low:g} and {high:g} (got {value})")
+
+
 def check_ensemble_flags(runs: int, days: int, workers: int, seed: int, max_runs: int, max_days: int) -> None:
     """The range checks every simulating command shares."""
     check_range("--runs", runs, 1, max_runs)
     check_range("--days", days, 1, max_days)
-    check_range("--workers", workers, 0, 64)
-    check_range("--seed", seed, 0, 2**63 - 1)
+    check_range("--workers", workers, 0, MAX_WORKERS)
+    check_range("--seed", seed, 0, MAX_SEED)
+
+
+def _seed_in_range(value: int) -> int:
+    check_range("--seed", value, 0, MAX_SEED)
+    return value
+
+
+def _workers_in_range(value: int) -> int:
+    check_range("--workers", value, 0, MAX_WORKERS)
+    return value
+
+
+# One definition of each option shared by several commands: the range is checked while the command line
+# is parsed, so every command refuses a bad value the same way, before any file is read.
+SeedOption = Annotated[
+    int,
+    typer.Option("--seed", help="seed of the whole random stream (0 to 2**63-1)", callback=_seed_in_range),
+]
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        help="worker processes, 0 = by size (results do not depend on it)",
+        callback=_workers_in_range,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+RunsOption = Annotated[int, typer.Option("--runs", "-n", help="simulated paths (per policy when comparing)")]
+DaysOption = Annotated[int | None, typer.Option("--days", help="horizon in days (default: the scenario's)")]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="replace the results of an earlier run in the --out folder (refused without it)"
+    ),
+]
 
 
 @contextmanager
@@ -47,7 +95,8 @@ def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Advance]:
         TimeElapsedColumn(),
         console=errors,
         transient=True,
-        disable=not enabled,
+        # Off when stderr is not a terminal: Rich would still write a blank line there when it stops.
+        disable=not (enabled and errors.is_terminal),
     ) as progress:
         task = progress.add_task(label, total=total)
 

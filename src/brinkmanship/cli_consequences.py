@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from brinkmanship.cli_common import check_number
 from brinkmanship.errors import UserError
 
 intel_app = typer.Typer(
@@ -57,6 +59,24 @@ def _emit(data: dict[str, Any], as_json: bool, lines: list[str]) -> None:
 
 def _reach_text(row: dict[str, Any]) -> str:
     return "anywhere" if row["any_point_on_earth"] else f"{row['range_km']:,.0f} km"
+
+
+def check_map_path(text: str) -> str:
+    """The --map file, checked before anything is computed; '' means no map.
+
+    The name must end in .png: matplotlib picks the format from the extension and adds ``.png`` to a name
+    without one, so the file written would not be the one reported.
+    """
+    if not text:
+        return text
+    path = Path(text)
+    if path.suffix.lower() != ".png":
+        raise UserError(f"--map {text}: the map is a PNG image; give a file name ending in .png")
+    if path.exists() and not path.is_file():
+        raise UserError(f"--map {text}: exists and is not a file")
+    if not path.parent.is_dir():
+        raise UserError(f"--map {text}: no folder {path.parent}")
+    return text
 
 
 def _fmt(value: float | None) -> str:
@@ -108,6 +128,11 @@ def effects(
     check_blast_model(blast_model)
     check_population(population)
 
+    # Every flag is checked before anything is computed.
+    check_map_path(map_path)
+    if wind_kmh is not None and not (0.0 < wind_kmh <= 300.0):
+        raise UserError(f"--wind-kmh: must be in (0, 300] km/h, got {wind_kmh}")
+    check_number("--wind-toward-deg", wind_toward_deg, -360.0, 360.0)
     if plan is not None:
         if yield_kt is not None or target is not None or lat is not None or lon is not None:
             raise UserError("--plan: give either a plan file or one detonation's options, not both")
@@ -208,8 +233,6 @@ def _fallout(detonations: list[Any], wind_kmh: float, wind_toward_deg: float) ->
     """EXPERIMENTAL WSEG-10 fallout summary of the surface bursts of a plan."""
     from brinkmanship.effects.fallout import default_fission_fraction, fallout_summary
 
-    if not (0.0 < wind_kmh <= 300.0):
-        raise UserError(f"--wind-kmh: must be in (0, 300] km/h, got {wind_kmh}")
     surface = [
         (*d.location(), float(d.yield_kt), default_fission_fraction(float(d.yield_kt)))
         for d in detonations
@@ -394,6 +417,9 @@ def intel_reach(
     """Which cities are within a range of a launch site (WGS-84), with a map image."""
     from brinkmanship.intel.reach import cities_in_reach
 
+    # Beyond half the Earth's circumference every place is in reach; larger numbers are typing mistakes.
+    check_number("--range-km", range_km, 0.0, 40_000.0)
+    check_map_path(map_path)
     site, rows = cities_in_reach(range_km, launch)
     data: dict[str, Any] = {
         "from": site.name,

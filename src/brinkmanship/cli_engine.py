@@ -12,13 +12,26 @@ from rich.table import Table
 
 from brinkmanship.analysis.calibration import calibration_report
 from brinkmanship.analysis.lives import DeathsTally, lives_model
-from brinkmanship.cli_common import DEFAULT_SEED, check_ensemble_flags, check_range, console, progress_bar
+from brinkmanship.cli_common import (
+    DEFAULT_SEED,
+    DaysOption,
+    ForceOption,
+    JsonOption,
+    RunsOption,
+    SeedOption,
+    WorkersOption,
+    check_ensemble_flags,
+    check_range,
+    console,
+    progress_bar,
+)
+from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
-from brinkmanship.engine.output import PathWriter, prepare_folder, write_summary
+from brinkmanship.engine.output import RESULT_FILES, PathWriter, write_summary
 from brinkmanship.engine.results import OUTCOMES, summary
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
-from brinkmanship.scenario import builtin_names, compile_scenario, load_scenario
+from brinkmanship.scenario import CompiledScenario, builtin_names, compile_scenario, load_scenario
 from brinkmanship.scenario.loader import builtin_mapping
 from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
 
@@ -113,12 +126,34 @@ def run_ensemble(
     workers: int,
     out: Path | None,
     show_progress: bool,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """Run, optionally writing per-path tables, and return the summary dictionary."""
+    """Run, optionally writing the result set into ``out``, and return the summary dictionary."""
     model = compile_scenario(sc)
     lives = DeathsTally(lives_model(sc), days)
-    folder = prepare_folder(out) if out is not None else None
-    writer = PathWriter(folder, days) if folder is not None else None
+    if out is None:
+        return _simulate(sc, model, lives, runs, days, seed, workers, None, show_progress)
+    # The folder is checked, locked and staged before the simulation; see engine.atomic for the rules.
+    with ResultFolder(out, RESULT_FILES, force=force) as results:
+        writer = PathWriter(results.staging, days)
+        result = _simulate(sc, model, lives, runs, days, seed, workers, writer, show_progress)
+        writer.close()
+        write_summary(results.staging, result)
+        results.commit()
+    return result
+
+
+def _simulate(
+    sc: ScenarioFile,
+    model: CompiledScenario,
+    lives: DeathsTally,
+    runs: int,
+    days: int,
+    seed: int,
+    workers: int,
+    writer: PathWriter | None,
+    show_progress: bool,
+) -> dict[str, Any]:
     started = time.perf_counter()
     with progress_bar(runs, f"{sc.name}: paths", show_progress) as advance:
 
@@ -140,9 +175,6 @@ def run_ensemble(
     elapsed = time.perf_counter() - started
     result = summary(tally, sc.name, seed, model.principal_names, elapsed)
     result["deaths"] = lives.summary()
-    if folder is not None and writer is not None:
-        writer.close()
-        write_summary(folder, result)
     return result
 
 
@@ -184,22 +216,22 @@ def print_table(result: dict[str, Any]) -> None:
 
 def run(
     scenario: Annotated[str, typer.Argument(help="built-in name (see `brink scenarios`) or a scenario file")],
-    runs: Annotated[int, typer.Option("--runs", "-n", help="number of simulated paths")] = DEFAULT_RUNS,
-    days: Annotated[int | None, typer.Option(help="horizon in days (default: the scenario's)")] = None,
-    seed: Annotated[int, typer.Option(help="seed of the whole random stream")] = DEFAULT_SEED,
-    workers: Annotated[
-        int, typer.Option(help="worker processes, 0 = by size (results do not depend on it)")
-    ] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    runs: RunsOption = DEFAULT_RUNS,
+    days: DaysOption = None,
+    seed: SeedOption = DEFAULT_SEED,
+    workers: WorkersOption = 0,
+    as_json: JsonOption = False,
     out: Annotated[
-        Path | None, typer.Option(help="folder for summary.json, survival.csv, paths.parquet")
+        str | None, typer.Option(help="folder for summary.json, survival.csv, paths.parquet")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Simulate a crisis: probabilities of clash, war, nuclear use and settlement, paths to war."""
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
-    result = run_ensemble(sc, runs, horizon, seed, workers, out, show_progress=not as_json)
+    folder = None if out is None else check_out_text(out)
+    result = run_ensemble(sc, runs, horizon, seed, workers, folder, show_progress=not as_json, force=force)
     if as_json:
         print(json.dumps(result))
     else:
@@ -208,9 +240,9 @@ def run(
 
 def calibrate(
     scenario: Annotated[str, typer.Argument(help="built-in scenario")],
-    runs: Annotated[int, typer.Option("--runs", "-n")] = 20_000,
-    seed: Annotated[int, typer.Option()] = DEFAULT_SEED,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    runs: RunsOption = 20_000,
+    seed: SeedOption = DEFAULT_SEED,
+    as_json: JsonOption = False,
 ) -> None:
     """Set the simulated risks beside the published judgements, each quoted as its author gave it."""
     sc = load_scenario(scenario)
@@ -222,7 +254,15 @@ def calibrate(
         print(json.dumps({"scenario": sc.name, "runs": runs, "seed": seed, "judgements": rows}))
         return
     table = Table(title=f"{sc.name}: model vs published judgements ({runs:,} paths, seed {seed})")
-    for column in ("outcome", "model", "95% interval", "published", "test band", "inside", "who, when, question"):
+    for column in (
+        "outcome",
+        "model",
+        "95% interval",
+        "published",
+        "test band",
+        "inside",
+        "who, when, question",
+    ):
         table.add_column(column)
 
     def span(low: float, high: float) -> str:

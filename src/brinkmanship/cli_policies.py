@@ -15,17 +15,24 @@ from rich.table import Table
 from brinkmanship.analysis.compare import Comparison, run_comparison
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
+    DaysOption,
+    ForceOption,
+    JsonOption,
+    RunsOption,
+    SeedOption,
+    WorkersOption,
     check_ensemble_flags,
     check_range,
     console,
     errors,
     progress_bar,
 )
+from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
 from brinkmanship.engine.results import OUTCOMES
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, Policy, catalogue_for, check_policy
-from brinkmanship.report import build_briefing, write_briefing
+from brinkmanship.report import BRIEFING_FILES, FIGURES, build_briefing, write_briefing
 from brinkmanship.scenario import ScenarioFile, load_scenario
 
 DEFAULT_RUNS = 10_000
@@ -46,11 +53,6 @@ PolicyOption = Annotated[
 ]
 PolicyFileOption = Annotated[
     list[Path] | None, typer.Option("--policy-file", help="YAML file of user-defined levers; repeat")
-]
-RunsOption = Annotated[int, typer.Option("--runs", "-n", help="paths per policy")]
-SeedOption = Annotated[int, typer.Option(help="seed shared by every policy (common random numbers)")]
-WorkersOption = Annotated[
-    int, typer.Option(help="worker processes, 0 = by size (results do not depend on it)")
 ]
 
 
@@ -73,7 +75,7 @@ def policies(
         typer.Option("--scenario", "-s", help="also show what each lever changes in this scenario"),
     ] = None,
     policy_file: PolicyFileOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List the levers: what each changes in the model, why, and its sources in the literature."""
     catalogue = catalogue_for([str(p) for p in policy_file or []])
@@ -179,11 +181,11 @@ def compare(
     policy: PolicyOption = None,
     policy_file: PolicyFileOption = None,
     runs: RunsOption = DEFAULT_RUNS,
-    days: Annotated[int | None, typer.Option(help="horizon in days (default: the scenario's)")] = None,
+    days: DaysOption = None,
     seed: SeedOption = DEFAULT_SEED,
     workers: WorkersOption = 0,
     rank_by: Annotated[str, typer.Option(help="outcome that ranks the policies")] = "war",
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Compare the baseline with levers and packages on common random numbers, with paired intervals."""
     sc = load_scenario(scenario)
@@ -208,8 +210,8 @@ def compare(
 def brief(
     scenario: Annotated[str, typer.Argument(help="built-in name (see `brink scenarios`) or a scenario file")],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="folder for briefing.html, briefing.md, figures/")
-    ] = Path("brief"),
+        str, typer.Option("--out", "-o", help="folder for briefing.html, briefing.md, figures/")
+    ] = "brief",
     policy: PolicyOption = None,
     policy_file: PolicyFileOption = None,
     runs: RunsOption = DEFAULT_RUNS,
@@ -221,25 +223,30 @@ def brief(
         int, typer.Option(help="paths per ensemble of the indicators to watch (0 skips them)")
     ] = DEFAULT_INDICATOR_RUNS,
     workers: WorkersOption = 0,
+    force: ForceOption = False,
 ) -> None:
     """Write a briefing: one offline HTML file, its Markdown twin, the figures as PNG, the numbers as JSON."""
     sc = load_scenario(scenario)
     check_range("--runs", runs, 1, MAX_RUNS)
     check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
     check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)
-    check_range("--workers", workers, 0, 64)
-    check_range("--seed", seed, 0, 2**63 - 1)
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: exists and is not a folder")
+    folder = check_out_text(out)
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
-    with _status(sys.stderr.isatty()) as say:
+    # The folder is checked, locked and staged before anything is computed (engine.atomic).
+    with (
+        ResultFolder(folder, BRIEFING_FILES, folders=[FIGURES], force=force) as results,
+        _status(sys.stderr.isatty()) as say,
+    ):
         briefing = build_briefing(
             sc, chosen, runs, seed, sensitivity_runs, indicator_runs, workers, notes, say
         )
-        files = write_briefing(briefing, out)
-    console.print(f"wrote {files.html} (self-contained), {files.markdown}, {files.data}")
-    console.print("figures: " + ", ".join(str(path) for path in files.figures))
+        staged = write_briefing(briefing, results.staging)
+        files = [results.final(path.relative_to(results.staging).as_posix()) for path in staged.figures]
+        html, markdown, data = (results.final(p.name) for p in (staged.html, staged.markdown, staged.data))
+        results.commit()
+    console.print(f"wrote {html} (self-contained), {markdown}, {data}")
+    console.print("figures: " + ", ".join(str(path) for path in files))
 
 
 @contextmanager

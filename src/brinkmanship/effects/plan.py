@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtri
 
@@ -32,6 +31,7 @@ from brinkmanship.effects.population import (
 )
 from brinkmanship.effects.rings import Rings, burst_height_m, check_burst, compute_rings
 from brinkmanship.errors import UserError
+from brinkmanship.safe_yaml import read_yaml
 
 CASUALTY_BLAST_MODEL = "glasstone1977"
 """Overpressure curves the casualty bands are applied to. OTA (1979) derived its bands with the
@@ -376,14 +376,4 @@ def load_plan(path: str | Path) -> list[Detonation]:
         UserError: Missing file, malformed YAML or an invalid entry.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UserError(f"{p}: cannot read plan ({error.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        raise UserError(f"{p}:{line} malformed YAML") from None
-    return detonations_from_data(data, source=str(p))
+    return detonations_from_data(read_yaml(p), source=str(p))

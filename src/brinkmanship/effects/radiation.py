@@ -18,6 +18,8 @@ NUKEMAP as reported by the Atlanta Journal-Constitution, Aug 2015) — and 2.7 k
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
@@ -43,8 +45,14 @@ def dose_radius_km(rem: float, yield_kt: float, height_m: float) -> float | None
     """Ground range (km) inside which the dose is at least ``rem``; None if it never reaches the ground."""
     h_km = height_m / 1000.0
 
+    lam = relaxation_length_km(yield_kt)
+
     def excess(ground_km: float) -> float:
-        return float(np.log(dose_rem(float(np.hypot(ground_km, h_km)), yield_kt)) - np.log(rem))
+        # log(dose_rem) written out: the dose itself underflows to 0 far out for small yields, and log(0)
+        # would warn and give -inf inside the root search.
+        r = max(float(np.hypot(ground_km, h_km)), 1e-3)
+        log_dose = math.log(DOSE_COEFFICIENT_REM_KM2_PER_KT * yield_kt) - r / lam - 2.0 * math.log(r)
+        return log_dose - math.log(rem)
 
     if excess(0.0) < 0:
         return None

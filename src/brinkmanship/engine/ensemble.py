@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.kernel import DayLog, step
+from brinkmanship.engine.numerics import checked_arithmetic
 from brinkmanship.engine.state import ACTIVE, AT_WAR, NEVER, PATH_LABELS, CrisisState, initial_state
+from brinkmanship.engine.workers import worker_pool
 from brinkmanship.model.ladder import N_ACTIONS
 from brinkmanship.scenario.compiled import CompiledScenario
 
@@ -157,9 +158,10 @@ def run_chunk(
     """Simulate the blocks ``first_block .. first_block + n_blocks`` for ``days`` days.
 
     BLAS is held to one thread: the kernel's matrix products are small, and threads cost more than they
-    save (and fight with worker processes).
+    save (and fight with worker processes). Floating-point trouble is handled by
+    :func:`~brinkmanship.engine.numerics.checked_arithmetic`.
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with threadpool_limits(limits=1, user_api="blas"), checked_arithmetic():
         streams = rnd.block_streams(seed, runs, first_block, n_blocks)
         if start is None:
             state = burned_in(model, seed, runs, first_block, n_blocks, streams)
@@ -212,7 +214,9 @@ def _live(state: CrisisState) -> np.ndarray:
     return np.flatnonzero((state.status == ACTIVE) | (state.status == AT_WAR))
 
 
-BURN_IN_CACHE: OrderedDict[tuple[str, int, int, int, int], tuple[CrisisState, list[object]]] = OrderedDict()
+BURN_IN_CACHE: OrderedDict[tuple[str, int, int, int, int], tuple[CrisisState, list[Mapping[str, Any]]]] = (
+    OrderedDict()
+)
 """Burned-in chunks already computed in this process, most recent last: every policy of a comparison
 starts from the same burned-in paths (the prelude runs in the world before any lever)."""
 BURN_IN_CACHE_SIZE = 64
@@ -403,7 +407,7 @@ def simulate(
         for first, count in plan:
             absorb(run_chunk(model, seed, runs, days, first, count, forced, keep_paths, start=start))
         return total
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with worker_pool(workers) as pool:  # workers die with this process and stop on Ctrl-C
         futures = [
             pool.submit(run_chunk, model, seed, runs, days, first, count, forced, keep_paths, False, start)
             for first, count in plan

@@ -360,7 +360,9 @@ def step(
         incident = uniforms[:, rnd.U_INCIDENT] < hazards.incident_probability(
             hazard, model.action_incident[choice]
         )
-        alarm_p = hazards.false_alarm_probability(model.alarm_rate, model.alarm_crisis_multiplier, crisis_level)
+        alarm_p = hazards.false_alarm_probability(
+            model.alarm_rate, model.alarm_crisis_multiplier, crisis_level
+        )
         alarm = uniforms[:, list(rnd.U_ALARM)] < alarm_p[:, None]
         log.false_alarms = int((alarm & active[:, None]).sum())
     else:
@@ -388,7 +390,9 @@ def step(
     # on this path (less what a direct channel clarifies) is the miscalculation part.
     audience_after = audience.mean(axis=1)
     esc_args = (model.clash_to_war, model.tension_weight)
-    p_true = hazards.clash_to_war(*esc_args, tension_model.tension(true_hostility), model.audience_weight, audience_after)
+    p_true = hazards.clash_to_war(
+        *esc_args, tension_model.tension(true_hostility), model.audience_weight, audience_after
+    )
     p_perceived = hazards.clash_to_war(*esc_args, tension_after, model.audience_weight, audience_after)
     p_misread = hazards.split_escalation(p_true, p_perceived, clarify)
     # An incident can be checked with the other side through a direct channel before anyone escalates.
@@ -414,7 +418,9 @@ def step(
         np.where(alarm_war.any(axis=1), np.where(alarm_war[:, 0], 0, 1), NEVER),
     )
     # A war begun on a false alarm is a launch on warning: nuclear at once with its own chance.
-    nuclear_at_once = war_now & (path == FALSE_ALARM) & (uniforms[:, rnd.U_NUCLEAR] < model.false_alarm_nuclear)
+    nuclear_at_once = (
+        war_now & (path == FALSE_ALARM) & (uniforms[:, rnd.U_NUCLEAR] < model.false_alarm_nuclear)
+    )
 
     settle_hazard = hazards.settlement_probability(
         model.settlement_rate,
@@ -432,7 +438,15 @@ def step(
     went = active & war_now
     log.war_triggers = np.array(
         [
-            int((went & incident & ~chose_clash.any(axis=1) & ~chose_war.any(axis=1) & ~alarm_war.any(axis=1)).sum()),
+            int(
+                (
+                    went
+                    & incident
+                    & ~chose_clash.any(axis=1)
+                    & ~chose_war.any(axis=1)
+                    & ~alarm_war.any(axis=1)
+                ).sum()
+            ),
             int((went & chose_clash.any(axis=1) & ~chose_war.any(axis=1) & ~alarm_war.any(axis=1)).sum()),
             int((went & chose_war.any(axis=1)).sum()),
             int((went & alarm_war.any(axis=1) & ~chose_war.any(axis=1)).sum()),

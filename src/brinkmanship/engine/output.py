@@ -13,9 +13,10 @@ import pyarrow.parquet as pq
 
 from brinkmanship.engine.ensemble import PathTable
 from brinkmanship.engine.state import NEVER, PATH_LABELS
-from brinkmanship.errors import UserError
 
 OUTCOME_LABELS = ("unresolved", "settlement", "clash", "war", "nuclear_use")
+RESULT_FILES = ("summary.json", "survival.csv", "paths.parquet")
+"""The result set of `brink run --out`, written and replaced as a whole (:mod:`engine.atomic`)."""
 PATH_SCHEMA = pa.schema(
     [
         ("path_id", pa.int64()),
@@ -29,17 +30,6 @@ PATH_SCHEMA = pa.schema(
         ("deaths", pa.float64()),
     ]
 )
-
-
-def prepare_folder(folder: Path) -> Path:
-    """Create ``folder`` if needed; refuse a path that is a file. Existing files are left alone."""
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"--out {folder}: exists and is not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UserError(f"--out {folder}: cannot create folder: {error.strerror}") from None
-    return folder
 
 
 def outcome_codes(paths: PathTable, days: int) -> np.ndarray:

@@ -176,7 +176,13 @@ def utility_parts(model: CompiledScenario, inputs: DecisionInputs) -> UtilityPar
         [x, -model.reciprocity * x**2 - model.action_cost, way_out, attack, attack, -backdown],
     )
     timid = _matmul(
-        [war_cost, war_cost * p_clash, war_cost * p_incident, model.commitment * inputs.sensitivity, -danger * distrust],
+        [
+            war_cost,
+            war_cost * p_clash,
+            war_cost * p_incident,
+            model.commitment * inputs.sensitivity,
+            -danger * distrust,
+        ],
         [
             model.action_is_war,
             model.action_is_attack_clash,
@@ -191,7 +197,9 @@ def utility_parts(model: CompiledScenario, inputs: DecisionInputs) -> UtilityPar
     risk = np.minimum(risk, 1.0, out=risk)
     risk *= (window * war_cost * p_incident).astype(np.float32)
     timid += risk
-    greedy = _matmul([ones, inputs.pressure], [model.greed * x, model.desperation * model.action_is_provocation])
+    greedy = _matmul(
+        [ones, inputs.pressure], [model.greed * x, model.desperation * model.action_is_provocation]
+    )
     coerce = (model.coercion * np.clip(x, 0.0, 4.0)).astype(np.float32)[:, None, None]
     return UtilityParts(base=base, timid=timid, coerce=coerce, greedy=greedy)
 
@@ -207,12 +215,14 @@ def observer_shift(
     """
     x = model.action_hostility
     attack = (model.action_is_war | model.action_is_attack_clash).astype(float)
-    target_shift = reciprocity_target(imagined, model.generosity) - reciprocity_target(perceived, model.generosity)
+    target_shift = reciprocity_target(imagined, model.generosity) - reciprocity_target(
+        perceived, model.generosity
+    )
     from brinkmanship.model.perception import imminence
 
-    imminence_shift = imminence(belief, imagined, model.imminence_threshold, model.imminence_scale) - imminence(
-        belief, perceived, model.imminence_threshold, model.imminence_scale
-    )
+    imminence_shift = imminence(
+        belief, imagined, model.imminence_threshold, model.imminence_scale
+    ) - imminence(belief, perceived, model.imminence_threshold, model.imminence_scale)
     return _matmul([2.0 * model.reciprocity * target_shift, model.preemption * imminence_shift], [x, attack])
 
 
@@ -235,7 +245,9 @@ def choice_probabilities(utilities: np.ndarray, available: np.ndarray, precision
 
 
 def sample_choice(weights: np.ndarray, uniform: np.ndarray) -> np.ndarray:
-    """Inverse-CDF draw of one action per (path, principal): ``weights`` ``(A, n, 2)``, ``uniform`` ``(n, 2)``.
+    """Inverse-CDF draw of one action per (path, principal).
+
+    ``weights`` is ``(A, n, 2)``, ``uniform`` ``(n, 2)``.
 
     ``weights`` may be unnormalised: the draw is scaled by each decision's total. Using one uniform per
     decision keeps common random numbers across policies: the same uniform picks the same quantile of

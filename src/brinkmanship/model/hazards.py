@@ -19,7 +19,7 @@ MAX_CLASH_TO_WAR = 0.95
 
 def loss_of_control_hazard(
     rung: np.ndarray,
-    tension: np.ndarray,
+    tension: np.ndarray | float,
     base: float,
     growth: float,
     tension_growth: float,

@@ -9,6 +9,9 @@ Typical use::
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from brinkmanship.errors import UserError
 from brinkmanship.policies.builtin import BUILTIN_LEVERS, PACKAGES
 from brinkmanship.policies.compose import BASELINE, Catalogue, apply_policy, describe_changes
 from brinkmanship.policies.edits import Edits
@@ -37,7 +40,13 @@ __all__ = [
 def catalogue_for(policy_files: list[str] | None = None) -> Catalogue:
     """The built-in catalogue plus the levers of each file in ``policy_files``."""
     catalogue = Catalogue.builtin()
+    seen: set[Path] = set()
     for path in policy_files or []:
+        # The same file twice would otherwise read as every lever defined twice.
+        resolved = Path(path).resolve()
+        if resolved in seen:
+            raise UserError(f"--policy-file {path}: given twice")
+        seen.add(resolved)
         catalogue = catalogue.with_levers(load_lever_file(path))
     return catalogue
 

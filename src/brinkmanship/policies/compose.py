@@ -35,7 +35,12 @@ class Catalogue:
         """A catalogue with user-defined levers added; a name already taken is an error."""
         extra = list(levers)
         for lever in extra:
-            if lever.name in self.levers or lever.name in self.packages or lever.name == BASELINE:
+            taken = self.levers.get(lever.name)
+            if taken is not None and taken.origin != "built-in":
+                raise UserError(
+                    f"{lever.origin}: levers.{lever.name}: the name is already defined in {taken.origin}"
+                )
+            if taken is not None or lever.name in self.packages or lever.name == BASELINE:
                 raise UserError(f"{lever.origin}: levers.{lever.name}: the name is taken by a built-in lever")
         return Catalogue([*self.levers.values(), *extra], self.packages)
 
@@ -176,7 +181,9 @@ def apply_policy(scenario: ScenarioFile, policy: Policy) -> ScenarioFile:
         origin = "" if choice.lever.origin == "built-in" else f" ({choice.lever.origin})"
         where = f"lever {choice.label}{origin}"
         apply_edits(data, edits, list(scenario.principals), where)
-    applied = scenario_from_mapping(data, f"{scenario.name} under policy {policy.name!r}")
+    files = sorted({choice.lever.origin for choice, _ in resolved if choice.lever.origin != "built-in"})
+    source = f" from {', '.join(files)}" if files else ""  # a user's lever: name the file that defines it
+    applied = scenario_from_mapping(data, f"{scenario.name} under policy {policy.name!r}{source}")
     if _act_layout(applied) != _act_layout(scenario):
         raise UserError(
             f"policy {policy.name!r}: adds or removes third-party actors or acts, which would break common "

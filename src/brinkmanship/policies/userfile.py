@@ -22,6 +22,7 @@ principals' repertoires, as the built-in channel levers do.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,7 +30,6 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -42,21 +42,22 @@ from brinkmanship.policies.builtin import PRIVATE_ACTIONS
 from brinkmanship.policies.edits import PROTECTED_FIELDS, Edits
 from brinkmanship.policies.lever import Lever, Targets, resolve_actor
 from brinkmanship.scenario.loader import format_validation_error, read_mapping
-from brinkmanship.scenario.schema import ScenarioFile
+from brinkmanship.scenario.schema import NonNegative, ScenarioFile, Strict
 
 LeverName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 ALL_PRINCIPALS = "both"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # The scenario schema's configuration (unknown keys refused, numbers finite), kept in one place.
+    model_config = Strict.model_config
 
 
 class DirectChange(_Strict):
     """Changes to the direct channel; fields left out keep the scenario's values."""
 
     enabled: bool | None = None
-    noise: Annotated[float, Field(ge=0.0)] | None = None
+    noise: NonNegative | None = None
     delay_days: Annotated[float, Field(ge=0.0, le=30.0)] | None = None
     verify: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
 
@@ -65,7 +66,7 @@ class ChannelChange(_Strict):
     """Channel changes: the direct channel, the public channel's noise, mediators on or off."""
 
     direct: DirectChange | None = None
-    public_noise: Annotated[float, Field(ge=0.0)] | None = None
+    public_noise: NonNegative | None = None
     mediators: dict[str, bool] = {}
 
 
@@ -100,6 +101,8 @@ class LeverSpec(_Strict):
                 raise ValueError(f"{path!r}: {head!r} is not a field of a scenario")
             if head in PROTECTED_FIELDS:
                 raise ValueError(f"{path!r}: {head!r} defines the crisis and cannot be changed by a lever")
+            if not _finite(overrides[path]):
+                raise ValueError(f"{path!r}: every number must be finite (no NaN or infinity)")
         return overrides
 
     @model_validator(mode="after")
@@ -107,6 +110,17 @@ class LeverSpec(_Strict):
         if not (self.set or self.add or self.forbid or self.channels):
             raise ValueError("the lever changes nothing (give set, add, forbid or channels)")
         return self
+
+
+def _finite(value: Any) -> bool:
+    """No NaN or infinity anywhere in a value (the scenario's schema checks the rest once applied)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_finite(item) for item in value)
+    return True
 
 
 class LeverFile(_Strict):

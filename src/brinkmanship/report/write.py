@@ -13,6 +13,8 @@ from brinkmanship.report.html import to_html
 from brinkmanship.report.markdown import to_markdown
 
 FIGURES = "figures"
+BRIEFING_FILES = ("briefing.html", "briefing.md", "briefing.json", FIGURES)
+"""The result set of `brink brief`, written and replaced as a whole (:mod:`brinkmanship.engine.atomic`)."""
 
 
 @dataclass(frozen=True)

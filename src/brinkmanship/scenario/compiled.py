@@ -157,7 +157,9 @@ class CompiledScenario:
     face_saving_exit: bool
     # burn-in
     prelude_forced: np.ndarray  # (prelude_days, 2) action index imposed per day, -1 = free
-    prelude_reveals: np.ndarray  # (prelude_days, 2, 2) capability [reach, warhead] learnt that day, NaN = none
+    prelude_reveals: (
+        np.ndarray
+    )  # (prelude_days, 2, 2) capability [reach, warhead] learnt that day, NaN = none
     prelude_model: CompiledScenario | None  # the world the prelude ran in (before any lever); None = this
 
     @property

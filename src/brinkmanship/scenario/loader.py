@@ -6,10 +6,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from brinkmanship.errors import UserError
+from brinkmanship.safe_yaml import parse_yaml, read_yaml
 from brinkmanship.scenario.schema import ScenarioFile
 
 BUILTIN_PACKAGE = "brinkmanship.scenario.builtin"
@@ -36,20 +36,8 @@ def format_validation_error(error: ValidationError, where: str) -> str:
 
 
 def read_mapping(path: Path) -> dict[str, Any]:
-    """Parse a YAML (or JSON) file into a mapping, with one-line errors."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"{path}: cannot read: {error}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(error, "problem", None) or "malformed YAML"
-        raise UserError(f"{where}: malformed YAML: {problem}") from None
+    """Parse a YAML (or JSON) file into a mapping, with one-line errors (limits: :mod:`safe_yaml`)."""
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a mapping of fields at the top level")
     return data
@@ -66,17 +54,25 @@ def scenario_from_mapping(data: dict[str, Any], where: str) -> ScenarioFile:
 def builtin_mapping(name: str) -> dict[str, Any]:
     """The raw mapping of a built-in scenario."""
     resource = resources.files(BUILTIN_PACKAGE) / f"{name}.yaml"
-    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    data = parse_yaml(resource.read_text(encoding="utf-8"), f"built-in scenario {name}")
     assert isinstance(data, dict)
     return data
 
 
 def load_scenario(name_or_path: str) -> ScenarioFile:
-    """A built-in scenario by name, or a user's file by path."""
+    """A built-in scenario by name, or a user's file by path; references are checked before it is used."""
+    # Imported here: the reference checks use the effects and policy tables, which import this module.
+    from brinkmanship.scenario.references import check_references
+
     if name_or_path in builtin_names():
-        return scenario_from_mapping(builtin_mapping(name_or_path), f"built-in scenario {name_or_path}")
-    path = Path(name_or_path)
-    if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
-        return scenario_from_mapping(read_mapping(path), str(path))
-    known = ", ".join(builtin_names())
-    raise UserError(f"unknown scenario {name_or_path!r}: not a built-in ({known}) nor a file")
+        where = f"built-in scenario {name_or_path}"
+        scenario = scenario_from_mapping(builtin_mapping(name_or_path), where)
+    else:
+        path = Path(name_or_path)
+        if not (path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists()):
+            known = ", ".join(builtin_names())
+            raise UserError(f"unknown scenario {name_or_path!r}: not a built-in ({known}) nor a file")
+        where = str(path)
+        scenario = scenario_from_mapping(read_mapping(path), where)
+    check_references(scenario, where)
+    return scenario

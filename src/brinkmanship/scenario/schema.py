@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from brinkmanship.model.ladder import ACTION_INDEX, THRESHOLD_NAMES
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0, le=10_000.0)]
+Positive = Annotated[float, Field(gt=0.0, le=10_000.0)]
+Signed = Annotated[float, Field(ge=-1_000.0, le=1_000.0)]
 
 
 def check_action_names(names: Iterable[str]) -> None:
@@ -27,9 +28,9 @@ def check_action_names(names: Iterable[str]) -> None:
 
 
 class Strict(BaseModel):
-    """Base: unknown keys are errors, models are immutable."""
+    """Base: unknown keys are errors, models are immutable, and every number is finite (no NaN or inf)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Voice(Strict):
@@ -37,7 +38,7 @@ class Voice(Strict):
 
     name: str
     weight: Positive = 1.0
-    hawkishness: float = Field(0.0, description="offset of this voice's tone from the leader's action")
+    hawkishness: Signed = Field(0.0, description="offset of this voice's tone from the leader's action")
 
 
 class BetaPrior(Strict):
@@ -175,7 +176,7 @@ class Perception(Strict):
     misread_margin: Positive = Field(
         1.0, description="perceived hostility above the truth, on the action scale, that makes a misreading"
     )
-    imminence_threshold: float = Field(
+    imminence_threshold: Signed = Field(
         description="perceived hostility at which an attack by a surely greedy side looks 50% imminent"
     )
     imminence_scale: Positive = Field(description="spread of the imminence curve")
@@ -188,7 +189,7 @@ class Tension(Strict):
     ``decay = 0.5 ** (1 / half_life_days)``; a day with nothing read lets it fall back toward ``calm``.
     """
 
-    calm: float = Field(description="perceived hostility of the relationship in an ordinary year")
+    calm: Signed = Field(description="perceived hostility of the relationship in an ordinary year")
     half_life_days: Positive = Field(le=3650.0, description="days for the excess over calm to halve")
     amplification: Positive = Field(
         description="steady level reached per unit of hostility read every day (a sum of events, not a mean)"
@@ -221,7 +222,8 @@ class Decision(Strict):
     greed: NonNegative = Field(description="extra value of escalation for the greedy type (Kydd 2005)")
     preemption: NonNegative = Field(description="value of striking first when attack looks imminent")
     preventive: NonNegative = Field(
-        description="value of striking to stop a feared capability, per unit of capability and belief in greed"
+        description="value of striking to stop a feared capability, per unit of capability and of belief "
+        "in greed"
     )
     credibility: NonNegative = Field(
         description="value of a way out per unit of belief that the other side is resolute (Powell 1990)"
@@ -238,7 +240,7 @@ class Decision(Strict):
     activity_cost: NonNegative = Field(
         description="cost of doing anything but hold on a given day (attention, effort): sets the daily tempo"
     )
-    action_costs: dict[str, float] = Field(
+    action_costs: dict[str, Signed] = Field(
         default_factory=dict, description="overrides of the catalogue's per-action costs"
     )
 
@@ -305,7 +307,9 @@ class Escalation(Strict):
     clash_to_war: Probability = Field(description="chance that an armed clash becomes war at zero tension")
     tension_weight: NonNegative = Field(description="added chance per unit of tension")
     audience_weight: NonNegative = Field(description="added chance per unit of audience-cost stock")
-    clash_shock: NonNegative = Field(le=20.0, description="rise in both sides' tension after a contained clash")
+    clash_shock: NonNegative = Field(
+        le=20.0, description="rise in both sides' tension after a contained clash"
+    )
 
 
 class War(Strict):
@@ -451,7 +455,8 @@ class ScenarioFile(Strict):
         if self.prelude is not None:
             if self.prelude.start_date >= self.start_date:
                 raise ValueError(
-                    f"prelude.start_date {self.prelude.start_date} must come before start_date {self.start_date}"
+                    f"prelude.start_date {self.prelude.start_date} must come before "
+                    f"start_date {self.start_date}"
                 )
             if (self.start_date - self.prelude.start_date).days > 3650:
                 raise ValueError("the prelude is longer than ten years")

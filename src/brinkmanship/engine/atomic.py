@@ -1,0 +1,186 @@
+"""Writing a set of result files into a folder so that it is whole or absent, never half-written or mixed.
+
+Every command that writes results (``run --out``, ``brief --out``) goes through :class:`ResultFolder`:
+
+1. **Before anything is computed** the folder is created if needed and checked: it must be a folder, it
+   must be writable, and no other ``brink`` command may be writing into it (an advisory lock on the
+   folder itself, released by the kernel when the process ends, however it ends).
+2. **The re-run rule**: if any file of the set is already in the folder (an earlier result), the command is
+   refused unless ``--force`` is given; with ``--force`` the whole set is replaced. Other files in the
+   folder are never touched.
+3. The files are written into a hidden staging folder inside the target (``.brink-incomplete-*``); only
+   when all of them are written are they moved into place, one rename each. A full disk, Ctrl-C or a crash
+   leaves the earlier results as they were, and the staging folder is removed (after ``kill -9`` it
+   remains, named so that it does not look like a result, until the next command writing there).
+
+Write errors (full disk, permissions, a name that exists as a folder) become one-line
+:class:`~brinkmanship.errors.UserError` messages naming the folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from brinkmanship.errors import UserError
+
+STAGING_PREFIX = ".brink-incomplete-"
+
+
+def check_out_text(text: str, flag: str = "--out") -> Path:
+    """A folder path from the command line; an empty one would silently mean the current directory."""
+    if not text.strip():
+        raise UserError(f"{flag}: give a folder name (an empty name is not the current directory)")
+    return Path(text)
+
+
+class ResultFolder:
+    """A context manager for one result set written into ``folder``; see the module's rules.
+
+    ``names`` are the files and folders of the set, ``folders`` those of them that are folders.
+
+    Inside the ``with`` block, write each file of ``names`` to :meth:`staged`; call :meth:`commit` at the
+    end of the block to move them into place. Leaving the block by an exception discards the staged files.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        names: Sequence[str],
+        *,
+        folders: Sequence[str] = (),
+        force: bool = False,
+        flag: str = "--out",
+    ) -> None:
+        self.folder = folder
+        self.names = tuple(names)
+        self.folders = frozenset(folders)
+        self.force = force
+        self.flag = flag
+        self._lock: int | None = None
+        self._created = False
+        self._staging: Path | None = None
+
+    def _refuse(self, message: str) -> UserError:
+        return UserError(f"{self.flag} {self.folder}: {message}")
+
+    def __enter__(self) -> ResultFolder:
+        folder = self.folder
+        if folder.exists() and not folder.is_dir():
+            raise self._refuse("exists and is not a folder")
+        self._created = not folder.exists()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise self._refuse(f"cannot create the folder: {error.strerror or error}") from None
+        self._take_lock()
+        try:
+            self._remove_stale_staging()
+            self._check_earlier_results()
+            try:
+                self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+            except OSError as error:
+                raise self._refuse(f"cannot write into the folder: {error.strerror or error}") from None
+        except BaseException:
+            self._release_lock()
+            raise
+        return self
+
+    def _take_lock(self) -> None:
+        try:
+            self._lock = os.open(self.folder, os.O_RDONLY)
+        except OSError as error:
+            raise self._refuse(f"cannot open the folder: {error.strerror or error}") from None
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._release_lock()
+            raise self._refuse(
+                "another brink command is writing into this folder; wait for it or choose another folder"
+            ) from None
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the lock
+            self._lock = None
+
+    def _remove_stale_staging(self) -> None:
+        """Staging folders of commands killed outright: with the lock held, no live command owns one."""
+        for stale in self.folder.glob(f"{STAGING_PREFIX}*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+
+    def _check_earlier_results(self) -> None:
+        existing = [name for name in self.names if os.path.lexists(self.folder / name)]
+        if not existing:
+            return
+        if not self.force:
+            raise self._refuse(
+                f"already holds {', '.join(existing)} from an earlier run; choose another folder, or add "
+                "--force to replace that set of files"
+            )
+        for name in existing:
+            target = self.folder / name
+            is_folder = target.is_dir() and not target.is_symlink()
+            if is_folder != (name in self.folders):
+                kind = "a folder where a result file" if is_folder else "a file where a result folder"
+                raise self._refuse(f"{name} is {kind} belongs; remove it first")
+
+    def staged(self, name: str) -> Path:
+        """Where to write the result ``name`` (a file, or a folder such as ``figures``)."""
+        if self._staging is None:
+            raise RuntimeError("ResultFolder used outside its with-block")
+        return self._staging / name
+
+    @property
+    def staging(self) -> Path:
+        """The staging folder itself (for writers that lay out several files)."""
+        if self._staging is None:
+            raise RuntimeError("ResultFolder used outside its with-block")
+        return self._staging
+
+    def final(self, name: str) -> Path:
+        """Where ``name`` will be once committed."""
+        return self.folder / name
+
+    def commit(self) -> list[Path]:
+        """Move every staged result into place (replacing an earlier set under ``--force``)."""
+        staging = self.staging
+        placed = []
+        for name in self.names:
+            source = staging / name
+            if not os.path.lexists(source):
+                continue
+            target = self.folder / name
+            if target.is_dir() and not target.is_symlink():
+                # A folder cannot be renamed over a non-empty folder: set the old one aside first.
+                os.replace(target, staging / f"{name}.earlier")
+            os.replace(source, target)
+            placed.append(target)
+        return placed
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if self._staging is not None:
+                shutil.rmtree(self._staging, ignore_errors=True)
+                self._staging = None
+            if error is not None and self._created:
+                # A folder this command created and filled with nothing is removed with the rest.
+                with contextlib.suppress(OSError):
+                    self.folder.rmdir()
+        finally:
+            self._release_lock()
+        if isinstance(error, OSError):
+            detail = error.strerror or str(error)
+            raise self._refuse(f"cannot write the results: {detail}; earlier results are unchanged") from None

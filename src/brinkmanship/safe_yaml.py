@@ -1,0 +1,161 @@
+"""The one reader of every YAML/JSON file a user gives: scenarios, lever files, strike plans, later kinds.
+
+PyYAML's ``safe_load`` refuses arbitrary objects but not files that exhaust the machine or mean something
+else than they seem, so this reader adds four limits, each checked before the data reach a model:
+
+* **size**: at most :data:`MAX_FILE_BYTES`, checked while reading (``/dev/zero`` has no size to ask for),
+  so nothing is parsed that could not be a real crisis file;
+* **depth**: at most :data:`MAX_DEPTH` nested lists and mappings; deeper nesting would otherwise end in a
+  ``RecursionError`` inside the composer or pydantic;
+* **expanded size**: aliases (``*name``) are allowed, but the document with every alias expanded may hold
+  at most :data:`MAX_NODES` nodes. Aliases are shared, not copied, when parsed, so a "billion laughs" file
+  parses quickly and only explodes when validated, printed or simulated; counting the expansion refuses it
+  up front;
+* **duplicate keys**: a key given twice in one mapping is refused naming both lines (PyYAML silently keeps
+  the last one, so ``horizon_days: 365`` followed by ``horizon_days: 5`` would run 5 days).
+
+Every refusal is a :class:`~brinkmanship.errors.UserError` naming the file and the line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from brinkmanship.errors import UserError
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest file read (bytes). A built-in scenario is about 10 kB; a megabyte leaves room for long notes."""
+MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings. Scenario files nest about 6 deep."""
+MAX_NODES = 200_000
+"""Most nodes in a document with every alias expanded. A built-in scenario has about 1,500."""
+
+
+class _Refused(Exception):
+    """A limit broken while composing; carries the message and the 0-based line."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """SafeLoader that checks depth and duplicate keys as each node is composed."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise _Refused(f"nested more than {MAX_DEPTH} levels deep", mark.line)
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if isinstance(node, MappingNode):
+            _check_duplicates(node)
+        return node
+
+
+def _check_duplicates(node: MappingNode) -> None:
+    """Refuse a scalar key given twice in one mapping (merge keys ``<<`` may legitimately repeat)."""
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key.start_mark.line
+        if key.value in seen:
+            raise _Refused(f"duplicate key {key.value!r} (first given on line {seen[key.value] + 1})", line)
+        seen[key.value] = line
+
+
+def _expanded_size(root: Node) -> int:
+    """Nodes in the document with every alias expanded; stops counting past :data:`MAX_NODES`.
+
+    An alias is the same node object reached twice, so sizes are memoised by identity: the count
+    takes time proportional to the distinct nodes even when the expansion is astronomically large.
+    """
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+    # Iterative post-order walk: recursion would hit Python's limit on the deepest allowed files.
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            visiting.discard(id(node))
+            sizes[id(node)] = min(1 + sum(sizes[id(child)] for child in _children(node)), MAX_NODES + 1)
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in visiting:  # reached again below itself: an anchor holding an alias to itself
+            raise _Refused("a value refers to itself through an alias", node.start_mark.line)
+        visiting.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, refusing more than :data:`MAX_FILE_BYTES` before any of it is parsed."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise UserError(f"{path}: cannot read: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a folder, not a file") from None
+    except OSError as error:
+        raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise UserError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes; not read")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path}: not UTF-8 text (byte {error.start})") from None
+
+
+def parse_yaml(text: str, where: str) -> Any:
+    """Parse YAML (or JSON) text under the limits; ``where`` names the source in errors."""
+    loader = _LimitedLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        if _expanded_size(root) > MAX_NODES:
+            raise UserError(
+                f"{where}: more than {MAX_NODES:,} values once aliases are expanded (an alias bomb?)"
+            )
+        return loader.construct_document(root)
+    except _Refused as refused:
+        raise UserError(f"{where}:{refused.line + 1}: {refused.message}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "malformed YAML"
+        raise UserError(f"{where}{line}: malformed YAML: {problem}") from None
+    except RecursionError:  # pragma: no cover - the depth limit is meant to make this unreachable
+        raise UserError(f"{where}: nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Read and parse a user's YAML/JSON file under every limit above."""
+    path = Path(path)
+    return parse_yaml(_read_text(path), str(path))

@@ -1,0 +1,584 @@
+"""Every class of bad input against every command that takes it: one line naming what and where, exit 2.
+
+The tables cross each bad-file class (nesting, alias bombs, size, duplicate keys, NaN, infinity, overflow,
+unknown references, unreadable files) with each command and file kind (scenario, lever file, strike plan),
+each bad number with each command-line option, and each output fault (existing results, a folder where a
+file belongs, a full disk, a concurrent run, an empty --out) with each command that writes results. A few
+tests run `brink` as a process to send it signals and fill its standard output.
+"""
+
+from __future__ import annotations
+
+import copy
+import errno
+import fcntl
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from brinkmanship import cli_engine, cli_policies
+from brinkmanship.cli import main
+from brinkmanship.engine.ensemble import simulate
+from brinkmanship.errors import UserError
+from brinkmanship.safe_yaml import MAX_DEPTH, MAX_FILE_BYTES
+from brinkmanship.scenario import compile_scenario
+from brinkmanship.scenario.loader import builtin_mapping, scenario_from_mapping
+
+KOREA_DATA = builtin_mapping("korea-2017")
+KOREA = yaml.safe_dump(KOREA_DATA, sort_keys=False)
+LEVERS = """\
+levers:
+  my-lever:
+    summary: a test lever
+    set: {escalation.clash_to_war: 0.1}
+    channels: {public_noise: 0.5}
+"""
+PLAN = """\
+detonations:
+  - {target: Seoul, yield_kt: 10, burst: air}
+"""
+TINY = ["--runs", "200", "--days", "20"]
+
+
+def _replace(text: str, pattern: str, new: str) -> str:
+    """``text`` with the first match of the regular expression ``pattern`` (one line) replaced."""
+    changed, count = re.subn(pattern, new, text, count=1, flags=re.MULTILINE)
+    assert count == 1, f"the base file holds no {pattern!r}"
+    return changed
+
+
+def _deep(_: str) -> str:
+    return "x: " + "[" * 1000 + "]" * 1000 + "\n"
+
+
+def _bomb(base: str) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    return "\n".join(lines) + "\n" + base  # a8 alone expands to 9**9 strings
+
+
+def _huge(base: str) -> str:
+    return base + ("# padding\n" * (MAX_FILE_BYTES // 10 + 1))
+
+
+# file kind -> (base text, command lines taking such a file ({} is the file), the fields NaN and
+# friends are put into (old text, template with {value}, the field the error must name))
+KINDS: dict[str, tuple[str, list[list[str]], tuple[str, str, str]]] = {
+    "scenario": (
+        KOREA,
+        [
+            ["show", "{}"],
+            ["run", "{}", *TINY],
+            ["compare", "{}", *TINY, "-p", "talks"],
+            ["brief", "{}", "-n", "200", "--out", "{out}"],
+            ["calibrate", "{}", "-n", "200"],
+            ["policies", "--scenario", "{}"],
+        ],
+        (r"type_midpoint: \S+$", "type_midpoint: {value}", "perception.type_midpoint"),
+    ),
+    "levers": (
+        LEVERS,
+        [
+            ["policies", "--policy-file", "{}"],
+            ["compare", "korea-2017", "--policy-file", "{}", *TINY],
+            ["brief", "korea-2017", "--policy-file", "{}", "-n", "200", "--out", "{out}"],
+        ],
+        ("public_noise: 0.5", "public_noise: {value}", "levers.my-lever.channels.public_noise"),
+    ),
+    "plan": (
+        PLAN,
+        [["effects", "--plan", "{}", "--map", ""]],
+        ("yield_kt: 10", "yield_kt: {value}", "detonations[0]"),
+    ),
+}
+
+# bad-file class -> (how to make the text from the base, what the one line must say besides the file)
+FILE_CLASSES: dict[str, tuple[Callable[[str], str | bytes], str]] = {
+    "deep nesting": (_deep, f"nested more than {MAX_DEPTH} levels deep"),
+    "alias bomb": (_bomb, "once aliases are expanded"),
+    "too large": (_huge, "bytes; not read"),
+    "empty": (lambda base: "", "expected"),
+    "not UTF-8": (lambda base: base.encode("utf-8") + b"\xff\xfe", "not UTF-8"),
+    "binary": (lambda base: bytes(range(256)), "not UTF-8"),
+    "a list, not a mapping": (lambda base: "- 1\n- 2\n", "expected"),
+}
+
+
+def _number_case(kind: str, value: str) -> Callable[[str], str]:
+    old, template, _ = KINDS[kind][2]
+    return lambda base: _replace(base, old, template.format(value=value))
+
+
+def _duplicate(kind: str) -> Callable[[str], str]:
+    if kind == "scenario":
+        return lambda base: _replace(base, r"^horizon_days: (\d+)$", "horizon_days: \\1\nhorizon_days: 5")
+    if kind == "levers":
+        return lambda base: base + "  my-lever:\n    forbid: {both: [nuclear_test]}\n"
+    return lambda base: _replace(base, "yield_kt: 10,", "yield_kt: 10, yield_kt: 20,")
+
+
+def _cases() -> list[tuple[str, str, list[str], Callable[[str], str | bytes], list[str]]]:
+    cases = []
+    for kind, (_, commands, (_, _, field)) in KINDS.items():
+        classes: dict[str, tuple[Callable[[str], str | bytes], list[str]]] = {
+            name: (make, [said]) for name, (make, said) in FILE_CLASSES.items()
+        }
+        classes["duplicate key"] = (_duplicate(kind), ["duplicate key", "first given on line"])
+        for label, value in (
+            ("NaN", ".nan"),
+            ("infinity", ".inf"),
+            ("-infinity", "-.inf"),
+            ("1e308", "1e308"),
+        ):
+            classes[label] = (_number_case(kind, value), [field])
+        for label, (make, said) in classes.items():
+            for command in commands:
+                cases.append((kind, label, command, make, said))
+    return cases
+
+
+def _one_line(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
+    """Run ``brink args``: exit 2, exactly one line on stderr, no warning; return the line."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = main(args)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("error") and err.count("\n") == 1, err
+    assert not caught, [str(w.message) for w in caught]
+    return err
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "command", "make", "said"),
+    _cases(),
+    ids=[f"{kind}-{label}-{command[0]}" for kind, label, command, _, _ in _cases()],
+)
+def test_bad_files_get_one_line_naming_file_and_what(
+    kind: str,
+    label: str,
+    command: list[str],
+    make: Callable[[str], str | bytes],
+    said: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / f"bad-{kind}.yaml"
+    content = make(KINDS[kind][0])
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    out = tmp_path / "out"
+    args = [part.replace("{}", str(path)).replace("{out}", str(out)) for part in command]
+    err = _one_line(capsys, args)
+    assert str(path) in err
+    for text in said:
+        assert text in err
+    assert not out.exists()  # refused before anything was written
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["show", "{}/missing.yaml"], "no such file"),
+        (["run", "{}", *TINY], "is a folder"),
+        (["policies", "--policy-file", "{}"], "is a folder"),
+        (["effects", "--plan", "{}", "--map", ""], "is a folder"),
+        (["effects", "--plan", "{}/missing.yaml", "--map", ""], "no such file"),
+    ],
+)
+def test_unreadable_files(
+    command: list[str], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert said in _one_line(capsys, [part.replace("{}", str(tmp_path)) for part in command])
+
+
+def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
+    def mutate(data: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node: Any = data
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[int(last) if isinstance(node, list) else last] = value
+
+    return mutate
+
+
+CLASH = "escalation.clash_to_war"
+REFERENCES = [
+    (_set("consequences.theatre", "narnia"), "consequences.theatre"),
+    (_set("consequences.nuclear_strikes.0.target", "Xqzzyville"), "nuclear_strikes.0.target"),
+    (_set("consequences.nuclear_strikes.0.target", ""), "nuclear_strikes.0.target"),
+    (_set("uncertainties", [{"path": "escalation.nope", "low": 0.1, "high": 0.2}]), "uncertainties.0.path"),
+    (_set("uncertainties", [{"path": "name", "low": 0.1, "high": 0.2}]), "uncertainties.0.path"),
+    (
+        _set("uncertainties", [{"path": "escalation.clash_to_war", "low": 0.5, "high": 0.2}]),
+        "uncertainties.0",
+    ),
+    (
+        _set("uncertainties", [{"path": "escalation.clash_to_war", "low": 0.1, "high": 3}]),
+        "uncertainties.0.high",
+    ),
+]
+
+
+@pytest.mark.parametrize("command", [["show"], ["run", *TINY], ["brief", "-n", "200"], ["compare", *TINY]])
+@pytest.mark.parametrize(("mutate", "field"), REFERENCES)
+def test_what_a_scenario_refers_to_is_checked_at_load(
+    command: list[str],
+    mutate: Callable[[dict[str, Any]], None],
+    field: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = copy.deepcopy(KOREA_DATA)
+    mutate(data)
+    path = tmp_path / "refers.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = tmp_path / "out"
+    args = [command[0], str(path), *command[1:]] + (["--out", str(out)] if command[0] == "brief" else [])
+    err = _one_line(capsys, args)
+    assert str(path) in err and field in err
+    assert not out.exists()
+
+
+BAD_NUMBERS = [
+    (["run", "korea-2017", *TINY, "--seed", "-1"], "--seed"),
+    (["run", "korea-2017", *TINY, "--seed", str(2**70)], "--seed"),
+    (["compare", "korea-2017", *TINY, "--seed", "-1"], "--seed"),
+    (["brief", "korea-2017", "--seed", str(2**70)], "--seed"),
+    (["calibrate", "korea-2017", "--seed", "-1"], "--seed"),
+    (["calibrate", "korea-2017", "--seed", str(2**70)], "--seed"),
+    (["run", "korea-2017", *TINY, "--workers", "-1"], "--workers"),
+    (["compare", "korea-2017", *TINY, "--workers", "65"], "--workers"),
+    (["brief", "korea-2017", "--workers", "65"], "--workers"),
+    (["run", "korea-2017", "--runs", str(10**12)], "--runs"),
+    (["effects", "--yield-kt", "nan", "--target", "Seoul", "--map", ""], "yield"),
+    (["effects", "--yield-kt", "inf", "--target", "Seoul", "--map", ""], "yield"),
+    (["effects", "--yield-kt", "1e308", "--target", "Seoul", "--map", ""], "yield"),
+    (["effects", "--yield-kt", "10", "--lat", "nan", "--lon", "127", "--map", ""], "lat"),
+    (["effects", "--yield-kt", "10", "--lat", "37", "--lon", "inf", "--map", ""], "lon"),
+    (["effects", "--yield-kt", "10", "--target", "Seoul", "--height-m", "nan", "--map", ""], "height"),
+    (["effects", "--yield-kt", "10", "--target", "Seoul", "--wind-kmh", "nan", "--map", ""], "--wind-kmh"),
+    (
+        ["effects", "--yield-kt", "10", "--target", "Seoul", "--wind-kmh", "20", "--wind-toward-deg", "nan"],
+        "--wind-toward-deg",
+    ),
+    (
+        ["effects", "--yield-kt", "10", "--target", "Seoul", "--wind-kmh", "20", "--wind-toward-deg", "inf"],
+        "--wind-toward-deg",
+    ),
+    (["intel", "yield", "--mb", "nan"], "--mb"),
+    (
+        ["intel", "range", "--apogee-km", "nan", "--ground-range-km", "998", "--flight-time-min", "47"],
+        "apogee",
+    ),
+    (
+        ["intel", "range", "--apogee-km", "3725", "--ground-range-km", "inf", "--flight-time-min", "47"],
+        "range",
+    ),
+    (["intel", "reach", "--range-km", "nan", "--map", ""], "--range-km"),
+    (["intel", "reach", "--range-km", "1e308", "--map", ""], "--range-km"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"), BAD_NUMBERS, ids=[" ".join(a[:1] + a[-2:]) for a, _ in BAD_NUMBERS]
+)
+def test_bad_numbers_on_the_command_line(
+    args: list[str], flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert flag in _one_line(capsys, args)
+
+
+def test_a_policy_file_given_twice_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "levers.yaml"
+    path.write_text(LEVERS, encoding="utf-8")
+    err = _one_line(capsys, ["policies", "--policy-file", str(path), "--policy-file", str(path)])
+    assert "given twice" in err and "built-in" not in err
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(LEVERS, encoding="utf-8")
+    err = _one_line(capsys, ["policies", "--policy-file", str(path), "--policy-file", str(copy)])
+    assert f"already defined in {path}" in err
+
+
+# --- output: every command that writes results -------------------------------------------------------
+
+WRITERS = {
+    "run": (["run", "korea-2017", *TINY, "--json"], ("summary.json", "survival.csv", "paths.parquet")),
+    "brief": (
+        ["brief", "cuba-1962", "-n", "200", "--sensitivity-runs", "0", "--indicator-runs", "0"],
+        ("briefing.html", "briefing.md", "briefing.json", "figures"),
+    ),
+}
+
+
+def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any computation fail the test: a refusal must come before it."""
+
+    def computed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("computed before refusing")
+
+    monkeypatch.setattr(cli_engine, "simulate", computed)
+    monkeypatch.setattr(cli_policies, "build_briefing", computed)
+
+
+@pytest.mark.parametrize("writer", list(WRITERS))
+def test_output_faults_are_refused_before_computing(
+    writer: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args, names = WRITERS[writer]
+    _no_computing(monkeypatch)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    assert "give a folder name" in _one_line(capsys, [*args, "--out", ""])
+    assert "exists and is not a folder" in _one_line(capsys, [*args, "--out", str(blocker)])
+    assert "cannot create the folder" in _one_line(capsys, [*args, "--out", str(blocker / "below")])
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    (earlier / names[0]).write_text("earlier", encoding="utf-8")
+    err = _one_line(capsys, [*args, "--out", str(earlier)])
+    assert "from an earlier run" in err and "--force" in err
+    assert (earlier / names[0]).read_text(encoding="utf-8") == "earlier"
+    wrong_kind = tmp_path / "wrong-kind"
+    (wrong_kind / names[0]).mkdir(parents=True)
+    assert "remove it first" in _one_line(capsys, [*args, "--out", str(wrong_kind), "--force"])
+    # A second command writing into the same folder is refused while the first holds its lock.
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    handle = os.open(busy, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert "another brink command is writing" in _one_line(capsys, [*args, "--out", str(busy)])
+    finally:
+        os.close(handle)
+    assert sorted(os.listdir(busy)) == []
+
+
+@pytest.mark.parametrize("writer", list(WRITERS))
+def test_an_unwritable_folder_is_refused_before_computing(
+    writer: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args, _ = WRITERS[writer]
+    _no_computing(monkeypatch)
+
+    def read_only(*args: object, **kwargs: object) -> str:  # what mkdtemp meets in a read-only folder
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkdtemp", read_only)
+    err = _one_line(capsys, [*args, "--out", str(tmp_path / "ro")])
+    assert "cannot write into the folder: Permission denied" in err
+
+
+def _full_disk(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_keeps_the_earlier_results_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args, names = WRITERS["run"]
+    out = tmp_path / "results"
+    assert main([*args, "--out", str(out)]) == 0
+    capsys.readouterr()
+    before = {name: (out / name).read_bytes() for name in names}
+    monkeypatch.setattr(cli_engine, "write_summary", _full_disk)
+    err = _one_line(capsys, [*args, "--seed", "5", "--out", str(out), "--force"])
+    assert "No space left on device" in err and "earlier results are unchanged" in err
+    assert {name: (out / name).read_bytes() for name in names} == before
+    assert sorted(os.listdir(out)) == sorted(names)  # no staging folder left behind
+    json.loads(before["summary.json"])
+    monkeypatch.undo()
+    assert main([*args, "--seed", "5", "--out", str(out), "--force"]) == 0  # --force replaces the set
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["seed"] == 5
+
+
+def test_a_full_disk_during_a_briefing_leaves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args, _ = WRITERS["brief"]
+    monkeypatch.setattr(cli_policies, "write_briefing", _full_disk)
+    out = tmp_path / "brief"
+    assert "No space left on device" in _one_line(capsys, [*args, "--out", str(out)])
+    assert not out.exists()
+
+
+def test_map_names_must_end_in_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (
+        ["effects", "--yield-kt", "10", "--target", "Seoul"],
+        ["intel", "reach", "--range-km", "1000"],
+    ):
+        assert "ending in .png" in _one_line(capsys, [*command, "--map", str(tmp_path / "name")])
+        assert "no folder" in _one_line(capsys, [*command, "--map", str(tmp_path / "none" / "m.png")])
+    assert os.listdir(tmp_path) == []
+
+
+# --- processes: standard output, signals, workers ---------------------------------------------------
+
+BRINK = [sys.executable, "-c", "import sys; from brinkmanship.cli import main; sys.exit(main())"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["schema"], ["run", "korea-2017", *TINY, "--json"], ["intel", "tests"]])
+def test_a_full_standard_output_is_one_line(args: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([*BRINK, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr == "error: cannot write standard output: No space left on device\n"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def _start_big_run(out: Path) -> tuple[subprocess.Popen[str], list[int]]:
+    """A run with two workers, returned once its workers compute and its staging folder exists."""
+    process = subprocess.Popen(
+        [*BRINK, "run", "korea-2017", "--runs", "2000000", "--workers", "2", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # so that a failing test can kill the whole group
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        workers = _children(process.pid)
+        staged = out.is_dir() and any(name.startswith(".brink-incomplete-") for name in os.listdir(out))
+        if len(workers) >= 2 and staged:
+            return process, workers
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    raise AssertionError("the run did not start its workers")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize(
+    ("sent", "code", "said"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+)
+def test_a_signal_stops_at_once_and_leaves_nothing(sent: int, code: int, said: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    process, workers = _start_big_run(out)
+    try:
+        stopped = time.monotonic()
+        process.send_signal(sent)
+        _, err = process.communicate(timeout=10)
+        assert time.monotonic() - stopped < 5
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == code
+    assert err.startswith(f"error: {said}") and err.count("\n") == 1, err
+    assert not out.exists()  # the folder this run created, staged files and all, is gone
+    time.sleep(0.5)
+    assert not any(_alive(pid) for pid in workers)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_with_a_killed_parent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    process, workers = _start_big_run(out)
+    process.kill()
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in workers if _alive(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive
+    # The killed run's staging folder is left; the next run into the folder clears it.
+    assert any(name.startswith(".brink-incomplete-") for name in os.listdir(out))
+    assert main(["run", "korea-2017", *TINY, "--json", "--out", str(out)]) == 0
+    assert sorted(os.listdir(out)) == ["paths.parquet", "summary.json", "survival.csv"]
+
+
+def _numbers(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Where the numbers are in nested data."""
+    if isinstance(node, dict):
+        return [path for key, value in node.items() for path in _numbers(value, (*prefix, key))]
+    if isinstance(node, list):
+        return [path for index, value in enumerate(node) for path in _numbers(value, (*prefix, index))]
+    return [prefix] if isinstance(node, int | float) and not isinstance(node, bool) else []
+
+
+def test_every_number_at_the_ends_of_its_range_simulates_cleanly() -> None:
+    """Values the schema accepts, however extreme, must give a run without warning or breakdown."""
+    ran = 0
+    for path in _numbers(KOREA_DATA):
+        for value in (10_000.0, -1_000.0, 1e-300, 0.0):
+            data = copy.deepcopy(KOREA_DATA)
+            node: Any = data
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+            try:
+                scenario = scenario_from_mapping(data, "extreme")
+            except UserError:
+                continue  # outside the documented range: refused, as the other tests check
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                simulate(compile_scenario(scenario), 32, 20, 1)
+            ran += 1
+    assert ran > 100
+
+
+EXTREME_BUT_VALID = [
+    ["effects", "--yield-kt", "1e-300", "--target", "Seoul", "--map", "", "--json"],
+    [
+        "effects",
+        "--yield-kt",
+        "0.01",
+        "--burst",
+        "surface",
+        "--target",
+        "Seoul",
+        "--wind-kmh",
+        "300",
+        "--json",
+    ],
+    ["effects", "--yield-kt", "100000", "--lat", "90", "--lon", "360", "--height-m", "50000", "--json"],
+    ["intel", "reach", "--range-km", "1e-300", "--map", "", "--json"],
+    ["intel", "reach", "--range-km", "40000", "--map", "", "--json"],
+]
+
+
+@pytest.mark.parametrize("args", EXTREME_BUT_VALID, ids=[" ".join(a[:3]) for a in EXTREME_BUT_VALID])
+def test_extreme_but_valid_numbers_give_finite_results_without_warning(
+    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if "--map" not in args:
+        args = [*args, "--map", str(tmp_path / "map.png")]
+    if "--json" not in args:
+        args = [*args, "--json"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = main(args)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert not caught, [str(w.message) for w in caught]
+    numbers = re.findall(r"-?(?:nan|inf)(?![a-z])", out.lower())
+    assert not numbers
+    json.loads(out)
