@@ -85,7 +85,7 @@ KINDS: dict[str, tuple[str, list[list[str]], tuple[str, str, str]]] = {
             ["calibrate", "{}", "-n", "200"],
             ["policies", "--scenario", "{}"],
         ],
-        (r"type_midpoint: \S+$", "type_midpoint: {value}", "perception.type_midpoint"),
+        (r"imminence_threshold: \S+$", "imminence_threshold: {value}", "perception.imminence_threshold"),
     ),
     "levers": (
         LEVERS,
