@@ -52,6 +52,8 @@ CONCESSION_PRIVATE = ACTION_INDEX["concession_private"]
 HOLD = ACTION_INDEX["hold"]
 CONCESSION_MEMORY = 0.9
 """Recent-concession count kept from day to day (a concession counts for about ten days)."""
+NO_PROPOSAL = -10_000
+"""The day of a proposal never made (far before any window)."""
 FIXED_POINT = 1_000_000
 """Continuous per-path quantities are summed as integers of 1e-6 units, so that totals do not depend on
 how paths are chunked (floating-point addition is not associative)."""
@@ -274,6 +276,8 @@ def step(
     talks_open = state.talks_open | (last_talks_day.min(axis=1) > t - window)
     freeze_agreed = (last_freeze_day.min(axis=1) > t - window) & bool(model.freeze_terms.any())
     freeze_on = (state.freeze_on | freeze_agreed) & ~breach_any
+    # Proposals that formed a freeze are spent: after a breach, a freeze needs two new proposals.
+    last_freeze_day = np.where(freeze_agreed[:, None], NO_PROPOSAL, last_freeze_day)
     reach, warhead = capability.demonstrate(
         state.reach,
         state.warhead,

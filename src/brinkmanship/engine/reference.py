@@ -554,13 +554,13 @@ def _day(
     # proposals is at most `talks_window_days` days after the earlier. After a freeze forms the
     # proposals are forgotten, so a breached freeze needs two new proposals to form again.
     last_talks = np.where(actions == NAMES.index("propose_talks"), float(day), st.last_talks)
-    opens = (last_talks.min(axis=1) > -1e8) & (last_talks.max(axis=1) - last_talks.min(axis=1) <= window)
+    opens = (last_talks.min(axis=1) > -1e8) & (day - last_talks.min(axis=1) < window)
     talks_new = st.talks | opens
     last_freeze = np.where(actions == NAMES.index("propose_freeze"), float(day), st.last_freeze)
     forms = (
         world.has_freeze_terms
         & (last_freeze.min(axis=1) > -1e8)
-        & (last_freeze.max(axis=1) - last_freeze.min(axis=1) <= window)
+        & (day - last_freeze.min(axis=1) < window)
     )
     freeze_new = st.freeze | forms
     last_freeze = np.where(forms[:, None], -1e9, last_freeze)
@@ -693,10 +693,11 @@ def _day(
     war = chosen_war | alarm_war | ordinary | misreading
 
     # Path labels, in the doc's priority order.
-    # AMBIGUITY: when both principals choose a war (or a clash) the same day, the label is
-    # miscalculation if either initiator misread.
-    misread_war = ((WAR[actions] > 0) & chose_attack_misread).any(axis=1)
-    misread_clash = (chosen_clash_by & chose_attack_misread).any(axis=1)
+    # When both principals choose a war (or a clash) the same day, principal 0 is the initiator
+    # (docs/model.md, "Fine print"), and the label is read from its misreading.
+    initiator = np.where((WAR[actions] > 0)[:, 0] | chosen_clash_by[:, 0], 0, 1)
+    misread_war = chose_attack_misread[np.arange(n), initiator]
+    misread_clash = misread_war
     label = np.full(n, -1, dtype=np.int64)
     label = np.where(ordinary & incident & ~chosen_clash, ACCIDENT, label)
     label = np.where(ordinary & chosen_clash, np.where(misread_clash, MISCALCULATION, DELIBERATE), label)
