@@ -4,11 +4,12 @@ import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brinkmanship.model import decisions
 from brinkmanship.model.ladder import ACTION_INDEX
+from brinkmanship.scenario import compile_scenario, load_scenario
 
 HOLD = ACTION_INDEX["hold"]
 STRIKE = ACTION_INDEX["limited_strike"]
@@ -112,11 +113,13 @@ def test_the_utility_is_affine_in_the_type(korea):
         assert np.allclose(table[:, k], parts.utilities(np.full((3, 2), float(g)), r), atol=1e-5)
 
 
+KOREA = compile_scenario(load_scenario("korea-2017"))
+
+
+@settings(deadline=None)
 @given(st.floats(0.0, 1.0), st.floats(0.0, 5.0), st.floats(-3.0, 6.0))
 def test_choice_probabilities_sum_to_one_and_exclude_unavailable_actions(resolve, audience, perceived):
-    from brinkmanship.scenario import compile_scenario, load_scenario
-
-    model = compile_scenario(load_scenario("korea-2017"))
+    model = KOREA
     u = utilities(
         model, resolve=resolve, audience=np.full((1, 2), audience), perceived=np.full((1, 2), perceived)
     )[:, None, :]

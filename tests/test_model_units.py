@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brinkmanship.model import beliefs, capability, decisions, hazards, perception, tension, war
@@ -55,6 +55,7 @@ def test_hazard_jumps_where_a_kahn_threshold_is_crossed():
     assert hazard(3.0, jumps=jumps) / hazard(2.0, jumps=jumps) == pytest.approx(1.2)
 
 
+@settings(deadline=None)
 @given(st.floats(1.0, 44.0), st.floats(1.0, 44.0), st.floats(0.0, 10.0))
 def test_hazard_is_a_probability_and_rises_with_the_rung(a, b, t):
     low, high = sorted((a, b))
