@@ -224,3 +224,67 @@ def test_losing_without_an_exit_raises_nuclear_use():
     assert cornered.tolist() == pytest.approx([0.06, 0.01, 0.06])
     assert war.nuclear_hazard(0.01, 5.0, losing, True).tolist() == pytest.approx([0.01] * 3)
     assert war.balance_drift(np.array([3.0, 1.0]), 0.1) == pytest.approx(0.05)
+
+
+# Exact values on many paths at once (these also pin the arithmetic: mutation testing, docs/mutation.md)
+
+
+def test_signal_noise_and_readings_exact_values():
+    noise = perception.public_signal_noise(2.0, np.array([0.5, 0.25]), np.array([2.0, 4.0]))
+    assert noise.tolist() == pytest.approx([np.sqrt(4.0 + 1.0), np.sqrt(4.0 + 9.0)])
+    read = perception.read_public(
+        np.zeros((3, 2)),
+        np.zeros((3, 2), dtype=bool),
+        1.0,
+        np.array([1.0, -2.0]),
+        np.array([0.5, 0.75]),
+        np.zeros(2),
+        np.zeros((3, 2)),
+    )
+    assert read[2].tolist() == pytest.approx([0.5, -0.5])
+
+
+def test_imminence_exact_value():
+    value = perception.imminence(np.array([0.8]), np.array([5.7]), 5.0, 0.7)
+    assert value[0] == pytest.approx(0.8 / (1.0 + np.exp(-1.0)))
+
+
+def test_tension_per_path_of_many():
+    stocks = np.array([[[1.0, 3.0], [2.0, -2.0]]])  # (1, 2 paths, 2 sides)
+    assert tension.tension(stocks).tolist() == [[2.0, 1.0]]
+
+
+def test_prior_exact_values():
+    prior = beliefs.prior(np.array([0.2, 0.6]), 2)
+    assert prior[1, 0].tolist() == pytest.approx([0.2, 0.2, 0.3, 0.3])  # principal 0 about principal 1
+    assert prior[1, 1].tolist() == pytest.approx([0.4, 0.4, 0.1, 0.1])
+    assert prior.sum(axis=-1) == pytest.approx(np.ones((2, 2)))
+
+
+def test_bayes_update_on_many_paths_at_once():
+    posterior = np.array([[[0.25, 0.25, 0.25, 0.25], [0.1, 0.2, 0.3, 0.4]]])  # (1, 2, 4)
+    likelihood = np.array([[[1.0, 1.0, 3.0, 3.0], [0.0, 0.0, 0.0, 0.0]]])
+    updated = beliefs.update(posterior, likelihood, 0.01)
+    assert updated.shape == (1, 2, 4)
+    assert updated[0, 0].tolist() == pytest.approx([0.01 + 0.96 * 0.125] * 2 + [0.01 + 0.96 * 0.375] * 2)
+    assert updated[0, 1].tolist() == pytest.approx((0.01 + 0.96 * posterior[0, 1]).tolist())
+    assert updated.sum(axis=-1) == pytest.approx(np.ones((1, 2)))
+
+
+def test_losing_at_exactly_the_threshold_is_not_yet_losing():
+    assert war.losing(np.array([-0.5, 0.5]), 0.5).tolist() == [[False, False], [False, False]]
+    hazard = war.nuclear_hazard(0.5, 5.0, np.array([[True, False], [False, False]]), False)
+    assert hazard.tolist() == [1.0, 0.5]
+
+
+def test_incident_probability_on_many_paths():
+    p = hazards.incident_probability(np.array([0.1, 0.0]), np.array([[0.5, 0.5], [0.0, 0.2]]))
+    assert p.tolist() == pytest.approx([1 - 0.9 * 0.25, 0.2])
+
+
+def test_false_alarm_exact_values():
+    assert hazards.false_alarm_probability(0.01, 0.1, np.array([1.0, 11.0])).tolist() == pytest.approx(
+        [1 - np.exp(-0.01), 1 - np.exp(-0.02)]
+    )
+    last = hazards.false_alarm_pass_through(0.5, 0.1, 2.0, np.array([0.0, 1.0, 10.0]), 0.0)
+    assert last.tolist() == pytest.approx([0.05, 0.15, 0.5])
