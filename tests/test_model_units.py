@@ -288,3 +288,66 @@ def test_false_alarm_exact_values():
     )
     last = hazards.false_alarm_pass_through(0.5, 0.1, 2.0, np.array([0.0, 1.0, 10.0]), 0.0)
     assert last.tolist() == pytest.approx([0.05, 0.15, 0.5])
+
+
+# Audience costs (Fearon 1994; Kurizaki 2007)
+
+
+def test_audience_stock_builds_with_threats_force_and_standing_and_a_public_concession_empties_it():
+    from brinkmanship.model.audience import update_audience_stock
+
+    stock = np.array([[1.0, 1.0, 1.0, 1.0]])
+    grown = update_audience_stock(
+        stock,
+        np.array([[True, False, False, False]]),
+        np.array([[False, True, False, False]]),
+        np.array([[False, False, False, True]]),
+        np.array([[1.0, 1.0, 4.0, 9.0]]),
+        0.3,
+        0.2,
+        0.02,
+        0.9,
+    )
+    assert grown[0].tolist() == pytest.approx([1.2, 1.1, 0.92, 0.0])
+    below = update_audience_stock(
+        stock[:, :1],
+        np.zeros((1, 1), bool),
+        np.zeros((1, 1), bool),
+        np.zeros((1, 1), bool),
+        np.array([[3.9]]),
+        0.3,
+        0.2,
+        0.02,
+        0.9,
+    )
+    assert below[0].tolist() == pytest.approx([0.9])
+
+
+# The observer's view (Jervis 1976): the other is imagined to read this side's moves truly
+
+
+def test_observer_shift_is_zero_when_the_other_reads_truly(korea):
+    same = np.full((2, 2), 2.0)
+    shift = decisions.observer_shift(korea, same, same, np.full((2, 2), 0.5))
+    assert shift.shape == (len(korea.action_hostility), 2, 2)
+    assert np.all(shift == 0.0)
+
+
+def test_observer_shift_exact_value(korea):
+    perceived = np.array([[3.0, 3.0]])
+    imagined = np.array([[1.0, 1.0]])
+    belief = np.array([[0.6, 0.6]])
+    shift = decisions.observer_shift(korea, perceived, imagined, belief)
+    g = korea.generosity
+    strike = ACTION_INDEX["limited_strike"]
+    x = korea.action_hostility[strike]
+    imm = perception.imminence
+    args = (korea.imminence_threshold, korea.imminence_scale)
+    expected = 2 * korea.reciprocity * x * (1.0 - g) * (1.0 - 3.0) + korea.preemption * (
+        imm(np.array(0.6), np.array(1.0), *args) - imm(np.array(0.6), np.array(3.0), *args)
+    )
+    assert shift[strike, 0, 1] == pytest.approx(float(expected), rel=1e-5)
+    hold = ACTION_INDEX["hold"]
+    assert shift[hold, 0, 0] == 0.0
+    # reading the other as calmer than it is: hostile moves look less likely from the observer's seat
+    assert shift[ACTION_INDEX["missile_test"], 0, 0] < 0.0
