@@ -151,3 +151,91 @@ def test_the_likelihood_of_a_move_is_the_share_of_its_weight(korea):
 
 def test_inputs_are_frozen():
     assert dataclasses.is_dataclass(inputs())
+
+
+def _doc_utility(model, i, a, state, resolve, greedy):
+    """The utility of action ``a`` for principal ``i`` of one path, term by term as docs/model.md writes
+    it (section 1), in plain scalars: an oracle for the kernel's matrix products."""
+    from brinkmanship.model.hazards import loss_of_control_hazard
+
+    j = 1 - i
+    x = float(model.action_hostility[a])
+    rung = float(model.action_rung[a])
+    s = state
+    conc = bool(
+        model.action_is_concession[a] or model.action_is_talks[a] or model.action_is_freeze_proposal[a]
+    )
+    attack = bool(model.action_is_war[a] or model.action_is_attack_clash[a])
+    backdown = 1.0 if (model.action_is_concession[a] and model.action_public[a]) else 0.0
+    if model.action_is_partial_backdown[a]:
+        backdown = model.partial_backdown_share
+    provocation = float(model.action_is_provocation[a])
+    gain = (
+        model.threat_gain * model.action_is_threat_public[a]
+        + model.force_gain * model.action_is_force_public[a]
+    )
+    f = (0.5 if model.face_saving_exit else 1.0) * (1.0 - model.mediated_face_saving)
+    tau = s["perceived"][i] * (1 - model.generosity) if s["perceived"][i] > 0 else s["perceived"][i]
+    p_c, v = s["p_war_clash"], s["verify"]
+    p_inc = p_c * (1 - v)
+    W = model.war_cost[i]
+    w = model.risk_aversion * model.risk_window_days
+    kappa = model.hazard_tension_growth
+    T = s["tension"]
+    args = (model.hazard_base, model.hazard_growth, 0.0, model.threshold_rungs, model.threshold_jumps)
+    standing = max(max(s["level"][i] - model.posture_decay, 1.0), s["level"][j])
+    H = min(float(loss_of_control_hazard(np.array(standing), 0.0, *args)) * np.exp(kappa * T), 1.0)
+    h = float(loss_of_control_hazard(np.array(rung), 0.0, *args)) * np.exp(kappa * T)
+    danger = w * W * H * p_inc
+    bg, br = s["belief_greedy"][i], s["belief_resolute"][i]
+    base = (
+        2 * model.reciprocity * tau * x
+        - model.reciprocity * x**2
+        - model.action_cost[a]
+        + model.talks_value * conc * (s["pressure"][i] + s["pressed"][i] + model.credibility * br) * (1 - bg)
+        + model.preemption * s["imminence"][i] * attack
+        + model.preventive * bg * s["threat"][i] * attack
+        - s["sensitivity"][i] * s["audience"][i] * f * backdown
+    )
+    war_term = 1.0 if model.action_is_war[a] else (p_c if model.action_is_attack_clash[a] else 0.0)
+    timid = (
+        W * (war_term + model.risk_aversion * model.action_incident[a] * p_inc)
+        + model.commitment * s["sensitivity"][i] * gain
+        - model.talks_value * conc * danger * (1 - bg)
+        + w * W * p_inc * min(max(h, H), 1.0)
+    )
+    coerce = model.coercion * min(max(x, 0.0), 4.0)
+    greed = model.greed * x + model.desperation * s["pressure"][i] * provocation
+    return base - (1 - resolve) * timid + resolve * coerce + greedy * greed
+
+
+def test_utilities_are_the_docs_equation_term_by_term(cuba):
+    state = {
+        "level": [6.0, 3.0],
+        "sensitivity": [0.8, 1.3],
+        "audience": [2.5, 0.7],
+        "belief_greedy": [0.3, 0.8],
+        "belief_resolute": [0.6, 0.2],
+        "perceived": [2.5, -0.5],
+        "imminence": [0.2, 0.05],
+        "pressure": [1.5, 0.2],
+        "pressed": [0.3, 0.0],
+        "threat": [0.4, 0.9],
+        "tension": 1.7,
+        "p_war_clash": 0.23,
+        "verify": 0.4,
+    }
+    arrays = {k: np.array([v]) for k, v in state.items() if k not in ("tension", "p_war_clash", "verify")}
+    inputs = decisions.DecisionInputs(
+        **arrays,
+        tension=np.array([state["tension"]]),
+        p_war_clash=np.array([state["p_war_clash"]]),
+        incident_checked=state["verify"],
+    )
+    parts = decisions.utility_parts(cuba, inputs)
+    resolve, greedy = np.array([[0.35, 0.8]]), np.array([[1.0, 0.0]])
+    kernel = parts.utilities(greedy, resolve)
+    for i in range(2):
+        for a in range(len(cuba.action_hostility)):
+            expected = _doc_utility(cuba, i, a, state, resolve[0, i], greedy[0, i])
+            assert kernel[a, 0, i] == pytest.approx(expected, rel=1e-4, abs=1e-4), (i, a)
