@@ -40,3 +40,20 @@ def test_paths_are_independent_of_the_ensemble_size(korea):
     small = np.concatenate([t.war_day for t in tables_small])
     large = np.concatenate([t.war_day for t in tables_large])[:1500]
     assert np.array_equal(small, large)
+
+
+def test_burned_in_blocks_from_the_caches_give_the_same_results(korea, tmp_path, monkeypatch):
+    """The prelude's blocks, computed, from this process's cache, or from the disk cache, are one."""
+    from brinkmanship.engine import ensemble
+
+    monkeypatch.setenv("BRINK_CACHE_DIR", "off")
+    ensemble.BURN_IN_CACHE.clear()
+    computed = simulate(korea, 1500, 30, seed=77)
+    in_memory = simulate(korea, 1500, 30, seed=77)
+    monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path))
+    ensemble.BURN_IN_CACHE.clear()
+    simulate(korea, 1500, 30, seed=77)  # fills the disk cache
+    assert len(list((tmp_path / "burn-in").glob("*.npz"))) == 2
+    ensemble.BURN_IN_CACHE.clear()
+    from_disk = simulate(korea, 1500, 30, seed=77)
+    assert fingerprint(computed) == fingerprint(in_memory) == fingerprint(from_disk)

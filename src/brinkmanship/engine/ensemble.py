@@ -16,10 +16,19 @@ from typing import Any, Protocol
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from brinkmanship.engine import burn_in_cache
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.kernel import DayLog, step
 from brinkmanship.engine.numerics import checked_arithmetic
-from brinkmanship.engine.state import ACTIVE, AT_WAR, NEVER, PATH_LABELS, CrisisState, initial_state
+from brinkmanship.engine.state import (
+    ACTIVE,
+    AT_WAR,
+    NEVER,
+    PATH_LABELS,
+    CrisisState,
+    concatenate_states,
+    initial_state,
+)
 from brinkmanship.engine.workers import worker_pool
 from brinkmanship.model.ladder import N_ACTIONS
 from brinkmanship.scenario.compiled import CompiledScenario
@@ -214,12 +223,13 @@ def _live(state: CrisisState) -> np.ndarray:
     return np.flatnonzero((state.status == ACTIVE) | (state.status == AT_WAR))
 
 
-BURN_IN_CACHE: OrderedDict[tuple[str, int, int, int, int], tuple[CrisisState, list[Mapping[str, Any]]]] = (
-    OrderedDict()
-)
-"""Burned-in chunks already computed in this process, most recent last: every policy of a comparison
-starts from the same burned-in paths (the prelude runs in the world before any lever)."""
-BURN_IN_CACHE_SIZE = 64
+BlockKey = tuple[str, int, int]
+"""(the prelude world's file as JSON, seed, block index): what a burned-in block depends on."""
+BURN_IN_CACHE: OrderedDict[BlockKey, tuple[CrisisState, Mapping[str, Any]]] = OrderedDict()
+"""Burned-in blocks already computed in this process, most recent last: every policy of a comparison,
+and every run on the same seed, starts from the same burned-in paths (the prelude runs in the world
+before any lever). A block's luck does not depend on the ensemble size, so neither does its entry."""
+BURN_IN_CACHE_SIZE = 256
 
 
 def burned_in(
@@ -230,35 +240,50 @@ def burned_in(
     n_blocks: int,
     streams: list[rnd.BlockStream],
 ) -> CrisisState:
-    """The chunk's paths on the start date, from the cache or by :func:`burn_in`.
+    """The chunk's paths on the start date, from the caches or by :func:`burn_in`.
 
     Every block is burned in whole (``BLOCK_SIZE`` paths, the last one too) and resampled as a whole,
     so that a path's start state does not depend on how many paths were asked for; the chunk keeps each
-    block's first ``n_paths``. The streams are left where a burn-in leaves them.
+    block's first ``n_paths``. The streams are left where a burn-in leaves them. Blocks come from this
+    process's cache, then from the disk cache (:mod:`burn_in_cache`), and are computed together
+    otherwise.
     """
     if not model.prelude_days:
         state = initial_state(model, np.concatenate([s.types() for s in streams]))
         state.day = 0
         return on_start_date(model, state)
     world = model.prelude_model or model
-    key = (world.source.model_dump_json(), seed, runs, first_block, n_blocks)
-    cached = BURN_IN_CACHE.get(key)
-    if cached is not None and _same_inbox(cached[0], model):
-        BURN_IN_CACHE.move_to_end(key)
-        state, generator_states = cached
-        for stream, generator_state in zip(streams, generator_states, strict=True):
-            stream.generator.bit_generator.state = generator_state
-        return on_start_date(model, state.copy())
-    whole = [rnd.BlockStream(s.generator, rnd.BLOCK_SIZE) for s in streams]
-    # The calm state of the world before any lever (its talks, freeze and channels), with the ring
-    # buffer the levered world will need too.
-    state = initial_state(world, np.concatenate([s.types() for s in whole]), model)
-    burn_in(model, state, whole)
-    keep = np.concatenate([k * rnd.BLOCK_SIZE + np.arange(s.n_paths) for k, s in enumerate(streams)])
-    state = state.take(keep)
-    BURN_IN_CACHE[key] = (state.copy(), [s.generator.bit_generator.state for s in streams])
+    world_json = world.source.model_dump_json()
+    keys = [(world_json, seed, first_block + k) for k in range(len(streams))]
+    blocks: list[CrisisState | None] = []
+    for key, stream in zip(keys, streams, strict=True):
+        found = BURN_IN_CACHE.get(key) or burn_in_cache.load(key)
+        if found is not None and _same_inbox(found[0], model):
+            BURN_IN_CACHE[key] = found
+            BURN_IN_CACHE.move_to_end(key)
+            stream.generator.bit_generator.state = found[1]
+            blocks.append(found[0])
+        else:
+            blocks.append(None)
+    missing = [k for k, block in enumerate(blocks) if block is None]
+    if missing:
+        whole = [rnd.BlockStream(streams[k].generator, rnd.BLOCK_SIZE) for k in missing]
+        # The calm state of the world before any lever (its talks, freeze and channels), with the ring
+        # buffer the levered world will need too.
+        state = initial_state(world, np.concatenate([s.types() for s in whole]), model)
+        burn_in(model, state, whole)
+        for position, k in enumerate(missing):
+            block = state.take(np.arange(position * rnd.BLOCK_SIZE, (position + 1) * rnd.BLOCK_SIZE))
+            entry = (block, streams[k].generator.bit_generator.state)
+            BURN_IN_CACHE[keys[k]] = entry
+            burn_in_cache.save(keys[k], entry)
+            blocks[k] = block
     while len(BURN_IN_CACHE) > BURN_IN_CACHE_SIZE:
         BURN_IN_CACHE.popitem(last=False)
+    parts = [block.take(np.arange(s.n_paths)) for block, s in zip(blocks, streams, strict=True) if block]
+    state = parts[0]
+    if len(parts) > 1:
+        state = concatenate_states(parts)
     return on_start_date(model, state)
 
 

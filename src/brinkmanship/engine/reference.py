@@ -558,9 +558,7 @@ def _day(
     talks_new = st.talks | opens
     last_freeze = np.where(actions == NAMES.index("propose_freeze"), float(day), st.last_freeze)
     forms = (
-        world.has_freeze_terms
-        & (last_freeze.min(axis=1) > -1e8)
-        & (day - last_freeze.min(axis=1) < window)
+        world.has_freeze_terms & (last_freeze.min(axis=1) > -1e8) & (day - last_freeze.min(axis=1) < window)
     )
     freeze_new = st.freeze | forms
     last_freeze = np.where(forms[:, None], -1e9, last_freeze)

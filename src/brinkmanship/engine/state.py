@@ -102,6 +102,22 @@ class CrisisState:
         self.day = part.day
 
 
+def concatenate_states(parts: list[CrisisState]) -> CrisisState:
+    """The paths of several states on the same day, one after another (ring buffers padded alike)."""
+    slots = max(p.inbox_value.shape[0] for p in parts)
+    values: dict[str, Any] = {"day": parts[0].day}
+    for f in dataclasses.fields(CrisisState):
+        if f.name == "day":
+            continue
+        arrays = [getattr(p, f.name) for p in parts]
+        if f.name in INBOX_FIELDS:
+            arrays = [np.pad(a, ((0, slots - a.shape[0]), (0, 0), (0, 0))) for a in arrays]
+            values[f.name] = np.concatenate(arrays, axis=1)
+        else:
+            values[f.name] = np.concatenate(arrays)
+    return CrisisState(**values)
+
+
 def _copy(value: object) -> object:
     return value.copy() if isinstance(value, np.ndarray) else value
 
