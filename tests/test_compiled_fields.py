@@ -148,3 +148,31 @@ def test_voices_give_the_weighted_mean_and_spread():
     mean = float(w @ h)
     assert model.voice_bias[0] == pytest.approx(mean)
     assert model.voice_spread[0] == pytest.approx(float(np.sqrt(w @ (h - mean) ** 2)))
+
+
+@pytest.mark.parametrize("name", ["korea-2017", "cuba-1962"])
+def test_arrays_have_the_kernels_shapes_and_kinds(name):
+    import dataclasses
+
+    scenario = load_scenario(name)
+    model = compile_scenario(scenario)
+    n_actions = len(ACTIONS)
+    for field in dataclasses.fields(model):
+        value = getattr(model, field.name)
+        if not isinstance(value, np.ndarray):
+            continue
+        if field.name.startswith("action_is_") or field.name in ("action_public", "action_military"):
+            assert value.dtype == bool and value.shape == (n_actions,), field.name
+        elif field.name in ("repertoire", "freeze_terms"):
+            assert value.dtype == bool and value.shape == (2, n_actions), field.name
+        elif field.name == "prelude_forced":
+            assert value.dtype.kind == "i" and value.shape[1:] == (2,), field.name
+        elif field.name == "faces_defeat":
+            continue
+        else:
+            assert value.dtype.kind == "f", field.name
+    for i, principal in enumerate(scenario.principals):
+        names = {a.name for a, on in zip(ACTIONS, model.repertoire[i], strict=True) if on}
+        assert names == set(scenario.actors[principal].repertoire)
+        frozen = {a.name for a, on in zip(ACTIONS, model.freeze_terms[i], strict=True) if on}
+        assert frozen == set(scenario.freeze.terms.get(principal, []))
