@@ -132,8 +132,14 @@ def test_mediators_and_third_parties_are_the_files():
     ]
     assert acts.rate.tolist() == [act.rate if actor.active else 0.0 for actor, act in rows]
     assert acts.strength.tolist() == [act.strength for _, act in rows]
-    korea = compile_scenario(load_scenario("korea-2017"))
+    korea_file = load_scenario("korea-2017")
+    korea = compile_scenario(korea_file)
     assert not korea.mediated_enabled and korea.mediator_settlement_boost == 0.0
+    rows = [
+        (actor, act) for actor in korea_file.actors.values() if hasattr(actor, "acts") for act in actor.acts
+    ]
+    assert korea.third_party_acts.rate.tolist() == [act.rate if actor.active else 0.0 for actor, act in rows]
+    assert 0.0 in korea.third_party_acts.rate.tolist()  # the inactive UN secretary-general's acts
     sanctions = korea.third_party_acts.kind == 0
     assert korea.third_party_acts.target[sanctions].tolist() == [[0.0, 1.0]] * int(sanctions.sum())
 
