@@ -107,7 +107,8 @@ def test_briefing_contains_what_a_principal_needs() -> None:
     markdown = to_markdown(document)
     comparison = korea_briefing().comparison
     base = comparison.summaries()[0]["outcomes"]["war"]
-    assert f"{100 * base['p']:.0f}%" in markdown.split("## Paths to war")[0]
+    bottom_line = markdown.split("## Paths to war")[0]
+    assert f"{100 * base['p']:.0f}%" in bottom_line or f"{100 * base['p']:.1f}%" in bottom_line
     options = next(s for s in document.sections if s.title == "Options ranked")
     table = next(block for block in options.blocks if isinstance(block, Table))
     assert table.rows[0][1].startswith("editorial (restraint+coordinated-signals")  # ranked first
@@ -139,7 +140,9 @@ def test_indicators_rank_observable_events() -> None:
     assert effects == sorted(effects, reverse=True)
     strikes = {(row.actor, row.action): row for row in result.rows}
     strike = strikes[("US", "limited_strike")]
-    assert strike.change.significant and strike.change.diff > 0.2  # a clash is the strongest warning sign
+    # a US strike is a clash: in 2017's state about one in eight escalates within the window (P(war | clash)
+    # is low in the rebuilt model, as Stavridis's two numbers imply), far above any other sign
+    assert strike.change.significant and strike.change.diff > 0.05
 
 
 def test_indicators_compare_with_the_free_ensemble_on_the_same_paths() -> None:
@@ -156,8 +159,10 @@ def test_sensitivity_moves_the_risk_in_the_expected_direction() -> None:
     result = korea_briefing().sensitivity
     assert result is not None
     rows = {row.path: row for row in result.rows}
-    clash = rows["escalation.clash_to_war"]
-    assert clash.p_high > clash.p_low and clash.change_high.significant
+    # More incidents, more war. (A higher clash_to_war is partly offset by the actors' own caution: the
+    # decisions weigh the same chance, so they choose fewer clashes.)
+    hazard = rows["loss_of_control.base"]
+    assert hazard.p_high > hazard.p_low and hazard.change_high.significant
     swings = [row.swing for row in result.rows]
     assert swings == sorted(swings, reverse=True)
 
@@ -175,10 +180,10 @@ def test_the_best_option_is_checked_against_every_assumption() -> None:
 
 
 def test_sensitivity_shares_random_numbers_exactly() -> None:
-    """war_to_nuclear changes only whether a war goes nuclear: every path keeps its war outcome."""
+    """The war's nuclear hazard changes only whether a war goes nuclear: every path keeps its war outcome."""
     result = korea_briefing().sensitivity
     assert result is not None
-    row = next(row for row in result.rows if row.path == "escalation.war_to_nuclear")
+    row = next(row for row in result.rows if row.path == "war.nuclear_hazard")
     assert row.p_low == row.p_high == result.p_base
     assert row.change_low.gained == row.change_low.lost == 0
 

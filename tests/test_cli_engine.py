@@ -107,6 +107,7 @@ def test_schema_is_json_schema_of_the_scenario_format(capsys):
 def test_calibrate_sets_the_model_beside_the_published_judgements(capsys):
     assert main(["calibrate", "cuba-1962", "--runs", "3000", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    ellsberg = next(row for row in report["judgements"] if "Ellsberg" in row["source"])
-    assert ellsberg["band"] == [0.10, 0.30]
-    assert ellsberg["inside"] == (0.10 <= ellsberg["p"] <= 0.30)
+    kennedy = next(row for row in report["judgements"] if "Kennedy" in row["who"])
+    assert kennedy["published"] == kennedy["band"] == [0.333, 0.5]
+    assert kennedy["inside"] == (0.333 <= kennedy["p"] <= 0.5)
+    assert "one out of three" in kennedy["question"] and kennedy["when"] and kennedy["horizon"]
