@@ -50,11 +50,17 @@ def _key(text: str) -> str:
     return " ".join(plain.casefold().replace(".", "").replace(",", "").split())
 
 
+@lru_cache(maxsize=4)
+def shipped_table(name: str) -> tuple[dict[str, str], ...]:
+    """The rows of a CSV table shipped in ``brinkmanship/effects/data`` (read once)."""
+    text = resources.files("brinkmanship.effects").joinpath(f"data/{name}").read_text("utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
+
+
 @lru_cache(maxsize=1)
 def urban_areas() -> tuple[Place, ...]:
     """The shipped urban-area table (data/urban_areas.csv)."""
-    text = resources.files("brinkmanship.effects").joinpath("data/urban_areas.csv").read_text("utf-8")
-    rows = csv.DictReader(text.splitlines())
+    rows = shipped_table("urban_areas.csv")
     return tuple(
         Place(
             name=row["name"],
@@ -73,9 +79,8 @@ def urban_areas() -> tuple[Place, ...]:
 
 @lru_cache(maxsize=1)
 def _urban_index() -> dict[str, Place]:
-    text = resources.files("brinkmanship.effects").joinpath("data/urban_areas.csv").read_text("utf-8")
     index: dict[str, Place] = {}
-    for row, place in zip(csv.DictReader(text.splitlines()), urban_areas(), strict=True):
+    for row, place in zip(shipped_table("urban_areas.csv"), urban_areas(), strict=True):
         for alias in [row["name"], *[a for a in row["aliases"].split(";") if a.strip()]]:
             index.setdefault(_key(alias), place)
     return index
@@ -118,9 +123,8 @@ def _distinct_cities() -> dict[str, str]:
     Such a name (Incheon, Yokohama, Kobe...) is part of the urban area's population but is aimed
     at its own coordinates, taken from GeoNames.
     """
-    text = resources.files("brinkmanship.effects").joinpath("data/urban_areas.csv").read_text("utf-8")
     result: dict[str, str] = {}
-    for row in csv.DictReader(text.splitlines()):
+    for row in shipped_table("urban_areas.csv"):
         for city in (c for c in (row.get("cities") or "").split(";") if c.strip()):
             result[_key(city)] = row["country"]
     return result

@@ -34,16 +34,14 @@ places keep their residential counts.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import brentq
 
-from brinkmanship.effects.places import Place, geonames_places, urban_areas
+from brinkmanship.effects.places import Place, geonames_places, shipped_table, urban_areas
 from brinkmanship.errors import UserError
 
 FRACTION_INSIDE = 0.70
@@ -109,9 +107,8 @@ class DaytimeCore:
 @lru_cache(maxsize=1)
 def daytime_cores() -> dict[str, tuple[DaytimeCore, ...]]:
     """The shipped daytime table (data/daytime.csv), by urban-area name."""
-    text = resources.files("brinkmanship.effects").joinpath("data/daytime.csv").read_text("utf-8")
     table: dict[str, list[DaytimeCore]] = {}
-    for row in csv.DictReader(text.splitlines()):
+    for row in shipped_table("daytime.csv"):
         core = DaytimeCore(
             urban_area=row["urban_area"],
             core=row["core"],

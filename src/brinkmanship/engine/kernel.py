@@ -351,35 +351,25 @@ def step(
     # 7. Chance.
     tension_after = tension_model.tension(perceived)
     crisis_level = level.max(axis=1)
+    hazard = hazards.loss_of_control_hazard(
+        crisis_level,
+        tension_after,
+        model.hazard_base,
+        model.hazard_growth,
+        model.hazard_tension_growth,
+        model.threshold_rungs,
+        model.threshold_jumps,
+    )
+    p_incident = hazards.incident_probability(hazard, model.action_incident[choice])
     if chance:
-        hazard = hazards.loss_of_control_hazard(
-            crisis_level,
-            tension_after,
-            model.hazard_base,
-            model.hazard_growth,
-            model.hazard_tension_growth,
-            model.threshold_rungs,
-            model.threshold_jumps,
-        )
-        incident = uniforms[:, rnd.U_INCIDENT] < hazards.incident_probability(
-            hazard, model.action_incident[choice]
-        )
+        incident = uniforms[:, rnd.U_INCIDENT] < p_incident
         alarm_p = hazards.false_alarm_probability(
             model.alarm_rate, model.alarm_crisis_multiplier, crisis_level
         )
         alarm = uniforms[:, list(rnd.U_ALARM)] < alarm_p[:, None]
         log.false_alarms = int((alarm & active[:, None]).sum())
     else:
-        hazard = hazards.loss_of_control_hazard(
-            crisis_level,
-            tension_after,
-            model.hazard_base,
-            model.hazard_growth,
-            model.hazard_tension_growth,
-            model.threshold_rungs,
-            model.threshold_jumps,
-        )
-        p_incident = hazards.incident_probability(hazard, model.action_incident[choice])
+        # The prelude: no incident happens, and the history's likelihood counts the chance one would have.
         state.history_loglik += np.log1p(-np.minimum(p_incident, 0.999999))
         incident = np.zeros(n, dtype=bool)
         alarm = np.zeros((n, 2), dtype=bool)
