@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import tempfile
 from functools import cache
@@ -23,7 +22,13 @@ import numpy as np
 
 from brinkmanship.engine.state import CrisisState
 
-MODEL_SOURCES = ("engine/kernel.py", "engine/state.py", "engine/ensemble.py", "engine/randomness.py")
+MODEL_SOURCES = (
+    "engine/kernel.py",
+    "engine/compiled_kernel.py",
+    "engine/state.py",
+    "engine/ensemble.py",
+    "engine/randomness.py",
+)
 
 
 @cache
@@ -57,29 +62,26 @@ def _path(key: tuple[str, int, int]) -> Path | None:
     return where / f"{name}.npz"
 
 
-def load(key: tuple[str, int, int]) -> tuple[CrisisState, dict[str, Any]] | None:
-    """The cached block and its stream's generator state, or None."""
+def load(key: tuple[str, int, int]) -> CrisisState | None:
+    """The cached block, or None."""
     path = _path(key)
     if path is None or not path.is_file():
         return None
     try:
         with np.load(path, allow_pickle=False) as data:
             values: dict[str, Any] = {f.name: data[f.name] for f in dataclasses.fields(CrisisState)}
-            generator = json.loads(str(data["_generator"]))
         values["day"] = int(values["day"])
-        return CrisisState(**values), generator
+        return CrisisState(**values)
     except (OSError, ValueError, KeyError):
         return None
 
 
-def save(key: tuple[str, int, int], entry: tuple[CrisisState, Any]) -> None:
+def save(key: tuple[str, int, int], state: CrisisState) -> None:
     """Write the block atomically (a temporary file renamed into place); errors are ignored."""
     path = _path(key)
     if path is None:
         return
-    state, generator = entry
     arrays = {f.name: np.asarray(getattr(state, f.name)) for f in dataclasses.fields(CrisisState)}
-    arrays["_generator"] = np.asarray(json.dumps(generator))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:

@@ -1,22 +1,23 @@
 """Ensembles: many paths of one scenario, in chunks of seeding blocks, on one or several processes.
 
 Aggregates stream: each chunk returns integer counts and per-day histograms, so memory does not grow
-with runs x days. Because every block has its own random stream (:mod:`randomness`), and chunks are
-merged in block order, a seed gives identical results for any chunk size or worker count.
+with runs x days. Because a path's random numbers depend only on its global id (:mod:`randomness`), and
+integer aggregates add exactly, a seed gives identical results for any chunk size, worker count or
+thread count.
 """
 
 from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from brinkmanship.engine import burn_in_cache
+from brinkmanship.engine import burn_in_cache, compiled_kernel
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.kernel import DayLog, step
 from brinkmanship.engine.numerics import checked_arithmetic
@@ -111,6 +112,25 @@ class Tally:
         ):
             setattr(self, name, getattr(self, name) + getattr(log, name))
 
+    def add_totals(self, totals: np.ndarray) -> None:
+        """Add the compiled kernel's aggregates summed over paths (``compiled_kernel.N_AGG`` integers)."""
+        ck = compiled_kernel
+        self.active_path_days += int(totals[ck.AGG_ACTIVE])
+        self.misreadings += int(totals[ck.AGG_MISREADINGS])
+        self.readings += int(totals[ck.AGG_READINGS])
+        self.false_alarms += int(totals[ck.AGG_FALSE_ALARMS])
+        self.freeze_days += int(totals[ck.AGG_FREEZE_DAYS])
+        self.freeze_breaches = (
+            self.freeze_breaches + totals[ck.AGG_FREEZE_BREACHES : ck.AGG_FREEZE_BREACHES + 2]
+        )
+        self.audience_stock += int(totals[ck.AGG_AUDIENCE])
+        self.lock_in += int(totals[ck.AGG_LOCK_IN])
+        self.tension += int(totals[ck.AGG_TENSION])
+        self.war_days += int(totals[ck.AGG_WAR_DAYS])
+        self.clash_events = self.clash_events + totals[ck.AGG_CLASH_EVENTS : ck.AGG_CLASH_EVENTS + 2]
+        self.war_triggers = self.war_triggers + totals[ck.AGG_WAR_TRIGGERS : ck.AGG_WAR_TRIGGERS + 4]
+        self.actions = self.actions + totals[ck.AGG_ACTIONS : ck.AGG_ERROR].reshape(2, N_ACTIONS)
+
     def merge(self, other: Tally) -> None:
         """Add ``other`` into this tally."""
         for name, value in vars(other).items():
@@ -152,6 +172,12 @@ def record_outcomes(tally: Tally, paths: EventDays, days: int) -> None:
     tally.war_by_path += np.bincount(paths.war_path[war], minlength=len(PATH_LABELS)).astype(np.int64)
 
 
+def chunk_paths(runs: int, first_block: int, n_blocks: int) -> np.ndarray:
+    """Global ids of the paths of blocks ``first_block .. first_block + n_blocks`` (the last may be short)."""
+    first = first_block * rnd.BLOCK_SIZE
+    return np.arange(first, min(runs, (first_block + n_blocks) * rnd.BLOCK_SIZE), dtype=np.int64)
+
+
 def run_chunk(
     model: CompiledScenario,
     seed: int,
@@ -166,48 +192,26 @@ def run_chunk(
 ) -> ChunkResult:
     """Simulate the blocks ``first_block .. first_block + n_blocks`` for ``days`` days.
 
-    BLAS is held to one thread: the kernel's matrix products are small, and threads cost more than they
-    save (and fight with worker processes). Floating-point trouble is handled by
+    BLAS is held to one thread: the NumPy kernel's matrix products are small, and threads cost more
+    than they save (and fight with worker processes). Floating-point trouble is handled by
     :func:`~brinkmanship.engine.numerics.checked_arithmetic`.
     """
     with threadpool_limits(limits=1, user_api="blas"), checked_arithmetic():
-        streams = rnd.block_streams(seed, runs, first_block, n_blocks)
+        key = rnd.seed_key(seed)
+        ids = chunk_paths(runs, first_block, n_blocks)
         if start is None:
-            state = burned_in(model, seed, runs, first_block, n_blocks, streams)
+            state = burned_in(model, seed, ids)
         else:
-            for s in streams:
-                s.types()  # keep the streams aligned with a run from day 0
-            first = first_block * rnd.BLOCK_SIZE
-            state = start.take(np.arange(first, first + sum(s.n_paths for s in streams)))
+            state = start.take(ids)
         first_day = state.day
         tally = Tally(days=days, runs=state.n_paths)
-        n_acts = model.n_third_party_acts
-        # Only live paths (in crisis or at war) are stepped; every COMPACT_EVERY days the others are dropped.
-        live = _live(state)
-        part = state.take(live)
-        for day in range(first_day, first_day + days):
-            draws = [s.day(n_acts) for s in streams]  # drawn even for finished paths: streams stay aligned
-            if (day - first_day) % COMPACT_EVERY == 0 and day > first_day:
-                state.put(live, part)
-                live = _live(state)
-                part = state.take(live)
-            if live.size == 0:
-                part.day = day + 1
-                continue
-            uniforms = np.concatenate([d[0] for d in draws])[live]
-            normals = np.concatenate([d[1] for d in draws])[live]
-            log = step(
-                model, part, uniforms, normals, None if forced is None else _forced_rows(forced, day, live)
-            )
-            tally.add_day(log)
-        state.put(live, part)
+        advance(model, state, ids, key, days, tally, forced=forced)
         shifted = _shift_days(state, first_day)
         record_outcomes(tally, shifted, days)
         paths = None
         if keep_paths:
-            start_id = first_block * rnd.BLOCK_SIZE
             paths = PathTable(
-                path_id=np.arange(start_id, start_id + state.n_paths, dtype=np.int64),
+                path_id=ids,
                 clash_day=shifted.clash_day,
                 war_day=shifted.war_day,
                 nuclear_day=shifted.nuclear_day,
@@ -219,71 +223,216 @@ def run_chunk(
         return ChunkResult(tally, paths, state if keep_state else None)
 
 
+def advance(
+    model: CompiledScenario,
+    state: CrisisState,
+    path_ids: np.ndarray,
+    key: int,
+    days: int,
+    tally: Tally | None = None,
+    *,
+    forced: ForcedSchedule | None = None,
+    chance: bool = True,
+    reveals: np.ndarray | None = None,
+) -> None:
+    """Step ``state`` (paths ``path_ids`` of the random stream ``key``) through ``days`` days in place,
+    adding the days' aggregates to ``tally``; by the compiled kernel where it is on, else by the NumPy
+    kernel (the two agree path for path). ``reveals`` ``(days, 2, 2)``: capabilities learnt at the end of
+    each day (the prelude's; NaN = none)."""
+    if days <= 0:
+        return
+    if compiled_kernel.enabled():
+        _advance_compiled(model, state, path_ids, key, days, tally, forced, chance, reveals)
+    else:
+        _advance_numpy(model, state, path_ids, key, days, tally, forced, chance, reveals)
+
+
+def _advance_numpy(
+    model: CompiledScenario,
+    state: CrisisState,
+    path_ids: np.ndarray,
+    key: int,
+    days: int,
+    tally: Tally | None,
+    forced: ForcedSchedule | None,
+    chance: bool,
+    reveals: np.ndarray | None,
+) -> None:
+    n_acts = model.n_third_party_acts
+    first_day = state.day
+    # Only live paths (in crisis or at war) are stepped; every COMPACT_EVERY days the others are dropped.
+    live = _live(state) if chance else np.arange(state.n_paths)
+    part = state.take(live)
+    for day in range(first_day, first_day + days):
+        if chance and (day - first_day) % COMPACT_EVERY == 0 and day > first_day:
+            state.put(live, part)
+            live = _live(state)
+            part = state.take(live)
+        if live.size == 0:
+            part.day = day + 1
+            continue
+        uniforms, normals = rnd.day_draws(key, path_ids[live], day, n_acts)
+        log = step(
+            model,
+            part,
+            uniforms,
+            normals,
+            None if forced is None else _forced_rows(forced, day, live),
+            chance=chance,
+        )
+        if reveals is not None:
+            revealed = reveals[day - first_day]
+            for principal in np.flatnonzero(~np.isnan(revealed[:, 0])):
+                part.reach[:, principal] = revealed[principal, 0]
+                part.warhead[:, principal] = revealed[principal, 1]
+        if tally is not None:
+            tally.add_day(log)
+    state.put(live, part)
+
+
+def _advance_compiled(
+    model: CompiledScenario,
+    state: CrisisState,
+    path_ids: np.ndarray,
+    key: int,
+    days: int,
+    tally: Tally | None,
+    forced: ForcedSchedule | None,
+    chance: bool,
+    reveals: np.ndarray | None,
+) -> None:
+    n = state.n_paths
+    first_day = state.day
+    aggregates = np.zeros((n, compiled_kernel.N_AGG), dtype=np.int64)
+    compiled_kernel.run_paths(
+        compiled_kernel.pack(model),
+        np.ascontiguousarray(path_ids, dtype=np.int64),
+        np.uint64(key),
+        first_day,
+        days,
+        chance,
+        _dense_forced(forced, first_day, days, n),
+        np.zeros((0, 2, 2)) if reveals is None else np.ascontiguousarray(reveals, dtype=float),
+        *(np.ascontiguousarray(getattr(state, name)) for name in _STATE_ARGUMENTS),
+        aggregates,
+    )
+    state.day = first_day + days
+    totals = aggregates.sum(axis=0)
+    if totals[compiled_kernel.AGG_ERROR]:
+        raise FloatingPointError("invalid value in a choice's weights")
+    if tally is not None:
+        tally.add_totals(totals)
+
+
+_STATE_ARGUMENTS = (
+    "resolve",
+    "greedy",
+    "sensitivity",
+    "level",
+    "audience",
+    "pressure",
+    "recent_concessions",
+    "last_talks_day",
+    "last_freeze_day",
+    "perceived",
+    "true_hostility",
+    "reach",
+    "warhead",
+    "posterior",
+    "inbox_value",
+    "inbox_weight",
+    "inbox_true",
+    "talks_open",
+    "freeze_on",
+    "status",
+    "war_balance",
+    "history_loglik",
+    "clash_day",
+    "war_day",
+    "nuclear_day",
+    "settle_day",
+    "war_path",
+    "war_initiator",
+)
+"""The CrisisState fields the compiled kernel takes, in its argument order (all but day and
+deaths_quantile); each must be a C-contiguous array the kernel can write in place."""
+
+
+def _dense_forced(forced: ForcedSchedule | None, first_day: int, days: int, n: int) -> np.ndarray:
+    """A schedule as the compiled kernel reads it: ``(days, 1 or n, 2)`` action indices, -1 = free."""
+    per_path = forced is not None and any(np.ndim(a) == 2 for a in forced.values())
+    dense = np.full((days if forced else 1, n if per_path else 1, 2), -1, dtype=np.int64)
+    if not forced:
+        return np.broadcast_to(dense, (days, 1, 2))
+    for day, actions in forced.items():
+        if first_day <= day < first_day + days:
+            dense[day - first_day] = np.asarray(actions)
+    return dense
+
+
 def _live(state: CrisisState) -> np.ndarray:
     return np.flatnonzero((state.status == ACTIVE) | (state.status == AT_WAR))
 
 
 BlockKey = tuple[str, int, int]
 """(the prelude world's file as JSON, seed, block index): what a burned-in block depends on."""
-BURN_IN_CACHE: OrderedDict[BlockKey, tuple[CrisisState, Mapping[str, Any]]] = OrderedDict()
+BURN_IN_CACHE: OrderedDict[BlockKey, CrisisState] = OrderedDict()
 """Burned-in blocks already computed in this process, most recent last: every policy of a comparison,
 and every run on the same seed, starts from the same burned-in paths (the prelude runs in the world
 before any lever). A block's luck does not depend on the ensemble size, so neither does its entry."""
 BURN_IN_CACHE_SIZE = 256
 
 
-def burned_in(
-    model: CompiledScenario,
-    seed: int,
-    runs: int,
-    first_block: int,
-    n_blocks: int,
-    streams: list[rnd.BlockStream],
-) -> CrisisState:
-    """The chunk's paths on the start date, from the caches or by :func:`burn_in`.
+def burned_in(model: CompiledScenario, seed: int, ids: np.ndarray) -> CrisisState:
+    """The paths ``ids`` (whole blocks but perhaps the last) on the start date, from the caches or by
+    :func:`burn_in`.
 
     Every block is burned in whole (``BLOCK_SIZE`` paths, the last one too) and resampled as a whole,
     so that a path's start state does not depend on how many paths were asked for; the chunk keeps each
-    block's first ``n_paths``. The streams are left where a burn-in leaves them. Blocks come from this
-    process's cache, then from the disk cache (:mod:`burn_in_cache`), and are computed together
-    otherwise.
+    block's first paths. Blocks come from this process's cache, then from the disk cache
+    (:mod:`burn_in_cache`), and are computed together otherwise.
     """
+    key = rnd.seed_key(seed)
     if not model.prelude_days:
-        state = initial_state(model, np.concatenate([s.types() for s in streams]))
+        state = initial_state(model, rnd.type_draws(key, ids))
         state.day = 0
         return on_start_date(model, state)
     world = model.prelude_model or model
     world_json = world.source.model_dump_json()
-    keys = [(world_json, seed, first_block + k) for k in range(len(streams))]
+    first_block = int(ids[0]) // rnd.BLOCK_SIZE
+    n_blocks = -(-(int(ids[-1]) + 1 - first_block * rnd.BLOCK_SIZE) // rnd.BLOCK_SIZE)
+    keys = [(world_json, seed, first_block + k) for k in range(n_blocks)]
     blocks: list[CrisisState | None] = []
-    for key, stream in zip(keys, streams, strict=True):
-        found = BURN_IN_CACHE.get(key) or burn_in_cache.load(key)
-        if found is not None and _same_inbox(found[0], model):
-            BURN_IN_CACHE[key] = found
-            BURN_IN_CACHE.move_to_end(key)
-            stream.generator.bit_generator.state = found[1]
-            blocks.append(found[0])
+    for block_key in keys:
+        found = BURN_IN_CACHE.get(block_key) or burn_in_cache.load(block_key)
+        if found is not None and _same_inbox(found, model):
+            BURN_IN_CACHE[block_key] = found
+            BURN_IN_CACHE.move_to_end(block_key)
+            blocks.append(found)
         else:
             blocks.append(None)
     missing = [k for k, block in enumerate(blocks) if block is None]
     if missing:
-        whole = [rnd.BlockStream(streams[k].generator, rnd.BLOCK_SIZE) for k in missing]
+        whole = np.concatenate(
+            [np.arange(rnd.BLOCK_SIZE, dtype=np.int64) + (first_block + k) * rnd.BLOCK_SIZE for k in missing]
+        )
         # The calm state of the world before any lever (its talks, freeze and channels), with the ring
         # buffer the levered world will need too.
-        state = initial_state(world, np.concatenate([s.types() for s in whole]), model)
-        burn_in(model, state, whole)
+        state = initial_state(world, rnd.type_draws(key, whole), model)
+        burn_in(model, state, whole, key)
         for position, k in enumerate(missing):
             block = state.take(np.arange(position * rnd.BLOCK_SIZE, (position + 1) * rnd.BLOCK_SIZE))
-            entry = (block, streams[k].generator.bit_generator.state)
-            BURN_IN_CACHE[keys[k]] = entry
-            burn_in_cache.save(keys[k], entry)
+            BURN_IN_CACHE[keys[k]] = block
+            burn_in_cache.save(keys[k], block)
             blocks[k] = block
     while len(BURN_IN_CACHE) > BURN_IN_CACHE_SIZE:
         BURN_IN_CACHE.popitem(last=False)
-    parts = [block.take(np.arange(s.n_paths)) for block, s in zip(blocks, streams, strict=True) if block]
-    state = parts[0]
-    if len(parts) > 1:
-        state = concatenate_states(parts)
+    parts = []
+    for k, block in enumerate(blocks):
+        assert block is not None
+        block_ids = ids[(ids // rnd.BLOCK_SIZE) == first_block + k]
+        parts.append(block.take(block_ids - (first_block + k) * rnd.BLOCK_SIZE))
+    state = parts[0] if len(parts) == 1 else concatenate_states(parts)
     return on_start_date(model, state)
 
 
@@ -303,49 +452,43 @@ def _same_inbox(state: CrisisState, model: CompiledScenario) -> bool:
     return state.inbox_value.shape[0] >= max(m.max_delay_days for m in worlds)
 
 
-def burn_in(model: CompiledScenario, state: CrisisState, streams: list[rnd.BlockStream]) -> None:
+def burn_in(model: CompiledScenario, state: CrisisState, ids: np.ndarray, key: int) -> None:
     """Run the prelude from the calm state to the start date (docs/model.md, "No start-up transient").
 
     The prelude runs in the world before any lever (``model.prelude_model``), with the recorded actions
-    imposed on their days and nothing absorbing allowed; its random numbers come first in each block's
-    stream, so every policy starts from the same burned-in paths. The day count then starts at 0
-    (:func:`on_start_date` lays the scenario's declared start over it).
+    imposed on their days and nothing absorbing allowed; its days have their own places in the random
+    stream (negative days), so every policy starts from the same burned-in paths. ``ids`` are whole
+    blocks. The day count then starts at 0 (:func:`on_start_date` lays the scenario's declared start
+    over it).
     """
     world = model.prelude_model or model
-    n_acts = world.n_third_party_acts
-    for day in range(model.prelude_days):
-        draws = [s.day(n_acts) for s in streams]
-        uniforms = np.concatenate([d[0] for d in draws])
-        normals = np.concatenate([d[1] for d in draws])
-        step(world, state, uniforms, normals, model.prelude_forced[day], chance=False)
-        revealed = model.prelude_reveals[day]
-        for principal in np.flatnonzero(~np.isnan(revealed[:, 0])):
-            state.reach[:, principal] = revealed[principal, 0]
-            state.warhead[:, principal] = revealed[principal, 1]
-    if model.prelude_days:
-        resample(state, streams)
+    days = model.prelude_days
+    forced = {day - days: model.prelude_forced[day] for day in range(days)}
+    advance(world, state, ids, key, days, forced=forced, chance=False, reveals=model.prelude_reveals)
+    if days:
+        resample(state, ids, key)
     state.day = 0
 
 
-def resample(state: CrisisState, streams: list[rnd.BlockStream]) -> None:
+def resample(state: CrisisState, ids: np.ndarray, key: int) -> None:
     """Condition the burned-in paths on the prelude's history: systematic resampling within each block.
 
     Each path carries the log-probability that it made no attack and met no incident through the prelude
     (history records none); paths are drawn again in proportion to it (Kitagawa 1996, systematic
-    resampling), block by block with one uniform from each block's stream, so that results still do not
-    depend on chunking. Private types travel with the state they produced; each path keeps its own
-    uniform for the cost in lives.
+    resampling), block by block with one uniform from each block's place in the random stream, so that
+    results still do not depend on chunking. Private types travel with the state they produced; each path
+    keeps its own uniform for the cost in lives.
     """
-    start = 0
     index = np.arange(state.n_paths)
-    for stream in streams:
-        block = slice(start, start + stream.n_paths)
+    for start in range(0, state.n_paths, rnd.BLOCK_SIZE):
+        block = slice(start, start + rnd.BLOCK_SIZE)
+        size = index[block].size
         loglik = state.history_loglik[block]
         weights = np.exp(loglik - loglik.max())
         cumulative = np.cumsum(weights / weights.sum())
-        positions = (stream.generator.random() + np.arange(stream.n_paths)) / stream.n_paths
-        index[block] = start + np.minimum(np.searchsorted(cumulative, positions), stream.n_paths - 1)
-        start += stream.n_paths
+        offset = rnd.resample_draw(key, int(ids[start]) // rnd.BLOCK_SIZE)
+        positions = (offset + np.arange(size)) / size
+        index[block] = start + np.minimum(np.searchsorted(cumulative, positions), size - 1)
     deaths = state.deaths_quantile.copy()
     state.put(np.arange(state.n_paths), state.take(index))
     state.deaths_quantile = deaths

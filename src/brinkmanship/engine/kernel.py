@@ -120,6 +120,16 @@ def clarification(model: CompiledScenario) -> float:
     return model.direct_verify if model.direct_enabled else 0.0
 
 
+def third_party_push(fired: np.ndarray, model: CompiledScenario, kind: int) -> np.ndarray:
+    """What the acts of one kind that fired today do to each principal, ``(n, 2)``: the sum over acts,
+    in their order, of strength times target weight (``fired`` is ``(n, n_acts)``)."""
+    acts = model.third_party_acts
+    out = np.zeros((fired.shape[0], 2))
+    for j in np.flatnonzero(acts.kind == kind):
+        out += (fired[:, j] * acts.strength[j])[:, None] * acts.target[j]
+    return out
+
+
 def war_step(model: CompiledScenario, state: CrisisState, uniforms: np.ndarray, normals: np.ndarray) -> int:
     """One day of every war still running (Kennedy's maxim: :mod:`brinkmanship.model.war`); returns how
     many paths were at war."""
@@ -184,12 +194,8 @@ def step(
         model.clash_to_war, model.tension_weight, tension_now, model.audience_weight, audience_mean
     )
     acts = model.third_party_acts
-    if acts.rate.size:
-        fired = uniforms[:, rnd.U_FIXED : rnd.U_FIXED + acts.rate.size] < acts.rate
-        pressed = (fired & (acts.kind == PRESS_TALKS)) * acts.strength @ acts.target
-    else:
-        fired = np.zeros((n, 0), dtype=bool)
-        pressed = np.zeros((n, 2))
+    fired = uniforms[:, rnd.U_FIXED : rnd.U_FIXED + acts.rate.size] < acts.rate
+    pressed = third_party_push(fired, model, PRESS_TALKS)
     verify = model.direct_verify if model.direct_enabled else 0.0
     inputs = decisions.DecisionInputs(
         level=state.level,
@@ -324,11 +330,8 @@ def step(
         box[today] = 0.0
 
     # 5. Third parties: sanctions add pressure, calls for restraint calm both sides.
-    if acts.rate.size:
-        sanction_push = (fired & (acts.kind == SANCTIONS)) * acts.strength @ acts.target
-        calm = (fired & (acts.kind == RESTRAINT_CALL)) * acts.strength @ acts.target
-    else:
-        sanction_push = calm = np.zeros((n, 2))
+    sanction_push = third_party_push(fired, model, SANCTIONS)
+    calm = third_party_push(fired, model, RESTRAINT_CALL)
     pressure = PRESSURE_DECAY * state.pressure + sanction_push
 
     # 6. Tension and beliefs: what i read of the other side today (public, plus private arrivals).

@@ -60,7 +60,7 @@ class DecisionInputs:
 
 @dataclass(frozen=True)
 class UtilityParts:
-    """``U(g, r) = base - (1 - r) * timid + r * coerce + g * greedy``, action-major float32 arrays of shape
+    """``U(g, r) = base - (1 - r) * timid + r * coerce + g * greedy``, action-major float64 arrays of shape
     ``(n_actions, n, 2)`` (``coerce`` is ``(n_actions, 1, 1)``).
 
     Action-major: reductions and cumulative sums over the actions run along the leading axis, as
@@ -74,12 +74,12 @@ class UtilityParts:
 
     def utilities(self, greedy: np.ndarray, resolve: np.ndarray) -> np.ndarray:
         """Utilities ``(n_actions, n, 2)`` for types ``greedy`` and ``resolve`` of shape ``(n, 2)``."""
-        r = resolve.astype(np.float32)
+        r = resolve
         out = self.timid + self.coerce
         out *= r
         out += self.base
         out -= self.timid
-        out += greedy.astype(np.float32) * self.greedy
+        out += greedy * self.greedy
         return out
 
     def type_utilities(self, resolve_types: np.ndarray, base_shift: np.ndarray | None = None) -> np.ndarray:
@@ -92,9 +92,9 @@ class UtilityParts:
         if base_shift is not None:
             fixed += base_shift
         resolute = self.timid + self.coerce
-        out = np.empty((fixed.shape[0], belief_model.N_TYPES, *fixed.shape[1:]), dtype=np.float32)
+        out = np.empty((fixed.shape[0], belief_model.N_TYPES, *fixed.shape[1:]))
         for k in range(belief_model.N_TYPES):
-            r = resolve_types[:, int(belief_model.RESOLUTE[k])].astype(np.float32)
+            r = resolve_types[:, int(belief_model.RESOLUTE[k])]
             np.multiply(resolute, r, out=out[:, k])
             out[:, k] += fixed
             if belief_model.GREEDY[k]:
@@ -124,25 +124,68 @@ def commitment_gain(model: CompiledScenario) -> np.ndarray:
 
 
 def _matmul(coefficients: list[np.ndarray], vectors: list[np.ndarray]) -> np.ndarray:
-    """``sum_k vectors[k][:, None, None] * coefficients[k]`` as one float32 matrix product, ``(A, n, 2)``."""
-    c = np.stack(coefficients).astype(np.float32)  # (k, n, 2)
-    v = np.stack(vectors, axis=1).astype(np.float32)  # (A, k)
-    return (v @ c.reshape(c.shape[0], -1)).reshape(v.shape[0], *c.shape[1:])
+    """``sum_k vectors[k][:, None, None] * coefficients[k]``, ``(A, n, 2)``, summed term by term in the
+    order given (as the compiled kernel sums them, so that the two agree to the bit)."""
+    out = np.multiply.outer(np.asarray(vectors[0], dtype=float), coefficients[0])
+    for coefficient, vector in zip(coefficients[1:], vectors[1:], strict=True):
+        out += np.multiply.outer(np.asarray(vector, dtype=float), coefficient)
+    return out
+
+
+@dataclass(frozen=True)
+class ActionVectors:
+    """The per-action half of every utility term, ``(k, n_actions)``: the utility parts are
+    ``sum_k coefficient_k(path, principal) * vector_k(action)`` in this order (:func:`utility_parts`).
+    Shared with the compiled kernel, so that both compute the same numbers."""
+
+    base: np.ndarray  # (6, A): reciprocity, fixed, way out, pre-emption, prevention, backing down
+    timid: np.ndarray  # (5, A): chosen war, chosen clash, the action's incident, commitment, way out
+    greedy: np.ndarray  # (2, A): greed, desperation
+    coerce: np.ndarray  # (A,)
+    hazard: np.ndarray  # (A,) risk of losing control at the action's rung, before the tension factor
+    attack: np.ndarray  # (A,) 1.0 for an attack (a chosen clash or war)
+
+
+def action_vectors(model: CompiledScenario) -> ActionVectors:
+    """The per-action vectors of the utility terms (docs/model.md, "Decisions")."""
+    x = model.action_hostility
+    conciliatory = model.action_is_concession | model.action_is_talks | model.action_is_freeze_proposal
+    backdown = (model.action_is_concession & model.action_public) + (
+        model.partial_backdown_share * model.action_is_partial_backdown
+    )
+    attack = (model.action_is_war | model.action_is_attack_clash).astype(float)
+    way_out = model.talks_value * conciliatory
+    hazard_args = (model.hazard_base, model.hazard_growth, 0.0, model.threshold_rungs, model.threshold_jumps)
+    rows = [
+        [x, -model.reciprocity * x**2 - model.action_cost, way_out, attack, attack, -backdown],
+        [
+            model.action_is_war,
+            model.action_is_attack_clash,
+            model.risk_aversion * model.action_incident,
+            commitment_gain(model),
+            way_out,
+        ],
+        [model.greed * x, model.desperation * model.action_is_provocation],
+    ]
+    base, timid, greedy = (np.stack([np.asarray(v, dtype=float) for v in row]) for row in rows)
+    return ActionVectors(
+        base=base,
+        timid=timid,
+        greedy=greedy,
+        coerce=model.coercion * np.clip(x, 0.0, 4.0),
+        hazard=loss_of_control_hazard(model.action_rung, 0.0, *hazard_args),
+        attack=attack,
+    )
 
 
 def utility_parts(model: CompiledScenario, inputs: DecisionInputs) -> UtilityParts:
     """The three type-dependent parts of every action's utility for each path and principal.
 
-    Every term but the risk of losing control is a per-path coefficient times a per-action vector, so
-    each part is one small matrix product.
+    Every term but the risk of losing control is a per-path coefficient times a per-action vector
+    (:func:`action_vectors`), summed term by term.
     """
-    x = model.action_hostility
+    vectors = action_vectors(model)
     war_cost = np.broadcast_to(model.war_cost, inputs.level.shape)
-    conciliatory = model.action_is_concession | model.action_is_talks | model.action_is_freeze_proposal
-    backdown = (model.action_is_concession & model.action_public) + (
-        model.partial_backdown_share * model.action_is_partial_backdown
-    )
-    attack = model.action_is_war | model.action_is_attack_clash
     distrust = 1.0 - inputs.belief_greedy
     # The war an action may start, at the kernel's own probabilities: certain for a chosen war, the
     # clash-to-war chance for a chosen clash; an incident (the level's or the action's own) escalates at
@@ -156,11 +199,9 @@ def utility_parts(model: CompiledScenario, inputs: DecisionInputs) -> UtilityPar
     hazard_args = (model.hazard_base, model.hazard_growth, 0.0, model.threshold_rungs, model.threshold_jumps)
     heat = np.exp(model.hazard_tension_growth * inputs.tension)[:, None]  # the tension factor
     standing_hazard = np.minimum(loss_of_control_hazard(standing_level, 0.0, *hazard_args) * heat, 1.0)
-    action_hazard = loss_of_control_hazard(model.action_rung, 0.0, *hazard_args).astype(np.float32)
     window = model.risk_aversion * model.risk_window_days
     # The danger of letting the crisis run on (Schelling): what a way out avoids, for a timid actor.
     danger = window * war_cost * standing_hazard * p_incident
-    way_out = model.talks_value * conciliatory
     target = reciprocity_target(inputs.perceived, model.generosity)
     ones = np.ones_like(target)
 
@@ -173,7 +214,7 @@ def utility_parts(model: CompiledScenario, inputs: DecisionInputs) -> UtilityPar
             model.preventive * inputs.belief_greedy * inputs.threat,
             inputs.sensitivity * inputs.audience * face_cost_factor(model),
         ],
-        [x, -model.reciprocity * x**2 - model.action_cost, way_out, attack, attack, -backdown],
+        list(vectors.base),
     )
     timid = _matmul(
         [
@@ -183,25 +224,14 @@ def utility_parts(model: CompiledScenario, inputs: DecisionInputs) -> UtilityPar
             model.commitment * inputs.sensitivity,
             -danger * distrust,
         ],
-        [
-            model.action_is_war,
-            model.action_is_attack_clash,
-            model.risk_aversion * model.action_incident,
-            commitment_gain(model),
-            way_out,
-        ],
+        list(vectors.timid),
     )
-    risk = np.maximum(
-        action_hazard[:, None, None] * heat.astype(np.float32), standing_hazard.astype(np.float32)
-    )
+    risk = np.maximum(vectors.hazard[:, None, None] * heat, standing_hazard)
     risk = np.minimum(risk, 1.0, out=risk)
-    risk *= (window * war_cost * p_incident).astype(np.float32)
+    risk *= window * war_cost * p_incident
     timid += risk
-    greedy = _matmul(
-        [ones, inputs.pressure], [model.greed * x, model.desperation * model.action_is_provocation]
-    )
-    coerce = (model.coercion * np.clip(x, 0.0, 4.0)).astype(np.float32)[:, None, None]
-    return UtilityParts(base=base, timid=timid, coerce=coerce, greedy=greedy)
+    greedy = _matmul([ones, inputs.pressure], list(vectors.greedy))
+    return UtilityParts(base=base, timid=timid, coerce=vectors.coerce[:, None, None], greedy=greedy)
 
 
 def observer_shift(
@@ -214,7 +244,7 @@ def observer_shift(
     own intentions plain. Reciprocity and pre-emption are the terms that depend on that reading.
     """
     x = model.action_hostility
-    attack = (model.action_is_war | model.action_is_attack_clash).astype(float)
+    attack = action_vectors(model).attack
     target_shift = reciprocity_target(imagined, model.generosity) - reciprocity_target(
         perceived, model.generosity
     )
@@ -232,8 +262,8 @@ def choice_weights(utilities: np.ndarray, penalty: np.ndarray, precision: np.nda
     ``utilities`` is ``(A, ...)``; ``precision`` broadcasts against ``utilities[0]``; ``penalty`` (0 or
     -inf, where an action is unavailable) broadcasts against ``utilities``. Unavailable actions get 0.
     """
-    scaled = utilities * precision.astype(utilities.dtype)
-    scaled += penalty.astype(utilities.dtype)
+    scaled = utilities * precision
+    scaled += penalty
     scaled -= np.maximum.reduce(scaled, axis=0)
     return np.exp(scaled, out=scaled)
 
@@ -254,7 +284,7 @@ def sample_choice(weights: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     each policy's choice distribution.
     """
     cumulative = np.cumsum(weights, axis=0)
-    threshold = uniform.astype(cumulative.dtype) * cumulative[-1]
+    threshold = uniform * cumulative[-1]
     # '<=': a zero-weight action before the first positive one is never drawn, even for a uniform of 0
     chosen = np.add.reduce(cumulative <= threshold, axis=0)
     return np.minimum(chosen, weights.shape[0] - 1)
