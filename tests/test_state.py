@@ -3,8 +3,7 @@
 import numpy as np
 
 from brinkmanship.engine import randomness as rnd
-from brinkmanship.engine.ensemble import burn_in, simulate
-from brinkmanship.engine.kernel import step
+from brinkmanship.engine.ensemble import advance, burn_in, simulate
 from brinkmanship.engine.state import ACTIVE, initial_state
 from brinkmanship.model.ladder import ACTION_INDEX
 
@@ -17,33 +16,36 @@ def test_imposed_actions_are_taken_on_every_path(korea):
     assert tally.actions[1].sum() == tally.active_path_days
 
 
-def started(model, stream):
+def started(model, key, ids):
     """Paths on the start date: the calm state burned in through the prelude."""
-    state = initial_state(model, stream.types())
+    state = initial_state(model, rnd.type_draws(key, ids))
     assert state.day == -model.prelude_days
-    burn_in(model, state, [stream])
+    burn_in(model, state, ids, key)
     assert state.day == 0
     return state
 
 
+def whole_block(paths):
+    """Ids of the first block (a burn-in resamples whole blocks), and the first ``paths`` of them."""
+    return np.arange(rnd.BLOCK_SIZE), np.arange(paths)
+
+
 def test_a_copied_state_branches_without_disturbing_the_original(korea):
-    stream = rnd.block_streams(1, 100)[0]
-    state = started(korea, stream)
-    for _ in range(20):
-        u, z = stream.day(korea.n_third_party_acts)
-        step(korea, state, u, z)
+    key = rnd.seed_key(1)
+    ids, keep = whole_block(100)
+    state = started(korea, key, ids).take(keep)
+    advance(korea, state, keep, key, 20)
     saved = state.copy()
-    u, z = stream.day(korea.n_third_party_acts)
-    step(korea, state, u, z)
+    advance(korea, state, keep, key, 1)
     branch = saved.copy()
-    step(korea, branch, u, z)
+    advance(korea, branch, keep, key, 1)
     assert np.array_equal(branch.level, state.level) and branch.day == state.day == 21
+    assert np.array_equal(branch.perceived, state.perceived)
     assert saved.day == 20
 
 
 def test_one_path_can_be_replicated_for_a_forecast(korea):
-    stream = rnd.block_streams(1, 10)[0]
-    state = initial_state(korea, stream.types())
+    state = initial_state(korea, rnd.type_draws(rnd.seed_key(1), np.arange(10)))
     many = state.take(np.zeros(50, dtype=int))
     assert many.n_paths == 50 and np.all(many.resolve == state.resolve[0])
     assert np.all(many.status == ACTIVE)
@@ -51,11 +53,10 @@ def test_one_path_can_be_replicated_for_a_forecast(korea):
 
 def test_a_forecast_branches_from_a_replayed_day(korea):
     """Replay one path 40 days, replicate it, and forecast 60 days ahead from there."""
-    stream = rnd.block_streams(5, 1)[0]
-    state = started(korea, stream)
-    for _ in range(40):
-        u, z = stream.day(korea.n_third_party_acts)
-        step(korea, state, u, z)
+    key = rnd.seed_key(5)
+    ids, keep = whole_block(1)
+    state = started(korea, key, ids).take(keep)
+    advance(korea, state, keep, key, 40)
     assert state.status[0] == ACTIVE  # this seed's path is still in crisis on day 40
     branch = state.take(np.zeros(2000, dtype=int))
     tally = simulate(korea, 2000, 60, seed=9, start=branch)

@@ -1,10 +1,12 @@
 """The compiled kernel: the model of :mod:`brinkmanship.engine.kernel`, one path at a time, all days fused.
 
 The NumPy kernel (:func:`brinkmanship.engine.kernel.step`) advances every path by one day with array
-operations; this one, compiled by Numba (``njit``, ``parallel=True``), takes each path through all its
-days in one pass (``prange`` over paths), keeps a path's state in a few small arrays, draws only the random
-numbers the path uses (:mod:`randomness` is counter-based, so a number depends only on its place) and
-allocates nothing per day. The two compute the same quantities in the same order of floating-point
+operations; this one, compiled by Numba (``njit``, ``nogil``), takes each path through all its days in
+one pass, keeps a path's state in a few small arrays, draws only the random numbers the path uses
+(:mod:`randomness` is counter-based, so a number depends only on its place) and allocates nothing per
+day. Threads step disjoint ranges of paths at once (the GIL is released); Numba's ``parallel=True``
+would do the same but doubles the compile time, since the path's body is compiled again inside the
+parallel loop. The two compute the same quantities in the same order of floating-point
 operations, and agree path for path (tests/test_compiled_kernel.py); docs/model.md is the specification
 of both, and the independent reference (:mod:`brinkmanship.engine.reference`) the oracle of both.
 
@@ -33,15 +35,13 @@ from brinkmanship.scenario.compiled import THIRD_PARTY_ACT_KINDS, CompiledScenar
 try:  # pragma: no cover - which branch runs depends on the platform
     if os.environ.get("BRINK_KERNEL", "").lower() == "numpy":
         raise ImportError("BRINK_KERNEL=numpy")
-    import numba
-    from numba import njit, prange
+    from numba import njit
 
     HAVE_NUMBA = True
     WHY_NOT = ""
 except ImportError as error:  # pragma: no cover
     HAVE_NUMBA = False
     WHY_NOT = str(error)
-    prange = range
 
     def njit(*args: Any, **kwargs: Any) -> Any:
         """Without Numba, the kernel is plain Python (used by nothing but its own tests)."""
@@ -331,7 +331,7 @@ _NORMAL_BASE = rnd.NORMAL_BASE
 _TWO_PI = 2.0 * np.pi
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _uniform(key: Any, path: int, day: int, column: int) -> float:
     index = (((np.uint64(path) << _DAY_BITS) | np.uint64(day + _DAY_OFFSET)) << _COLUMN_BITS) | np.uint64(
         column
@@ -343,7 +343,7 @@ def _uniform(key: Any, path: int, day: int, column: int) -> float:
     return float(z >> _S11) * _TO_UNIT
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _normal(key: Any, path: int, day: int, j: int) -> float:
     first = _NORMAL_BASE + 2 * (j // 2)
     radius = math.sqrt(-2.0 * math.log(1.0 - _uniform(key, path, day, first)))
@@ -373,33 +373,43 @@ def normals_at(key: Any, paths: np.ndarray, day: int, j: int) -> np.ndarray:
 # The model, for one path.
 
 
-@njit(cache=True)
-def _loss_of_control(p: Params, rung: float, tension: float, tension_growth: float) -> float:
+@njit(inline="always")
+def _loss_of_control(
+    rung: float,
+    tension: float,
+    tension_growth: float,
+    base: float,
+    log_growth: float,
+    threshold_rungs: np.ndarray,
+    log_jumps: np.ndarray,
+) -> float:
     """hazards.loss_of_control_hazard for one rung (searchsorted 'left': thresholds strictly below)."""
     crossed = 0
-    for k in range(p.threshold_rungs.shape[0]):
-        if p.threshold_rungs[k] < rung:
+    for k in range(threshold_rungs.shape[0]):
+        if threshold_rungs[k] < rung:
             crossed += 1
-    log_hazard = (rung - 1.0) * p.log_growth + tension_growth * tension + p.log_jumps[crossed]
-    return min(p.hazard_base * math.exp(log_hazard), 1.0)
+    log_hazard = (rung - 1.0) * log_growth + tension_growth * tension + log_jumps[crossed]
+    return min(base * math.exp(log_hazard), 1.0)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _reciprocity_target(perceived: float, generosity: float) -> float:
     return perceived * (1.0 - generosity) if perceived > 0.0 else perceived
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _imminence(belief: float, perceived: float, threshold: float, scale: float) -> float:
     return belief / (1.0 + math.exp(-(perceived - threshold) / scale))
 
 
-@njit(cache=True)
-def _clash_to_war(p: Params, tension: float, audience: float) -> float:
-    return min(p.clash_to_war + p.tension_weight * tension + p.audience_weight * audience, MAX_CLASH_TO_WAR)
+@njit(inline="always")
+def _clash_to_war(
+    base: float, tension_weight: float, tension: float, audience_weight: float, audience: float
+) -> float:
+    return min(base + tension_weight * tension + audience_weight * audience, MAX_CLASH_TO_WAR)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _sample(weights: np.ndarray, uniform: float) -> int:
     """decisions.sample_choice for one decision; -1 where the weights have no finite positive total."""
     total = 0.0
@@ -417,7 +427,7 @@ def _sample(weights: np.ndarray, uniform: float) -> int:
     return min(chosen, weights.shape[0] - 1)
 
 
-@njit(cache=True)
+@njit(inline="always")
 def _logit_weights(utility: np.ndarray, available: np.ndarray, precision: float, out: np.ndarray) -> None:
     """decisions.choice_weights: exp(lambda * U - max) over available actions, 0 elsewhere."""
     top = -math.inf
@@ -428,7 +438,7 @@ def _logit_weights(utility: np.ndarray, available: np.ndarray, precision: float,
         out[a] = math.exp(utility[a] * precision - top) if available[a] else 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _run_path(
     q: int,
     p: Params,
@@ -527,7 +537,9 @@ def _run_path(
         # 1. Decide.
         tension_now = (max(perceived[q, 0], 0.0) + max(perceived[q, 1], 0.0)) / 2.0
         audience_mean = (audience[q, 0] + audience[q, 1]) / 2.0
-        p_war_clash = _clash_to_war(p, tension_now, audience_mean)
+        p_war_clash = _clash_to_war(
+            p.clash_to_war, p.tension_weight, tension_now, p.audience_weight, audience_mean
+        )
         for j in range(n_third):
             fired[j] = _uniform(key, pid, t, _U_FIXED + j) < p.act_rate[j]
         p_clash = p_war_clash
@@ -549,7 +561,13 @@ def _run_path(
             distrust = 1.0 - bg
             own_level = max(level[q, i] - p.posture_decay, 1.0)
             standing_level = max(own_level, level[q, o])
-            standing_hazard = min(_loss_of_control(p, standing_level, 0.0, 0.0) * heat, 1.0)
+            standing_hazard = min(
+                _loss_of_control(
+                    standing_level, 0.0, 0.0, p.hazard_base, p.log_growth, p.threshold_rungs, p.log_jumps
+                )
+                * heat,
+                1.0,
+            )
             war_cost = p.war_cost[i]
             danger = p.window * war_cost * standing_hazard * p_incident
             target = _reciprocity_target(perceived[q, i], p.generosity)
@@ -791,7 +809,15 @@ def _run_path(
         # 7. Chance.
         tension_after = (max(new_perceived[0], 0.0) + max(new_perceived[1], 0.0)) / 2.0
         crisis_level = max(new_level[0], new_level[1])
-        hazard = _loss_of_control(p, crisis_level, tension_after, p.hazard_tension_growth)
+        hazard = _loss_of_control(
+            crisis_level,
+            tension_after,
+            p.hazard_tension_growth,
+            p.hazard_base,
+            p.log_growth,
+            p.threshold_rungs,
+            p.log_jumps,
+        )
         p_inc = 1.0 - (1.0 - hazard) * ((1.0 - p.action_incident[c_0]) * (1.0 - p.action_incident[c_1]))
         incident = False
         alarm0 = False
@@ -833,8 +859,12 @@ def _run_path(
         if clash:
             audience_after = (new_audience[0] + new_audience[1]) / 2.0
             true_tension = (max(new_true[0], 0.0) + max(new_true[1], 0.0)) / 2.0
-            p_true = _clash_to_war(p, true_tension, audience_after)
-            p_perceived = _clash_to_war(p, tension_after, audience_after)
+            p_true = _clash_to_war(
+                p.clash_to_war, p.tension_weight, true_tension, p.audience_weight, audience_after
+            )
+            p_perceived = _clash_to_war(
+                p.clash_to_war, p.tension_weight, tension_after, p.audience_weight, audience_after
+            )
             p_misread = max(p_perceived - p_true, 0.0) * (1.0 - clarify)
             checked = 1.0 - verify if (incident and not any_clash) else 1.0
             u_war = _uniform(key, pid, t, rnd.U_WAR)
@@ -928,8 +958,10 @@ def _run_path(
                     warhead[q, i] = reveals[d, i, 1]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def run_paths(
+    first_path: int,
+    end_path: int,
     p: Params,
     path_ids: np.ndarray,
     key: Any,
@@ -968,14 +1000,15 @@ def run_paths(
     war_initiator: np.ndarray,
     aggregates: np.ndarray,
 ) -> None:
-    """Step paths ``0 .. n`` through days ``first_day .. first_day + n_days`` in place.
+    """Step paths ``first_path .. end_path`` through days ``first_day .. first_day + n_days`` in place.
 
     State arrays are those of :class:`~brinkmanship.engine.state.CrisisState`. ``path_ids`` ``(n,)``:
     each path's global id (its place in the random stream). ``forced`` ``(n_days, 1 or n, 2)``: imposed
     actions (-1 free). ``reveals`` ``(n_days or 0, 2, 2)``: capabilities learnt at the end of a day
-    (NaN none). ``aggregates`` ``(n, N_AGG)`` int64 receives each path's DayLog totals.
+    (NaN none). ``aggregates`` ``(n, N_AGG)`` int64 receives each path's DayLog totals. The GIL is
+    released: threads may step disjoint ranges of paths at once.
     """
-    for q in prange(path_ids.shape[0]):
+    for q in range(first_path, end_path):
         _run_path(
             q,
             p,
@@ -1016,4 +1049,3 @@ def run_paths(
             war_initiator,
             aggregates,
         )
-

@@ -8,9 +8,11 @@ thread count.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -304,7 +306,7 @@ def _advance_compiled(
     n = state.n_paths
     first_day = state.day
     aggregates = np.zeros((n, compiled_kernel.N_AGG), dtype=np.int64)
-    compiled_kernel.run_paths(
+    arguments = (
         compiled_kernel.pack(model),
         np.ascontiguousarray(path_ids, dtype=np.int64),
         np.uint64(key),
@@ -313,9 +315,21 @@ def _advance_compiled(
         chance,
         _dense_forced(forced, first_day, days, n),
         np.zeros((0, 2, 2)) if reveals is None else np.ascontiguousarray(reveals, dtype=float),
-        *(np.ascontiguousarray(getattr(state, name)) for name in _STATE_ARGUMENTS),
+        *(_writable(state, name) for name in _STATE_ARGUMENTS),
         aggregates,
     )
+    # Disjoint ranges of paths on threads (the kernel releases the GIL); a path's result does not
+    # depend on which thread stepped it.
+    bounds = np.linspace(0, n, kernel_threads(n) + 1).astype(int)
+    if bounds.size == 2:
+        compiled_kernel.run_paths(0, n, *arguments)
+    else:
+        with ThreadPoolExecutor(max_workers=bounds.size - 1) as pool:
+            for future in [
+                pool.submit(compiled_kernel.run_paths, int(lo), int(hi), *arguments)
+                for lo, hi in itertools.pairwise(bounds)
+            ]:
+                future.result()
     state.day = first_day + days
     totals = aggregates.sum(axis=0)
     if totals[compiled_kernel.AGG_ERROR]:
@@ -358,13 +372,30 @@ _STATE_ARGUMENTS = (
 deaths_quantile); each must be a C-contiguous array the kernel can write in place."""
 
 
+KERNEL_THREADS: int | None = None
+"""Threads of the compiled kernel in this process; None = one per core (``BRINK_THREADS`` overrides)."""
+
+
+def kernel_threads(n_paths: int) -> int:
+    """Threads worth starting for ``n_paths`` paths (one for a few hundred: a thread costs more)."""
+    setting = KERNEL_THREADS or int(os.environ.get("BRINK_THREADS", "0") or 0) or (os.cpu_count() or 1)
+    return max(1, min(setting, n_paths // 256 or 1))
+
+
+def _writable(state: CrisisState, name: str) -> np.ndarray:
+    """The state's field as a C-contiguous array the kernel can write in place (made so if it is not)."""
+    value = getattr(state, name)
+    if not (value.flags.c_contiguous and value.flags.writeable):
+        value = np.ascontiguousarray(value).copy()
+        setattr(state, name, value)
+    return value
+
+
 def _dense_forced(forced: ForcedSchedule | None, first_day: int, days: int, n: int) -> np.ndarray:
     """A schedule as the compiled kernel reads it: ``(days, 1 or n, 2)`` action indices, -1 = free."""
     per_path = forced is not None and any(np.ndim(a) == 2 for a in forced.values())
-    dense = np.full((days if forced else 1, n if per_path else 1, 2), -1, dtype=np.int64)
-    if not forced:
-        return np.broadcast_to(dense, (days, 1, 2))
-    for day, actions in forced.items():
+    dense = np.full((days, n if per_path else 1, 2), -1, dtype=np.int64)
+    for day, actions in (forced or {}).items():
         if first_day <= day < first_day + days:
             dense[day - first_day] = np.asarray(actions)
     return dense

@@ -1,0 +1,176 @@
+"""The compiled kernel agrees with the NumPy kernel path for path, and the engine works without Numba.
+
+The two kernels are separate implementations of docs/model.md sharing only the scenario's constants
+(:func:`compiled_kernel.pack` computes them with the NumPy kernel's own expressions): one steps every
+path a day at a time with array operations, the other each path through all its days with scalar code.
+Both read the same counter-based random numbers, so for a seed they must give the same paths: the same
+event days, war paths and initiators, the same final state to the bit, the same tally. The independent
+reference (tests/test_kernel_reference.py) remains the oracle of the model itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from brinkmanship.engine import compiled_kernel, ensemble
+from brinkmanship.engine import randomness as rnd
+from brinkmanship.policies import Catalogue, apply_policy
+from brinkmanship.scenario import compile_scenario, load_scenario
+
+pytestmark = pytest.mark.skipif(not compiled_kernel.HAVE_NUMBA, reason="Numba is not installed")
+
+
+@pytest.fixture
+def use_kernel(monkeypatch):
+    """Run the engine with the compiled kernel (True) or the NumPy kernel (False)."""
+
+    def choose(compiled: bool) -> None:
+        monkeypatch.setattr(compiled_kernel, "HAVE_NUMBA", compiled)
+        monkeypatch.setattr(compiled_kernel, "_NOTICE_GIVEN", True)
+        ensemble.BURN_IN_CACHE.clear()
+
+    yield choose
+    ensemble.BURN_IN_CACHE.clear()
+
+
+def test_the_compiled_random_numbers_are_the_numpy_ones():
+    key = rnd.seed_key(20171126)
+    paths = np.array([0, 1, 1023, 1024, 777_777, rnd.MAX_PATHS - 1], dtype=np.int64)
+    for day in (-rnd.DAY_OFFSET + 2, -268, 0, 364, rnd.DAY_OFFSET - 1):
+        for column in (0, rnd.U_FIXED, rnd.U_FIXED + 5):
+            expected = rnd.uniform(key, paths, day, column)
+            assert np.array_equal(compiled_kernel.uniforms_at(np.uint64(key), paths, day, column), expected)
+        _, normals = rnd.day_draws(key, paths, day, 3)
+        for j in range(rnd.N_NORMALS):
+            got = compiled_kernel.normals_at(np.uint64(key), paths, day, j)
+            np.testing.assert_allclose(got, normals[:, j], rtol=0, atol=1e-12)
+
+
+def test_the_random_numbers_look_uniform_and_independent():
+    """A seed's numbers in one column, across paths and days, are uniform and uncorrelated."""
+    from scipy import stats
+
+    key = rnd.seed_key(3)
+    paths = np.arange(20_000)
+    u = rnd.uniform(key, paths, 5, rnd.U_INCIDENT)
+    assert stats.kstest(u, "uniform").pvalue > 1e-3
+    next_day = rnd.uniform(key, paths, 6, rnd.U_INCIDENT)
+    other_column = rnd.uniform(key, paths, 5, rnd.U_WAR)
+    assert abs(np.corrcoef(u, next_day)[0, 1]) < 0.03
+    assert abs(np.corrcoef(u, other_column)[0, 1]) < 0.03
+    assert not np.array_equal(u, rnd.uniform(rnd.seed_key(4), paths, 5, rnd.U_INCIDENT))
+
+
+def _run_both(use_kernel, model, runs: int, days: int, seed: int, forced=None):
+    results = []
+    for compiled in (False, True):
+        use_kernel(compiled)
+        results.append(
+            ensemble.run_chunk(
+                model,
+                seed,
+                runs,
+                days,
+                0,
+                -(-runs // rnd.BLOCK_SIZE),
+                forced,
+                keep_paths=True,
+                keep_state=True,
+            )
+        )
+    return results
+
+
+def _assert_same(numpy_run, compiled_run):
+    for field in dataclasses.fields(numpy_run.paths):
+        a, b = getattr(numpy_run.paths, field.name), getattr(compiled_run.paths, field.name)
+        assert np.array_equal(a, b), f"paths differ in {field.name}: {int((a != b).sum())} paths"
+    for field in dataclasses.fields(numpy_run.final_state):
+        a, b = getattr(numpy_run.final_state, field.name), getattr(compiled_run.final_state, field.name)
+        assert np.array_equal(a, b), f"final state differs in {field.name}"
+    for name, value in vars(numpy_run.tally).items():
+        assert np.array_equal(value, getattr(compiled_run.tally, name)), f"tally differs in {name}"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "policy", "runs", "days"),
+    [
+        ("korea-2017", None, 1024, 200),
+        ("korea-calm", None, 600, 365),
+        ("cuba-1962", None, 700, 60),
+        ("korea-2017", "direct-channel+freeze-for-freeze+talks", 1024, 150),
+        ("korea-2017", "un-six-party+shuttle-mediator+sanctions", 1024, 150),
+    ],
+)
+def test_the_two_kernels_give_the_same_paths(use_kernel, scenario, policy, runs, days):
+    base = load_scenario(scenario)
+    applied = base if policy is None else apply_policy(base, Catalogue.builtin().parse(policy))
+    model = compile_scenario(applied, prelude_world=base)
+    numpy_run, compiled_run = _run_both(use_kernel, model, runs, days, seed=7)
+    assert numpy_run.tally.war > 0 or numpy_run.tally.settlement > 0  # something happened to compare
+    _assert_same(numpy_run, compiled_run)
+
+
+def test_the_two_kernels_agree_on_imposed_actions_and_branches(use_kernel, korea):
+    from brinkmanship.model.ladder import ACTION_INDEX
+
+    per_path = np.full((300, 2), -1)
+    per_path[::3, 1] = ACTION_INDEX["nuclear_test"]
+    forced = {0: np.array([ACTION_INDEX["show_of_force"], -1]), 5: per_path}
+    numpy_run, compiled_run = _run_both(use_kernel, korea, 300, 40, seed=2, forced=forced)
+    _assert_same(numpy_run, compiled_run)
+    # A forecast from the state on day 40, replicated: both kernels, same branches.
+    branch = compiled_run.final_state.take(np.zeros(300, dtype=int))
+    tallies = []
+    for compiled in (False, True):
+        use_kernel(compiled)
+        tallies.append(ensemble.simulate(korea, 300, 30, 9, start=branch.copy(), keep_paths=False))
+    assert vars(tallies[0]).keys() == vars(tallies[1]).keys()
+    for name, value in vars(tallies[0]).items():
+        assert np.array_equal(value, getattr(tallies[1], name)), name
+
+
+def test_results_do_not_depend_on_threads(use_kernel, korea, monkeypatch):
+    use_kernel(True)
+    totals = []
+    for threads in (1, 2, 3):
+        monkeypatch.setattr(ensemble, "KERNEL_THREADS", threads)
+        tally = ensemble.simulate(korea, 2000, 120, 5, chunk_blocks=2)
+        totals.append({k: np.asarray(v).tolist() for k, v in vars(tally).items()})
+    assert totals[0] == totals[1] == totals[2]
+
+
+def test_without_numba_the_engine_says_so_once_and_gives_the_same_answer(tmp_path):
+    """Where Numba is missing the NumPy kernel runs; the results are the compiled kernel's."""
+    command = [sys.executable, "-m", "brinkmanship.cli", "run", "korea-calm", "--runs", "300", "--json"]
+    env = {**os.environ, "BRINK_CACHE_DIR": "off"}
+    slow = subprocess.run(command, env={**env, "BRINK_KERNEL": "numpy"}, capture_output=True, text=True)
+    fast = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert slow.returncode == fast.returncode == 0, slow.stderr + fast.stderr
+    notices = [line for line in slow.stderr.splitlines() if "compiled kernel is off" in line]
+    assert len(notices) == 1 and "BRINK_KERNEL=numpy" in notices[0]
+    assert "compiled kernel" not in fast.stderr
+    a, b = json.loads(slow.stdout), json.loads(fast.stdout)
+    a.pop("elapsed_s"), b.pop("elapsed_s")
+    assert a == b
+
+
+def test_a_breakdown_of_the_arithmetic_stops_the_compiled_run(use_kernel):
+    """Numbers that lose their meaning (an infinite war cost, which the schema refuses, makes 0 * inf in
+    the utilities) stop either kernel with one UserError instead of silent nonsense."""
+    from brinkmanship.errors import UserError
+
+    model = dataclasses.replace(
+        compile_scenario(load_scenario("korea-calm")), war_cost=np.array([np.inf, np.inf])
+    )
+    for compiled in (False, True):
+        use_kernel(compiled)
+        with pytest.raises(UserError, match="arithmetic broke down"):
+            ensemble.simulate(model, 200, 30, 1)
