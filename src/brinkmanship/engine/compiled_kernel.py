@@ -411,10 +411,13 @@ def _clash_to_war(
 
 @njit(inline="always")
 def _sample(weights: np.ndarray, uniform: float) -> int:
-    """decisions.sample_choice for one decision; -1 where the weights have no finite positive total."""
+    """decisions.sample_choice for one decision; HOLD where every weight is 0 (the prelude's free choice
+    beside a recorded one at extreme precision), -1 where the weights are not finite."""
     total = 0.0
     for a in range(weights.shape[0]):
         total += weights[a]
+    if total == 0.0:
+        return HOLD
     if not (total > 0.0 and total < math.inf):
         return -1
     threshold = uniform * total

@@ -555,8 +555,9 @@ def chunk_plan(runs: int, chunk_blocks: int) -> Iterator[tuple[int, int]]:
 
 
 def auto_workers(runs: int, days: int) -> int:
-    """Processes worth starting: one for small ensembles (start-up costs more than it saves)."""
-    if runs * days < 5_000_000:
+    """Processes worth starting: one for small ensembles (start-up costs more than it saves), and one
+    whenever the compiled kernel runs (it uses every core through threads)."""
+    if runs * days < 5_000_000 or compiled_kernel.enabled():
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
 

@@ -226,6 +226,10 @@ def step(
         state.history_loglik += np.log1p(-np.minimum(p_attack, 0.999999)).sum(axis=-1)
         weights = weights * ~model.action_is_recorded[:, None, None]
     choice = decisions.sample_choice(weights, uniforms[:, list(rnd.U_CHOICE)])
+    if not chance:
+        # Where every free choice is vanishingly unlikely beside a recorded one (extreme precision), the
+        # free choice is to hold.
+        choice = np.where(weights.sum(axis=0) > 0.0, choice, HOLD)
 
     # 2. Freeze breaches: the breaching side takes its most valued frozen action.
     if model.freeze_terms.any() and state.freeze_on.any():
