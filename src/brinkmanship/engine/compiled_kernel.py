@@ -43,7 +43,7 @@ except ImportError as error:  # pragma: no cover
     HAVE_NUMBA = False
     WHY_NOT = str(error)
 
-    def njit(*args: Any, **kwargs: Any) -> Any:
+    def njit(*args: Any, **kwargs: Any) -> Any:  # type: ignore[no-redef]
         """Without Numba, the kernel is plain Python (used by nothing but its own tests)."""
         if args and callable(args[0]):
             return args[0]

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -306,7 +306,7 @@ def _advance_compiled(
     n = state.n_paths
     first_day = state.day
     aggregates = np.zeros((n, compiled_kernel.N_AGG), dtype=np.int64)
-    arguments = (
+    arguments: tuple[Any, ...] = (
         compiled_kernel.pack(model),
         np.ascontiguousarray(path_ids, dtype=np.int64),
         np.uint64(key),
@@ -459,10 +459,10 @@ def burned_in(model: CompiledScenario, seed: int, ids: np.ndarray) -> CrisisStat
     while len(BURN_IN_CACHE) > BURN_IN_CACHE_SIZE:
         BURN_IN_CACHE.popitem(last=False)
     parts = []
-    for k, block in enumerate(blocks):
-        assert block is not None
+    for k, found_block in enumerate(blocks):
+        assert found_block is not None
         block_ids = ids[(ids // rnd.BLOCK_SIZE) == first_block + k]
-        parts.append(block.take(block_ids - (first_block + k) * rnd.BLOCK_SIZE))
+        parts.append(found_block.take(block_ids - (first_block + k) * rnd.BLOCK_SIZE))
     state = parts[0] if len(parts) == 1 else concatenate_states(parts)
     return on_start_date(model, state)
 

@@ -120,7 +120,7 @@ def day_draws(key: int, path: np.ndarray, day: int, n_third_party_acts: int) -> 
     """Every column of one day for the paths ``path``: uniforms ``(n, n_uniforms)``, normals
     ``(n, N_NORMALS)`` (the NumPy kernel's way; the compiled kernel draws only what it uses)."""
     uniforms = np.stack([uniform(key, path, day, c) for c in range(n_uniforms(n_third_party_acts))], axis=-1)
-    normals = []
+    normals: list[np.ndarray] = []
     for first in range(0, N_NORMALS, 2):
         normals.extend(normal_pair(key, path, day, NORMAL_BASE + first))
     return uniforms, np.stack(normals[:N_NORMALS], axis=-1)
