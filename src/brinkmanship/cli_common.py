@@ -24,7 +24,8 @@ console = Console(width=None if sys.stdout.isatty() else WIDE)
 errors = Console(stderr=True)
 
 MAX_SEED = 2**63 - 1
-"""Seeds are drawn into NumPy's SeedSequence as one unsigned 64-bit word; the top half is kept free."""
+"""Seeds key the counter-based random stream (engine/randomness.py) as one unsigned 64-bit word; the
+top half is kept free."""
 MAX_WORKERS = 64
 
 Advance = Callable[[int, str | None], None]

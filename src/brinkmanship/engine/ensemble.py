@@ -319,14 +319,16 @@ def _advance_compiled(
         aggregates,
     )
     # Disjoint ranges of paths on threads (the kernel releases the GIL); a path's result does not
-    # depend on which thread stepped it.
-    bounds = np.linspace(0, n, kernel_threads(n) + 1).astype(int)
-    if bounds.size == 2:
+    # depend on which thread stepped it. Small ranges, handed out as threads free up, keep both cores
+    # busy when some paths end early (settled) and others run to the horizon.
+    threads = kernel_threads(n)
+    if threads == 1:
         compiled_kernel.run_paths(0, n, *arguments)
     else:
-        with ThreadPoolExecutor(max_workers=bounds.size - 1) as pool:
+        bounds = [*range(0, n, PATHS_PER_TASK), n]
+        with ThreadPoolExecutor(max_workers=threads) as pool:
             for future in [
-                pool.submit(compiled_kernel.run_paths, int(lo), int(hi), *arguments)
+                pool.submit(compiled_kernel.run_paths, lo, hi, *arguments)
                 for lo, hi in itertools.pairwise(bounds)
             ]:
                 future.result()
@@ -372,6 +374,8 @@ _STATE_ARGUMENTS = (
 deaths_quantile); each must be a C-contiguous array the kernel can write in place."""
 
 
+PATHS_PER_TASK = 256
+"""Paths in one task of the compiled kernel's thread pool (a speed setting; results do not change)."""
 KERNEL_THREADS: int | None = None
 """Threads of the compiled kernel in this process; None = one per core (``BRINK_THREADS`` overrides)."""
 
@@ -379,7 +383,7 @@ KERNEL_THREADS: int | None = None
 def kernel_threads(n_paths: int) -> int:
     """Threads worth starting for ``n_paths`` paths (one for a few hundred: a thread costs more)."""
     setting = KERNEL_THREADS or int(os.environ.get("BRINK_THREADS", "0") or 0) or (os.cpu_count() or 1)
-    return max(1, min(setting, n_paths // 256 or 1))
+    return max(1, min(setting, n_paths // PATHS_PER_TASK or 1))
 
 
 def _writable(state: CrisisState, name: str) -> np.ndarray:
