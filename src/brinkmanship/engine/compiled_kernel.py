@@ -331,7 +331,7 @@ _NORMAL_BASE = rnd.NORMAL_BASE
 _TWO_PI = 2.0 * np.pi
 
 
-@njit(inline="always")
+@njit(cache=True)
 def _uniform(key: Any, path: int, day: int, column: int) -> float:
     index = (((np.uint64(path) << _DAY_BITS) | np.uint64(day + _DAY_OFFSET)) << _COLUMN_BITS) | np.uint64(
         column
@@ -343,7 +343,7 @@ def _uniform(key: Any, path: int, day: int, column: int) -> float:
     return float(z >> _S11) * _TO_UNIT
 
 
-@njit(inline="always")
+@njit(cache=True)
 def _normal(key: Any, path: int, day: int, j: int) -> float:
     first = _NORMAL_BASE + 2 * (j // 2)
     radius = math.sqrt(-2.0 * math.log(1.0 - _uniform(key, path, day, first)))
@@ -373,7 +373,7 @@ def normals_at(key: Any, paths: np.ndarray, day: int, j: int) -> np.ndarray:
 # The model, for one path.
 
 
-@njit(inline="always")
+@njit(cache=True)
 def _loss_of_control(
     rung: float,
     tension: float,
@@ -392,24 +392,24 @@ def _loss_of_control(
     return min(base * math.exp(log_hazard), 1.0)
 
 
-@njit(inline="always")
+@njit(cache=True)
 def _reciprocity_target(perceived: float, generosity: float) -> float:
     return perceived * (1.0 - generosity) if perceived > 0.0 else perceived
 
 
-@njit(inline="always")
+@njit(cache=True)
 def _imminence(belief: float, perceived: float, threshold: float, scale: float) -> float:
     return belief / (1.0 + math.exp(-(perceived - threshold) / scale))
 
 
-@njit(inline="always")
+@njit(cache=True)
 def _clash_to_war(
     base: float, tension_weight: float, tension: float, audience_weight: float, audience: float
 ) -> float:
     return min(base + tension_weight * tension + audience_weight * audience, MAX_CLASH_TO_WAR)
 
 
-@njit(inline="always")
+@njit(cache=True)
 def _sample(weights: np.ndarray, uniform: float) -> int:
     """decisions.sample_choice for one decision; HOLD where every weight is 0 (the prelude's free choice
     beside a recorded one at extreme precision), -1 where the weights are not finite."""
@@ -430,7 +430,7 @@ def _sample(weights: np.ndarray, uniform: float) -> int:
     return min(chosen, weights.shape[0] - 1)
 
 
-@njit(inline="always")
+@njit(cache=True)
 def _logit_weights(utility: np.ndarray, available: np.ndarray, precision: float, out: np.ndarray) -> None:
     """decisions.choice_weights: exp(lambda * U - max) over available actions, 0 elsewhere."""
     top = -math.inf
