@@ -321,17 +321,21 @@ def _advance_compiled(
     # Disjoint ranges of paths on threads (the kernel releases the GIL); a path's result does not
     # depend on which thread stepped it. Small ranges, handed out as threads free up, keep both cores
     # busy when some paths end early (settled) and others run to the horizon.
+    # Between tasks control returns to Python, so Ctrl-C stops a run within a task's time (a fraction of
+    # a second), and queued tasks are cancelled.
+    bounds = [*range(0, n, PATHS_PER_TASK), n]
+    tasks = list(itertools.pairwise(bounds))
     threads = kernel_threads(n)
     if threads == 1:
-        compiled_kernel.run_paths(0, n, *arguments)
+        for lo, hi in tasks:
+            compiled_kernel.run_paths(lo, hi, *arguments)
     else:
-        bounds = [*range(0, n, PATHS_PER_TASK), n]
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            for future in [
-                pool.submit(compiled_kernel.run_paths, lo, hi, *arguments)
-                for lo, hi in itertools.pairwise(bounds)
-            ]:
+        pool = ThreadPoolExecutor(max_workers=threads)
+        try:
+            for future in [pool.submit(compiled_kernel.run_paths, lo, hi, *arguments) for lo, hi in tasks]:
                 future.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     state.day = first_day + days
     totals = aggregates.sum(axis=0)
     if totals[compiled_kernel.AGG_ERROR]:
