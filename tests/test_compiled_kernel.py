@@ -190,3 +190,13 @@ def test_a_breakdown_of_the_arithmetic_stops_the_compiled_run(use_kernel):
         use_kernel(compiled)
         with pytest.raises(UserError, match="arithmetic broke down"):
             ensemble.simulate(model, 200, 30, 1)
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-2", "1.5", "100000"])
+def test_a_bad_thread_count_is_refused_in_one_line(value):
+    env = {**os.environ, "BRINK_CACHE_DIR": "off", "BRINK_THREADS": value}
+    command = [sys.executable, "-m", "brinkmanship.cli", "run", "korea-calm", "--runs", "300"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: BRINK_THREADS") and result.stderr.count("\n") == 1
+    assert result.stdout == ""

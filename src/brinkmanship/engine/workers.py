@@ -27,9 +27,11 @@ PR_SET_PDEATHSIG = 1
 """From <linux/prctl.h>."""
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(parent: int, threads: int) -> None:
     """Initializer of every worker process (runs in the worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The compiled kernel's threads: the cores shared among the workers, not every core in each.
+    os.environ["BRINK_THREADS"] = str(threads)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -49,7 +51,10 @@ def _start_worker(parent: int) -> None:
 @contextmanager
 def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers are killed as soon as the block is left by an exception."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),))
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(os.getpid(), threads)
+    )
     try:
         yield pool
     except BaseException:
