@@ -81,7 +81,9 @@ class Rings:
         return {k: (None if v is None else round(v, 3)) for k, v in asdict(self).items()}
 
 
-def _blast_ring_km(psi: float, yield_kt: float, height_m: float, blast_model: str, convention: str) -> float | None:
+def _blast_ring_km(
+    psi: float, yield_kt: float, height_m: float, blast_model: str, convention: str
+) -> float | None:
     if convention == "nukemap":
         return nukemap.ground_range_km(psi, yield_kt, height_m)
     return blast.model_ground_range_km(psi, yield_kt, height_m, blast_model)
