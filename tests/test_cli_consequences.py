@@ -91,6 +91,21 @@ def test_effects_text_writes_default_map(capsys: pytest.CaptureFixture[str], tmp
         (["effects", "--yield-kt", "15", "--target", "Austin", "--height-m", "0"], "surface burst"),
         (["effects", "--yield-kt", "15", "--target", "Austin", "--blast", "nukemap"], "--blast"),
         (["effects", "--yield-kt", "15", "--target", "Austin", "--population", "weekend"], "--population"),
+        (["effects", "--yield-kt", "15", "--target", "Austin", "--convention", "nukemp"], "--convention"),
+        (
+            [
+                "effects",
+                "--yield-kt",
+                "15",
+                "--target",
+                "Austin",
+                "--convention",
+                "nukemap",
+                "--blast",
+                "glasstone1977",
+            ],
+            "--convention nukemap",
+        ),
         (["effects", "--yield-kt", "10"], "--target"),
         (["intel", "yield", "--mb", "11"], "--mb"),
         (
@@ -235,3 +250,27 @@ def test_effects_says_where_the_height_comes_from(capsys: pytest.CaptureFixture[
     given = run_json(capsys, [*args, "--height-m", "600"])["detonations"][0]
     assert "maximises the 5-psi ring" in default["height_basis"] and "20-psi" in default["height_basis"]
     assert given["height_basis"].startswith("given")
+
+
+def test_effects_nukemap_convention(capsys: pytest.CaptureFixture[str]) -> None:
+    # NUKEMAP's 5-psi optimum for 15 kt is 2,527 ft (770 m) on its curves; its 20-psi contour does
+    # not reach the ground there, and the published 0.335 km is from Little Boy's 1,968 ft (600 m).
+    args = [
+        "effects",
+        "--yield-kt",
+        "15",
+        "--target",
+        "Austin",
+        "--map",
+        "",
+        "--json",
+        "--convention",
+        "nukemap",
+    ]
+    default = run_json(capsys, args)
+    assert default["convention"] == "nukemap" and default["blast_model"] == "nukemap"
+    assert default["height_m"] == pytest.approx(770.2, abs=0.5)
+    assert default["radii_km"]["psi_20"] is None
+    assert "NUKEMAP" in default["detonations"][0]["height_basis"]
+    little_boy = run_json(capsys, [*args, "--height-m", "600"])
+    assert little_boy["radii_km"]["psi_20"] == pytest.approx(0.335, rel=0.02)

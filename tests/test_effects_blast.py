@@ -106,7 +106,7 @@ def test_unknown_blast_model() -> None:
 
 def test_twenty_psi_ring_sensitivity_and_nukemap_15_kt() -> None:
     # NUKEMAP's published 15-kt air burst (Austin): 20-psi ring 0.335 km. At Little Boy's burst
-    # height over Hiroshima (1,968 ft = 600 m; assumed to be the height NUKEMAP used) the fit
+    # height over Hiroshima (1,968 ft = 600 m; NUKEMAP's "Little Boy" preset, presets.js) the fit
     # gives it within 5 %; at the 5-psi optimum the contour barely touches the ground.
     assert blast.ground_range_km(20.0, 15.0, 600.0) == pytest.approx(0.335, rel=0.05)
     h = blast.optimum_height_m(5.0, 15.0)

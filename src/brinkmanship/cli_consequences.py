@@ -6,6 +6,7 @@ Thin wrappers over :mod:`brinkmanship.effects` and :mod:`brinkmanship.intel`; mi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -38,6 +39,10 @@ BLAST_NAMES = {
     "brode1986": "Brode (1986) curves",
     "glasstone1977": "Glasstone & Dolan (1977) curves for surface bursts (Brode 1986 for air bursts)",
 }
+NUKEMAP_RINGS = (
+    "NUKEMAP's convention: its height-of-burst curves (points of Glasstone & Dolan 1977's knee curves, "
+    "nukeeffects.js) and its 5-psi optimum height; fireball, burns and radiation are this package's"
+)
 CASUALTY_RULES = (
     "OTA (1979) overpressure bands on the radii they were made with (Glasstone & Dolan 1977 for "
     "surface bursts; Brode 1986 for air bursts, within 3 % of them), plus flash burns and initial radiation"
@@ -118,15 +123,29 @@ def effects(
             "with census commuter data: Washington DC, Manhattan, Tokyo's 23 wards).",
         ),
     ] = "residential",
+    convention: Annotated[
+        str,
+        typer.Option(
+            help="default (Brode 1986 heights and rings, or --blast) or nukemap (NUKEMAP's 5-psi optimum "
+            "height and blast rings on its curves, to compare with NUKEMAP).",
+        ),
+    ] = "default",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Rings (km), deaths and injuries of one detonation or a strike plan."""
     from brinkmanship.effects import Detonation, load_plan, plan_consequences
     from brinkmanship.effects.blast import check_blast_model
     from brinkmanship.effects.population import check_population
+    from brinkmanship.effects.rings import check_convention
 
     check_blast_model(blast_model)
     check_population(population)
+    check_convention(convention)
+    if convention == "nukemap" and blast_model != "brode1986":
+        raise UserError(
+            f"--convention nukemap: draws the blast rings on NUKEMAP's curves; --blast {blast_model} "
+            "cannot apply too (leave out --blast)"
+        )
 
     # Every flag is checked before anything is computed.
     check_map_path(map_path)
@@ -136,14 +155,22 @@ def effects(
     if plan is not None:
         if yield_kt is not None or target is not None or lat is not None or lon is not None:
             raise UserError("--plan: give either a plan file or one detonation's options, not both")
-        detonations = load_plan(plan)
+        detonations = [dataclasses.replace(d, convention=convention) for d in load_plan(plan)]
     else:
         if yield_kt is None:
             raise UserError("--yield-kt: required (or give --plan)")
         if target is None and (lat is None or lon is None):
             raise UserError("--target or both --lat and --lon: say where the detonation is")
         detonations = [
-            Detonation(yield_kt=yield_kt, burst=burst, target=target, lat=lat, lon=lon, height_m=height_m)
+            Detonation(
+                yield_kt=yield_kt,
+                burst=burst,
+                target=target,
+                lat=lat,
+                lon=lon,
+                height_m=height_m,
+                convention=convention,
+            )
         ]
     result = plan_consequences(detonations, population)
     rings = [d.rings(blast_model).as_dict() for d in detonations]
@@ -165,7 +192,8 @@ def effects(
         "height_m": per[0]["height_m"],
         "deaths": result.deaths.as_dict(),
         "injuries": result.injuries.as_dict(),
-        "blast_model": blast_model,
+        "blast_model": "nukemap" if convention == "nukemap" else blast_model,
+        "convention": convention,
         "casualty_rules": CASUALTY_RULES,
         "population": population,
         "daytime_sources": list(result.daytime_sources),
@@ -187,7 +215,8 @@ def effects(
         lines.append(f"  height: {p['height_basis']}")
         lines += [f"  {k:9s} {_fmt(v)}" for k, v in p["radii_km"].items()]
     d, i = result.deaths, result.injuries
-    lines.append(f"  blast rings on {BLAST_NAMES[blast_model]}")
+    rings_text = NUKEMAP_RINGS if convention == "nukemap" else BLAST_NAMES[blast_model]
+    lines.append(f"  blast rings on {rings_text}")
     lines.append(f"casualties: {CASUALTY_RULES}")
     lines.append(f"population: {_population_text(population, result.daytime_sources)}")
     lines.append(f"deaths   {d.central:,.0f}  (low {d.low:,.0f}, high {d.high:,.0f})")
@@ -220,6 +249,8 @@ def _height_basis(det: Any) -> str:
         return "surface burst"
     if det.height_m is not None:
         return "given (--height-m)"
+    if det.convention == "nukemap":
+        return _nukemap_height_basis(float(det.yield_kt))
     w, h = float(det.yield_kt), det.height()
     at, lower = blast.ground_range_km(20.0, w, h), blast.ground_range_km(20.0, w, 0.9 * h)
     note = (
@@ -227,6 +258,17 @@ def _height_basis(det: Any) -> str:
         f"{_fmt(at)} here and {_fmt(lower)} 10 % lower, so compare rings above ~8 psi only at the same height"
     )
     return note
+
+
+def _nukemap_height_basis(yield_kt: float) -> str:
+    """NUKEMAP's default height, and the highest burst whose 20-psi ring still reaches the ground."""
+    from brinkmanship.effects import nukemap
+
+    top = nukemap.max_height_m(20.0, yield_kt)
+    return (
+        f"maximises the {nukemap.DEFAULT_OPTIMISED_PSI:g}-psi ring on NUKEMAP's curves (NUKEMAP's default); "
+        f"its 20-psi ring reaches the ground only from bursts at {top:,.0f} m or lower"
+    )
 
 
 def _fallout(detonations: list[Any], wind_kmh: float, wind_toward_deg: float) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from brinkmanship.effects.population import (
     density_grid,
     places_near,
 )
-from brinkmanship.effects.rings import Rings, burst_height_m, check_burst, compute_rings
+from brinkmanship.effects.rings import Rings, burst_height_m, check_burst, check_convention, compute_rings
 from brinkmanship.errors import UserError
 from brinkmanship.safe_yaml import read_yaml
 
@@ -57,6 +57,9 @@ class Detonation:
         lon: Longitude of ground zero (degrees east).
         height_m: Height of burst (m); None means 0 for surface bursts and the 5-psi optimum for
             air bursts.
+        convention: ``"default"`` or ``"nukemap"``: whose 5-psi optimum sets a missing height and
+            whose curves draw the blast rings (:mod:`brinkmanship.effects.nukemap`). Casualties
+            always use the overpressure curves OTA's rules were made with, at this height.
     """
 
     yield_kt: float
@@ -65,10 +68,12 @@ class Detonation:
     lat: float | None = None
     lon: float | None = None
     height_m: float | None = None
+    convention: str = "default"
 
     def __post_init__(self) -> None:
         where = f"detonation {self.target or (self.lat, self.lon)}"
         check_burst(float(self.yield_kt), self.burst, self.height_m, where=where)
+        check_convention(self.convention, where=f"{where}: convention")
         if (self.lat is None) != (self.lon is None):
             raise UserError(f"{where}: give both lat and lon, or neither")
         if self.lat is None and not self.target:
@@ -86,11 +91,11 @@ class Detonation:
 
     def height(self) -> float:
         """Height of burst used (m)."""
-        return burst_height_m(float(self.yield_kt), self.burst, self.height_m)
+        return burst_height_m(float(self.yield_kt), self.burst, self.height_m, self.convention)
 
     def rings(self, blast_model: str = "brode1986") -> Rings:
-        """Damage rings of this detonation (blast rings on ``blast_model``'s curves)."""
-        return compute_rings(float(self.yield_kt), self.burst, self.height(), blast_model)
+        """Damage rings of this detonation (blast rings on ``blast_model``'s or NUKEMAP's curves)."""
+        return compute_rings(float(self.yield_kt), self.burst, self.height(), blast_model, self.convention)
 
 
 @dataclass(frozen=True)

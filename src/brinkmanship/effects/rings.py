@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from brinkmanship.effects import blast, fireball, radiation, thermal
+from brinkmanship.effects import blast, fireball, nukemap, radiation, thermal
 from brinkmanship.errors import UserError
 
 MAX_YIELD_KT = 100_000.0
@@ -17,6 +17,16 @@ DEFAULT_OPTIMISED_PSI = 5.0
 buildings collapse (OTA 1979, p. 17) — the usual counter-city choice, as in NUKEMAP's default."""
 
 BURSTS = ("air", "surface")
+
+CONVENTIONS = ("default", "nukemap")
+"""Ring conventions: ``default`` (heights and blast rings on Brode 1986, or ``--blast``) and
+``nukemap`` (NUKEMAP's 5-psi optimum height and blast rings on its curves, :mod:`.nukemap`)."""
+
+
+def check_convention(convention: str, *, where: str = "--convention") -> None:
+    """Raise :class:`UserError` for an unknown ring convention."""
+    if convention not in CONVENTIONS:
+        raise UserError(f"{where}: convention must be one of {', '.join(CONVENTIONS)}, got {convention!r}")
 
 
 def check_burst(yield_kt: float, burst: str, height_m: float | None, *, where: str) -> None:
@@ -40,12 +50,18 @@ def check_burst(yield_kt: float, burst: str, height_m: float | None, *, where: s
             raise UserError(f"{where}: height {height_m:g} m is above 50 km, outside the airblast fits")
 
 
-def burst_height_m(yield_kt: float, burst: str, height_m: float | None) -> float:
-    """The height used: 0 for surface bursts, the given height, or the 5-psi optimum."""
+def burst_height_m(yield_kt: float, burst: str, height_m: float | None, convention: str = "default") -> float:
+    """The height used: 0 for surface bursts, the given height, or the 5-psi optimum.
+
+    The optimum is Brode's (1986) under the default convention and NUKEMAP's (on its own curves,
+    :func:`.nukemap.optimum_height_m`) under ``convention="nukemap"``.
+    """
     if burst == "surface":
         return 0.0
     if height_m is not None:
         return float(height_m)
+    if convention == "nukemap":
+        return nukemap.optimum_height_m(nukemap.DEFAULT_OPTIMISED_PSI, yield_kt)
     return blast.optimum_height_m(DEFAULT_OPTIMISED_PSI, yield_kt)
 
 
@@ -65,21 +81,33 @@ class Rings:
         return {k: (None if v is None else round(v, 3)) for k, v in asdict(self).items()}
 
 
-def compute_rings(yield_kt: float, burst: str, height_m: float, blast_model: str = "brode1986") -> Rings:
+def _blast_ring_km(
+    psi: float, yield_kt: float, height_m: float, blast_model: str, convention: str
+) -> float | None:
+    if convention == "nukemap":
+        return nukemap.ground_range_km(psi, yield_kt, height_m)
+    return blast.model_ground_range_km(psi, yield_kt, height_m, blast_model)
+
+
+def compute_rings(
+    yield_kt: float, burst: str, height_m: float, blast_model: str = "brode1986", convention: str = "default"
+) -> Rings:
     """Damage rings of one burst at a resolved height (see :func:`burst_height_m`).
 
     ``blast_model`` picks the overpressure curves of the blast rings (:data:`blast.BLAST_MODELS`);
-    it changes surface bursts only.
+    it changes surface bursts only. ``convention="nukemap"`` draws the blast rings on NUKEMAP's
+    curves instead (fireball, burns and radiation stay this package's models).
     """
     blast.check_blast_model(blast_model)
+    check_convention(convention)
     r_fb = fireball.fireball_radius_km(yield_kt, burst)
     h_km = height_m / 1000.0
     fireball_ground = float(np.sqrt(r_fb**2 - h_km**2)) if h_km < r_fb else None
     return Rings(
         fireball=fireball_ground,
-        psi_20=blast.model_ground_range_km(20.0, yield_kt, height_m, blast_model),
-        psi_5=blast.model_ground_range_km(5.0, yield_kt, height_m, blast_model),
-        psi_1=blast.model_ground_range_km(1.0, yield_kt, height_m, blast_model),
+        psi_20=_blast_ring_km(20.0, yield_kt, height_m, blast_model, convention),
+        psi_5=_blast_ring_km(5.0, yield_kt, height_m, blast_model, convention),
+        psi_1=_blast_ring_km(1.0, yield_kt, height_m, blast_model, convention),
         burn_3rd=thermal.burn_radius_km(yield_kt, burst, height_m, degree=3),
         rem_500=radiation.dose_radius_km(500.0, yield_kt, height_m),
     )
