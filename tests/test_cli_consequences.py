@@ -244,6 +244,14 @@ def test_effects_says_which_population(capsys: pytest.CaptureFixture[str]) -> No
     assert "population: daytime" in capsys.readouterr().out
 
 
+def test_effects_daytime_osaka_names_the_japanese_census(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["effects", "--yield-kt", "15", "--target", "Osaka", "--map", "", "--population", "daytime"]
+    day = run_json(capsys, [*args, "--json"])
+    assert day["population"] == "daytime" and "2005 Population Census" in day["daytime_sources"][0]
+    assert main(args) == 0
+    assert "population: daytime, commuter inflow into Osaka city" in capsys.readouterr().out
+
+
 def test_effects_says_where_the_height_comes_from(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["effects", "--yield-kt", "15", "--target", "Austin", "--map", "", "--json"]
     default = run_json(capsys, args)["detonations"][0]

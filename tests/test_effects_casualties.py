@@ -182,6 +182,14 @@ def test_nukemap_washington_and_midtown_with_daytime_population() -> None:
 
 
 def test_daytime_request_without_commuter_data_says_so() -> None:
-    result = plan_consequences([Detonation(15.0, "air", "Osaka")], "daytime")
+    result = plan_consequences([Detonation(15.0, "air", "Pyongyang")], "daytime")
     assert result.population == "daytime" and result.daytime_sources == ()
-    assert result.deaths == plan_consequences([Detonation(15.0, "air", "Osaka")]).deaths
+    assert result.deaths == plan_consequences([Detonation(15.0, "air", "Pyongyang")]).deaths
+
+
+def test_daytime_population_for_osaka_uses_the_japanese_census() -> None:
+    det = [Detonation(15.0, "air", "Osaka")]
+    day = plan_consequences(det, "daytime")
+    assert day.population == "daytime" and len(day.daytime_sources) == 1
+    assert day.daytime_sources[0].startswith("Osaka city") and "3,581,675" in day.daytime_sources[0]
+    assert day.deaths.central > plan_consequences(det).deaths.central

@@ -87,7 +87,7 @@ def test_dense_central_city_gets_a_core_component() -> None:
     assert total == pytest.approx(find_place("New York").population, rel=0.01)
 
 
-@pytest.mark.parametrize("name", ["Washington", "New York", "Tokyo"])
+@pytest.mark.parametrize("name", ["Washington", "New York", "Tokyo", "Osaka"])
 def test_daytime_population_moves_people_but_keeps_the_total(name: str) -> None:
     from brinkmanship.effects.population import daytime_cores
 
@@ -113,6 +113,18 @@ def test_daytime_table_has_sources_and_inflows() -> None:
     cores = [c for group in daytime_cores().values() for c in group]
     assert {c.urban_area for c in cores} <= {p.name for p in urban_areas()}
     assert all(c.daytime > c.resident > 0 and "Census" in c.source for c in cores)
+
+
+def test_daytime_osaka_matches_the_japanese_census() -> None:
+    from brinkmanship.effects.population import daytime_cores
+
+    # Osaka Prefecture, 2005 census commuting tabulation: Osaka city 3,581,675 by day against
+    # 2,594,686 residents (day/night ratio 138.0), on 222.11 km2.
+    (core,) = daytime_cores()[find_place("Osaka").name]
+    assert core.core.startswith("Osaka city")
+    assert (core.resident, core.daytime, core.area_km2) == (2_594_686, 3_581_675, 222.11)
+    assert round(100 * core.daytime / core.resident, 1) == 138.0
+    assert "2005 Population Census" in core.source and "3,581,675" in core.source
 
 
 def test_unknown_population_kind() -> None:
