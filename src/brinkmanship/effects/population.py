@@ -26,10 +26,10 @@ Daytime population (``population="daytime"``): census counts are residential, ni
 For the urban areas of ``data/daytime.csv`` the national census's commuter data give the net
 inflow into the employment core by day (commuter-adjusted population minus residents: the US
 Census Bureau's ACS 2006-10 estimates for Washington DC and Manhattan, Japan's census daytime
-population for Tokyo's 23 wards (2000) and Osaka city (2005)). By day that inflow is added as one more Clark component over
-the core's area (same 70 % rule) and taken from the residential components in proportion (the
-commuters come from the rest of the urban area), so the urban area's total is unchanged. Other
-places keep their residential counts.
+population for Tokyo's 23 wards (2000) and Osaka city (2005)). By day that inflow is added as
+one more Clark component over the core's area (same 70 % rule) and taken from the residential
+components in proportion (the commuters come from the rest of the urban area), so the urban
+area's total is unchanged. Other places keep their residential counts.
 """
 
 from __future__ import annotations
