@@ -200,3 +200,16 @@ def test_a_bad_thread_count_is_refused_in_one_line(value):
     assert result.returncode == 2
     assert result.stderr.startswith("error: BRINK_THREADS") and result.stderr.count("\n") == 1
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("BRINK_KERNEL", "cuda"), ("BRINK_KERNEL", "reference"), ("NUMBA_NUM_THREADS", "abc")],
+)
+def test_a_bad_kernel_setting_is_refused_in_one_line(name, value):
+    env = {**os.environ, "BRINK_CACHE_DIR": "off", name: value}
+    command = [sys.executable, "-m", "brinkmanship.cli", "run", "korea-calm", "--runs", "300", "--days", "5"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {name}") and result.stderr.count("\n") == 1, result.stderr
+    assert result.stdout == ""

@@ -11,8 +11,9 @@ operations, and agree path for path (tests/test_compiled_kernel.py); docs/model.
 of both, and the independent reference (:mod:`brinkmanship.engine.reference`) the oracle of both.
 
 Where Numba is missing (a platform without its wheels) or ``BRINK_KERNEL=numpy`` is set, the engine uses
-the NumPy kernel and says so once. The first use compiles (about 15 s); the result is cached on disk
-(Numba's cache, in ``__pycache__`` or ``NUMBA_CACHE_DIR``), so later runs start at once.
+the NumPy kernel and says so once; ``BRINK_KERNEL=compiled`` (or unset) asks for this one. The first use
+compiles (about 15 s); the result is cached on disk (Numba's cache, in ``__pycache__`` or
+``NUMBA_CACHE_DIR``), so later runs start at once.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from __future__ import annotations
 import math
 import os
 import sys
+import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from brinkmanship.engine import randomness as rnd
+from brinkmanship.errors import UserError
 from brinkmanship.model import decisions, perception
 from brinkmanship.model.audience import STANDING_RUNG
 from brinkmanship.model.hazards import MAX_CLASH_TO_WAR
@@ -32,10 +35,36 @@ from brinkmanship.model.ladder import ACTION_INDEX, N_ACTIONS
 from brinkmanship.model.tension import FLOOR
 from brinkmanship.scenario.compiled import THIRD_PARTY_ACT_KINDS, CompiledScenario
 
+KERNEL_CHOICES = ("compiled", "numpy")
+"""Values of ``BRINK_KERNEL`` (empty: compiled where Numba is installed)."""
+
+
+def _environment_problem() -> str:
+    """What is wrong with the environment variables that choose or configure the kernel, or ''.
+
+    Checked before Numba is imported: Numba itself answers a malformed ``NUMBA_NUM_THREADS`` with a
+    page of warnings and carries on.
+    """
+    choice = os.environ.get("BRINK_KERNEL", "").strip().lower()
+    if choice and choice not in KERNEL_CHOICES:
+        return f"BRINK_KERNEL must be one of {', '.join(KERNEL_CHOICES)}, not {os.environ['BRINK_KERNEL']!r}"
+    threads = os.environ.get("NUMBA_NUM_THREADS", "").strip()
+    if threads and not (threads.isascii() and threads.isdigit() and int(threads) >= 1):
+        return f"NUMBA_NUM_THREADS must be a whole number of 1 or more, not {threads!r}"
+    return ""
+
+
+ENVIRONMENT_PROBLEM = _environment_problem()
 try:  # pragma: no cover - which branch runs depends on the platform
-    if os.environ.get("BRINK_KERNEL", "").lower() == "numpy":
+    if ENVIRONMENT_PROBLEM:
+        raise ImportError(ENVIRONMENT_PROBLEM)
+    if os.environ.get("BRINK_KERNEL", "").strip().lower() == "numpy":
         raise ImportError("BRINK_KERNEL=numpy")
-    from numba import njit
+    with warnings.catch_warnings(record=True) as _import_warnings:
+        warnings.simplefilter("always")
+        from numba import njit
+    if _import_warnings:  # Numba found something in its configuration it did not like
+        ENVIRONMENT_PROBLEM = f"Numba's configuration: {str(_import_warnings[0].message).splitlines()[0]}"
 
     HAVE_NUMBA = True
     WHY_NOT = ""
@@ -54,13 +83,19 @@ _NOTICE_GIVEN = False
 
 
 def enabled() -> bool:
-    """Whether the compiled kernel runs; says once on stderr when it does not (and why)."""
+    """Whether the compiled kernel runs; says once on stderr when it does not (and why).
+
+    Raises:
+        UserError: the environment variables that choose or configure the kernel are malformed.
+    """
     global _NOTICE_GIVEN
+    if ENVIRONMENT_PROBLEM:
+        raise UserError(ENVIRONMENT_PROBLEM)
     if not HAVE_NUMBA and not _NOTICE_GIVEN:
         _NOTICE_GIVEN = True
         print(
             f"brinkmanship: the compiled kernel is off ({WHY_NOT}); using the NumPy kernel, which gives "
-            "the same results about ten times more slowly",
+            "the same results about five times more slowly",
             file=sys.stderr,
         )
     return HAVE_NUMBA

@@ -388,7 +388,7 @@ KERNEL_THREADS: int | None = None
 def kernel_threads(n_paths: int) -> int:
     """Threads worth starting for ``n_paths`` paths (one for a few hundred: a thread costs more)."""
     text = os.environ.get("BRINK_THREADS", "").strip()
-    if text and not (text.isdigit() and 1 <= int(text) <= 1024):
+    if text and not (text.isascii() and text.isdigit() and 1 <= int(text) <= 1024):
         raise UserError(f"BRINK_THREADS must be a whole number from 1 to 1024, not {text!r}")
     setting = KERNEL_THREADS or (int(text) if text else 0) or (os.cpu_count() or 1)
     return max(1, min(setting, n_paths // PATHS_PER_TASK or 1))
