@@ -171,7 +171,7 @@ def test_the_best_option_is_checked_against_every_assumption() -> None:
     result = korea_briefing().sensitivity
     assert result is not None and result.contender == "editorial"
     assert result.effect_base is not None and result.effect_base.ci95[1] < 0.0
-    for row in result.rows:
+    for row in (row for row in result.rows if row.measured):
         assert row.effect_low is not None and row.effect_high is not None
         assert row.robust is (row.effect_low.ci95[1] < 0.0 and row.effect_high.ci95[1] < 0.0)
     assert any(row.robust for row in result.rows)
@@ -215,3 +215,17 @@ def test_an_unwritable_folder_is_a_user_error(tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(UserError, match="cannot create the folder"):
         write_briefing(korea_briefing(), blocker / "brief")
+
+
+def test_a_prior_over_types_is_marked_not_measured() -> None:
+    """Every variant shares the base's burned-in paths, so a prior over types (drawn before the prelude)
+    cannot move the answer here: the row says so and counts in no verdict, instead of a reassuring 0."""
+    briefing = korea_briefing()
+    result = briefing.sensitivity
+    assert result is not None
+    row = next(row for row in result.rows if row.path.endswith("p_greedy"))
+    assert not row.measured and row.robust is None and "not measured" in row.note
+    assert all(r.measured for r in result.rows if not r.path.endswith("p_greedy"))
+    markdown = to_markdown(build_document(briefing))
+    assert "Not measured (priors over types): actors.DPRK.p_greedy" in markdown
+    assert "every range measured" in markdown or "not significant at one end" in markdown

@@ -206,10 +206,15 @@ def print_table(result: dict[str, Any]) -> None:
         d = result["deaths"]
         low, high = d["mean_ci90"]
         war, nuclear = d["per_outcome"]["war"]["central"], d["per_outcome"]["nuclear_use"]["central"]
+        # The worst 5% of paths: a statement about deaths only where at least 5% of paths reach war.
+        tail = (
+            f"in the worst 5% of paths at least {d['p95']:,.0f}"
+            if d["p95"] > 0
+            else "more than 95% of paths end without war"
+        )
         console.print(
-            f"Expected deaths: {d['mean']:,.0f} (90% interval {low:,.0f} - {high:,.0f}); "
-            f"in the worst 5% of paths at least {d['p95']:,.0f}. A war costs {war:,.0f} lives (central), "
-            f"a war with nuclear use {nuclear:,.0f}."
+            f"Expected deaths: {d['mean']:,.0f} (90% interval {low:,.0f} - {high:,.0f}); {tail}. "
+            f"A war costs {war:,.0f} lives (central), a war with nuclear use {nuclear:,.0f}."
         )
     console.print(f"[dim]{result['elapsed_s']:.1f} s[/dim]")
 

@@ -15,6 +15,7 @@ A parameter is set before the policies are applied, so a lever that sets the sam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,8 @@ class SensitivityRow:
     change_high: PairedDifference
     effect_low: PairedDifference | None = None
     effect_high: PairedDifference | None = None
+    measured: bool = True
+    """False for a parameter this analysis cannot move (:data:`TYPE_PRIOR`): its row repeats the base."""
 
     @property
     def robust(self) -> bool | None:
@@ -80,6 +83,7 @@ class SensitivityRow:
             "robust": self.robust,
             "swing": self.swing,
             "value_outside_range": self.value_outside_range,
+            "measured": self.measured,
         }
 
 
@@ -111,6 +115,15 @@ class Sensitivity:
             "effect_base": None if self.effect_base is None else self.effect_base.as_dict(),
             "rows": [row.as_dict() for row in self.rows],
         }
+
+
+TYPE_PRIOR = re.compile(r"^actors\.[^.]+\.(p_greedy|resolve\.(alpha|beta)|audience_sensitivity\.(low|high))$")
+"""Parameters of the private types, drawn once per path before the prelude: every variant here shares
+the base's burned-in paths, so such a parameter cannot move the answer in this analysis."""
+NOT_MEASURED = (
+    "not measured here: it acts only through the private types drawn before the prelude, and every "
+    "variant shares the base's burned-in paths (run an edited scenario to see it)"
+)
 
 
 def with_parameter(scenario: ScenarioFile, path: str, value: Any, where: str) -> ScenarioFile:
@@ -160,6 +173,26 @@ def one_at_a_time(
         if progress is not None:
             progress(uncertainty.path)
         value = float(get_path(data, uncertainty.path, where))
+        if TYPE_PRIOR.match(uncertainty.path):
+            unchanged = paired_difference(base_hit, base_hit)
+            p = float(base_hit.mean())
+            note = f"{uncertainty.note}; {NOT_MEASURED}" if uncertainty.note else NOT_MEASURED
+            rows.append(
+                SensitivityRow(
+                    path=uncertainty.path,
+                    note=note,
+                    value=value,
+                    low=uncertainty.low,
+                    high=uncertainty.high,
+                    p_base=p,
+                    p_low=p,
+                    p_high=p,
+                    change_low=unchanged,
+                    change_high=unchanged,
+                    measured=False,
+                )
+            )
+            continue
         ends = []
         effects = []
         for end in (uncertainty.low, uncertainty.high):

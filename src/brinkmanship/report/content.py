@@ -136,8 +136,10 @@ def _headline(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
         )
     section.blocks.append(
         Paragraph(
-            f"Of {len(others)} options compared, {len(lower)} lower the risk of war significantly and "
-            f"{len(higher)} raise it. These are model estimates from parameters that are partly judgement, "
+            f"Of {_options_counted(len(others), len(rows) - 1 - len(others))}, {len(lower)} "
+            f"{'lowers' if len(lower) == 1 else 'lower'} the risk of war significantly and {len(higher)} "
+            f"{'raises' if len(higher) == 1 else 'raise'} it. These are model estimates from parameters "
+            "that are partly judgement, "
             "not measurements: trust the differences between options, which share their random numbers, "
             "more than the levels; the assumptions section shows how far the levels move."
         )
@@ -285,13 +287,15 @@ def _assumptions(result: Sensitivity, briefing: Briefing) -> Section:
     rows = []
     for row in result.rows:
         flag = " (scenario's value lies outside this range)" if row.value_outside_range else ""
+        at_low = f"{pct(row.p_low)} ({points(row.change_low.diff)})" if row.measured else "not measured"
+        at_high = f"{pct(row.p_high)} ({points(row.change_high.diff)})" if row.measured else "not measured"
         rows.append(
             [
                 row.path,
                 f"{row.value:g}",
                 f"{row.low:g} - {row.high:g}",
-                f"{pct(row.p_low)} ({points(row.change_low.diff)})",
-                f"{pct(row.p_high)} ({points(row.change_high.diff)})",
+                at_low,
+                at_high,
                 (row.note + flag).strip(),
             ]
         )
@@ -301,8 +305,14 @@ def _assumptions(result: Sensitivity, briefing: Briefing) -> Section:
             Paragraph(
                 f"Each uncertain parameter declared by {briefing.scenario.name} was set to the low and the "
                 f"high end of its range, one at a time, on {result.runs:,} paired paths under "
-                f"{result.policy} (P({result.outcome}) {pct(result.p_base)} as set). One-at-a-time "
-                "screening misses interactions between parameters."
+                f"{result.policy} (P({result.outcome}) {pct(result.p_base)} as set"
+                + (
+                    f"; fewer paths than the comparison's {briefing.comparison.runs:,}, so this base value "
+                    "differs from the headline's within Monte Carlo noise"
+                    if result.runs != briefing.comparison.runs
+                    else ""
+                )
+                + "). One-at-a-time screening misses interactions between parameters."
             ),
             Image("tornado.png", figures.tornado(result), "One-at-a-time sensitivity of the risk of war."),
             Table(["parameter", "as set", "range", f"P({result.outcome}) at low", "at high", "note"], rows),
@@ -329,11 +339,14 @@ def _robustness(result: Sensitivity) -> list[Block]:
         )
         if not row.robust:
             fragile.append(row.path)
+    unmeasured = [row.path for row in result.rows if not row.measured]
     verdict = (
-        "It lowers the risk significantly at both ends of every range."
+        "It lowers the risk significantly at both ends of every range measured."
         if not fragile
         else f"Its advantage is not significant at one end of: {', '.join(fragile)}."
     )
+    if unmeasured:
+        verdict += f" Not measured (priors over types): {', '.join(unmeasured)}."
     return [
         Paragraph(
             f"Does the best option hold? **{result.contender}** changes P({result.outcome}) by "
@@ -419,3 +432,12 @@ def build_document(briefing: Briefing) -> Document:
     document.sections.append(_behaviour(rows))
     document.sections.append(_method(briefing))
     return document
+
+
+def _options_counted(distinct: int, duplicates: int) -> str:
+    """'11 options compared' and, where the table repeats some, how many rows are the same as another."""
+    text = f"the {distinct} distinct options compared"
+    if duplicates:
+        rows = "row is" if duplicates == 1 else "rows are"
+        text += f" ({duplicates} more {rows} the same as another option)"
+    return text
