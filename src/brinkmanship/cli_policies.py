@@ -146,6 +146,8 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
         median = row["median_war_day"]["median"]
         if row is rows[0]:
             versus = "reference"
+        elif row["same_as"] == rows[0]["policy"]:
+            versus = "0 (same scenario)"  # identical paths by construction: no interval to show
         else:
             low, high = change["ci95"]
             star = "*" if change["significant"] else ""
