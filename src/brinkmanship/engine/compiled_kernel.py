@@ -477,526 +477,6 @@ def _logit_weights(utility: np.ndarray, available: np.ndarray, precision: float,
 
 
 @njit(cache=True, nogil=True)
-def _run_path(
-    q: int,
-    p: Params,
-    path_ids: np.ndarray,
-    key: Any,
-    first_day: int,
-    n_days: int,
-    chance: bool,
-    forced: np.ndarray,
-    reveals: np.ndarray,
-    resolve: np.ndarray,
-    greedy: np.ndarray,
-    sensitivity: np.ndarray,
-    level: np.ndarray,
-    audience: np.ndarray,
-    pressure: np.ndarray,
-    recent: np.ndarray,
-    last_talks: np.ndarray,
-    last_freeze: np.ndarray,
-    perceived: np.ndarray,
-    true_hostility: np.ndarray,
-    reach: np.ndarray,
-    warhead: np.ndarray,
-    posterior: np.ndarray,
-    inbox_value: np.ndarray,
-    inbox_weight: np.ndarray,
-    inbox_true: np.ndarray,
-    talks_open: np.ndarray,
-    freeze_on: np.ndarray,
-    status: np.ndarray,
-    war_balance: np.ndarray,
-    history_loglik: np.ndarray,
-    clash_day: np.ndarray,
-    war_day: np.ndarray,
-    nuclear_day: np.ndarray,
-    settle_day: np.ndarray,
-    war_path: np.ndarray,
-    war_initiator: np.ndarray,
-    aggregates: np.ndarray,
-) -> None:
-    """Path ``q`` through all its days (the body of :func:`run_paths`)."""
-
-    n_act = N_ACTIONS
-    n_third = p.act_rate.shape[0]
-    slots = inbox_value.shape[0]
-    verify = p.verify
-    pid = path_ids[q]
-    agg = aggregates[q]
-    util = np.empty((2, n_act))
-    base = np.empty((2, n_act))
-    timid = np.empty((2, n_act))
-    greed = np.empty((2, n_act))
-    weights = np.empty((2, n_act))
-    type_util = np.empty(n_act)
-    type_weights = np.empty(n_act)
-    avail = np.empty((2, n_act), dtype=np.bool_)
-    fired = np.empty(n_third, dtype=np.bool_)
-    choice = np.empty(2, dtype=np.int64)
-    belief_greedy = np.empty(2)
-    imminence = np.empty(2)
-    precision = np.empty(2)
-    new_level = np.empty(2)
-    new_audience = np.empty(2)
-    new_recent = np.empty(2)
-    truth = np.empty(2)
-    reading = np.empty(2)
-    new_perceived = np.empty(2)
-    new_true = np.empty(2)
-    likelihood = np.empty(N_TYPES)
-    weighted = np.empty(N_TYPES)
-    for d in range(n_days):
-        t = first_day + d
-        s = status[q]
-        if s == AT_WAR and chance:
-            # war_step: the balance, Kennedy's maxim, nuclear use, a ceasefire.
-            agg[AGG_WAR_DAYS] += 1
-            balance = war_balance[q] + p.balance_drift + p.balance_noise * _normal(key, pid, t, rnd.Z_WAR)
-            cornered = (balance < -p.defeat_threshold or balance > p.defeat_threshold) and not (
-                p.face_saving_exit
-            )
-            hazard_nuclear = min(p.nuclear_hazard * (1.0 + p.defeat_multiplier * cornered), 1.0)
-            nuclear = _uniform(key, pid, t, rnd.U_NUCLEAR) < hazard_nuclear
-            ceasefire = (not nuclear) and _uniform(key, pid, t, rnd.U_CEASEFIRE) < p.ceasefire_rate
-            war_balance[q] = balance
-            if nuclear:
-                nuclear_day[q] = t
-            if nuclear or ceasefire:
-                status[q] = WAR_OVER
-            continue
-        if s != ACTIVE:
-            if s == AT_WAR:
-                continue
-            break  # settled or past its war: nothing more happens on this path
-        agg[AGG_ACTIVE] += 1
-
-        # 1. Decide.
-        tension_now = (max(perceived[q, 0], 0.0) + max(perceived[q, 1], 0.0)) / 2.0
-        audience_mean = (audience[q, 0] + audience[q, 1]) / 2.0
-        p_war_clash = _clash_to_war(
-            p.clash_to_war, p.tension_weight, tension_now, p.audience_weight, audience_mean
-        )
-        for j in range(n_third):
-            fired[j] = _uniform(key, pid, t, _U_FIXED + j) < p.act_rate[j]
-        p_clash = p_war_clash
-        p_incident = p_clash * (1.0 - verify)
-        heat = math.exp(p.hazard_tension_growth * tension_now)
-        frozen_today = freeze_on[q]
-        first_loglik = 0.0
-        for i in range(2):
-            o = 1 - i
-            bg = posterior[q, i, 2] + posterior[q, i, 3]
-            br = posterior[q, i, 1] + posterior[q, i, 3]
-            belief_greedy[i] = bg
-            imm = _imminence(bg, perceived[q, i], p.imminence_threshold, p.imminence_scale)
-            imminence[i] = imm
-            pressed = 0.0
-            for j in range(n_third):
-                if fired[j] and p.act_kind[j] == PRESS_TALKS:
-                    pressed += p.act_strength[j] * p.act_target[j, i]
-            distrust = 1.0 - bg
-            own_level = max(level[q, i] - p.posture_decay, 1.0)
-            standing_level = max(own_level, level[q, o])
-            standing_hazard = min(
-                _loss_of_control(
-                    standing_level, 0.0, 0.0, p.hazard_base, p.log_growth, p.threshold_rungs, p.log_jumps
-                )
-                * heat,
-                1.0,
-            )
-            war_cost = p.war_cost[i]
-            danger = p.window * war_cost * standing_hazard * p_incident
-            target = _reciprocity_target(perceived[q, i], p.generosity)
-            threat = reach[q, o] * warhead[q, o]
-            c0 = 2.0 * p.reciprocity * target
-            c2 = (pressure[q, i] + pressed + p.credibility * br) * distrust
-            c3 = p.preemption * imm
-            c4 = p.preventive * bg * threat
-            c5 = sensitivity[q, i] * audience[q, i] * p.face_cost
-            d1 = war_cost * p_clash
-            d2 = war_cost * p_incident
-            d3 = p.commitment * sensitivity[q, i]
-            d4 = -danger * distrust
-            risk_scale = p.window * war_cost * p_incident
-            g1 = pressure[q, i]
-            r = resolve[q, i]
-            g = greedy[q, i]
-            bv = p.base_vectors
-            tv = p.timid_vectors
-            gv = p.greedy_vectors
-            for a in range(n_act):
-                b = bv[0, a] * c0
-                b += bv[1, a] * 1.0
-                b += bv[2, a] * c2
-                b += bv[3, a] * c3
-                b += bv[4, a] * c4
-                b += bv[5, a] * c5
-                tm = tv[0, a] * war_cost
-                tm += tv[1, a] * d1
-                tm += tv[2, a] * d2
-                tm += tv[3, a] * d3
-                tm += tv[4, a] * d4
-                risk = min(max(p.action_hazard[a] * heat, standing_hazard), 1.0)
-                tm += risk * risk_scale
-                gr = gv[0, a] * 1.0
-                gr += gv[1, a] * g1
-                base[i, a] = b
-                timid[i, a] = tm
-                greed[i, a] = gr
-                u = (tm + p.coerce[a]) * r
-                u += b
-                u -= tm
-                u += g * gr
-                util[i, a] = u
-                avail[i, a] = p.available[i, a] and not (frozen_today and p.freeze_terms[i, a])
-            precision[i] = p.precision[i] / (1.0 + p.stress * tension_now)
-            _logit_weights(util[i], avail[i], precision[i], weights[i])
-            if not chance:
-                attack_weight = 0.0
-                total_weight = 0.0
-                for a in range(n_act):
-                    attack_weight += weights[i, a] * (p.is_attack_clash[a] or p.is_war[a])
-                    total_weight += weights[i, a]
-                if i == 0:
-                    first_loglik = math.log1p(-min(attack_weight / total_weight, 0.999999))
-                else:
-                    history_loglik[q] += first_loglik + math.log1p(
-                        -min(attack_weight / total_weight, 0.999999)
-                    )
-                for a in range(n_act):
-                    if p.is_recorded[a]:
-                        weights[i, a] = 0.0
-            choice[i] = _sample(weights[i], _uniform(key, pid, t, rnd.U_CHOICE[i]))
-            if choice[i] < 0:
-                agg[AGG_ERROR] = 1
-        if agg[AGG_ERROR]:
-            break
-
-        # 2. Freeze breaches: the breaching side takes its most valued frozen action.
-        breach_any = False
-        if p.freeze_any and frozen_today:
-            agg[AGG_FREEZE_DAYS] += 1
-            for i in range(2):
-                if p.freeze_row[i] and _uniform(key, pid, t, rnd.U_BREACH[i]) < p.freeze_breach_rate:
-                    breach_any = True
-                    agg[AGG_FREEZE_BREACHES + i] += 1
-                    best = -math.inf
-                    best_a = 0
-                    for a in range(n_act):
-                        value = util[i, a] if p.frozen[i, a] else -math.inf
-                        if value > best:
-                            best = value
-                            best_a = a
-                    choice[i] = best_a
-        misreading0 = perceived[q, 0] - true_hostility[q, 0] > p.misread_margin
-        misreading1 = perceived[q, 1] - true_hostility[q, 1] > p.misread_margin
-        for i in range(2):
-            c = choice[i]
-            attack = p.is_attack_clash[c] or p.is_war[c]
-            misreading = misreading0 if i == 0 else misreading1
-            if verify > 0.0 and attack and misreading:
-                if _uniform(key, pid, t, rnd.U_CHECK[i]) < verify:
-                    choice[i] = HOLD
-            if not chance and attack:
-                choice[i] = HOLD
-            imposed = forced[d, 0, i] if forced.shape[1] == 1 else forced[d, q, i]
-            if imposed >= 0:
-                choice[i] = imposed
-
-        # 3. Postures, audience costs, proposals, capability.
-        c_0 = choice[0]
-        c_1 = choice[1]
-        for i in range(2):
-            c = choice[i]
-            lv = max(p.rung[c], max(level[q, i] - p.posture_decay, 1.0))
-            new_level[i] = lv
-            grown = (
-                audience[q, i] * p.audience_decay
-                + p.threat_gain * p.is_threat_public[c]
-                + p.force_gain * p.is_force_public[c]
-                + p.standing_gain * (lv >= STANDING_RUNG)
-            )
-            new_audience[i] = 0.0 if (p.is_concession[c] and p.public[c]) else grown
-            new_recent[i] = CONCESSION_MEMORY * recent[q, i] + p.is_concession[c]
-            if p.is_talks[c]:
-                last_talks[q, i] = t
-            if p.is_freeze_proposal[c]:
-                last_freeze[q, i] = t
-        talks_now = talks_open[q] or min(last_talks[q, 0], last_talks[q, 1]) > t - p.talks_window
-        freeze_agreed = (min(last_freeze[q, 0], last_freeze[q, 1]) > t - p.talks_window) and p.freeze_any
-        freeze_now = (frozen_today or freeze_agreed) and not breach_any
-        if freeze_agreed:
-            last_freeze[q, 0] = NO_PROPOSAL
-            last_freeze[q, 1] = NO_PROPOSAL
-
-        # 4. Signals.
-        # The two public normals are one Box-Muller pair (randomness.Z_PUBLIC).
-        radius = math.sqrt(-2.0 * math.log(1.0 - _uniform(key, pid, t, _NORMAL_BASE)))
-        angle = _TWO_PI * _uniform(key, pid, t, _NORMAL_BASE + 1)
-        z0 = radius * math.cos(angle)
-        z1 = radius * math.sin(angle)
-        clarify = verify
-        for i in range(2):
-            c = choice[i]
-            truth[i] = p.hostility[c] if p.public[c] else 0.0
-            military = p.military[c] and p.public[c]
-            error = (
-                p.hostile_bias * military
-                + (1.0 - p.coordination[i]) * p.voice_bias[i]
-                + p.public_noise[i] * (z0 if i == 0 else z1)
-            )
-            reading[i] = truth[i] + (1.0 - clarify) * error
-            agg[AGG_READINGS] += 1
-            if reading[i] - truth[i] > p.misread_margin:
-                agg[AGG_MISREADINGS] += 1
-        if p.has_private:
-            for i in range(2):
-                c = choice[i]
-                if p.public[c]:
-                    continue
-                message = p.hostility[c]
-                private_reading = message + p.private_noise * _normal(key, pid, t, rnd.Z_PRIVATE[i])
-                delay = p.private_whole + (
-                    _uniform(key, pid, t, rnd.U_DELAY[i]) < p.private_delay - p.private_whole
-                )
-                slot = (t + delay) % slots
-                inbox_value[slot, q, 1 - i] += p.private_weight * private_reading
-                inbox_weight[slot, q, 1 - i] += p.private_weight * 1.0
-                inbox_true[slot, q, 1 - i] += p.private_weight * message
-        today = t % slots
-
-        # 5. Third parties: sanctions add pressure, calls for restraint calm both sides.
-        # 6. Tension and beliefs.
-        for i in range(2):
-            o = 1 - i
-            push = 0.0
-            calm = 0.0
-            for j in range(n_third):
-                if fired[j]:
-                    if p.act_kind[j] == SANCTIONS:
-                        push += p.act_strength[j] * p.act_target[j, i]
-                    elif p.act_kind[j] == RESTRAINT_CALL:
-                        calm += p.act_strength[j] * p.act_target[j, i]
-            pressure[q, i] = PRESSURE_DECAY * pressure[q, i] + push
-            arrived_weight = 1.0 + inbox_weight[today, q, i]
-            read = (reading[o] + inbox_value[today, q, i]) / arrived_weight
-            read_true = (truth[o] + inbox_true[today, q, i]) / arrived_weight
-            inbox_value[today, q, i] = 0.0
-            inbox_weight[today, q, i] = 0.0
-            inbox_true[today, q, i] = 0.0
-            gain = (1.0 - p.tension_decay) * p.tension_amplification
-            new_perceived[i] = (
-                max(
-                    p.tension_calm + p.tension_decay * (perceived[q, i] - p.tension_calm) + gain * read,
-                    FLOOR,
-                )
-                - calm
-            )
-            new_true[i] = (
-                max(
-                    p.tension_calm
-                    + p.tension_decay * (true_hostility[q, i] - p.tension_calm)
-                    + gain * read_true,
-                    FLOOR,
-                )
-                - calm
-            )
-        # Bayes: observer o = 1 - i weighs i's move by each of i's types' choice tables, computed as
-        # if i read o's moves truly (Jervis).
-        for i in range(2):
-            o = 1 - i
-            shift_target = (
-                2.0
-                * p.reciprocity
-                * (
-                    _reciprocity_target(true_hostility[q, i], p.generosity)
-                    - _reciprocity_target(perceived[q, i], p.generosity)
-                )
-            )
-            shift_imminence = p.preemption * (
-                _imminence(belief_greedy[i], true_hostility[q, i], p.imminence_threshold, p.imminence_scale)
-                - imminence[i]
-            )
-            for k in range(N_TYPES):
-                r = p.resolve_types[i, TYPE_RESOLUTE[k]]
-                for a in range(n_act):
-                    shift = p.hostility[a] * shift_target
-                    shift += p.attack[a] * shift_imminence
-                    fixed = base[i, a] - timid[i, a]
-                    fixed += shift
-                    u = (timid[i, a] + p.coerce[a]) * r
-                    u += fixed
-                    if TYPE_GREEDY[k]:
-                        u += greed[i, a]
-                    type_util[a] = u
-                _logit_weights(type_util, avail[i], precision[i], type_weights)
-                total = 0.0
-                for a in range(n_act):
-                    total += type_weights[a]
-                likelihood[k] = type_weights[choice[i]] / total
-            total = 0.0
-            for k in range(N_TYPES):
-                weighted[k] = posterior[q, o, k] * likelihood[k]
-                total += weighted[k]
-            for k in range(N_TYPES):
-                value = weighted[k] / total if total > 0.0 else posterior[q, o, k]
-                posterior[q, o, k] = p.tremble + (1.0 - N_TYPES * p.tremble) * value
-
-        # 7. Chance.
-        tension_after = (max(new_perceived[0], 0.0) + max(new_perceived[1], 0.0)) / 2.0
-        crisis_level = max(new_level[0], new_level[1])
-        hazard = _loss_of_control(
-            crisis_level,
-            tension_after,
-            p.hazard_tension_growth,
-            p.hazard_base,
-            p.log_growth,
-            p.threshold_rungs,
-            p.log_jumps,
-        )
-        p_inc = 1.0 - (1.0 - hazard) * ((1.0 - p.action_incident[c_0]) * (1.0 - p.action_incident[c_1]))
-        incident = False
-        alarm0 = False
-        alarm1 = False
-        if chance:
-            incident = _uniform(key, pid, t, rnd.U_INCIDENT) < p_inc
-            alarm_p = -math.expm1(-p.alarm_rate * (1.0 + p.alarm_multiplier * (crisis_level - 1.0)))
-            alarm0 = _uniform(key, pid, t, rnd.U_ALARM[0]) < alarm_p
-            alarm1 = _uniform(key, pid, t, rnd.U_ALARM[1]) < alarm_p
-            agg[AGG_FALSE_ALARMS] += alarm0 + alarm1
-        else:
-            history_loglik[q] += math.log1p(-min(p_inc, 0.999999))
-        clash0 = p.is_attack_clash[c_0]
-        clash1 = p.is_attack_clash[c_1]
-        war0 = p.is_war[c_0]
-        war1 = p.is_war[c_1]
-        alarm_war0 = False
-        alarm_war1 = False
-        if alarm0:
-            acted_on = (
-                p.pass_early
-                * min(p.pass_last * (1.0 + p.imminence_weight * imminence[0]), 1.0)
-                * (1.0 - verify)
-            )
-            alarm_war0 = _uniform(key, pid, t, rnd.U_ALARM_PASS[0]) < acted_on
-        if alarm1:
-            acted_on = (
-                p.pass_early
-                * min(p.pass_last * (1.0 + p.imminence_weight * imminence[1]), 1.0)
-                * (1.0 - verify)
-            )
-            alarm_war1 = _uniform(key, pid, t, rnd.U_ALARM_PASS[1]) < acted_on
-        any_clash = clash0 or clash1
-        any_war = war0 or war1
-        any_alarm_war = alarm_war0 or alarm_war1
-        clash = incident or any_clash
-        escalates_ordinary = False
-        escalates_misread = False
-        if clash:
-            audience_after = (new_audience[0] + new_audience[1]) / 2.0
-            true_tension = (max(new_true[0], 0.0) + max(new_true[1], 0.0)) / 2.0
-            p_true = _clash_to_war(
-                p.clash_to_war, p.tension_weight, true_tension, p.audience_weight, audience_after
-            )
-            p_perceived = _clash_to_war(
-                p.clash_to_war, p.tension_weight, tension_after, p.audience_weight, audience_after
-            )
-            p_misread = max(p_perceived - p_true, 0.0) * (1.0 - clarify)
-            checked = 1.0 - verify if (incident and not any_clash) else 1.0
-            u_war = _uniform(key, pid, t, rnd.U_WAR)
-            escalates_ordinary = u_war < p_true * checked
-            escalates_misread = (not escalates_ordinary) and u_war < (p_true + p_misread) * checked
-        initiator_chosen = 0 if (war0 or clash0) else 1
-        misread_initiator = misreading0 if initiator_chosen == 0 else misreading1
-        chosen_path = MISCALCULATION if misread_initiator else DELIBERATE
-        war_now = any_war or any_alarm_war or escalates_ordinary or escalates_misread
-        path = ACCIDENT
-        if any_clash:
-            path = chosen_path
-        if escalates_misread:
-            path = MISCALCULATION
-        if any_alarm_war:
-            path = FALSE_ALARM
-        if any_war:
-            path = chosen_path
-        if any_war or any_clash:
-            initiator = initiator_chosen
-        elif any_alarm_war:
-            initiator = 0 if alarm_war0 else 1
-        else:
-            initiator = NEVER
-        nuclear_at_once = False
-        if war_now and path == FALSE_ALARM:
-            nuclear_at_once = _uniform(key, pid, t, rnd.U_NUCLEAR) < p.false_alarm_nuclear
-        settles = False
-        if chance and talks_now and not war_now:
-            settle_hazard = min(
-                p.settlement_rate
-                * math.exp(-p.tension_damping * tension_after)
-                * (1.0 + p.concession_boost * min(new_recent[0], new_recent[1]))
-                * (1.0 + p.mediator_boost),
-                1.0,
-            )
-            settles = _uniform(key, pid, t, rnd.U_SETTLE) < settle_hazard
-
-        agg[AGG_CLASH_EVENTS] += incident
-        agg[AGG_CLASH_EVENTS + 1] += any_clash
-        if war_now:
-            if incident and not any_clash and not any_war and not any_alarm_war:
-                agg[AGG_WAR_TRIGGERS] += 1
-            if any_clash and not any_war and not any_alarm_war:
-                agg[AGG_WAR_TRIGGERS + 1] += 1
-            if any_war:
-                agg[AGG_WAR_TRIGGERS + 2] += 1
-            if any_alarm_war and not any_war:
-                agg[AGG_WAR_TRIGGERS + 3] += 1
-
-        # Commit.
-        shock = p.clash_shock if (clash and not war_now) else 0.0
-        for i in range(2):
-            level[q, i] = new_level[i]
-            audience[q, i] = new_audience[i]
-            recent[q, i] = new_recent[i]
-            perceived[q, i] = new_perceived[i] + shock
-            true_hostility[q, i] = new_true[i] + shock
-            c = choice[i]
-            reach[q, i] = reach[q, i] + p.missile_gain * p.is_missile_test[c] * (1.0 - reach[q, i])
-            warhead[q, i] = warhead[q, i] + p.nuclear_gain * p.is_nuclear_test[c] * (1.0 - warhead[q, i])
-        talks_open[q] = talks_now
-        freeze_on[q] = freeze_now
-        if (clash or war_now) and clash_day[q] == NEVER:
-            clash_day[q] = t
-        if war_now:
-            war_day[q] = t
-            war_path[q] = path
-            war_initiator[q] = initiator
-            war_balance[q] = 0.0
-            if nuclear_at_once:
-                nuclear_day[q] = t
-            status[q] = WAR_OVER if nuclear_at_once else AT_WAR
-        elif settles:
-            settle_day[q] = t
-            status[q] = SETTLED
-        agg[AGG_ACTIONS + c_0] += 1
-        agg[AGG_ACTIONS + n_act + c_1] += 1
-        agg[AGG_AUDIENCE] += np.int64(np.rint(new_audience[0] * FIXED_POINT)) + np.int64(
-            np.rint(new_audience[1] * FIXED_POINT)
-        )
-        agg[AGG_TENSION] += np.int64(np.rint(tension_after * FIXED_POINT))
-        for i in range(2):
-            if not avail[i, CONCESSION_PRIVATE]:
-                lock = sensitivity[q, i] * new_audience[i] * p.face_cost
-                agg[AGG_LOCK_IN] += np.int64(np.rint(lock * FIXED_POINT))
-        if reveals.shape[0]:
-            for i in range(2):
-                if not math.isnan(reveals[d, i, 0]):
-                    reach[q, i] = reveals[d, i, 0]
-                    warhead[q, i] = reveals[d, i, 1]
-
-
-@njit(cache=True, nogil=True)
 def run_paths(
     first_path: int,
     end_path: int,
@@ -1046,44 +526,482 @@ def run_paths(
     (NaN none). ``aggregates`` ``(n, N_AGG)`` int64 receives each path's DayLog totals. The GIL is
     released: threads may step disjoint ranges of paths at once.
     """
+    # Scratch arrays, allocated once per task and reused for every path and day.
+    n_act = N_ACTIONS
+    n_third = p.act_rate.shape[0]
+    slots = inbox_value.shape[0]
+    verify = p.verify
+    util = np.empty((2, n_act))
+    base = np.empty((2, n_act))
+    timid = np.empty((2, n_act))
+    greed = np.empty((2, n_act))
+    weights = np.empty((2, n_act))
+    type_util = np.empty(n_act)
+    type_weights = np.empty(n_act)
+    avail = np.empty((2, n_act), dtype=np.bool_)
+    fired = np.empty(n_third, dtype=np.bool_)
+    choice = np.empty(2, dtype=np.int64)
+    belief_greedy = np.empty(2)
+    imminence = np.empty(2)
+    precision = np.empty(2)
+    new_level = np.empty(2)
+    new_audience = np.empty(2)
+    new_recent = np.empty(2)
+    truth = np.empty(2)
+    reading = np.empty(2)
+    new_perceived = np.empty(2)
+    new_true = np.empty(2)
+    likelihood = np.empty(N_TYPES)
+    weighted = np.empty(N_TYPES)
     for q in range(first_path, end_path):
-        _run_path(
-            q,
-            p,
-            path_ids,
-            key,
-            first_day,
-            n_days,
-            chance,
-            forced,
-            reveals,
-            resolve,
-            greedy,
-            sensitivity,
-            level,
-            audience,
-            pressure,
-            recent,
-            last_talks,
-            last_freeze,
-            perceived,
-            true_hostility,
-            reach,
-            warhead,
-            posterior,
-            inbox_value,
-            inbox_weight,
-            inbox_true,
-            talks_open,
-            freeze_on,
-            status,
-            war_balance,
-            history_loglik,
-            clash_day,
-            war_day,
-            nuclear_day,
-            settle_day,
-            war_path,
-            war_initiator,
-            aggregates,
-        )
+        pid = path_ids[q]
+        agg = aggregates[q]
+        for d in range(n_days):
+            t = first_day + d
+            s = status[q]
+            if s == AT_WAR and chance:
+                # war_step: the balance, Kennedy's maxim, nuclear use, a ceasefire.
+                agg[AGG_WAR_DAYS] += 1
+                balance = war_balance[q] + p.balance_drift + p.balance_noise * _normal(key, pid, t, rnd.Z_WAR)
+                cornered = (balance < -p.defeat_threshold or balance > p.defeat_threshold) and not (
+                    p.face_saving_exit
+                )
+                hazard_nuclear = min(p.nuclear_hazard * (1.0 + p.defeat_multiplier * cornered), 1.0)
+                nuclear = _uniform(key, pid, t, rnd.U_NUCLEAR) < hazard_nuclear
+                ceasefire = (not nuclear) and _uniform(key, pid, t, rnd.U_CEASEFIRE) < p.ceasefire_rate
+                war_balance[q] = balance
+                if nuclear:
+                    nuclear_day[q] = t
+                if nuclear or ceasefire:
+                    status[q] = WAR_OVER
+                continue
+            if s != ACTIVE:
+                if s == AT_WAR:
+                    continue
+                break  # settled or past its war: nothing more happens on this path
+            agg[AGG_ACTIVE] += 1
+
+            # 1. Decide.
+            tension_now = (max(perceived[q, 0], 0.0) + max(perceived[q, 1], 0.0)) / 2.0
+            audience_mean = (audience[q, 0] + audience[q, 1]) / 2.0
+            p_war_clash = _clash_to_war(
+                p.clash_to_war, p.tension_weight, tension_now, p.audience_weight, audience_mean
+            )
+            for j in range(n_third):
+                fired[j] = _uniform(key, pid, t, _U_FIXED + j) < p.act_rate[j]
+            p_clash = p_war_clash
+            p_incident = p_clash * (1.0 - verify)
+            heat = math.exp(p.hazard_tension_growth * tension_now)
+            frozen_today = freeze_on[q]
+            first_loglik = 0.0
+            for i in range(2):
+                o = 1 - i
+                bg = posterior[q, i, 2] + posterior[q, i, 3]
+                br = posterior[q, i, 1] + posterior[q, i, 3]
+                belief_greedy[i] = bg
+                imm = _imminence(bg, perceived[q, i], p.imminence_threshold, p.imminence_scale)
+                imminence[i] = imm
+                pressed = 0.0
+                for j in range(n_third):
+                    if fired[j] and p.act_kind[j] == PRESS_TALKS:
+                        pressed += p.act_strength[j] * p.act_target[j, i]
+                distrust = 1.0 - bg
+                own_level = max(level[q, i] - p.posture_decay, 1.0)
+                standing_level = max(own_level, level[q, o])
+                standing_hazard = min(
+                    _loss_of_control(
+                        standing_level, 0.0, 0.0, p.hazard_base, p.log_growth, p.threshold_rungs, p.log_jumps
+                    )
+                    * heat,
+                    1.0,
+                )
+                war_cost = p.war_cost[i]
+                danger = p.window * war_cost * standing_hazard * p_incident
+                target = _reciprocity_target(perceived[q, i], p.generosity)
+                threat = reach[q, o] * warhead[q, o]
+                c0 = 2.0 * p.reciprocity * target
+                c2 = (pressure[q, i] + pressed + p.credibility * br) * distrust
+                c3 = p.preemption * imm
+                c4 = p.preventive * bg * threat
+                c5 = sensitivity[q, i] * audience[q, i] * p.face_cost
+                d1 = war_cost * p_clash
+                d2 = war_cost * p_incident
+                d3 = p.commitment * sensitivity[q, i]
+                d4 = -danger * distrust
+                risk_scale = p.window * war_cost * p_incident
+                g1 = pressure[q, i]
+                r = resolve[q, i]
+                g = greedy[q, i]
+                bv = p.base_vectors
+                tv = p.timid_vectors
+                gv = p.greedy_vectors
+                for a in range(n_act):
+                    b = bv[0, a] * c0
+                    b += bv[1, a] * 1.0
+                    b += bv[2, a] * c2
+                    b += bv[3, a] * c3
+                    b += bv[4, a] * c4
+                    b += bv[5, a] * c5
+                    tm = tv[0, a] * war_cost
+                    tm += tv[1, a] * d1
+                    tm += tv[2, a] * d2
+                    tm += tv[3, a] * d3
+                    tm += tv[4, a] * d4
+                    risk = min(max(p.action_hazard[a] * heat, standing_hazard), 1.0)
+                    tm += risk * risk_scale
+                    gr = gv[0, a] * 1.0
+                    gr += gv[1, a] * g1
+                    base[i, a] = b
+                    timid[i, a] = tm
+                    greed[i, a] = gr
+                    u = (tm + p.coerce[a]) * r
+                    u += b
+                    u -= tm
+                    u += g * gr
+                    util[i, a] = u
+                    avail[i, a] = p.available[i, a] and not (frozen_today and p.freeze_terms[i, a])
+                precision[i] = p.precision[i] / (1.0 + p.stress * tension_now)
+                _logit_weights(util[i], avail[i], precision[i], weights[i])
+                if not chance:
+                    attack_weight = 0.0
+                    total_weight = 0.0
+                    for a in range(n_act):
+                        attack_weight += weights[i, a] * (p.is_attack_clash[a] or p.is_war[a])
+                        total_weight += weights[i, a]
+                    if i == 0:
+                        first_loglik = math.log1p(-min(attack_weight / total_weight, 0.999999))
+                    else:
+                        history_loglik[q] += first_loglik + math.log1p(
+                            -min(attack_weight / total_weight, 0.999999)
+                        )
+                    for a in range(n_act):
+                        if p.is_recorded[a]:
+                            weights[i, a] = 0.0
+                choice[i] = _sample(weights[i], _uniform(key, pid, t, rnd.U_CHOICE[i]))
+                if choice[i] < 0:
+                    agg[AGG_ERROR] = 1
+            if agg[AGG_ERROR]:
+                break
+
+            # 2. Freeze breaches: the breaching side takes its most valued frozen action.
+            breach_any = False
+            if p.freeze_any and frozen_today:
+                agg[AGG_FREEZE_DAYS] += 1
+                for i in range(2):
+                    if p.freeze_row[i] and _uniform(key, pid, t, rnd.U_BREACH[i]) < p.freeze_breach_rate:
+                        breach_any = True
+                        agg[AGG_FREEZE_BREACHES + i] += 1
+                        best = -math.inf
+                        best_a = 0
+                        for a in range(n_act):
+                            value = util[i, a] if p.frozen[i, a] else -math.inf
+                            if value > best:
+                                best = value
+                                best_a = a
+                        choice[i] = best_a
+            misreading0 = perceived[q, 0] - true_hostility[q, 0] > p.misread_margin
+            misreading1 = perceived[q, 1] - true_hostility[q, 1] > p.misread_margin
+            for i in range(2):
+                c = choice[i]
+                attack = p.is_attack_clash[c] or p.is_war[c]
+                misreading = misreading0 if i == 0 else misreading1
+                if verify > 0.0 and attack and misreading:
+                    if _uniform(key, pid, t, rnd.U_CHECK[i]) < verify:
+                        choice[i] = HOLD
+                if not chance and attack:
+                    choice[i] = HOLD
+                imposed = forced[d, 0, i] if forced.shape[1] == 1 else forced[d, q, i]
+                if imposed >= 0:
+                    choice[i] = imposed
+
+            # 3. Postures, audience costs, proposals, capability.
+            c_0 = choice[0]
+            c_1 = choice[1]
+            for i in range(2):
+                c = choice[i]
+                lv = max(p.rung[c], max(level[q, i] - p.posture_decay, 1.0))
+                new_level[i] = lv
+                grown = (
+                    audience[q, i] * p.audience_decay
+                    + p.threat_gain * p.is_threat_public[c]
+                    + p.force_gain * p.is_force_public[c]
+                    + p.standing_gain * (lv >= STANDING_RUNG)
+                )
+                new_audience[i] = 0.0 if (p.is_concession[c] and p.public[c]) else grown
+                new_recent[i] = CONCESSION_MEMORY * recent[q, i] + p.is_concession[c]
+                if p.is_talks[c]:
+                    last_talks[q, i] = t
+                if p.is_freeze_proposal[c]:
+                    last_freeze[q, i] = t
+            talks_now = talks_open[q] or min(last_talks[q, 0], last_talks[q, 1]) > t - p.talks_window
+            freeze_agreed = (min(last_freeze[q, 0], last_freeze[q, 1]) > t - p.talks_window) and p.freeze_any
+            freeze_now = (frozen_today or freeze_agreed) and not breach_any
+            if freeze_agreed:
+                last_freeze[q, 0] = NO_PROPOSAL
+                last_freeze[q, 1] = NO_PROPOSAL
+
+            # 4. Signals.
+            # The two public normals are one Box-Muller pair (randomness.Z_PUBLIC).
+            radius = math.sqrt(-2.0 * math.log(1.0 - _uniform(key, pid, t, _NORMAL_BASE)))
+            angle = _TWO_PI * _uniform(key, pid, t, _NORMAL_BASE + 1)
+            z0 = radius * math.cos(angle)
+            z1 = radius * math.sin(angle)
+            clarify = verify
+            for i in range(2):
+                c = choice[i]
+                truth[i] = p.hostility[c] if p.public[c] else 0.0
+                military = p.military[c] and p.public[c]
+                error = (
+                    p.hostile_bias * military
+                    + (1.0 - p.coordination[i]) * p.voice_bias[i]
+                    + p.public_noise[i] * (z0 if i == 0 else z1)
+                )
+                reading[i] = truth[i] + (1.0 - clarify) * error
+                agg[AGG_READINGS] += 1
+                if reading[i] - truth[i] > p.misread_margin:
+                    agg[AGG_MISREADINGS] += 1
+            if p.has_private:
+                for i in range(2):
+                    c = choice[i]
+                    if p.public[c]:
+                        continue
+                    message = p.hostility[c]
+                    private_reading = message + p.private_noise * _normal(key, pid, t, rnd.Z_PRIVATE[i])
+                    delay = p.private_whole + (
+                        _uniform(key, pid, t, rnd.U_DELAY[i]) < p.private_delay - p.private_whole
+                    )
+                    slot = (t + delay) % slots
+                    inbox_value[slot, q, 1 - i] += p.private_weight * private_reading
+                    inbox_weight[slot, q, 1 - i] += p.private_weight * 1.0
+                    inbox_true[slot, q, 1 - i] += p.private_weight * message
+            today = t % slots
+
+            # 5. Third parties: sanctions add pressure, calls for restraint calm both sides.
+            # 6. Tension and beliefs.
+            for i in range(2):
+                o = 1 - i
+                push = 0.0
+                calm = 0.0
+                for j in range(n_third):
+                    if fired[j]:
+                        if p.act_kind[j] == SANCTIONS:
+                            push += p.act_strength[j] * p.act_target[j, i]
+                        elif p.act_kind[j] == RESTRAINT_CALL:
+                            calm += p.act_strength[j] * p.act_target[j, i]
+                pressure[q, i] = PRESSURE_DECAY * pressure[q, i] + push
+                arrived_weight = 1.0 + inbox_weight[today, q, i]
+                read = (reading[o] + inbox_value[today, q, i]) / arrived_weight
+                read_true = (truth[o] + inbox_true[today, q, i]) / arrived_weight
+                inbox_value[today, q, i] = 0.0
+                inbox_weight[today, q, i] = 0.0
+                inbox_true[today, q, i] = 0.0
+                gain = (1.0 - p.tension_decay) * p.tension_amplification
+                new_perceived[i] = (
+                    max(
+                        p.tension_calm + p.tension_decay * (perceived[q, i] - p.tension_calm) + gain * read,
+                        FLOOR,
+                    )
+                    - calm
+                )
+                new_true[i] = (
+                    max(
+                        p.tension_calm
+                        + p.tension_decay * (true_hostility[q, i] - p.tension_calm)
+                        + gain * read_true,
+                        FLOOR,
+                    )
+                    - calm
+                )
+            # Bayes: observer o = 1 - i weighs i's move by each of i's types' choice tables, computed as
+            # if i read o's moves truly (Jervis).
+            for i in range(2):
+                o = 1 - i
+                shift_target = (
+                    2.0
+                    * p.reciprocity
+                    * (
+                        _reciprocity_target(true_hostility[q, i], p.generosity)
+                        - _reciprocity_target(perceived[q, i], p.generosity)
+                    )
+                )
+                shift_imminence = p.preemption * (
+                    _imminence(
+                        belief_greedy[i], true_hostility[q, i], p.imminence_threshold, p.imminence_scale
+                    )
+                    - imminence[i]
+                )
+                for k in range(N_TYPES):
+                    r = p.resolve_types[i, TYPE_RESOLUTE[k]]
+                    for a in range(n_act):
+                        shift = p.hostility[a] * shift_target
+                        shift += p.attack[a] * shift_imminence
+                        fixed = base[i, a] - timid[i, a]
+                        fixed += shift
+                        u = (timid[i, a] + p.coerce[a]) * r
+                        u += fixed
+                        if TYPE_GREEDY[k]:
+                            u += greed[i, a]
+                        type_util[a] = u
+                    _logit_weights(type_util, avail[i], precision[i], type_weights)
+                    total = 0.0
+                    for a in range(n_act):
+                        total += type_weights[a]
+                    likelihood[k] = type_weights[choice[i]] / total
+                total = 0.0
+                for k in range(N_TYPES):
+                    weighted[k] = posterior[q, o, k] * likelihood[k]
+                    total += weighted[k]
+                for k in range(N_TYPES):
+                    value = weighted[k] / total if total > 0.0 else posterior[q, o, k]
+                    posterior[q, o, k] = p.tremble + (1.0 - N_TYPES * p.tremble) * value
+
+            # 7. Chance.
+            tension_after = (max(new_perceived[0], 0.0) + max(new_perceived[1], 0.0)) / 2.0
+            crisis_level = max(new_level[0], new_level[1])
+            hazard = _loss_of_control(
+                crisis_level,
+                tension_after,
+                p.hazard_tension_growth,
+                p.hazard_base,
+                p.log_growth,
+                p.threshold_rungs,
+                p.log_jumps,
+            )
+            p_inc = 1.0 - (1.0 - hazard) * ((1.0 - p.action_incident[c_0]) * (1.0 - p.action_incident[c_1]))
+            incident = False
+            alarm0 = False
+            alarm1 = False
+            if chance:
+                incident = _uniform(key, pid, t, rnd.U_INCIDENT) < p_inc
+                alarm_p = -math.expm1(-p.alarm_rate * (1.0 + p.alarm_multiplier * (crisis_level - 1.0)))
+                alarm0 = _uniform(key, pid, t, rnd.U_ALARM[0]) < alarm_p
+                alarm1 = _uniform(key, pid, t, rnd.U_ALARM[1]) < alarm_p
+                agg[AGG_FALSE_ALARMS] += alarm0 + alarm1
+            else:
+                history_loglik[q] += math.log1p(-min(p_inc, 0.999999))
+            clash0 = p.is_attack_clash[c_0]
+            clash1 = p.is_attack_clash[c_1]
+            war0 = p.is_war[c_0]
+            war1 = p.is_war[c_1]
+            alarm_war0 = False
+            alarm_war1 = False
+            if alarm0:
+                acted_on = (
+                    p.pass_early
+                    * min(p.pass_last * (1.0 + p.imminence_weight * imminence[0]), 1.0)
+                    * (1.0 - verify)
+                )
+                alarm_war0 = _uniform(key, pid, t, rnd.U_ALARM_PASS[0]) < acted_on
+            if alarm1:
+                acted_on = (
+                    p.pass_early
+                    * min(p.pass_last * (1.0 + p.imminence_weight * imminence[1]), 1.0)
+                    * (1.0 - verify)
+                )
+                alarm_war1 = _uniform(key, pid, t, rnd.U_ALARM_PASS[1]) < acted_on
+            any_clash = clash0 or clash1
+            any_war = war0 or war1
+            any_alarm_war = alarm_war0 or alarm_war1
+            clash = incident or any_clash
+            escalates_ordinary = False
+            escalates_misread = False
+            if clash:
+                audience_after = (new_audience[0] + new_audience[1]) / 2.0
+                true_tension = (max(new_true[0], 0.0) + max(new_true[1], 0.0)) / 2.0
+                p_true = _clash_to_war(
+                    p.clash_to_war, p.tension_weight, true_tension, p.audience_weight, audience_after
+                )
+                p_perceived = _clash_to_war(
+                    p.clash_to_war, p.tension_weight, tension_after, p.audience_weight, audience_after
+                )
+                p_misread = max(p_perceived - p_true, 0.0) * (1.0 - clarify)
+                checked = 1.0 - verify if (incident and not any_clash) else 1.0
+                u_war = _uniform(key, pid, t, rnd.U_WAR)
+                escalates_ordinary = u_war < p_true * checked
+                escalates_misread = (not escalates_ordinary) and u_war < (p_true + p_misread) * checked
+            initiator_chosen = 0 if (war0 or clash0) else 1
+            misread_initiator = misreading0 if initiator_chosen == 0 else misreading1
+            chosen_path = MISCALCULATION if misread_initiator else DELIBERATE
+            war_now = any_war or any_alarm_war or escalates_ordinary or escalates_misread
+            path = ACCIDENT
+            if any_clash:
+                path = chosen_path
+            if escalates_misread:
+                path = MISCALCULATION
+            if any_alarm_war:
+                path = FALSE_ALARM
+            if any_war:
+                path = chosen_path
+            if any_war or any_clash:
+                initiator = initiator_chosen
+            elif any_alarm_war:
+                initiator = 0 if alarm_war0 else 1
+            else:
+                initiator = NEVER
+            nuclear_at_once = False
+            if war_now and path == FALSE_ALARM:
+                nuclear_at_once = _uniform(key, pid, t, rnd.U_NUCLEAR) < p.false_alarm_nuclear
+            settles = False
+            if chance and talks_now and not war_now:
+                settle_hazard = min(
+                    p.settlement_rate
+                    * math.exp(-p.tension_damping * tension_after)
+                    * (1.0 + p.concession_boost * min(new_recent[0], new_recent[1]))
+                    * (1.0 + p.mediator_boost),
+                    1.0,
+                )
+                settles = _uniform(key, pid, t, rnd.U_SETTLE) < settle_hazard
+
+            agg[AGG_CLASH_EVENTS] += incident
+            agg[AGG_CLASH_EVENTS + 1] += any_clash
+            if war_now:
+                if incident and not any_clash and not any_war and not any_alarm_war:
+                    agg[AGG_WAR_TRIGGERS] += 1
+                if any_clash and not any_war and not any_alarm_war:
+                    agg[AGG_WAR_TRIGGERS + 1] += 1
+                if any_war:
+                    agg[AGG_WAR_TRIGGERS + 2] += 1
+                if any_alarm_war and not any_war:
+                    agg[AGG_WAR_TRIGGERS + 3] += 1
+
+            # Commit.
+            shock = p.clash_shock if (clash and not war_now) else 0.0
+            for i in range(2):
+                level[q, i] = new_level[i]
+                audience[q, i] = new_audience[i]
+                recent[q, i] = new_recent[i]
+                perceived[q, i] = new_perceived[i] + shock
+                true_hostility[q, i] = new_true[i] + shock
+                c = choice[i]
+                reach[q, i] = reach[q, i] + p.missile_gain * p.is_missile_test[c] * (1.0 - reach[q, i])
+                warhead[q, i] = warhead[q, i] + p.nuclear_gain * p.is_nuclear_test[c] * (1.0 - warhead[q, i])
+            talks_open[q] = talks_now
+            freeze_on[q] = freeze_now
+            if (clash or war_now) and clash_day[q] == NEVER:
+                clash_day[q] = t
+            if war_now:
+                war_day[q] = t
+                war_path[q] = path
+                war_initiator[q] = initiator
+                war_balance[q] = 0.0
+                if nuclear_at_once:
+                    nuclear_day[q] = t
+                status[q] = WAR_OVER if nuclear_at_once else AT_WAR
+            elif settles:
+                settle_day[q] = t
+                status[q] = SETTLED
+            agg[AGG_ACTIONS + c_0] += 1
+            agg[AGG_ACTIONS + n_act + c_1] += 1
+            agg[AGG_AUDIENCE] += np.int64(np.rint(new_audience[0] * FIXED_POINT)) + np.int64(
+                np.rint(new_audience[1] * FIXED_POINT)
+            )
+            agg[AGG_TENSION] += np.int64(np.rint(tension_after * FIXED_POINT))
+            for i in range(2):
+                if not avail[i, CONCESSION_PRIVATE]:
+                    lock = sensitivity[q, i] * new_audience[i] * p.face_cost
+                    agg[AGG_LOCK_IN] += np.int64(np.rint(lock * FIXED_POINT))
+            if reveals.shape[0]:
+                for i in range(2):
+                    if not math.isnan(reveals[d, i, 0]):
+                        reach[q, i] = reveals[d, i, 0]
+                        warhead[q, i] = reveals[d, i, 1]
