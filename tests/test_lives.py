@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pyarrow.parquet as pq
+import pytest
 
 from brinkmanship.analysis.lives import DeathBounds, lives_model
 from brinkmanship.cli import main
@@ -37,3 +38,28 @@ def test_run_reports_deaths_consistent_with_outcomes(tmp_path, capsys):
     assert np.all(per_path[(outcome != "war") & (outcome != "nuclear_use")] == 0)
     assert np.all(per_path[outcome == "nuclear_use"] > 0)
     assert np.isclose(per_path.mean(), deaths["mean"])
+
+
+def test_the_lives_model_is_read_back_from_the_disk_cache(tmp_path, monkeypatch) -> None:
+    """A second command reuses the deaths computed by the first (seconds of blast and population work);
+    with the cache off, or after a change to the consequences code, they are computed again."""
+    from brinkmanship.analysis import lives as lives_module
+    from brinkmanship.scenario import load_scenario
+
+    scenario = load_scenario("korea-2017")
+    monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path))
+    lives_module._lives_model.cache_clear()
+    first = lives_module.lives_model(scenario)
+    assert list((tmp_path / "lives").glob("*.json"))
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("computed again although cached on disk")
+
+    monkeypatch.setattr(lives_module, "_compute_lives_model", must_not_run)
+    lives_module._lives_model.cache_clear()
+    assert lives_module.lives_model(scenario) == first
+    monkeypatch.setenv("BRINK_CACHE_DIR", "off")
+    lives_module._lives_model.cache_clear()
+    with pytest.raises(AssertionError, match="computed again"):
+        lives_module.lives_model(scenario)
+    lives_module._lives_model.cache_clear()

@@ -10,14 +10,21 @@ uniform (so policies compared on one seed are paired in lives too).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
 from brinkmanship.effects import Detonation, conventional_war_deaths, plan_consequences
+from brinkmanship.engine import burn_in_cache
 from brinkmanship.engine.ensemble import PathTable
 from brinkmanship.engine.state import NEVER
 from brinkmanship.errors import UserError
@@ -60,13 +67,71 @@ class LivesModel:
 
 
 def lives_model(scenario: ScenarioFile) -> LivesModel:
-    """The deaths each outcome costs in ``scenario`` (strikes on different cities computed apart)."""
+    """The deaths each outcome costs in ``scenario`` (strikes on different cities computed apart).
+
+    Computing them takes seconds (blast rings over population grids), so the result is kept in memory
+    and on disk (``$BRINK_CACHE_DIR/lives``, keyed by the strikes and a hash of the consequences code
+    and data; ``BRINK_CACHE_DIR=off`` turns it off), like the burned-in blocks.
+    """
     strikes = tuple((s.target, s.yield_kt, s.burst) for s in scenario.consequences.nuclear_strikes)
     return _lives_model(scenario.consequences.theatre, strikes)
 
 
 @lru_cache(maxsize=32)
 def _lives_model(theatre: str, strikes: tuple[tuple[str, float, str], ...]) -> LivesModel:
+    where = _cache_file(theatre, strikes)
+    if where is not None:
+        try:
+            data = json.loads(where.read_text())
+            return LivesModel(
+                war=DeathBounds(**data["war"]),
+                nuclear_use=DeathBounds(**data["nuclear_use"]),
+                theatre=data["theatre"],
+                strikes=tuple(data["strikes"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # absent or unreadable: computed below
+    model = _compute_lives_model(theatre, strikes)
+    if where is not None:
+        entry = {
+            "war": model.war.as_dict(),
+            "nuclear_use": model.nuclear_use.as_dict(),
+            "theatre": model.theatre,
+            "strikes": list(model.strikes),
+        }
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=where.parent, suffix=".tmp", delete=False) as handle:
+                json.dump(entry, handle)
+            os.replace(handle.name, where)
+        except OSError:
+            pass  # a cache that cannot be written is no cache
+    return model
+
+
+@cache
+def _consequences_code_hash() -> str:
+    """Hash of the code and data the deaths depend on: a change to either never reuses an old entry."""
+    digest = hashlib.sha256()
+    package = resources.files("brinkmanship")
+    effects = package / "effects"
+    paths = sorted((p for p in effects.iterdir() if p.name.endswith(".py")), key=lambda p: p.name)
+    paths += sorted((p for p in (effects / "data").iterdir() if p.is_file()), key=lambda p: p.name)
+    paths.append(package / "analysis" / "lives.py")
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_file(theatre: str, strikes: tuple[tuple[str, float, str], ...]) -> Path | None:
+    where = burn_in_cache.folder("lives")
+    if where is None:
+        return None
+    key = json.dumps([_consequences_code_hash(), theatre, [list(s) for s in strikes]])
+    return where / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+
+
+def _compute_lives_model(theatre: str, strikes: tuple[tuple[str, float, str], ...]) -> LivesModel:
     try:
         conventional = conventional_war_deaths(theatre)
         war = DeathBounds(conventional["low"], conventional["central"], conventional["high"])

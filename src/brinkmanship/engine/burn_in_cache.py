@@ -45,12 +45,13 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
-def folder() -> Path | None:
+def folder(kind: str = "burn-in") -> Path | None:
+    """The cache folder for ``kind`` (``$BRINK_CACHE_DIR/kind``), or None where caching is off."""
     setting = os.environ.get("BRINK_CACHE_DIR", "")
     if setting == "off":
         return None
     base = Path(setting) if setting else Path.home() / ".cache" / "brinkmanship"
-    return base / "burn-in"
+    return base / kind
 
 
 def _path(key: tuple[str, int, int]) -> Path | None:
