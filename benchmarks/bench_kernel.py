@@ -5,9 +5,9 @@ Reports, in one run:
 - the cold start: compiling the kernel with an empty Numba cache (in a fresh process; ``--cold``);
 - korea-2017, ``--runs`` paths x 365 days, wall time with a warm compile cache, first with the burn-in
   (the 268-day prelude) computed, then with it read from the burn-in cache - what a second run costs;
-- path-days per second on one thread (compiled) and for the NumPy kernel, and for the one-path-at-a-time
-  implementation of the same model (the independent reference, written as a user of an agent-based
-  toolkit would write it), with the ratios;
+- path-days per second on one thread (compiled) and for the NumPy kernel, for the same NumPy kernel
+  stepping one path at a time (as an agent-based toolkit steps its agents), and for the independent
+  reference (written separately from docs/model.md, vectorised over paths), with the ratios;
 - a forecast from a given state (2,000 paths x 90 days, what a crisis room's advice needs per option);
 - peak memory (``--memory-runs`` paths, e.g. 1,000,000; aggregates stream, so it should not grow with runs).
 
@@ -112,6 +112,8 @@ def main() -> None:
     if have_numba:
         rates["compiled"] = one_thread_rate(model, "compiled", 8192, days)
     rates["numpy"] = one_thread_rate(model, "numpy", 2048, 120)
+    # One path at a time, as an agent-based toolkit steps its agents: the NumPy kernel on a single path.
+    rates["NumPy kernel, one path at a time"] = one_thread_rate(model, "numpy", 1, 60)
     started = time.perf_counter()
     reference_simulate(scenario, args.reference_runs, days, seed=1)
     reference_s = time.perf_counter() - started
