@@ -46,10 +46,11 @@ def test_the_compiled_random_numbers_are_the_numpy_ones():
     for day in (-rnd.DAY_OFFSET + 2, -268, 0, 364, rnd.DAY_OFFSET - 1):
         for column in (0, rnd.U_FIXED, rnd.U_FIXED + 5):
             expected = rnd.uniform(key, paths, day, column)
-            assert np.array_equal(compiled_kernel.uniforms_at(np.uint64(key), paths, day, column), expected)
+            got = compiled_kernel.draws_at(np.uint64(key), paths, day, column, False)
+            assert np.array_equal(got, expected)
         _, normals = rnd.day_draws(key, paths, day, 3)
         for j in range(rnd.N_NORMALS):
-            got = compiled_kernel.normals_at(np.uint64(key), paths, day, j)
+            got = compiled_kernel.draws_at(np.uint64(key), paths, day, j, True)
             np.testing.assert_allclose(got, normals[:, j], rtol=0, atol=1e-12)
 
 

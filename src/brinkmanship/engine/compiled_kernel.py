@@ -244,34 +244,34 @@ def pack(model: CompiledScenario) -> Params:
     vectors = decisions.action_vectors(model)
     has_private, private_noise, private_delay, private_weight = kernel._private_channel(model)
     acts = model.third_party_acts
-    as_bool = np.ascontiguousarray
+    contiguous = np.ascontiguousarray
     return Params(
         hostility=model.action_hostility.astype(float),
         rung=model.action_rung.astype(float),
-        public=as_bool(model.action_public),
-        military=as_bool(model.action_military),
-        is_concession=as_bool(model.action_is_concession),
-        is_threat_public=as_bool(model.action_is_threat_public),
-        is_force_public=as_bool(model.action_is_force_public),
-        is_attack_clash=as_bool(model.action_is_attack_clash),
-        is_war=as_bool(model.action_is_war),
-        is_talks=as_bool(model.action_is_talks),
-        is_freeze_proposal=as_bool(model.action_is_freeze_proposal),
-        is_missile_test=as_bool(model.action_is_missile_test),
-        is_nuclear_test=as_bool(model.action_is_nuclear_test),
-        is_recorded=as_bool(model.action_is_recorded),
+        public=contiguous(model.action_public),
+        military=contiguous(model.action_military),
+        is_concession=contiguous(model.action_is_concession),
+        is_threat_public=contiguous(model.action_is_threat_public),
+        is_force_public=contiguous(model.action_is_force_public),
+        is_attack_clash=contiguous(model.action_is_attack_clash),
+        is_war=contiguous(model.action_is_war),
+        is_talks=contiguous(model.action_is_talks),
+        is_freeze_proposal=contiguous(model.action_is_freeze_proposal),
+        is_missile_test=contiguous(model.action_is_missile_test),
+        is_nuclear_test=contiguous(model.action_is_nuclear_test),
+        is_recorded=contiguous(model.action_is_recorded),
         action_incident=model.action_incident.astype(float),
-        available=as_bool(kernel.available_actions(model, np.zeros(1, dtype=bool))[:, 0, :].T),
-        freeze_terms=as_bool(model.freeze_terms),
-        frozen=as_bool(model.freeze_terms & model.repertoire),
-        freeze_row=as_bool(model.freeze_terms.any(axis=1)),
+        available=contiguous(kernel.available_actions(model, np.zeros(1, dtype=bool))[:, 0, :].T),
+        freeze_terms=contiguous(model.freeze_terms),
+        frozen=contiguous(model.freeze_terms & model.repertoire),
+        freeze_row=contiguous(model.freeze_terms.any(axis=1)),
         freeze_any=bool(model.freeze_terms.any()),
-        base_vectors=as_bool(vectors.base),
-        timid_vectors=as_bool(vectors.timid),
-        greedy_vectors=as_bool(vectors.greedy),
-        coerce=as_bool(vectors.coerce),
-        action_hazard=as_bool(vectors.hazard),
-        attack=as_bool(vectors.attack),
+        base_vectors=contiguous(vectors.base),
+        timid_vectors=contiguous(vectors.timid),
+        greedy_vectors=contiguous(vectors.greedy),
+        coerce=contiguous(vectors.coerce),
+        action_hazard=contiguous(vectors.hazard),
+        attack=contiguous(vectors.attack),
         war_cost=model.war_cost.astype(float),
         precision=model.precision.astype(float),
         coordination=model.coordination.astype(float),
@@ -280,7 +280,7 @@ def pack(model: CompiledScenario) -> Params:
             perception.public_signal_noise(model.public_noise, model.coordination, model.voice_spread),
             dtype=float,
         ),
-        resolve_types=as_bool(model.resolve_types.astype(float)),
+        resolve_types=contiguous(model.resolve_types.astype(float)),
         reciprocity=float(model.reciprocity),
         generosity=float(model.generosity),
         credibility=float(model.credibility),
@@ -342,7 +342,7 @@ def pack(model: CompiledScenario) -> Params:
         act_kind=acts.kind.astype(np.int64),
         act_rate=acts.rate.astype(float),
         act_strength=acts.strength.astype(float),
-        act_target=as_bool(acts.target.astype(float)),
+        act_target=contiguous(acts.target.astype(float)),
     )
 
 
@@ -387,20 +387,12 @@ def _normal(key: Any, path: int, day: int, j: int) -> float:
 
 
 @njit(cache=True)
-def uniforms_at(key: Any, paths: np.ndarray, day: int, column: int) -> np.ndarray:
-    """The compiled twin of :func:`randomness.uniform` (for the test that they agree)."""
+def draws_at(key: Any, paths: np.ndarray, day: int, column: int, normal: bool) -> np.ndarray:
+    """The compiled twins of :func:`randomness.uniform` (uniform ``column``) and of the normals of
+    :func:`randomness.day_draws` (``normal``: normal ``column``), for the test that they agree."""
     out = np.empty(paths.shape[0])
     for k in range(paths.shape[0]):
-        out[k] = _uniform(key, paths[k], day, column)
-    return out
-
-
-@njit(cache=True)
-def normals_at(key: Any, paths: np.ndarray, day: int, j: int) -> np.ndarray:
-    """The compiled twin of the normals of :func:`randomness.day_draws` (column ``j``)."""
-    out = np.empty(paths.shape[0])
-    for k in range(paths.shape[0]):
-        out[k] = _normal(key, paths[k], day, j)
+        out[k] = _normal(key, paths[k], day, column) if normal else _uniform(key, paths[k], day, column)
     return out
 
 

@@ -244,29 +244,37 @@ def advance(
     each day (the prelude's; NaN = none)."""
     if days <= 0:
         return
+    request = Stepping(model, state, path_ids, key, days, tally, forced, chance, reveals)
     if compiled_kernel.enabled():
-        _advance_compiled(model, state, path_ids, key, days, tally, forced, chance, reveals)
+        _advance_compiled(request)
     else:
-        _advance_numpy(model, state, path_ids, key, days, tally, forced, chance, reveals)
+        _advance_numpy(request)
 
 
-def _advance_numpy(
-    model: CompiledScenario,
-    state: CrisisState,
-    path_ids: np.ndarray,
-    key: int,
-    days: int,
-    tally: Tally | None,
-    forced: ForcedSchedule | None,
-    chance: bool,
-    reveals: np.ndarray | None,
-) -> None:
+@dataclass(frozen=True)
+class Stepping:
+    """One call of :func:`advance`, as both kernels' drivers read it."""
+
+    model: CompiledScenario
+    state: CrisisState
+    path_ids: np.ndarray
+    key: int
+    days: int
+    tally: Tally | None
+    forced: ForcedSchedule | None
+    chance: bool
+    reveals: np.ndarray | None
+
+
+def _advance_numpy(request: Stepping) -> None:
+    model, state, path_ids, key = request.model, request.state, request.path_ids, request.key
+    forced, chance, reveals, tally = request.forced, request.chance, request.reveals, request.tally
     n_acts = model.n_third_party_acts
     first_day = state.day
     # Only live paths (in crisis or at war) are stepped; every COMPACT_EVERY days the others are dropped.
     live = _live(state) if chance else np.arange(state.n_paths)
     part = state.take(live)
-    for day in range(first_day, first_day + days):
+    for day in range(first_day, first_day + request.days):
         if chance and (day - first_day) % COMPACT_EVERY == 0 and day > first_day:
             state.put(live, part)
             live = _live(state)
@@ -293,28 +301,19 @@ def _advance_numpy(
     state.put(live, part)
 
 
-def _advance_compiled(
-    model: CompiledScenario,
-    state: CrisisState,
-    path_ids: np.ndarray,
-    key: int,
-    days: int,
-    tally: Tally | None,
-    forced: ForcedSchedule | None,
-    chance: bool,
-    reveals: np.ndarray | None,
-) -> None:
+def _advance_compiled(request: Stepping) -> None:
+    state, days, reveals = request.state, request.days, request.reveals
     n = state.n_paths
     first_day = state.day
     aggregates = np.zeros((n, compiled_kernel.N_AGG), dtype=np.int64)
     arguments: tuple[Any, ...] = (
-        compiled_kernel.pack(model),
-        np.ascontiguousarray(path_ids, dtype=np.int64),
-        np.uint64(key),
+        compiled_kernel.pack(request.model),
+        np.ascontiguousarray(request.path_ids, dtype=np.int64),
+        np.uint64(request.key),
         first_day,
         days,
-        chance,
-        _dense_forced(forced, first_day, days, n),
+        request.chance,
+        _dense_forced(request.forced, first_day, days, n),
         np.zeros((0, 2, 2)) if reveals is None else np.ascontiguousarray(reveals, dtype=float),
         *(_writable(state, name) for name in _STATE_ARGUMENTS),
         aggregates,
@@ -341,8 +340,8 @@ def _advance_compiled(
     totals = aggregates.sum(axis=0)
     if totals[compiled_kernel.AGG_ERROR]:
         raise FloatingPointError("invalid value in a choice's weights")
-    if tally is not None:
-        tally.add_totals(totals)
+    if request.tally is not None:
+        request.tally.add_totals(totals)
 
 
 _STATE_ARGUMENTS = (
