@@ -38,8 +38,12 @@ def _check_consequences(scenario: ScenarioFile, where: str) -> None:
 
 def _check_uncertainties(scenario: ScenarioFile, where: str) -> None:
     data = scenario.model_dump(mode="json")
+    seen: set[str] = set()
     for index, uncertainty in enumerate(scenario.uncertainties):
         here = f"{where}: uncertainties.{index}"
+        if uncertainty.path in seen:
+            raise UserError(f"{here}.path: {uncertainty.path!r} is declared twice")
+        seen.add(uncertainty.path)
         if uncertainty.low > uncertainty.high:
             raise UserError(f"{here}: low ({uncertainty.low:g}) is above high ({uncertainty.high:g})")
         path = uncertainty.path

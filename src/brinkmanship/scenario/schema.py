@@ -400,12 +400,26 @@ class Prelude(Strict):
 
 
 class Uncertainty(Strict):
-    """An uncertain parameter: a dotted path into this file and the range analysts argue over."""
+    """An uncertain parameter: a dotted path into this file and the range analysts argue over.
+
+    ``scale`` says how a global analysis samples the range: ``linear`` (uniform on [low, high]) or
+    ``log`` (log-uniform, for a quantity known only to a factor, such as a rate nobody has measured:
+    "a factor of 3 either way" is the range [x/3, 3x] on a log scale).
+    """
 
     path: str
     low: float
     high: float
+    scale: Literal["linear", "log"] = "linear"
     note: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uncertainty:
+        if not self.low < self.high:
+            raise ValueError(f"{self.path}: low ({self.low}) must be below high ({self.high})")
+        if self.scale == "log" and self.low <= 0.0:
+            raise ValueError(f"{self.path}: a log scale needs a positive low end (got {self.low})")
+        return self
 
 
 class ScenarioFile(Strict):
