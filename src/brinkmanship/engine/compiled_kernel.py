@@ -33,7 +33,13 @@ from brinkmanship.model.audience import STANDING_RUNG
 from brinkmanship.model.hazards import MAX_CLASH_TO_WAR
 from brinkmanship.model.ladder import ACTION_INDEX, N_ACTIONS
 from brinkmanship.model.tension import FLOOR
-from brinkmanship.scenario.compiled import THIRD_PARTY_ACT_KINDS, CompiledScenario
+from brinkmanship.scenario.compiled import (
+    MISSILE_TEST_SLOT,
+    NUCLEAR_TEST_SLOT,
+    RESPONSE_CONDITIONS,
+    THIRD_PARTY_ACT_KINDS,
+    CompiledScenario,
+)
 
 KERNEL_CHOICES = ("compiled", "numpy")
 """Values of ``BRINK_KERNEL`` (empty: compiled where Numba is installed)."""
@@ -113,6 +119,7 @@ N_TYPES = 4
 HOLD = ACTION_INDEX["hold"]
 CONCESSION_PRIVATE = ACTION_INDEX["concession_private"]
 SANCTIONS, RESTRAINT_CALL, PRESS_TALKS = range(len(THIRD_PARTY_ACT_KINDS))
+TENSION_ABOVE = RESPONSE_CONDITIONS.index("tension_above")
 TYPE_GREEDY = (0, 0, 1, 1)
 TYPE_RESOLUTE = (0, 1, 0, 1)
 
@@ -233,6 +240,12 @@ class Params(NamedTuple):
     act_rate: np.ndarray
     act_strength: np.ndarray
     act_target: np.ndarray
+    rule_act: np.ndarray
+    rule_condition: np.ndarray
+    rule_by: np.ndarray
+    rule_window: np.ndarray
+    rule_level: np.ndarray
+    rule_rate: np.ndarray
 
 
 def pack(model: CompiledScenario) -> Params:
@@ -343,6 +356,12 @@ def pack(model: CompiledScenario) -> Params:
         act_rate=acts.rate.astype(float),
         act_strength=acts.strength.astype(float),
         act_target=contiguous(acts.target.astype(float)),
+        rule_act=acts.responses.act.astype(np.int64),
+        rule_condition=acts.responses.condition.astype(np.int64),
+        rule_by=contiguous(acts.responses.by),
+        rule_window=acts.responses.within_days.astype(float),
+        rule_level=acts.responses.level.astype(float),
+        rule_rate=acts.responses.rate.astype(float),
     )
 
 
@@ -489,6 +508,7 @@ def run_paths(
     recent: np.ndarray,
     last_talks: np.ndarray,
     last_freeze: np.ndarray,
+    last_test: np.ndarray,
     perceived: np.ndarray,
     true_hostility: np.ndarray,
     reach: np.ndarray,
@@ -532,6 +552,9 @@ def run_paths(
     type_weights = np.empty(n_act)
     avail = np.empty((2, n_act), dtype=np.bool_)
     fired = np.empty(n_third, dtype=np.bool_)
+    n_rules = p.rule_act.shape[0]
+    keep = np.empty(n_third)
+    responding = np.empty(n_third, dtype=np.bool_)
     choice = np.empty(2, dtype=np.int64)
     belief_greedy = np.empty(2)
     imminence = np.empty(2)
@@ -579,8 +602,27 @@ def run_paths(
             p_war_clash = _clash_to_war(
                 p.clash_to_war, p.tension_weight, tension_now, p.audience_weight, audience_mean
             )
+            # Third-party acts: kernel.act_probabilities, rule by rule in order.
             for j in range(n_third):
-                fired[j] = _uniform(key, pid, t, _U_FIXED + j) < p.act_rate[j]
+                keep[j] = 1.0 - p.act_rate[j]
+                responding[j] = False
+            for r in range(n_rules):
+                condition = p.rule_condition[r]
+                if condition <= NUCLEAR_TEST_SLOT:
+                    holds = (p.rule_by[r, 0] and t - last_test[q, 0, condition] <= p.rule_window[r]) or (
+                        p.rule_by[r, 1] and t - last_test[q, 1, condition] <= p.rule_window[r]
+                    )
+                elif condition == TENSION_ABOVE:
+                    holds = tension_now > p.rule_level[r]
+                else:
+                    holds = min(audience[q, 0], audience[q, 1]) > p.rule_level[r]
+                if holds:
+                    j = p.rule_act[r]
+                    keep[j] = keep[j] * (1.0 - p.rule_rate[r])
+                    responding[j] = True
+            for j in range(n_third):
+                chance_j = 1.0 - keep[j] if responding[j] else p.act_rate[j]
+                fired[j] = _uniform(key, pid, t, _U_FIXED + j) < chance_j
             p_clash = p_war_clash
             p_incident = p_clash * (1.0 - verify)
             heat = math.exp(p.hazard_tension_growth * tension_now)
@@ -966,6 +1008,10 @@ def run_paths(
                 true_hostility[q, i] = new_true[i] + shock
                 c = choice[i]
                 reach[q, i] = reach[q, i] + p.missile_gain * p.is_missile_test[c] * (1.0 - reach[q, i])
+                if p.is_missile_test[c]:
+                    last_test[q, i, MISSILE_TEST_SLOT] = t
+                if p.is_nuclear_test[c]:
+                    last_test[q, i, NUCLEAR_TEST_SLOT] = t
                 warhead[q, i] = warhead[q, i] + p.nuclear_gain * p.is_nuclear_test[c] * (1.0 - warhead[q, i])
             talks_open[q] = talks_now
             freeze_on[q] = freeze_now

@@ -354,6 +354,7 @@ _STATE_ARGUMENTS = (
     "recent_concessions",
     "last_talks_day",
     "last_freeze_day",
+    "last_test_day",
     "perceived",
     "true_hostility",
     "reach",

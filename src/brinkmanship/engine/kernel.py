@@ -43,9 +43,16 @@ from brinkmanship.model import audience as audience_model
 from brinkmanship.model import beliefs, capability, decisions, hazards, perception, war
 from brinkmanship.model import tension as tension_model
 from brinkmanship.model.ladder import ACTION_INDEX, N_ACTIONS
-from brinkmanship.scenario.compiled import THIRD_PARTY_ACT_KINDS, CompiledScenario
+from brinkmanship.scenario.compiled import (
+    MISSILE_TEST_SLOT,
+    NUCLEAR_TEST_SLOT,
+    RESPONSE_CONDITIONS,
+    THIRD_PARTY_ACT_KINDS,
+    CompiledScenario,
+)
 
 SANCTIONS, RESTRAINT_CALL, PRESS_TALKS = range(len(THIRD_PARTY_ACT_KINDS))
+TENSION_ABOVE = RESPONSE_CONDITIONS.index("tension_above")
 PRESSURE_DECAY = 0.995
 """Economic pressure halves in about 140 days without new sanctions (a judgement; see docs/model.md)."""
 CONCESSION_PRIVATE = ACTION_INDEX["concession_private"]
@@ -130,6 +137,37 @@ def third_party_push(fired: np.ndarray, model: CompiledScenario, kind: int) -> n
     return out
 
 
+def act_probabilities(model: CompiledScenario, state: CrisisState, tension_now: np.ndarray) -> np.ndarray:
+    """Each third-party act's chance today, ``(n, n_acts)``, from the state at the start of the day.
+
+    An act happens at its ``rate``; while some of its response rules hold, at
+    ``1 - (1 - rate) * prod(1 - rule rate)`` over those rules, in their order (independent chances). A
+    test rule holds for ``within_days`` days after the test day of a principal it watches; a tension rule
+    while ``tension_now`` exceeds its level; a lock-in rule while both audience-cost stocks do.
+    """
+    acts = model.third_party_acts
+    rules = acts.responses
+    n = state.n_paths
+    plain = np.broadcast_to(acts.rate, (n, acts.rate.size))
+    if rules.act.size == 0:
+        return plain
+    keep = np.broadcast_to(1.0 - acts.rate, (n, acts.rate.size)).copy()
+    responding = np.zeros((n, acts.rate.size), dtype=bool)
+    for r in range(rules.act.size):
+        condition = rules.condition[r]
+        if condition in (MISSILE_TEST_SLOT, NUCLEAR_TEST_SLOT):
+            since = state.day - state.last_test_day[:, :, condition]
+            holds = ((since <= rules.within_days[r]) & rules.by[r]).any(axis=1)
+        elif condition == TENSION_ABOVE:
+            holds = tension_now > rules.level[r]
+        else:
+            holds = state.audience.min(axis=1) > rules.level[r]
+        j = rules.act[r]
+        keep[:, j] = np.where(holds, keep[:, j] * (1.0 - rules.rate[r]), keep[:, j])
+        responding[:, j] |= holds
+    return np.where(responding, 1.0 - keep, plain)
+
+
 def war_step(model: CompiledScenario, state: CrisisState, uniforms: np.ndarray, normals: np.ndarray) -> int:
     """One day of every war still running (Kennedy's maxim: :mod:`brinkmanship.model.war`); returns how
     many paths were at war."""
@@ -194,7 +232,9 @@ def step(
         model.clash_to_war, model.tension_weight, tension_now, model.audience_weight, audience_mean
     )
     acts = model.third_party_acts
-    fired = uniforms[:, rnd.U_FIXED : rnd.U_FIXED + acts.rate.size] < acts.rate
+    fired = uniforms[:, rnd.U_FIXED : rnd.U_FIXED + acts.rate.size] < act_probabilities(
+        model, state, tension_now
+    )
     pressed = third_party_push(fired, model, PRESS_TALKS)
     verify = model.direct_verify if model.direct_enabled else 0.0
     inputs = decisions.DecisionInputs(
@@ -463,6 +503,8 @@ def step(
     state.recent_concessions = np.where(a2, recent_concessions, state.recent_concessions)
     state.last_talks_day = np.where(a2, last_talks_day, state.last_talks_day)
     state.last_freeze_day = np.where(a2, last_freeze_day, state.last_freeze_day)
+    tested = np.stack([model.action_is_missile_test[choice], model.action_is_nuclear_test[choice]], axis=-1)
+    state.last_test_day = np.where(a2[:, :, None] & tested, t, state.last_test_day).astype(np.int32)
     state.pressure = np.where(a2, pressure, state.pressure)
     state.perceived = np.where(a2, perceived + shock, state.perceived)
     state.true_hostility = np.where(a2, true_hostility + shock, state.true_hostility)

@@ -23,6 +23,8 @@ past its war (ended by a ceasefire or by nuclear use)."""
 PATH_LABELS = ("deliberate", "miscalculation", "accident", "false_alarm")
 DELIBERATE, MISCALCULATION, ACCIDENT, FALSE_ALARM = range(4)
 NEVER = -1
+NO_TEST = -10_000
+"""``last_test_day`` of a principal that has not tested: far enough back that no response window holds."""
 INBOX_FIELDS = ("inbox_value", "inbox_weight", "inbox_true")
 """Ring buffers of delayed private messages, shape ``(delay, n, 2)``: paths on the second axis."""
 
@@ -46,6 +48,7 @@ class CrisisState:
     recent_concessions: np.ndarray
     last_talks_day: np.ndarray
     last_freeze_day: np.ndarray
+    last_test_day: np.ndarray  # (n, 2, 2): day of the last missile and nuclear test (third parties respond)
     perceived: np.ndarray  # hostility of the other as read (the tension stock)
     true_hostility: np.ndarray  # the same stock from the truth of the other's moves
     reach: np.ndarray  # its demonstrated capability, as the other sees it
@@ -158,6 +161,7 @@ def initial_state(
         recent_concessions=np.zeros((n, 2)),
         last_talks_day=np.full((n, 2), -10_000, dtype=np.int32),
         last_freeze_day=np.full((n, 2), -10_000, dtype=np.int32),
+        last_test_day=np.full((n, 2, 2), NO_TEST, dtype=np.int32),
         perceived=ones * model.tension_calm,
         true_hostility=ones * model.tension_calm,
         reach=ones * model.capability_reach,

@@ -160,7 +160,8 @@ def shuttle_mediator(scenario: ScenarioFile, targets: Targets) -> Edits:
 
 
 def sanctions(scenario: ScenarioFile, targets: Targets) -> Edits:
-    """Third parties sanctioning the target do so twice as often and twice as hard."""
+    """Third parties sanctioning the target do so twice as often (unprompted and in response) and twice as
+    hard."""
     overrides = {}
     for key, actor in scenario.actors.items():
         if not isinstance(actor, ThirdParty) or not actor.active:
@@ -171,6 +172,8 @@ def sanctions(scenario: ScenarioFile, targets: Targets) -> Edits:
             if act["kind"] == "sanctions" and (act["target"] is None or act["target"] in targets):
                 act["rate"] = min(1.0, act["rate"] * SANCTIONS_FACTOR)
                 act["strength"] = act["strength"] * SANCTIONS_FACTOR
+                for response in act["responses"]:
+                    response["rate"] = min(1.0, response["rate"] * SANCTIONS_FACTOR)
                 hit = True
         if hit:
             overrides[f"actors.{key}.acts"] = acts

@@ -28,6 +28,26 @@ class ThirdPartyActs:
     rate: FloatArray  # (n_acts,) daily probability (0 when the actor is inactive)
     strength: FloatArray  # (n_acts,)
     target: FloatArray  # (n_acts, 2) weight on each principal
+    responses: ThirdPartyResponses
+
+
+RESPONSE_CONDITIONS = ("missile_test", "nuclear_test", "tension_above", "locked_in_above")
+"""What a response rule watches: a principal's recent test, the crisis's tension, or both sides'
+audience-cost lock-in (docs/model.md, section 4)."""
+MISSILE_TEST_SLOT, NUCLEAR_TEST_SLOT = 0, 1
+"""Last axis of ``CrisisState.last_test_day``: the day of a principal's last missile and nuclear test."""
+
+
+@dataclass(frozen=True)
+class ThirdPartyResponses:
+    """All response rules flattened, in the order of their acts: one row per rule."""
+
+    act: np.ndarray  # (n_rules,) int index of the act (row of ThirdPartyActs) the rule makes likelier
+    condition: np.ndarray  # (n_rules,) int index into RESPONSE_CONDITIONS
+    by: np.ndarray  # (n_rules, 2) bool: whose test triggers it (test conditions only)
+    within_days: FloatArray  # (n_rules,) window after a test, days
+    level: FloatArray  # (n_rules,) tension or audience-cost level to exceed
+    rate: FloatArray  # (n_rules,) daily probability while it holds (0 when the actor is inactive)
 
 
 @dataclass(frozen=True)
@@ -253,10 +273,28 @@ def compile_scenario(scenario: ScenarioFile, prelude_world: ScenarioFile | None 
     targets: list[list[float]] = []
     mediators = [a for a in scenario.actors.values() if isinstance(a, ThirdParty) and a.role == "mediator"]
     active_mediators = [m for m in mediators if m.active]
+    rule_act: list[int] = []
+    rule_condition: list[int] = []
+    rule_by: list[list[bool]] = []
+    rule_window: list[float] = []
+    rule_level: list[float] = []
+    rule_rate: list[float] = []
     for actor in scenario.actors.values():
         if not isinstance(actor, ThirdParty):
             continue
         for act in actor.acts:
+            for response in act.responses:
+                rule_act.append(len(kinds))
+                if response.after is not None:
+                    rule_condition.append(RESPONSE_CONDITIONS.index(response.after))
+                elif response.tension_above is not None:
+                    rule_condition.append(RESPONSE_CONDITIONS.index("tension_above"))
+                else:
+                    rule_condition.append(RESPONSE_CONDITIONS.index("locked_in_above"))
+                rule_by.append([response.by in (None, name) for name in scenario.principals])
+                rule_window.append(float(response.within_days))
+                rule_level.append(float(response.tension_above or response.locked_in_above or 0.0))
+                rule_rate.append(response.rate if actor.active else 0.0)
             kinds.append(THIRD_PARTY_ACT_KINDS.index(act.kind))
             rates.append(act.rate if actor.active else 0.0)
             strengths.append(act.strength)
@@ -269,6 +307,14 @@ def compile_scenario(scenario: ScenarioFile, prelude_world: ScenarioFile | None 
         rate=np.array(rates, dtype=float),
         strength=np.array(strengths, dtype=float),
         target=np.array(targets, dtype=float).reshape(-1, 2),
+        responses=ThirdPartyResponses(
+            act=np.array(rule_act, dtype=np.int64),
+            condition=np.array(rule_condition, dtype=np.int64),
+            by=np.array(rule_by, dtype=bool).reshape(-1, 2),
+            within_days=np.array(rule_window, dtype=float),
+            level=np.array(rule_level, dtype=float),
+            rate=np.array(rule_rate, dtype=float),
+        ),
     )
     # The most trusted active mediator carries the mediated channel; boosts add up.
     best = max(active_mediators, key=lambda m: m.channel.trust if m.channel else 0.0, default=None)

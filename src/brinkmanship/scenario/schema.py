@@ -114,13 +114,42 @@ class Principal(Strict):
         return repertoire
 
 
+class Response(Strict):
+    """A response rule: while its condition holds, the act may also happen at ``rate`` a day.
+
+    Exactly one condition: ``after`` a principal's test (``by`` that principal, or either if None) within
+    the last ``within_days`` days; ``tension_above`` (the crisis's tension, the mean of the two perceived
+    hostility stocks above zero, exceeds it); or ``locked_in_above`` (both principals' audience-cost
+    stocks exceed it: neither can back down in public). docs/model.md, section 4.
+    """
+
+    after: Literal["missile_test", "nuclear_test"] | None = None
+    by: str | None = Field(None, description="the principal whose test triggers it; None = either")
+    within_days: Annotated[int, Field(ge=1, le=365)] = 30
+    tension_above: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
+    locked_in_above: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
+    rate: Probability = Field(description="probability per day while the condition holds")
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> Response:
+        conditions = (self.after, self.tension_above, self.locked_in_above)
+        if sum(condition is not None for condition in conditions) != 1:
+            raise ValueError("a response needs exactly one of 'after', 'tension_above', 'locked_in_above'")
+        if self.by is not None and self.after is None:
+            raise ValueError("'by' names whose test triggers the response: it needs 'after'")
+        return self
+
+
 class ThirdPartyAct(Strict):
-    """Something a third party does on a day with probability ``rate``."""
+    """Something a third party does on a day: with probability ``rate``, and more often while one of its
+    ``responses`` holds (independent chances: p = 1 - (1 - rate) * prod(1 - response rate))."""
 
     kind: Literal["sanctions", "restraint_call", "press_talks"]
-    rate: Probability = Field(description="probability per day")
+    rate: Probability = Field(description="probability per day, whatever the state")
     strength: NonNegative
     target: str | None = Field(None, description="principal it acts on (sanctions); None = both")
+    responses: list[Response] = []
 
 
 class MediatedChannel(Strict):
@@ -463,9 +492,14 @@ class ScenarioFile(Strict):
             if isinstance(actor, Principal) and name not in self.principals:
                 raise ValueError(f"actor {name!r} has role 'principal' but is not listed in 'principals'")
             if isinstance(actor, ThirdParty):
-                for act in actor.acts:
+                for k, act in enumerate(actor.acts):
                     if act.target is not None and act.target not in self.principals:
                         raise ValueError(f"actor {name!r}: act target {act.target!r} is not a principal")
+                    for r, response in enumerate(act.responses):
+                        if response.by is not None and response.by not in self.principals:
+                            raise ValueError(
+                                f"actors.{name}.acts.{k}.responses.{r}.by: {response.by!r} is not a principal"
+                            )
         if self.prelude is not None:
             if self.prelude.start_date >= self.start_date:
                 raise ValueError(
