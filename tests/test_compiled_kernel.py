@@ -108,6 +108,7 @@ def _assert_same(numpy_run, compiled_run):
         ("cuba-1962", None, 700, 60),
         ("korea-2017", "direct-channel+freeze-for-freeze+talks", 1024, 150),
         ("korea-2017", "un-six-party+shuttle-mediator+sanctions", 1024, 150),
+        ("korea-2017", "reciprocating:us+bullying:dprk", 1024, 150),
     ],
 )
 def test_the_two_kernels_give_the_same_paths(use_kernel, scenario, policy, runs, days):

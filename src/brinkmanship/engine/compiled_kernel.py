@@ -166,10 +166,10 @@ class Params(NamedTuple):
     frozen: np.ndarray  # (2, A) frozen and in the repertoire
     freeze_row: np.ndarray  # (2,) the principal has frozen actions
     freeze_any: bool
-    base_vectors: np.ndarray  # (6, A)
-    timid_vectors: np.ndarray  # (5, A)
-    greedy_vectors: np.ndarray  # (2, A)
-    coerce: np.ndarray  # (A,)
+    base_vectors: np.ndarray  # (2, 6, A): each principal's own
+    timid_vectors: np.ndarray  # (2, 5, A)
+    greedy_vectors: np.ndarray  # (2, 2, A)
+    coerce: np.ndarray  # (2, A)
     action_hazard: np.ndarray  # (A,)
     attack: np.ndarray  # (A,) float
     war_cost: np.ndarray  # (2,)
@@ -178,8 +178,8 @@ class Params(NamedTuple):
     voice_bias: np.ndarray
     public_noise: np.ndarray  # (2,) std. dev. of each principal's public signals
     resolve_types: np.ndarray  # (2, 2)
-    reciprocity: float
-    generosity: float
+    reciprocity: np.ndarray  # (2,)
+    generosity: np.ndarray  # (2,)
     credibility: float
     preemption: float
     preventive: float
@@ -279,10 +279,10 @@ def pack(model: CompiledScenario) -> Params:
         frozen=contiguous(model.freeze_terms & model.repertoire),
         freeze_row=contiguous(model.freeze_terms.any(axis=1)),
         freeze_any=bool(model.freeze_terms.any()),
-        base_vectors=contiguous(vectors.base),
-        timid_vectors=contiguous(vectors.timid),
-        greedy_vectors=contiguous(vectors.greedy),
-        coerce=contiguous(vectors.coerce),
+        base_vectors=contiguous(np.moveaxis(vectors.base, -1, 0)),
+        timid_vectors=contiguous(np.moveaxis(vectors.timid, -1, 0)),
+        greedy_vectors=contiguous(np.moveaxis(vectors.greedy, -1, 0)),
+        coerce=contiguous(vectors.coerce.T),
         action_hazard=contiguous(vectors.hazard),
         attack=contiguous(vectors.attack),
         war_cost=model.war_cost.astype(float),
@@ -294,8 +294,8 @@ def pack(model: CompiledScenario) -> Params:
             dtype=float,
         ),
         resolve_types=contiguous(model.resolve_types.astype(float)),
-        reciprocity=float(model.reciprocity),
-        generosity=float(model.generosity),
+        reciprocity=model.reciprocity.astype(float),
+        generosity=model.generosity.astype(float),
         credibility=float(model.credibility),
         preemption=float(model.preemption),
         preventive=float(model.preventive),
@@ -651,9 +651,9 @@ def run_paths(
                 )
                 war_cost = p.war_cost[i]
                 danger = p.window * war_cost * standing_hazard * p_incident
-                target = _reciprocity_target(perceived[q, i], p.generosity)
+                target = _reciprocity_target(perceived[q, i], p.generosity[i])
                 threat = reach[q, o] * warhead[q, o]
-                c0 = 2.0 * p.reciprocity * target
+                c0 = 2.0 * p.reciprocity[i] * target
                 c2 = (pressure[q, i] + pressed + p.credibility * br) * distrust
                 c3 = p.preemption * imm
                 c4 = p.preventive * bg * threat
@@ -666,9 +666,9 @@ def run_paths(
                 g1 = pressure[q, i]
                 r = resolve[q, i]
                 g = greedy[q, i]
-                bv = p.base_vectors
-                tv = p.timid_vectors
-                gv = p.greedy_vectors
+                bv = p.base_vectors[i]
+                tv = p.timid_vectors[i]
+                gv = p.greedy_vectors[i]
                 for a in range(n_act):
                     b = bv[0, a] * c0
                     b += bv[1, a] * 1.0
@@ -688,7 +688,7 @@ def run_paths(
                     base[i, a] = b
                     timid[i, a] = tm
                     greed[i, a] = gr
-                    u = (tm + p.coerce[a]) * r
+                    u = (tm + p.coerce[i, a]) * r
                     u += b
                     u -= tm
                     u += g * gr
@@ -852,10 +852,10 @@ def run_paths(
                 o = 1 - i
                 shift_target = (
                     2.0
-                    * p.reciprocity
+                    * p.reciprocity[i]
                     * (
-                        _reciprocity_target(true_hostility[q, i], p.generosity)
-                        - _reciprocity_target(perceived[q, i], p.generosity)
+                        _reciprocity_target(true_hostility[q, i], p.generosity[i])
+                        - _reciprocity_target(perceived[q, i], p.generosity[i])
                     )
                 )
                 shift_imminence = p.preemption * (
@@ -871,7 +871,7 @@ def run_paths(
                         shift += p.attack[a] * shift_imminence
                         fixed = base[i, a] - timid[i, a]
                         fixed += shift
-                        u = (timid[i, a] + p.coerce[a]) * r
+                        u = (timid[i, a] + p.coerce[i, a]) * r
                         u += fixed
                         if TYPE_GREEDY[k]:
                             u += greed[i, a]

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from scipy import special, stats
 
 from brinkmanship.model.ladder import ACTIONS, THRESHOLDS
-from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
+from brinkmanship.scenario.schema import Principal, Response, ScenarioFile, ThirdParty
 
 Array = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -67,6 +67,21 @@ PRELUDE_BARRED = np.array([a.kind in ("military", "test", "attack") for a in ACT
 CONCESSION = _flags({"concession_public", "concession_private"})
 HOSTILITY = np.array([a.hostility for a in ACTIONS])
 RUNG = np.array([float(a.rung) for a in ACTIONS])
+TESTS = ("missile_test", "nuclear_test")
+"""The tests whose last days the state keeps (Dᵢ,ₘ, Dᵢ,ₙ): section 2 sets them, section 4 reads them."""
+NO_TEST = -10_000.0
+"""Dᵢ,ₘ and Dᵢ,ₙ before any test ("The state of a path")."""
+
+
+@dataclass
+class _Act:
+    """A third-party act (section 4): its rates are all 0 for an inactive actor."""
+
+    kind: str
+    rate: float  # background rate
+    strength: float
+    target: int | None  # None: both principals
+    rules: list[tuple[Response, int | None, float]]  # (rule, principal index of `by`, rule rate)
 
 
 @dataclass
@@ -87,7 +102,7 @@ class _World:
     private_channel: tuple[float, float, float] | None  # (noise, delay, weight)
     face_saving: float  # of the active mediator
     settlement_boost: float
-    acts: list[tuple[str, float, float, int | None]] = field(default_factory=list)
+    acts: list[_Act] = field(default_factory=list)
     bias_mean: Array = field(default_factory=lambda: np.zeros(2))
     sigma: Array = field(default_factory=lambda: np.zeros(2))
     resolve_levels: Array = field(default_factory=lambda: np.zeros((2, 2)))  # [j, low/high]
@@ -157,12 +172,17 @@ def _world(sc: ScenarioFile) -> _World:
         private_channel = (best.channel.noise, best.channel.delay_days, best.channel.trust)
     else:
         private_channel = None
-    acts: list[tuple[str, float, float, int | None]] = []
+    acts: list[_Act] = []
     for actor in sc.actors.values():
         if isinstance(actor, ThirdParty):
+            on = 1.0 if actor.active else 0.0  # an inactive actor's rates, background and rules, are 0
             for act in actor.acts:
                 target = None if act.target is None else sc.principals.index(act.target)
-                acts.append((act.kind, act.rate if actor.active else 0.0, act.strength, target))
+                rules = [
+                    (rule, None if rule.by is None else sc.principals.index(rule.by), on * rule.rate)
+                    for rule in act.responses
+                ]
+                acts.append(_Act(act.kind, on * act.rate, act.strength, target, rules))
     bias_mean = np.zeros(2)
     sigma = np.zeros(2)
     levels = np.zeros((2, 2))
@@ -223,6 +243,7 @@ class _Paths:
     freeze: BoolArray
     last_talks: Array
     last_freeze: Array
+    last_test: Array  # (n, 2, 2): [:, i, 0] = Dᵢ,ₘ, [:, i, 1] = Dᵢ,ₙ (day index)
     inbox: Array  # (n, 2 receivers, slots, 3): sum weight, sum weight*reading, sum weight*truth
     status: IntArray
     balance: Array
@@ -273,6 +294,7 @@ def _initial_paths(world: _World, n: int, rng: np.random.Generator) -> _Paths:
         freeze=np.full(n, sc.freeze.active),
         last_talks=np.full((n, 2), -1e9),
         last_freeze=np.full((n, 2), -1e9),
+        last_test=np.full((n, 2, 2), NO_TEST),
         inbox=np.zeros((n, 2, slots, 3)),
         status=np.full(n, CRISIS, dtype=np.int64),
         balance=np.zeros(n),
@@ -432,24 +454,37 @@ def _day(
     mean_A = st.A.mean(axis=1)
     misread = (st.S - st.S_true) > sc.perception.misread_margin
 
-    # Section 1 / section 4: third-party acts fire.
-    # AMBIGUITY: the doc does not say whether third parties act during the prelude; they do here (at
-    # the prelude world's rates), so restraint calls and sanctions shape the burned-in state.
+    # Section 1 / section 4: third-party acts respond to the start-of-day state and fire. Third parties
+    # act in the prelude as on any day (Fine print), with the prelude world's acts; an act with no
+    # target acts on both principals.
     pressed = np.zeros((n, 2))
     sanctions = np.zeros((n, 2))
     restraint = np.zeros((n, 2))
-    for kind, rate, strength, target in world.acts:
-        fired = rng.random(n) < rate
-        who = [0, 1] if target is None else [target]
-        # AMBIGUITY: the doc says "(both, if no target)" only for restraint calls; a press_talks or a
-        # sanctions act without a target is applied to both principals here too.
-        for target_i in who:
-            if kind == "press_talks":
-                pressed[:, target_i] += strength * fired
-            elif kind == "sanctions":
-                sanctions[:, target_i] += strength * fired
+    locked = st.A.min(axis=1)
+    for act in world.acts:
+        stay = np.full(n, 1.0 - act.rate)  # (1 − rate)·Π (1 − rule rate) over the rules that hold
+        for rule, by, rule_rate in act.rules:
+            if rule.after is not None:
+                since = day - st.last_test[:, :, TESTS.index(rule.after)]
+                recent = (since >= 1) & (since <= rule.within_days)
+                # AMBIGUITY: "(or either principal when `by` is absent)" - read as: the rule holds when
+                # either principal tested within the window, and then counts once (not once per
+                # principal that tested).
+                holds = recent.any(axis=1) if by is None else recent[:, by]
+            elif rule.tension_above is not None:
+                holds = T > rule.tension_above
             else:
-                restraint[:, target_i] += strength * fired
+                assert rule.locked_in_above is not None
+                holds = locked > rule.locked_in_above
+            stay = stay * np.where(holds, 1.0 - rule_rate, 1.0)
+        fired = rng.random(n) < 1.0 - stay
+        for target_i in [0, 1] if act.target is None else [act.target]:
+            if act.kind == "press_talks":
+                pressed[:, target_i] += act.strength * fired
+            elif act.kind == "sanctions":
+                sanctions[:, target_i] += act.strength * fired
+            else:
+                restraint[:, target_i] += act.strength * fired
 
     # Availability (section 1).
     avail = np.empty((n, 2, N_ACTIONS), dtype=bool)
@@ -569,6 +604,10 @@ def _day(
     warhead = np.where(
         actions == NAMES.index("nuclear_test"), st.warhead + cg.nuclear_test * (1 - st.warhead), st.warhead
     )
+    # A test, chosen, breached or imposed, sets the day of its last test of that kind (Dᵢ,ₘ, Dᵢ,ₙ).
+    last_test = st.last_test.copy()
+    for k, name in enumerate(TESTS):
+        last_test[:, :, k] = np.where(actions == NAMES.index(name), float(day), last_test[:, :, k])
     # AMBIGUITY: a reveal on the day of a test of the same actor is applied after the test's growth.
     for i, caps in reveal.items():
         reach[:, i] = caps["reach"]
@@ -649,6 +688,7 @@ def _day(
         st.freeze = np.where(mask, freeze_new, st.freeze)
         st.last_talks = np.where(mask[:, None], last_talks, st.last_talks)
         st.last_freeze = np.where(mask[:, None], last_freeze, st.last_freeze)
+        st.last_test = np.where(mask[:, None, None], last_test, st.last_test)
 
     if prelude:
         # Nothing absorbing; the path carries (1 − P(incident)) for the day.

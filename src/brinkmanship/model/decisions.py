@@ -113,7 +113,7 @@ def face_cost_factor(model: CompiledScenario) -> float:
     return exit_factor * (1.0 - model.mediated_face_saving)
 
 
-def reciprocity_target(perceived: np.ndarray, generosity: float) -> np.ndarray:
+def reciprocity_target(perceived: np.ndarray, generosity: float | np.ndarray) -> np.ndarray:
     """The hostility an actor would match: what it perceives, less the share it forgives if hostile."""
     return np.where(perceived > 0.0, perceived * (1.0 - generosity), perceived)
 
@@ -124,11 +124,17 @@ def commitment_gain(model: CompiledScenario) -> np.ndarray:
 
 
 def _matmul(coefficients: list[np.ndarray], vectors: list[np.ndarray]) -> np.ndarray:
-    """``sum_k vectors[k][:, None, None] * coefficients[k]``, ``(A, n, 2)``, summed term by term in the
-    order given (as the compiled kernel sums them, so that the two agree to the bit)."""
-    out = np.multiply.outer(np.asarray(vectors[0], dtype=float), coefficients[0])
+    """``sum_k vectors[k][:, None, :] * coefficients[k]``, ``(A, n, 2)``, summed term by term in the
+    order given (as the compiled kernel sums them, so that the two agree to the bit). A vector is
+    ``(A, 2)`` (each principal's own) or ``(A,)`` (the same for both)."""
+
+    def term(vector: np.ndarray, coefficient: np.ndarray) -> np.ndarray:
+        v = np.asarray(vector, dtype=float)
+        return (v[:, None, :] if v.ndim == 2 else v[:, None, None]) * coefficient
+
+    out = term(vectors[0], coefficients[0])
     for coefficient, vector in zip(coefficients[1:], vectors[1:], strict=True):
-        out += np.multiply.outer(np.asarray(vector, dtype=float), coefficient)
+        out += term(vector, coefficient)
     return out
 
 
@@ -138,26 +144,34 @@ class ActionVectors:
     ``sum_k coefficient_k(path, principal) * vector_k(action)`` in this order (:func:`utility_parts`).
     Shared with the compiled kernel, so that both compute the same numbers."""
 
-    base: np.ndarray  # (6, A): reciprocity, fixed, way out, pre-emption, prevention, backing down
-    timid: np.ndarray  # (5, A): chosen war, chosen clash, the action's incident, commitment, way out
-    greedy: np.ndarray  # (2, A): greed, desperation
-    coerce: np.ndarray  # (A,)
+    base: np.ndarray  # (6, A, 2): reciprocity, fixed, way out, pre-emption, prevention, backing down
+    timid: np.ndarray  # (5, A, 2): chosen war, chosen clash, the action's incident, commitment, way out
+    greedy: np.ndarray  # (2, A, 2): greed, desperation
+    coerce: np.ndarray  # (A, 2)
     hazard: np.ndarray  # (A,) risk of losing control at the action's rung, before the tension factor
     attack: np.ndarray  # (A,) 1.0 for an attack (a chosen clash or war)
 
 
 def action_vectors(model: CompiledScenario) -> ActionVectors:
-    """The per-action vectors of the utility terms (docs/model.md, "Decisions")."""
+    """The per-action vectors of the utility terms (docs/model.md, "Decisions"), each principal's own (its
+    decision weights may differ: Leng's strategies, :mod:`brinkmanship.model.strategies`)."""
     x = model.action_hostility
     conciliatory = model.action_is_concession | model.action_is_talks | model.action_is_freeze_proposal
     backdown = (model.action_is_concession & model.action_public) + (
         model.partial_backdown_share * model.action_is_partial_backdown
     )
     attack = (model.action_is_war | model.action_is_attack_clash).astype(float)
-    way_out = model.talks_value * conciliatory
+    way_out = np.multiply.outer(conciliatory, model.talks_value)
     hazard_args = (model.hazard_base, model.hazard_growth, 0.0, model.threshold_rungs, model.threshold_jumps)
     rows = [
-        [x, -model.reciprocity * x**2 - model.action_cost, way_out, attack, attack, -backdown],
+        [
+            x,
+            np.multiply.outer(-(x**2), model.reciprocity) - model.action_cost[:, None],
+            way_out,
+            attack,
+            attack,
+            -backdown,
+        ],
         [
             model.action_is_war,
             model.action_is_attack_clash,
@@ -167,15 +181,21 @@ def action_vectors(model: CompiledScenario) -> ActionVectors:
         ],
         [model.greed * x, model.desperation * model.action_is_provocation],
     ]
-    base, timid, greedy = (np.stack([np.asarray(v, dtype=float) for v in row]) for row in rows)
+    base, timid, greedy = (np.stack([_per_principal(v) for v in row]) for row in rows)
     return ActionVectors(
         base=base,
         timid=timid,
         greedy=greedy,
-        coerce=model.coercion * np.clip(x, 0.0, 4.0),
+        coerce=np.multiply.outer(np.clip(x, 0.0, 4.0), model.coercion),
         hazard=loss_of_control_hazard(model.action_rung, 0.0, *hazard_args),
         attack=attack,
     )
+
+
+def _per_principal(vector: np.ndarray) -> np.ndarray:
+    """``(A, 2)`` float64: a vector shared by both principals repeated, or a per-principal one as is."""
+    v = np.asarray(vector, dtype=float)
+    return v if v.ndim == 2 else np.repeat(v[:, None], 2, axis=1)
 
 
 def utility_parts(model: CompiledScenario, inputs: DecisionInputs) -> UtilityParts:
@@ -231,7 +251,7 @@ def utility_parts(model: CompiledScenario, inputs: DecisionInputs) -> UtilityPar
     risk *= window * war_cost * p_incident
     timid += risk
     greedy = _matmul([ones, inputs.pressure], list(vectors.greedy))
-    return UtilityParts(base=base, timid=timid, coerce=vectors.coerce[:, None, None], greedy=greedy)
+    return UtilityParts(base=base, timid=timid, coerce=vectors.coerce[:, None, :], greedy=greedy)
 
 
 def observer_shift(

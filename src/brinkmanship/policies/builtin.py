@@ -7,7 +7,10 @@ Numbers that are judgements are named constants with their reasoning beside them
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from brinkmanship.errors import UserError
+from brinkmanship.model.strategies import STRATEGIES
 from brinkmanship.policies.edits import Edits
 from brinkmanship.policies.lever import Lever, Targets
 from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
@@ -195,6 +198,63 @@ def no_private_channel(scenario: ScenarioFile, targets: Targets) -> Edits:
     for key in _mediators(scenario):
         overrides[f"actors.{key}.active"] = False
     return Edits(set=overrides)
+
+
+def _strategy(name: str) -> Callable[[ScenarioFile, Targets], Edits]:
+    """A lever that gives the targeted principals Leng's strategy ``name`` (model/strategies.py)."""
+
+    def build(scenario: ScenarioFile, targets: Targets) -> Edits:
+        return Edits(set={f"actors.{target}.strategy": name for target in targets})
+
+    return build
+
+
+def _strategy_lever(name: str, summary: str, why: str) -> Lever:
+    strategy = STRATEGIES[name]
+    label = name.replace("_", "-")
+    return Lever(
+        name=label,
+        summary=summary,
+        changes=f"Gives the principal (default: the first; e.g. {label}:dprk) Leng's '{label}' strategy: "
+        f"its own decision weights scaled (coercion x{strategy.coercion:g}, "
+        f"reciprocity x{strategy.reciprocity:g}, way-out value x{strategy.talks_value:g}, precision "
+        f"x{strategy.precision:g}"
+        + ("" if strategy.generosity is None else f", generosity {strategy.generosity:.2g}")
+        + ").",
+        why=why,
+        sources=(LENG,),
+        build=_strategy(name),
+        default_targets="first",
+    )
+
+
+STRATEGY_LEVERS: tuple[Lever, ...] = (
+    _strategy_lever(
+        "bullying",
+        "Leng's bullying: coerce with threats and punishments, concede only under duress.",
+        "Leng (1993): bullying strategies are the least successful at avoiding war, and two bullies the "
+        "likeliest pair to fight.",
+    ),
+    _strategy_lever(
+        "reciprocating",
+        "Leng's reciprocating: firm but fair, match the other's moves, forgive a share of hostility.",
+        "Leng (1993): reciprocating strategies end crises without war more often than any other, "
+        "against bullies too; generous tit-for-tat (Nowak & Sigmund 1992).",
+    ),
+    _strategy_lever(
+        "trial_and_error",
+        "Leng's trial and error: vary between coercion and accommodation without a consistent line.",
+        "Leng (1993): inconsistent strategies send mixed signals; read here as choices less tied to "
+        "expected utility.",
+    ),
+    _strategy_lever(
+        "appeasing",
+        "Leng's appeasing: accommodate and concede to avoid a confrontation.",
+        "Leng (1993): appeasement avoids war at the cost of the stakes and can invite exploitation.",
+    ),
+)
+"""Leng's influence strategies as levers; not in the default comparison (they are ways of bargaining,
+not the editorial's proposals): name them, e.g. ``-p reciprocating:us``."""
 
 
 BUILTIN_LEVERS: tuple[Lever, ...] = (

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from brinkmanship.errors import UserError
-from brinkmanship.policies.builtin import BUILTIN_LEVERS, PACKAGES
+from brinkmanship.policies.builtin import BUILTIN_LEVERS, PACKAGES, STRATEGY_LEVERS
 from brinkmanship.policies.edits import Edits, apply_edits, split_path
 from brinkmanship.policies.lever import Lever, LeverChoice, Policy
 from brinkmanship.scenario.loader import scenario_from_mapping
@@ -20,16 +20,23 @@ LEVER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 class Catalogue:
     """The levers and named packages a policy may use: the built-ins plus any a user defined."""
 
-    def __init__(self, levers: Iterable[Lever], packages: Mapping[str, tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        levers: Iterable[Lever],
+        packages: Mapping[str, tuple[str, str]],
+        on_request: Iterable[str] = (),
+    ) -> None:
         self.levers: dict[str, Lever] = {}
         for lever in levers:
             self.levers[lever.name] = lever
         self.packages = dict(packages)
+        self.on_request = frozenset(on_request)
+        """Levers left out of the default comparison (Leng's strategies): used when named."""
 
     @classmethod
     def builtin(cls) -> Catalogue:
         """The built-in levers and packages."""
-        return cls(BUILTIN_LEVERS, PACKAGES)
+        return cls([*BUILTIN_LEVERS, *STRATEGY_LEVERS], PACKAGES, [lever.name for lever in STRATEGY_LEVERS])
 
     def with_levers(self, levers: Iterable[Lever]) -> Catalogue:
         """A catalogue with user-defined levers added; a name already taken is an error."""
@@ -42,7 +49,7 @@ class Catalogue:
                 )
             if taken is not None or lever.name in self.packages or lever.name == BASELINE:
                 raise UserError(f"{lever.origin}: levers.{lever.name}: the name is taken by a built-in lever")
-        return Catalogue([*self.levers.values(), *extra], self.packages)
+        return Catalogue([*self.levers.values(), *extra], self.packages, self.on_request)
 
     def known(self) -> str:
         """Every name a policy may use, for error messages."""
@@ -95,6 +102,8 @@ class Catalogue:
         policies: list[Policy] = []
         notes: list[str] = []
         for name in [*self.levers, *self.packages]:
+            if name in self.on_request:
+                continue
             policy = self.parse(name)
             try:
                 apply_policy(scenario, policy)

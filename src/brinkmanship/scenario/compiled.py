@@ -12,7 +12,8 @@ import numpy as np
 from scipy import stats
 
 from brinkmanship.model.ladder import ACTION_INDEX, ACTIONS, N_ACTIONS, THRESHOLDS
-from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
+from brinkmanship.model.strategies import STRATEGIES, Strategy
+from brinkmanship.scenario.schema import Decision, Principal, ScenarioFile, ThirdParty
 
 FloatArray = np.ndarray
 BoolArray = np.ndarray
@@ -121,17 +122,17 @@ class CompiledScenario:
     missile_test_gain: float
     nuclear_test_gain: float
     # decision
-    coercion: float
+    coercion: FloatArray  # (2,) each principal's own (its strategy applied)
     risk_aversion: float
     risk_window_days: float
-    reciprocity: float
-    generosity: float
+    reciprocity: FloatArray  # (2,) each principal's own (its strategy applied)
+    generosity: FloatArray  # (2,) each principal's own (its strategy applied)
     greed: float
     preemption: float
     preventive: float
     credibility: float
     commitment: float
-    talks_value: float
+    talks_value: FloatArray  # (2,) each principal's own (its strategy applied)
     desperation: float
     stress: float
     # audience costs
@@ -211,6 +212,20 @@ def _voices(principal: Principal) -> tuple[float, float]:
     mean = float(weights @ hawkishness)
     spread = float(np.sqrt(weights @ (hawkishness - mean) ** 2))
     return mean, spread
+
+
+def strategy_of(principal: Principal) -> Strategy:
+    """The principal's influence strategy (no change of weights when it declares none)."""
+    return STRATEGIES[principal.strategy] if principal.strategy else Strategy("as declared", "")
+
+
+def strategy_weight(decision: Decision, principal: Principal, name: str) -> float:
+    """The principal's own decision weight ``name``: the shared one scaled by its strategy (Leng 1993);
+    ``generosity`` is replaced where the strategy sets one."""
+    strategy = strategy_of(principal)
+    if name == "generosity":
+        return decision.generosity if strategy.generosity is None else strategy.generosity
+    return float(getattr(decision, name)) * float(getattr(strategy, name))
 
 
 def _prelude_schedule(scenario: ScenarioFile) -> tuple[np.ndarray, np.ndarray]:
@@ -364,7 +379,7 @@ def compile_scenario(scenario: ScenarioFile, prelude_world: ScenarioFile | None 
         p_greedy=per_principal(lambda p: p.p_greedy),
         sensitivity_low=per_principal(lambda p: p.audience_sensitivity.low),
         sensitivity_high=per_principal(lambda p: p.audience_sensitivity.high),
-        precision=per_principal(lambda p: p.precision),
+        precision=per_principal(lambda p: p.precision * strategy_of(p).precision),
         war_cost=per_principal(lambda p: p.war_cost),
         military_strength=per_principal(lambda p: p.military_strength),
         capability_reach=per_principal(lambda p: p.capability.reach),
@@ -394,17 +409,17 @@ def compile_scenario(scenario: ScenarioFile, prelude_world: ScenarioFile | None 
         tension_amplification=scenario.tension.amplification,
         missile_test_gain=scenario.capability_growth.missile_test,
         nuclear_test_gain=scenario.capability_growth.nuclear_test,
-        coercion=scenario.decision.coercion,
+        coercion=per_principal(lambda p: strategy_weight(scenario.decision, p, "coercion")),
         risk_aversion=scenario.decision.risk_aversion,
         risk_window_days=scenario.decision.risk_window_days,
-        reciprocity=scenario.decision.reciprocity,
-        generosity=scenario.decision.generosity,
+        reciprocity=per_principal(lambda p: strategy_weight(scenario.decision, p, "reciprocity")),
+        generosity=per_principal(lambda p: strategy_weight(scenario.decision, p, "generosity")),
         greed=scenario.decision.greed,
         preemption=scenario.decision.preemption,
         preventive=scenario.decision.preventive,
         credibility=scenario.decision.credibility,
         commitment=scenario.decision.commitment,
-        talks_value=scenario.decision.talks_value,
+        talks_value=per_principal(lambda p: strategy_weight(scenario.decision, p, "talks_value")),
         desperation=scenario.decision.desperation,
         stress=scenario.decision.stress,
         threat_gain=scenario.audience_costs.threat_gain,

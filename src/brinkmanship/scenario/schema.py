@@ -104,6 +104,11 @@ class Principal(Strict):
     )
     capability: Capability = Capability()
     initial: InitialState = InitialState()
+    strategy: Literal["bullying", "reciprocating", "trial_and_error", "appeasing"] | None = Field(
+        None,
+        description="Leng's influence strategy (Leng 1993): scales this principal's own decision weights "
+        "(model/strategies.py); None = the shared weights as declared",
+    )
 
     @field_validator("repertoire")
     @classmethod
