@@ -26,8 +26,8 @@ parameters' doing. A parameter that acts only through the private types drawn be
 out (listed in ``excluded``); ``brink sweep`` (own prelude per row) measures it.
 
 Every outcome (``war``, ``nuclear_use``, ``clash``, ``settlement``: probabilities within the horizon;
-``deaths``: expected deaths, people) is kept for each row; one is analysed (:meth:`GlobalSensitivity.for_outcome`
-analyses another from the same rows).
+``deaths``: expected deaths, people) is kept for each row; one is analysed
+(:meth:`GlobalSensitivity.for_outcome` analyses another from the same rows).
 """
 
 from __future__ import annotations
@@ -342,7 +342,8 @@ def _warning(method: str, indices: list[dict[str, Any]], n: int) -> str | None:
     needed = max(math.ceil(n * (widest / tolerance) ** 2), n + 1)
     return (
         f"intervals too wide to rank the parameters: the widest mu_star_conf is {widest:.3g}, more than "
-        f"{MORRIS_TOLERANCE:.0%} of the largest mu_star ({largest:.3g}); about --n {needed} would bring it within"
+        f"{MORRIS_TOLERANCE:.0%} of the largest mu_star ({largest:.3g}); about --n {needed} would bring it "
+        "within"
     )
 
 
