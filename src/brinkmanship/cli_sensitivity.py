@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -231,6 +232,7 @@ def _print_global(result: gsa.GlobalSensitivity) -> None:
     table = Table(title=title, header_style="bold")
     table.add_column("#", justify="right")
     table.add_column("parameter", no_wrap=True)
+    columns: list[tuple[str, str, str | None]]
     if result.method == "sobol":
         columns = [("S1 (± 95%)", "S1", "S1_conf"), ("ST (± 95%)", "ST", "ST_conf")]
     else:
@@ -249,7 +251,7 @@ def _print_global(result: gsa.GlobalSensitivity) -> None:
         console.print(f"[dim]left out: {left_out['path']}: {left_out['reason']}[/dim]")
     console.print(f"[dim]{result.seconds:.1f} s[/dim]")
     if result.warning:
-        errors.print(f"warning: {result.warning}", highlight=False)
+        print(f"warning: {result.warning}", file=sys.stderr)  # one line, whatever the terminal's width
 
 
 def _print_oat(result: Sensitivity, seconds: float) -> None:

@@ -241,7 +241,10 @@ class GlobalSensitivity:
                 "prelude": "shared",
                 "parameters": [p.as_dict() for p in self.parameters],
                 "excluded": self.excluded,
-                "indices": [{**entry, "rank": ranks[entry["parameter"]]} for entry in self.ranked()],
+                "indices": [
+                    {"parameter": entry["parameter"], "rank": ranks[entry["parameter"]], **entry}
+                    for entry in self.ranked()
+                ],
                 "warning": self.warning,
                 "seconds": round(self.seconds, 3),
             }
