@@ -115,6 +115,13 @@ def test_out_writes_the_json_the_csvs_and_the_plot(
     capsys.readouterr()
 
 
+def test_oat_as_a_command(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(capsys, ["cuba-1962", "--method", "oat", "--runs", "200"])
+    assert data["method"] == "oat" and data["outcome"] == "war" and data["runs"] == 200
+    assert len(data["rows"]) == len(load_scenario("cuba-1962").uncertainties)
+    assert {"path", "p_low", "p_high", "p_base"} <= set(data["rows"][0])
+
+
 # --- wiring: common random numbers, values set where they belong ----------------------------------------
 
 

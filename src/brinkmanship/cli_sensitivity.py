@@ -101,8 +101,7 @@ def sensitivity(
 ) -> None:
     """Which uncertain assumptions drive the answer: Sobol indices, Morris screening or one at a time.
 
-    Every row runs on the same seed from the same burned-in paths (common random numbers). Cost: Sobol
-    N (k + 2) rows, Morris N (k + 1), oat 1 + 2k ensembles, each of --runs paths (docs/sensitivity.md).
+    Rows share one seed and one burn-in (common random numbers): Sobol N(k+2) rows, Morris N(k+1), oat 1+2k.
     """
     check_method(method)
     sc = load_scenario(scenario)
