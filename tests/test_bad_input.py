@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 import yaml
 
-from brinkmanship import cli_engine, cli_policies
+from brinkmanship import cli_engine, cli_policies, cli_sensitivity
 from brinkmanship.cli import main
 from brinkmanship.engine.ensemble import simulate
 from brinkmanship.errors import UserError
@@ -323,6 +323,10 @@ WRITERS = {
         ["brief", "cuba-1962", "-n", "200", "--sensitivity-runs", "0", "--indicator-runs", "0"],
         ("briefing.html", "briefing.md", "briefing.json", "figures"),
     ),
+    "sensitivity": (
+        ["sensitivity", "korea-2017", "--n", "2", "--params", "escalation.clash_to_war", *TINY],
+        ("sensitivity.json", "indices.csv", "rows.csv", "sensitivity.png"),
+    ),
 }
 
 
@@ -334,6 +338,7 @@ def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(cli_engine, "simulate", computed)
     monkeypatch.setattr(cli_policies, "build_briefing", computed)
+    monkeypatch.setattr(cli_sensitivity.gsa, "global_sensitivity", computed)
 
 
 @pytest.mark.parametrize("writer", list(WRITERS))
@@ -414,6 +419,60 @@ def test_a_full_disk_during_a_briefing_leaves_nothing(
     out = tmp_path / "brief"
     assert "No space left on device" in _one_line(capsys, [*args, "--out", str(out)])
     assert not out.exists()
+
+
+def test_a_full_disk_during_a_sensitivity_analysis_leaves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args, _ = WRITERS["sensitivity"]
+    monkeypatch.setattr(cli_sensitivity, "write_results", _full_disk)
+    out = tmp_path / "sens"
+    assert "No space left on device" in _one_line(capsys, [*args, "--out", str(out)])
+    assert not out.exists()
+
+
+SENS = ["sensitivity", "korea-2017"]
+BAD_SENSITIVITY = [
+    ([*SENS[:1], "no-such-scenario"], "no-such-scenario"),
+    ([*SENS, "--method", "fast"], "--method"),
+    ([*SENS, "--outcome", "peace"], "--outcome"),
+    ([*SENS, "--params", "war.no_such_thing"], "not a declared uncertain parameter"),
+    ([*SENS, "--params", "war.nuclear_hazard,war.nuclear_hazard"], "named twice"),
+    ([*SENS, "--params", "war.nuclear_hazard,,"], "--params"),
+    ([*SENS, "--params", "actors.DPRK.p_greedy"], "brink sweep"),
+    ([*SENS, "--method", "sobol", "--n", "12"], "power of two"),
+    ([*SENS, "--method", "sobol", "--n", "1"], "power of two"),
+    ([*SENS, "--method", "sobol", "--n", "0"], "power of two"),
+    ([*SENS, "--method", "sobol", "--n", "-8"], "power of two"),
+    ([*SENS, "--method", "morris", "--n", "0"], "trajectories"),
+    ([*SENS, "--method", "morris", "--n", "1"], "trajectories"),
+    ([*SENS, "--runs", "0"], "--runs"),
+    ([*SENS, "--runs", str(10**12)], "--runs"),
+    ([*SENS, "--days", "0"], "--days"),
+    ([*SENS, "--days", "100000"], "--days"),
+    ([*SENS, "--seed", "-1"], "--seed"),
+    ([*SENS, "--workers", "65"], "--workers"),
+    ([*SENS, "--method", "sobol", "--n", "1048576", "--runs", "2000"], "request too large"),
+    ([*SENS, "--method", "sobol", "--n", "65536", "--runs", "1", "--days", "1"], "request too large"),
+    ([*SENS, "--method", "oat", "--n", "8"], "--n"),
+    ([*SENS, "--method", "oat", "--params", "war.nuclear_hazard"], "--params"),
+    ([*SENS, "--method", "oat", "--outcome", "deaths"], "deaths"),
+    ([*SENS, "--policy", "no-such-lever"], "no-such-lever"),
+    ([*SENS, "--out", ""], "give a folder name"),
+    (["brief", "korea-2017", "--sensitivity", "fast"], "--sensitivity"),
+    (["brief", "korea-2017", "--sensitivity", "sobol", "--sensitivity-n", "10"], "power of two"),
+    (["brief", "korea-2017", "--sensitivity-n", "8"], "--sensitivity-n"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"), BAD_SENSITIVITY, ids=[" ".join(a[2:]) or a[1] for a, _ in BAD_SENSITIVITY]
+)
+def test_bad_sensitivity_requests(
+    args: list[str], said: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_computing(monkeypatch)
+    assert said in _one_line(capsys, args)
 
 
 def test_map_names_must_end_in_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.analysis.compare import Comparison, run_comparison
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
@@ -226,12 +227,22 @@ def brief(
     ] = DEFAULT_INDICATOR_RUNS,
     workers: WorkersOption = 0,
     force: ForceOption = False,
+    sensitivity: Annotated[
+        str, typer.Option("--sensitivity", help="oat (one at a time, the tornado), sobol or morris")
+    ] = "oat",
+    sensitivity_n: Annotated[
+        int | None,
+        typer.Option(
+            help="N of a global sensitivity: Sobol base sample (power of two) or Morris trajectories"
+        ),
+    ] = None,
 ) -> None:
     """Write a briefing: one offline HTML file, its Markdown twin, the figures as PNG, the numbers as JSON."""
     sc = load_scenario(scenario)
     check_range("--runs", runs, 1, MAX_RUNS)
     check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
     check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)
+    _check_sensitivity(sc, sensitivity, sensitivity_n, sensitivity_runs)
     folder = check_out_text(out)
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
@@ -241,7 +252,17 @@ def brief(
         _status(sys.stderr.isatty()) as say,
     ):
         briefing = build_briefing(
-            sc, chosen, runs, seed, sensitivity_runs, indicator_runs, workers, notes, say
+            sc,
+            chosen,
+            runs,
+            seed,
+            sensitivity_runs,
+            indicator_runs,
+            workers,
+            notes,
+            say,
+            sensitivity,
+            sensitivity_n,
         )
         staged = write_briefing(briefing, results.staging)
         files = [results.final(path.relative_to(results.staging).as_posix()) for path in staged.figures]
@@ -249,6 +270,19 @@ def brief(
         results.commit()
     console.print(f"wrote {html} (self-contained), {markdown}, {data}")
     console.print("figures: " + ", ".join(str(path) for path in files))
+
+
+def _check_sensitivity(sc: ScenarioFile, method: str, n: int | None, runs: int) -> None:
+    """The briefing's sensitivity method and size, checked before anything is computed."""
+    if method == "oat":
+        if n is not None:
+            raise UserError("--sensitivity-n: only for --sensitivity sobol or morris")
+        return
+    gsa.check_method(method, "--sensitivity")
+    size = gsa.DEFAULT_N[method] if n is None else gsa.check_n(method, n, "--sensitivity-n")
+    if runs > 0 and sc.uncertainties:
+        parameters, _ = gsa.choose_parameters(sc)
+        gsa.check_size(method, size, len(parameters), runs, sc.horizon_days)
 
 
 @contextmanager

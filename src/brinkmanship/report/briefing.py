@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from brinkmanship.analysis.compare import Comparison, run_comparison
+from brinkmanship.analysis.global_sensitivity import GlobalSensitivity, global_sensitivity
 from brinkmanship.analysis.sensitivity import Sensitivity, one_at_a_time
 from brinkmanship.policies import Policy
 from brinkmanship.report.indicators import Indicators, find_indicators
@@ -16,11 +17,14 @@ from brinkmanship.scenario import ScenarioFile
 
 @dataclass
 class Briefing:
-    """Everything a briefing reports; ``sensitivity`` and ``indicators`` may be skipped (None)."""
+    """Everything a briefing reports; ``sensitivity`` and ``indicators`` may be skipped (None).
+
+    ``sensitivity`` is the one-at-a-time tornado or, with ``--sensitivity sobol|morris``, a global analysis.
+    """
 
     scenario: ScenarioFile
     comparison: Comparison
-    sensitivity: Sensitivity | None
+    sensitivity: Sensitivity | GlobalSensitivity | None
     indicators: Indicators | None
     generated: str
 
@@ -55,8 +59,15 @@ def build_briefing(
     workers: int = 1,
     notes: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
+    sensitivity_method: str = "oat",
+    sensitivity_n: int | None = None,
 ) -> Briefing:
-    """Run the comparison, then the indicators and the sensitivity (skipped when their runs are 0)."""
+    """Run the comparison, then the indicators and the sensitivity (skipped when their runs are 0).
+
+    ``sensitivity_method``: ``oat`` (one at a time, with the best option's robustness), or ``sobol`` /
+    ``morris`` (:func:`~brinkmanship.analysis.global_sensitivity.global_sensitivity` of P(war) under the
+    baseline over the horizon, ``sensitivity_runs`` paths per row, ``sensitivity_n`` its N).
+    """
 
     def say(text: str) -> None:
         if progress is not None:
@@ -77,8 +88,20 @@ def build_briefing(
         indicators = find_indicators(
             scenario, indicator_runs, seed, workers=workers, progress=lambda e: say(f"indicator: {e}")
         )
-    sensitivity = None
-    if sensitivity_runs > 0 and scenario.uncertainties:
+    sensitivity: Sensitivity | GlobalSensitivity | None = None
+    if sensitivity_runs > 0 and scenario.uncertainties and sensitivity_method != "oat":
+        sensitivity = global_sensitivity(
+            scenario,
+            sensitivity_method,
+            n=sensitivity_n,
+            runs=sensitivity_runs,
+            seed=seed,
+            workers=workers,
+            progress=lambda done, total: say(
+                f"sensitivity ({sensitivity_method}): row {done:,} of {total:,}"
+            ),
+        )
+    elif sensitivity_runs > 0 and scenario.uncertainties:
         sensitivity = one_at_a_time(
             scenario,
             sensitivity_runs,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from brinkmanship.analysis.global_sensitivity import GlobalSensitivity
 from brinkmanship.analysis.sensitivity import Sensitivity
 from brinkmanship.engine.state import PATH_LABELS
 from brinkmanship.policies import Lever, Policy
@@ -321,6 +322,62 @@ def _assumptions(result: Sensitivity, briefing: Briefing) -> Section:
     )
 
 
+def _global_assumptions(result: GlobalSensitivity, briefing: Briefing) -> Section:
+    """The global analysis in place of the tornado: the indices table and their bar plot."""
+    sobol = result.method == "sobol"
+    data = result.as_dict()
+    if sobol:
+        header = ["rank", "parameter", "range", "S1 (95%)", "ST (95%)"]
+        keys = [("S1", "S1_conf"), ("ST", "ST_conf")]
+        reading = (
+            "S1 is the share of the variance of the risk that a parameter explains alone, ST the share with "
+            "all its interactions; a parameter with ST near 0 could be fixed anywhere in its range."
+        )
+    else:
+        header = ["rank", "parameter", "range", "mu_star (95%)", "sigma"]
+        keys = [("mu_star", "mu_star_conf"), ("sigma", "")]
+        reading = (
+            "mu_star is the mean absolute change in the probability when the parameter steps across its "
+            "range (Morris screening: it ranks, it does not apportion variance); sigma large beside mu_star "
+            "means interactions or a non-linear effect."
+        )
+    ranges = {
+        p.path: f"{p.low:g} - {p.high:g}" + (" (log)" if p.scale == "log" else "") for p in result.parameters
+    }
+    rows = []
+    for entry in data["indices"]:
+        cells = []
+        for key, conf in keys:
+            value = entry[key]
+            text = "-" if value is None else f"{value:.3f}"
+            if conf and entry[conf] is not None:
+                text += f" (± {entry[conf]:.3f})"
+            cells.append(text)
+        rows.append([str(entry["rank"]), entry["parameter"], ranges[entry["parameter"]], *cells])
+    method = "Sobol indices" if sobol else "Morris elementary effects"
+    blocks: list[Block] = [
+        Paragraph(
+            f"{method} of P({result.outcome}) over the uncertain parameters declared by "
+            f"{briefing.scenario.name}, all varied together over their ranges: {result.rows:,} variants "
+            f"(N = {result.n}) of {result.runs_per_row:,} paths x {result.days} days under {result.policy}, "
+            f"every variant on the same random numbers and burned-in paths (seed {result.seed}). {reading}"
+        ),
+        Image(
+            "sensitivity.png",
+            figures.global_indices(result),
+            f"{method} of the risk of {result.outcome}, with 95% bootstrap intervals.",
+        ),
+        Table(header, rows, caption=f"Ranked by {result.ranking_key}; ± the 95% bootstrap half-width"),
+    ]
+    notes = []
+    if result.warning:
+        notes.append(f"**Caution**: {result.warning}.")
+    notes += [f"Left out: {item['path']}: {item['reason']}." for item in result.excluded]
+    if notes:
+        blocks.append(Bullets(notes))
+    return Section("Assumptions that drive the answer", blocks)
+
+
 def _robustness(result: Sensitivity) -> list[Block]:
     """Does the best option keep its advantage at both ends of every range?"""
     if result.contender is None or result.effect_base is None:
@@ -427,7 +484,9 @@ def build_document(briefing: Briefing) -> Document:
     document.sections.append(_options(briefing, rows))
     if briefing.indicators is not None:
         document.sections.append(_indicators(briefing.indicators))
-    if briefing.sensitivity is not None and briefing.sensitivity.rows:
+    if isinstance(briefing.sensitivity, GlobalSensitivity):
+        document.sections.append(_global_assumptions(briefing.sensitivity, briefing))
+    elif briefing.sensitivity is not None and briefing.sensitivity.rows:
         document.sections.append(_assumptions(briefing.sensitivity, briefing))
     document.sections.append(_behaviour(rows))
     document.sections.append(_method(briefing))

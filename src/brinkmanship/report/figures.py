@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from brinkmanship.analysis.global_sensitivity import GlobalSensitivity
 from brinkmanship.analysis.sensitivity import Sensitivity
 from brinkmanship.engine.state import PATH_LABELS
 
@@ -127,4 +128,47 @@ def tornado(sensitivity: Sensitivity) -> bytes:
     )
     axis.grid(alpha=0.3, axis="x")
     axis.set_title("Which assumptions drive the answer")
+    return _png(figure)
+
+
+def global_indices(result: GlobalSensitivity) -> bytes:
+    """Global sensitivity as bars with their 95% bootstrap intervals, most influential parameter on top.
+
+    Sobol: ``S1`` and ``ST`` side by side, sorted by ``ST``. Morris: ``mu_star`` with its interval and
+    ``sigma`` beside it, sorted by ``mu_star``.
+    """
+    ranked = result.ranked()
+    names = [entry["parameter"] for entry in ranked]
+    sobol = result.method == "sobol"
+    bars = (("S1", "#4575b4"), ("ST", "#d73027")) if sobol else (("mu_star", "#d73027"), ("sigma", "#999999"))
+    figure = Figure(figsize=(8.0, 0.42 * max(len(names), 1) + 1.5))
+    axis = figure.add_subplot()
+    positions = np.arange(len(names))
+    height = 0.38
+    for offset, (key, colour) in zip((-height / 2, height / 2), bars, strict=True):
+        widths = np.array([entry[key] for entry in ranked], dtype=float)
+        conf = np.array([entry.get(f"{key}_conf", np.nan) for entry in ranked], dtype=float)
+        axis.barh(
+            positions + offset,
+            np.nan_to_num(widths),
+            height=height,
+            color=colour,
+            label=key,
+            xerr=None if np.all(np.isnan(conf)) else np.nan_to_num(conf),
+            error_kw={"ecolor": "#222222", "capsize": 2, "lw": 0.8},
+        )
+    axis.set_yticks(positions, names, fontsize=7)
+    axis.invert_yaxis()
+    axis.axvline(0.0, color=REFERENCE_COLOUR, lw=0.8)
+    outcome = "expected deaths" if result.outcome == "deaths" else f"P({result.outcome})"
+    size = f"{result.rows:,} rows of {result.runs_per_row:,} paths"
+    if sobol:
+        axis.set_xlabel(f"share of the variance of {outcome} (bars: 95% bootstrap interval)")
+        title = f"Sobol indices, N = {result.n} ({size})"
+    else:
+        axis.set_xlabel(f"elementary effect on {outcome} over each range (bars: 95% bootstrap interval)")
+        title = f"Morris screening, {result.n} trajectories ({size})"
+    axis.legend(fontsize=8, frameon=False, loc="lower right")
+    axis.grid(alpha=0.3, axis="x")
+    axis.set_title(title)
     return _png(figure)

@@ -1,0 +1,313 @@
+"""Global sensitivity (Sobol, Morris) over a scenario's declared uncertainties: `brink sensitivity`.
+
+Small runs (a few hundred paths, 60-90 days, N = 4-16): the checks are of the pipeline's wiring (common
+random numbers, parameters set where they belong, SALib's keys, the warning rule, atomic output), not of
+the indices' values, which need far larger runs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from brinkmanship.analysis import global_sensitivity as gsa
+from brinkmanship.analysis.global_sensitivity import GlobalSensitivity, global_sensitivity
+from brinkmanship.cli import main
+from brinkmanship.scenario import load_scenario
+
+SEED = 20171126  # the default seed: its burned-in paths are cached by the other tests' runs too
+HAZARD = "war.nuclear_hazard"  # acts only once a war has started
+CLASH = "escalation.clash_to_war"
+HALF_LIFE = "tension.half_life_days"  # the strongest driver of P(war) in a Morris screening of all 18
+SETTLE = "settlement.base_rate"
+PARAMS = [CLASH, HAZARD, HALF_LIFE, SETTLE]
+SMALL = ["--runs", "200", "--days", "60"]
+
+
+@pytest.fixture(scope="module")
+def korea() -> Any:
+    return load_scenario("korea-2017")
+
+
+@pytest.fixture(scope="module")
+def sobol(korea: Any) -> GlobalSensitivity:
+    return global_sensitivity(korea, "sobol", n=16, names=PARAMS, runs=300, days=90, seed=SEED)
+
+
+@pytest.fixture(scope="module")
+def morris(korea: Any) -> GlobalSensitivity:
+    return global_sensitivity(korea, "morris", n=6, names=PARAMS, runs=300, days=90, seed=SEED)
+
+
+def _index(result: GlobalSensitivity, name: str) -> dict[str, Any]:
+    return next(entry for entry in result.indices if entry["parameter"] == name)
+
+
+def _json(capsys: pytest.CaptureFixture[str], args: list[str]) -> dict[str, Any]:
+    code = main(["sensitivity", *args, "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    data: dict[str, Any] = json.loads(captured.out)
+    return data
+
+
+# --- shape -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "keys", "rows"),
+    [
+        ("sobol", {"S1", "S1_conf", "ST", "ST_conf"}, 8 * (3 + 2)),
+        ("morris", {"mu_star", "mu_star_conf", "sigma"}, 4 * 4),
+    ],
+)
+def test_json_has_salib_names_and_the_run_described(
+    method: str, keys: set[str], rows: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    n = "8" if method == "sobol" else "4"
+    data = _json(
+        capsys, ["korea-2017", "--method", method, "--n", n, "--params", ",".join(PARAMS[:3]), *SMALL]
+    )
+    for field in ("method", "outcome", "n", "runs_per_row", "indices", "scenario", "policy", "seed", "days"):
+        assert field in data
+    for field in ("rows", "parameters", "excluded", "warning", "seconds"):
+        assert field in data
+    assert (data["method"], data["outcome"], data["n"], data["runs_per_row"]) == (method, "war", int(n), 200)
+    assert (data["scenario"], data["policy"], data["seed"], data["days"]) == (
+        "korea-2017",
+        "baseline",
+        SEED,
+        60,
+    )
+    assert data["rows"] == rows  # Sobol N (k + 2), Morris N (k + 1)
+    assert [p["path"] for p in data["parameters"]] == PARAMS[:3]
+    assert {"low", "high", "scale"} <= set(data["parameters"][0])
+    assert sorted(entry["parameter"] for entry in data["indices"]) == sorted(PARAMS[:3])
+    for entry in data["indices"]:
+        assert keys <= set(entry)
+    assert [entry["rank"] for entry in data["indices"]] == [1, 2, 3]
+
+
+def test_out_writes_the_json_the_csvs_and_the_plot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sens"
+    args = ["korea-2017", "--method", "sobol", "--n", "4", "--params", f"{CLASH},{HAZARD}", *SMALL]
+    assert main(["sensitivity", *args, "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "indices.csv",
+        "rows.csv",
+        "sensitivity.json",
+        "sensitivity.png",
+    ]
+    assert (out / "sensitivity.png").read_bytes()[:4] == b"\x89PNG"
+    rows = (out / "rows.csv").read_text().splitlines()
+    assert len(rows) == 1 + 4 * 4
+    for column in (CLASH, HAZARD, "p_war", "p_nuclear_use", "p_clash", "p_settlement", "expected_deaths"):
+        assert column in rows[0].split(",")
+    assert json.loads((out / "sensitivity.json").read_text())["rows"] == 16
+    assert main(["sensitivity", *args, "--out", str(out)]) == 2  # an earlier result: refused without --force
+    capsys.readouterr()
+
+
+def test_oat_as_a_command(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(capsys, ["cuba-1962", "--method", "oat", "--runs", "200"])
+    assert data["method"] == "oat" and data["outcome"] == "war" and data["runs"] == 200
+    assert len(data["rows"]) == len(load_scenario("cuba-1962").uncertainties)
+    assert {"path", "p_low", "p_high", "p_base"} <= set(data["rows"][0])
+
+
+# --- wiring: common random numbers, values set where they belong ----------------------------------------
+
+
+def test_a_parameter_acting_only_after_war_cannot_move_the_risk_of_war(sobol: GlobalSensitivity) -> None:
+    """P(war) is identical across rows that differ only in the nuclear hazard (common random numbers, shared
+    prelude), so its ST for war is 0; for nuclear use it is clearly positive."""
+    war = _index(sobol, HAZARD)
+    assert abs(war["ST"]) < 1e-9 and abs(war["S1"]) < 1e-9 and war["ST_conf"] < 1e-9
+    nuclear = _index(sobol.for_outcome("nuclear_use"), HAZARD)
+    assert nuclear["ST"] > 0.02
+    # the same from the rows, without SALib: in Saltelli's design row block A_B^j differs from A in
+    # column j only; for the hazard's block P(war) equals A's row for row
+    k = len(PARAMS)
+    p_war = sobol.output("war").reshape(sobol.n, k + 2)
+    column = 1 + PARAMS.index(HAZARD)  # the parameters are in declaration order, as is PARAMS
+    assert np.array_equal(p_war[:, 0], p_war[:, column])
+    assert not np.array_equal(p_war[:, 0], p_war[:, 1 + PARAMS.index(CLASH)])
+    assert not np.array_equal(
+        sobol.output("nuclear_use").reshape(sobol.n, k + 2)[:, 0],
+        sobol.output("nuclear_use").reshape(sobol.n, k + 2)[:, column],
+    )
+
+
+def test_morris_gives_the_same_zero(morris: GlobalSensitivity) -> None:
+    assert _index(morris, HAZARD)["mu_star"] == 0.0
+    assert _index(morris, HAZARD)["sigma"] == 0.0
+    assert _index(morris.for_outcome("nuclear_use"), HAZARD)["mu_star"] > 0.002
+
+
+def test_the_dominant_parameter_ranks_first(sobol: GlobalSensitivity, morris: GlobalSensitivity) -> None:
+    assert sobol.ranked()[0]["parameter"] == HALF_LIFE
+    assert morris.ranked()[0]["parameter"] == HALF_LIFE
+    assert sobol.ranked()[-1]["parameter"] == HAZARD
+    settlement = sobol.for_outcome("settlement")
+    assert settlement.ranked()[0]["parameter"] in (SETTLE, HALF_LIFE)
+    assert _index(settlement, SETTLE)["ST"] > 0.1
+
+
+def test_the_rows_hold_the_values_sampled_within_the_ranges(sobol: GlobalSensitivity, korea: Any) -> None:
+    assert sobol.rows == 16 * (len(PARAMS) + 2) == len(sobol.table)
+    for parameter, column in zip(sobol.parameters, sobol.values.T, strict=True):
+        assert parameter.low <= column.min() and column.max() <= parameter.high
+        assert [row[parameter.path] for row in sobol.table] == column.tolist()
+
+
+def test_deaths_are_analysed_in_people(sobol: GlobalSensitivity) -> None:
+    deaths = sobol.for_outcome("deaths")
+    assert deaths.output("deaths").max() > 1_000  # people, not a probability
+    assert _index(deaths, HAZARD)["ST"] > 0.0  # nuclear use costs far more lives
+
+
+# --- reproducibility -------------------------------------------------------------------------------------
+
+
+def test_same_seed_same_indices_and_the_order_of_params_changes_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def indices(params: list[str], seed: int) -> dict[str, dict[str, Any]]:
+        data = _json(
+            capsys,
+            [
+                "korea-2017",
+                "--method",
+                "sobol",
+                "--n",
+                "8",
+                "--params",
+                ",".join(params),
+                "--seed",
+                str(seed),
+                *SMALL,
+            ],
+        )
+        return {entry["parameter"]: entry for entry in data["indices"]}
+
+    first = indices(PARAMS[:3], SEED)
+    assert indices(PARAMS[:3], SEED) == first
+    assert indices(list(reversed(PARAMS[:3])), SEED) == first
+
+
+def test_the_bootstrap_is_seeded_from_the_seed(sobol: GlobalSensitivity) -> None:
+    """Reproducible intervals: the same seed gives the same ``*_conf``, another seed other ones."""
+    output = sobol.output("war")
+    again, _ = gsa.analyse("sobol", sobol.parameters, sobol.values, output, sobol.n, sobol.seed)
+    assert again == sobol.indices
+    other, _ = gsa.analyse("sobol", sobol.parameters, sobol.values, output, sobol.n, sobol.seed + 1)
+    assert [e["ST_conf"] for e in other] != [e["ST_conf"] for e in sobol.indices]
+    assert [e["ST"] for e in other] == [e["ST"] for e in sobol.indices]  # the estimates are the rows'
+
+
+# --- the warning -----------------------------------------------------------------------------------------
+
+
+def test_the_warning_fires_at_tiny_n_and_names_a_larger_power_of_two(sobol: GlobalSensitivity) -> None:
+    assert sobol.warning is not None and "ST_conf" in sobol.warning
+    needed = int(sobol.warning.split("--n ")[1].split()[0])
+    assert needed > sobol.n and needed & (needed - 1) == 0
+    widest = max(entry["ST_conf"] for entry in sobol.indices)
+    assert needed == 2 ** math.ceil(math.log2(sobol.n * (widest / gsa.SOBOL_TOLERANCE) ** 2))
+
+
+def test_the_warning_rule() -> None:
+    def sobol(conf: float, n: int) -> str | None:
+        return gsa._warning("sobol", [{"ST_conf": conf}, {"ST_conf": conf / 2}], n)
+
+    assert sobol(0.05, 64) is None
+    assert sobol(0.1, 64) is not None and "--n 256" in (sobol(0.1, 64) or "")
+    assert "--n 128" in (sobol(0.051, 64) or "")  # at least double
+    morris = [{"mu_star": 0.2, "mu_star_conf": 0.04}, {"mu_star": 0.01, "mu_star_conf": 0.01}]
+    assert "--n 40" in (gsa._warning("morris", morris, 10) or "")  # 10 x (0.04 / 0.02)^2
+    assert gsa._warning("morris", [{"mu_star": 0.2, "mu_star_conf": 0.02}], 10) is None
+
+
+def test_the_warning_goes_to_stderr_in_table_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["korea-2017", "--method", "sobol", "--n", "4", "--params", f"{CLASH},{HALF_LIFE}", *SMALL]
+    assert main(["sensitivity", *args]) == 0
+    captured = capsys.readouterr()
+    assert "warning: intervals too wide" in captured.err and captured.err.count("\n") == 1
+    assert HALF_LIFE in captured.out and "warning" not in captured.out
+
+
+# --- type priors -----------------------------------------------------------------------------------------
+
+
+def test_type_priors_are_left_out_and_listed(korea: Any) -> None:
+    chosen, excluded = gsa.choose_parameters(korea)
+    assert "actors.DPRK.p_greedy" not in [p.path for p in chosen]
+    assert len(chosen) == len(korea.uncertainties) - 1
+    assert [item["path"] for item in excluded] == ["actors.DPRK.p_greedy"]
+    assert "brink sweep" in excluded[0]["reason"]
+
+
+def test_naming_a_type_prior_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["sensitivity", "korea-2017", "--method", "sobol", "--params", f"{CLASH},actors.DPRK.p_greedy"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert "p_greedy" in err and "brink sweep" in err and "prelude" in err
+
+
+# --- the briefing ----------------------------------------------------------------------------------------
+
+
+def test_brief_with_sobol_shows_the_indices(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "brief"
+    args = ["brief", "cuba-1962", "-n", "200", "-p", "baseline", "--indicator-runs", "0", "--out", str(out)]
+    assert main([*args, "--sensitivity", "sobol", "--sensitivity-runs", "200", "--sensitivity-n", "4"]) == 0
+    capsys.readouterr()
+    data = json.loads((out / "briefing.json").read_text())["sensitivity"]
+    assert data["method"] == "sobol" and data["n"] == 4 and data["rows"] == 4 * (7 + 2)
+    markdown = (out / "briefing.md").read_text()
+    assert "Sobol indices" in markdown and "| rank | parameter | range | S1 (95%) | ST (95%) |" in markdown
+    for entry in data["indices"]:
+        assert f"| {entry['rank']} | {entry['parameter']} |" in markdown
+    assert "figures/sensitivity.png" in markdown and (out / "figures" / "sensitivity.png").exists()
+    assert "tornado" not in markdown
+    assert "ST (95%)" in (out / "briefing.html").read_text()
+
+
+# --- interruption ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_an_interruption_leaves_no_results(
+    existing: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = gsa.run_variant
+    calls = []
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gsa, "run_variant", interrupted)
+    out = tmp_path / "sens"
+    if existing:
+        out.mkdir()
+        (out / "notes.txt").write_text("mine")
+    args = ["sensitivity", "korea-2017", "--method", "morris", "--n", "2", "--params", f"{CLASH},{HAZARD}"]
+    assert main([*args, *SMALL, "--out", str(out)]) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert len(calls) == 3
+    if existing:
+        assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    else:
+        assert not out.exists()
