@@ -50,6 +50,14 @@ CASES = [
         id="korea-2017/un-six-party+restraint",
         marks=pytest.mark.slow,
     ),
+    pytest.param(
+        "korea-2017",
+        "reciprocating:us+bullying:dprk",
+        120,
+        1006,
+        id="korea-2017/reciprocating:us+bullying:dprk",
+        marks=pytest.mark.slow,
+    ),
 ]
 
 

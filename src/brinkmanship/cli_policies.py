@@ -140,6 +140,7 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
     table.add_column("policy", no_wrap=True, overflow="fold")
     for column in ("P(war) (95%)", "change (paired 95%)", "P(nuclear)", "P(settled)", "median war day"):
         table.add_column(column, justify="right")
+    table.add_column("days at risk / hazard", justify="right")
     table.add_column("largest path shift", no_wrap=True)
     for row in sorted(rows, key=lambda r: r["rank"]):
         war = row["outcomes"]["war"]
@@ -161,16 +162,38 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
             f"{row['outcomes']['nuclear_use']['p']:.1%}",
             f"{row['outcomes']['settlement']['p']:.0%}",
             "-" if median is None else f"{median:.0f}",
+            _split_cell(row, row is rows[0] or row["same_as"] == rows[0]["policy"]),
             "" if row is rows[0] else _largest_shift(row),
         )
     console.print(table)
     console.print("changes in percentage points; * = the paired 95% interval excludes zero")
+    console.print(
+        "days at risk / hazard: the change in days spent in crisis and in wars per day in crisis "
+        "(reference: days per path / wars per 1,000 days); wars = days x hazard"
+    )
     for row in rows:
         if row["expansion"]:
             console.print(f"{row['policy']} = {row['expansion']}")
     for note in comparison.notes:
         console.print(f"[dim]note: {note}[/dim]")
     console.print(f"[dim]{comparison.elapsed_s:.1f} s[/dim]")
+
+
+def _split_cell(row: dict[str, Any], reference: bool) -> str:
+    """'-3% / -12%*' (days at risk, hazard per day at risk, against the reference)."""
+    split = row["risk_split"]
+    if reference:
+        return f"{split['days_at_risk']:.0f} d / {split['hazard_per_1000_days']:.2f}"
+
+    def pct(ratio: dict[str, Any] | None) -> str:
+        if ratio is None:
+            return "-"
+        low, high = ratio["ci95"]
+        star = "*" if high < 1.0 or low > 1.0 else ""
+        return f"{100 * (ratio['ratio'] - 1):+.0f}%{star}"
+
+    versus = split["vs_reference"]
+    return f"{pct(versus['days_at_risk'])} / {pct(versus['hazard'])}"
 
 
 def _largest_shift(row: dict[str, Any]) -> str:

@@ -3,7 +3,8 @@
 It exists to test the production kernel statistically (``tests/test_kernel_reference.py``): it shares no
 code, constants, random layout or counting with ``engine/kernel.py``, ``engine/state.py``,
 ``engine/randomness.py`` or ``scenario/compiled.py``. It reads the scenario through the pydantic schema
-(``ScenarioFile``) and the action catalogue (``model/ladder.py``) only.
+(``ScenarioFile``) and the action catalogue (``model/ladder.py``) only; the table of Leng's influence
+strategies is copied here from docs/model.md section 1, not imported from ``model/strategies.py``.
 
 It is vectorised over paths with plain numpy arrays (one row per path, one column per principal), and
 follows docs/model.md section by section, day by day, in the order the doc gives. Its random numbers
@@ -72,6 +73,47 @@ TESTS = ("missile_test", "nuclear_test")
 NO_TEST = -10_000.0
 """Dᵢ,ₘ and Dᵢ,ₙ before any test ("The state of a path")."""
 
+STRATEGY_TABLE: dict[str, tuple[float, float, float, float, float | None]] = {
+    # strategy: (×coercion, ×reciprocity, ×talks_value, ×precision, generosity or None = as declared)
+    "bullying": (2.0, 0.5, 0.5, 1.0, 0.0),
+    "reciprocating": (1.0, 2.0, 1.0, 1.0, 1.0 / 3.0),
+    "trial_and_error": (1.0, 1.0, 1.0, 0.5, None),
+    "appeasing": (0.25, 0.5, 2.0, 1.0, 0.8),
+}
+"""Leng's influence strategies, as docs/model.md section 1 tabulates them ("Each principal has its own
+weights"): factors on the shared weights; the generosity column replaces the declared share."""
+
+
+@dataclass(frozen=True)
+class _Weights:
+    """A principal's own decision weights (section 1): the shared ``decision`` values (and its own
+    ``precision``) scaled by its ``strategy``."""
+
+    reciprocity: float
+    generosity: float
+    coercion: float
+    talks_value: float
+    precision: float
+
+
+def _own_weights(sc: ScenarioFile, p: Principal) -> _Weights:
+    dec = sc.decision
+    if p.strategy is None:  # None = the shared weights as declared
+        return _Weights(dec.reciprocity, dec.generosity, dec.coercion, dec.talks_value, p.precision)
+    coercion, reciprocity, talks_value, precision, generosity = STRATEGY_TABLE[p.strategy]
+    # AMBIGUITY: the table's `precision` column is read as a factor on the principal's own declared
+    # `precision` (the schema's `Principal.precision`; `decision` has none), i.e. on λᵢ before the
+    # stress divisor: λᵢ = factor·`precision` / (1 + `stress`·T). `stress` itself stays shared.
+    # AMBIGUITY: the `generosity` column gives values (0, 1/3, 0.8), not factors: they replace the
+    # declared `decision.generosity`; "as declared" keeps it. 1/3 is taken as exactly 1/3.
+    return _Weights(
+        reciprocity=reciprocity * dec.reciprocity,
+        generosity=dec.generosity if generosity is None else generosity,
+        coercion=coercion * dec.coercion,
+        talks_value=talks_value * dec.talks_value,
+        precision=precision * p.precision,
+    )
+
 
 @dataclass
 class _Act:
@@ -90,6 +132,7 @@ class _World:
 
     sc: ScenarioFile
     principals: list[Principal]
+    weights: list[_Weights]  # each principal's own weights (section 1), by principal index
     cost: Array  # per action: catalogue cost or override, plus activity cost for all but hold
     gain: Array  # audience-cost gain anticipated (commitment term) per action
     backdown: Array
@@ -204,6 +247,10 @@ def _world(sc: ScenarioFile) -> _World:
     return _World(
         sc=sc,
         principals=principals,
+        # AMBIGUITY: a principal's weights are those of the world it acts in: in the prelude, the world
+        # before any lever (so a strategy lever acts from the start date); a strategy the scenario itself
+        # declares acts in the prelude too.
+        weights=[_own_weights(sc, p) for p in principals],
         cost=cost,
         gain=gain,
         backdown=backdown,
@@ -330,6 +377,9 @@ def _terms(
     """
     sc = world.sc
     dec = sc.decision
+    # Principal i's own reciprocity, generosity, coercion, talks_value and precision ("Each principal has
+    # its own weights"); in the Bayes step this is j's imagined choice, so they are j's (section 5).
+    own = world.weights[i]
     j = 1 - i
     pi = st.belief[:, i]
     b_g = pi[:, 2] + pi[:, 3]
@@ -339,7 +389,7 @@ def _terms(
     esc = sc.escalation
     p_c = np.minimum(esc.clash_to_war + esc.tension_weight * T + esc.audience_weight * mean_A, 0.95)
     p_inc = p_c * (1.0 - world.verify)
-    tau = np.where(S_read > 0, S_read * (1.0 - dec.generosity), S_read)
+    tau = np.where(S_read > 0, S_read * (1.0 - own.generosity), S_read)
     loc = sc.loss_of_control
     kappa = loc.tension_growth
     grow = np.exp(kappa * T)
@@ -352,10 +402,10 @@ def _terms(
     x = HOSTILITY[None, :]
     col = (slice(None), None)
     base = (
-        2.0 * dec.reciprocity * tau[col] * x
-        - dec.reciprocity * x**2
+        2.0 * own.reciprocity * tau[col] * x
+        - own.reciprocity * x**2
         - world.cost[None, :]
-        + dec.talks_value
+        + own.talks_value
         * CONCILIATORY[None, :]
         * ((st.P[:, i] + pressed + dec.credibility * b_r) * (1 - b_g))[col]
         + dec.preemption * m[col] * ATTACK[None, :]
@@ -371,12 +421,12 @@ def _terms(
             + dec.risk_aversion * world.incident[None, :] * p_inc[col]
         )
         + dec.commitment * st.s[:, i][col] * world.gain[None, :]
-        - dec.talks_value * CONCILIATORY[None, :] * (danger * (1 - b_g))[col]
+        - own.talks_value * CONCILIATORY[None, :] * (danger * (1 - b_g))[col]
         + w * W * p_inc[col] * h_now
     )
-    coerce = np.broadcast_to(dec.coercion * np.clip(HOSTILITY, 0.0, 4.0)[None, :], base.shape)
+    coerce = np.broadcast_to(own.coercion * np.clip(HOSTILITY, 0.0, 4.0)[None, :], base.shape)
     greedy = dec.greed * x + dec.desperation * st.P[:, i][col] * PROVOCATION[None, :]
-    lam = world.principals[i].precision / (1.0 + dec.stress * T)
+    lam = own.precision / (1.0 + dec.stress * T)
     return _Terms(base, timid, coerce, np.asarray(greedy), np.asarray(lam), m)
 
 
