@@ -285,3 +285,18 @@ def test_wars_are_labelled_by_what_happened_on_the_path():
     tally = run_variant("korea-2017", runs=4096)
     assert tally.war_by_path[ACCIDENT] > 0 and tally.war_by_path[DELIBERATE] > 0
     assert tally.war_triggers.sum() == tally.war
+
+
+def test_a_higher_incident_hazard_raises_accidental_war(korea):
+    """loss_of_control.base three times higher (the top of its declared range), same paths: more wars
+    that began with an incident nobody chose (Sagan 1993; Schelling's threat that leaves something to
+    chance)."""
+
+    def riskier(data):
+        data["loss_of_control"]["base"] = 3 * data["loss_of_control"]["base"]
+
+    base = simulate(korea, RUNS, 365, 21)
+    risky = run_variant("korea-2017", riskier, runs=RUNS, seed=21, days=365)
+    p0, p1 = share(base, base.war_by_path[ACCIDENT]), share(risky, risky.war_by_path[ACCIDENT])
+    assert p1 > p0 and two_sample_z(p1, p0, RUNS) > 3.0
+    assert risky.war > base.war
