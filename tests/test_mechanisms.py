@@ -4,7 +4,7 @@ the mechanism is reversed or removed (docs/model.md, last table)."""
 
 import numpy as np
 
-from brinkmanship.engine.ensemble import run_chunk, simulate
+from brinkmanship.engine.ensemble import burned_in, run_chunk, simulate
 from brinkmanship.engine.state import ACCIDENT, DELIBERATE, MISCALCULATION
 from brinkmanship.model import beliefs
 from brinkmanship.model.ladder import ACTION_INDEX
@@ -300,3 +300,20 @@ def test_a_higher_incident_hazard_raises_accidental_war(korea):
     p0, p1 = share(base, base.war_by_path[ACCIDENT]), share(risky, risky.war_by_path[ACCIDENT])
     assert p1 > p0 and two_sample_z(p1, p0, RUNS) > 3.0
     assert risky.war > base.war
+
+
+def test_a_freeze_proposal_the_other_side_refuses_puts_no_freeze_in_force(korea):
+    """The United States proposes a freeze on day 0 and again on day 10; North Korea is held to its
+    other moves for the month (it never proposes one): no freeze comes into force. When North Korea
+    answers on day 5, one does (within the talks window)."""
+    propose, hold = ACTION_INDEX["propose_freeze"], ACTION_INDEX["hold"]
+    refused = {day: np.array([propose if day in (0, 10) else -1, hold]) for day in range(30)}
+    answered = dict(refused)
+    answered[5] = np.array([-1, propose])
+    start = burned_in(korea, 9, np.arange(1024))
+    start.last_freeze_day[:] = -10_000  # nobody's earlier proposal is still on the table
+    start.freeze_on[:] = False
+    none = run_chunk(korea, 9, 1024, 30, 0, 1, refused, start=start)
+    some = run_chunk(korea, 9, 1024, 30, 0, 1, answered, start=start)
+    assert none.tally.freeze_days == 0
+    assert some.tally.freeze_days > 0
