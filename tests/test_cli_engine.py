@@ -111,3 +111,12 @@ def test_calibrate_sets_the_model_beside_the_published_judgements(capsys):
     assert kennedy["published"] == kennedy["band"] == [0.333, 0.5]
     assert kennedy["inside"] == (0.333 <= kennedy["p"] <= 0.5)
     assert "one out of three" in kennedy["question"] and kennedy["when"] and kennedy["horizon"]
+
+
+@pytest.mark.parametrize("name", ["korea-2017", "korea-calm", "cuba-1962"])
+def test_calibrate_json_quotes_every_date_as_text(name, capsys):
+    """A judgement's "when" is what its author's date was, as text (YAML would read 2017-09-26 as a date,
+    which JSON cannot carry)."""
+    assert main(["calibrate", name, "--runs", "200", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["judgements"] and all(isinstance(row["when"], str) for row in report["judgements"])

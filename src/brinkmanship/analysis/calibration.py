@@ -47,6 +47,8 @@ def judgements(scenario: str) -> list[Judgement]:
     rows = []
     for row in table.get(scenario, []):
         tolerance = row.pop("tolerance", None)
+        # YAML reads a bare 2017-09-26 as a date and 2008 as a number: a "when" is quoted as text.
+        row["when"] = str(row["when"])
         rows.append(Judgement(**row, tolerance=None if tolerance is None else (tolerance[0], tolerance[1])))
     return rows
 
