@@ -12,6 +12,7 @@ from scipy import stats
 from brinkmanship.analysis.compare import (
     Comparison,
     PathOutcomes,
+    days_at_risk,
     median_with_interval,
     paired_difference,
     run_comparison,
@@ -218,3 +219,36 @@ def test_deaths_per_policy_are_paired_and_summarised() -> None:
     assert deaths["vs_reference"]["ci90"][1] < 0.0
     assert rows["baseline"]["deaths"]["vs_reference"]["diff"] == 0.0
     assert comparison.as_dict()["deaths_available"] is True
+
+
+def test_days_at_risk_agree_with_the_kernels_own_count() -> None:
+    """An independent count: the kernel tallies every path-day it steps in crisis (Tally.active_path_days);
+    the split derives the same from each path's first war or settlement day."""
+    comparison = korea_comparison()
+    for run in comparison.results:
+        assert int(days_at_risk(run.outcomes).sum()) == run.tally.active_path_days
+
+
+def test_restraint_and_the_direct_channel_make_each_day_in_crisis_safer() -> None:
+    """Not only fewer days at risk: the hazard per day at risk falls, its 95% interval below no change."""
+    policies = [CATALOGUE.parse(text) for text in ("restraint", "direct-channel")]
+    comparison = run_comparison(load_scenario("korea-2017"), policies, 2048, SEED)
+    summaries = {row["policy"]: row for row in comparison.summaries()}
+    for name in ("restraint", "direct-channel"):
+        split = summaries[name]["risk_split"]["vs_reference"]
+        assert split["hazard"]["ci95"][1] < 1.0, name
+    reference = summaries["baseline"]["risk_split"]
+    assert reference["vs_reference"]["hazard"]["ratio"] == pytest.approx(1.0)
+    assert reference["vs_reference"]["hazard"]["ci95"][0] == pytest.approx(1.0)
+
+
+def test_the_split_multiplies_back_to_the_change_in_wars() -> None:
+    """wars = days at risk x hazard: the two ratios multiply to the ratio of war counts."""
+    summaries = {row["policy"]: row for row in korea_comparison().summaries()}
+    wars_reference = summaries["baseline"]["outcomes"]["war"]["count"]
+    for row in summaries.values():
+        versus = row["risk_split"]["vs_reference"]
+        if versus["hazard"] is None:
+            continue
+        product = versus["days_at_risk"]["ratio"] * versus["hazard"]["ratio"]
+        assert product == pytest.approx(row["outcomes"]["war"]["count"] / wars_reference)

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from brinkmanship.analysis import global_sensitivity as gsa
-from brinkmanship.analysis.compare import Comparison, run_comparison
+from brinkmanship.analysis.compare import Comparison, run_comparison, split_text
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
     DaysOption,
@@ -162,7 +162,7 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
             f"{row['outcomes']['nuclear_use']['p']:.1%}",
             f"{row['outcomes']['settlement']['p']:.0%}",
             "-" if median is None else f"{median:.0f}",
-            _split_cell(row, row is rows[0] or row["same_as"] == rows[0]["policy"]),
+            split_text(row, row is rows[0] or row["same_as"] == rows[0]["policy"]),
             "" if row is rows[0] else _largest_shift(row),
         )
     console.print(table)
@@ -177,23 +177,6 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
     for note in comparison.notes:
         console.print(f"[dim]note: {note}[/dim]")
     console.print(f"[dim]{comparison.elapsed_s:.1f} s[/dim]")
-
-
-def _split_cell(row: dict[str, Any], reference: bool) -> str:
-    """'-3% / -12%*' (days at risk, hazard per day at risk, against the reference)."""
-    split = row["risk_split"]
-    if reference:
-        return f"{split['days_at_risk']:.0f} d / {split['hazard_per_1000_days']:.2f}"
-
-    def pct(ratio: dict[str, Any] | None) -> str:
-        if ratio is None:
-            return "-"
-        low, high = ratio["ci95"]
-        star = "*" if high < 1.0 or low > 1.0 else ""
-        return f"{100 * (ratio['ratio'] - 1):+.0f}%{star}"
-
-    versus = split["vs_reference"]
-    return f"{pct(versus['days_at_risk'])} / {pct(versus['hazard'])}"
 
 
 def _largest_shift(row: dict[str, Any]) -> str:

@@ -382,6 +382,25 @@ def risk_split(run: PolicyRun, reference: PolicyRun) -> dict[str, Any]:
     return split
 
 
+def split_text(row: dict[str, Any], reference: bool) -> str:
+    """A summary row's days-at-risk and hazard change as text, '-3% / -12%*' (``*``: the ratio's 95%
+    interval excludes 1); for the reference row its own levels, '252 d / 0.34' (days in crisis per path,
+    wars per 1,000 days in crisis)."""
+    split = row["risk_split"]
+    if reference:
+        return f"{split['days_at_risk']:.0f} d / {split['hazard_per_1000_days']:.2f}"
+
+    def pct(ratio: dict[str, Any] | None) -> str:
+        if ratio is None:
+            return "-"
+        low, high = ratio["ci95"]
+        star = "*" if high < 1.0 or low > 1.0 else ""
+        return f"{100 * (ratio['ratio'] - 1):+.0f}%{star}"
+
+    versus = split["vs_reference"]
+    return f"{pct(versus['days_at_risk'])} / {pct(versus['hazard'])}"
+
+
 def _behaviour(summary: dict[str, Any]) -> dict[str, Any]:
     """The behaviour figures a comparison reports (rates per active path-day)."""
     per_day = summary["actions_per_day"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from brinkmanship.analysis.compare import split_text
 from brinkmanship.analysis.global_sensitivity import GlobalSensitivity
 from brinkmanship.analysis.sensitivity import Sensitivity
 from brinkmanship.engine.state import PATH_LABELS
@@ -175,6 +176,7 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
         "change (paired 95%)",
         "P(nuclear use)",
         "median day of war",
+        "days at risk / hazard",
         "what it buys",
     ]
     if deaths:
@@ -195,6 +197,7 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             + (" *" if change["significant"] else ""),
             pct(row["outcomes"]["nuclear_use"]["p"]),
             "-" if median["median"] is None else f"{median['median']:.0f}",
+            split_text(row, is_reference or row["same_as"] == rows[0]["policy"]),
             "-" if is_reference else what_it_buys(row),
         ]
         if deaths:
@@ -213,7 +216,10 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
                 f"All options ran on the same {comparison.runs:,} paths (seed {comparison.seed}): path i "
                 "meets the same accidents, alarms and dice under every option, so each change is measured "
                 "on paired paths. * = the paired 95% interval excludes zero. Median day of war counts from "
-                "the start date, among paths that reach war."
+                "the start date, among paths that reach war. Days at risk / hazard splits the change: "
+                "wars = days in crisis x wars per day in crisis; the reference row gives its days in crisis "
+                "per path and wars per 1,000 such days, the others the change in each (* = its 95% interval "
+                "excludes no change)."
             ),
             Table(header, table_rows, caption=f"Ranked by P(war within {comparison.days} days)"),
             Image(
