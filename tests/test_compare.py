@@ -127,8 +127,10 @@ def test_common_random_numbers_make_differences_precise() -> None:
     """The paired interval is much narrower than the interval two independent runs would give."""
     comparison = korea_comparison()
     base = comparison.reference.outcomes.happened("war")
-    # restraint changes every day's readings, so paths diverge sooner than under sanctions
-    for name, ratio in (("sanctions", 0.5), ("restraint", 0.9)):
+    # restraint changes every day's readings, so paths diverge sooner than under sanctions (measured at
+    # these 2,048 paths: sanctions 0.51, restraint 0.87; third parties' responses to tests make paths
+    # diverge more than they did before they responded, when sanctions gave 0.4)
+    for name, ratio in (("sanctions", 0.6), ("restraint", 0.9)):
         policy = comparison.find(name).outcomes.happened("war")
         paired = paired_difference(policy, base)
         n = policy.size

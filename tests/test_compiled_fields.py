@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from brinkmanship.model.ladder import ACTIONS, THRESHOLDS
-from brinkmanship.scenario import compile_scenario, load_scenario
+from brinkmanship.scenario import compile_scenario, load_scenario, scenario_from_mapping
+from brinkmanship.scenario.loader import builtin_mapping
 
 SCALARS = {
     "public_noise": "channels.public.noise",
@@ -17,17 +18,13 @@ SCALARS = {
     "tension_amplification": "tension.amplification",
     "missile_test_gain": "capability_growth.missile_test",
     "nuclear_test_gain": "capability_growth.nuclear_test",
-    "coercion": "decision.coercion",
     "risk_aversion": "decision.risk_aversion",
     "risk_window_days": "decision.risk_window_days",
-    "reciprocity": "decision.reciprocity",
-    "generosity": "decision.generosity",
     "greed": "decision.greed",
     "preemption": "decision.preemption",
     "preventive": "decision.preventive",
     "credibility": "decision.credibility",
     "commitment": "decision.commitment",
-    "talks_value": "decision.talks_value",
     "desperation": "decision.desperation",
     "stress": "decision.stress",
     "threat_gain": "audience_costs.threat_gain",
@@ -64,6 +61,14 @@ SCALARS = {
     "horizon_days": "horizon_days",
 }
 
+OWN_WEIGHTS = {
+    "coercion": "decision.coercion",
+    "reciprocity": "decision.reciprocity",
+    "generosity": "decision.generosity",
+    "talks_value": "decision.talks_value",
+}
+"""Shared decision weights each principal holds its own copy of (scaled by a strategy, where declared)."""
+
 PER_PRINCIPAL = {
     "coordination": lambda p: p.coordination,
     "resolve_alpha": lambda p: p.resolve.alpha,
@@ -96,7 +101,23 @@ def test_every_scalar_is_the_files(name):
     for field, getter in PER_PRINCIPAL.items():
         expected = [getter(scenario.actors[p]) for p in scenario.principals]
         assert getattr(model, field).tolist() == pytest.approx(expected), field
+    for field, path in OWN_WEIGHTS.items():  # the built-in scenarios declare no strategy
+        assert getattr(model, field).tolist() == [lookup(scenario, path)] * 2, field
     assert model.principal_names == tuple(scenario.principals)
+
+
+def test_a_strategy_scales_its_principals_own_weights_by_the_table():
+    """Leng's bullying for the first principal: coercion x2, reciprocity x0.5, way-out x0.5, generosity 0
+    (docs/model.md, section 1); the other principal keeps the shared weights."""
+    data = builtin_mapping("korea-2017")
+    data["actors"][data["principals"][0]]["strategy"] = "bullying"
+    scenario = scenario_from_mapping(data, "test")
+    model = compile_scenario(scenario)
+    d = scenario.decision
+    assert model.coercion.tolist() == pytest.approx([2 * d.coercion, d.coercion])
+    assert model.reciprocity.tolist() == pytest.approx([0.5 * d.reciprocity, d.reciprocity])
+    assert model.talks_value.tolist() == pytest.approx([0.5 * d.talks_value, d.talks_value])
+    assert model.generosity.tolist() == pytest.approx([0.0, d.generosity])
 
 
 @pytest.mark.parametrize("name", ["korea-2017", "cuba-1962"])

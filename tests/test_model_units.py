@@ -338,12 +338,12 @@ def test_observer_shift_exact_value(korea):
     imagined = np.array([[1.0, 1.0]])
     belief = np.array([[0.6, 0.6]])
     shift = decisions.observer_shift(korea, perceived, imagined, belief)
-    g = korea.generosity
+    g = korea.generosity[1]  # the weights of the principal whose move is weighed (index 1 here)
     strike = ACTION_INDEX["limited_strike"]
     x = korea.action_hostility[strike]
     imm = perception.imminence
     args = (korea.imminence_threshold, korea.imminence_scale)
-    expected = 2 * korea.reciprocity * x * (1.0 - g) * (1.0 - 3.0) + korea.preemption * (
+    expected = 2 * korea.reciprocity[1] * x * (1.0 - g) * (1.0 - 3.0) + korea.preemption * (
         imm(np.array(0.6), np.array(1.0), *args) - imm(np.array(0.6), np.array(3.0), *args)
     )
     assert shift[strike, 0, 1] == pytest.approx(float(expected), rel=1e-5)
