@@ -23,6 +23,7 @@ app = typer.Typer(
 cli_engine.register(app)
 cli_consequences.register(app)
 cli_policies.register(app)
+__import__("brinkmanship.cli_sweep").cli_sweep.register(app)
 
 
 def _is_click_exception(error: Exception) -> bool:

@@ -11,4 +11,12 @@ The command is ``brink sweep`` (cli_sweep.py); the format and the guarantees are
 from brinkmanship.sweep.grid import MAX_UNITS, Grid, grid_from_mapping, load_grid
 from brinkmanship.sweep.units import Unit, enumerate_units, replicate_seeds
 
-__all__ = ["MAX_UNITS", "Grid", "Unit", "enumerate_units", "grid_from_mapping", "load_grid", "replicate_seeds"]
+__all__ = [
+    "MAX_UNITS",
+    "Grid",
+    "Unit",
+    "enumerate_units",
+    "grid_from_mapping",
+    "load_grid",
+    "replicate_seeds",
+]

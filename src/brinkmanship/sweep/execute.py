@@ -172,7 +172,9 @@ def _dask_runner(address: str, workers: int) -> Iterator[tuple[Runner, int | Non
         target: Any = cluster
     else:
         if "://" not in address:
-            raise UserError(f"--dask: give 'local' or a scheduler address such as tcp://host:8786, not {address!r}")
+            raise UserError(
+                f"--dask: give 'local' or a scheduler address such as tcp://host:8786, not {address!r}"
+            )
         text = os.environ.get("BRINK_THREADS", "").strip()
         threads = int(text) if text.isascii() and text.isdigit() and int(text) >= 1 else None
         target = address

@@ -225,7 +225,9 @@ def _factorial(
                 raise UserError(f"{where}: parameters.{name}.{index}: {value:g} is given twice")
         parameters.append(parameter)
     names = list(values)
-    sets = [dict(zip(names, (float(v) for v in row), strict=True)) for row in itertools.product(*values.values())]
+    sets = [
+        dict(zip(names, (float(v) for v in row), strict=True)) for row in itertools.product(*values.values())
+    ]
     if len(sets) > MAX_UNITS:  # checked before policies: the product of a few long lists grows fast
         raise UserError(f"{where}: parameters: {len(sets):,} parameter sets; at most {MAX_UNITS:,} units")
     return parameters, sets, {"grid": {k: [float(v) for v in col] for k, col in values.items()}}
@@ -250,7 +252,12 @@ def _sampled(
     matrix = scale_to_ranges(unit, parameters)
     sets = [{p.path: float(row[j]) for j, p in enumerate(parameters)} for row in matrix]
     spec = {
-        "sample": {"method": sample.method, "n": sample.n, "parameters": list(sample.parameters), "seed": seed}
+        "sample": {
+            "method": sample.method,
+            "n": sample.n,
+            "parameters": list(sample.parameters),
+            "seed": seed,
+        }
     }
     return parameters, sets, spec
 

@@ -60,6 +60,7 @@ SEEDING = (
     "int(child_r.generate_state(1, numpy.uint64)[0]) & (2**63 - 1) and every unit of replicate r "
     "(every parameter set and policy) runs on it: common random numbers within a replicate"
 )
+PARTITIONING = "hive: policy=<policy name, URL-quoted>; one file per unit: unit-<unit_id>.parquet"
 UNIT_ID = "unit_id = (replicate * n_sets + set_id) * n_policies + policy_index"
 
 
@@ -74,7 +75,11 @@ def summary_columns() -> list[str]:
 
 def schema(grid: Grid) -> pa.Schema:
     """One row's columns: ids, each parameter's value (named by its path), seed, runs, days, the summary."""
-    fields = [pa.field("unit_id", pa.int64()), pa.field("set_id", pa.int64()), pa.field("replicate", pa.int64())]
+    fields = [
+        pa.field("unit_id", pa.int64()),
+        pa.field("set_id", pa.int64()),
+        pa.field("replicate", pa.int64()),
+    ]
     fields += [pa.field(p.path, pa.float64()) for p in grid.parameters]
     fields += [pa.field(name, pa.int64()) for name in ("seed", "runs", "days")]
     fields += [pa.field(name, pa.float64()) for name in summary_columns()]
@@ -228,7 +233,9 @@ class SweepStore:
         for path in sorted(self.folder.glob("policy=*/unit-*.parquet")):
             match = UNIT_FILE.match(path.name)
             unit_id = int(match.group(1)) if match else -1
-            valid = 0 <= unit_id < len(self.units) and path.parent.name == partition(self.units[unit_id].policy)
+            valid = 0 <= unit_id < len(self.units) and path.parent.name == partition(
+                self.units[unit_id].policy
+            )
             if valid:
                 try:
                     meta = pq.read_metadata(path)
@@ -305,7 +312,7 @@ class SweepStore:
             "root_seed": grid.seed,
             "seeding": SEEDING,
             "replicate_seeds": replicate_seeds(grid.seed, grid.replicates),
-            "partitioning": "hive: policy=<policy name, URL-quoted>; one file per unit: unit-<unit_id>.parquet",
+            "partitioning": PARTITIONING,
             "columns": COLUMN_UNITS,
             "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
