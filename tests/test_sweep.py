@@ -213,8 +213,9 @@ def test_out_folder_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["sweep", "korea-calm", "--grid", str(small), "--out", str(out), "--resume"]) == 2
     assert _one_line(capsys.readouterr().err)  # a declared-range or scenario mismatch: one line either way
     assert sorted(p.name for p in out.rglob("*")) == before
-    assert _sweep(small, out, "--resume") == 0  # the same grid: nothing left to do
-    assert "0 computed now, 4 earlier" in capsys.readouterr().out
+    assert _sweep(small, out, "--resume", "--json") == 0  # the same grid: nothing left to do
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["units_computed"], summary["units_resumed"]) == (0, 4)
     stranger = tmp_path / "stranger"
     stranger.mkdir()
     (stranger / "notes.txt").write_text("mine")
@@ -354,6 +355,6 @@ def test_load_grid_reads_the_example() -> None:
     example = Path(__file__).parents[1] / "examples" / "sweep.yaml"
     grid = load_grid(example, load_scenario("korea-2017"))
     assert grid.units == 12
-    with pytest.raises(UserError, match="not a declared uncertain parameter"):
+    with pytest.raises(UserError, match="declares no uncertain parameters"):
         load_grid(example, load_scenario("cuba-1962").model_copy(update={"uncertainties": []}))
     assert grid_module.MAX_UNITS == MAX_UNITS

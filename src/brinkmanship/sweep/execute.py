@@ -189,7 +189,7 @@ def _dask_runner(address: str, workers: int) -> Iterator[tuple[Runner, int | Non
             def run(tasks: Sequence[Task]) -> Iterator[dict[str, Any]]:
                 futures = client.map(evaluate, list(tasks), pure=False)
                 try:
-                    for future in distributed.as_completed(futures):
+                    for future in distributed.as_completed(futures, loop=client.loop):
                         yield future.result()
                 finally:
                     client.cancel(futures)
