@@ -26,7 +26,7 @@ from brinkmanship.scenario import load_scenario
 from brinkmanship.sweep.execute import Task, runner
 from brinkmanship.sweep.grid import load_grid
 from brinkmanship.sweep.store import SweepStore
-from brinkmanship.sweep.units import enumerate_units
+from brinkmanship.sweep.units import batches, enumerate_units
 
 
 def sweep(
@@ -64,12 +64,13 @@ def sweep(
         with store:
             todo = [u for u in units if u.unit_id not in store.done]
             earlier = len(units) - len(todo)
-            tasks = [Task(u, sc, checked.runs, checked.days, checked.prelude, threads) for u in todo]
+            tasks = [Task(b, sc, checked.runs, checked.days, checked.prelude, threads) for b in batches(todo)]
             try:
                 with _progress(len(units), earlier, not as_json) as advance:
-                    for row in run(tasks):
-                        store.write(row)
-                        advance()
+                    for rows in run(tasks):
+                        for row in rows:
+                            store.write(row)
+                            advance()
             except KeyboardInterrupt:
                 _stopped(store, "interrupted", 130)
             except BaseException as error:

@@ -1,7 +1,8 @@
 """Running a sweep's units: in this process, in local worker processes, or on a Dask cluster.
 
-Every way runs the same function, :func:`evaluate`, on the same :class:`Task` (a unit, the scenario as
-declared, runs, days, prelude), so a unit's row does not depend on where or alongside what it ran: the
+Every way runs the same function, :func:`evaluate`, on the same :class:`Task` (the units of one parameter
+set in one replicate, which share their burn-in: :func:`brinkmanship.sweep.units.batches`; the scenario
+as declared; runs, days, prelude), so a unit's row does not depend on where or alongside what it ran: the
 engine's random numbers are keyed by the unit's seed and each path (engine/randomness.py), and the
 compiled kernel's threads split paths, never streams. Results arrive in any order; the caller writes
 each as it arrives (:class:`brinkmanship.sweep.store.SweepStore`).
@@ -40,15 +41,15 @@ DASK_INSTALL = "pip install 'brinkmanship[dask]'"
 CONNECT_TIMEOUT_S = 5
 """How long ``--dask tcp://...`` waits for the scheduler before giving up."""
 
-Runner = Callable[[Sequence["Task"]], Iterator[dict[str, Any]]]
-"""Runs tasks and yields each one's row as it finishes (in any order)."""
+Runner = Callable[[Sequence["Task"]], Iterator[list[dict[str, Any]]]]
+"""Runs tasks and yields each one's rows as it finishes (tasks in any order)."""
 
 
 @dataclass(frozen=True)
 class Task:
-    """What one unit needs, picklable: the unit, the scenario as declared and the run settings."""
+    """What a batch of units needs, picklable: the units, the scenario as declared and the run settings."""
 
-    unit: Unit
+    units: tuple[Unit, ...]
     scenario: ScenarioFile
     runs: int
     days: int
@@ -70,38 +71,43 @@ def _lives(scenario: ScenarioFile) -> LivesModel | None:
     return _LIVES[key]
 
 
-def evaluate(task: Task) -> dict[str, Any]:
-    """One unit's row: ids, parameter values, seed, runs, days and ``VariantRun.summary()`` (no policy:
-    the store puts it in the partition). Runs in whichever process the unit was sent to."""
+def evaluate(task: Task) -> list[dict[str, Any]]:
+    """Each unit's row, in the task's order: ids, parameter values, seed, runs, days and
+    ``VariantRun.summary()`` (no policy: the store puts it in the partition). Runs in whichever process
+    the task was sent to."""
     global _CATALOGUE
     if task.threads:
         os.environ["BRINK_THREADS"] = str(task.threads)
     if _CATALOGUE is None:
         _CATALOGUE = Catalogue.builtin()
-    unit = task.unit
-    values = dict(unit.values)
-    run = run_variant(
-        task.scenario,
-        values,
-        _CATALOGUE.parse(unit.policy),
-        task.runs,
-        task.days,
-        unit.seed,
-        prelude=task.prelude,
-        lives=_lives(task.scenario),
-        workers=1,
-        where=f"unit {unit.unit_id}",
-    )
-    return {
-        "unit_id": unit.unit_id,
-        "set_id": unit.set_id,
-        "replicate": unit.replicate,
-        **values,
-        "seed": unit.seed,
-        "runs": task.runs,
-        "days": task.days,
-        **run.summary(),
-    }
+    rows = []
+    for unit in task.units:
+        values = dict(unit.values)
+        run = run_variant(
+            task.scenario,
+            values,
+            _CATALOGUE.parse(unit.policy),
+            task.runs,
+            task.days,
+            unit.seed,
+            prelude=task.prelude,
+            lives=_lives(task.scenario),
+            workers=1,
+            where=f"unit {unit.unit_id}",
+        )
+        rows.append(
+            {
+                "unit_id": unit.unit_id,
+                "set_id": unit.set_id,
+                "replicate": unit.replicate,
+                **values,
+                "seed": unit.seed,
+                "runs": task.runs,
+                "days": task.days,
+                **run.summary(),
+            }
+        )
+    return rows
 
 
 def threads_per_worker(workers: int) -> int:
@@ -113,7 +119,7 @@ def threads_per_worker(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(workers, 1))
 
 
-def _serial(tasks: Sequence[Task]) -> Iterator[dict[str, Any]]:
+def _serial(tasks: Sequence[Task]) -> Iterator[list[dict[str, Any]]]:
     for task in tasks:
         yield evaluate(task)
 
@@ -138,7 +144,7 @@ def runner(workers: int = 0, dask: str | None = None) -> Iterator[tuple[Runner, 
         return
     threads = threads_per_worker(workers)
 
-    def run(tasks: Sequence[Task]) -> Iterator[dict[str, Any]]:
+    def run(tasks: Sequence[Task]) -> Iterator[list[dict[str, Any]]]:
         with worker_pool(workers, threads) as pool:
             futures = [pool.submit(evaluate, task) for task in tasks]
             for future in as_completed(futures):
@@ -186,7 +192,7 @@ def _dask_runner(address: str, workers: int) -> Iterator[tuple[Runner, int | Non
             raise UserError(f"--dask {address}: cannot reach the scheduler: {reason}") from None
         try:
 
-            def run(tasks: Sequence[Task]) -> Iterator[dict[str, Any]]:
+            def run(tasks: Sequence[Task]) -> Iterator[list[dict[str, Any]]]:
                 futures = client.map(evaluate, list(tasks), pure=False)
                 try:
                     for future in distributed.as_completed(futures, loop=client.loop):

@@ -17,6 +17,7 @@ SeedSequence are statistically independent), so the spread across replicates mea
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,3 +53,14 @@ def enumerate_units(grid: Grid) -> list[Unit]:
                 unit_id = (replicate * len(grid.sets) + set_id) * len(grid.policies) + index
                 units.append(Unit(unit_id, set_id, replicate, policy, tuple(values.items()), seed))
     return units
+
+
+def batches(units: Iterable[Unit]) -> list[tuple[Unit, ...]]:
+    """``units`` grouped by (replicate, parameter set), in order: the policies of one parameter set in one
+    replicate share their burn-in (the prelude runs before the levers, on the same seed), so running them
+    in one task computes the prelude once instead of once per policy and worker. Each unit's row is the
+    same either way."""
+    groups: dict[tuple[int, int], list[Unit]] = {}
+    for unit in units:
+        groups.setdefault((unit.replicate, unit.set_id), []).append(unit)
+    return [tuple(group) for group in groups.values()]
