@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
@@ -73,11 +74,16 @@ def _one_line(err: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> pa.Table:
+def reference_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The serial sweep of BIG_GRID: what every other way of running it must reproduce bit for bit."""
     folder = tmp_path_factory.mktemp("reference")
     assert _sweep(_write(folder, BIG_GRID), folder / "out") == 0
-    return _table(folder / "out")
+    return folder / "out"
+
+
+@pytest.fixture(scope="module")
+def reference(reference_out: Path) -> pa.Table:
+    return _table(reference_out)
 
 
 # -- the grid file ------------------------------------------------------------------------------------
@@ -253,7 +259,7 @@ def test_unreachable_scheduler_is_one_line_and_writes_nothing(
 # -- the dataset and its seeds ----------------------------------------------------------------------
 
 
-def test_dataset_manifest_and_seeds(tmp_path: Path, reference: pa.Table) -> None:
+def test_dataset_manifest_and_seeds(reference_out: Path, reference: pa.Table) -> None:
     table = reference
     assert table["unit_id"].to_pylist() == list(range(BIG_UNITS))  # every unit exactly once
     assert set(table["policy"].to_pylist()) == {"baseline", "restraint+direct-channel"}
@@ -263,8 +269,16 @@ def test_dataset_manifest_and_seeds(tmp_path: Path, reference: pa.Table) -> None
         assert row["seed"] == seeds[row["replicate"]]  # every unit of a replicate on its child's seed
         assert (row["runs"], row["days"]) == (200, 30)
         assert 0 <= row["p_war_low"] <= row["p_war"] <= row["p_war_high"] <= 1
-    frame = __import__("pandas").read_parquet(tmp_path.parent / "reference0" / "out")
-    assert len(frame) == BIG_UNITS
+    frame = pd.read_parquet(reference_out)
+    assert sorted(frame["unit_id"]) == list(range(BIG_UNITS))
+    assert set(frame["policy"].astype(str)) == {"baseline", "restraint+direct-channel"}
+    manifest = json.loads((reference_out / MANIFEST).read_text())
+    assert manifest["scenario"] == SCENARIO
+    assert manifest["units_total"] == manifest["units_done"] == BIG_UNITS
+    assert manifest["root_seed"] == 5 and manifest["replicate_seeds"] == seeds
+    assert len(manifest["parameter_sets"]) == 14 and manifest["columns"]["expected_deaths"].startswith(
+        "people"
+    )
 
 
 def test_rows_are_paired_within_a_replicate_and_independent_across(reference: pa.Table) -> None:
