@@ -16,6 +16,11 @@ How it is kept fair:
   both cores through the kernel's threads and there would be nothing to scale;
 - **no caches shared between the runs**: the burn-in cache is off (``BRINK_CACHE_DIR=off``), so every
   unit computes its prelude in every run, and the units run on a seed nothing ran on before;
+- **the machine's share**: each measurement also reports the workers' CPU seconds (``time.process_time``
+  in each task) as a share of ``workers x wall time``: near 100% means the workers had their cores; well
+  below means other processes took them, and the wall-time efficiency then says more about the machine's
+  load than about the sweep. Equal CPU seconds for one and two workers mean the work itself does not
+  grow with the workers (no burn-in computed twice, no per-worker overhead worth counting);
 - **start-up timed apart**: the pool or cluster is started and every worker has run a small warm-up unit
   (imports, the Numba kernel loaded from its cache) before the clock starts; the start-up is reported
   on its own line. The results are not written (the Parquet writes take milliseconds a unit).
@@ -29,12 +34,13 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from typing import Any
 
 os.environ["BRINK_CACHE_DIR"] = "off"  # before brinkmanship is imported: every run computes its preludes
 os.environ["BRINK_THREADS"] = "1"  # one kernel thread per worker (inherited by every worker)
 
 from brinkmanship.scenario import load_scenario
-from brinkmanship.sweep.execute import Task, runner
+from brinkmanship.sweep.execute import Task, evaluate, runner
 from brinkmanship.sweep.grid import grid_from_mapping
 from brinkmanship.sweep.units import batches, enumerate_units
 
@@ -61,17 +67,25 @@ def tasks(units: int, runs: int, days: int, seed: int) -> list[Task]:
     return [Task(b, scenario, runs, days, "own", 1) for b in batches(enumerate_units(grid))]
 
 
-def timed(workers: int, dask: str | None, work: list[Task], warm_up: list[Task]) -> tuple[float, float]:
-    """(start-up and warm-up seconds, sweep seconds) on ``workers`` workers."""
+def cpu_evaluate(task: Task) -> tuple[Any, float]:
+    """:func:`evaluate` and the CPU seconds the worker spent on it (all its threads)."""
+    started = time.process_time()
+    rows = evaluate(task)
+    return rows, time.process_time() - started
+
+
+def timed(
+    workers: int, dask: str | None, work: list[Task], warm_up: list[Task]
+) -> tuple[float, float, float]:
+    """(start-up and warm-up seconds, sweep seconds, the workers' CPU seconds) on ``workers`` workers."""
     started = time.perf_counter()
-    with runner(workers, dask) as (run, _):
+    with runner(workers, dask, cpu_evaluate) as (run, _):
         for _ in run(warm_up[: max(workers, 1)]):
             pass
         ready = time.perf_counter()
-        for _ in run(work):
-            pass
+        cpu = sum(seconds for _, seconds in run(work))
         done = time.perf_counter()
-    return ready - started, done - ready
+    return ready - started, done - ready, cpu
 
 
 def main() -> None:

@@ -119,14 +119,13 @@ def threads_per_worker(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(workers, 1))
 
 
-def _serial(tasks: Sequence[Task]) -> Iterator[list[dict[str, Any]]]:
-    for task in tasks:
-        yield evaluate(task)
-
-
 @contextlib.contextmanager
-def runner(workers: int = 0, dask: str | None = None) -> Iterator[tuple[Runner, int | None]]:
+def runner(
+    workers: int = 0, dask: str | None = None, function: Callable[[Task], Any] | None = None
+) -> Iterator[tuple[Runner, int | None]]:
     """The way to run units, ready to use; yields ``(run, threads)``: ``threads`` goes into each Task.
+
+    ``function`` replaces :func:`evaluate` (a benchmark wraps it to time the workers); it must be picklable.
 
     A Dask scheduler is connected (or a LocalCluster started) on entry, so an unreachable one is refused
     before anything is written, and closed on exit.
@@ -135,18 +134,19 @@ def runner(workers: int = 0, dask: str | None = None) -> Iterator[tuple[Runner, 
         UserError: ``--dask`` without Dask installed (names the install command), or a scheduler that
             cannot be reached within :data:`CONNECT_TIMEOUT_S` seconds.
     """
+    call = function or evaluate
     if dask is not None:
-        with _dask_runner(dask, workers) as pair:
+        with _dask_runner(dask, workers, call) as pair:
             yield pair
         return
     if workers <= 0:
-        yield _serial, None
+        yield (lambda tasks: (call(task) for task in tasks)), None
         return
     threads = threads_per_worker(workers)
 
     def run(tasks: Sequence[Task]) -> Iterator[list[dict[str, Any]]]:
         with worker_pool(workers, threads) as pool:
-            futures = [pool.submit(evaluate, task) for task in tasks]
+            futures = [pool.submit(call, task) for task in tasks]
             for future in as_completed(futures):
                 yield future.result()
 
@@ -162,7 +162,9 @@ def _import_distributed() -> Any:
 
 
 @contextlib.contextmanager
-def _dask_runner(address: str, workers: int) -> Iterator[tuple[Runner, int | None]]:
+def _dask_runner(
+    address: str, workers: int, call: Callable[[Task], Any]
+) -> Iterator[tuple[Runner, int | None]]:
     distributed = _import_distributed()
     cluster = None
     if address == "local":
@@ -193,7 +195,7 @@ def _dask_runner(address: str, workers: int) -> Iterator[tuple[Runner, int | Non
         try:
 
             def run(tasks: Sequence[Task]) -> Iterator[list[dict[str, Any]]]:
-                futures = client.map(evaluate, list(tasks), pure=False)
+                futures = client.map(call, list(tasks), pure=False)
                 try:
                     for future in distributed.as_completed(futures, loop=client.loop):
                         yield future.result()
