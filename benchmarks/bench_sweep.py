@@ -21,7 +21,8 @@ How it is kept fair:
   below means other processes took them, and the wall-time efficiency then says more about the machine's
   load than about the sweep. Equal CPU seconds for one and two workers mean the work itself does not
   grow with the workers (no burn-in computed twice, no per-worker overhead worth counting);
-- **start-up timed apart**: the pool or cluster is started and every worker has run a small warm-up unit
+- **start-up timed apart**: the pool or cluster is started and every worker has run a small warm-up
+  batch (one a worker, each with its own burn-in so that it lasts long enough for every worker to get one)
   (imports, the Numba kernel loaded from its cache) before the clock starts; the start-up is reported
   on its own line. The results are not written (the Parquet writes take milliseconds a unit).
 
@@ -80,7 +81,7 @@ def timed(
     """(start-up and warm-up seconds, sweep seconds, the workers' CPU seconds) on ``workers`` workers."""
     started = time.perf_counter()
     with runner(workers, dask, cpu_evaluate) as (run, _):
-        for _ in run(warm_up[: max(workers, 1)]):
+        for _ in run(warm_up):
             pass
         ready = time.perf_counter()
         cpu = sum(seconds for _, seconds in run(work))
@@ -110,11 +111,14 @@ def main() -> None:
             for repeat in range(args.repeat):
                 seed = 1000 + 10 * workers + repeat + (500 if dask else 0)  # nothing cached from another run
                 work = tasks(args.units, args.runs, args.days, seed)
-                warm = tasks(2, 50, 5, seed + 100_000)
-                start_up, elapsed = timed(workers, dask, work, warm)
+                warm = tasks(2 * workers, 50, 5, seed + 100_000)  # one batch for each worker
+                load = os.getloadavg()[0]
+                start_up, elapsed, cpu = timed(workers, dask, work, warm)
                 best = elapsed if best is None else min(best, elapsed)
                 print(
-                    f"{label}, {workers} worker(s): {elapsed:.1f} s (start-up and warm-up {start_up:.1f} s)"
+                    f"{label}, {workers} worker(s): {elapsed:.1f} s, workers' CPU {cpu:.1f} s = "
+                    f"{cpu / elapsed / workers:.0%} of {workers} core(s) (start-up and warm-up "
+                    f"{start_up:.1f} s; load average {load:.2f} before)"
                 )
             times[workers] = best
         efficiency = times[1] / (2 * times[2])

@@ -20,13 +20,29 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from brinkmanship.cli_common import JsonOption, WorkersOption, console, errors
+from brinkmanship.cli_common import MAX_WORKERS, JsonOption, check_range, console, errors
 from brinkmanship.engine.atomic import check_out_text
 from brinkmanship.scenario import load_scenario
 from brinkmanship.sweep.execute import Task, runner
 from brinkmanship.sweep.grid import load_grid
 from brinkmanship.sweep.store import SweepStore
 from brinkmanship.sweep.units import batches, enumerate_units
+
+
+def _workers_in_range(value: int) -> int:
+    check_range("--workers", value, 0, MAX_WORKERS)
+    return value
+
+
+SweepWorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        help="worker processes; 0 = none, units run here (with --dask local: 0 = one per core). "
+        "Results do not depend on it",
+        callback=_workers_in_range,
+    ),
+]
 
 
 def sweep(
@@ -36,7 +52,7 @@ def sweep(
         typer.Option("--grid", "-g", help="grid file (YAML): parameters, policies, runs (docs/sweeps.md)"),
     ],
     out: Annotated[str, typer.Option("--out", "-o", help="folder of the Parquet dataset and _manifest.json")],
-    workers: WorkersOption = 0,
+    workers: SweepWorkersOption = 0,
     dask: Annotated[
         str | None,
         typer.Option(
@@ -95,13 +111,19 @@ def sweep(
         print(json.dumps(summary))
         return
     console.print(
-        f"{sc.name}: {len(units):,} units ({len(checked.sets):,} parameter sets x {len(checked.policies)} "
-        f"policies x {checked.replicates} replicates, {checked.runs:,} paths x {checked.days} days each) "
+        f"{sc.name}: {len(units):,} units ({_plural(len(checked.sets), 'parameter set', 'parameter sets')} x "
+        f"{_plural(len(checked.policies), 'policy', 'policies')} x "
+        f"{_plural(checked.replicates, 'replicate', 'replicates')}, "
+        f"{checked.runs:,} paths x {checked.days} days each) "
         f"in {store.folder}/ ({len(todo):,} computed now, {earlier:,} earlier) in {elapsed:.1f} s"
     )
     console.print(
         f'read it with pandas.read_parquet("{store.folder}") or pyarrow.dataset (hive partitioning)'
     )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
 
 
 def _stopped(store: SweepStore, what: str, code: int) -> None:
