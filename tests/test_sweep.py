@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -28,7 +29,7 @@ from brinkmanship.sweep import grid as grid_module
 from brinkmanship.sweep import load_grid
 from brinkmanship.sweep.execute import DASK_INSTALL
 from brinkmanship.sweep.grid import MAX_UNITS, grid_from_mapping
-from brinkmanship.sweep.store import MANIFEST, TEMP_PREFIX
+from brinkmanship.sweep.store import LOCK, MANIFEST, TEMP_PREFIX
 from brinkmanship.sweep.units import enumerate_units, replicate_seeds
 
 SCENARIO = "cuba-1962"
@@ -222,6 +223,13 @@ def test_out_folder_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert _sweep(small, out, "--resume", "--json") == 0  # the same grid: nothing left to do
     summary = json.loads(capsys.readouterr().out)
     assert (summary["units_computed"], summary["units_resumed"]) == (0, 4)
+    with (out / LOCK).open("w") as held:  # another sweep writing here
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert _sweep(small, out, "--resume") == 2
+        assert "another brink sweep is writing into this folder" in _one_line(capsys.readouterr().err)
+    (tmp_path / "a-file").write_text("x")
+    assert _sweep(small, tmp_path / "a-file") == 2
+    assert "exists and is not a folder" in _one_line(capsys.readouterr().err)
     stranger = tmp_path / "stranger"
     stranger.mkdir()
     (stranger / "notes.txt").write_text("mine")
