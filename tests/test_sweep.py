@@ -380,3 +380,30 @@ def test_load_grid_reads_the_example() -> None:
     with pytest.raises(UserError, match="declares no uncertain parameters"):
         load_grid(example, load_scenario("cuba-1962").model_copy(update={"uncertainties": []}))
     assert grid_module.MAX_UNITS == MAX_UNITS
+
+
+def test_a_sampled_grid_with_a_shared_prelude_end_to_end(tmp_path: Path) -> None:
+    text = """\
+runs: 150
+days: 20
+seed: 11
+prelude: shared
+parameters:
+  sample: {method: sobol, n: 3, parameters: [loss_of_control.base, decision.preventive], seed: 2}
+policies: [direct-channel]
+"""
+    grid_file = _write(tmp_path, text)
+    assert _sweep(grid_file, tmp_path / "out") == 0
+    rows = _table(tmp_path / "out").to_pylist()
+    scenario = load_scenario(SCENARIO)
+    grid = load_grid(grid_file, scenario)
+    assert [{k: r[k] for k in ("loss_of_control.base", "decision.preventive")} for r in rows] == list(
+        grid.sets
+    )
+    seed = replicate_seeds(11, 1)[0]
+    policy = Catalogue.builtin().parse("direct-channel")
+    for row, values in zip(rows, grid.sets, strict=True):
+        run = run_variant(
+            scenario, values, policy, 150, 20, seed, prelude="shared", lives=lives_model(scenario)
+        )
+        assert {k: row[k] for k in run.summary()} == pytest.approx(run.summary(), abs=0, nan_ok=True)
