@@ -67,8 +67,8 @@ def sweep(
 ) -> None:
     """Run every parameter set under every policy (x replicates) and stream one Parquet row per unit.
 
-    Units share random numbers within a replicate, so their differences are paired. Results are the same,
-    bit for bit, serially, with --workers N or on Dask. Killed at any point, `--resume` finishes the sweep.
+    Units of one replicate share their random numbers (paired differences); results are identical serially,
+    with --workers or on Dask; after Ctrl-C or kill -9, --resume computes only the missing units.
     """
     started = time.perf_counter()
     sc = load_scenario(scenario)
