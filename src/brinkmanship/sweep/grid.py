@@ -269,12 +269,16 @@ def unit_sample(method: str, n: int, d: int, seed: int) -> np.ndarray:
     """
     from scipy.stats import qmc  # imported here: only sampled grids need it
 
-    if method == "lhs":
-        return np.asarray(qmc.LatinHypercube(d=d, rng=np.random.default_rng(seed)).random(n))
-    if method == "sobol":
-        with warnings.catch_warnings():  # n not a power of two: balance is lost, documented
+    if method in ("lhs", "sobol"):
+        engine = qmc.LatinHypercube if method == "lhs" else qmc.Sobol
+        options = {"scramble": True} if method == "sobol" else {}
+        with warnings.catch_warnings():  # Sobol' with n not a power of two loses balance: documented
             warnings.simplefilter("ignore", UserWarning)
-            return np.asarray(qmc.Sobol(d=d, scramble=True, rng=np.random.default_rng(seed)).random(n))
+            try:  # SciPy >= 1.15 takes a Generator as ``rng``; older ones take it as ``seed``
+                sampler = engine(d=d, rng=np.random.default_rng(seed), **options)
+            except TypeError:  # pragma: no cover - SciPy < 1.15
+                sampler = engine(d=d, seed=np.random.default_rng(seed), **options)
+            return np.asarray(sampler.random(n))
     if method == "uniform":
         return np.random.default_rng(seed).random((n, d))
     raise UserError(f"unknown sampling method {method!r} (known: {', '.join(SAMPLE_METHODS)})")
