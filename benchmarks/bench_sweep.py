@@ -95,7 +95,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement; the fastest counts")
-    parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--no-dask", action="store_true", help="local processes only")
+    parser.add_argument("--dask-first", action="store_true", help="measure Dask before local processes")
     args = parser.parse_args()
     print(
         f"{SCENARIO}: {args.units} units of {args.runs:,} paths x {args.days} days (+ own 268-day prelude); "
@@ -103,7 +104,7 @@ def main() -> None:
     )
     kinds: list[tuple[str, str | None]] = [("local processes", None)]
     if not args.no_dask:
-        kinds.append(("Dask LocalCluster", "local"))
+        kinds.insert(0 if args.dask_first else 1, ("Dask LocalCluster", "local"))
     for label, dask in kinds:
         times = {}
         for workers in (1, 2):

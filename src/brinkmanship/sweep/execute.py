@@ -127,8 +127,9 @@ def runner(
 
     ``function`` replaces :func:`evaluate` (a benchmark wraps it to time the workers); it must be picklable.
 
-    A Dask scheduler is connected (or a LocalCluster started) on entry, so an unreachable one is refused
-    before anything is written, and closed on exit.
+    The worker pool is started, a Dask scheduler connected (or a LocalCluster started) on entry, so an
+    unreachable one is refused before anything is written; all are closed on exit (workers killed when
+    the block is left by an exception).
 
     Raises:
         UserError: ``--dask`` without Dask installed (names the install command), or a scheduler that
@@ -143,14 +144,20 @@ def runner(
         yield (lambda tasks: (call(task) for task in tasks)), None
         return
     threads = threads_per_worker(workers)
+    # The pool lives as long as the block, like a Dask cluster: its workers load the kernel and the lives
+    # model once, and any exception leaving the block (Ctrl-C, SIGTERM, an error) kills them at once.
+    with worker_pool(workers, threads) as pool:
 
-    def run(tasks: Sequence[Task]) -> Iterator[list[dict[str, Any]]]:
-        with worker_pool(workers, threads) as pool:
+        def run(tasks: Sequence[Task]) -> Iterator[list[dict[str, Any]]]:
             futures = [pool.submit(call, task) for task in tasks]
-            for future in as_completed(futures):
-                yield future.result()
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
 
-    yield run, threads
+        yield run, threads
 
 
 def _import_distributed() -> Any:
