@@ -1,5 +1,6 @@
 """`brink sweep`: the grid file, seeding, the Parquet dataset, resuming after kill -9, serial = processes
-= Dask. Small units (cuba-1962, 200 paths x 30 days) so the whole file runs in well under a minute."""
+= Dask. Small units (cuba-1962, 150-200 paths x 20-30 days) so that the whole file takes about a minute on
+a busy 2-core machine, most of it starting Dask clusters and `brink` processes."""
 
 from __future__ import annotations
 
