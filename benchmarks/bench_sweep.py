@@ -28,6 +28,9 @@ How it is kept fair:
 
 Run: ``.venv/bin/python benchmarks/bench_sweep.py [--units 16] [--runs 1000] [--days 90] [--repeat 1]``.
 The figures depend on the machine being otherwise idle: on a shared 2-core machine they are lower bounds.
+Linux shares the CPU between sessions (``/proc/sys/kernel/sched_autogroup_enabled``), not processes: while
+another session is busy, the benchmark's workers together get about one core however many there are, and
+the report shows it as a share near 50% of 2 cores.
 """
 
 from __future__ import annotations
