@@ -49,9 +49,12 @@ def _start_worker(parent: int, threads: int) -> None:
 
 
 @contextmanager
-def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A process pool whose workers are killed as soon as the block is left by an exception."""
-    threads = max(1, (os.cpu_count() or 1) // workers)
+def worker_pool(workers: int, threads: int | None = None) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers are killed as soon as the block is left by an exception.
+
+    Each worker's kernel runs ``threads`` threads (``BRINK_THREADS``); default: the cores shared out.
+    """
+    threads = threads or max(1, (os.cpu_count() or 1) // workers)
     pool = ProcessPoolExecutor(
         max_workers=workers, initializer=_start_worker, initargs=(os.getpid(), threads)
     )

@@ -1,0 +1,219 @@
+"""Running a sweep's units: in this process, in local worker processes, or on a Dask cluster.
+
+Every way runs the same function, :func:`evaluate`, on the same :class:`Task` (the units of one parameter
+set in one replicate, which share their burn-in: :func:`brinkmanship.sweep.units.batches`; the scenario
+as declared; runs, days, prelude), so a unit's row does not depend on where or alongside what it ran: the
+engine's random numbers are keyed by the unit's seed and each path (engine/randomness.py), and the
+compiled kernel's threads split paths, never streams. Results arrive in any order; the caller writes
+each as it arrives (:class:`brinkmanship.sweep.store.SweepStore`).
+
+- **serial** (``--workers 0``): one unit after another here; the kernel uses its threads.
+- **processes** (``--workers N``): N worker processes (:func:`brinkmanship.engine.workers.worker_pool`:
+  killed on Ctrl-C, never orphaned), each kernel on ``cores // N`` threads (at least one).
+- **Dask** (``--dask local`` or ``--dask tcp://host:port``): a ``distributed.LocalCluster`` of N worker
+  processes with one thread each, or an existing scheduler; units are submitted with ``client.map`` and
+  collected with ``as_completed``. Dask is imported only here and only then.
+
+A worker's kernel threads are set per task through ``BRINK_THREADS`` (``Task.threads``): one worker, one
+share of the cores, so workers do not oversubscribe them. On a remote cluster the workers' own setting
+stands unless ``BRINK_THREADS`` is set where the sweep is started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import as_completed
+from dataclasses import dataclass
+from typing import Any
+
+from brinkmanship.analysis.lives import LivesModel, lives_model
+from brinkmanship.analysis.variants import Prelude, run_variant
+from brinkmanship.engine.workers import worker_pool
+from brinkmanship.errors import UserError
+from brinkmanship.policies import Catalogue
+from brinkmanship.scenario import ScenarioFile
+from brinkmanship.sweep.units import Unit
+
+DASK_INSTALL = "pip install 'brinkmanship[dask]'"
+CONNECT_TIMEOUT_S = 5
+"""How long ``--dask tcp://...`` waits for the scheduler before giving up."""
+
+Runner = Callable[[Sequence["Task"]], Iterator[list[dict[str, Any]]]]
+"""Runs tasks and yields each one's rows as it finishes (tasks in any order)."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a batch of units needs, picklable: the units, the scenario as declared and the run settings."""
+
+    units: tuple[Unit, ...]
+    scenario: ScenarioFile
+    runs: int
+    days: int
+    prelude: Prelude
+    threads: int | None = None
+
+
+_CATALOGUE: Catalogue | None = None
+_LIVES: dict[str, LivesModel | None] = {}
+
+
+def _lives(scenario: ScenarioFile) -> LivesModel | None:
+    key = scenario.model_dump_json(include={"name", "consequences"})
+    if key not in _LIVES:
+        try:
+            _LIVES[key] = lives_model(scenario)
+        except UserError:  # a user's scenario whose strikes the places table lacks: deaths are NaN
+            _LIVES[key] = None
+    return _LIVES[key]
+
+
+def evaluate(task: Task) -> list[dict[str, Any]]:
+    """Each unit's row, in the task's order: ids, parameter values, seed, runs, days and
+    ``VariantRun.summary()`` (no policy: the store puts it in the partition). Runs in whichever process
+    the task was sent to."""
+    global _CATALOGUE
+    if task.threads:
+        os.environ["BRINK_THREADS"] = str(task.threads)
+    if _CATALOGUE is None:
+        _CATALOGUE = Catalogue.builtin()
+    rows = []
+    for unit in task.units:
+        values = dict(unit.values)
+        run = run_variant(
+            task.scenario,
+            values,
+            _CATALOGUE.parse(unit.policy),
+            task.runs,
+            task.days,
+            unit.seed,
+            prelude=task.prelude,
+            lives=_lives(task.scenario),
+            workers=1,
+            where=f"unit {unit.unit_id}",
+        )
+        rows.append(
+            {
+                "unit_id": unit.unit_id,
+                "set_id": unit.set_id,
+                "replicate": unit.replicate,
+                **values,
+                "seed": unit.seed,
+                "runs": task.runs,
+                "days": task.days,
+                **run.summary(),
+            }
+        )
+    return rows
+
+
+def threads_per_worker(workers: int) -> int:
+    """Kernel threads of each of ``workers`` local workers: ``BRINK_THREADS`` if set, else the cores
+    shared out (at least one)."""
+    text = os.environ.get("BRINK_THREADS", "").strip()
+    if text.isascii() and text.isdigit() and int(text) >= 1:
+        return int(text)
+    return max(1, (os.cpu_count() or 1) // max(workers, 1))
+
+
+@contextlib.contextmanager
+def runner(
+    workers: int = 0, dask: str | None = None, function: Callable[[Task], Any] | None = None
+) -> Iterator[tuple[Runner, int | None]]:
+    """The way to run units, ready to use; yields ``(run, threads)``: ``threads`` goes into each Task.
+
+    ``function`` replaces :func:`evaluate` (a benchmark wraps it to time the workers); it must be picklable.
+
+    The worker pool is started, a Dask scheduler connected (or a LocalCluster started) on entry, so an
+    unreachable one is refused before anything is written; all are closed on exit (workers killed when
+    the block is left by an exception).
+
+    Raises:
+        UserError: ``--dask`` without Dask installed (names the install command), or a scheduler that
+            cannot be reached within :data:`CONNECT_TIMEOUT_S` seconds.
+    """
+    call = function or evaluate
+    if dask is not None:
+        with _dask_runner(dask, workers, call) as pair:
+            yield pair
+        return
+    if workers <= 0:
+        yield (lambda tasks: (call(task) for task in tasks)), None
+        return
+    threads = threads_per_worker(workers)
+    # The pool lives as long as the block, like a Dask cluster: its workers load the kernel and the lives
+    # model once, and any exception leaving the block (Ctrl-C, SIGTERM, an error) kills them at once.
+    with worker_pool(workers, threads) as pool:
+
+        def run(tasks: Sequence[Task]) -> Iterator[list[dict[str, Any]]]:
+            futures = [pool.submit(call, task) for task in tasks]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
+
+        yield run, threads
+
+
+def _import_distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise UserError(f"--dask needs Dask's distributed scheduler: {DASK_INSTALL}") from None
+    return distributed
+
+
+@contextlib.contextmanager
+def _dask_runner(
+    address: str, workers: int, call: Callable[[Task], Any]
+) -> Iterator[tuple[Runner, int | None]]:
+    distributed = _import_distributed()
+    cluster = None
+    if address == "local":
+        n = workers if workers > 0 else (os.cpu_count() or 1)
+        threads: int | None = threads_per_worker(n)
+        cluster = distributed.LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        target: Any = cluster
+    else:
+        if "://" not in address:
+            raise UserError(
+                f"--dask: give 'local' or a scheduler address such as tcp://host:8786, not {address!r}"
+            )
+        text = os.environ.get("BRINK_THREADS", "").strip()
+        threads = int(text) if text.isascii() and text.isdigit() and int(text) >= 1 else None
+        target = address
+    try:
+        try:
+            client = distributed.Client(target, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as error:
+            reason = " ".join(str(error).split()) or type(error).__name__
+            raise UserError(f"--dask {address}: cannot reach the scheduler: {reason}") from None
+        try:
+
+            def run(tasks: Sequence[Task]) -> Iterator[list[dict[str, Any]]]:
+                futures = client.map(call, list(tasks), pure=False)
+                try:
+                    for future in distributed.as_completed(futures, loop=client.loop):
+                        yield future.result()
+                finally:
+                    client.cancel(futures)
+
+            yield run, threads
+        finally:
+            with contextlib.suppress(Exception):
+                client.close(timeout=CONNECT_TIMEOUT_S)
+    finally:
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=CONNECT_TIMEOUT_S)
