@@ -21,10 +21,12 @@ def builtin_names() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def format_validation_error(error: ValidationError, where: str) -> str:
-    """The first problem of a pydantic error as one line: ``where: field.path: message``."""
+def format_validation_error(error: ValidationError, where: str, prefix: str = "") -> str:
+    """The first problem of a pydantic error as one line: ``where: field.path: message`` (the field path
+    after ``prefix``, when the validated mapping sits inside a larger file)."""
     first = error.errors()[0]
-    location = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    location = ".".join(str(part) for part in ((prefix,) if prefix else ()) + tuple(first["loc"]))
+    location = location or "(top level)"
     message = first["msg"]
     if first["type"] == "extra_forbidden":
         message = "unknown key"

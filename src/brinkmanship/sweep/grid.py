@@ -42,7 +42,7 @@ from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, check_policy
 from brinkmanship.scenario import ScenarioFile
-from brinkmanship.scenario.loader import read_mapping
+from brinkmanship.scenario.loader import format_validation_error, read_mapping
 
 MAX_UNITS = 10_000
 """Most units in one sweep (parameter sets x policies x replicates): one Parquet file each."""
@@ -125,19 +125,6 @@ class Grid:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _format(error: ValidationError, where: str, prefix: str = "") -> str:
-    first = error.errors()[0]
-    location = ".".join(str(part) for part in ((prefix,) if prefix else ()) + tuple(first["loc"]))
-    message = first["msg"]
-    if first["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif first["type"] == "missing":
-        message = "required field is missing"
-    more = len(error.errors()) - 1
-    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"{where}: {location or '(top level)'}: {message}{suffix}"
-
-
 def load_grid(path: str | Path, scenario: ScenarioFile, catalogue: Catalogue | None = None) -> Grid:
     """Read and check a grid file against ``scenario``.
 
@@ -157,7 +144,7 @@ def grid_from_mapping(
     try:
         grid = GridFile.model_validate(data)
     except ValidationError as error:
-        raise UserError(_format(error, where)) from None
+        raise UserError(format_validation_error(error, where)) from None
     declared = {p.path: p for p in uncertain_parameters(scenario)}
     days = scenario.horizon_days if grid.days is None else grid.days
     if "sample" in grid.parameters:
@@ -211,7 +198,7 @@ def _factorial(
     try:
         values = _GRID_VALUES.validate_python(grid.parameters, strict=True)
     except ValidationError as error:
-        raise UserError(_format(error, where, "parameters")) from None
+        raise UserError(format_validation_error(error, where, "parameters")) from None
     parameters = []
     for name, column in values.items():
         parameter = _declared(name, declared, scenario, where, f"parameters.{name}")
@@ -239,7 +226,7 @@ def _sampled(
     try:
         block = SampleBlock.model_validate(grid.parameters)
     except ValidationError as error:
-        raise UserError(_format(error, where, "parameters")) from None
+        raise UserError(format_validation_error(error, where, "parameters")) from None
     sample = block.sample
     parameters: list[UncertainParameter] = []
     for index, name in enumerate(sample.parameters):
