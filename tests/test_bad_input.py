@@ -435,6 +435,7 @@ SENS = ["sensitivity", "korea-2017"]
 BAD_SENSITIVITY = [
     ([*SENS[:1], "no-such-scenario"], "no-such-scenario"),
     ([*SENS, "--method", "fast"], "--method"),
+    ([*SENS, "-p", "restraint", "-p", "direct-channel"], "give one policy"),
     ([*SENS, "--outcome", "peace"], "--outcome"),
     ([*SENS, "--params", "war.no_such_thing"], "not a declared uncertain parameter"),
     ([*SENS, "--params", "war.nuclear_hazard,war.nuclear_hazard"], "named twice"),

@@ -120,3 +120,21 @@ def test_calibrate_json_quotes_every_date_as_text(name, capsys):
     assert main(["calibrate", name, "--runs", "200", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["judgements"] and all(isinstance(row["when"], str) for row in report["judgements"])
+
+
+def test_ctrl_c_while_the_commands_import_is_one_line(monkeypatch, capsys):
+    """The console script handles Ctrl-C before importing the commands (seconds of NumPy, SciPy...)."""
+    import builtins
+
+    from brinkmanship import entry
+
+    real_import = builtins.__import__
+
+    def interrupted(name, *args, **kwargs):
+        if name == "brinkmanship.cli":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    assert entry.main() == 130
+    assert capsys.readouterr().err.strip() == entry.INTERRUPTED

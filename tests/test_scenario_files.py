@@ -34,7 +34,7 @@ BAD = [
     (
         "unknown action",
         lambda d: d["actors"]["US"]["repertoire"].append("launch_everything"),
-        "actors.US.principal.repertoire",
+        "actors.US.repertoire: unknown action",
     ),
     (
         "probability above one",

@@ -50,3 +50,12 @@ def test_strategies_are_named_levers_left_out_of_the_default_comparison(name):
     assert catalogue.parse(f"{name}:dprk").choices[0].lever.name == name
     defaults, _ = catalogue.default_policies(load_scenario("korea-2017"))
     assert name not in {policy.name for policy in defaults}
+
+
+def test_a_scenario_file_may_spell_a_strategy_as_the_lever_does():
+    from brinkmanship.scenario import scenario_from_mapping
+    from brinkmanship.scenario.loader import builtin_mapping
+
+    data = builtin_mapping("korea-2017")
+    data["actors"]["US"]["strategy"] = "trial-and-error"
+    assert scenario_from_mapping(data, "test").actors["US"].strategy == "trial_and_error"

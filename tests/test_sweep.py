@@ -418,3 +418,27 @@ policies: [direct-channel]
             scenario, values, policy, 150, 20, seed, prelude="shared", lives=lives_model(scenario)
         )
         assert {k: row[k] for k in run.summary()} == pytest.approx(run.summary(), abs=0, nan_ok=True)
+
+
+@pytest.mark.parametrize("address", ["foo://bar", "bogus", "http://127.0.0.1:8786"])
+def test_a_scheduler_address_with_an_unknown_scheme_is_one_line_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str
+) -> None:
+    pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    assert _sweep(_write(tmp_path, GRID), out, "--dask", address) == 2
+    assert "give 'local' or a scheduler address" in _one_line(capsys.readouterr().err)
+    assert not out.exists()
+
+
+def test_a_type_prior_with_a_shared_prelude_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every unit would start from the same burned-in types: the rows could not differ."""
+    grid = _write(
+        tmp_path, "prelude: shared\nparameters: {actors.DPRK.p_greedy: [0.2, 0.4]}\npolicies: [baseline]"
+    )
+    out = tmp_path / "out"
+    assert main(["sweep", "korea-2017", "--grid", str(grid), "--out", str(out)]) == 2
+    assert "acts only through the private types" in _one_line(capsys.readouterr().err)
+    assert not out.exists()

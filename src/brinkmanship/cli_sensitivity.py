@@ -84,7 +84,10 @@ def sensitivity(
         typer.Option("--params", help="comma-separated uncertain parameters (default: all but type priors)"),
     ] = None,
     policy: Annotated[
-        str | None, typer.Option("--policy", "-p", help="levers applied in every row (default baseline)")
+        list[str] | None,
+        typer.Option(
+            "--policy", "-p", help="levers applied in every row (default baseline); one, levers joined by +"
+        ),
     ] = None,
     runs: Annotated[int, typer.Option("--runs", help="paths per row")] = DEFAULT_RUNS,
     days: DaysOption = None,
@@ -108,7 +111,11 @@ def sensitivity(
     check_outcome(outcome)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
-    chosen = catalogue_for([]).parse(policy) if policy else Policy("baseline")
+    if policy and len(policy) > 1:
+        raise UserError(
+            f"--policy: give one policy (join levers with '+', e.g. {'+'.join(policy)}), not {len(policy)}"
+        )
+    chosen = catalogue_for([]).parse(policy[0]) if policy else Policy("baseline")
     names = parse_params(params)
     if method == "oat":
         _check_oat(sc, n, names, days, outcome)
@@ -223,8 +230,9 @@ def _value(value: float | None, conf: float | None = None) -> str:
 
 def _print_global(result: gsa.GlobalSensitivity) -> None:
     data = result.as_dict()
+    k = len(result.parameters)
     title = (
-        f"{result.scenario} ({result.policy}): {result.method}, {len(result.parameters)} parameters, "
+        f"{result.scenario} ({result.policy}): {result.method}, {k} parameter{'s' if k != 1 else ''}, "
         f"N = {result.n}, {result.rows:,} rows x {result.runs_per_row:,} paths x {result.days} days, "
         f"seed {result.seed}; outcome {result.outcome}"
     )

@@ -21,13 +21,21 @@ def builtin_names() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
+UNION_TAGS = ("principal", "third_party", "mediator")
+"""The ``role`` values that select an actor's model: pydantic puts them in an error's location."""
+
+
 def format_validation_error(error: ValidationError, where: str, prefix: str = "") -> str:
     """The first problem of a pydantic error as one line: ``where: field.path: message`` (the field path
     after ``prefix``, when the validated mapping sits inside a larger file)."""
     first = error.errors()[0]
-    location = ".".join(str(part) for part in ((prefix,) if prefix else ()) + tuple(first["loc"]))
+    # A tagged union adds its tag to the location (actors.US.principal.strategy): the file has no such key.
+    parts = list(first["loc"])
+    if len(parts) > 2 and parts[0] == "actors" and parts[2] in UNION_TAGS:
+        del parts[2]
+    location = ".".join(str(part) for part in ((prefix,) if prefix else ()) + tuple(parts))
     location = location or "(top level)"
-    message = first["msg"]
+    message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown key"
     elif first["type"] == "missing":

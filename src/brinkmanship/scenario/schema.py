@@ -110,6 +110,12 @@ class Principal(Strict):
         "(model/strategies.py); None = the shared weights as declared",
     )
 
+    @field_validator("strategy", mode="before")
+    @classmethod
+    def _strategy_spelling(cls, value: object) -> object:
+        """``trial-and-error`` as the lever spells it is ``trial_and_error``."""
+        return value.replace("-", "_") if isinstance(value, str) else value
+
     @field_validator("repertoire")
     @classmethod
     def _known_actions(cls, repertoire: list[str]) -> list[str]:

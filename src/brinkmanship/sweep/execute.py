@@ -160,6 +160,10 @@ def runner(
         yield run, threads
 
 
+DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+"""Address schemes of a Dask scheduler (distributed's communication backends)."""
+
+
 def _import_distributed() -> Any:
     try:
         import distributed
@@ -186,9 +190,13 @@ def _dask_runner(
         )
         target: Any = cluster
     else:
-        if "://" not in address:
+        scheme = address.split("://", 1)[0] if "://" in address else ""
+        if scheme not in DASK_SCHEMES:
+            # Checked here: a Client that fails on an unknown scheme is left half-built, and its finaliser
+            # waits and prints a traceback at exit.
             raise UserError(
-                f"--dask: give 'local' or a scheduler address such as tcp://host:8786, not {address!r}"
+                f"--dask: give 'local' or a scheduler address such as tcp://host:8786 (schemes: "
+                f"{', '.join(DASK_SCHEMES)}), not {address!r}"
             )
         text = os.environ.get("BRINK_THREADS", "").strip()
         threads = int(text) if text.isascii() and text.isdigit() and int(text) >= 1 else None

@@ -38,6 +38,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from brinkmanship.analysis.parameters import UncertainParameter, uncertain_parameters
+from brinkmanship.analysis.sensitivity import TYPE_PRIOR
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, check_policy
@@ -151,6 +152,16 @@ def grid_from_mapping(
         parameters, sets, parameter_spec = _sampled(grid, declared, scenario, where)
     else:
         parameters, sets, parameter_spec = _factorial(grid, declared, scenario, where)
+    if grid.prelude == "shared":
+        for parameter in parameters:
+            if TYPE_PRIOR.match(parameter.path):
+                # Every unit would start from the same burned-in paths, types already drawn: the rows
+                # would be identical whatever the value.
+                raise UserError(
+                    f"{where}: parameters: {parameter.path} acts only through the private types drawn "
+                    "before the prelude, which 'prelude: shared' burns in once for every unit; use "
+                    "'prelude: own' to vary it"
+                )
     policies = _policies(grid.policies, scenario, catalogue or Catalogue.builtin(), where)
     units = len(sets) * len(policies) * grid.replicates
     if units > MAX_UNITS:
