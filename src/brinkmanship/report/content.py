@@ -377,7 +377,8 @@ def _global_assumptions(result: GlobalSensitivity, briefing: Briefing) -> Sectio
     ]
     notes = []
     if result.warning:
-        notes.append(f"**Caution**: {result.warning}.")
+        # the briefing's option for the analysis's --n is --sensitivity-n
+        notes.append(f"**Caution**: {result.warning.replace('--n ', '--sensitivity-n ')}.")
     notes += [f"Left out: {item['path']}: {item['reason']}." for item in result.excluded]
     if notes:
         blocks.append(Bullets(notes))
