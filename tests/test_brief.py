@@ -230,3 +230,11 @@ def test_a_prior_over_types_is_marked_not_measured() -> None:
     markdown = to_markdown(build_document(briefing))
     assert "Not measured (priors over types): actors.DPRK.p_greedy" in markdown
     assert "every range measured" in markdown or "not significant at one end" in markdown
+
+
+def test_parameters_the_design_cannot_move_come_after_every_measured_one() -> None:
+    result = korea_briefing().sensitivity
+    assert result is not None
+    measured = [row.measured for row in result.rows]
+    assert False in measured  # korea-2017 declares a prior over North Korea's type
+    assert measured == sorted(measured, reverse=True)

@@ -277,7 +277,7 @@ def _print_oat(result: Sensitivity, seconds: float) -> None:
             f"{row.low:g} - {row.high:g}",
             f"{100 * row.p_low:.1f}%" if measured else "not measured",
             f"{100 * row.p_high:.1f}%" if measured else "not measured",
-            f"{100 * row.swing:.1f} pts",
+            f"{100 * row.swing:.1f} pts" if measured else "-",
         )
     console.print(table)
     console.print(f"[dim]{seconds:.1f} s[/dim]")

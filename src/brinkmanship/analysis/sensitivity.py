@@ -89,7 +89,8 @@ class SensitivityRow:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """A one-at-a-time sensitivity analysis; ``rows`` are sorted by swing, largest first."""
+    """A one-at-a-time sensitivity analysis; ``rows`` are sorted by swing, largest first, the rows not
+    measured (:data:`TYPE_PRIOR`) last."""
 
     scenario: str
     policy: str
@@ -216,7 +217,8 @@ def one_at_a_time(
                 effect_high=effects[1],
             )
         )
-    rows.sort(key=lambda row: row.swing, reverse=True)
+    # Largest swing first; the parameters this design cannot move after every measured one.
+    rows.sort(key=lambda row: (row.measured, row.swing), reverse=True)
     count = int(base_hit.sum())
     return Sensitivity(
         scenario=scenario.name,
