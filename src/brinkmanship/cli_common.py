@@ -10,7 +10,15 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from brinkmanship.errors import UserError
 
@@ -86,19 +94,28 @@ ForceOption = Annotated[
 ]
 
 
-@contextmanager
-def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Advance]:
-    """A transient progress bar on stderr; yields ``advance(done, description=None)``."""
-    with Progress(
+def stderr_progress(enabled: bool, *middle: ProgressColumn, time_left: bool = False) -> Progress:
+    """The commands' transient progress bar on stderr: description, bar, done of total, the ``middle``
+    columns, time elapsed and, with ``time_left``, the time left."""
+    tail = (TextColumn("left"), TimeRemainingColumn()) if time_left else ()
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        *middle,
         TimeElapsedColumn(),
+        *tail,
         console=errors,
         transient=True,
         # Off when stderr is not a terminal: Rich would still write a blank line there when it stops.
         disable=not (enabled and errors.is_terminal),
-    ) as progress:
+    )
+
+
+@contextmanager
+def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Advance]:
+    """A transient progress bar on stderr; yields ``advance(done, description=None)``."""
+    with stderr_progress(enabled) as progress:
         task = progress.add_task(label, total=total)
 
         def advance(done: int, description: str | None = None) -> None:

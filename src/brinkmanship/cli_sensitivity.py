@@ -12,14 +12,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from brinkmanship.analysis import global_sensitivity as gsa
@@ -35,6 +27,7 @@ from brinkmanship.cli_common import (
     check_ensemble_flags,
     console,
     errors,
+    stderr_progress,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
@@ -286,17 +279,7 @@ def _print_oat(result: Sensitivity, seconds: float) -> None:
 @contextmanager
 def _rows_bar(total: int, label: str, enabled: bool) -> Iterator[Callable[[int, int], None]]:
     """A transient progress bar on stderr with rows done and time left; yields ``advance(step, done)``."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-        console=errors,
-        transient=True,
-        disable=not enabled,
-    ) as progress:
+    with stderr_progress(enabled, time_left=True) as progress:
         task = progress.add_task(label, total=total)
         yield lambda step, done: progress.update(task, advance=step)
 

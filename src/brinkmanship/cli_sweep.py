@@ -11,16 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from rich.progress import TextColumn
 
-from brinkmanship.cli_common import MAX_WORKERS, JsonOption, check_range, console, errors
+from brinkmanship.cli_common import MAX_WORKERS, JsonOption, check_range, console, stderr_progress
 from brinkmanship.engine.atomic import check_out_text
 from brinkmanship.scenario import load_scenario
 from brinkmanship.sweep.execute import Task, runner
@@ -140,18 +133,7 @@ def _stopped(store: SweepStore, what: str, code: int) -> None:
 @contextmanager
 def _progress(total: int, done: int, enabled: bool) -> Iterator[Callable[[], None]]:
     """A transient bar on stderr: units done of all (resumed ones included), rate, elapsed and time left."""
-    with Progress(
-        TextColumn("sweep"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("units {task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-        console=errors,
-        transient=True,
-        disable=not (enabled and errors.is_terminal),
-    ) as progress:
+    with stderr_progress(enabled, TextColumn("units {task.fields[rate]}"), time_left=True) as progress:
         task = progress.add_task("sweep", total=total, completed=done, rate="")
         started = time.perf_counter()
         count = 0
