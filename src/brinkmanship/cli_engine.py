@@ -28,7 +28,7 @@ from brinkmanship.cli_common import (
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
 from brinkmanship.engine.output import RESULT_FILES, PathWriter, write_summary
-from brinkmanship.engine.results import OUTCOMES, summary
+from brinkmanship.engine.results import OUTCOMES, agreement_terms_text, summary
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
 from brinkmanship.scenario import CompiledScenario, builtin_names, compile_scenario, load_scenario
@@ -90,7 +90,7 @@ def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to 
         )
     )
     console.print(
-        f"Talks open: {sc.settlement.talks_open}; freeze in force: {sc.freeze.active}; "
+        f"Talks open: {sc.agreement.talks_open}; freeze in force: {sc.freeze.active}; "
         f"face-saving exit: {sc.face_saving_exit}"
     )
     policies, notes = Catalogue.builtin().default_policies(sc)
@@ -173,7 +173,7 @@ def _simulate(
             on_paths=keep,
         )
     elapsed = time.perf_counter() - started
-    result = summary(tally, sc.name, seed, model.principal_names, elapsed)
+    result = summary(tally, sc.name, seed, model.principal_names, elapsed, agreement_terms_text(sc))
     result["deaths"] = lives.summary()
     return result
 
@@ -202,6 +202,15 @@ def print_table(result: dict[str, Any]) -> None:
             f"{p['p']:.1%}",
         )
     console.print(paths)
+    a = result["agreements"]
+    if a["reached"]["count"]:
+        terms = a["terms"]
+        console.print(
+            f"Agreement ({terms.get('issue', 'terms')}): reached on {a['reached']['p']:.1%} of paths, mean "
+            f"depth {a['mean_depth']:.2f}; the first broke down within the horizon on "
+            f"{a['broke_down_share']['p']:.0%} of them; in force on {a['in_force_share_of_days']:.1%} of "
+            "path-days in crisis. Paths stay at risk after an agreement."
+        )
     if "deaths" in result:
         d = result["deaths"]
         low, high = d["mean_ci90"]
@@ -231,7 +240,7 @@ def run(
     ] = None,
     force: ForceOption = False,
 ) -> None:
-    """Simulate a crisis: probabilities of clash, war, nuclear use and settlement, paths to war."""
+    """Simulate a crisis: probabilities of clash, war, nuclear use and agreement, paths to war."""
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)

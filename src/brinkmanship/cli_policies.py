@@ -138,7 +138,7 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
     table = Table(title=title, header_style="bold")
     table.add_column("#", justify="right")
     table.add_column("policy", no_wrap=True, overflow="fold")
-    for column in ("P(war) (95%)", "change (paired 95%)", "P(nuclear)", "P(settled)", "median war day"):
+    for column in ("P(war) (95%)", "change (paired 95%)", "P(nuclear)", "P(agreement)", "median war day"):
         table.add_column(column, justify="right")
     table.add_column("days at risk / hazard", justify="right")
     table.add_column("largest path shift", no_wrap=True)
@@ -160,7 +160,7 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
             f"{100 * war['p']:.1f}% ({100 * war['ci95'][0]:.1f}-{100 * war['ci95'][1]:.1f})",
             versus,
             f"{row['outcomes']['nuclear_use']['p']:.1%}",
-            f"{row['outcomes']['settlement']['p']:.0%}",
+            f"{row['outcomes']['agreement']['p']:.0%}",
             "-" if median is None else f"{median:.0f}",
             split_text(row, row is rows[0] or row["same_as"] == rows[0]["policy"]),
             "" if row is rows[0] else _largest_shift(row),

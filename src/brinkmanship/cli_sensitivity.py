@@ -70,7 +70,7 @@ def sensitivity(
         ),
     ] = None,
     outcome: Annotated[
-        str, typer.Option("--outcome", help="war, nuclear_use, clash, settlement or deaths")
+        str, typer.Option("--outcome", help="war, nuclear_use, clash, agreement or deaths")
     ] = "war",
     params: Annotated[
         str | None,

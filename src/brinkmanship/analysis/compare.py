@@ -50,7 +50,8 @@ class PathOutcomes:
     clash_day: np.ndarray
     war_day: np.ndarray
     nuclear_day: np.ndarray
-    settle_day: np.ndarray
+    agreement_day: np.ndarray
+    breakdown_day: np.ndarray
     war_path: np.ndarray
     deaths_quantile: np.ndarray
     deaths: np.ndarray | None = None
@@ -69,7 +70,8 @@ class PathOutcomes:
             clash_day=join("clash_day", np.int32),
             war_day=join("war_day", np.int32),
             nuclear_day=join("nuclear_day", np.int32),
-            settle_day=join("settle_day", np.int32),
+            agreement_day=join("agreement_day", np.int32),
+            breakdown_day=join("breakdown_day", np.int32),
             war_path=join("war_path", np.int8),
             deaths_quantile=join("deaths_quantile", np.float64),
             deaths=np.concatenate(deaths) if deaths else None,
@@ -80,12 +82,14 @@ class PathOutcomes:
         return int(self.war_day.shape[0])
 
     def happened(self, outcome: str) -> np.ndarray:
-        """Boolean per path: ``outcome`` (clash, war, nuclear_use, settlement) within the horizon."""
+        """Boolean per path: ``outcome`` (clash, war, nuclear_use, agreement, breakdown: the first
+        agreement broke down) within the horizon."""
         day = {
             "clash": self.clash_day,
             "war": self.war_day,
             "nuclear_use": self.nuclear_day,
-            "settlement": self.settle_day,
+            "agreement": self.agreement_day,
+            "breakdown": self.breakdown_day,
         }[outcome]
         return (day != NEVER) & (day < self.days)
 
@@ -256,11 +260,11 @@ class Comparison:
     def summaries(self, rank_by: str = "war") -> list[dict[str, Any]]:
         """One dictionary per policy, in the order run, with its rank by P(``rank_by``).
 
-        Lower is better for clash, war and nuclear use, higher for settlement; ties on the ranking
+        Lower is better for clash, war and nuclear use, higher for agreement; ties on the ranking
         outcome are broken by P(nuclear use), and exact ties share a rank.
         """
         rows = [summarise(run, self.reference) for run in self.results]
-        sign = -1.0 if rank_by == "settlement" else 1.0
+        sign = -1.0 if rank_by == "agreement" else 1.0
         keys = [(sign * row["outcomes"][rank_by]["p"], row["outcomes"]["nuclear_use"]["p"]) for row in rows]
         for row, key in zip(rows, keys, strict=True):
             row["rank"] = 1 + sum(other < key for other in keys)
@@ -331,13 +335,13 @@ def summarise(run: PolicyRun, reference: PolicyRun) -> dict[str, Any]:
 
 
 def days_at_risk(outcomes: PathOutcomes) -> np.ndarray:
-    """Days each path spent in crisis within the horizon, ``(n,)``: through the day a war began or a
-    settlement was reached (that day counts: the path stepped it in crisis), else the whole horizon."""
+    """Days each path spent in crisis within the horizon, ``(n,)``: through the day a war began (that day
+    counts: the path stepped it in crisis), else the whole horizon. An agreement does not end the days at
+    risk (paths stay in crisis after one, docs/model.md section 7): a lever that brings agreements earlier
+    shows in the hazard per day at risk."""
     end = np.full(outcomes.runs, outcomes.days, dtype=np.int64)
-    for day in (outcomes.war_day, outcomes.settle_day):
-        hit = (day != NEVER) & (day < outcomes.days)
-        end = np.where(hit, np.minimum(end, day.astype(np.int64) + 1), end)
-    return end
+    hit = (outcomes.war_day != NEVER) & (outcomes.war_day < outcomes.days)
+    return np.where(hit, np.minimum(end, outcomes.war_day.astype(np.int64) + 1), end)
 
 
 def _log_ratio(psi: np.ndarray, estimate: float) -> dict[str, Any]:
@@ -355,7 +359,7 @@ def risk_split(run: PolicyRun, reference: PolicyRun) -> dict[str, Any]:
     """A policy's change in P(war) split into days at risk and hazard per day at risk.
 
     Wars = days at risk x hazard, so log(wars ratio) = log(days ratio) + log(hazard ratio). A lever that
-    only ends crises sooner (settlement) shortens the days at risk; one that makes each day in crisis
+    only ends crises sooner shortens the days at risk (only war ends one now: an agreement does not); one that makes each day in crisis
     safer lowers the hazard. Ratios of paired sums over the same paths, with delta-method 95% intervals
     from each path's influence on the log ratio (the paths are paired, so their covariance counts).
 

@@ -25,7 +25,7 @@ parameters' doing. A parameter that acts only through the private types drawn be
 (:data:`~brinkmanship.analysis.sensitivity.TYPE_PRIOR`) cannot move the answer in this design and is left
 out (listed in ``excluded``); ``brink sweep`` (own prelude per row) measures it.
 
-Every outcome (``war``, ``nuclear_use``, ``clash``, ``settlement``: probabilities within the horizon;
+Every outcome (``war``, ``nuclear_use``, ``clash``, ``agreement``: probabilities within the horizon;
 ``deaths``: expected deaths, people) is kept for each row; one is analysed
 (:meth:`GlobalSensitivity.for_outcome` analyses another from the same rows).
 """
@@ -75,7 +75,7 @@ ROW_OUTCOMES = {
     "war": "p_war",
     "nuclear_use": "p_nuclear_use",
     "clash": "p_clash",
-    "settlement": "p_settlement",
+    "agreement": "p_agreement",
     "deaths": "expected_deaths",
 }
 """Each outcome's column in the rows table (:meth:`brinkmanship.analysis.variants.VariantRun.summary`)."""

@@ -33,7 +33,7 @@ from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy, apply_policy
 from brinkmanship.scenario import ScenarioFile
 
-PROBABILITY_OUTCOMES = ("war", "nuclear_use", "clash", "settlement")
+PROBABILITY_OUTCOMES = ("war", "nuclear_use", "clash", "agreement")
 OUTCOMES = (*PROBABILITY_OUTCOMES, "deaths")
 """What a variant reports: the probability of each event within the horizon, and expected deaths."""
 Prelude = Literal["shared", "own"]

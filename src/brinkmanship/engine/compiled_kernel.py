@@ -108,7 +108,7 @@ def enabled() -> bool:
 
 
 # Statuses and paths to war (as in engine/state.py; repeated as plain ints for the compiler).
-ACTIVE, SETTLED, AT_WAR, WAR_OVER = 0, 1, 2, 3
+ACTIVE, AT_WAR, WAR_OVER = 0, 1, 2
 DELIBERATE, MISCALCULATION, ACCIDENT, FALSE_ALARM = 0, 1, 2, 3
 NEVER = -1
 NO_PROPOSAL = -10_000
@@ -136,7 +136,8 @@ AGG_TENSION = 9
 AGG_WAR_DAYS = 10
 AGG_CLASH_EVENTS = 11  # two columns
 AGG_WAR_TRIGGERS = 13  # four columns
-AGG_ACTIONS = 17  # 2 x N_ACTIONS columns, principal-major
+AGG_AGREEMENT_DAYS = 17
+AGG_ACTIONS = 18  # 2 x N_ACTIONS columns, principal-major
 AGG_ERROR = AGG_ACTIONS + 2 * N_ACTIONS
 """1 where the path's arithmetic broke down (a choice with no finite weight): the run stops with a
 UserError, as the NumPy kernel's ``checked_arithmetic`` does."""
@@ -224,10 +225,18 @@ class Params(NamedTuple):
     pass_last: float
     imminence_weight: float
     clash_shock: float
-    settlement_rate: float
+    agreement_rate: float
     tension_damping: float
     concession_boost: float
     mediator_boost: float
+    breakdown_rate: float
+    agreement_calm: float
+    conceder: int
+    agreement_floor: float
+    ceiling_base: float
+    ceiling_pressure: float
+    ceiling_capability: float
+    agreement_relief: float
     false_alarm_nuclear: float
     balance_drift: float
     balance_noise: float
@@ -340,10 +349,18 @@ def pack(model: CompiledScenario) -> Params:
         pass_last=float(model.alarm_pass_last),
         imminence_weight=float(model.alarm_imminence_weight),
         clash_shock=float(model.clash_shock),
-        settlement_rate=float(model.settlement_rate),
+        agreement_rate=float(model.agreement_rate),
         tension_damping=float(model.tension_damping),
         concession_boost=float(model.concession_boost),
-        mediator_boost=float(model.mediator_settlement_boost),
+        mediator_boost=float(model.mediator_agreement_boost),
+        breakdown_rate=float(model.breakdown_rate),
+        agreement_calm=float(model.agreement_calm),
+        conceder=int(model.conceder),
+        agreement_floor=float(model.agreement_floor),
+        ceiling_base=float(model.ceiling_base),
+        ceiling_pressure=float(model.ceiling_pressure),
+        ceiling_capability=float(model.ceiling_capability),
+        agreement_relief=float(model.agreement_relief),
         false_alarm_nuclear=float(model.false_alarm_nuclear),
         balance_drift=war.balance_drift(model.military_strength, model.balance_rate),
         balance_noise=float(model.balance_noise),
@@ -519,13 +536,16 @@ def run_paths(
     inbox_true: np.ndarray,
     talks_open: np.ndarray,
     freeze_on: np.ndarray,
+    agreement_on: np.ndarray,
     status: np.ndarray,
     war_balance: np.ndarray,
     history_loglik: np.ndarray,
     clash_day: np.ndarray,
     war_day: np.ndarray,
     nuclear_day: np.ndarray,
-    settle_day: np.ndarray,
+    agreement_day: np.ndarray,
+    agreement_depth: np.ndarray,
+    breakdown_day: np.ndarray,
     war_path: np.ndarray,
     war_initiator: np.ndarray,
     aggregates: np.ndarray,
@@ -593,7 +613,7 @@ def run_paths(
             if s != ACTIVE:
                 if s == AT_WAR:
                     continue
-                break  # settled or past its war: nothing more happens on this path
+                break  # past its war: nothing more happens on this path
             agg[AGG_ACTIVE] += 1
 
             # 1. Decide.
@@ -733,6 +753,13 @@ def run_paths(
                                 best = value
                                 best_a = a
                         choice[i] = best_a
+            # An agreement in force breaks down at its rate, or at once on a breach of its freeze.
+            agreement_before = agreement_on[q]
+            breaks = False
+            if agreement_before:
+                agg[AGG_AGREEMENT_DAYS] += 1
+                if chance:
+                    breaks = breach_any or _uniform(key, pid, t, rnd.U_BREAKDOWN) < p.breakdown_rate
             misreading0 = perceived[q, 0] - true_hostility[q, 0] > p.misread_margin
             misreading1 = perceived[q, 1] - true_hostility[q, 1] > p.misread_margin
             for i in range(2):
@@ -767,9 +794,11 @@ def run_paths(
                     last_talks[q, i] = t
                 if p.is_freeze_proposal[c]:
                     last_freeze[q, i] = t
-            talks_now = talks_open[q] or min(last_talks[q, 0], last_talks[q, 1]) > t - p.talks_window
+            talks_now = (talks_open[q] and not breaks) or min(last_talks[q, 0], last_talks[q, 1]) > (
+                t - p.talks_window
+            )
             freeze_agreed = (min(last_freeze[q, 0], last_freeze[q, 1]) > t - p.talks_window) and p.freeze_any
-            freeze_now = (frozen_today or freeze_agreed) and not breach_any
+            freeze_now = (frozen_today or freeze_agreed) and not breach_any and not breaks
             if freeze_agreed:
                 last_freeze[q, 0] = NO_PROPOSAL
                 last_freeze[q, 1] = NO_PROPOSAL
@@ -823,6 +852,8 @@ def run_paths(
                         elif p.act_kind[j] == RESTRAINT_CALL:
                             calm += p.act_strength[j] * p.act_target[j, i]
                 pressure[q, i] = PRESSURE_DECAY * pressure[q, i] + push
+                if agreement_before:
+                    calm += p.agreement_calm
                 arrived_weight = 1.0 + inbox_weight[today, q, i]
                 read = (reading[o] + inbox_value[today, q, i]) / arrived_weight
                 read_true = (truth[o] + inbox_true[today, q, i]) / arrived_weight
@@ -975,16 +1006,34 @@ def run_paths(
             nuclear_at_once = False
             if war_now and path == FALSE_ALARM:
                 nuclear_at_once = _uniform(key, pid, t, rnd.U_NUCLEAR) < p.false_alarm_nuclear
-            settles = False
-            if chance and talks_now and not war_now:
-                settle_hazard = min(
-                    p.settlement_rate
-                    * math.exp(-p.tension_damping * tension_after)
-                    * (1.0 + p.concession_boost * min(new_recent[0], new_recent[1]))
-                    * (1.0 + p.mediator_boost),
+            agrees = False
+            depth = 0.0
+            in_force = agreement_before and not breaks
+            if chance and talks_now and not war_now and not in_force:
+                c = p.conceder
+                threat_c = reach[q, c] + p.missile_gain * p.is_missile_test[choice[c]] * (1.0 - reach[q, c])
+                threat_c *= warhead[q, c] + p.nuclear_gain * p.is_nuclear_test[choice[c]] * (
+                    1.0 - warhead[q, c]
+                )
+                ceiling = min(
+                    max(
+                        p.ceiling_base
+                        + p.ceiling_pressure * pressure[q, c]
+                        - p.ceiling_capability * threat_c,
+                        0.0,
+                    ),
                     1.0,
                 )
-                settles = _uniform(key, pid, t, rnd.U_SETTLE) < settle_hazard
+                if ceiling >= p.agreement_floor:
+                    depth = 0.5 * (p.agreement_floor + ceiling)
+                    agree_hazard = min(
+                        p.agreement_rate
+                        * math.exp(-p.tension_damping * tension_after)
+                        * (1.0 + p.concession_boost * min(new_recent[0], new_recent[1]))
+                        * (1.0 + p.mediator_boost),
+                        1.0,
+                    )
+                    agrees = _uniform(key, pid, t, rnd.U_AGREEMENT) < agree_hazard
 
             agg[AGG_CLASH_EVENTS] += incident
             agg[AGG_CLASH_EVENTS + 1] += any_clash
@@ -1014,7 +1063,15 @@ def run_paths(
                     last_test[q, i, NUCLEAR_TEST_SLOT] = t
                 warhead[q, i] = warhead[q, i] + p.nuclear_gain * p.is_nuclear_test[c] * (1.0 - warhead[q, i])
             talks_open[q] = talks_now
-            freeze_on[q] = freeze_now
+            freeze_on[q] = freeze_now or (agrees and p.freeze_any)
+            agreement_on[q] = in_force or agrees
+            if agrees:
+                pressure[q, p.conceder] = pressure[q, p.conceder] * (1.0 - p.agreement_relief * depth)
+                if agreement_day[q] == NEVER:
+                    agreement_day[q] = t
+                    agreement_depth[q] = depth
+            if breaks and breakdown_day[q] == NEVER:
+                breakdown_day[q] = t
             if (clash or war_now) and clash_day[q] == NEVER:
                 clash_day[q] = t
             if war_now:
@@ -1025,9 +1082,6 @@ def run_paths(
                 if nuclear_at_once:
                     nuclear_day[q] = t
                 status[q] = WAR_OVER if nuclear_at_once else AT_WAR
-            elif settles:
-                settle_day[q] = t
-                status[q] = SETTLED
             agg[AGG_ACTIONS + c_0] += 1
             agg[AGG_ACTIONS + n_act + c_1] += 1
             agg[AGG_AUDIENCE] += np.int64(np.rint(new_audience[0] * FIXED_POINT)) + np.int64(

@@ -56,7 +56,9 @@ class PathTable:
     clash_day: np.ndarray
     war_day: np.ndarray
     nuclear_day: np.ndarray
-    settle_day: np.ndarray
+    agreement_day: np.ndarray
+    breakdown_day: np.ndarray
+    agreement_depth: np.ndarray  # float, NaN where no agreement was reached
     war_path: np.ndarray
     war_initiator: np.ndarray
     deaths_quantile: np.ndarray
@@ -71,12 +73,15 @@ class Tally:
     clash: int = 0
     war: int = 0
     nuclear_use: int = 0
-    settlement: int = 0
+    agreement: int = 0
+    breakdown: int = 0  # first agreements that broke down within the horizon
+    agreement_depth: int = 0  # micro-units: sum of the depth of the first agreements within the horizon
     war_by_path: np.ndarray = field(default_factory=lambda: np.zeros(len(PATH_LABELS), dtype=np.int64))
     war_by_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     clash_by_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     nuclear_by_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    settlement_by_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    agreement_by_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    breakdown_by_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     actions: np.ndarray = field(default_factory=lambda: np.zeros((2, N_ACTIONS), dtype=np.int64))
     active_path_days: int = 0
     misreadings: int = 0
@@ -90,9 +95,10 @@ class Tally:
     war_days: int = 0  # path-days of wars still running
     clash_events: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))
     war_triggers: np.ndarray = field(default_factory=lambda: np.zeros(4, dtype=np.int64))
+    agreement_days: int = 0  # path-days in crisis with an agreement in force
 
     def __post_init__(self) -> None:
-        for name in ("war_by_day", "clash_by_day", "nuclear_by_day", "settlement_by_day"):
+        for name in ("war_by_day", "clash_by_day", "nuclear_by_day", "agreement_by_day", "breakdown_by_day"):
             if getattr(self, name).size == 0:
                 setattr(self, name, np.zeros(self.days, dtype=np.int64))
 
@@ -112,6 +118,7 @@ class Tally:
             "war_days",
             "clash_events",
             "war_triggers",
+            "agreement_days",
         ):
             setattr(self, name, getattr(self, name) + getattr(log, name))
 
@@ -130,6 +137,7 @@ class Tally:
         self.lock_in += int(totals[ck.AGG_LOCK_IN])
         self.tension += int(totals[ck.AGG_TENSION])
         self.war_days += int(totals[ck.AGG_WAR_DAYS])
+        self.agreement_days += int(totals[ck.AGG_AGREEMENT_DAYS])
         self.clash_events = self.clash_events + totals[ck.AGG_CLASH_EVENTS : ck.AGG_CLASH_EVENTS + 2]
         self.war_triggers = self.war_triggers + totals[ck.AGG_WAR_TRIGGERS : ck.AGG_WAR_TRIGGERS + 4]
         self.actions = self.actions + totals[ck.AGG_ACTIONS : ck.AGG_ERROR].reshape(2, N_ACTIONS)
@@ -154,7 +162,9 @@ class EventDays(Protocol):
     clash_day: np.ndarray
     war_day: np.ndarray
     nuclear_day: np.ndarray
-    settle_day: np.ndarray
+    agreement_day: np.ndarray
+    breakdown_day: np.ndarray
+    agreement_depth: np.ndarray
     war_path: np.ndarray
 
 
@@ -164,13 +174,16 @@ def record_outcomes(tally: Tally, paths: EventDays, days: int) -> None:
         ("clash", "clash_day", "clash_by_day"),
         ("war", "war_day", "war_by_day"),
         ("nuclear_use", "nuclear_day", "nuclear_by_day"),
-        ("settlement", "settle_day", "settlement_by_day"),
+        ("agreement", "agreement_day", "agreement_by_day"),
+        ("breakdown", "breakdown_day", "breakdown_by_day"),
     ):
         day = getattr(paths, attribute)
         inside = (day != NEVER) & (day < days)
         setattr(tally, outcome, getattr(tally, outcome) + int(inside.sum()))
         histogram = np.bincount(day[inside], minlength=days)[:days].astype(np.int64)
         setattr(tally, by_day, getattr(tally, by_day) + histogram)
+    agreed = (paths.agreement_day != NEVER) & (paths.agreement_day < days)
+    tally.agreement_depth += int(np.round(paths.agreement_depth[agreed] * 1_000_000).astype(np.int64).sum())
     war = (paths.war_day != NEVER) & (paths.war_day < days)
     tally.war_by_path += np.bincount(paths.war_path[war], minlength=len(PATH_LABELS)).astype(np.int64)
 
@@ -218,7 +231,9 @@ def run_chunk(
                 clash_day=shifted.clash_day,
                 war_day=shifted.war_day,
                 nuclear_day=shifted.nuclear_day,
-                settle_day=shifted.settle_day,
+                agreement_day=shifted.agreement_day,
+                breakdown_day=shifted.breakdown_day,
+                agreement_depth=shifted.agreement_depth,
                 war_path=shifted.war_path,
                 war_initiator=shifted.war_initiator,
                 deaths_quantile=state.deaths_quantile,
@@ -320,7 +335,7 @@ def _advance_compiled(request: Stepping) -> None:
     )
     # Disjoint ranges of paths on threads (the kernel releases the GIL); a path's result does not
     # depend on which thread stepped it. Small ranges, handed out as threads free up, keep both cores
-    # busy when some paths end early (settled) and others run to the horizon.
+    # busy when some paths end early (past their war) and others run to the horizon.
     # Between tasks control returns to Python, so Ctrl-C stops a run within a task's time (a fraction of
     # a second), and queued tasks are cancelled.
     bounds = [*range(0, n, PATHS_PER_TASK), n]
@@ -365,13 +380,16 @@ _STATE_ARGUMENTS = (
     "inbox_true",
     "talks_open",
     "freeze_on",
+    "agreement_on",
     "status",
     "war_balance",
     "history_loglik",
     "clash_day",
     "war_day",
     "nuclear_day",
-    "settle_day",
+    "agreement_day",
+    "agreement_depth",
+    "breakdown_day",
     "war_path",
     "war_initiator",
 )
@@ -552,10 +570,12 @@ def _shift_days(state: CrisisState, first_day: int) -> CrisisState:
     if first_day == 0:
         return state
     shifted = state.copy()
-    for name in ("clash_day", "war_day", "nuclear_day", "settle_day"):
+    for name in ("clash_day", "war_day", "nuclear_day", "agreement_day", "breakdown_day"):
         day = getattr(shifted, name)
         keep = (day != NEVER) & (day >= first_day)
         setattr(shifted, name, np.where(keep, day - first_day, NEVER).astype(np.int32))
+    # The terms belong to an agreement reached in this run: one reached before the branch is history.
+    shifted.agreement_depth = np.where(shifted.agreement_day != NEVER, shifted.agreement_depth, np.nan)
     return shifted
 
 

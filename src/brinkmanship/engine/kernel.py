@@ -11,8 +11,9 @@ This is the only place where time advances. Each day, for every path in crisis:
 6. each side's tension stock (perceived, and true beside it) takes in what it read; each side's belief
    over the other's types is updated by Bayes' rule from the other's public move;
 7. chance: an uncontrolled incident, false alarms through the assessment chain, chosen attacks; a clash
-   may become war (a war through misperception on the path is *miscalculation*); otherwise talks may
-   settle the crisis.
+   may become war (a war through misperception on the path is *miscalculation*); otherwise open talks
+   may reach an agreement where a bargaining range exists, and an agreement in force may break down.
+   An agreement does not end the crisis: the path stays in it, at lower risk, until war or the horizon.
 
 Paths at war step their war instead: the balance of the fighting moves, a side losing with no exit is
 likelier to use nuclear weapons (Kennedy's maxim), and the war may end in a ceasefire.
@@ -35,12 +36,11 @@ from brinkmanship.engine.state import (
     FALSE_ALARM,
     MISCALCULATION,
     NEVER,
-    SETTLED,
     WAR_OVER,
     CrisisState,
 )
 from brinkmanship.model import audience as audience_model
-from brinkmanship.model import beliefs, capability, decisions, hazards, perception, war
+from brinkmanship.model import bargaining, beliefs, capability, decisions, hazards, perception, war
 from brinkmanship.model import tension as tension_model
 from brinkmanship.model.ladder import ACTION_INDEX, N_ACTIONS
 from brinkmanship.scenario.compiled import (
@@ -85,6 +85,7 @@ class DayLog:
     """Armed clashes of the day (repeats included): [uncontrolled incidents, chosen clashes]."""
     war_triggers: np.ndarray = field(default_factory=lambda: np.zeros(4, dtype=np.int64))
     """Wars begun today by trigger: [incident escalated, chosen clash escalated, chosen war, false alarm]."""
+    agreement_days: int = 0  # paths in crisis with an agreement in force at the start of the day
 
 
 def fixed_point_sum(values: np.ndarray) -> int:
@@ -288,6 +289,10 @@ def step(
         log.freeze_breaches = (breach & active[:, None]).sum(axis=0).astype(np.int64)
     else:
         breach_any = np.zeros(n, dtype=bool)
+    # An agreement in force breaks down at its declared rate, or at once on a breach of its freeze.
+    agreement_before = state.agreement_on
+    breaks = chance & agreement_before & (breach_any | (uniforms[:, rnd.U_BREAKDOWN] < model.breakdown_rate))
+    log.agreement_days = int((agreement_before & active).sum())
 
     # A strike chosen while reading the other as more hostile than it is can, over a direct channel,
     # first be checked with that side: with probability `verify` the check shows the misreading and the
@@ -323,9 +328,10 @@ def step(
     last_talks_day = np.where(model.action_is_talks[choice], t, state.last_talks_day)
     last_freeze_day = np.where(model.action_is_freeze_proposal[choice], t, state.last_freeze_day)
     window = model.talks_window_days
-    talks_open = state.talks_open | (last_talks_day.min(axis=1) > t - window)
+    # Talks that produced an agreement close when it breaks down: new talks need two new proposals.
+    talks_open = (state.talks_open & ~breaks) | (last_talks_day.min(axis=1) > t - window)
     freeze_agreed = (last_freeze_day.min(axis=1) > t - window) & bool(model.freeze_terms.any())
-    freeze_on = (state.freeze_on | freeze_agreed) & ~breach_any
+    freeze_on = (state.freeze_on | freeze_agreed) & ~breach_any & ~breaks
     # Proposals that formed a freeze are spent: after a breach, a freeze needs two new proposals.
     last_freeze_day = np.where(freeze_agreed[:, None], NO_PROPOSAL, last_freeze_day)
     reach, warhead = capability.demonstrate(
@@ -382,6 +388,8 @@ def step(
     read = (public_reading[:, ::-1] + arrived_value) / (1.0 + arrived_weight)
     read_true = (truth[:, ::-1] + arrived_true) / (1.0 + arrived_weight)
     stock_args = (model.tension_calm, model.tension_decay, model.tension_amplification)
+    # An agreement in force (since before today) calms both sides' readings a little each day.
+    calm = calm + model.agreement_calm * agreement_before[:, None]
     perceived = tension_model.update_stock(state.perceived, read, *stock_args) - calm
     true_hostility = tension_model.update_stock(state.true_hostility, read_true, *stock_args) - calm
 
@@ -463,15 +471,33 @@ def step(
         war_now & (path == FALSE_ALARM) & (uniforms[:, rnd.U_NUCLEAR] < model.false_alarm_nuclear)
     )
 
-    settle_hazard = hazards.settlement_probability(
-        model.settlement_rate,
+    # Agreement: open talks, no agreement in force, a bargaining range (Fearon 1995), and chance.
+    c = model.conceder
+    ceiling = bargaining.conceder_ceiling(
+        model.ceiling_base,
+        model.ceiling_pressure,
+        model.ceiling_capability,
+        pressure[:, c],
+        reach[:, c] * warhead[:, c],
+    )
+    in_range, depth = bargaining.agreement_terms(model.agreement_floor, ceiling)
+    agree_hazard = hazards.agreement_probability(
+        model.agreement_rate,
         model.tension_damping,
         tension_after,
         model.concession_boost,
         recent_concessions.min(axis=1),
-        model.mediator_settlement_boost,
+        model.mediator_agreement_boost,
     )
-    settles = chance & talks_open & ~war_now & (uniforms[:, rnd.U_SETTLE] < settle_hazard)
+    in_force = agreement_before & ~breaks
+    agrees = (
+        chance & talks_open & ~war_now & ~in_force & in_range & (uniforms[:, rnd.U_AGREEMENT] < agree_hazard)
+    )
+    # The agreement puts the scenario's freeze in force and lifts sanctions in step with its depth.
+    freeze_on = freeze_on | (agrees & bool(model.freeze_terms.any()))
+    pressure[:, c] = np.where(
+        agrees, bargaining.relieved_pressure(pressure[:, c], model.agreement_relief, depth), pressure[:, c]
+    )
 
     log.clash_events = np.array(
         [int((incident & active).sum()), int((chose_clash.any(axis=1) & active).sum())], dtype=np.int64
@@ -517,6 +543,7 @@ def step(
     )
     state.talks_open = np.where(active, talks_open, state.talks_open)
     state.freeze_on = np.where(active, freeze_on, state.freeze_on)
+    state.agreement_on = np.where(active, in_force | agrees, state.agreement_on)
 
     clash_now = active & (clash | war_now) & (state.clash_day == NEVER)
     state.clash_day = np.where(clash_now, t, state.clash_day)
@@ -526,13 +553,14 @@ def step(
     state.war_initiator = np.where(went_to_war, initiator, state.war_initiator).astype(np.int8)
     state.war_balance = np.where(went_to_war, 0.0, state.war_balance)
     state.nuclear_day = np.where(went_to_war & nuclear_at_once, t, state.nuclear_day).astype(np.int32)
-    settled = active & settles
-    state.settle_day = np.where(settled, t, state.settle_day)
-    state.status = np.where(
-        went_to_war,
-        np.where(nuclear_at_once, WAR_OVER, AT_WAR),
-        np.where(settled, SETTLED, state.status),
-    ).astype(np.int8)
+    first_agreement = active & agrees & (state.agreement_day == NEVER)
+    state.agreement_day = np.where(first_agreement, t, state.agreement_day).astype(np.int32)
+    state.agreement_depth = np.where(first_agreement, depth, state.agreement_depth)
+    first_breakdown = active & breaks & (state.breakdown_day == NEVER)
+    state.breakdown_day = np.where(first_breakdown, t, state.breakdown_day).astype(np.int32)
+    state.status = np.where(went_to_war, np.where(nuclear_at_once, WAR_OVER, AT_WAR), state.status).astype(
+        np.int8
+    )
     state.day = t + 1
 
     log.actions = np.stack([np.bincount(choice[active, i], minlength=N_ACTIONS) for i in range(2)]).astype(

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from brinkmanship.engine.ensemble import PathTable
 from brinkmanship.engine.state import NEVER, PATH_LABELS
 
-OUTCOME_LABELS = ("unresolved", "settlement", "clash", "war", "nuclear_use")
+OUTCOME_LABELS = ("unresolved", "agreement", "clash", "war", "nuclear_use")
 RESULT_FILES = ("summary.json", "survival.csv", "paths.parquet")
 """The result set of `brink run --out`, written and replaced as a whole (:mod:`engine.atomic`)."""
 PATH_SCHEMA = pa.schema(
@@ -25,7 +25,9 @@ PATH_SCHEMA = pa.schema(
         ("clash_day", pa.int32()),
         ("war_day", pa.int32()),
         ("nuclear_day", pa.int32()),
-        ("settle_day", pa.int32()),
+        ("agreement_day", pa.int32()),
+        ("breakdown_day", pa.int32()),
+        ("agreement_depth", pa.float64()),
         ("war_path", pa.dictionary(pa.int8(), pa.string())),
         ("deaths", pa.float64()),
     ]
@@ -39,7 +41,7 @@ def outcome_codes(paths: PathTable, days: int) -> np.ndarray:
         return (day != NEVER) & (day < days)
 
     code = np.zeros(paths.path_id.shape[0], dtype=np.int8)
-    code[within(paths.settle_day)] = 1
+    code[within(paths.agreement_day)] = 1
     code[within(paths.clash_day)] = 2
     code[within(paths.war_day)] = 3
     code[within(paths.nuclear_day)] = 4
@@ -57,7 +59,13 @@ class PathWriter:
 
     def write(self, paths: PathTable, deaths: np.ndarray) -> None:
         code = outcome_codes(paths, self.days)
-        first = np.where(paths.clash_day != NEVER, paths.clash_day, paths.settle_day)
+        # The first of a clash and an agreement (a path may reach an agreement and clash later).
+        big = np.iinfo(np.int32).max
+        first = np.minimum(
+            np.where(paths.clash_day != NEVER, paths.clash_day, big),
+            np.where(paths.agreement_day != NEVER, paths.agreement_day, big),
+        )
+        first = np.where(first == big, NEVER, first)
         first = np.where((first != NEVER) & (first < self.days), first, NEVER)
         path_code = np.where(paths.war_path >= 0, paths.war_path, len(PATH_LABELS)).astype(np.int8)
         war_path = pa.DictionaryArray.from_arrays(pa.array(path_code), pa.array([*PATH_LABELS, "none"]))
@@ -69,7 +77,9 @@ class PathWriter:
                 "clash_day": pa.array(paths.clash_day.astype(np.int32)),
                 "war_day": pa.array(paths.war_day.astype(np.int32)),
                 "nuclear_day": pa.array(paths.nuclear_day.astype(np.int32)),
-                "settle_day": pa.array(paths.settle_day.astype(np.int32)),
+                "agreement_day": pa.array(paths.agreement_day.astype(np.int32)),
+                "breakdown_day": pa.array(paths.breakdown_day.astype(np.int32)),
+                "agreement_depth": pa.array(paths.agreement_depth.astype(np.float64)),
                 "war_path": war_path,
                 "deaths": pa.array(deaths),
             },

@@ -11,7 +11,7 @@ OOPSLA; the generator Java's ``SplittableRandom`` uses, which passes BigCrush) a
 - **Independence from chunking, workers and threads.** A number depends on the global path id, not on
   which chunk, process or thread simulated the path, so a seed gives the same result in any layout.
 - **Nothing drawn that is not used.** The compiled kernel computes only the numbers a path needs on a
-  day (a settled path draws nothing; a private move's delay is drawn only when one is sent). The NumPy
+  day (a path past its war draws nothing; a private move's delay is drawn only when one is sent). The NumPy
   kernel computes every column for the live paths; both read the same numbers.
 
 Normals come from pairs of uniforms by the Box-Muller transform (Box & Muller 1958). Every function here
@@ -36,12 +36,14 @@ U_WAR = 7
 U_NUCLEAR = 8
 """Nuclear use: at the start of a war begun on a false alarm, then on each day of a war."""
 U_CEASEFIRE = 9
-U_SETTLE = 10
+U_AGREEMENT = 10
 U_DELAY = (11, 12)
 U_BREACH = (13, 14)
 U_CHECK = (15, 16)
 """A strike on the belief that the other is about to attack may be checked over a direct channel."""
-U_FIXED = 17
+U_BREAKDOWN = 17
+"""An agreement in force may break down (docs/model.md, section 7)."""
+U_FIXED = 18
 """First column of the third-party acts (one column each)."""
 MAX_THIRD_PARTY_ACTS = 1024
 """Third-party acts a scenario may have (each needs its own column)."""

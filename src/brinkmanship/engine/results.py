@@ -12,8 +12,9 @@ from brinkmanship.engine.ensemble import Tally
 from brinkmanship.engine.kernel import FIXED_POINT
 from brinkmanship.engine.state import PATH_LABELS
 from brinkmanship.model.ladder import action_names
+from brinkmanship.scenario.schema import ScenarioFile
 
-OUTCOMES = ("clash", "war", "nuclear_use", "settlement")
+OUTCOMES = ("clash", "war", "nuclear_use", "agreement")
 
 
 @dataclass(frozen=True)
@@ -82,10 +83,46 @@ def behaviour_summary(tally: Tally, principals: tuple[str, str]) -> dict[str, An
     }
 
 
+def agreement_terms_text(scenario: ScenarioFile) -> dict[str, str]:
+    """The scenario's agreement terms in words: the issue, who concedes, what each side gives."""
+    terms = scenario.agreement.terms
+    other = next(name for name in scenario.principals if name != terms.conceder)
+    return {
+        "issue": terms.issue,
+        "conceder": terms.conceder,
+        "conceder_gives": terms.conceder_gives,
+        "demander": other,
+        "demander_gives": terms.demander_gives,
+        "depth": "0 = a freeze only; 1 = the conceder's full programme against full guarantees and relief",
+    }
+
+
+def agreement_summary(tally: Tally, terms: dict[str, str] | None = None) -> dict[str, Any]:
+    """Agreements within the horizon (docs/model.md, section 7): how often one was reached, how often the
+    first broke down within the horizon (of all paths, and of those that reached one), the mean depth of
+    its terms, the share of path-days in crisis with one in force, and the terms in words."""
+    reached = Estimate(tally.agreement, tally.runs)
+    broke = Estimate(tally.breakdown, tally.runs)
+    broke_share = Estimate(tally.breakdown, tally.agreement)
+    return {
+        "reached": reached.as_dict(),
+        "broke_down": broke.as_dict(),
+        "broke_down_share": {"p": broke_share.p, "ci95": list(broke_share.ci95)},
+        "mean_depth": tally.agreement_depth / FIXED_POINT / tally.agreement if tally.agreement else None,
+        "in_force_share_of_days": tally.agreement_days / max(tally.active_path_days, 1),
+        "terms": dict(terms or {}),
+    }
+
+
 def summary(
-    tally: Tally, scenario: str, seed: int, principals: tuple[str, str], elapsed_s: float
+    tally: Tally,
+    scenario: str,
+    seed: int,
+    principals: tuple[str, str],
+    elapsed_s: float,
+    terms: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The JSON object printed by ``brink run --json``."""
+    """The JSON object printed by ``brink run --json``; ``terms``: the scenario's agreement terms in words."""
     survival = survival_curve(tally)
     return {
         "scenario": scenario,
@@ -94,6 +131,7 @@ def summary(
         "seed": seed,
         "outcomes": {name: estimate.as_dict() for name, estimate in outcome_estimates(tally).items()},
         "paths": path_estimates(tally),
+        "agreements": agreement_summary(tally, terms),
         "survival": [float(value) for value in survival],
         "behaviour": behaviour_summary(tally, principals),
         "elapsed_s": elapsed_s,

@@ -17,9 +17,9 @@ from brinkmanship.engine import randomness as rnd
 from brinkmanship.model import beliefs
 from brinkmanship.scenario.compiled import CompiledScenario
 
-ACTIVE, SETTLED, AT_WAR, WAR_OVER = 0, 1, 2, 3
-"""A path is in crisis (ACTIVE), settled, at war (its war still running: it may yet see nuclear use), or
-past its war (ended by a ceasefire or by nuclear use)."""
+ACTIVE, AT_WAR, WAR_OVER = 0, 1, 2
+"""A path is in crisis (ACTIVE, with or without an agreement in force), at war (its war still running: it
+may yet see nuclear use), or past its war (ended by a ceasefire or by nuclear use)."""
 PATH_LABELS = ("deliberate", "miscalculation", "accident", "false_alarm")
 DELIBERATE, MISCALCULATION, ACCIDENT, FALSE_ALARM = range(4)
 NEVER = -1
@@ -60,13 +60,16 @@ class CrisisState:
     # shared state per path
     talks_open: np.ndarray
     freeze_on: np.ndarray
+    agreement_on: np.ndarray  # (n,) an agreement is in force (docs/model.md, section 7)
     status: np.ndarray
     war_balance: np.ndarray  # (n,) > 0: principal 0 winning
     history_loglik: np.ndarray  # (n,) log-probability of the prelude's history (no attack, no incident)
     clash_day: np.ndarray
     war_day: np.ndarray
     nuclear_day: np.ndarray
-    settle_day: np.ndarray
+    agreement_day: np.ndarray  # day the first agreement was reached
+    agreement_depth: np.ndarray  # (n,) its terms: depth on the issue dimension (NaN: none reached)
+    breakdown_day: np.ndarray  # day the first agreement broke down
     war_path: np.ndarray
     war_initiator: np.ndarray
 
@@ -172,13 +175,16 @@ def initial_state(
         inbox_true=np.zeros((delay, n, 2)),
         talks_open=np.full(n, model.talks_open),
         freeze_on=np.full(n, model.freeze_active),
+        agreement_on=np.zeros(n, dtype=bool),
         status=np.full(n, ACTIVE, dtype=np.int8),
         war_balance=np.zeros(n),
         history_loglik=np.zeros(n),
         clash_day=never.copy(),
         war_day=never.copy(),
         nuclear_day=never.copy(),
-        settle_day=never.copy(),
+        agreement_day=never.copy(),
+        agreement_depth=np.full(n, np.nan),
+        breakdown_day=never.copy(),
         war_path=np.full(n, NEVER, dtype=np.int8),
         war_initiator=np.full(n, NEVER, dtype=np.int8),
     )

@@ -86,7 +86,7 @@ def split_escalation(true_p: np.ndarray, perceived_p: np.ndarray, clarification:
     return np.maximum(perceived_p - true_p, 0.0) * (1.0 - clarification)
 
 
-def settlement_probability(
+def agreement_probability(
     base_rate: float,
     tension_damping: float,
     tension: np.ndarray,
@@ -94,7 +94,7 @@ def settlement_probability(
     fewest_concessions: np.ndarray,
     mediator_boost: float,
 ) -> np.ndarray:
-    """Daily chance that open talks settle the crisis, ``(n,)``.
+    """Daily chance that open talks reach an agreement where a bargaining range exists, ``(n,)``.
 
     ``base_rate * exp(-tension_damping * tension) * (1 + concession_boost * fewest_concessions) * (1 +
     mediator_boost)``: tension makes a deal harder to reach; recent concessions by the side that has made

@@ -125,17 +125,18 @@ def personal_envoy(scenario: ScenarioFile, targets: Targets) -> Edits:
 
 
 def freeze_for_freeze(scenario: ScenarioFile, targets: Targets) -> Edits:
-    """Put the scenario's declared freeze in force from day 0."""
+    """Put the scenario's declared freeze in force from day 0, and let a freeze alone be enough for an
+    agreement (the demander's floor falls to 0: freeze-for-freeze as the first step, not a concession)."""
     if not any(scenario.freeze.terms.values()):
         raise UserError(
             f"freeze-for-freeze: scenario {scenario.name} declares no freeze terms (freeze.terms is empty)"
         )
-    return Edits(set={"freeze.active": True})
+    return Edits(set={"freeze.active": True, "agreement.terms.floor": 0.0})
 
 
 def talks(scenario: ScenarioFile, targets: Targets) -> Edits:
-    """Talks are open from day 0: the settlement hazard runs without both sides first proposing."""
-    return Edits(set={"settlement.talks_open": True})
+    """Talks are open from day 0: the chance of agreement runs without both sides first proposing."""
+    return Edits(set={"agreement.talks_open": True})
 
 
 def un_six_party(scenario: ScenarioFile, targets: Targets) -> Edits:
@@ -311,7 +312,8 @@ BUILTIN_LEVERS: tuple[Lever, ...] = (
         changes="Puts the scenario's freeze in force from day 0: the actions in freeze.terms are unavailable "
         "while it holds; each side breaches at freeze.breach_rate per day, a breach is public (the "
         "frozen action is taken and read by the other side) and ends the freeze; the sides may agree a "
-        "new one by both proposing it.",
+        "new one by both proposing it. The demander accepts a freeze alone as an agreement "
+        "(agreement.terms.floor 0), so a bargaining range exists whenever talks are open.",
         why="China's 2017 proposal, which the editorial calls 'a commonsense first step'; halting the "
         "moves most read as preparation for attack lowers the posture and the hostile readings "
         "(Jervis), and mutual restraint is costly reassurance (Kydd).",
@@ -320,8 +322,8 @@ BUILTIN_LEVERS: tuple[Lever, ...] = (
     ),
     Lever(
         name="talks",
-        summary="Dialogue without preconditions: a route to settlement opens from day 0.",
-        changes="Sets settlement.talks_open: the daily settlement hazard runs from the start instead of "
+        summary="Dialogue without preconditions: a route to agreement opens from day 0.",
+        changes="Sets agreement.talks_open: the daily chance of agreement runs from the start instead of "
         "waiting for both sides to propose talks within the talks window.",
         why="The editorial's 'direct U.S.-North Korean dialogue, without preconditions'; reciprocating, "
         "firm-but-flexible bargaining ends crises peacefully more often than bullying (Leng).",
@@ -332,7 +334,7 @@ BUILTIN_LEVERS: tuple[Lever, ...] = (
         name="un-six-party",
         summary="The UN secretary-general convenes the six-party members behind closed doors.",
         changes="Activates the scenario's UN mediator (UNSG): its mediated private channel (with the "
-        "private actions added to both repertoires), its settlement boost, and its acts (pressing both "
+        "private actions added to both repertoires), its agreement boost, and its acts (pressing both "
         "sides toward talks, calling for restraint).",
         why="'Neither Kim nor Trump has ever been known to publicly back down': an outside intervention "
         "gives a face-saving route (editorial); mediators raise the chance of a negotiated end "

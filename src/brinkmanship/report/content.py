@@ -60,7 +60,7 @@ def _label(row: dict[str, Any]) -> str:
 
 
 def what_it_buys(row: dict[str, Any]) -> str:
-    """One phrase: the change in war risk and where it comes from; nuclear use, settlement and deaths
+    """One phrase: the change in war risk and where it comes from; nuclear use, agreement and deaths
     where their changes are significant."""
     change = row["outcomes"]["war"]["vs_reference"]
     if row["same_as"] is not None:
@@ -80,9 +80,9 @@ def what_it_buys(row: dict[str, Any]) -> str:
     nuclear = row["outcomes"]["nuclear_use"]["vs_reference"]
     if nuclear["significant"]:
         text += f"; nuclear use {points(nuclear['diff'])}"
-    settle = row["outcomes"]["settlement"]["vs_reference"]
-    if settle["significant"]:
-        text += f"; settlement {points(settle['diff'])}"
+    agreed = row["outcomes"]["agreement"]["vs_reference"]
+    if agreed["significant"]:
+        text += f"; agreement {points(agreed['diff'])}"
     deaths = row["deaths"]
     if deaths is not None:
         low, high = deaths["vs_reference"]["ci90"]
@@ -102,8 +102,8 @@ def _headline(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             f"Under the current posture ({reference['policy']}), the model puts the probability of **war "
             f"within {days} days at {pct(o['war']['p'])}** (95% interval {interval(o['war']['ci95'])}); "
             f"nuclear use {pct(o['nuclear_use']['p'])} ({interval(o['nuclear_use']['ci95'])}); an armed "
-            f"clash {pct(o['clash']['p'])} ({interval(o['clash']['ci95'])}); a settlement "
-            f"{pct(o['settlement']['p'])} ({interval(o['settlement']['ci95'])})."
+            f"clash {pct(o['clash']['p'])} ({interval(o['clash']['ci95'])}); an agreement "
+            f"{pct(o['agreement']['p'])} ({interval(o['agreement']['ci95'])})."
             + (
                 ""
                 if reference["deaths"] is None

@@ -106,7 +106,7 @@ class CompiledScenario:
     mediated_delay: float
     mediated_trust: float
     mediated_face_saving: float
-    mediator_settlement_boost: float
+    mediator_agreement_boost: float
     third_party_acts: ThirdPartyActs
     # perception
     hostile_bias: float
@@ -166,12 +166,20 @@ class CompiledScenario:
     defeat_multiplier: float
     ceasefire_rate: float
     false_alarm_nuclear: float
-    # settlement and agreements
-    settlement_rate: float
+    # talks and agreements (docs/model.md, section 7)
+    agreement_rate: float
     tension_damping: float
     concession_boost: float
     talks_open: bool
     talks_window_days: float
+    breakdown_rate: float
+    agreement_calm: float
+    conceder: int  # the principal whose steps an agreement's depth measures
+    agreement_floor: float  # the demander's least acceptable depth
+    ceiling_base: float
+    ceiling_pressure: float
+    ceiling_capability: float
+    agreement_relief: float
     freeze_active: bool
     freeze_terms: BoolArray  # (2, n_actions)
     freeze_breach_rate: float
@@ -334,6 +342,7 @@ def compile_scenario(scenario: ScenarioFile, prelude_world: ScenarioFile | None 
     # The most trusted active mediator carries the mediated channel; boosts add up.
     best = max(active_mediators, key=lambda m: m.channel.trust if m.channel else 0.0, default=None)
     best_channel = best.channel if best is not None else None
+    agreement = scenario.agreement
 
     resolve_median, resolve_types = _resolve_types(
         per_principal(lambda p: p.resolve.alpha), per_principal(lambda p: p.resolve.beta)
@@ -397,7 +406,7 @@ def compile_scenario(scenario: ScenarioFile, prelude_world: ScenarioFile | None 
         mediated_delay=best_channel.delay_days if best_channel else 0.0,
         mediated_trust=best_channel.trust if best_channel else 0.0,
         mediated_face_saving=best_channel.face_saving if best_channel else 0.0,
-        mediator_settlement_boost=float(sum(m.settlement_boost for m in active_mediators)),
+        mediator_agreement_boost=float(sum(m.agreement_boost for m in active_mediators)),
         third_party_acts=acts,
         hostile_bias=scenario.perception.hostile_bias,
         misread_margin=scenario.perception.misread_margin,
@@ -452,11 +461,19 @@ def compile_scenario(scenario: ScenarioFile, prelude_world: ScenarioFile | None 
         defeat_multiplier=scenario.war.defeat_multiplier,
         ceasefire_rate=scenario.war.ceasefire_rate,
         false_alarm_nuclear=scenario.war.false_alarm_nuclear,
-        settlement_rate=scenario.settlement.base_rate,
-        tension_damping=scenario.settlement.tension_damping,
-        concession_boost=scenario.settlement.concession_boost,
-        talks_open=scenario.settlement.talks_open,
-        talks_window_days=scenario.settlement.talks_window_days,
+        agreement_rate=agreement.base_rate,
+        tension_damping=agreement.tension_damping,
+        concession_boost=agreement.concession_boost,
+        talks_open=agreement.talks_open,
+        talks_window_days=agreement.talks_window_days,
+        breakdown_rate=agreement.breakdown_rate,
+        agreement_calm=agreement.calm,
+        conceder=scenario.principals.index(agreement.terms.conceder),
+        agreement_floor=agreement.terms.floor,
+        ceiling_base=agreement.terms.ceiling.base,
+        ceiling_pressure=agreement.terms.ceiling.pressure,
+        ceiling_capability=agreement.terms.ceiling.capability,
+        agreement_relief=agreement.terms.relief,
         freeze_active=scenario.freeze.active,
         freeze_terms=freeze_terms,
         freeze_breach_rate=scenario.freeze.breach_rate,

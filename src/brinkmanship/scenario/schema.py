@@ -180,7 +180,9 @@ class ThirdParty(Strict):
     active: bool = True
     acts: list[ThirdPartyAct] = []
     channel: MediatedChannel | None = None
-    settlement_boost: NonNegative = Field(0.0, description="relative rise of settlement hazard while active")
+    agreement_boost: NonNegative = Field(
+        0.0, description="relative rise of the chance of agreement while active"
+    )
 
     @model_validator(mode="after")
     def _mediator_has_channel(self) -> ThirdParty:
@@ -368,14 +370,62 @@ class War(Strict):
     false_alarm_nuclear: Probability = Field(description="chance a war begun on a false alarm goes nuclear")
 
 
-class Settlement(Strict):
-    """How a crisis ends by agreement."""
+class Ceiling(Strict):
+    """The conceding side's reservation point: the deepest terms it would accept today (Fearon 1995).
 
-    base_rate: Probability = Field(description="daily settlement probability while talks are open")
-    tension_damping: NonNegative = Field(description="settlement hazard falls as exp(-damping * tension)")
+    ``clip(base + pressure * its economic pressure - capability * its demonstrated reach x yield, 0, 1)``:
+    pressure pushes it toward concessions (the coercive bet of sanctions), a demonstrated ability to
+    strike the other's homeland makes its weapons worth more to it and the other's demands dearer
+    (Powell 2006 on shifting power).
+    """
+
+    base: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
+        description="ceiling with no pressure or capability"
+    )
+    pressure: NonNegative = Field(0.0, description="rise of the ceiling per unit of economic pressure")
+    capability: NonNegative = Field(0.0, description="fall of the ceiling per unit of reach x yield")
+
+
+class AgreementTerms(Strict):
+    """What an agreement is about: one issue dimension, its ``depth`` from 0 (a freeze only) to 1.
+
+    Every agreement puts the scenario's freeze in force (its ``freeze.terms``: the first step of every
+    US-DPRK package since 1994); ``depth`` measures the conceder's steps beyond it and the demander's
+    guarantees and relief against them. A bargaining range exists while the conceder's ceiling is at or
+    above the demander's floor; the terms split the range (Nash 1950, equal bargaining power).
+    """
+
+    issue: str = Field(min_length=1, description="the issue dimension, in words")
+    conceder: str = Field(description="the principal whose steps `depth` measures")
+    conceder_gives: str = Field(min_length=1, description="what the conceder gives, in words")
+    demander_gives: str = Field(min_length=1, description="what the other principal gives, in words")
+    floor: Probability = Field(description="the demander's reservation point: the least depth it accepts")
+    ceiling: Ceiling
+    relief: Probability = Field(
+        0.0,
+        description="share of the conceder's economic pressure lifted per unit of depth (sanctions relief)",
+    )
+
+
+class Agreement(Strict):
+    """How talks reach an agreement, what it does while in force, and how it breaks down.
+
+    An agreement does not end the crisis: paths stay at risk after it (issue 8; the Agreed Framework of
+    1994 collapsed in 2002, the Singapore statement of June 2018 at Hanoi in February 2019).
+    """
+
+    base_rate: Probability = Field(
+        description="daily chance of agreement while talks are open and a range exists"
+    )
+    tension_damping: NonNegative = Field(description="the chance falls as exp(-damping * tension)")
     concession_boost: NonNegative = Field(description="relative rise per recent concession by each side")
     talks_open: bool = Field(False, description="talks are open from day 0")
     talks_window_days: Positive = Field(30, description="both must propose within this window to open talks")
+    breakdown_rate: Probability = Field(description="daily chance that an agreement in force breaks down")
+    calm: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        0.0, description="daily fall of each side's tension stocks while an agreement is in force"
+    )
+    terms: AgreementTerms
 
 
 class FreezeTerms(Strict):
@@ -430,7 +480,7 @@ class PreludeEvent(Strict):
 class Prelude(Strict):
     """The burn-in: the model runs from the relationship's calm state through these events to the start.
 
-    During the prelude nothing absorbing happens (no clash, war or settlement: history says none did);
+    During the prelude nothing absorbing happens (no clash, war or agreement: history says none did);
     each principal's recorded actions are imposed on their dates and it chooses freely on other days,
     short of attack. The start state is then one the model's own dynamics produce.
     """
@@ -483,7 +533,7 @@ class ScenarioFile(Strict):
     beliefs: Beliefs = Beliefs()
     escalation: Escalation
     war: War
-    settlement: Settlement
+    agreement: Agreement
     freeze: FreezeTerms = FreezeTerms()
     face_saving_exit: bool = Field(False, description="Kennedy's maxim honoured: no side faces only defeat")
     consequences: Consequences = Consequences()
@@ -511,6 +561,10 @@ class ScenarioFile(Strict):
                             raise ValueError(
                                 f"actors.{name}.acts.{k}.responses.{r}.by: {response.by!r} is not a principal"
                             )
+        if self.agreement.terms.conceder not in self.principals:
+            raise ValueError(
+                f"agreement.terms.conceder: {self.agreement.terms.conceder!r} is not a principal"
+            )
         if self.prelude is not None:
             if self.prelude.start_date >= self.start_date:
                 raise ValueError(

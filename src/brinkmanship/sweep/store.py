@@ -95,7 +95,7 @@ COLUMN_UNITS = {
     "seed": "engine seed (integer)",
     "runs": "paths",
     "days": "days",
-    "p_<outcome>": "probability (0-1) of the event within the horizon: war, nuclear_use, clash, settlement",
+    "p_<outcome>": "probability (0-1) of the event within the horizon: war, nuclear_use, clash, agreement",
     "p_<outcome>_low/_high": "Wilson 95% interval of that probability",
     "p_war_<path>": "probability (0-1) of war by that path within the horizon",
     "expected_deaths": "people (mean over paths); NaN where the scenario has no lives model",
