@@ -9,7 +9,7 @@ import threading
 
 import typer
 
-from brinkmanship import cli_consequences, cli_engine, cli_policies, cli_sensitivity, cli_sweep
+from brinkmanship import cli_consequences, cli_engine, cli_history, cli_policies, cli_sensitivity, cli_sweep
 from brinkmanship.errors import UserError
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ cli_consequences.register(app)
 cli_policies.register(app)
 cli_sensitivity.register(app)
 cli_sweep.register(app)
+cli_history.register(app)
 
 
 def _is_click_exception(error: Exception) -> bool:
