@@ -454,13 +454,15 @@ def _csv_rows(text: str, where: str) -> list[tuple[int, dict[str, Any]]]:
 def _header(cells: list[str], where: str, line: int) -> list[str]:
     names = [cell.strip().lower() for cell in cells]
     seen: set[str] = set()
+    if not any(name in COLUMNS for name in names):
+        raise UserError(
+            f"{where} line {line}: not a header of an event file: expected the columns "
+            f"{', '.join(COLUMNS)} (is it a CSV file?)"
+        )
     for name in names:
         if name not in COLUMNS:
-            if len(names) == 1 or not name:
-                raise UserError(
-                    f"{where} line {line}: not a header of an event file: expected the columns "
-                    f"{', '.join(COLUMNS)} (is it a CSV file?)"
-                )
+            if not name:
+                raise UserError(f"{where} line {line}: a column without a name (a trailing comma?)")
             raise UserError(
                 f'{where} line {line}, field "{name}": unknown column (known: {", ".join(COLUMNS)})'
             )
