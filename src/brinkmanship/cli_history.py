@@ -26,8 +26,11 @@ def events(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The dated events of a crisis (tests, threats, exercises, sanctions, talks, agreements, false
-    alarms), each checked against the scenario and shown with its source."""
+    """The dated events of a crisis, each with its source, checked against the scenario.
+
+    Tests, threats, exercises, sanctions, talks, agreements and false alarms in the model's vocabulary
+    (docs/history.md); days count from the scenario's start date.
+    """
     sc = load_scenario(scenario)
     source: str | Path = events_file if events_file is not None else builtin_events_for(sc.name)
     loaded = load_events(source, sc)
