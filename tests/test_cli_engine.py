@@ -34,7 +34,7 @@ def test_run_json_has_the_documented_keys(capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["scenario"] == "cuba-1962" and result["runs"] == 2000 and result["days"] == 30
     assert result["seed"] == 7 and result["elapsed_s"] > 0
-    for outcome in ("clash", "war", "nuclear_use", "settlement"):
+    for outcome in ("clash", "war", "nuclear_use", "agreement"):
         o = result["outcomes"][outcome]
         assert 0 <= o["ci95"][0] <= o["p"] <= o["ci95"][1] <= 1
     assert set(result["paths"]) == {"deliberate", "miscalculation", "accident", "false_alarm"}

@@ -102,7 +102,8 @@ def test_outcomes_count_only_within_the_horizon() -> None:
         clash_day=np.array([0, 3, never, 9]),
         war_day=np.array([0, 3, never, 9]),
         nuclear_day=np.array([12, 5, never, never]),
-        settle_day=np.array([never, never, 4, never]),
+        agreement_day=np.array([never, never, 4, never]),
+        breakdown_day=np.array([never, never, never, never]),
         war_path=np.array([1, 2, -1, 3], dtype=np.int8),
         deaths_quantile=np.zeros(4),
     )
@@ -178,10 +179,10 @@ def test_a_bad_policy_is_refused_before_anything_runs() -> None:
         run_comparison(korea, policies, 1024, SEED, progress=lambda name, done: pytest.fail("simulated"))
 
 
-def test_ranking_by_settlement_puts_the_likeliest_first() -> None:
-    rows = korea_comparison().summaries("settlement")
+def test_ranking_by_agreement_puts_the_likeliest_first() -> None:
+    rows = korea_comparison().summaries("agreement")
     best = min(rows, key=lambda row: row["rank"])
-    assert best["outcomes"]["settlement"]["p"] == max(row["outcomes"]["settlement"]["p"] for row in rows)
+    assert best["outcomes"]["agreement"]["p"] == max(row["outcomes"]["agreement"]["p"] for row in rows)
 
 
 def test_difference_between_any_two_policies() -> None:
@@ -225,7 +226,7 @@ def test_deaths_per_policy_are_paired_and_summarised() -> None:
 
 def test_days_at_risk_agree_with_the_kernels_own_count() -> None:
     """An independent count: the kernel tallies every path-day it steps in crisis (Tally.active_path_days);
-    the split derives the same from each path's first war or settlement day."""
+    the split derives the same from each path's first war day."""
     comparison = korea_comparison()
     for run in comparison.results:
         assert int(days_at_risk(run.outcomes).sum()) == run.tally.active_path_days

@@ -50,11 +50,18 @@ SCALARS = {
     "defeat_multiplier": "war.defeat_multiplier",
     "ceasefire_rate": "war.ceasefire_rate",
     "false_alarm_nuclear": "war.false_alarm_nuclear",
-    "settlement_rate": "settlement.base_rate",
-    "tension_damping": "settlement.tension_damping",
-    "concession_boost": "settlement.concession_boost",
-    "talks_open": "settlement.talks_open",
-    "talks_window_days": "settlement.talks_window_days",
+    "agreement_rate": "agreement.base_rate",
+    "tension_damping": "agreement.tension_damping",
+    "concession_boost": "agreement.concession_boost",
+    "talks_open": "agreement.talks_open",
+    "talks_window_days": "agreement.talks_window_days",
+    "breakdown_rate": "agreement.breakdown_rate",
+    "agreement_calm": "agreement.calm",
+    "agreement_floor": "agreement.terms.floor",
+    "ceiling_base": "agreement.terms.ceiling.base",
+    "ceiling_pressure": "agreement.terms.ceiling.pressure",
+    "ceiling_capability": "agreement.terms.ceiling.capability",
+    "agreement_relief": "agreement.terms.relief",
     "freeze_active": "freeze.active",
     "freeze_breach_rate": "freeze.breach_rate",
     "face_saving_exit": "face_saving_exit",
@@ -155,7 +162,7 @@ def test_mediators_and_third_parties_are_the_files():
     assert acts.strength.tolist() == [act.strength for _, act in rows]
     korea_file = load_scenario("korea-2017")
     korea = compile_scenario(korea_file)
-    assert not korea.mediated_enabled and korea.mediator_settlement_boost == 0.0
+    assert not korea.mediated_enabled and korea.mediator_agreement_boost == 0.0
     rows = [
         (actor, act) for actor in korea_file.actors.values() if hasattr(actor, "acts") for act in actor.acts
     ]

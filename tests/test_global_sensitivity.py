@@ -24,8 +24,8 @@ SEED = 20171126  # the default seed: its burned-in paths are cached by the other
 HAZARD = "war.nuclear_hazard"  # acts only once a war has started
 CLASH = "escalation.clash_to_war"
 HALF_LIFE = "tension.half_life_days"  # the strongest driver of P(war) in a Morris screening of all 18
-SETTLE = "settlement.base_rate"
-PARAMS = [CLASH, HAZARD, HALF_LIFE, SETTLE]
+AGREE = "agreement.base_rate"
+PARAMS = [CLASH, HAZARD, HALF_LIFE, AGREE]
 SMALL = ["--runs", "200", "--days", "60"]
 
 
@@ -108,7 +108,7 @@ def test_out_writes_the_json_the_csvs_and_the_plot(
     assert (out / "sensitivity.png").read_bytes()[:4] == b"\x89PNG"
     rows = (out / "rows.csv").read_text().splitlines()
     assert len(rows) == 1 + 4 * 4
-    for column in (CLASH, HAZARD, "p_war", "p_nuclear_use", "p_clash", "p_settlement", "expected_deaths"):
+    for column in (CLASH, HAZARD, "p_war", "p_nuclear_use", "p_clash", "p_agreement", "expected_deaths"):
         assert column in rows[0].split(",")
     assert json.loads((out / "sensitivity.json").read_text())["rows"] == 16
     assert main(["sensitivity", *args, "--out", str(out)]) == 2  # an earlier result: refused without --force
@@ -155,9 +155,9 @@ def test_the_dominant_parameter_ranks_first(sobol: GlobalSensitivity, morris: Gl
     assert sobol.ranked()[0]["parameter"] == HALF_LIFE
     assert morris.ranked()[0]["parameter"] == HALF_LIFE
     assert sobol.ranked()[-1]["parameter"] == HAZARD
-    settlement = sobol.for_outcome("settlement")
-    assert settlement.ranked()[0]["parameter"] in (SETTLE, HALF_LIFE)
-    assert _index(settlement, SETTLE)["ST"] > 0.1
+    agreement = sobol.for_outcome("agreement")
+    assert agreement.ranked()[0]["parameter"] in (AGREE, HALF_LIFE)
+    assert _index(agreement, AGREE)["ST"] > 0.1
 
 
 def test_the_rows_hold_the_values_sampled_within_the_ranges(sobol: GlobalSensitivity, korea: Any) -> None:

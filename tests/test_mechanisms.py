@@ -168,17 +168,17 @@ def test_losing_without_an_exit_raises_nuclear_use():
     assert lopsided > nuclear_share(exit_kept) + 0.05
 
 
-def test_tension_lowers_the_chance_of_settling():
+def test_tension_lowers_the_chance_of_agreement():
     def damped(level):
         def mutate(data):
-            data["settlement"]["tension_damping"] = level
-            data["settlement"]["talks_open"] = True
+            data["agreement"]["tension_damping"] = level
+            data["agreement"]["talks_open"] = True
 
         return mutate
 
     low = run_variant("korea-2017", damped(0.0), runs=4096, days=120)
     high = run_variant("korea-2017", damped(1.0), runs=4096, days=120)
-    assert two_sample_z(share(low, low.settlement), share(high, high.settlement), 4096) > 5.0
+    assert two_sample_z(share(low, low.agreement), share(high, high.agreement), 4096) > 5.0
 
 
 def test_sanctions_raise_pressure(korea):
@@ -227,6 +227,7 @@ def test_a_freeze_in_force_removes_frozen_actions_except_breaches():
     def frozen(data):
         data["freeze"]["active"] = True
         data["freeze"]["breach_rate"] = 0.0
+        data["agreement"]["breakdown_rate"] = 0.0  # an agreement's breakdown would lift the freeze
 
     tally = run_variant("korea-2017", frozen, runs=2048, days=120)
     assert tally.actions[1, ACTION_INDEX["missile_test"]] == 0
@@ -302,10 +303,16 @@ def test_a_higher_incident_hazard_raises_accidental_war(korea):
     assert risky.war > base.war
 
 
-def test_a_freeze_proposal_the_other_side_refuses_puts_no_freeze_in_force(korea):
+def test_a_freeze_proposal_the_other_side_refuses_puts_no_freeze_in_force():
     """The United States proposes a freeze on day 0 and again on day 10; North Korea is held to its
     other moves for the month (it never proposes one): no freeze comes into force. When North Korea
-    answers on day 5, one does (within the talks window)."""
+    answers on day 5, one does (within the talks window). The other road to a freeze, an agreement
+    reached in talks (section 7), is closed here."""
+
+    def no_agreement(data):
+        data["agreement"]["base_rate"] = 0.0
+
+    korea = variant("korea-2017", no_agreement)
     propose, hold = ACTION_INDEX["propose_freeze"], ACTION_INDEX["hold"]
     refused = {day: np.array([propose if day in (0, 10) else -1, hold]) for day in range(30)}
     answered = dict(refused)

@@ -97,9 +97,9 @@ def test_only_the_excess_of_perception_over_truth_is_miscalculation():
 
 def test_tension_lowers_the_chance_of_settling():
     args = (0.004, 0.3)
-    calm = hazards.settlement_probability(*args, np.array([0.3]), 20.0, np.array([0.0]), 0.0)
-    hot = hazards.settlement_probability(*args, np.array([3.0]), 20.0, np.array([0.0]), 0.0)
-    conceding = hazards.settlement_probability(*args, np.array([3.0]), 20.0, np.array([1.0]), 0.0)
+    calm = hazards.agreement_probability(*args, np.array([0.3]), 20.0, np.array([0.0]), 0.0)
+    hot = hazards.agreement_probability(*args, np.array([3.0]), 20.0, np.array([0.0]), 0.0)
+    conceding = hazards.agreement_probability(*args, np.array([3.0]), 20.0, np.array([1.0]), 0.0)
     assert hot[0] < calm[0]
     assert conceding[0] > hot[0]
 

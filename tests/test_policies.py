@@ -148,7 +148,7 @@ def test_compatible_levers_compose(korea: ScenarioFile) -> None:
     applied = apply(korea, "maximum-pressure+restraint:dprk+talks")
     assert "public_threat" in principal(applied, "US").repertoire
     assert "public_threat" not in principal(applied, "DPRK").repertoire
-    assert applied.settlement.talks_open
+    assert applied.agreement.talks_open
 
 
 def test_maximum_pressure_is_the_korea_baseline(korea: ScenarioFile) -> None:

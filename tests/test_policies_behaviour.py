@@ -47,7 +47,12 @@ def behaviour(tally: Tally, name: str = "korea-2017") -> dict[str, Any]:
 
 
 def test_freeze_removes_frozen_events_when_nobody_breaches() -> None:
-    tally, _ = run("korea-2017", "freeze-for-freeze", 1024, (("freeze.breach_rate", 0.0),))
+    tally, _ = run(
+        "korea-2017",
+        "freeze-for-freeze",
+        1024,
+        (("freeze.breach_rate", 0.0), ("agreement.breakdown_rate", 0.0)),
+    )
     base, _ = run("korea-2017", "baseline", 1024)
     dprk, us = 1, 0
     for side, action in ((dprk, "missile_test"), (dprk, "nuclear_test"), (us, "show_of_force")):
@@ -167,7 +172,7 @@ def test_taking_away_the_private_channel_raises_the_risk_in_cuba() -> None:
     _, base = run("cuba-1962", "baseline", 4096)
     change = paired_difference(closed.happened("war"), base.happened("war"))
     assert change.ci95[0] > 0.0
-    settled = paired_difference(closed.happened("settlement"), base.happened("settlement"))
+    settled = paired_difference(closed.happened("agreement"), base.happened("agreement"))
     assert settled.ci95[1] < 0.0
 
 

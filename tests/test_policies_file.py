@@ -147,7 +147,7 @@ def test_a_user_lever_cannot_take_a_built_in_name(tmp_path: Path) -> None:
             "no parameter 'actors.USSR.coordination'",
         ),
         ("levers:\n  x:\n    set: {actors.US.voices.9.hawkishness: 0}\n", "'9' is not an index"),
-        ("levers:\n  x:\n    set: {settlement.base_rate: 3}\n", "settlement.base_rate: Input should be less"),
+        ("levers:\n  x:\n    set: {agreement.base_rate: 3}\n", "agreement.base_rate: Input should be less"),
         ("levers:\n  x:\n    add: {USSR: [hold]}\n", "'USSR' is not a principal of korea-2017"),
         (
             "levers:\n  x:\n    channels: {mediators: {Pope: true}}\n",

@@ -21,7 +21,7 @@ def levered(policy: str):
 def outcomes(policy: str, runs: int = 2048, days: int = 365):
     paths = run_chunk(levered(policy), 17, runs, days, 0, runs // 1024, keep_paths=True).paths
     war = (paths.war_day >= 0) & (paths.war_day < days)
-    settled = (paths.settle_day >= 0) & (paths.settle_day < days)
+    settled = (paths.agreement_day >= 0) & (paths.agreement_day < days)
     return war, settled
 
 

@@ -317,7 +317,7 @@ def test_rows_are_paired_within_a_replicate_and_independent_across(reference: pa
         )
         assert {k: row[k] for k in run.summary()} == pytest.approx(run.summary(), abs=0, nan_ok=True)
     per_replicate = [[r for r in rows if r["replicate"] == k] for k in (0, 1)]
-    outcomes = ("p_clash", "p_war", "p_settlement", "expected_deaths")
+    outcomes = ("p_clash", "p_war", "p_agreement", "expected_deaths")
     differ = [any(a[o] != b[o] for o in outcomes) for a, b in zip(*per_replicate, strict=True)]
     assert sum(differ) >= len(differ) // 2
 

@@ -175,7 +175,7 @@ def _paths(mutate, policy: str, runs: int = 4096):
 
 def test_a_mediators_offer_raises_the_chance_of_agreement():
     """Paired paths, the shuttle mediator active: its offer to talk (press_talks) made daily at 0.2
-    against no offer at all. The shipped offer answers lock-in only and moves P(settlement) by about 0.1
+    against no offer at all. The shipped offer answers lock-in only and moves P(agreement) by about 0.1
     point; this test makes the offer frequent to see its direction."""
 
     def frequent_offer(data):
@@ -184,15 +184,15 @@ def test_a_mediators_offer_raises_the_chance_of_agreement():
     def no_offer(data):
         data["actors"]["Vatican"]["acts"] = []
 
-    offered = _paths(frequent_offer, "shuttle-mediator").happened("settlement")
-    not_offered = _paths(no_offer, "shuttle-mediator").happened("settlement")
+    offered = _paths(frequent_offer, "shuttle-mediator").happened("agreement")
+    not_offered = _paths(no_offer, "shuttle-mediator").happened("agreement")
     d = offered.astype(float) - not_offered.astype(float)
     assert d.mean() > 0 and d.mean() / (d.std(ddof=1) / np.sqrt(d.size)) > 3.0
 
 
 def test_sanctions_restrain_and_provoke_drezners_paradox():
     """The sanctions lever on korea-2017, paired paths. It restrains: pressure makes a way out worth more,
-    and more crises end in settlement. It provokes: pressure makes the greedy type more provocative
+    and more crises reach an agreement. It provokes: pressure makes the greedy type more provocative
     (desperation), and war becomes likelier; korea-2017 leans this way (docs/policies.md). Without
     desperation the same sanctions no longer raise the risk of war."""
 
@@ -208,9 +208,9 @@ def test_sanctions_restrain_and_provoke_drezners_paradox():
         d = sanctioned - baseline
         return d.mean(), d.std(ddof=1) / np.sqrt(d.size)
 
-    settle, settle_se = effect(as_is, "settlement")
+    agreed, agreed_se = effect(as_is, "agreement")
     war, war_se = effect(as_is, "war")
     war_calm, war_calm_se = effect(no_desperation, "war")
-    assert settle > 3 * settle_se
+    assert agreed > 3 * agreed_se
     assert war > 3 * war_se
     assert war_calm < war - 3 * max(war_se, war_calm_se)
