@@ -358,9 +358,9 @@ def _log_ratio(psi: np.ndarray, estimate: float) -> dict[str, Any]:
 def risk_split(run: PolicyRun, reference: PolicyRun) -> dict[str, Any]:
     """A policy's change in P(war) split into days at risk and hazard per day at risk.
 
-    Wars = days at risk x hazard, so log(wars ratio) = log(days ratio) + log(hazard ratio). A lever that
-    only ends crises sooner shortens the days at risk (only war ends one now: an agreement does not); one that makes each day in crisis
-    safer lowers the hazard. Ratios of paired sums over the same paths, with delta-method 95% intervals
+    Wars = days at risk x hazard, so log(wars ratio) = log(days ratio) + log(hazard ratio). Only war ends
+    a path's days at risk (an agreement does not: paths stay in crisis after one), so a lever acts almost
+    wholly through the hazard per day at risk, an agreement's included. Ratios of paired sums over the same paths, with delta-method 95% intervals
     from each path's influence on the log ratio (the paths are paired, so their covariance counts).
 
     Returns ``days_at_risk`` (mean days in crisis per path), ``hazard_per_1000_days`` (wars per 1,000

@@ -33,7 +33,8 @@ PATH_LABELS = ("deliberate", "miscalculation", "accident", "false_alarm")
 """War path labels, in the order of the kernel's ``war_by_path`` (docs/model.md, section 6)."""
 DELIBERATE, MISCALCULATION, ACCIDENT, FALSE_ALARM = range(4)
 
-CRISIS, SETTLED, AT_WAR = 0, 1, 2
+CRISIS, AT_WAR, WAR_OVER = 0, 1, 2
+"""War state (docs/model.md, "The state of a path"): an agreement does not end the crisis (section 7)."""
 
 INBOX_SLOTS = 33
 """Days of private messages in flight: the schema caps a channel's delay at 30 days."""
@@ -144,7 +145,8 @@ class _World:
     clarity: float  # c
     private_channel: tuple[float, float, float] | None  # (noise, delay, weight)
     face_saving: float  # of the active mediator
-    settlement_boost: float
+    agreement_boost: float  # summed over every active mediator (Fine print)
+    conceder: int  # principal index of `agreement.terms.conceder` (section 7)
     acts: list[_Act] = field(default_factory=list)
     bias_mean: Array = field(default_factory=lambda: np.zeros(2))
     sigma: Array = field(default_factory=lambda: np.zeros(2))
@@ -262,7 +264,8 @@ def _world(sc: ScenarioFile) -> _World:
         clarity=verify,  # c = v where a direct channel is enabled, else 0 (section 3)
         private_channel=private_channel,
         face_saving=best.channel.face_saving if best is not None and best.channel is not None else 0.0,
-        settlement_boost=sum(m.settlement_boost for m in mediators),
+        agreement_boost=sum(m.agreement_boost for m in mediators),
+        conceder=sc.principals.index(sc.agreement.terms.conceder),
         acts=acts,
         bias_mean=bias_mean,
         sigma=sigma,
@@ -288,6 +291,7 @@ class _Paths:
     belief: Array  # (n, 2, 4): belief[:, i] is i's belief over j's types
     talks: BoolArray
     freeze: BoolArray
+    agreement: BoolArray  # an agreement in force (section 7)
     last_talks: Array
     last_freeze: Array
     last_test: Array  # (n, 2, 2): [:, i, 0] = Dᵢ,ₘ, [:, i, 1] = Dᵢ,ₙ (day index)
@@ -337,8 +341,9 @@ def _initial_paths(world: _World, n: int, rng: np.random.Generator) -> _Paths:
         reach=np.tile([p.capability.reach for p in world.principals], (n, 1)).astype(float),
         warhead=np.tile([p.capability.warhead for p in world.principals], (n, 1)).astype(float),
         belief=belief,
-        talks=np.full(n, sc.settlement.talks_open),
+        talks=np.full(n, sc.agreement.talks_open),
         freeze=np.full(n, sc.freeze.active),
+        agreement=np.zeros(n, dtype=bool),
         last_talks=np.full((n, 2), -1e9),
         last_freeze=np.full((n, 2), -1e9),
         last_test=np.full((n, 2, 2), NO_TEST),
@@ -453,10 +458,13 @@ class _Counts:
     clash: BoolArray
     war: BoolArray
     nuclear: BoolArray
-    settlement: BoolArray
+    agreement: BoolArray  # a first agreement reached within the horizon
+    agreement_depth: Array  # its depth d (NaN where none)
+    breakdown: BoolArray  # the first agreement broke down within the horizon
     path: IntArray
     actions: IntArray  # (2, N_ACTIONS): actions taken on crisis days, by principal
     path_days: int = 0  # crisis path-days simulated
+    agreement_days: int = 0  # crisis path-days with an agreement in force at the start of the day
     diagnostics: dict[str, float] = field(default_factory=dict)
 
 
@@ -480,7 +488,7 @@ def _war_days(world: _World, st: _Paths, day: int, rng: np.random.Generator, cou
     nuke = on & (u_nuc < p_nuc)
     cease = on & ~nuke & (u_cease < wp.ceasefire_rate)
     counts.nuclear |= nuke
-    st.status = np.where(nuke | cease, SETTLED + 10, st.status)  # war over: out of play
+    st.status = np.where(nuke | cease, WAR_OVER, st.status)  # war over: out of play
 
 
 def _day(
@@ -571,6 +579,8 @@ def _day(
 
     # Freeze breach, strike check, imposed actions (section 1, "Then").
     breached = np.zeros(n, dtype=bool)
+    breaches = np.zeros((n, 2), dtype=bool)
+    freeze_at_start = st.freeze & live
     for i in range(2):
         # AMBIGUITY: "its highest-utility frozen action" - among the frozen actions in its repertoire;
         # a principal none of whose frozen actions is in its repertoire never breaches.
@@ -581,7 +591,27 @@ def _day(
             best = np.argmax(np.where(frozen_here[None, :], utilities[i], -np.inf), axis=1)
             actions[:, i] = np.where(breach, best, actions[:, i])
             breached |= breach
+            breaches[:, i] = breach
     st.freeze = st.freeze & ~breached
+
+    # Section 7: breakdown of an agreement in force at the start of the day, on a breach of the freeze
+    # (just drawn) or with probability `breakdown_rate`; only with chance (never in the prelude).
+    # AMBIGUITY: section 7 says the breach happens in "step 2"; the breach is drawn in step 1 ("Then:"),
+    # which is the one read here. The breakdown is decided right after it, before step 2's proposals,
+    # so that talks closed by it "may open again the same day" on that day's proposals.
+    agreed_at_start = st.agreement & live
+    u_breakdown = rng.random(n)
+    if prelude:
+        breakdown = np.zeros(n, dtype=bool)
+    else:
+        breakdown = agreed_at_start & (breached | (u_breakdown < sc.agreement.breakdown_rate))
+    st.agreement = st.agreement & ~breakdown
+    st.freeze = st.freeze & ~breakdown
+    st.talks = st.talks & ~breakdown
+    # AMBIGUITY: "new talks need two new proposals in the window" - read as: at a breakdown every talks
+    # proposal made before that day is spent (both principals' latest proposal is forgotten); proposals
+    # made on the day of the breakdown are new and count.
+    st.last_talks = np.where(breakdown[:, None], -1e9, st.last_talks)
     chose_attack_misread = np.zeros((n, 2), dtype=bool)
     for i in range(2):
         u = rng.random(n)
@@ -634,7 +664,7 @@ def _day(
     )
     A_new = np.where(actions == NAMES.index("concession_public"), 0.0, A_new)
     C_new = 0.9 * st.C + CONCESSION[actions]
-    window = sc.settlement.talks_window_days
+    window = sc.agreement.talks_window_days
     # AMBIGUITY: "both have proposed within talks_window_days" - read as: the later of the two latest
     # proposals is at most `talks_window_days` days after the earlier. After a freeze forms the
     # proposals are forgotten, so a breached freeze needs two new proposals to form again.
@@ -706,8 +736,12 @@ def _day(
     ten = sc.tension
     delta = 0.5 ** (1.0 / ten.half_life_days)
     c0, amp = ten.calm, ten.amplification
-    S_new = np.maximum(c0 + delta * (st.S - c0) + (1 - delta) * amp * R, -5.0) - restraint
-    S_true_new = np.maximum(c0 + delta * (st.S_true - c0) + (1 - delta) * amp * R_true, -5.0) - restraint
+    # An agreement in force at the start of the day calms the day's readings, even one broken today.
+    calm = sc.agreement.calm * agreed_at_start[:, None]
+    S_new = np.maximum(c0 + delta * (st.S - c0) + (1 - delta) * amp * R, -5.0) - restraint - calm
+    S_true_new = (
+        np.maximum(c0 + delta * (st.S_true - c0) + (1 - delta) * amp * R_true, -5.0) - restraint - calm
+    )
     tremble = sc.beliefs.tremble
     belief_new = st.belief.copy()
     for i in range(2):
@@ -797,21 +831,40 @@ def _day(
     # AMBIGUITY: "a war begun on a false alarm" is read as a war whose label is false_alarm (an alarm
     # on the day of a chosen war does not make that war go nuclear at once).
     nuke_now = war & (label == FALSE_ALARM) & (rng.random(n) < sc.war.false_alarm_nuclear)
-    stl = sc.settlement
-    # AMBIGUITY: settlement reads the NEW talks state (talks opened today can settle today) and the new
-    # concessions Cᵢ, as section 6 says "with the new state".
-    p_settle = (
-        stl.base_rate
-        * np.exp(-stl.tension_damping * T_new)
-        * (1.0 + stl.concession_boost * C_new.min(axis=1))
-        * (1.0 + world.settlement_boost)
+
+    # Section 7: agreements. The conceder's ceiling reads its pressure after today's sanctions and its
+    # capability after today's tests; the demander's floor is declared.
+    agr = sc.agreement
+    ceil = agr.terms.ceiling
+    k = world.conceder
+    ceiling = np.clip(
+        ceil.base + ceil.pressure * P_new[:, k] - ceil.capability * reach[:, k] * warhead[:, k], 0.0, 1.0
     )
-    settle = live & ~war & talks_new & (rng.random(n) < p_settle)
+    floor = agr.terms.floor
+    in_range = ceiling >= floor
+    depth = 0.5 * (floor + ceiling)
+    # AMBIGUITY: minᵢ Cᵢ is read on the NEW concessions (today's concessions count), as section 6 reads
+    # "the new state"; the talks are those after today's breakdown and proposals (Fine print).
+    p_agree = np.minimum(
+        agr.base_rate
+        * np.exp(-agr.tension_damping * T_new)
+        * (1.0 + agr.concession_boost * st.C.min(axis=1))
+        * (1.0 + world.agreement_boost),
+        1.0,
+    )
+    u_agree = rng.random(n)
+    agree = live & ~war & talks_new & ~st.agreement & in_range & (u_agree < p_agree)
+    # An agreement reached today puts the freeze in force at once (with freeze terms) and relieves the
+    # conceder's sanctions: P_c ← P_c·(1 − `relief`·d). It is in force from tomorrow.
+    if world.has_freeze_terms:
+        freeze_new = freeze_new | agree
+    P_new[:, k] = np.where(agree, P_new[:, k] * (1.0 - agr.terms.relief * depth), P_new[:, k])
     contained = live & clash & ~war
 
     for i in range(2):
         counts.actions[i] += np.bincount(actions[live, i], minlength=N_ACTIONS)
     counts.path_days += int(live.sum())
+    counts.agreement_days += int(agreed_at_start.sum())
     diag = counts.diagnostics
     for key, value in (
         ("tension_start", T[live].sum()),
@@ -821,6 +874,11 @@ def _day(
         ("incidents", incident[live].sum()),
         ("p_incident", p_incident[live].sum()),
         ("alarms_acted", alarm_war[live].sum()),
+        ("freeze_days", freeze_at_start.sum()),
+        ("breaches_0", breaches[live, 0].sum()),
+        ("breaches_1", breaches[live, 1].sum()),
+        ("breakdowns", breakdown.sum()),
+        ("agreements", agree.sum()),
     ):
         diag[key] = diag.get(key, 0.0) + float(value)
     commit(live)
@@ -832,12 +890,17 @@ def _day(
     counts.war |= war
     counts.path = np.where(war, label, counts.path)
     counts.nuclear |= nuke_now
-    counts.settlement |= settle
+    # The first agreement of a path records its depth; the first breakdown is that of the first
+    # agreement (no second agreement before it broke down).
+    first = agree & ~counts.agreement
+    counts.agreement_depth = np.where(first, depth, counts.agreement_depth)
+    counts.agreement |= agree
+    counts.breakdown |= breakdown
+    st.agreement = st.agreement | agree
     st.status = np.where(war, AT_WAR, st.status)
-    st.status = np.where(nuke_now, SETTLED + 10, st.status)
+    st.status = np.where(nuke_now, WAR_OVER, st.status)
     st.war_day = np.where(war, day, st.war_day)
     st.balance = np.where(war, 0.0, st.balance)
-    st.status = np.where(settle, SETTLED, st.status)
 
 
 def _resample(st: _Paths, rng: np.random.Generator) -> None:
@@ -896,10 +959,13 @@ def reference_simulate(
     ``initial.pressure`` replaces the prelude's pressure, and days 0 .. ``days`` − 1 run in ``scenario``.
 
     Returns:
-        ``runs`` and the number of paths with a clash, war, nuclear use and settlement within the
-        horizon, ``war_by_path``: war counts by label, in the order of :data:`PATH_LABELS`, and as
-        diagnostics ``actions`` (actions taken on crisis days, by principal and catalogue index) and
-        ``path_days`` (crisis path-days).
+        ``runs`` and the number of paths with a clash, war, nuclear use and a first agreement
+        (``agreement``) within the horizon; ``breakdown``: the paths whose first agreement broke down
+        within the horizon; ``agreement_depth``: the sum of the depths d of those first agreements;
+        ``war_by_path``: war counts by label, in the order of :data:`PATH_LABELS`; and as diagnostics
+        ``actions`` (actions taken on crisis days, by principal and catalogue index), ``path_days``
+        (crisis path-days) and ``agreement_days`` (crisis path-days with an agreement in force at the
+        start of the day).
     """
     rng = np.random.default_rng(seed)
     before = _world(prelude_world if prelude_world is not None else scenario)
@@ -911,13 +977,15 @@ def reference_simulate(
     # AMBIGUITY: the doc does not say how the applied scenario's declared talks / freeze combine with
     # the prelude's; a lever that opens talks or puts the freeze in force acts from the start date, so
     # each is in force on day 0 if the prelude left it so OR the scenario declares it.
-    st.talks = st.talks | world.sc.settlement.talks_open
+    st.talks = st.talks | world.sc.agreement.talks_open
     st.freeze = st.freeze | world.sc.freeze.active
     counts = _Counts(
         clash=np.zeros(runs, dtype=bool),
         war=np.zeros(runs, dtype=bool),
         nuclear=np.zeros(runs, dtype=bool),
-        settlement=np.zeros(runs, dtype=bool),
+        agreement=np.zeros(runs, dtype=bool),
+        agreement_depth=np.full(runs, np.nan),
+        breakdown=np.zeros(runs, dtype=bool),
         path=np.full(runs, -1, dtype=np.int64),
         actions=np.zeros((2, N_ACTIONS), dtype=np.int64),
     )
@@ -930,7 +998,10 @@ def reference_simulate(
         "clash": int(counts.clash.sum()),
         "war": int(counts.war.sum()),
         "nuclear_use": int(counts.nuclear.sum()),
-        "settlement": int(counts.settlement.sum()),
+        "agreement": int(counts.agreement.sum()),
+        "breakdown": int(counts.breakdown.sum()),
+        "agreement_depth": float(np.nansum(counts.agreement_depth)),
+        "agreement_days": counts.agreement_days,
         "war_by_path": war_by_path,
         "labels": PATH_LABELS,
         "actions": counts.actions,
