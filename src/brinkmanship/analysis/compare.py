@@ -361,7 +361,8 @@ def risk_split(run: PolicyRun, reference: PolicyRun) -> dict[str, Any]:
     Wars = days at risk x hazard, so log(wars ratio) = log(days ratio) + log(hazard ratio). Only war ends
     a path's days at risk (an agreement does not: paths stay in crisis after one), so a lever acts almost
     wholly through the hazard per day at risk, an agreement's included. Ratios of paired sums over the
-    same paths, with delta-method 95% intervals from each path's influence on the log ratio (the paths are paired, so their covariance counts).
+    same paths, with delta-method 95% intervals from each path's influence on the log ratio (the paths
+    are paired, so their covariance counts).
 
     Returns ``days_at_risk`` (mean days in crisis per path), ``hazard_per_1000_days`` (wars per 1,000
     path-days in crisis), and ``vs_reference`` with ``days_at_risk`` and ``hazard`` as ratios to the
