@@ -1,17 +1,41 @@
-"""`brink events`: a scenario's recorded history (its event file) as a table with sources, or JSON."""
+"""`brink events`: a scenario's recorded history (its event file) as a table with sources, or JSON;
+`brink replay`: the crisis replayed through that history, with the forecast as of each date."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from brinkmanship.cli_common import JsonOption, console
-from brinkmanship.history import EventFile, builtin_events_for, load_events
+from brinkmanship.cli_common import (
+    ForceOption,
+    JsonOption,
+    SeedOption,
+    check_range,
+    console,
+    errors,
+    progress_bar,
+)
+from brinkmanship.engine.atomic import ResultFolder, check_out_text
+from brinkmanship.errors import UserError
+from brinkmanship.history import (
+    EventFile,
+    builtin_event_names,
+    builtin_events_for,
+    load_events,
+    load_judgements,
+)
+from brinkmanship.history.replay import MAX_REPLAY_DAYS, Replay, replay
 from brinkmanship.scenario import load_scenario
+from brinkmanship.scenario.schema import ScenarioFile
+
+MAX_REPLAY_RUNS = 1_000_000
+DEFAULT_REPLAY_RUNS = 4096
 
 
 def events(
@@ -88,6 +112,149 @@ def _print_table(loaded: EventFile) -> None:
     console.print(table)
 
 
+def _date(flag: str, text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{flag} {text!r}: not a date (YYYY-MM-DD)") from None
+
+
+def default_span(sc: ScenarioFile, loaded: EventFile) -> tuple[dt.date, dt.date]:
+    """From the relationship's calm state (the prelude's first date, else the first event or the start
+    date) to the last event (else the end of the scenario's horizon)."""
+    first = sc.prelude.start_date if sc.prelude is not None else (loaded.first_date or sc.start_date)
+    if loaded.first_date is not None:
+        first = min(first, loaded.first_date)
+    last = loaded.last_date or (sc.start_date + dt.timedelta(days=sc.horizon_days - 1))
+    return first, max(last, first)
+
+
+def replay_command(
+    scenario: Annotated[str, typer.Argument(help="built-in name (see `brink scenarios`) or a scenario file")],
+    first: Annotated[
+        str | None, typer.Option("--from", help="first date (YYYY-MM-DD); default: the calm state's date")
+    ] = None,
+    last: Annotated[str | None, typer.Option("--to", help="last date; default: the last event's")] = None,
+    events_file: Annotated[
+        Path | None,
+        typer.Option("--events", "-e", help="an event file (CSV or YAML); default: the built-in history"),
+    ] = None,
+    no_events: Annotated[
+        bool, typer.Option("--no-events", help="impose nothing: a free run from the calm state")
+    ] = False,
+    runs: Annotated[
+        int, typer.Option("--runs", "-n", help="paths in the filter's ensemble")
+    ] = DEFAULT_REPLAY_RUNS,
+    seed: SeedOption = 20171126,
+    every: Annotated[int, typer.Option("--every", help="days between forecast dates (1 = daily)")] = 7,
+    forecast_runs: Annotated[
+        int | None,
+        typer.Option("--forecast-runs", help="paths in each date's forecast (default: min(runs, 2048))"),
+    ] = None,
+    as_json: JsonOption = False,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", "-o", help="folder for replay.json, replay.parquet, risk.png, replay.html"),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Replay the real crisis day by day: recorded events imposed, the rest random, paths weighted by the
+    model's probability of the record (a particle filter); the risk of war as of each date.
+
+    Each date's P(war within 30, 90 and 365 days) is read from a branch of the ensemble run on with
+    chance (docs/replay.md); the dated judgements of the time are drawn beside the curve.
+    """
+    check_range("--runs", runs, 1, MAX_REPLAY_RUNS)
+    chosen_forecast = min(runs, 2048) if forecast_runs is None else forecast_runs
+    check_range("--forecast-runs", chosen_forecast, 1, runs)
+    check_range("--every", every, 1, MAX_REPLAY_DAYS)
+    first_date, last_date = _date("--from", first), _date("--to", last)
+    sc = load_scenario(scenario)
+    if no_events and events_file is not None:
+        raise UserError("--no-events and --events: choose one")
+    if no_events:
+        loaded = EventFile.empty(sc)
+    elif events_file is not None:
+        loaded = load_events(events_file, sc)
+    elif sc.name in builtin_event_names():
+        loaded = load_events(builtin_events_for(sc.name), sc)
+    else:
+        raise UserError(
+            f"replay {sc.name}: no built-in history (those with one: {', '.join(builtin_event_names())}); "
+            "give --events FILE or --no-events"
+        )
+    default_first, default_last = default_span(sc, loaded)
+    first_date = first_date or default_first
+    last_date = last_date or default_last
+    if not 1 <= (last_date - first_date).days + 1 <= MAX_REPLAY_DAYS:
+        raise UserError(f"--from {first_date} --to {last_date}: the span must be 1 to {MAX_REPLAY_DAYS} days")
+    every = min(every, (last_date - first_date).days + 1)
+    folder = None if out is None else check_out_text(out)
+    show = not as_json and errors.is_terminal
+    judgements = [
+        j for j in load_judgements() if j.numeric and not j.conditional and first_date <= j.date <= last_date
+    ]
+
+    def compute() -> Replay:
+        span = (last_date - first_date).days + 1
+        with progress_bar(span, "replay: days", show) as advance:
+            return replay(
+                sc,
+                loaded,
+                first_date,
+                last_date,
+                runs,
+                seed,
+                every=every,
+                forecast_runs=chosen_forecast,
+                progress=lambda done, total: advance(1, None),
+            )
+
+    started = time.perf_counter()
+    if folder is None:
+        result = compute()
+    else:
+        from brinkmanship.history.replay_output import RESULT_FILES, write_replay
+
+        with ResultFolder(folder, RESULT_FILES, force=force) as results:
+            result = compute()
+            write_replay(result, judgements, results.staging)
+            results.commit()
+    seconds = time.perf_counter() - started
+    if as_json:
+        record = result.as_dict()
+        record["judgements"] = [j.record() for j in judgements]
+        record["elapsed_s"] = seconds
+        print(json.dumps(record))
+        return
+    _print_replay(result, seconds)
+    if folder is not None:
+        console.print(f"wrote replay.json, replay.parquet, risk.png, replay.html in {folder}")
+
+
+def _print_replay(result: Replay, seconds: float) -> None:
+    table = Table(
+        title=f"{result.scenario} replayed {result.first} to {result.last}: {result.runs:,} paths, seed "
+        f"{result.seed}, {result.resamplings} resamplings ({seconds:.0f} s)",
+        header_style="bold",
+    )
+    table.add_column("date")
+    horizons = sorted(result.days[0].p_war) if result.days else []
+    for h in horizons:
+        table.add_column(f"P(war within {h} d)", justify="right")
+    table.add_column("ESS", justify="right")
+    table.add_column("events that day")
+    for day in result.days:
+        cells = [f"{day.p_war[h][0]:.1%}" for h in horizons]
+        events = "; ".join(f"{e['actor']} {e['event']}" for e in day.events)
+        table.add_row(str(day.date), *cells, f"{day.ess:,.0f}", events)
+    console.print(table)
+    console.print(f"[dim]{result.as_dict()['method']}[/dim]")
+
+
 def register(app: typer.Typer) -> None:
     """Attach the history commands to the main app."""
     app.command("events")(events)
+    app.command("replay")(replay_command)

@@ -64,6 +64,9 @@ NO_PROPOSAL = -10_000
 FIXED_POINT = 1_000_000
 """Continuous per-path quantities are summed as integers of 1e-6 units, so that totals do not depend on
 how paths are chunked (floating-point addition is not associative)."""
+FORCED_FLOOR = 1e-12
+"""Least probability a recorded move is given in the replay's weights (an action no path would take, e.g.
+one frozen or outside the repertoire, weighs every path alike rather than zeroing all of them)."""
 
 
 @dataclass
@@ -200,6 +203,7 @@ def step(
     normals: np.ndarray,
     forced: np.ndarray | None = None,
     chance: bool = True,
+    weigh_forced: bool = False,
 ) -> DayLog:
     """Advance ``state`` by one day in place and return the day's aggregates.
 
@@ -211,6 +215,9 @@ def step(
         forced: optional ``(n, 2)`` or ``(2,)`` action indices imposed on principals; -1 leaves them free.
         chance: False in the prelude: nobody attacks and nothing absorbing happens (history says nothing
             did), but postures, tension, capability, audience costs and beliefs evolve.
+        weigh_forced: with ``chance`` False, also add to ``history_loglik`` the log-probability that each
+            principal would have chosen its imposed action (the replay's particle filter; the prelude's
+            burn-in does not).
     """
     t = state.day
     n = state.n_paths
@@ -263,8 +270,20 @@ def step(
         # The prelude: its record of tests, military moves and attacks is complete, so free choices are
         # among the rest; the history's likelihood counts the chance that the path attacked (it did not).
         attack_mask = (model.action_is_attack_clash | model.action_is_war)[:, None, None]
-        p_attack = (weights * attack_mask).sum(axis=0) / weights.sum(axis=0)
-        state.history_loglik += np.log1p(-np.minimum(p_attack, 0.999999)).sum(axis=-1)
+        if weigh_forced:
+            # The replay's filter: the probability of what the record says each principal did - its
+            # imposed move, or on a day with none, none of the kinds the record lists completely.
+            imposed = np.broadcast_to(-1 if forced is None else forced, (n, 2))
+            total = weights.sum(axis=0)
+            chosen = np.take_along_axis(weights, np.maximum(imposed, 0)[None], axis=0)[0]
+            p_imposed = np.maximum(chosen / total, FORCED_FLOOR)
+            recorded = (model.action_is_recorded | attack_mask[:, 0, 0])[:, None, None]
+            p_recorded = (weights * recorded).sum(axis=0) / total
+            p_record = np.where(imposed >= 0, np.log(p_imposed), np.log1p(-np.minimum(p_recorded, 0.999999)))
+            state.history_loglik += p_record.sum(axis=-1)
+        else:
+            p_attack = (weights * attack_mask).sum(axis=0) / weights.sum(axis=0)
+            state.history_loglik += np.log1p(-np.minimum(p_attack, 0.999999)).sum(axis=-1)
         weights = weights * ~model.action_is_recorded[:, None, None]
     choice = decisions.sample_choice(weights, uniforms[:, list(rnd.U_CHOICE)])
     if not chance:

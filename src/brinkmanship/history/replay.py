@@ -1,0 +1,396 @@
+"""History replay: the crisis day by day through its record, and the forecast as of each date.
+
+A particle filter (sequential importance resampling: Gordon, Salmond & Smith 1993; Kitagawa 1996;
+Doucet & Johansen 2011). ``runs`` paths start in the relationship's calm state on the first date and are
+stepped day by day through the record (:mod:`brinkmanship.history.events`):
+
+- **imposed**: each principal's recorded move on its date; each recorded third-party act happens that
+  day; talks, agreements and breakdowns, direct channels and mediators, capability reveals are set as the
+  record says;
+- **random**: everything the record does not say - other days' choices, third parties' other acts,
+  misreadings, beliefs, types;
+- **conditioned**: where the record covers the span (any event file with events), it says what did not
+  happen: no war, no armed clash, no incident, no test, military move or attack beyond those recorded.
+  Each path's weight is multiplied, day by day, by the probability under the model that it did what the
+  record says: that each principal chose its recorded move (or, on a day with none, none of the recorded
+  kinds: the logit renormalised over the rest), that it chose no attack, that no incident happened, and
+  that a false alarm the record says was caught was not acted on. No path is dropped or restarted: paths
+  are drawn again in proportion to their weights (systematic resampling) whenever the effective sample
+  size falls below half the paths, and the effective sample size is reported;
+- **forecast**: on each reporting date a branch of the weighted ensemble (``forecast_runs`` paths drawn
+  by systematic resampling) runs on in the scenario's world with chance on, and P(war within 30, 90,
+  365 days, as of that date, given the history so far) is read off it.
+
+With no events nothing is conditioned: the replay is a free run from the calm state, and its forecasts
+are those of the free run's paths on the same random numbers (a test checks this to the path).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from brinkmanship.analysis.intervals import wilson_interval
+from brinkmanship.analysis.sensitivity import with_parameter
+from brinkmanship.engine import randomness as rnd
+from brinkmanship.engine.ensemble import Tally, advance
+from brinkmanship.engine.kernel import step
+from brinkmanship.engine.numerics import checked_arithmetic
+from brinkmanship.engine.state import ACTIVE, NEVER, CrisisState, initial_state
+from brinkmanship.errors import UserError
+from brinkmanship.history.events import EventFile
+from brinkmanship.model import bargaining, beliefs, hazards, perception
+from brinkmanship.scenario.compiled import CompiledScenario, compile_scenario
+from brinkmanship.scenario.schema import ScenarioFile, ThirdParty
+
+HORIZONS = (30, 90, 365)
+"""Forecast horizons in days: P(war within h days as of the date)."""
+RESAMPLE_BELOW = 0.5
+"""Resample when the effective sample size falls below this share of the paths (Doucet & Johansen 2011)."""
+REPLAY_RESAMPLE_COLUMN = 1
+"""Column of the replay's resampling uniform, one per day, in the stream's resampling slot (column 0 is the
+prelude's, keyed by block)."""
+FORECAST_ID_OFFSET = 1 << 24
+"""Forecast branches drawn by resampling take path ids from here, so their luck is fresh (the filter's
+paths use ids 0 .. runs - 1)."""
+MAX_REPLAY_DAYS = 3650
+
+Progress = Callable[[int, int], None]
+"""Called with (days done, days in all)."""
+
+
+@dataclass(frozen=True)
+class ReplayDay:
+    """The forecast as of one date: P(war within each horizon) with its 95% interval, the effective
+    sample size of the filter's ensemble that day, and the events imposed that day."""
+
+    date: dt.date
+    day: int
+    p_war: dict[int, tuple[float, tuple[float, float]]]
+    ess: float
+    events: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"date": self.date.isoformat(), "day": self.day}
+        for h, (p, (low, high)) in self.p_war.items():
+            out[f"p_war_{h}"] = {"p": p, "ci95": [low, high]}
+        out["ess"] = self.ess
+        out["events"] = self.events
+        return out
+
+
+@dataclass
+class Replay:
+    """A whole replay: its settings, one :class:`ReplayDay` per reporting date, and (kept for branching a
+    forecast, ``--as-of``) the filter's ensemble and weights on the last date."""
+
+    scenario: str
+    first: dt.date
+    last: dt.date
+    runs: int
+    seed: int
+    conditioned: bool
+    forecast_runs: int
+    every: int
+    days: list[ReplayDay] = field(default_factory=list)
+    resamplings: int = 0
+    final_state: CrisisState | None = None
+    final_log_weights: np.ndarray | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The object ``brink replay --json`` prints."""
+        return {
+            "scenario": self.scenario,
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "runs": self.runs,
+            "seed": self.seed,
+            "method": (
+                "sequential importance resampling (particle filter): recorded events imposed, the rest "
+                "random; weights from the model's probability of the record; systematic resampling when "
+                f"the effective sample size falls below {RESAMPLE_BELOW:.0%} of the paths"
+                if self.conditioned
+                else "free run from the calm state (no events: nothing to condition on)"
+            ),
+            "forecast_runs": self.forecast_runs,
+            "every_days": self.every,
+            "resamplings": self.resamplings,
+            "days": [d.as_dict() for d in self.days],
+        }
+
+
+def effective_sample_size(log_weights: np.ndarray) -> float:
+    """Kish's effective sample size of normalised importance weights: (sum w)^2 / sum w^2."""
+    w = np.exp(log_weights - log_weights.max())
+    return float(w.sum() ** 2 / (w * w).sum())
+
+
+def systematic_indices(log_weights: np.ndarray, k: int, u: float) -> np.ndarray:
+    """``k`` indices drawn in proportion to the weights by systematic resampling (Kitagawa 1996) with the
+    one uniform ``u``; sorted, so equal weights and ``k = n`` give every index once."""
+    w = np.exp(log_weights - log_weights.max())
+    cumulative = np.cumsum(w / w.sum())
+    cumulative[-1] = 1.0
+    return np.searchsorted(cumulative, (u + np.arange(k)) / k, side="right").clip(0, w.size - 1)
+
+
+class _Worlds:
+    """The compiled scenario as the record changes it: direct channels opened or closed, mediators made
+    active or inactive (each combination compiled once)."""
+
+    def __init__(self, scenario: ScenarioFile) -> None:
+        self.base = scenario
+        self.direct = scenario.channels.direct.enabled
+        self.active = {
+            name for name, actor in scenario.actors.items() if isinstance(actor, ThirdParty) and actor.active
+        }
+        self.cache: dict[tuple[bool, frozenset[str]], CompiledScenario] = {}
+
+    def current(self) -> CompiledScenario:
+        key = (self.direct, frozenset(self.active))
+        if key not in self.cache:
+            scenario = with_parameter(self.base, "channels.direct.enabled", self.direct, "replay")
+            for name, actor in scenario.actors.items():
+                if isinstance(actor, ThirdParty):
+                    scenario = with_parameter(
+                        scenario, f"actors.{name}.active", name in self.active, "replay"
+                    )
+            self.cache[key] = compile_scenario(scenario)
+        return self.cache[key]
+
+    def all_worlds(self, events: EventFile) -> list[CompiledScenario]:
+        """Every world the record will visit (to size the private-message ring buffer once)."""
+        saved = (self.direct, set(self.active))
+        worlds = [self.current()]
+        for event in events.events:
+            if event.kind == "channel":
+                self.apply(event.event, event.actor)
+                worlds.append(self.current())
+        self.direct, self.active = saved[0], saved[1]
+        return worlds
+
+    def apply(self, what: str, actor: str) -> None:
+        if what == "direct_open":
+            self.direct = True
+        elif what == "direct_closed":
+            self.direct = False
+        elif what == "mediator_active":
+            self.active.add(actor)
+        elif what == "mediator_inactive":
+            self.active.discard(actor)
+
+
+def _act_columns(scenario: ScenarioFile) -> dict[tuple[str, str], int]:
+    """(actor, act kind) -> column of its first act of that kind among the flattened third-party acts."""
+    columns: dict[tuple[str, str], int] = {}
+    column = 0
+    for name, actor in scenario.actors.items():
+        if isinstance(actor, ThirdParty):
+            for act in actor.acts:
+                columns.setdefault((name, act.kind), column)
+                column += 1
+    return columns
+
+
+def _false_alarm_log_likelihood(model: CompiledScenario, state: CrisisState, principal: int) -> np.ndarray:
+    """log P(a false warning in ``principal``'s system today is not acted on), per path (docs/model.md,
+    section 6: the pass-through rises with the belief that an attack is imminent)."""
+    imminence = perception.imminence(
+        beliefs.greed(state.posterior), state.perceived, model.imminence_threshold, model.imminence_scale
+    )
+    verify = model.direct_verify if model.direct_enabled else 0.0
+    acted_on = hazards.false_alarm_pass_through(
+        model.alarm_pass_early, model.alarm_pass_last, model.alarm_imminence_weight, imminence, verify
+    )
+    return np.log1p(-np.minimum(acted_on[:, principal], 0.999999))
+
+
+def _negotiate(model: CompiledScenario, state: CrisisState, what: str, depth: float | None, day: int) -> None:
+    """Set a recorded negotiation event on every path at the end of its day (docs/model.md, section 7)."""
+    if what == "talks_open":
+        state.talks_open[:] = True
+    elif what == "agreement":
+        d = model.agreement_floor if depth is None else depth
+        state.agreement_on[:] = True
+        state.talks_open[:] = True
+        if model.freeze_terms.any():
+            state.freeze_on[:] = True
+        c = model.conceder
+        state.pressure[:, c] = bargaining.relieved_pressure(
+            state.pressure[:, c], model.agreement_relief, np.full(state.n_paths, d)
+        )
+        first = state.agreement_day == NEVER
+        state.agreement_day = np.where(first, day, state.agreement_day).astype(np.int32)
+        state.agreement_depth = np.where(first, d, state.agreement_depth)
+    elif what == "agreement_breakdown":
+        was = state.agreement_on.copy()
+        state.agreement_on[:] = False
+        state.freeze_on[:] = False
+        state.talks_open[:] = False
+        first = was & (state.breakdown_day == NEVER)
+        state.breakdown_day = np.where(first, day, state.breakdown_day).astype(np.int32)
+
+
+def replay(
+    scenario: ScenarioFile,
+    events: EventFile,
+    first: dt.date,
+    last: dt.date,
+    runs: int,
+    seed: int,
+    every: int = 7,
+    forecast_runs: int = 2048,
+    horizons: tuple[int, ...] = HORIZONS,
+    progress: Progress | None = None,
+    keep_final: bool = False,
+) -> Replay:
+    """Replay ``scenario`` through ``events`` from ``first`` to ``last`` (both included).
+
+    Args:
+        scenario: the scenario (without levers: history happened in its world).
+        events: the record, checked against the scenario.
+        first, last: the span; ``first`` may lie before the scenario's start date.
+        runs: paths in the filter's ensemble.
+        seed: the random stream (the same numbers as ``brink run`` on the same days and paths).
+        every: days between reporting dates (the last date is always reported; 1 = every day).
+        forecast_runs: paths in each forecast branch.
+        keep_final: keep the last day's ensemble and weights (to branch ``--as-of`` forecasts).
+
+    Returns:
+        A :class:`Replay`: one :class:`ReplayDay` per reporting date.
+
+    Raises:
+        UserError: a span that is empty or too long, or settings out of range.
+    """
+    span = (last - first).days + 1
+    if span < 1:
+        raise UserError(f"replay: --to {last} comes before --from {first}")
+    if span > MAX_REPLAY_DAYS:
+        raise UserError(f"replay: {span} days from {first} to {last}; at most {MAX_REPLAY_DAYS}")
+    if not 1 <= every <= span:
+        raise UserError(f"replay: --every must be from 1 to {span} days, not {every}")
+    if not 1 <= forecast_runs <= runs:
+        raise UserError(f"replay: forecast paths must be from 1 to --runs ({runs}), not {forecast_runs}")
+    start = (first - scenario.start_date).days
+    if start <= -rnd.DAY_OFFSET + 2 or start + span + max(horizons) >= rnd.DAY_OFFSET:
+        raise UserError(f"replay: {first} to {last} lies too far from the scenario's start date")
+    conditioned = len(events) > 0
+    worlds = _Worlds(scenario)
+    columns = _act_columns(scenario)
+    principals = list(scenario.principals)
+    key = rnd.seed_key(seed)
+    ids = np.arange(runs, dtype=np.int64)
+    inbox_world = max(worlds.all_worlds(events), key=lambda m: m.max_delay_days)
+    base_model = worlds.current()
+    with checked_arithmetic():
+        state = initial_state(base_model, rnd.type_draws(key, ids), inbox_world)
+        state.day = start
+        log_w = np.zeros(runs)
+        by_day = events.by_day()
+        result = Replay(scenario.name, first, last, runs, seed, conditioned, forecast_runs, every)
+        # Every ``every`` days, every day with an event (so the curve shows each), and the last day.
+        report = (
+            set(range(start, start + span, every))
+            | {start + span - 1}
+            | (set(by_day) & set(range(start, start + span)))
+        )
+        for offset in range(span):
+            day = start + offset
+            todays = by_day.get(day, ())
+            model = worlds.current()
+            uniforms, normals = rnd.day_draws(key, ids, day, model.n_third_party_acts)
+            forced = np.full(2, -1, dtype=np.int64)
+            alarm_loglik = np.zeros(runs)
+            for event in todays:
+                if event.kind == "action":
+                    forced[principals.index(event.actor)] = int(event.action_index or 0)
+                elif event.kind == "third_party":
+                    uniforms[:, rnd.U_FIXED + columns[(event.actor, event.event)]] = -1.0  # it happens
+                elif event.kind == "false_alarm" and conditioned:
+                    alarm_loglik += _false_alarm_log_likelihood(model, state, principals.index(event.actor))
+            before = state.history_loglik.copy()
+            step(model, state, uniforms, normals, forced, chance=not conditioned, weigh_forced=conditioned)
+            if conditioned:
+                log_w += state.history_loglik - before + alarm_loglik
+            for event in todays:
+                if event.kind == "negotiation":
+                    depth = event.terms.depth if event.terms is not None else None
+                    _negotiate(model, state, event.event, depth, day)
+                elif event.kind == "channel":
+                    worlds.apply(event.event, event.actor)
+                elif event.kind == "capability" and event.terms is not None:
+                    p = principals.index(event.actor)
+                    if event.terms.reach is not None:
+                        state.reach[:, p] = event.terms.reach
+                    if event.terms.warhead is not None:
+                        state.warhead[:, p] = event.terms.warhead
+            ess = effective_sample_size(log_w)
+            if day in report:
+                forecast = _forecast(worlds.current(), state, log_w, key, day, forecast_runs, horizons)
+                result.days.append(
+                    ReplayDay(
+                        first + dt.timedelta(days=offset),
+                        day,
+                        forecast,
+                        ess,
+                        [e.record() for e in todays],
+                    )
+                )
+            if conditioned and ess < RESAMPLE_BELOW * runs:
+                u = float(
+                    rnd.uniform(
+                        key, np.array([day - rnd.RESAMPLE_DAY]), rnd.RESAMPLE_DAY, REPLAY_RESAMPLE_COLUMN
+                    )[0]
+                )
+                keep = systematic_indices(log_w, runs, u)
+                resampled = state.take(keep)
+                state.put(ids, resampled)
+                log_w = np.zeros(runs)
+                result.resamplings += 1
+            if progress is not None:
+                progress(offset + 1, span)
+        if keep_final:
+            result.final_state = state
+            result.final_log_weights = log_w
+    return result
+
+
+def _forecast(
+    model: CompiledScenario,
+    state: CrisisState,
+    log_w: np.ndarray,
+    key: int,
+    day: int,
+    k: int,
+    horizons: tuple[int, ...],
+) -> dict[int, tuple[float, tuple[float, float]]]:
+    """P(a war begins within h days after ``day``) for each horizon, from ``k`` paths of the weighted
+    ensemble run on with chance (paths already at war or past it count as no new war)."""
+    n = state.n_paths
+    uniform_weights = bool(np.all(log_w == log_w[0]))
+    if uniform_weights and k == n:
+        chosen, branch_ids = np.arange(n), np.arange(n, dtype=np.int64)
+    else:
+        u = float(
+            rnd.uniform(
+                key, np.array([day - rnd.RESAMPLE_DAY + 1]), rnd.RESAMPLE_DAY, REPLAY_RESAMPLE_COLUMN + 1
+            )[0]
+        )
+        chosen = systematic_indices(log_w, k, u)
+        branch_ids = FORECAST_ID_OFFSET + np.arange(k, dtype=np.int64)
+    branch = state.take(chosen)
+    at_risk = branch.status == ACTIVE
+    started = branch.day
+    advance(model, branch, branch_ids, key, max(horizons), Tally(days=max(horizons), runs=k))
+    out = {}
+    for h in horizons:
+        new_war = (
+            at_risk & (branch.war_day != NEVER) & (branch.war_day >= started) & (branch.war_day < started + h)
+        )
+        count = int(new_war.sum())
+        out[h] = (count / k, wilson_interval(count, k))
+    return out

@@ -1,0 +1,139 @@
+"""Writing a replay: ``replay.json``, ``replay.parquet`` (one row per reporting date), ``risk.png`` (the
+curve with its intervals, the events marked and the dated judgements drawn as points) and a
+self-contained ``replay.html`` (the figure embedded, no script or font fetched)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import json
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import pyarrow as pa
+import pyarrow.parquet as pq
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from brinkmanship.history.judgements import Judgement
+from brinkmanship.history.replay import Replay
+
+RESULT_FILES = ("replay.json", "replay.parquet", "risk.png", "replay.html")
+"""The result set of `brink replay --out`, written and replaced as a whole (engine.atomic)."""
+MARKERS = {"full_war": "o", "armed_conflict": "s", "deliberate_strike": "^", "nuclear_use": "D"}
+"""A judgement's marker by what it measured."""
+
+
+def judgements_in_span(judgements: tuple[Judgement, ...], first: dt.date, last: dt.date) -> list[Judgement]:
+    """The numeric, unconditional judgements dated within the replay's span."""
+    return [j for j in judgements if j.numeric and not j.conditional and first <= j.date <= last]
+
+
+def write_replay(result: Replay, judgements: list[Judgement], folder: Path) -> list[Path]:
+    """Write the four files into ``folder`` (a staging folder: see engine.atomic); return their paths."""
+    record = result.as_dict()
+    record["judgements"] = [j.record() for j in judgements]
+    paths = [folder / name for name in RESULT_FILES]
+    paths[0].write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    columns: dict[str, list[object]] = {"date": [], "day": [], "ess": [], "events": []}
+    for h in sorted(result.days[0].p_war) if result.days else ():
+        for suffix in ("", "_low", "_high"):
+            columns[f"p_war_{h}{suffix}"] = []
+    for day in result.days:
+        columns["date"].append(day.date)
+        columns["day"].append(day.day)
+        columns["ess"].append(day.ess)
+        columns["events"].append("; ".join(f"{e['actor']} {e['event']}" for e in day.events))
+        for h, (p, (low, high)) in day.p_war.items():
+            columns[f"p_war_{h}"].append(p)
+            columns[f"p_war_{h}_low"].append(low)
+            columns[f"p_war_{h}_high"].append(high)
+    pq.write_table(pa.table(columns), paths[1])
+    _plot(result, judgements, paths[2])
+    image = base64.b64encode(paths[2].read_bytes()).decode("ascii")
+    paths[3].write_text(_html(result, judgements, image), encoding="utf-8")
+    return paths
+
+
+def _plot(result: Replay, judgements: list[Judgement], path: Path) -> None:
+    dates = mdates.date2num([d.date for d in result.days])
+    figure = Figure(figsize=(11, 5.5), dpi=110)
+    FigureCanvasAgg(figure)
+    axis = figure.add_subplot()
+    for h, colour in zip(sorted(result.days[0].p_war), ("#1b9e77", "#d95f02", "#7570b3"), strict=False):
+        p = [d.p_war[h][0] for d in result.days]
+        low = [d.p_war[h][1][0] for d in result.days]
+        high = [d.p_war[h][1][1] for d in result.days]
+        axis.plot(dates, p, color=colour, label=f"P(war within {h} days), model")
+        axis.fill_between(dates, low, high, color=colour, alpha=0.2, linewidth=0)
+    for j in judgements:
+        bounds = j.bounds
+        if bounds is None:
+            continue
+        bottom, given_top = bounds
+        top = given_top if given_top is not None else bottom
+        when = float(mdates.date2num(j.date))
+        axis.errorbar(
+            [when],
+            [(bottom + top) / 2],
+            yerr=[[(top - bottom) / 2], [(top - bottom) / 2]],
+            fmt=MARKERS.get(j.measures, "o"),
+            color="black",
+            capsize=3,
+            markersize=5,
+        )
+        axis.annotate(
+            f"{j.who.split(' (')[0]}: {j.measures.replace('_', ' ')}, {j.horizon or 'horizon unstated'}",
+            (when, top),
+            fontsize=6,
+            xytext=(3, 3),
+            textcoords="offset points",
+        )
+    for d in result.days:
+        if d.events:
+            axis.axvline(float(mdates.date2num(d.date)), color="grey", alpha=0.15, linewidth=0.8)
+    axis.set_ylim(0, 1)
+    axis.set_ylabel("probability")
+    axis.set_title(
+        f"{result.scenario}: forecast as of each date, given the history so far ({result.runs:,} paths, "
+        f"seed {result.seed}); black: judgements at the time (marker: what each measured)",
+        fontsize=9,
+    )
+    axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    figure.autofmt_xdate()
+    axis.legend(loc="upper left", fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path)
+
+
+def _html(result: Replay, judgements: list[Judgement], image: str) -> str:
+    rows = []
+    for d in result.days:
+        cells = "".join(
+            f"<td>{p:.1%} ({low:.1%}-{high:.1%})</td>" for _, (p, (low, high)) in sorted(d.p_war.items())
+        )
+        events = html.escape("; ".join(f"{e['actor']} {e['event']}" for e in d.events))
+        rows.append(f"<tr><td>{d.date}</td>{cells}<td>{d.ess:,.0f}</td><td>{events}</td></tr>")
+    heads = (
+        "".join(f"<th>P(war within {h} d)</th>" for h in sorted(result.days[0].p_war)) if result.days else ""
+    )
+    quoted = "".join(
+        f"<li>{html.escape(str(j.date))}: {html.escape(j.who)} - {html.escape(j.quantity)} "
+        f"({html.escape(j.horizon or 'horizon unstated')}): {html.escape(str(j.bounds))}; "
+        f"{html.escape(j.source)}</li>"
+        for j in judgements
+    )
+    method = html.escape(result.as_dict()["method"])
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(result.scenario)} replay</title>
+<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}td,th{{padding:2px 8px;font-size:90%}}
+tr:nth-child(even){{background:#f4f4f4}}</style></head><body>
+<h1>{html.escape(result.scenario)}: the crisis replayed, {result.first} to {result.last}</h1>
+<p>{result.runs:,} paths, seed {result.seed}; {method}; {result.resamplings} resamplings. Each date's
+forecast runs {result.forecast_runs:,} paths of the ensemble on with chance (docs/replay.md).</p>
+<img alt="risk of war as of each date" src="data:image/png;base64,{image}" style="width:100%">
+<h2>Judgements at the time</h2><ul>{quoted}</ul>
+<h2>By date</h2><table><tr><th>date</th>{heads}<th>effective sample size</th><th>events</th></tr>
+{"".join(rows)}</table></body></html>
+"""
