@@ -1,0 +1,190 @@
+"""History replay (docs/replay.md): the particle filter through the record, and the forecast as of a date."""
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from brinkmanship.cli import app, main
+from brinkmanship.engine import ensemble
+from brinkmanship.engine import randomness as rnd
+from brinkmanship.engine.ensemble import Tally, advance
+from brinkmanship.engine.state import NEVER, initial_state
+from brinkmanship.history import EventFile, parse_events
+from brinkmanship.history.replay import effective_sample_size, replay, systematic_indices
+from brinkmanship.scenario import compile_scenario, load_scenario
+
+SOURCE = "test"
+HEADER = "date,actor,kind,event,channel,description,source,terms\n"
+
+
+@pytest.fixture(scope="module")
+def korea_file():
+    return load_scenario("korea-2017")
+
+
+def events(scenario, rows: list[str]) -> EventFile:
+    return parse_events(HEADER + "".join(r + "\n" for r in rows), "csv", "test.csv", scenario)
+
+
+def test_a_replay_with_no_events_is_the_free_run_from_the_calm_state(korea_file):
+    """Nothing to condition on: each date's forecast counts exactly the wars the free run's paths begin
+    in the window (same random numbers, path for path)."""
+    first, last = dt.date(2017, 9, 1), dt.date(2017, 9, 20)
+    runs, h = 1024, 30
+    result = replay(
+        korea_file,
+        EventFile.empty(korea_file),
+        first,
+        last,
+        runs,
+        3,
+        every=10,
+        forecast_runs=runs,
+        horizons=(h,),
+    )
+    model = compile_scenario(korea_file)
+    key = rnd.seed_key(3)
+    ids = np.arange(runs, dtype=np.int64)
+    state = initial_state(model, rnd.type_draws(key, ids), model)
+    start = (first - korea_file.start_date).days
+    state.day = start
+    span = (last - first).days + 1
+    advance(model, state, ids, key, span + h, Tally(days=span + h, runs=runs))
+    assert [d.day for d in result.days] == [start, start + 10, start + span - 1]
+    for d in result.days:
+        # A forecast from date d's end counts wars that begin in the h days after it.
+        began = (state.war_day != NEVER) & (state.war_day > d.day) & (state.war_day <= d.day + h)
+        assert d.p_war[h][0] == began.sum() / runs
+        assert d.ess == runs
+
+
+def _forecast_after(scenario, rows, when, h=365, runs=2048):
+    result = replay(
+        scenario,
+        events(scenario, rows),
+        when - dt.timedelta(days=20),
+        when,
+        runs,
+        7,
+        every=21,
+        forecast_runs=runs,
+        horizons=(h,),
+    )
+    return result.days[-1].p_war[h][0]
+
+
+def test_an_imposed_nuclear_test_raises_the_curve(korea_file):
+    """The same record but for a North Korean nuclear test on 1 Sep 2017: the year's risk as of the next
+    day is higher (same seed; about 5% against 14%)."""
+    base = ["2017-08-20,US,action,public_threat,public,,test,"]
+    tested = [*base, "2017-09-01,DPRK,action,nuclear_test,public,,test,"]
+    when = dt.date(2017, 9, 2)
+    assert _forecast_after(korea_file, tested, when) > _forecast_after(korea_file, base, when) + 0.04
+
+
+def test_an_imposed_agreement_lowers_the_curve(korea_file):
+    """The same record with an agreement on 1 Sep 2017: the year's risk falls (about 5% to 3%)."""
+    base = ["2017-08-20,US,action,public_threat,public,,test,"]
+    agreed = [*base, "2017-09-01,both,negotiation,agreement,public,,test,depth=0.2"]
+    when = dt.date(2017, 9, 2)
+    assert _forecast_after(korea_file, agreed, when) < _forecast_after(korea_file, base, when) - 0.015
+
+
+def test_the_same_seed_gives_the_same_replay_whatever_the_threads(korea_file, monkeypatch):
+    rows = [
+        "2017-09-03,DPRK,action,nuclear_test,public,,test,",
+        "2017-09-11,UNSC,third_party,sanctions,public,,test,",
+    ]
+    record = events(korea_file, rows)
+    outputs = []
+    for threads in (1, 2):
+        monkeypatch.setattr(ensemble, "KERNEL_THREADS", threads)
+        result = replay(
+            korea_file,
+            record,
+            dt.date(2017, 8, 25),
+            dt.date(2017, 9, 15),
+            1024,
+            5,
+            every=7,
+            forecast_runs=512,
+        )
+        outputs.append(json.dumps(result.as_dict()))
+    assert outputs[0] == outputs[1]
+
+
+def test_recorded_moves_weigh_the_paths_and_the_filter_resamples(korea_file):
+    """A record of many tests: paths unlikely to have made them lose weight, the effective sample size
+    falls below the paths, and the filter resamples."""
+    rows = [f"2017-09-{day:02d},DPRK,action,missile_test,public,,test," for day in range(1, 29, 3)]
+    result = replay(
+        korea_file,
+        events(korea_file, rows),
+        dt.date(2017, 8, 25),
+        dt.date(2017, 9, 30),
+        1024,
+        5,
+        every=7,
+        forecast_runs=256,
+        horizons=(30,),
+    )
+    assert result.conditioned
+    assert result.resamplings > 0
+    assert min(d.ess for d in result.days) < 1024
+
+
+def test_effective_sample_size_and_systematic_resampling():
+    assert effective_sample_size(np.zeros(10)) == pytest.approx(10.0)
+    assert effective_sample_size(np.log(np.array([1.0, 0.0, 0.0, 0.0]) + 1e-300)) == pytest.approx(1.0)
+    np.testing.assert_array_equal(systematic_indices(np.zeros(4), 4, 0.5), [0, 1, 2, 3])
+    picked = systematic_indices(np.log(np.array([0.7, 0.1, 0.1, 0.1])), 10, 0.5)
+    assert (picked == 0).sum() == 7
+
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["korea-2017", "--from", "2017-13-01"], "--from '2017-13-01': not a date"),
+        (["korea-2017", "--from", "2017-09-01", "--to", "2017-08-01"], "the span must be"),
+        (["korea-calm"], "no built-in history"),
+        (["korea-2017", "--runs", "0"], "--runs"),
+        (["korea-2017", "--runs", "100", "--forecast-runs", "200"], "--forecast-runs"),
+        (["korea-2017", "--no-events", "--events", "x.csv"], "choose one"),
+    ],
+)
+def test_bad_replay_requests_are_refused_in_one_line(args, message, capsys):
+    assert main(["replay", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_replay_json_has_the_documented_keys(tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "replay",
+            "cuba-1962",
+            "--from",
+            "1962-10-20",
+            "--to",
+            "1962-10-30",
+            "--runs",
+            "256",
+            "--every",
+            "5",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert {"scenario", "from", "to", "runs", "seed", "method", "days"} <= set(record)
+    day = record["days"][0]
+    assert {"date", "p_war_30", "p_war_90", "p_war_365", "ess", "events"} <= set(day)
+    assert set(day["p_war_90"]) == {"p", "ci95"}
