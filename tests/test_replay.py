@@ -188,3 +188,28 @@ def test_replay_json_has_the_documented_keys(tmp_path):
     day = record["days"][0]
     assert {"date", "p_war_30", "p_war_90", "p_war_365", "ess", "events"} <= set(day)
     assert set(day["p_war_90"]) == {"p", "ci95"}
+
+
+def test_run_as_of_starts_from_the_replayed_crisis(capsys):
+    """--as-of branches from the replayed ensemble: the forecast differs from the start date's, and the
+    JSON says as of when."""
+    assert main(["run", "korea-2017", "--runs", "1024", "--days", "90", "--as-of", "2017-12-31", "--json"]) == 0
+    as_of = json.loads(capsys.readouterr().out)
+    assert main(["run", "korea-2017", "--runs", "1024", "--days", "90", "--json"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert as_of["as_of"] == "2017-12-31"
+    assert as_of["outcomes"]["war"]["count"] != plain["outcomes"]["war"]["count"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "korea-2017", "--as-of", "2016-06-01"], "the history of korea-2017 runs from"),
+        (["run", "korea-calm", "--as-of", "2017-06-01"], "has no built-in history"),
+        (["compare", "korea-2017", "--as-of", "yesterday"], "not a date"),
+    ],
+)
+def test_bad_as_of_is_refused_in_one_line(args, message, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -25,10 +25,12 @@ from brinkmanship.cli_common import (
     console,
     progress_bar,
 )
+from brinkmanship.cli_history import AsOfOption, as_of_start
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
 from brinkmanship.engine.output import RESULT_FILES, PathWriter, write_summary
 from brinkmanship.engine.results import OUTCOMES, agreement_terms_text, summary
+from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
 from brinkmanship.scenario import CompiledScenario, builtin_names, compile_scenario, load_scenario
@@ -127,16 +129,18 @@ def run_ensemble(
     out: Path | None,
     show_progress: bool,
     force: bool = False,
+    start: CrisisState | None = None,
 ) -> dict[str, Any]:
-    """Run, optionally writing the result set into ``out``, and return the summary dictionary."""
+    """Run, optionally writing the result set into ``out``, and return the summary dictionary;
+    ``start``: branch from this state (``runs`` paths; a replayed date) instead of the start date."""
     model = compile_scenario(sc)
     lives = DeathsTally(lives_model(sc), days)
     if out is None:
-        return _simulate(sc, model, lives, runs, days, seed, workers, None, show_progress)
+        return _simulate(sc, model, lives, runs, days, seed, workers, None, show_progress, start)
     # The folder is checked, locked and staged before the simulation; see engine.atomic for the rules.
     with ResultFolder(out, RESULT_FILES, force=force) as results:
         writer = PathWriter(results.staging, days)
-        result = _simulate(sc, model, lives, runs, days, seed, workers, writer, show_progress)
+        result = _simulate(sc, model, lives, runs, days, seed, workers, writer, show_progress, start)
         writer.close()
         write_summary(results.staging, result)
         results.commit()
@@ -153,6 +157,7 @@ def _simulate(
     workers: int,
     writer: PathWriter | None,
     show_progress: bool,
+    start: CrisisState | None = None,
 ) -> dict[str, Any]:
     started = time.perf_counter()
     with progress_bar(runs, f"{sc.name}: paths", show_progress) as advance:
@@ -171,6 +176,7 @@ def _simulate(
             keep_paths=True,
             on_chunk=lambda done: advance(done, None),
             on_paths=keep,
+            start=start,
         )
     elapsed = time.perf_counter() - started
     result = summary(tally, sc.name, seed, model.principal_names, elapsed, agreement_terms_text(sc))
@@ -239,13 +245,23 @@ def run(
         str | None, typer.Option(help="folder for summary.json, survival.csv, paths.parquet")
     ] = None,
     force: ForceOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
-    """Simulate a crisis: probabilities of clash, war, nuclear use and agreement, paths to war."""
+    """Simulate a crisis: probabilities of clash, war, nuclear use and agreement, paths to war.
+
+    With ``--as-of DATE`` the paths start from the crisis as the real history left it at the end of that
+    date (``brink replay``'s particle filter), and days count from the next day.
+    """
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
     folder = None if out is None else check_out_text(out)
-    result = run_ensemble(sc, runs, horizon, seed, workers, folder, show_progress=not as_json, force=force)
+    start = None if as_of is None else as_of_start(sc, as_of, runs, seed, show=not as_json)
+    result = run_ensemble(
+        sc, runs, horizon, seed, workers, folder, show_progress=not as_json, force=force, start=start
+    )
+    if as_of is not None:
+        result["as_of"] = as_of
     if as_json:
         print(json.dumps(result))
     else:

@@ -22,6 +22,7 @@ from brinkmanship.cli_common import (
     progress_bar,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
+from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.history import (
     EventFile,
@@ -30,8 +31,8 @@ from brinkmanship.history import (
     load_events,
     load_judgements,
 )
-from brinkmanship.history.replay import MAX_REPLAY_DAYS, Replay, replay
-from brinkmanship.scenario import load_scenario
+from brinkmanship.history.replay import MAX_REPLAY_DAYS, Replay, replay, replayed_start
+from brinkmanship.scenario import compile_scenario, load_scenario
 from brinkmanship.scenario.schema import ScenarioFile
 
 MAX_REPLAY_RUNS = 1_000_000
@@ -258,3 +259,42 @@ def register(app: typer.Typer) -> None:
     """Attach the history commands to the main app."""
     app.command("events")(events)
     app.command("replay")(replay_command)
+
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="forecast from the replayed crisis at the end of this date (YYYY-MM-DD; the built-in history)",
+    ),
+]
+
+
+def as_of_start(
+    sc: ScenarioFile,
+    as_of: str,
+    runs: int,
+    seed: int,
+    worlds: tuple[ScenarioFile, ...] = (),
+    show: bool = False,
+) -> CrisisState:
+    """The replayed ensemble at the end of ``as_of`` (``runs`` paths), to branch a forecast from; ``worlds``
+    are the levered scenarios the forecast will run in. Refused for a scenario with no history, or a date
+    before the calm state or after the record."""
+    date = _date("--as-of", as_of)
+    assert date is not None
+    if sc.name not in builtin_event_names():
+        raise UserError(
+            f"--as-of: scenario {sc.name} has no built-in history (those with one: "
+            f"{', '.join(builtin_event_names())})"
+        )
+    loaded = load_events(builtin_events_for(sc.name), sc)
+    first, last = default_span(sc, loaded)
+    if not first <= date <= last:
+        raise UserError(f"--as-of {date}: the history of {sc.name} runs from {first} to {last}")
+    compiled = tuple(compile_scenario(world) for world in worlds)
+    span = (date - first).days + 1
+    with progress_bar(span, f"replaying to {date}", show) as advance:
+        return replayed_start(
+            sc, loaded, first, date, runs, seed, compiled, progress=lambda done, total: advance(1, None)
+        )

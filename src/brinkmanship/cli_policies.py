@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,11 +28,13 @@ from brinkmanship.cli_common import (
     errors,
     progress_bar,
 )
+from brinkmanship.cli_history import AsOfOption, as_of_start
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
 from brinkmanship.engine.results import OUTCOMES
+from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
-from brinkmanship.policies import Catalogue, Policy, catalogue_for, check_policy
+from brinkmanship.policies import Catalogue, Policy, apply_policy, catalogue_for, check_policy
 from brinkmanship.report import BRIEFING_FILES, FIGURES, build_briefing, write_briefing
 from brinkmanship.scenario import ScenarioFile, load_scenario
 
@@ -195,8 +197,12 @@ def compare(
     workers: WorkersOption = 0,
     rank_by: Annotated[str, typer.Option(help="outcome that ranks the policies")] = "war",
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
-    """Compare the baseline with levers and packages on common random numbers, with paired intervals."""
+    """Compare the baseline with levers and packages on common random numbers, with paired intervals.
+
+    With ``--as-of DATE`` every policy starts from the crisis as the real history left it at the end of
+    that date (the same replayed paths for all: the differences stay paired)."""
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
@@ -206,14 +212,30 @@ def compare(
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
     total = runs * (1 + len([p for p in chosen if not p.is_baseline]))
     show = not as_json and sys.stderr.isatty()
+    start = _replayed(sc, chosen, as_of, runs, seed, show)
+    if as_of is not None:
+        notes = [
+            *notes,
+            f"as of {as_of}: every policy starts from the replayed crisis at the end of that date",
+        ]
     with progress_bar(total, "comparing", show) as advance:
         comparison = run_comparison(
-            sc, chosen, runs, seed, horizon, workers, lambda name, done: advance(done, name), notes
+            sc, chosen, runs, seed, horizon, workers, lambda name, done: advance(done, name), notes, start
         )
     if as_json:
         print(json.dumps(comparison.as_dict(rank_by)))
     else:
         _print_comparison(comparison, rank_by)
+
+
+def _replayed(
+    sc: ScenarioFile, chosen: Sequence[Policy], as_of: str | None, runs: int, seed: int, show: bool
+) -> CrisisState | None:
+    """The replayed start of ``--as-of`` (sized for every policy's world), or None without it."""
+    if as_of is None:
+        return None
+    worlds = tuple(apply_policy(sc, policy) for policy in chosen)
+    return as_of_start(sc, as_of, runs, seed, worlds, show)
 
 
 def brief(
@@ -242,8 +264,12 @@ def brief(
             help="N of a global sensitivity: Sobol base sample (power of two) or Morris trajectories"
         ),
     ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
-    """Write a briefing: one offline HTML file, its Markdown twin, the figures as PNG, the numbers as JSON."""
+    """Write a briefing: one offline HTML file, its Markdown twin, the figures as PNG, the numbers as JSON.
+
+    With ``--as-of DATE`` the comparison starts from the crisis as the real history left it at the end of
+    that date; the sensitivity and the indicators stay at the scenario's start date (said in the notes)."""
     sc = load_scenario(scenario)
     check_range("--runs", runs, 1, MAX_RUNS)
     check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
@@ -252,11 +278,18 @@ def brief(
     folder = check_out_text(out)
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
+    if as_of is not None:
+        notes = [
+            *notes,
+            f"as of {as_of}: the comparison starts from the replayed crisis at the end of that date; the "
+            "sensitivity and the indicators are those of the scenario's start date",
+        ]
     # The folder is checked, locked and staged before anything is computed (engine.atomic).
     with (
         ResultFolder(folder, BRIEFING_FILES, folders=[FIGURES], force=force) as results,
         _status(sys.stderr.isatty()) as say,
     ):
+        start = _replayed(sc, chosen, as_of, runs, seed, False)
         briefing = build_briefing(
             sc,
             chosen,
@@ -269,6 +302,7 @@ def brief(
             say,
             sensitivity,
             sensitivity_n,
+            start,
         )
         staged = write_briefing(briefing, results.staging)
         files = [results.final(path.relative_to(results.staging).as_posix()) for path in staged.figures]

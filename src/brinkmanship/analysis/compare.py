@@ -32,7 +32,7 @@ from brinkmanship.analysis.intervals import wilson_interval
 from brinkmanship.analysis.lives import LivesModel, deaths_per_path, lives_model
 from brinkmanship.engine.ensemble import PathTable, Tally, simulate
 from brinkmanship.engine.results import OUTCOMES, behaviour_summary
-from brinkmanship.engine.state import NEVER, PATH_LABELS
+from brinkmanship.engine.state import NEVER, PATH_LABELS, CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy, apply_policy, describe_changes
 from brinkmanship.scenario import ScenarioFile, compile_scenario
@@ -185,11 +185,13 @@ def simulate_paths(
     on_chunk: Callable[[int], None] | None = None,
     lives: LivesModel | None = None,
     prelude_world: ScenarioFile | None = None,
+    start: CrisisState | None = None,
 ) -> tuple[Tally, PathOutcomes]:
     """One ensemble with its per-path outcomes kept (for pairing with other ensembles on the same seed).
 
     ``prelude_world``: the scenario before the policy's levers; the burn-in runs in it (levers act from
-    the start date), so every policy starts from the same burned-in paths.
+    the start date), so every policy starts from the same burned-in paths. ``start``: branch every
+    policy from this state instead (``runs`` paths: a replayed date, ``--as-of``).
 
     With ``lives`` (:func:`brinkmanship.analysis.lives.lives_model`), each path's deaths are drawn too,
     from the path's own uniform, so deaths are paired across policies like every other outcome.
@@ -211,6 +213,7 @@ def simulate_paths(
         keep_paths=True,
         on_chunk=on_chunk,
         on_paths=keep,
+        start=start,
     )
     return tally, PathOutcomes.from_tables(tables, days, deaths if lives is not None else None)
 
@@ -447,6 +450,7 @@ def run_comparison(
     workers: int = 1,
     progress: Progress | None = None,
     notes: Sequence[str] = (),
+    start: CrisisState | None = None,
 ) -> Comparison:
     """Run the baseline and each policy on the same seed; identical scenarios are simulated once.
 
@@ -458,6 +462,7 @@ def run_comparison(
         workers: processes per ensemble (results do not depend on it).
         progress: optional callback ``(policy name, paths finished)``.
         notes: remarks carried into the result (e.g. levers left out of a default set).
+        start: branch every policy from this state (``runs`` paths; a replayed date, ``--as-of``).
     """
     days = scenario.horizon_days if days is None else days
     ordered = list(policies)
@@ -490,7 +495,7 @@ def run_comparison(
         report: Callable[[int], None] | None = None
         if progress is not None:
             report = _bind(progress, policy.name)
-        tally, outcomes = simulate_paths(applied, runs, days, seed, workers, report, lives, scenario)
+        tally, outcomes = simulate_paths(applied, runs, days, seed, workers, report, lives, scenario, start)
         run = PolicyRun(policy, applied, changes, tally, outcomes, time.perf_counter() - tick)
         seen[key] = run
         results.append(run)

@@ -218,7 +218,10 @@ def run_chunk(
         if start is None:
             state = burned_in(model, seed, ids)
         else:
+            # A branch (a replayed date): talks and a freeze a lever declares are so from the branch on.
             state = start.take(ids)
+            state.talks_open = state.talks_open | model.talks_open
+            state.freeze_on = state.freeze_on | model.freeze_active
         first_day = state.day
         tally = Tally(days=days, runs=state.n_paths)
         advance(model, state, ids, key, days, tally, forced=forced)

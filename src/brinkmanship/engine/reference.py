@@ -848,7 +848,7 @@ def _day(
     p_agree = np.minimum(
         agr.base_rate
         * np.exp(-agr.tension_damping * T_new)
-        * (1.0 + agr.concession_boost * st.C.min(axis=1))
+        * (1.0 + agr.concession_boost * C_new.min(axis=1))
         * (1.0 + world.agreement_boost),
         1.0,
     )

@@ -247,6 +247,8 @@ def replay(
     horizons: tuple[int, ...] = HORIZONS,
     progress: Progress | None = None,
     keep_final: bool = False,
+    forecast: bool = True,
+    also_for: tuple[CompiledScenario, ...] = (),
 ) -> Replay:
     """Replay ``scenario`` through ``events`` from ``first`` to ``last`` (both included).
 
@@ -259,6 +261,9 @@ def replay(
         every: days between reporting dates (the last date is always reported; 1 = every day).
         forecast_runs: paths in each forecast branch.
         keep_final: keep the last day's ensemble and weights (to branch ``--as-of`` forecasts).
+        forecast: False to skip the forecasts (only the filter runs; ``--as-of`` needs no curve).
+        also_for: worlds a branch of the final ensemble will be stepped in (levered scenarios), whose
+            private channels may need a longer ring buffer.
 
     Returns:
         A :class:`Replay`: one :class:`ReplayDay` per reporting date.
@@ -284,7 +289,7 @@ def replay(
     principals = list(scenario.principals)
     key = rnd.seed_key(seed)
     ids = np.arange(runs, dtype=np.int64)
-    inbox_world = max(worlds.all_worlds(events), key=lambda m: m.max_delay_days)
+    inbox_world = max([*worlds.all_worlds(events), *also_for], key=lambda m: m.max_delay_days)
     base_model = worlds.current()
     with checked_arithmetic():
         state = initial_state(base_model, rnd.type_draws(key, ids), inbox_world)
@@ -329,13 +334,13 @@ def replay(
                     if event.terms.warhead is not None:
                         state.warhead[:, p] = event.terms.warhead
             ess = effective_sample_size(log_w)
-            if day in report:
-                forecast = _forecast(worlds.current(), state, log_w, key, day, forecast_runs, horizons)
+            if forecast and day in report:
+                outlook = _forecast(worlds.current(), state, log_w, key, day, forecast_runs, horizons)
                 result.days.append(
                     ReplayDay(
                         first + dt.timedelta(days=offset),
                         day,
-                        forecast,
+                        outlook,
                         ess,
                         [e.record() for e in todays],
                     )
@@ -394,3 +399,44 @@ def _forecast(
         count = int(new_war.sum())
         out[h] = (count / k, wilson_interval(count, k))
     return out
+
+
+def replayed_start(
+    scenario: ScenarioFile,
+    events: EventFile,
+    first: dt.date,
+    as_of: dt.date,
+    runs: int,
+    seed: int,
+    also_for: tuple[CompiledScenario, ...] = (),
+    progress: Progress | None = None,
+) -> CrisisState:
+    """The crisis as the record leaves it at the end of ``as_of``: the filter's ensemble of ``runs`` paths,
+    drawn again in proportion to their weights (systematic resampling), ready to step from the next day.
+
+    Forecasts branched from it (``brink run/compare/brief --as-of``) carry the history: its tension,
+    beliefs, capability, pressure, agreements and the types the record made likely. Event days of such a
+    forecast count from the day after ``as_of``.
+    """
+    result = replay(
+        scenario,
+        events,
+        first,
+        as_of,
+        runs,
+        seed,
+        every=(as_of - first).days + 1,
+        forecast_runs=1,
+        progress=progress,
+        keep_final=True,
+        forecast=False,
+        also_for=also_for,
+    )
+    state, log_w = result.final_state, result.final_log_weights
+    assert state is not None and log_w is not None
+    key = rnd.seed_key(seed)
+    day = state.day - 1
+    u = float(
+        rnd.uniform(key, np.array([day - rnd.RESAMPLE_DAY]), rnd.RESAMPLE_DAY, REPLAY_RESAMPLE_COLUMN + 2)[0]
+    )
+    return state.take(systematic_indices(log_w, runs, u))

@@ -10,6 +10,7 @@ from typing import Any
 from brinkmanship.analysis.compare import Comparison, run_comparison
 from brinkmanship.analysis.global_sensitivity import GlobalSensitivity, global_sensitivity
 from brinkmanship.analysis.sensitivity import Sensitivity, one_at_a_time
+from brinkmanship.engine.state import CrisisState
 from brinkmanship.policies import Policy
 from brinkmanship.report.indicators import Indicators, find_indicators
 from brinkmanship.scenario import ScenarioFile
@@ -61,12 +62,14 @@ def build_briefing(
     progress: Callable[[str], None] | None = None,
     sensitivity_method: str = "oat",
     sensitivity_n: int | None = None,
+    start: CrisisState | None = None,
 ) -> Briefing:
     """Run the comparison, then the indicators and the sensitivity (skipped when their runs are 0).
 
     ``sensitivity_method``: ``oat`` (one at a time, with the best option's robustness), or ``sobol`` /
     ``morris`` (:func:`~brinkmanship.analysis.global_sensitivity.global_sensitivity` of P(war) under the
-    baseline over the horizon, ``sensitivity_runs`` paths per row, ``sensitivity_n`` its N).
+    baseline over the horizon, ``sensitivity_runs`` paths per row, ``sensitivity_n`` its N). ``start``:
+    the comparison branches from this state (a replayed date, ``--as-of``).
     """
 
     def say(text: str) -> None:
@@ -81,7 +84,7 @@ def build_briefing(
             say(f"comparing: {name}")
 
     comparison = run_comparison(
-        scenario, policies, runs, seed, workers=workers, progress=compared, notes=notes
+        scenario, policies, runs, seed, workers=workers, progress=compared, notes=notes, start=start
     )
     indicators = None
     if indicator_runs > 0:
