@@ -219,3 +219,38 @@ def test_a_bad_kernel_setting_is_refused_in_one_line(name, value):
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {name}") and result.stderr.count("\n") == 1, result.stderr
     assert result.stdout == ""
+
+
+def test_the_two_kernels_give_the_same_replay(use_kernel):
+    """The replay's filter (the record's weights, imposed third-party acts, imposed moves, no chance) is
+    the same in both kernels, path for path."""
+    import datetime as dt
+
+    from brinkmanship.history import load_events
+    from brinkmanship.history.replay import replay
+
+    sc = load_scenario("korea-2017")
+    record = load_events("korea-2017", sc)
+    results = []
+    for compiled in (False, True):
+        use_kernel(compiled)
+        result = replay(
+            sc,
+            record,
+            dt.date(2017, 8, 1),
+            dt.date(2017, 9, 30),
+            512,
+            4,
+            every=20,
+            forecast_runs=256,
+            horizons=(30,),
+            keep_final=True,
+        )
+        results.append(result)
+    numpy_run, compiled_run = results
+    assert json.dumps(numpy_run.as_dict()) == json.dumps(compiled_run.as_dict())
+    np.testing.assert_array_equal(numpy_run.final_log_weights, compiled_run.final_log_weights)
+    for field in dataclasses.fields(numpy_run.final_state):
+        a, b = getattr(numpy_run.final_state, field.name), getattr(compiled_run.final_state, field.name)
+        nan_ok = np.asarray(a).dtype.kind == "f"
+        assert np.array_equal(a, b, equal_nan=nan_ok), f"final state differs in {field.name}"

@@ -193,9 +193,10 @@ def test_replay_json_has_the_documented_keys(tmp_path):
 def test_run_as_of_starts_from_the_replayed_crisis(capsys):
     """--as-of branches from the replayed ensemble: the forecast differs from the start date's, and the
     JSON says as of when."""
-    assert main(["run", "korea-2017", "--runs", "1024", "--days", "90", "--as-of", "2017-12-31", "--json"]) == 0
+    args = ["run", "korea-2017", "--runs", "1024", "--days", "90", "--json"]
+    assert main([*args, "--as-of", "2017-12-31"]) == 0
     as_of = json.loads(capsys.readouterr().out)
-    assert main(["run", "korea-2017", "--runs", "1024", "--days", "90", "--json"]) == 0
+    assert main(args) == 0
     plain = json.loads(capsys.readouterr().out)
     assert as_of["as_of"] == "2017-12-31"
     assert as_of["outcomes"]["war"]["count"] != plain["outcomes"]["war"]["count"]

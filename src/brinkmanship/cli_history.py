@@ -152,7 +152,7 @@ def replay_command(
     every: Annotated[int, typer.Option("--every", help="days between forecast dates (1 = daily)")] = 7,
     forecast_runs: Annotated[
         int | None,
-        typer.Option("--forecast-runs", help="paths in each date's forecast (default: min(runs, 2048))"),
+        typer.Option("--forecast-runs", help="paths in each date's forecast (default: min(runs, 1024))"),
     ] = None,
     as_json: JsonOption = False,
     out: Annotated[
@@ -168,7 +168,7 @@ def replay_command(
     chance (docs/replay.md); the dated judgements of the time are drawn beside the curve.
     """
     check_range("--runs", runs, 1, MAX_REPLAY_RUNS)
-    chosen_forecast = min(runs, 2048) if forecast_runs is None else forecast_runs
+    chosen_forecast = min(runs, 1024) if forecast_runs is None else forecast_runs
     check_range("--forecast-runs", chosen_forecast, 1, runs)
     check_range("--every", every, 1, MAX_REPLAY_DAYS)
     first_date, last_date = _date("--from", first), _date("--to", last)
@@ -210,7 +210,7 @@ def replay_command(
                 seed,
                 every=every,
                 forecast_runs=chosen_forecast,
-                progress=lambda done, total: advance(1, None),
+                progress=lambda done, total: advance(done, None),
             )
 
     started = time.perf_counter()
@@ -296,5 +296,5 @@ def as_of_start(
     span = (date - first).days + 1
     with progress_bar(span, f"replaying to {date}", show) as advance:
         return replayed_start(
-            sc, loaded, first, date, runs, seed, compiled, progress=lambda done, total: advance(1, None)
+            sc, loaded, first, date, runs, seed, compiled, progress=lambda done, total: advance(done, None)
         )

@@ -114,6 +114,7 @@ NEVER = -1
 NO_PROPOSAL = -10_000
 PRESSURE_DECAY = 0.995
 CONCESSION_MEMORY = 0.9
+FORCED_FLOOR = 1e-12
 FIXED_POINT = 1_000_000.0
 N_TYPES = 4
 HOLD = ACTION_INDEX["hold"]
@@ -516,6 +517,8 @@ def run_paths(
     chance: bool,
     forced: np.ndarray,
     reveals: np.ndarray,
+    forced_acts: np.ndarray,
+    weigh_forced: bool,
     resolve: np.ndarray,
     greedy: np.ndarray,
     sensitivity: np.ndarray,
@@ -555,8 +558,10 @@ def run_paths(
     State arrays are those of :class:`~brinkmanship.engine.state.CrisisState`. ``path_ids`` ``(n,)``:
     each path's global id (its place in the random stream). ``forced`` ``(n_days, 1 or n, 2)``: imposed
     actions (-1 free). ``reveals`` ``(n_days or 0, 2, 2)``: capabilities learnt at the end of a day
-    (NaN none). ``aggregates`` ``(n, N_AGG)`` int64 receives each path's DayLog totals. The GIL is
-    released: threads may step disjoint ranges of paths at once.
+    (NaN none). ``forced_acts`` ``(n_days or 0, n_acts)`` bool: third-party acts that happen that day
+    (the record). ``weigh_forced``: without chance, weigh each path by the probability of the record
+    (kernel.step's ``weigh_forced``). ``aggregates`` ``(n, N_AGG)`` int64 receives each path's DayLog
+    totals. The GIL is released: threads may step disjoint ranges of paths at once.
     """
     # Scratch arrays, allocated once per task and reused for every path and day.
     n_act = N_ACTIONS
@@ -643,6 +648,8 @@ def run_paths(
             for j in range(n_third):
                 chance_j = 1.0 - keep[j] if responding[j] else p.act_rate[j]
                 fired[j] = _uniform(key, pid, t, _U_FIXED + j) < chance_j
+                if forced_acts.shape[0] and forced_acts[d, j]:
+                    fired[j] = True
             p_clash = p_war_clash
             p_incident = p_clash * (1.0 - verify)
             heat = math.exp(p.hazard_tension_growth * tension_now)
@@ -718,16 +725,26 @@ def run_paths(
                 _logit_weights(util[i], avail[i], precision[i], weights[i])
                 if not chance:
                     attack_weight = 0.0
+                    recorded_weight = 0.0
                     total_weight = 0.0
                     for a in range(n_act):
-                        attack_weight += weights[i, a] * (p.is_attack_clash[a] or p.is_war[a])
+                        attack = p.is_attack_clash[a] or p.is_war[a]
+                        attack_weight += weights[i, a] * attack
+                        recorded_weight += weights[i, a] * (p.is_recorded[a] or attack)
                         total_weight += weights[i, a]
-                    if i == 0:
-                        first_loglik = math.log1p(-min(attack_weight / total_weight, 0.999999))
+                    if weigh_forced:
+                        # The record's probability: the imposed move, or none of the recorded kinds.
+                        imposed_now = forced[d, 0, i] if forced.shape[1] == 1 else forced[d, q, i]
+                        if imposed_now >= 0:
+                            term = math.log(max(weights[i, imposed_now] / total_weight, FORCED_FLOOR))
+                        else:
+                            term = math.log1p(-min(recorded_weight / total_weight, 0.999999))
                     else:
-                        history_loglik[q] += first_loglik + math.log1p(
-                            -min(attack_weight / total_weight, 0.999999)
-                        )
+                        term = math.log1p(-min(attack_weight / total_weight, 0.999999))
+                    if i == 0:
+                        first_loglik = term
+                    else:
+                        history_loglik[q] += first_loglik + term
                     for a in range(n_act):
                         if p.is_recorded[a]:
                             weights[i, a] = 0.0

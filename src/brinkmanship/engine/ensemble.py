@@ -255,14 +255,20 @@ def advance(
     forced: ForcedSchedule | None = None,
     chance: bool = True,
     reveals: np.ndarray | None = None,
+    forced_acts: np.ndarray | None = None,
+    weigh_forced: bool = False,
 ) -> None:
     """Step ``state`` (paths ``path_ids`` of the random stream ``key``) through ``days`` days in place,
     adding the days' aggregates to ``tally``; by the compiled kernel where it is on, else by the NumPy
     kernel (the two agree path for path). ``reveals`` ``(days, 2, 2)``: capabilities learnt at the end of
-    each day (the prelude's; NaN = none)."""
+    each day (the prelude's; NaN = none). ``forced_acts`` ``(days, n_acts)`` bool: third-party acts that
+    happen on each day (the replay's record). ``weigh_forced``: without chance, weigh each path by the
+    probability of the record (:func:`kernel.step`)."""
     if days <= 0:
         return
-    request = Stepping(model, state, path_ids, key, days, tally, forced, chance, reveals)
+    request = Stepping(
+        model, state, path_ids, key, days, tally, forced, chance, reveals, forced_acts, weigh_forced
+    )
     if compiled_kernel.enabled():
         _advance_compiled(request)
     else:
@@ -282,6 +288,8 @@ class Stepping:
     forced: ForcedSchedule | None
     chance: bool
     reveals: np.ndarray | None
+    forced_acts: np.ndarray | None = None
+    weigh_forced: bool = False
 
 
 def _advance_numpy(request: Stepping) -> None:
@@ -301,6 +309,9 @@ def _advance_numpy(request: Stepping) -> None:
             part.day = day + 1
             continue
         uniforms, normals = rnd.day_draws(key, path_ids[live], day, n_acts)
+        if request.forced_acts is not None:
+            acts_today = np.flatnonzero(request.forced_acts[day - first_day])
+            uniforms[:, rnd.U_FIXED + acts_today] = -1.0  # a recorded act happens
         log = step(
             model,
             part,
@@ -308,6 +319,7 @@ def _advance_numpy(request: Stepping) -> None:
             normals,
             None if forced is None else _forced_rows(forced, day, live),
             chance=chance,
+            weigh_forced=request.weigh_forced,
         )
         if reveals is not None:
             revealed = reveals[day - first_day]
@@ -333,6 +345,12 @@ def _advance_compiled(request: Stepping) -> None:
         request.chance,
         _dense_forced(request.forced, first_day, days, n),
         np.zeros((0, 2, 2)) if reveals is None else np.ascontiguousarray(reveals, dtype=float),
+        (
+            np.zeros((0, request.model.n_third_party_acts), dtype=bool)
+            if request.forced_acts is None
+            else np.ascontiguousarray(request.forced_acts, dtype=bool)
+        ),
+        request.weigh_forced,
         *(_writable(state, name) for name in _STATE_ARGUMENTS),
         aggregates,
     )

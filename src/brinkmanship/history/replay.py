@@ -38,7 +38,6 @@ from brinkmanship.analysis.intervals import wilson_interval
 from brinkmanship.analysis.sensitivity import with_parameter
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.ensemble import Tally, advance
-from brinkmanship.engine.kernel import step
 from brinkmanship.engine.numerics import checked_arithmetic
 from brinkmanship.engine.state import ACTIVE, NEVER, CrisisState, initial_state
 from brinkmanship.errors import UserError
@@ -60,13 +59,14 @@ paths use ids 0 .. runs - 1)."""
 MAX_REPLAY_DAYS = 3650
 
 Progress = Callable[[int, int], None]
-"""Called with (days done, days in all)."""
+"""Called with (days just stepped, days in all)."""
 
 
 @dataclass(frozen=True)
 class ReplayDay:
     """The forecast as of one date: P(war within each horizon) with its 95% interval, the effective
-    sample size of the filter's ensemble that day, and the events imposed that day."""
+    sample size of the filter's ensemble that day, and the events imposed since the date reported before
+    (that day's alone with ``every`` = 1)."""
 
     date: dt.date
     day: int
@@ -297,34 +297,55 @@ def replay(
         log_w = np.zeros(runs)
         by_day = events.by_day()
         result = Replay(scenario.name, first, last, runs, seed, conditioned, forecast_runs, every)
-        # Every ``every`` days, every day with an event (so the curve shows each), and the last day.
-        report = (
-            set(range(start, start + span, every))
-            | {start + span - 1}
-            | (set(by_day) & set(range(start, start + span)))
-        )
-        for offset in range(span):
-            day = start + offset
-            todays = by_day.get(day, ())
+        end = start + span - 1
+        inside = set(range(start, end + 1))
+        # Every ``every`` days and the last day; each reported date lists the events since the one before.
+        report = set(range(start, end + 1, every)) | {end}
+        pending: list[dict[str, Any]] = []
+        # The filter steps in segments through the compiled kernel; a segment ends on a reporting day, on
+        # a day whose events change the state or the world after it, and before a caught false alarm
+        # (whose weight reads the state at the start of its day).
+        edits = {e.day for e in events.events if e.kind in ("negotiation", "channel", "capability")}
+        alarms = {e.day for e in events.events if e.kind == "false_alarm"}
+        boundaries = sorted(((report | edits | {d - 1 for d in alarms}) & inside) | {end})
+        position = start
+        for last_day in boundaries:
+            if last_day < position:
+                continue
             model = worlds.current()
-            uniforms, normals = rnd.day_draws(key, ids, day, model.n_third_party_acts)
-            forced = np.full(2, -1, dtype=np.int64)
-            alarm_loglik = np.zeros(runs)
-            for event in todays:
-                if event.kind == "action":
-                    forced[principals.index(event.actor)] = int(event.action_index or 0)
-                elif event.kind == "third_party":
-                    uniforms[:, rnd.U_FIXED + columns[(event.actor, event.event)]] = -1.0  # it happens
-                elif event.kind == "false_alarm" and conditioned:
-                    alarm_loglik += _false_alarm_log_likelihood(model, state, principals.index(event.actor))
+            days = last_day - position + 1
+            schedule: dict[int, np.ndarray] = {}
+            acts = np.zeros((days, model.n_third_party_acts), dtype=bool)
+            for day in range(position, last_day + 1):
+                for event in by_day.get(day, ()):
+                    if event.kind == "action":
+                        actions = schedule.setdefault(day, np.full(2, -1, dtype=np.int64))
+                        actions[principals.index(event.actor)] = int(event.action_index or 0)
+                    elif event.kind == "third_party":
+                        acts[day - position, columns[(event.actor, event.event)]] = True
+                    elif event.kind == "false_alarm" and conditioned and day == position:
+                        log_w += _false_alarm_log_likelihood(model, state, principals.index(event.actor))
             before = state.history_loglik.copy()
-            step(model, state, uniforms, normals, forced, chance=not conditioned, weigh_forced=conditioned)
+            advance(
+                model,
+                state,
+                ids,
+                key,
+                days,
+                forced=schedule,
+                chance=not conditioned,
+                forced_acts=acts,
+                weigh_forced=conditioned,
+            )
             if conditioned:
-                log_w += state.history_loglik - before + alarm_loglik
+                log_w += state.history_loglik - before
+            for day in range(position, last_day + 1):
+                pending.extend(e.record() for e in by_day.get(day, ()))
+            todays = by_day.get(last_day, ())
             for event in todays:
                 if event.kind == "negotiation":
                     depth = event.terms.depth if event.terms is not None else None
-                    _negotiate(model, state, event.event, depth, day)
+                    _negotiate(model, state, event.event, depth, last_day)
                 elif event.kind == "channel":
                     worlds.apply(event.event, event.actor)
                 elif event.kind == "capability" and event.terms is not None:
@@ -334,30 +355,20 @@ def replay(
                     if event.terms.warhead is not None:
                         state.warhead[:, p] = event.terms.warhead
             ess = effective_sample_size(log_w)
-            if forecast and day in report:
-                outlook = _forecast(worlds.current(), state, log_w, key, day, forecast_runs, horizons)
-                result.days.append(
-                    ReplayDay(
-                        first + dt.timedelta(days=offset),
-                        day,
-                        outlook,
-                        ess,
-                        [e.record() for e in todays],
-                    )
-                )
+            if forecast and last_day in report:
+                outlook = _forecast(worlds.current(), state, log_w, key, last_day, forecast_runs, horizons)
+                date = first + dt.timedelta(days=last_day - start)
+                result.days.append(ReplayDay(date, last_day, outlook, ess, pending))
+                pending = []
             if conditioned and ess < RESAMPLE_BELOW * runs:
-                u = float(
-                    rnd.uniform(
-                        key, np.array([day - rnd.RESAMPLE_DAY]), rnd.RESAMPLE_DAY, REPLAY_RESAMPLE_COLUMN
-                    )[0]
-                )
-                keep = systematic_indices(log_w, runs, u)
-                resampled = state.take(keep)
-                state.put(ids, resampled)
+                column = rnd.RESAMPLE_DAY
+                u = float(rnd.uniform(key, np.array([last_day - column]), column, REPLAY_RESAMPLE_COLUMN)[0])
+                state.put(ids, state.take(systematic_indices(log_w, runs, u)))
                 log_w = np.zeros(runs)
                 result.resamplings += 1
             if progress is not None:
-                progress(offset + 1, span)
+                progress(last_day - position + 1, span)
+            position = last_day + 1
         if keep_final:
             result.final_state = state
             result.final_log_weights = log_w

@@ -90,9 +90,10 @@ def _plot(result: Replay, judgements: list[Judgement], path: Path) -> None:
             xytext=(3, 3),
             textcoords="offset points",
         )
-    for d in result.days:
-        if d.events:
-            axis.axvline(float(mdates.date2num(d.date)), color="grey", alpha=0.15, linewidth=0.8)
+    for when in sorted({e["date"] for d in result.days for e in d.events}):
+        axis.axvline(
+            float(mdates.date2num(dt.date.fromisoformat(when))), color="grey", alpha=0.15, linewidth=0.8
+        )
     axis.set_ylim(0, 1)
     axis.set_ylabel("probability")
     axis.set_title(
