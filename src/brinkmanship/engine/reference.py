@@ -460,9 +460,12 @@ class _Counts:
     nuclear: BoolArray
     agreement: BoolArray  # a first agreement reached within the horizon
     agreement_depth: Array  # its depth d (NaN where none)
+    agreement_day: IntArray  # the day (from the start date) it was reached, −1 where none
+    breakdown_day: IntArray  # the day it broke down, −1 where it did not
     breakdown: BoolArray  # the first agreement broke down within the horizon
     path: IntArray
     actions: IntArray  # (2, N_ACTIONS): actions taken on crisis days, by principal
+    start_day: int = 0  # the day index of the start date (after the prelude)
     path_days: int = 0  # crisis path-days simulated
     agreement_days: int = 0  # crisis path-days with an agreement in force at the start of the day
     diagnostics: dict[str, float] = field(default_factory=dict)
@@ -894,6 +897,10 @@ def _day(
     # agreement (no second agreement before it broke down).
     first = agree & ~counts.agreement
     counts.agreement_depth = np.where(first, depth, counts.agreement_depth)
+    counts.agreement_day = np.where(first, day - counts.start_day, counts.agreement_day)
+    counts.breakdown_day = np.where(
+        breakdown & ~counts.breakdown, day - counts.start_day, counts.breakdown_day
+    )
     counts.agreement |= agree
     counts.breakdown |= breakdown
     st.agreement = st.agreement | agree
@@ -985,9 +992,12 @@ def reference_simulate(
         nuclear=np.zeros(runs, dtype=bool),
         agreement=np.zeros(runs, dtype=bool),
         agreement_depth=np.full(runs, np.nan),
+        agreement_day=np.full(runs, -1, dtype=np.int64),
+        breakdown_day=np.full(runs, -1, dtype=np.int64),
         breakdown=np.zeros(runs, dtype=bool),
         path=np.full(runs, -1, dtype=np.int64),
         actions=np.zeros((2, N_ACTIONS), dtype=np.int64),
+        start_day=offset,
     )
     for d in range(days):
         _war_days(world, st, offset + d, rng, counts)
@@ -1001,6 +1011,8 @@ def reference_simulate(
         "agreement": int(counts.agreement.sum()),
         "breakdown": int(counts.breakdown.sum()),
         "agreement_depth": float(np.nansum(counts.agreement_depth)),
+        "agreement_by_day": np.bincount(counts.agreement_day[counts.agreement], minlength=days)[:days],
+        "breakdown_by_day": np.bincount(counts.breakdown_day[counts.breakdown], minlength=days)[:days],
         "agreement_days": counts.agreement_days,
         "war_by_path": war_by_path,
         "labels": PATH_LABELS,
