@@ -214,3 +214,37 @@ def test_bad_as_of_is_refused_in_one_line(args, message, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_days_outside_the_record_run_free(korea_file):
+    """After the record's last event nothing is conditioned: the replay is the free run's, and the events
+    before the first date are counted, not imposed."""
+    record = events(korea_file, ["2017-09-03,DPRK,action,nuclear_test,public,,test,"])
+    first, last = dt.date(2017, 10, 1), dt.date(2017, 10, 20)
+    after = replay(korea_file, record, first, last, 512, 3, every=10, forecast_runs=512, horizons=(30,))
+    free = replay(
+        korea_file,
+        EventFile.empty(korea_file),
+        first,
+        last,
+        512,
+        3,
+        every=10,
+        forecast_runs=512,
+        horizons=(30,),
+    )
+    assert not after.conditioned and after.events_before == 1
+    assert [d.p_war for d in after.days] == [d.p_war for d in free.days]
+
+
+def test_an_impossible_yaml_date_is_one_line(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text("- {date: 2017-02-30, actor: DPRK, kind: action, event: missile_test, source: x}\n")
+    assert main(["events", "korea-2017", "--events", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "2017-02-30" in err and "not a valid date" in err and "Traceback" not in err
+
+
+def test_a_builtin_history_may_be_named_with_events(capsys):
+    assert main(["events", "korea-2017", "--events", "korea-2017", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["count"] > 100

@@ -130,20 +130,34 @@ def run_ensemble(
     show_progress: bool,
     force: bool = False,
     start: CrisisState | None = None,
+    as_of: str | None = None,
 ) -> dict[str, Any]:
     """Run, optionally writing the result set into ``out``, and return the summary dictionary;
-    ``start``: branch from this state (``runs`` paths; a replayed date) instead of the start date."""
+    ``start``: branch from this state (``runs`` paths; the replayed date ``as_of``) instead of the start
+    date."""
     model = compile_scenario(sc)
     lives = DeathsTally(lives_model(sc), days)
     if out is None:
-        return _simulate(sc, model, lives, runs, days, seed, workers, None, show_progress, start)
+        return _with_as_of(
+            _simulate(sc, model, lives, runs, days, seed, workers, None, show_progress, start), as_of
+        )
     # The folder is checked, locked and staged before the simulation; see engine.atomic for the rules.
     with ResultFolder(out, RESULT_FILES, force=force) as results:
         writer = PathWriter(results.staging, days)
-        result = _simulate(sc, model, lives, runs, days, seed, workers, writer, show_progress, start)
+        result = _with_as_of(
+            _simulate(sc, model, lives, runs, days, seed, workers, writer, show_progress, start), as_of
+        )
         writer.close()
         write_summary(results.staging, result)
         results.commit()
+    return result
+
+
+def _with_as_of(result: dict[str, Any], as_of: str | None) -> dict[str, Any]:
+    """Say in the summary that the run starts from the replayed crisis of ``as_of`` (days count from the
+    next day)."""
+    if as_of is not None:
+        result["as_of"] = as_of
     return result
 
 
@@ -187,6 +201,8 @@ def _simulate(
 def print_table(result: dict[str, Any]) -> None:
     """The outcome and path tables a person reads."""
     title = f"{result['scenario']}: {result['runs']:,} paths x {result['days']} days (seed {result['seed']})"
+    if "as_of" in result:
+        title += f", from the replayed crisis at the end of {result['as_of']}"
     table = Table(title=title, header_style="bold")
     table.add_column("outcome within horizon")
     table.add_column("probability", justify="right")
@@ -258,10 +274,17 @@ def run(
     folder = None if out is None else check_out_text(out)
     start = None if as_of is None else as_of_start(sc, as_of, runs, seed, show=not as_json)
     result = run_ensemble(
-        sc, runs, horizon, seed, workers, folder, show_progress=not as_json, force=force, start=start
+        sc,
+        runs,
+        horizon,
+        seed,
+        workers,
+        folder,
+        show_progress=not as_json,
+        force=force,
+        start=start,
+        as_of=as_of,
     )
-    if as_of is not None:
-        result["as_of"] = as_of
     if as_json:
         print(json.dumps(result))
     else:

@@ -57,12 +57,17 @@ def events(
     (docs/history.md); days count from the scenario's start date.
     """
     sc = load_scenario(scenario)
-    source: str | Path = events_file if events_file is not None else builtin_events_for(sc.name)
+    source: str | Path = _source(events_file) if events_file is not None else builtin_events_for(sc.name)
     loaded = load_events(source, sc)
     if as_json:
         print(json.dumps(_summary(loaded)))
         return
     _print_table(loaded)
+
+
+def _source(events_file: Path) -> str | Path:
+    """A built-in history may be named as a file is (``--events korea-2017``) where no such file exists."""
+    return str(events_file) if not events_file.exists() else events_file
 
 
 def _summary(loaded: EventFile) -> dict[str, object]:
@@ -149,7 +154,12 @@ def replay_command(
         int, typer.Option("--runs", "-n", help="paths in the filter's ensemble")
     ] = DEFAULT_REPLAY_RUNS,
     seed: SeedOption = 20171126,
-    every: Annotated[int, typer.Option("--every", help="days between forecast dates (1 = daily)")] = 7,
+    every: Annotated[
+        int | None,
+        typer.Option(
+            "--every", help="days between forecast dates (1 = daily; default: about 100 dates in all)"
+        ),
+    ] = None,
     forecast_runs: Annotated[
         int | None,
         typer.Option("--forecast-runs", help="paths in each date's forecast (default: min(runs, 1024))"),
@@ -170,7 +180,8 @@ def replay_command(
     check_range("--runs", runs, 1, MAX_REPLAY_RUNS)
     chosen_forecast = min(runs, 1024) if forecast_runs is None else forecast_runs
     check_range("--forecast-runs", chosen_forecast, 1, runs)
-    check_range("--every", every, 1, MAX_REPLAY_DAYS)
+    if every is not None:
+        check_range("--every", every, 1, MAX_REPLAY_DAYS)
     first_date, last_date = _date("--from", first), _date("--to", last)
     sc = load_scenario(scenario)
     if no_events and events_file is not None:
@@ -178,7 +189,7 @@ def replay_command(
     if no_events:
         loaded = EventFile.empty(sc)
     elif events_file is not None:
-        loaded = load_events(events_file, sc)
+        loaded = load_events(_source(events_file), sc)
     elif sc.name in builtin_event_names():
         loaded = load_events(builtin_events_for(sc.name), sc)
     else:
@@ -191,7 +202,8 @@ def replay_command(
     last_date = last_date or default_last
     if not 1 <= (last_date - first_date).days + 1 <= MAX_REPLAY_DAYS:
         raise UserError(f"--from {first_date} --to {last_date}: the span must be 1 to {MAX_REPLAY_DAYS} days")
-    every = min(every, (last_date - first_date).days + 1)
+    span_days = (last_date - first_date).days + 1
+    every = min(every, span_days) if every is not None else max(1, span_days // 100)
     folder = None if out is None else check_out_text(out)
     show = not as_json and errors.is_terminal
     judgements = [
@@ -246,13 +258,24 @@ def _print_replay(result: Replay, seconds: float) -> None:
     for h in horizons:
         table.add_column(f"P(war within {h} d)", justify="right")
     table.add_column("ESS", justify="right")
-    table.add_column("events that day")
+    table.add_column("events since the date before")
     for day in result.days:
         cells = [f"{day.p_war[h][0]:.1%}" for h in horizons]
         events = "; ".join(f"{e['actor']} {e['event']}" for e in day.events)
         table.add_row(str(day.date), *cells, f"{day.ess:,.0f}", events)
     console.print(table)
-    console.print(f"[dim]{result.as_dict()['method']}[/dim]")
+    record = result.as_dict()
+    console.print(f"[dim]{record['method']}[/dim]")
+    if record["ess_min"] is not None and record["ess_min"] < 0.1 * result.runs:
+        console.print(
+            f"the effective sample size fell to {record['ess_min']:,.0f} of {result.runs:,} paths: the "
+            "record is unlikely under the model on those dates; more --runs narrow the forecasts"
+        )
+    if result.events_before:
+        console.print(
+            f"{result.events_before} events of {result.events_file} are dated before {result.first} and were "
+            "not imposed: the replay starts from the calm state on that date"
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -283,6 +306,7 @@ def as_of_start(
     before the calm state or after the record."""
     date = _date("--as-of", as_of)
     assert date is not None
+    check_range("--runs (with --as-of)", runs, 1, MAX_REPLAY_RUNS)
     if sc.name not in builtin_event_names():
         raise UserError(
             f"--as-of: scenario {sc.name} has no built-in history (those with one: "

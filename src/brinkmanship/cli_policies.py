@@ -223,7 +223,10 @@ def compare(
             sc, chosen, runs, seed, horizon, workers, lambda name, done: advance(done, name), notes, start
         )
     if as_json:
-        print(json.dumps(comparison.as_dict(rank_by)))
+        record = comparison.as_dict(rank_by)
+        if as_of is not None:
+            record["as_of"] = as_of
+        print(json.dumps(record))
     else:
         _print_comparison(comparison, rank_by)
 

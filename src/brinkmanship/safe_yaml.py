@@ -130,6 +130,18 @@ def _read_text(path: Path) -> str:
         raise UserError(f"{path}: not UTF-8 text (byte {error.start})") from None
 
 
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date or time as YAML reads it, or a refusal naming the line (PyYAML raises a bare ValueError
+    for an impossible date such as 2017-02-30)."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        raise _Refused(f"{node.value!r} is not a valid date ({error})", node.start_mark.line) from None
+
+
+_LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def parse_yaml(text: str, where: str) -> Any:
     """Parse YAML (or JSON) text under the limits; ``where`` names the source in errors."""
     loader = _LimitedLoader(text)

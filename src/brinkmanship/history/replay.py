@@ -9,7 +9,7 @@ stepped day by day through the record (:mod:`brinkmanship.history.events`):
   record says;
 - **random**: everything the record does not say - other days' choices, third parties' other acts,
   misreadings, beliefs, types;
-- **conditioned**: where the record covers the span (any event file with events), it says what did not
+- **conditioned**: on the days the record covers (from its first event to its last), it says what did not
   happen: no war, no armed clash, no incident, no test, military move or attack beyond those recorded.
   Each path's weight is multiplied, day by day, by the probability under the model that it did what the
   record says: that each principal chose its recorded move (or, on a day with none, none of the recorded
@@ -21,8 +21,11 @@ stepped day by day through the record (:mod:`brinkmanship.history.events`):
   by systematic resampling) runs on in the scenario's world with chance on, and P(war within 30, 90,
   365 days, as of that date, given the history so far) is read off it.
 
-With no events nothing is conditioned: the replay is a free run from the calm state, and its forecasts
-are those of the free run's paths on the same random numbers (a test checks this to the path).
+Outside the record's days (before its first event, after its last) nothing is conditioned and chance is
+on. With no events nothing is conditioned: the replay is a free run from the calm state, and its forecasts
+are those of the free run's paths on the same random numbers (a test checks this to the path). Events
+dated before ``first`` are not imposed (the replay starts from the calm state on ``first``); the result
+counts them.
 """
 
 from __future__ import annotations
@@ -96,6 +99,10 @@ class Replay:
     conditioned: bool
     forecast_runs: int
     every: int
+    events_file: str = ""
+    record: tuple[str, str] | None = None  # the record's first and last event dates
+    events_before: int = 0  # events dated before the first date: not imposed
+    events_after: int = 0  # events dated after the last date: not reached
     days: list[ReplayDay] = field(default_factory=list)
     resamplings: int = 0
     final_state: CrisisState | None = None
@@ -116,6 +123,11 @@ class Replay:
                 if self.conditioned
                 else "free run from the calm state (no events: nothing to condition on)"
             ),
+            "events_file": self.events_file,
+            "record": None if self.record is None else {"first": self.record[0], "last": self.record[1]},
+            "events_before_from": self.events_before,
+            "events_after_to": self.events_after,
+            "ess_min": min((d.ess for d in self.days), default=None),
             "forecast_runs": self.forecast_runs,
             "every_days": self.every,
             "resamplings": self.resamplings,
@@ -283,7 +295,17 @@ def replay(
     start = (first - scenario.start_date).days
     if start <= -rnd.DAY_OFFSET + 2 or start + span + max(horizons) >= rnd.DAY_OFFSET:
         raise UserError(f"replay: {first} to {last} lies too far from the scenario's start date")
-    conditioned = len(events) > 0
+    covered = (
+        ((events.first_date - scenario.start_date).days, (events.last_date - scenario.start_date).days)
+        if events.first_date is not None and events.last_date is not None
+        else None
+    )
+
+    def conditioned_on(day: int) -> bool:
+        """The record covers this day: condition on it."""
+        return covered is not None and covered[0] <= day <= covered[1]
+
+    conditioned = covered is not None and covered[0] <= start + span - 1 and covered[1] >= start
     worlds = _Worlds(scenario)
     columns = _act_columns(scenario)
     principals = list(scenario.principals)
@@ -297,6 +319,11 @@ def replay(
         log_w = np.zeros(runs)
         by_day = events.by_day()
         result = Replay(scenario.name, first, last, runs, seed, conditioned, forecast_runs, every)
+        result.events_file = events.where
+        if events.first_date is not None and events.last_date is not None:
+            result.record = (events.first_date.isoformat(), events.last_date.isoformat())
+        result.events_before = sum(e.date < first for e in events.events)
+        result.events_after = sum(e.date > last for e in events.events)
         end = start + span - 1
         inside = set(range(start, end + 1))
         # Every ``every`` days and the last day; each reported date lists the events since the one before.
@@ -307,13 +334,15 @@ def replay(
         # (whose weight reads the state at the start of its day).
         edits = {e.day for e in events.events if e.kind in ("negotiation", "channel", "capability")}
         alarms = {e.day for e in events.events if e.kind == "false_alarm"}
-        boundaries = sorted(((report | edits | {d - 1 for d in alarms}) & inside) | {end})
+        coverage_edges = set() if covered is None else {covered[0] - 1, covered[1]}
+        boundaries = sorted(((report | edits | {d - 1 for d in alarms} | coverage_edges) & inside) | {end})
         position = start
         for last_day in boundaries:
             if last_day < position:
                 continue
             model = worlds.current()
             days = last_day - position + 1
+            on_record = conditioned_on(position)  # a segment never straddles the record's edges
             schedule: dict[int, np.ndarray] = {}
             acts = np.zeros((days, model.n_third_party_acts), dtype=bool)
             for day in range(position, last_day + 1):
@@ -323,7 +352,7 @@ def replay(
                         actions[principals.index(event.actor)] = int(event.action_index or 0)
                     elif event.kind == "third_party":
                         acts[day - position, columns[(event.actor, event.event)]] = True
-                    elif event.kind == "false_alarm" and conditioned and day == position:
+                    elif event.kind == "false_alarm" and on_record and day == position:
                         log_w += _false_alarm_log_likelihood(model, state, principals.index(event.actor))
             before = state.history_loglik.copy()
             advance(
@@ -333,11 +362,11 @@ def replay(
                 key,
                 days,
                 forced=schedule,
-                chance=not conditioned,
+                chance=not on_record,
                 forced_acts=acts,
-                weigh_forced=conditioned,
+                weigh_forced=on_record,
             )
-            if conditioned:
+            if on_record:
                 log_w += state.history_loglik - before
             for day in range(position, last_day + 1):
                 pending.extend(e.record() for e in by_day.get(day, ()))

@@ -23,6 +23,7 @@ RESULT_FILES = ("replay.json", "replay.parquet", "risk.png", "replay.html")
 """The result set of `brink replay --out`, written and replaced as a whole (engine.atomic)."""
 MARKERS = {"full_war": "o", "armed_conflict": "s", "deliberate_strike": "^", "nuclear_use": "D"}
 """A judgement's marker by what it measured."""
+MARKER_NAMES = {"o": "circle", "s": "square", "^": "triangle", "D": "diamond"}
 
 
 def judgements_in_span(judgements: tuple[Judgement, ...], first: dt.date, last: dt.date) -> list[Judgement]:
@@ -94,11 +95,17 @@ def _plot(result: Replay, judgements: list[Judgement], path: Path) -> None:
         axis.axvline(
             float(mdates.date2num(dt.date.fromisoformat(when))), color="grey", alpha=0.15, linewidth=0.8
         )
-    axis.set_ylim(0, 1)
+    top = max(
+        [d.p_war[h][1][1] for d in result.days for h in d.p_war]
+        + [j.bounds[0] for j in judgements if j.bounds]
+    )
+    axis.set_ylim(0, min(1.0, max(0.05, 1.15 * top)))
     axis.set_ylabel("probability")
+    shown = sorted({j.measures for j in judgements if j.bounds is not None})
+    key = ", ".join(f"{MARKER_NAMES[MARKERS.get(m, 'o')]} {m.replace('_', ' ')}" for m in shown)
     axis.set_title(
         f"{result.scenario}: forecast as of each date, given the history so far ({result.runs:,} paths, "
-        f"seed {result.seed}); black: judgements at the time (marker: what each measured)",
+        f"seed {result.seed})" + (f"; black: judgements at the time ({key})" if shown else ""),
         fontsize=9,
     )
     axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
@@ -106,6 +113,15 @@ def _plot(result: Replay, judgements: list[Judgement], path: Path) -> None:
     axis.legend(loc="upper left", fontsize=8)
     figure.tight_layout()
     figure.savefig(path)
+
+
+def _percent(bounds: tuple[float, float | None] | None) -> str:
+    if bounds is None:
+        return "no number"
+    low, high = bounds
+    if high is None:
+        return f"more than {low:.0%}"
+    return f"{low:.0%}" if low == high else f"{low:.0%}-{high:.0%}"
 
 
 def _html(result: Replay, judgements: list[Judgement], image: str) -> str:
@@ -121,7 +137,7 @@ def _html(result: Replay, judgements: list[Judgement], image: str) -> str:
     )
     quoted = "".join(
         f"<li>{html.escape(str(j.date))}: {html.escape(j.who)} - {html.escape(j.quantity)} "
-        f"({html.escape(j.horizon or 'horizon unstated')}): {html.escape(str(j.bounds))}; "
+        f"({html.escape(j.horizon or 'horizon unstated')}): {html.escape(_percent(j.bounds))}; "
         f"{html.escape(j.source)}</li>"
         for j in judgements
     )
