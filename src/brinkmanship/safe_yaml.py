@@ -111,8 +111,10 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
-def _read_text(path: Path) -> str:
-    """The file's text, refusing more than :data:`MAX_FILE_BYTES` before any of it is parsed."""
+def read_text(path: Path) -> str:
+    """A user's file as text, refusing what cannot be one before any of it is parsed: a missing file, a
+    folder, more than :data:`MAX_FILE_BYTES`, NUL bytes, text that is not UTF-8 (a byte-order mark is
+    dropped)."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
@@ -124,8 +126,10 @@ def _read_text(path: Path) -> str:
         raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise UserError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes; not read")
+    if b"\x00" in raw:
+        raise UserError(f"{path}: not a text file (it holds NUL bytes)")
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UserError(f"{path}: not UTF-8 text (byte {error.start})") from None
 
@@ -170,4 +174,4 @@ def parse_yaml(text: str, where: str) -> Any:
 def read_yaml(path: str | Path) -> Any:
     """Read and parse a user's YAML/JSON file under every limit above."""
     path = Path(path)
-    return parse_yaml(_read_text(path), str(path))
+    return parse_yaml(read_text(path), str(path))

@@ -50,7 +50,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from brinkmanship.errors import UserError
 from brinkmanship.model.ladder import ACTION_INDEX, ACTIONS
-from brinkmanship.safe_yaml import MAX_FILE_BYTES, parse_yaml
+from brinkmanship.safe_yaml import parse_yaml, read_text
 from brinkmanship.scenario.schema import ScenarioFile, Strict, ThirdParty
 
 EventKind = Literal["action", "third_party", "negotiation", "channel", "false_alarm", "capability"]
@@ -329,7 +329,7 @@ def load_events(
         raise UserError(
             f"{path}: not {what} (expected a .csv, .yaml or .yml file, or a built-in name: {known})"
         )
-    return parse_events(_read_text(path), fmt, str(path), checked, span)
+    return parse_events(read_text(path), fmt, str(path), checked, span)
 
 
 def parse_events(
@@ -390,27 +390,6 @@ def _check_span(span: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
     if first > last:
         raise UserError(f"the span's first date {first} comes after its last date {last}")
     return first, last
-
-
-def _read_text(path: Path) -> str:
-    """A user's file as text, refusing what cannot be one: a folder, a missing file, more than a megabyte."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise UserError(f"{path}: cannot read: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise UserError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes; not read")
-    if b"\x00" in raw:
-        raise UserError(f"{path}: not a text file (it holds NUL bytes)")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UserError(f"{path}: not UTF-8 text (byte {error.start})") from None
 
 
 # ----------------------------------------------------------------------------------------------------
