@@ -1,5 +1,6 @@
 """History replay (docs/replay.md): the particle filter through the record, and the forecast as of a date."""
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -12,7 +13,7 @@ from brinkmanship.engine import ensemble
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.ensemble import Tally, advance
 from brinkmanship.engine.state import NEVER, initial_state
-from brinkmanship.history import EventFile, parse_events
+from brinkmanship.history import EventFile, load_events, parse_events
 from brinkmanship.history.replay import effective_sample_size, replay, systematic_indices
 from brinkmanship.scenario import compile_scenario, load_scenario
 
@@ -61,36 +62,50 @@ def test_a_replay_with_no_events_is_the_free_run_from_the_calm_state(korea_file)
         assert d.ess == runs
 
 
-def _forecast_after(scenario, rows, when, h=365, runs=2048):
+def _year_risk(scenario, record, last, runs=4096):
+    first = dt.date(2017, 1, 1)
     result = replay(
         scenario,
-        events(scenario, rows),
-        when - dt.timedelta(days=20),
-        when,
+        record,
+        first,
+        last,
         runs,
         7,
-        every=21,
+        every=(last - first).days + 1,
         forecast_runs=runs,
-        horizons=(h,),
+        horizons=(365,),
     )
-    return result.days[-1].p_war[h][0]
+    return result.days[-1].p_war[365][0]
+
+
+def _without(record, kind, event, date=None):
+    kept = tuple(
+        e for e in record.events if not (e.kind == kind and e.event == event and date in (None, e.date))
+    )
+    assert len(kept) < len(record.events)
+    return dataclasses.replace(record, events=kept)
 
 
 def test_an_imposed_nuclear_test_raises_the_curve(korea_file):
-    """The same record but for a North Korean nuclear test on 1 Sep 2017: the year's risk as of the next
-    day is higher (same seed; about 5% against 14%)."""
-    base = ["2017-08-20,US,action,public_threat,public,,test,"]
-    tested = [*base, "2017-09-01,DPRK,action,nuclear_test,public,,test,"]
-    when = dt.date(2017, 9, 2)
-    assert _forecast_after(korea_file, tested, when) > _forecast_after(korea_file, base, when) + 0.04
+    """The 2017 record with and without the sixth nuclear test (3 Sep 2017), same seed: the year's risk as
+    of 4 Sep is higher with it (about 63% against 45%)."""
+    record = load_events("korea-2017", korea_file)
+    when = dt.date(2017, 9, 4)
+    without = _without(record, "action", "nuclear_test", dt.date(2017, 9, 3))
+    assert _year_risk(korea_file, record, when) > _year_risk(korea_file, without, when) + 0.1
 
 
 def test_an_imposed_agreement_lowers_the_curve(korea_file):
-    """The same record with an agreement on 1 Sep 2017: the year's risk falls (about 5% to 3%)."""
-    base = ["2017-08-20,US,action,public_threat,public,,test,"]
-    agreed = [*base, "2017-09-01,both,negotiation,agreement,public,,test,depth=0.2"]
-    when = dt.date(2017, 9, 2)
-    assert _forecast_after(korea_file, agreed, when) < _forecast_after(korea_file, base, when) - 0.015
+    """The record to 14 Jun 2018 with and without the Singapore agreement (12 Jun): the year's risk is
+    lower with it (about 0.3% against 1.1%).
+
+    From a calm start with a short record the filter can say the opposite of a nuclear test: under the
+    model a test is likeliest where the danger is low, so conditioning on one alone selects calm paths
+    (docs/replay.md). On the real record the context carries the weight."""
+    record = load_events("korea-2017", korea_file)
+    when = dt.date(2018, 6, 14)
+    without = _without(record, "negotiation", "agreement")
+    assert _year_risk(korea_file, record, when) < 0.5 * _year_risk(korea_file, without, when)
 
 
 def test_the_same_seed_gives_the_same_replay_whatever_the_threads(korea_file, monkeypatch):

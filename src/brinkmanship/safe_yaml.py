@@ -126,12 +126,13 @@ def read_text(path: Path) -> str:
         raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise UserError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes; not read")
-    if b"\x00" in raw:
-        raise UserError(f"{path}: not a text file (it holds NUL bytes)")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UserError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    if "\x00" in text:
+        raise UserError(f"{path}: not a text file (it holds NUL bytes)")
+    return text
 
 
 def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
