@@ -49,6 +49,9 @@ from brinkmanship.model import bargaining, beliefs, hazards, perception
 from brinkmanship.scenario.compiled import CompiledScenario, compile_scenario
 from brinkmanship.scenario.schema import ScenarioFile, ThirdParty
 
+FORECAST_OUTCOMES = ("war", "clash", "contained_clash", "nuclear_use")
+"""What each forecast branch reports, per horizon: a war begins; an armed clash happens (one that became war
+included); a clash happens and no war follows within the horizon; nuclear weapons are used."""
 HORIZONS = (30, 90, 365)
 """Forecast horizons in days: P(war within h days as of the date)."""
 RESAMPLE_BELOW = 0.5
@@ -76,6 +79,9 @@ class ReplayDay:
     p_war: dict[int, tuple[float, tuple[float, float]]]
     ess: float
     events: list[dict[str, Any]]
+    outlook: dict[int, dict[str, float]] = field(default_factory=dict)
+    """P(outcome within h days) for each horizon h and each of :data:`FORECAST_OUTCOMES` (war repeats
+    ``p_war``); calibration reads it (:mod:`brinkmanship.calibration.simulator`)."""
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"date": self.date.isoformat(), "day": self.day}
@@ -261,6 +267,7 @@ def replay(
     keep_final: bool = False,
     forecast: bool = True,
     also_for: tuple[CompiledScenario, ...] = (),
+    report_on: tuple[dt.date, ...] = (),
 ) -> Replay:
     """Replay ``scenario`` through ``events`` from ``first`` to ``last`` (both included).
 
@@ -276,6 +283,8 @@ def replay(
         forecast: False to skip the forecasts (only the filter runs; ``--as-of`` needs no curve).
         also_for: worlds a branch of the final ensemble will be stepped in (levered scenarios), whose
             private channels may need a longer ring buffer.
+        report_on: further dates to report (and forecast) on, besides every ``every`` days; each must
+            lie in the span.
 
     Returns:
         A :class:`Replay`: one :class:`ReplayDay` per reporting date.
@@ -292,6 +301,9 @@ def replay(
         raise UserError(f"replay: --every must be from 1 to {span} days, not {every}")
     if not 1 <= forecast_runs <= runs:
         raise UserError(f"replay: forecast paths must be from 1 to --runs ({runs}), not {forecast_runs}")
+    outside = [d for d in report_on if not first <= d <= last]
+    if outside:
+        raise UserError(f"replay: report date {outside[0]} lies outside {first} to {last}")
     start = (first - scenario.start_date).days
     if start <= -rnd.DAY_OFFSET + 2 or start + span + max(horizons) >= rnd.DAY_OFFSET:
         raise UserError(f"replay: {first} to {last} lies too far from the scenario's start date")
@@ -327,7 +339,9 @@ def replay(
         end = start + span - 1
         inside = set(range(start, end + 1))
         # Every ``every`` days and the last day; each reported date lists the events since the one before.
-        report = set(range(start, end + 1, every)) | {end}
+        report = (
+            set(range(start, end + 1, every)) | {end} | {(d - scenario.start_date).days for d in report_on}
+        )
         pending: list[dict[str, Any]] = []
         # The filter steps in segments through the compiled kernel; a segment ends on a reporting day, on
         # a day whose events change the state or the world after it, and before a caught false alarm
@@ -385,9 +399,11 @@ def replay(
                         state.warhead[:, p] = event.terms.warhead
             ess = effective_sample_size(log_w)
             if forecast and last_day in report:
-                outlook = _forecast(worlds.current(), state, log_w, key, last_day, forecast_runs, horizons)
+                p_war, outlook = _forecast(
+                    worlds.current(), state, log_w, key, last_day, forecast_runs, horizons
+                )
                 date = first + dt.timedelta(days=last_day - start)
-                result.days.append(ReplayDay(date, last_day, outlook, ess, pending))
+                result.days.append(ReplayDay(date, last_day, p_war, ess, pending, outlook))
                 pending = []
             if conditioned and ess < RESAMPLE_BELOW * runs:
                 column = rnd.RESAMPLE_DAY
@@ -412,9 +428,10 @@ def _forecast(
     day: int,
     k: int,
     horizons: tuple[int, ...],
-) -> dict[int, tuple[float, tuple[float, float]]]:
-    """P(a war begins within h days after ``day``) for each horizon, from ``k`` paths of the weighted
-    ensemble run on with chance (paths already at war or past it count as no new war)."""
+) -> tuple[dict[int, tuple[float, tuple[float, float]]], dict[int, dict[str, float]]]:
+    """P(a war begins within h days after ``day``) for each horizon with its Wilson 95% interval, from
+    ``k`` paths of the weighted ensemble run on with chance (paths already at war or past it count as no
+    new war); and for each horizon P(each of :data:`FORECAST_OUTCOMES`) on the same paths."""
     n = state.n_paths
     uniform_weights = bool(np.all(log_w == log_w[0]))
     if uniform_weights and k == n:
@@ -432,13 +449,23 @@ def _forecast(
     started = branch.day
     advance(model, branch, branch_ids, key, max(horizons), Tally(days=max(horizons), runs=k))
     out = {}
+    outlook = {}
     for h in horizons:
-        new_war = (
-            at_risk & (branch.war_day != NEVER) & (branch.war_day >= started) & (branch.war_day < started + h)
-        )
+
+        def within(first_day: np.ndarray, h: int = h) -> np.ndarray:
+            return at_risk & (first_day != NEVER) & (first_day >= started) & (first_day < started + h)
+
+        new_war = within(branch.war_day)
+        new_clash = within(branch.clash_day)
         count = int(new_war.sum())
         out[h] = (count / k, wilson_interval(count, k))
-    return out
+        outlook[h] = {
+            "war": count / k,
+            "clash": float(new_clash.mean()),
+            "contained_clash": float((new_clash & ~new_war).mean()),
+            "nuclear_use": float(within(branch.nuclear_day).mean()),
+        }
+    return out, outlook
 
 
 def replayed_start(

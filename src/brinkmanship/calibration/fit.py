@@ -1,0 +1,280 @@
+"""A whole calibration: the design in two waves, the emulator, the posterior, the posterior predictive check,
+and the posterior document that ships with the package (:mod:`brinkmanship.calibration.posterior`).
+
+Resumable: every simulated row is appended to ``simulations.jsonl`` in the output folder as soon as it is
+done (with the targets file's SHA-256 and the settings in ``fit.json``). Run again with the same folder and
+the rows already there are read back, not simulated again; the waves' designs are reproduced from the seed,
+so the resumed fit is the one the uninterrupted fit would have been. The posterior is written only when the
+whole fit is done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from brinkmanship import __version__
+from brinkmanship.calibration.inference import (
+    Emulator,
+    Posterior,
+    sample_posterior,
+    sobol_design,
+    tensions,
+)
+from brinkmanship.calibration.simulator import Settings, scenarios_for, simulate_row, transform, untransform
+from brinkmanship.calibration.targets import Target, TargetsFile
+from brinkmanship.errors import UserError
+
+JOURNAL = "simulations.jsonl"
+MANIFEST = "fit.json"
+POSTERIOR_FORMAT = "brinkmanship-posterior"
+POSTERIOR_VERSION = 1
+SHIPPED_DRAWS = 256
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    """The sizes of a fit: rows in each wave, model runs at posterior draws for the check, the settings of
+    every row's runs, and the seed of everything."""
+
+    wave1: int = 96
+    wave2: int = 48
+    check_draws: int = 16
+    settings: Settings = Settings()
+
+    def check(self) -> FitConfig:
+        if not 16 <= self.wave1 <= 4096:
+            raise UserError(f"--design: from 16 to 4,096 rows, not {self.wave1}")
+        if not 0 <= self.wave2 <= 4096:
+            raise UserError(f"--refine: from 0 to 4,096 rows, not {self.wave2}")
+        if not 2 <= self.check_draws <= 256:
+            raise UserError(f"--check-draws: from 2 to 256, not {self.check_draws}")
+        self.settings.check()
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["settings"] = asdict(self.settings)
+        return out
+
+
+Report = Callable[[str, int, int], None]
+"""Called with a stage's name, rows done and rows in all."""
+
+
+def unit_to_values(targets: TargetsFile, u: np.ndarray) -> dict[str, float]:
+    """A unit-cube row as parameter values (path -> value), each on its prior's scale."""
+    return {p.path: p.prior.from_unit(float(x)) for p, x in zip(targets.parameters, u, strict=True)}
+
+
+class Journal:
+    """The rows simulated so far, read back from and appended to ``simulations.jsonl``."""
+
+    def __init__(self, folder: Path, digest: str, config: FitConfig) -> None:
+        self.path = folder / JOURNAL
+        manifest = folder / MANIFEST
+        wanted = {"targets_sha256": digest, "config": config.as_dict()}
+        if manifest.exists():
+            try:
+                found = json.loads(manifest.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise UserError(f"{manifest}: cannot read the earlier fit's settings ({error})") from None
+            if found != wanted:
+                raise UserError(
+                    f"{folder}: holds a fit of other targets or settings ({MANIFEST}); resume it with the "
+                    "same targets and settings, or choose another --out folder"
+                )
+        else:
+            manifest.write_text(json.dumps(wanted, indent=1), encoding="utf-8")
+        self.rows: dict[tuple[int, int], dict[str, float]] = {}
+        if self.path.exists():
+            for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+                try:
+                    row = json.loads(line)
+                    self.rows[(int(row["wave"]), int(row["row"]))] = {
+                        str(k): float(v) for k, v in row["quantities"].items()
+                    }
+                except (ValueError, KeyError, TypeError):
+                    # A line cut short by an interruption: it is simulated again.
+                    if number < len(self.path.read_text(encoding="utf-8").splitlines()):
+                        raise UserError(f"{self.path}, line {number}: not a simulated row") from None
+
+    def get(self, wave: int, row: int) -> dict[str, float] | None:
+        return self.rows.get((wave, row))
+
+    def add(self, wave: int, row: int, unit: np.ndarray, quantities: dict[str, float]) -> None:
+        self.rows[(wave, row)] = quantities
+        line = json.dumps({"wave": wave, "row": row, "unit": [float(x) for x in unit], "quantities": quantities})
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def run_fit(
+    targets: TargetsFile,
+    digest: str,
+    folder: Path,
+    config: FitConfig,
+    report: Report | None = None,
+) -> dict[str, Any]:
+    """Fit the free parameters of ``targets``; returns the posterior document (see module docstring).
+
+    Raises:
+        UserError: a targets file that does not fit the scenarios, a folder holding another fit.
+    """
+    config.check()
+    started = time.monotonic()
+    scenarios = scenarios_for(targets)
+    fitted = targets.fitted
+    every = targets.targets
+    k = len(targets.parameters)
+    seed = config.settings.seed
+    journal = Journal(folder, digest, config)
+    simulated = 0
+
+    def simulate(wave: int, design: np.ndarray, stage: str) -> list[dict[str, float]]:
+        nonlocal simulated
+        out = []
+        for i, u in enumerate(design):
+            row = journal.get(wave, i)
+            if row is None:
+                row = simulate_row(every, scenarios, unit_to_values(targets, u), config.settings)
+                journal.add(wave, i, u, row)
+                simulated += 1
+            out.append(row)
+            if report is not None:
+                report(stage, i + 1, len(design))
+        return out
+
+    design1 = sobol_design(config.wave1, k, seed)
+    rows1 = simulate(1, design1, "wave 1 (prior design)")
+    emulator = Emulator.fit(fitted, design1, rows1, seed)
+    posterior = sample_posterior(emulator, fitted, k, seed)
+    holdout: dict[str, float] = {}
+    x, rows = design1, rows1
+    if config.wave2:
+        rng = np.random.default_rng(seed + 2)
+        design2 = posterior.draws[rng.choice(len(posterior.draws), config.wave2, replace=False)]
+        rows2 = simulate(2, design2, "wave 2 (refocused on the posterior)")
+        holdout = emulator.holdout_error(design2, rows2, fitted)
+        x, rows = np.vstack([design1, design2]), rows1 + rows2
+        emulator = Emulator.fit(fitted, x, rows, seed)
+        posterior = sample_posterior(emulator, fitted, k, seed + 1)
+    check_pick = np.linspace(0, len(posterior.draws) - 1, config.check_draws).astype(int)
+    check_rows = simulate(3, posterior.draws[check_pick], "posterior predictive check")
+    seconds = time.monotonic() - started
+    document = posterior_document(
+        targets, digest, config, posterior, emulator, holdout, rows1, check_rows, len(rows) + len(check_rows)
+    )
+    document["fit_seconds"] = round(seconds, 1)
+    document["rows_simulated_this_session"] = simulated
+    return document
+
+
+def _quantiles(values: list[float]) -> dict[str, float]:
+    a = np.asarray(values, dtype=float)
+    return {
+        "median": float(np.median(a)),
+        "q05": float(np.quantile(a, 0.05)),
+        "q95": float(np.quantile(a, 0.95)),
+    }
+
+
+def predictive_row(target: Target, prior_rows: list[dict[str, float]], check_rows: list[dict[str, float]]) -> dict[str, Any]:
+    """One target set beside the model before and after the fit; ``met`` says whether the published value
+    is within two standard deviations (its error model's and the check's spread together) of the posterior
+    predictive mean, or on the right side of a one-sided bound."""
+    z_sim = np.array([transform(target, row[target.name]) for row in check_rows])
+    z_obs = transform(target, target.value)
+    scale = math.sqrt(target.error.sd**2 + float(np.var(z_sim)))
+    z = (z_obs - float(z_sim.mean())) / scale
+    if target.error.kind == "at_most":
+        met = z > -2.0  # the model's quantity may lie anywhere below the bound
+    elif target.error.kind == "at_least":
+        met = z < 2.0
+    else:
+        met = abs(z) <= 2.0
+    return {
+        "name": target.name,
+        "use": target.use,
+        "quantity": target.quantity.model_dump(mode="json", exclude_none=True),
+        "value": target.value,
+        "band": list(target.band) if target.band is not None else None,
+        "error": target.error.model_dump(mode="json"),
+        "judgement": target.judgement.model_dump(mode="json"),
+        "prior_predictive": _quantiles([row[target.name] for row in prior_rows]),
+        "posterior_predictive": {
+            **_quantiles([row[target.name] for row in check_rows]),
+            "mean_on_error_scale": untransform(target, float(z_sim.mean())),
+            "draws": len(check_rows),
+        },
+        "z": z,
+        "met": bool(met),
+    }
+
+
+def posterior_document(
+    targets: TargetsFile,
+    digest: str,
+    config: FitConfig,
+    posterior: Posterior,
+    emulator: Emulator,
+    holdout: dict[str, float],
+    prior_rows: list[dict[str, float]],
+    check_rows: list[dict[str, float]],
+    simulations: int,
+) -> dict[str, Any]:
+    """The posterior as the JSON document that ships (format and version first)."""
+    pick = np.linspace(0, len(posterior.draws) - 1, min(SHIPPED_DRAWS, len(posterior.draws))).astype(int)
+    shipped = posterior.draws[pick]
+    parameters = []
+    for j, p in enumerate(targets.parameters):
+        u = posterior.draws[:, j]
+        values = [p.prior.from_unit(float(x)) for x in u]
+        parameters.append(
+            {
+                "path": p.path,
+                "prior": p.prior.model_dump(mode="json"),
+                "source": p.source,
+                "posterior": _quantiles(values),
+                # 1 - posterior variance / prior variance, both in the unit cube (the prior's is 1/12).
+                "shrinkage": float(1 - np.var(u) * 12),
+            }
+        )
+    names = [t.name for t in targets.fitted]
+    return {
+        "format": POSTERIOR_FORMAT,
+        "version": POSTERIOR_VERSION,
+        "created": dt.date.today().isoformat(),
+        "package_version": __version__,
+        "targets_sha256": digest,
+        "method": (
+            "Bayesian calibration on a Gaussian-process emulator (Kennedy & O'Hagan 2001) refocused in two "
+            "waves (Vernon, Goldstein & Bower 2010); posterior sampled with emcee (Foreman-Mackey et al. "
+            "2013)"
+        ),
+        "config": config.as_dict(),
+        "simulations": simulations,
+        "parameters": parameters,
+        "draws": [unit_to_values(targets, u) for u in shipped],
+        "weights": [1.0 / len(shipped)] * len(shipped),
+        "diagnostics": {
+            "mcmc_acceptance": posterior.acceptance,
+            "mcmc_autocorrelation_steps": posterior.autocorrelation_steps,
+            "effective_sample_size": posterior.effective_sample_size,
+            "emulator_noise_sd": emulator.noise_sd(),
+            "emulator_holdout_rmse": holdout,
+        },
+        "predictive": [predictive_row(t, prior_rows, check_rows) for t in targets.targets],
+        "tensions": tensions(posterior, names),
+    }
