@@ -282,3 +282,33 @@ def test_effects_nukemap_convention(capsys: pytest.CaptureFixture[str]) -> None:
     assert "NUKEMAP" in default["detonations"][0]["height_basis"]
     little_boy = run_json(capsys, [*args, "--height-m", "600"])
     assert little_boy["radii_km"]["psi_20"] == pytest.approx(0.335, rel=0.02)
+
+
+@pytest.mark.parametrize(
+    ("target", "core", "resident"),
+    [
+        # US Census Bureau, Census 2000 PHC-T-40, Estimated Daytime Population and
+        # Employment-Residence Ratios: 2000 (2005): the central city's residents.
+        ("Los Angeles", "Los Angeles city", "3,694,820"),
+        ("Chicago", "Chicago city", "2,896,016"),
+        ("Houston", "Houston city", "1,953,631"),
+        ("Philadelphia", "Philadelphia city", "1,517,550"),
+        ("San Diego", "San Diego city", "1,223,400"),
+        ("Detroit", "Detroit city", "951,270"),
+        ("San Francisco", "San Francisco city", "776,733"),
+        ("Boston", "Boston city", "589,141"),
+        ("Seattle", "Seattle city", "563,374"),
+        ("Denver", "Denver city", "554,636"),
+        ("Atlanta", "Atlanta city", "416,474"),
+        ("Miami", "Miami city", "362,470"),
+        ("Honolulu", "Honolulu CDP", "371,657"),
+    ],
+)
+def test_effects_daytime_names_the_census_2000_estimate(
+    capsys: pytest.CaptureFixture[str], target: str, core: str, resident: str
+) -> None:
+    args = ["effects", "--yield-kt", "15", "--target", target, "--map", "", "--population", "daytime"]
+    day = run_json(capsys, [*args, "--json"])
+    assert day["population"] == "daytime" and len(day["daytime_sources"]) == 1
+    assert day["daytime_sources"][0].startswith(core)
+    assert "PHC-T-40" in day["daytime_sources"][0] and resident in day["daytime_sources"][0]

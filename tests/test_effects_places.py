@@ -112,7 +112,57 @@ def test_daytime_table_has_sources_and_inflows() -> None:
 
     cores = [c for group in daytime_cores().values() for c in group]
     assert {c.urban_area for c in cores} <= {p.name for p in urban_areas()}
-    assert all(c.daytime > c.resident > 0 and "Census" in c.source for c in cores)
+    assert all(c.daytime > 0 and c.resident > 0 and "Census" in c.source for c in cores)
+    # Only Detroit loses people by day (Census 2000: -0.1 %); every other core gains.
+    assert [c.urban_area for c in cores if c.daytime <= c.resident] == ["Detroit"]
+
+
+# US Census Bureau, Census 2000 PHC-T-40, "Estimated Daytime Population and Employment-Residence
+# Ratios: 2000" (2005), places table: resident and daytime (commuter-adjusted) populations of the
+# central city. Miami and Honolulu CDP: the table's gain (+135,066, 37.3 %; +93,305, 25.1 %) on
+# the Census 2000 counts 362,470 and 371,657. Land areas: Census Bureau, as cited in daytime.csv.
+CENSUS_2000_DAYTIME = [
+    ("Los Angeles", 3_694_820, 3_822_697, 1214.9),
+    ("Chicago", 2_896_016, 3_038_344, 588.3),
+    ("Houston", 1_953_631, 2_356_944, 1500.6),
+    ("Philadelphia", 1_517_550, 1_607_780, 347.3),
+    ("San Diego", 1_223_400, 1_365_327, 840.1),
+    ("Detroit", 951_270, 950_611, 359.4),
+    ("San Francisco", 776_733, 945_480, 121.4),
+    ("Boston", 589_141, 831_233, 125.4),
+    ("Seattle", 563_374, 723_417, 217.4),
+    ("Denver", 554_636, 710_122, 397.2),
+    ("Atlanta", 416_474, 676_431, 341.2),
+    ("Miami", 362_470, 497_536, 92.4),
+    ("Honolulu", 371_657, 464_962, 221.9),
+]
+
+
+@pytest.mark.parametrize(("name", "resident", "daytime", "area_km2"), CENSUS_2000_DAYTIME)
+def test_daytime_uses_the_census_2000_commuter_inflow(
+    name: str, resident: int, daytime: int, area_km2: float
+) -> None:
+    from brinkmanship.effects.population import daytime_cores
+
+    place = find_place(name)
+    (core,) = daytime_cores()[place.name]
+    assert (core.resident, core.daytime, core.area_km2) == (resident, daytime, area_km2)
+    assert "PHC-T-40" in core.source and f"{resident:,}" in core.source
+    assert core.inflow == daytime - resident
+    # By day the core's equal-area circle gains the inflow component's own 70 % of the census
+    # inflow (the commuters are drawn from outside it), and the urban area keeps its total.
+    frame = LocalFrame(place.lat, place.lon)
+    cell = 0.5
+    xs = np.arange(-150.0, 150.0, cell) + cell / 2
+    xx, yy = np.meshgrid(xs, xs)
+    night = density_grid(frame, [place], xx, yy) * cell**2
+    day = density_grid(frame, [place], xx, yy, "daytime") * cell**2
+    assert day.sum() == pytest.approx(night.sum(), rel=1e-3)
+    assert day.min() >= 0.0
+    cx, cy = frame.to_xy(np.array(core.lat), np.array(core.lon))
+    inside = np.hypot(xx - cx, yy - cy) <= np.sqrt(core.area_km2 / np.pi)
+    gained = day[inside].sum() - night[inside].sum()
+    assert gained == pytest.approx(0.70 * core.inflow, rel=0.03)
 
 
 def test_daytime_osaka_matches_the_japanese_census() -> None:

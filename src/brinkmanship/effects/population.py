@@ -25,11 +25,18 @@ counted twice.
 Daytime population (``population="daytime"``): census counts are residential, night-time counts.
 For the urban areas of ``data/daytime.csv`` the national census's commuter data give the net
 inflow into the employment core by day (commuter-adjusted population minus residents: the US
-Census Bureau's ACS 2006-10 estimates for Washington DC and Manhattan, Japan's census daytime
-population for Tokyo's 23 wards (2000) and Osaka city (2005)). By day that inflow is added as
-one more Clark component over the core's area (same 70 % rule) and taken from the residential
-components in proportion (the commuters come from the rest of the urban area), so the urban
-area's total is unchanged. Other places keep their residential counts.
+Census Bureau's ACS 2006-10 estimates for Washington DC and Manhattan, its Census 2000 estimates
+(PHC-T-40) for thirteen other US central cities, Japan's census daytime population for Tokyo's
+23 wards (2000) and Osaka city (2005)). By day that inflow is added as one more Clark component
+over the core's area (same 70 % rule). The commuters come from the rest of the urban area (the
+census inflow is already net of the core's own out-commuters), so they are taken from the
+residential density rho(x) outside the core's equal-area circle (radius R), with the weight
+W(x) = 1 - exp(-max(d(x) - R, 0) / b_core) (0 on and inside the circle, rising to 1 within a few
+km): removal = f rho(x) W(x), with f = inflow / integral of rho W. The urban area's total is
+unchanged and the core keeps its residents, so its circle gains 70 % of the census inflow (the
+component's own share inside it) even where the core holds much of the urban area (Houston,
+Los Angeles, Honolulu). A net outflow (Detroit, -0.1 % in 2000) works the same way
+with the signs reversed. Other places keep their residential counts.
 """
 
 from __future__ import annotations
@@ -196,14 +203,49 @@ def density_grid(
     density = np.zeros(np.broadcast(x, y).shape)
     table = daytime_cores() if population == "daytime" else {}
     for place in places:
-        cores = table.get(place.name, ())
-        keep = 1.0 - sum(c.inflow for c in cores) / place.population
         px, py = frame.to_xy(np.array(place.lat), np.array(place.lon))
         r = np.hypot(x - px, y - py)
+        residents = np.zeros_like(density)
         for rho0, b in clark_components(place):
-            density += keep * rho0 * np.exp(-r / b)
-        for core in cores:
+            residents += rho0 * np.exp(-r / b)
+        day = residents.copy()
+        for core in table.get(place.name, ()):
             cx, cy = frame.to_xy(np.array(core.lat), np.array(core.lon))
             rho0, b = _clark(core.inflow, core.area_km2)
-            density += rho0 * np.exp(-np.hypot(x - cx, y - cy) / b)
+            d = np.hypot(x - cx, y - cy)
+            day += rho0 * np.exp(-d / b) - _commuter_fraction(place, core) * residents * _source(
+                d, core.area_km2
+            )
+        density += day
     return density
+
+
+def _source(distance: NDArray[np.float64], core_area_km2: float) -> NDArray[np.float64]:
+    """Weight W of the residents who commute into a core, by distance (km) from its centre."""
+    radius = float(np.sqrt(core_area_km2 / np.pi))
+    b_core = _clark(1.0, core_area_km2)[1]
+    return 1.0 - np.exp(-np.maximum(distance - radius, 0.0) / b_core)
+
+
+@lru_cache(maxsize=64)
+def _commuter_fraction(place: Place, core: DaytimeCore) -> float:
+    """f such that f * integral of rho W over the plane equals the core's net inflow.
+
+    rho is the place's residential density and W the commuters' source weight; the integral of
+    rho (1 - W) is taken numerically on a polar grid about the core's centre (1 - W is negligible
+    beyond 40 core scale lengths).
+    """
+    b_core = _clark(1.0, core.area_km2)[1]
+    radii = (np.arange(4000) + 0.5) * (40.0 * b_core / 4000)
+    angles = (np.arange(360) + 0.5) * (2.0 * np.pi / 360)
+    rr, aa = np.meshgrid(radii, angles)
+    frame = LocalFrame(core.lat, core.lon)
+    px, py = frame.to_xy(np.array(place.lat), np.array(place.lon))
+    d = np.hypot(rr * np.cos(aa) - px, rr * np.sin(aa) - py)
+    rho = sum(rho0 * np.exp(-d / b) for rho0, b in clark_components(place))
+    cell = (radii[1] - radii[0]) * (angles[1] - angles[0]) * rr
+    overlap = float(np.sum(rho * (1.0 - _source(rr, core.area_km2)) * cell))
+    outside = place.population - overlap
+    if outside <= abs(core.inflow):
+        raise ValueError(f"daytime.csv: {core.core} draws more commuters than live outside it")
+    return core.inflow / outside
