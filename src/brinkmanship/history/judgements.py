@@ -139,3 +139,8 @@ def load_judgements(text: str | None = None, where: str = "built-in judgements.c
     except csv.Error as error:
         raise UserError(f"{where} line {reader.line_num}: malformed CSV: {error}") from None
     return tuple(sorted(rows, key=lambda j: (j.date, j.line)))
+
+
+def judgements_in_span(judgements: tuple[Judgement, ...], first: dt.date, last: dt.date) -> list[Judgement]:
+    """The numeric, unconditional judgements dated within the replay's span."""
+    return [j for j in judgements if j.numeric and not j.conditional and first <= j.date <= last]

@@ -5,7 +5,6 @@ self-contained ``replay.html`` (the figure embedded, no script or font fetched).
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import html
 import json
 from pathlib import Path
@@ -13,17 +12,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from brinkmanship.history.judgements import Judgement
+from brinkmanship.history.judgements import Judgement, judgements_in_span
 from brinkmanship.history.replay import Replay
-from brinkmanship.history.replay_plot import risk_figure
+from brinkmanship.history.replay_plot import judgement_number, risk_figure
+
+__all__ = ["RESULT_FILES", "judgements_in_span", "write_replay"]
 
 RESULT_FILES = ("replay.json", "replay.parquet", "risk.png", "replay.html")
 """The result set of `brink replay --out`, written and replaced as a whole (engine.atomic)."""
-
-
-def judgements_in_span(judgements: tuple[Judgement, ...], first: dt.date, last: dt.date) -> list[Judgement]:
-    """The numeric, unconditional judgements dated within the replay's span."""
-    return [j for j in judgements if j.numeric and not j.conditional and first <= j.date <= last]
 
 
 def write_replay(result: Replay, judgements: list[Judgement], folder: Path) -> list[Path]:
@@ -56,15 +52,6 @@ def _plot(result: Replay, judgements: list[Judgement], path: Path) -> None:
     risk_figure(result, judgements).savefig(path)
 
 
-def _percent(bounds: tuple[float, float | None] | None) -> str:
-    if bounds is None:
-        return "no number"
-    low, high = bounds
-    if high is None:
-        return f"more than {low:.0%}"
-    return f"{low:.0%}" if low == high else f"{low:.0%}-{high:.0%}"
-
-
 def _html(result: Replay, judgements: list[Judgement], image: str) -> str:
     rows = []
     for d in result.days:
@@ -78,7 +65,7 @@ def _html(result: Replay, judgements: list[Judgement], image: str) -> str:
     )
     quoted = "".join(
         f"<li>{html.escape(str(j.date))}: {html.escape(j.who)} - {html.escape(j.quantity)} "
-        f"({html.escape(j.horizon or 'horizon unstated')}): {html.escape(_percent(j.bounds))}; "
+        f"({html.escape(j.horizon or 'horizon unstated')}): {html.escape(judgement_number(j.bounds))}; "
         f"{html.escape(j.source)}</li>"
         for j in judgements
     )

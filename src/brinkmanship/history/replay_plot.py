@@ -36,6 +36,16 @@ def judgement_label(j: Judgement) -> str:
     return f"{name}: {j.measures.replace('_', ' ')}, {j.horizon or 'horizon unstated'}"
 
 
+def judgement_number(bounds: tuple[float, float | None] | None) -> str:
+    """A judgement's number as given: "40%", "20%-25%", "more than 50%", "no number"."""
+    if bounds is None:
+        return "no number"
+    low, high = bounds
+    if high is None:
+        return f"more than {low:.0%}"
+    return f"{low:.0%}" if low == high else f"{low:.0%}-{high:.0%}"
+
+
 def risk_figure(
     result: Replay,
     judgements: Sequence[Judgement],
