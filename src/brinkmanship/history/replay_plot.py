@@ -15,7 +15,7 @@ import matplotlib.dates as mdates
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.text import Annotation
+from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
 from brinkmanship.history.judgements import Judgement
@@ -206,5 +206,7 @@ def _place_labels(figure: Figure, axis: object, points: Sequence[Judgement]) -> 
             ),
             **style,
         )
-        best = label.get_window_extent(renderer)
+        # The text's own box: an Annotation's box would include its leader line.
+        label.update_positions(renderer)
+        best = Text.get_window_extent(label, renderer)
         placed.append(best)
