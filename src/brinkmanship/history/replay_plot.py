@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.dates as mdates
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -138,7 +140,7 @@ def risk_figure(
     return figure
 
 
-def _place_labels(figure: Figure, axis: object, points: Sequence[Judgement]) -> None:
+def _place_labels(figure: Figure, axis: Axes, points: Sequence[Judgement]) -> None:
     """Label each judgement beside its point without two labels overlapping.
 
     Judgements cluster (seven in Nov-Dec 2017), so a fixed offset writes labels over each other. Each label,
@@ -146,11 +148,11 @@ def _place_labels(figure: Figure, axis: object, points: Sequence[Judgement]) -> 
     at a time) whose box overlaps no label placed before it and stays inside the axes; a label moved away
     from its point gets a thin leader line. A label on the right third of the axes goes to the point's
     left, so it does not run off the figure."""
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    frame = axis.get_window_extent(renderer)  # type: ignore[attr-defined]
+    renderer = figure.canvas.get_renderer()
+    frame = axis.get_window_extent(renderer)
     # Obstacles: the legend and every judgement's point with its error bar, so a label covers no point.
     placed: list[Bbox] = []
-    legend = axis.get_legend()  # type: ignore[attr-defined]
+    legend = axis.get_legend()
     if legend is not None:
         placed.append(legend.get_window_extent(renderer))
     pad = 4.0 * figure.dpi / 72
@@ -158,17 +160,17 @@ def _place_labels(figure: Figure, axis: object, points: Sequence[Judgement]) -> 
         bottom, given_top = j.bounds or (0.0, None)
         top = given_top if given_top is not None else bottom
         x = float(mdates.date2num(j.date))
-        (x0, y0), (x1, y1) = axis.transData.transform([(x, bottom), (x, top)])  # type: ignore[attr-defined]
+        (x0, y0), (x1, y1) = axis.transData.transform([(x, bottom), (x, top)])
         placed.append(Bbox([[x0 - pad, y0 - pad], [x1 + pad, y1 + pad]]))
     for j in points:
         bottom, given_top = j.bounds or (0.0, None)
         y = given_top if given_top is not None else bottom
         x = float(mdates.date2num(j.date))
-        anchor = axis.transData.transform((x, y))  # type: ignore[attr-defined]
+        anchor = axis.transData.transform((x, y))
         leftward = anchor[0] > frame.x0 + 2 * frame.width / 3
         side = -4.0 if leftward else 4.0
-        style = {"fontsize": LABEL_POINTS, "ha": "right" if leftward else "left", "va": "bottom"}
-        probe: Annotation = axis.annotate(  # type: ignore[attr-defined]
+        style: dict[str, Any] = {"fontsize": LABEL_POINTS, "ha": "right" if leftward else "left", "va": "bottom"}
+        probe: Annotation = axis.annotate(
             judgement_label(j), (x, y), xytext=(side, 3.0), textcoords="offset points", **style
         )
         step_points = LABEL_POINTS + 1.5  # one label's height, in points
@@ -186,7 +188,7 @@ def _place_labels(figure: Figure, axis: object, points: Sequence[Judgement]) -> 
             chosen = 0
         # A label moved off its point gets a thin leader line back to it (offsets in points, so the
         # drawing is the same at any resolution).
-        label: Annotation = axis.annotate(  # type: ignore[attr-defined]
+        label: Annotation = axis.annotate(
             judgement_label(j),
             (x, y),
             xytext=(side, 3.0 + chosen * step_points),
