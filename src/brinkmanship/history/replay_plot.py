@@ -148,7 +148,9 @@ def _place_labels(figure: Figure, axis: Axes, points: Sequence[Judgement]) -> No
     at a time) whose box overlaps no label placed before it and stays inside the axes; a label moved away
     from its point gets a thin leader line. A label on the right third of the axes goes to the point's
     left, so it does not run off the figure."""
-    renderer = figure.canvas.get_renderer()
+    canvas = figure.canvas
+    assert isinstance(canvas, FigureCanvasAgg)  # risk_figure draws on Agg
+    renderer = canvas.get_renderer()
     frame = axis.get_window_extent(renderer)
     # Obstacles: the legend and every judgement's point with its error bar, so a label covers no point.
     placed: list[Bbox] = []
@@ -169,7 +171,11 @@ def _place_labels(figure: Figure, axis: Axes, points: Sequence[Judgement]) -> No
         anchor = axis.transData.transform((x, y))
         leftward = anchor[0] > frame.x0 + 2 * frame.width / 3
         side = -4.0 if leftward else 4.0
-        style: dict[str, Any] = {"fontsize": LABEL_POINTS, "ha": "right" if leftward else "left", "va": "bottom"}
+        style: dict[str, Any] = {
+            "fontsize": LABEL_POINTS,
+            "ha": "right" if leftward else "left",
+            "va": "bottom",
+        }
         probe: Annotation = axis.annotate(
             judgement_label(j), (x, y), xytext=(side, 3.0), textcoords="offset points", **style
         )
