@@ -18,7 +18,7 @@ from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
 from brinkmanship.report import Briefing, build_briefing, write_briefing
 from brinkmanship.report.content import build_document, what_it_buys
-from brinkmanship.report.document import Image, Table
+from brinkmanship.report.document import Document, Image, Table
 from brinkmanship.report.html import to_html
 from brinkmanship.report.indicators import find_indicators, observable_events
 from brinkmanship.report.markdown import to_markdown
@@ -361,3 +361,23 @@ def test_judgement_labels_on_the_curve_do_not_overlap() -> None:
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b), (a, b)
+
+
+def test_side_analyses_under_as_of_name_the_start_date_they_ran_from() -> None:
+    """The indicators and the sensitivity run from the scenario's start date even under --as-of: their
+    sections say so, with both dates, and no section says "today"."""
+    import dataclasses
+    import datetime as dt
+
+    briefing = dataclasses.replace(korea_briefing(), as_of=dt.date(2017, 11, 29))
+    document = build_document(briefing)
+    sections = {section.title: to_markdown(Document("", "", [section])) for section in document.sections}
+    indicators = sections["Indicators to watch"]
+    assert "on the scenario's start date (2017-09-26, not the as-of date 2017-11-29)" in indicators
+    assert "today" not in indicators
+    assumptions = sections["Assumptions that drive the answer"]
+    assert (
+        "start from the scenario's start date (2017-09-26), not from the replayed crisis of 2017-11-29"
+        in (assumptions)
+    )
+    assert document.subtitle.count("2017-11-30") == 1 and "Start 2017-09-26" not in document.subtitle
