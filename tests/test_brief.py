@@ -18,7 +18,7 @@ from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
 from brinkmanship.report import Briefing, build_briefing, write_briefing
 from brinkmanship.report.content import build_document, what_it_buys
-from brinkmanship.report.document import Image, Table
+from brinkmanship.report.document import Document, Image, Table
 from brinkmanship.report.html import to_html
 from brinkmanship.report.indicators import find_indicators, observable_events
 from brinkmanship.report.markdown import to_markdown
@@ -238,3 +238,146 @@ def test_parameters_the_design_cannot_move_come_after_every_measured_one() -> No
     measured = [row.measured for row in result.rows]
     assert False in measured  # korea-2017 declares a prior over North Korea's type
     assert measured == sorted(measured, reverse=True)
+
+
+# ----------------------------------------------------------------------------------------------------
+# --as-of: the replayed curve and the dates counted from the as-of date
+
+
+AS_OF = "2017-11-29"
+
+
+@cache
+def as_of_briefing(tmp: str) -> tuple[Path, str]:
+    """`brink brief --as-of` end to end, small: the comparison from the replayed crisis and the curve."""
+    from brinkmanship.cli import main
+
+    out = Path(tmp) / "brief"
+    code = main(
+        [
+            "brief",
+            "korea-2017",
+            "--as-of",
+            AS_OF,
+            "--out",
+            str(out),
+            "--runs",
+            "256",
+            "--sensitivity-runs",
+            "0",
+            "--indicator-runs",
+            "0",
+            "--curve-runs",
+            "16",
+            "-p",
+            "direct-channel",
+        ]
+    )
+    assert code == 0
+    return out, (out / "briefing.md").read_text(encoding="utf-8")
+
+
+def test_brief_as_of_draws_the_replayed_curve_with_the_judgements_to_that_date(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    out, markdown = as_of_briefing(str(tmp_path_factory.mktemp("as_of")))
+    assert (out / "figures" / "replay.png").read_bytes().startswith(PNG_MAGIC)
+    section = markdown.split(f"## How the crisis got here: the record replayed to {AS_OF}")[1].split("## ")[0]
+    assert "](figures/replay.png)" in section
+    assert "64 paths and 16 forecast paths per date" in section  # the curve's own, smaller replay
+    data = json.loads((out / "briefing.json").read_text(encoding="utf-8"))
+    curve = data["history"]
+    assert curve["from"] == "2017-01-01" and curve["to"] == AS_OF and curve["days"][-1]["date"] == AS_OF
+    assert curve["runs"] == 64 and curve["forecast_runs"] == 16
+    dated = [j["date"] for j in curve["judgements"]]
+    # every numeric, unconditional judgement up to the as-of date, and none after it
+    assert dated and max(dated) <= AS_OF and "2017-10-18" in dated and "2017-12-28" not in dated
+    table_dates = re.findall(r"^\| (\d{4}-\d{2}-\d{2}) \|", section, flags=re.MULTILINE)
+    assert table_dates == dated
+
+
+def test_brief_as_of_counts_its_dates_from_the_day_after(tmp_path_factory: pytest.TempPathFactory) -> None:
+    out, markdown = as_of_briefing(str(tmp_path_factory.mktemp("as_of")))
+    subtitle = markdown.splitlines()[2]
+    assert f"As of {AS_OF}: the forecast starts on 2017-11-30" in subtitle
+    assert "Start 2017-09-26" not in markdown
+    assert "war within 365 days from 2017-11-30 at" in markdown
+    assert "Median day of war counts the days after 2017-11-29 (day 1 is 2017-11-30)" in markdown
+    assert "over 365 days from 2017-11-30" in markdown
+    data = json.loads((out / "briefing.json").read_text(encoding="utf-8"))
+    assert data["as_of"] == AS_OF and data["first_day"] == "2017-11-30"
+
+
+def test_without_as_of_the_briefing_draws_no_curve_and_counts_from_the_start_date() -> None:
+    markdown = to_markdown(build_document(korea_briefing()))
+    assert "How the crisis got here" not in markdown and "replay.png" not in markdown
+    assert "Start 2017-09-26" in markdown and "counts from the start date (2017-09-26)" in markdown
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--curve-runs", "64"], "--curve-runs: only with --as-of"),
+        (["--as-of", AS_OF, "--curve-runs", "-1"], "--curve-runs"),
+    ],
+)
+def test_bad_curve_runs_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    from brinkmanship.cli import main
+
+    assert main(["brief", "korea-2017", "--out", str(tmp_path / "b"), *args]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_judgement_labels_on_the_curve_do_not_overlap() -> None:
+    """Seven judgements fall in Nov-Dec 2017: no two of their labels may overlap."""
+    import datetime as dt
+
+    from matplotlib.text import Annotation, Text
+
+    from brinkmanship.history import load_judgements
+    from brinkmanship.history.judgements import judgements_in_span
+    from brinkmanship.history.replay import Replay, ReplayDay
+    from brinkmanship.history.replay_plot import judgement_label, risk_figure
+
+    first, last = dt.date(2017, 9, 1), dt.date(2018, 1, 31)
+    days = [
+        ReplayDay(first + dt.timedelta(days=d), d, {365: (0.6, (0.55, 0.65))}, 100.0, [])
+        for d in range(0, (last - first).days + 1, 7)
+    ]
+    result = Replay("korea-2017", first, last, 1000, 1, True, 100, 7, days=days)
+    judgements = judgements_in_span(load_judgements(), first, last)
+    assert len([j for j in judgements if dt.date(2017, 11, 1) <= j.date <= dt.date(2017, 12, 31)]) >= 7
+    figure = risk_figure(result, judgements, as_of=last)
+    figure.canvas.draw()  # places every text where the PNG has it
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    axis = figure.axes[0]
+    labels = [t for t in axis.texts if isinstance(t, Annotation) and t.get_text()]
+    expected = {judgement_label(j) for j in judgements}
+    boxes = [Text.get_window_extent(t, renderer) for t in labels if t.get_text() in expected]  # no leaders
+    assert len(boxes) == len(judgements)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+
+
+def test_side_analyses_under_as_of_name_the_start_date_they_ran_from() -> None:
+    """The indicators and the sensitivity run from the scenario's start date even under --as-of: their
+    sections say so, with both dates, and no section says "today"."""
+    import dataclasses
+    import datetime as dt
+
+    briefing = dataclasses.replace(korea_briefing(), as_of=dt.date(2017, 11, 29))
+    document = build_document(briefing)
+    sections = {section.title: to_markdown(Document("", "", [section])) for section in document.sections}
+    indicators = sections["Indicators to watch"]
+    assert "on the scenario's start date (2017-09-26, not the as-of date 2017-11-29)" in indicators
+    assert "today" not in indicators
+    assumptions = sections["Assumptions that drive the answer"]
+    assert (
+        "start from the scenario's start date (2017-09-26), not from the replayed crisis of 2017-11-29"
+        in (assumptions)
+    )
+    assert document.subtitle.count("2017-11-30") == 1 and "Start 2017-09-26" not in document.subtitle

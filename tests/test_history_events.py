@@ -23,7 +23,7 @@ from brinkmanship.history import (
     load_judgements,
     parse_events,
 )
-from brinkmanship.history.judgements import MEASURES
+from brinkmanship.history.judgements import JUDGEMENT_COLUMNS, MEASURES
 from brinkmanship.model.ladder import ACTION_INDEX
 from brinkmanship.scenario import ScenarioFile, load_scenario
 from brinkmanship.scenario.loader import builtin_mapping
@@ -265,6 +265,7 @@ def test_one_action_per_principal_a_day(korea_events: EventFile, cuba_events: Ev
         ("1962-10-28", "USSR", "action", "concession_public", "public"),  # the broadcast
         ("1962-10-28", "both", "negotiation", "agreement", "public"),
         ("1962-11-20", "US", "action", "concession_public", "public"),  # quarantine lifted
+        ("1962-11-20", "both", "negotiation", "agreement_revised", "public"),  # the IL-28 settlement
     ],
 )
 def test_1962_record(
@@ -379,7 +380,12 @@ def test_a_good_user_file_loads_and_counts_lines_with_comments_and_blanks(
         ),
         ("2017-10-01,US,action,nuke_everything,,x,src,\n", 2, "event", "unknown action 'nuke_everything'"),
         ("2017-10-01,ROK,third_party,press_talks,,x,src,\n", 2, "event", "'ROK' has no act 'press_talks'"),
-        ("2017-10-01,China,action,public_threat,,x,src,\n", 2, "actor", "'China' cannot be the actor"),
+        (
+            "2017-10-01,China,action,public_threat,,x,src,\n",
+            2,
+            "actor",
+            "'China' cannot be the actor of an action event",  # "an", not "a action"
+        ),
         ("2017-10-01,US,third_party,sanctions,,x,src,\n", 2, "actor", "not a third party or mediator"),
         ("2017-10-01,US,action,private_message,public,x,src,\n", 2, "channel", "private action"),
         ("2017-10-01,US,action,public_threat,private,x,src,\n", 2, "channel", "public action"),
@@ -404,13 +410,67 @@ def test_a_good_user_file_loads_and_counts_lines_with_comments_and_blanks(
         ("2017-10-01,both,negotiation,agreement,,x,src,depth=nan\n", 2, "terms.depth", "finite"),
         ("2017-10-01,both,negotiation,agreement,,x,src,deep\n", 2, "terms", "key=value"),
         ("2017-10-01,both,negotiation,agreement,,x,src,width=1\n", 2, "terms.width", "unknown term"),
-        ("2017-10-01,US,action,public_threat,,x,src,depth=0.1\n", 2, "terms", "carries no terms"),
+        ("2017-10-01,US,action,public_threat,,x,src,depth=0.1\n", 2, "terms", "an action event 'public_thr"),
         ("2017-10-01,DPRK,capability,reveals,,x,src,\n", 2, "terms", "needs reach"),
         ("2017-10-01,both,negotiation,signed,,x,src,\n", 2, "event", "unknown negotiation event"),
         ("2017-10-01,China,channel,mediator_active,,x,src,\n", 2, "actor", "not a mediator"),
         ("2017-10-01,US,false_alarm,missed,,x,src,\n", 2, "event", "unknown false-alarm event"),
         ("2017-10-01,China,false_alarm,caught,,x,src,\n", 2, "actor", "cannot be the actor"),
         ("2017-10-01,UNSC,third_party,sanctions,,x,src,\n" * 2, 3, "event", "duplicate of line 2"),
+        # rows that contradict each other
+        (
+            "2018-06-12,both,negotiation,agreement,,x,src,depth=0.1\n"
+            "2018-07-01,both,negotiation,agreement,,y,src,\n",
+            3,
+            "event",
+            "a second agreement while one is in force (agreement on 2018-06-12, line 2): record its "
+            "agreement_breakdown before it, or agreement_revised",
+        ),
+        (
+            "2018-06-12,both,negotiation,agreement,,x,src,\n"
+            "2018-08-01,DPRK,negotiation,agreement_breakdown,,y,src,\n"
+            "2018-09-01,DPRK,negotiation,agreement_breakdown,,z,src,\n",
+            4,
+            "event",
+            "agreement_breakdown with no agreement in force",
+        ),
+        ("2017-10-01,both,negotiation,agreement_revised,,x,src,\n", 2, "event", "no agreement in force"),
+        ("2017-10-01,US,negotiation,agreement_revised,,x,src,\n", 2, "actor", "revised by both principals"),
+        (
+            "2018-06-12,both,negotiation,agreement,,x,src,\n2018-06-12,US,negotiation,agreement_breakdown,,y,src,\n",
+            3,
+            "event",
+            "agreement_breakdown and agreement (line 2) on the same date 2018-06-12",
+        ),
+        (GOOD + "2017-10-01,US,action,private_threat,private,y,src,\n", 3, "actor", "already takes"),
+        ("2017-10-01,US,channel,direct_closed,,x,src,\n", 2, "event", "never opened (no direct_open"),
+        (
+            "2018-01-01,both,channel,direct_open,,x,src,\n"
+            "2018-02-01,US,channel,direct_closed,,y,src,\n"
+            "2018-03-01,DPRK,channel,direct_closed,,z,src,\n",
+            4,
+            "event",
+            "direct_closed: the direct channel is not open: it was closed on 2018-02-01 (line 3)",
+        ),
+        (
+            "2018-01-01,both,channel,direct_open,,x,src,\n2018-02-01,US,channel,direct_open,,y,src,\n",
+            3,
+            "event",
+            "already open (direct_open on 2018-01-01, line 2)",
+        ),
+        (
+            "2018-01-01,US,channel,direct_open,,x,src,\n2018-01-01,DPRK,channel,direct_closed,,y,src,\n",
+            3,
+            "event",
+            "direct_closed and direct_open (line 2) on the same date",
+        ),
+        ("2017-10-01,UNSG,channel,mediator_inactive,,x,src,\n", 2, "event", "'UNSG' is not active"),
+        (
+            "2017-10-01,UNSG,channel,mediator_active,,x,src,\n2017-11-01,UNSG,channel,mediator_active,,y,src,\n",
+            3,
+            "event",
+            "'UNSG' is already active (mediator_active on 2017-10-01, line 2)",
+        ),
     ],
 )
 def test_bad_rows_name_file_line_and_field(
@@ -423,6 +483,43 @@ def test_bad_rows_name_file_line_and_field(
     assert message.startswith(f'{path} line {line}, field "{field}": '), message
     assert said in message, message
     assert "\n" not in message
+
+
+def test_what_the_record_declares_and_undoes_in_order_is_fine(tmp_path: Path, korea_sc: ScenarioFile) -> None:
+    """An agreement revised, broken down and made again; a channel opened, closed and opened; a mediator
+    made active and inactive: each in force when the next row acts on it."""
+    body = (
+        "2018-06-12,both,negotiation,agreement,,x,src,depth=0.1\n"
+        "2018-07-01,both,negotiation,agreement_revised,,x,src,depth=0.3\n"
+        "2018-08-01,DPRK,negotiation,agreement_breakdown,,x,src,\n"
+        "2018-09-01,both,negotiation,agreement,,x,src,\n"
+        "2018-01-01,both,channel,direct_open,,x,src,\n"
+        "2018-02-01,US,channel,direct_closed,,x,src,\n"
+        "2018-03-01,DPRK,channel,direct_open,,x,src,\n"
+        "2017-10-01,UNSG,channel,mediator_active,,x,src,\n"
+        "2017-11-01,UNSG,channel,mediator_inactive,,x,src,\n"
+    )
+    loaded = load_events(_write(tmp_path, body), korea_sc)
+    assert len(loaded) == 9
+    (revised,) = [e for e in loaded.events if e.event == "agreement_revised"]
+    assert revised.terms is not None and revised.terms.depth == 0.3
+
+
+def test_a_row_with_too_few_values_says_so(tmp_path: Path, korea_sc: ScenarioFile) -> None:
+    """A short row is "too few values" on its line, not an empty field."""
+    path = _write(tmp_path, GOOD + "2017-10-02,US,action,public_threat\n")
+    with pytest.raises(UserError) as caught:
+        load_events(path, korea_sc)
+    assert str(caught.value) == (
+        f"{path} line 3: too few values: 4 for 8 columns (date, actor, kind, event, channel, description, "
+        "source, terms); give every column, empty ones as ',,'"
+    )
+
+
+def test_a_judgement_row_with_too_few_values_says_so() -> None:
+    header = ",".join(JUDGEMENT_COLUMNS)
+    with pytest.raises(UserError, match=r"^judgements line 2: too few values: 3 for \d+ columns$"):
+        load_judgements(header + "\n2017-10-18,exact,John Brennan\n", "judgements")
 
 
 def test_a_breakdown_after_an_agreement_is_fine(tmp_path: Path, korea_sc: ScenarioFile) -> None:
@@ -509,7 +606,7 @@ def test_yaml_files(tmp_path: Path, korea_sc: ScenarioFile) -> None:
     assert [e.line for e in loaded.events] == [2, 1]  # YAML rows are numbered from 1, in file order
     assert loaded.events[1].terms is not None and loaded.events[1].terms.depth == 0.1
     as_list = "- {date: '2017-10-01', actor: US, kind: action, event: hold, source: x, terms: 'depth=0.1'}\n"
-    with pytest.raises(UserError, match=r'mine.yml row 1, field "terms": a action event'):
+    with pytest.raises(UserError, match=r'mine.yml row 1, field "terms": an action event'):
         load_events(_write(tmp_path, as_list, "mine.yml", header=""), korea_sc)
     for body, said in (
         (
@@ -614,6 +711,12 @@ def test_events_command_refusals(capsys: pytest.CaptureFixture[str], args: list[
         ("2017-02-30,US,action,public_threat,,x,src,\n", 'line 2, field "date"'),
         (GOOD + GOOD.replace("public_threat", "sanctions"), 'line 3, field "actor"'),
         ("2017-10-01,both,negotiation,agreement_breakdown,,x,src,\n", 'line 2, field "event"'),
+        ("2017-10-01,US,channel,direct_closed,,x,src,\n", 'line 2, field "event": direct_closed'),
+        (
+            "2018-06-12,both,negotiation,agreement,,x,src,\n2018-07-12,both,negotiation,agreement,,x,src,\n",
+            'line 3, field "event": a second agreement',
+        ),
+        (GOOD + "2017-10-02,US,action\n", "line 3: too few values"),
     ],
 )
 def test_events_command_bad_files_are_one_line(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -31,7 +32,9 @@ from brinkmanship.history import (
     load_events,
     load_judgements,
 )
+from brinkmanship.history.judgements import judgements_in_span
 from brinkmanship.history.replay import MAX_REPLAY_DAYS, Replay, replay, replayed_start
+from brinkmanship.report.briefing import HistoryCurve
 from brinkmanship.scenario import compile_scenario, load_scenario
 from brinkmanship.scenario.schema import ScenarioFile
 
@@ -206,9 +209,7 @@ def replay_command(
     every = min(every, span_days) if every is not None else max(1, span_days // 100)
     folder = None if out is None else check_out_text(out)
     show = not as_json and errors.is_terminal
-    judgements = [
-        j for j in load_judgements() if j.numeric and not j.conditional and first_date <= j.date <= last_date
-    ]
+    judgements = judgements_in_span(load_judgements(), first_date, last_date)
 
     def compute() -> Replay:
         span = (last_date - first_date).days + 1
@@ -304,9 +305,26 @@ def as_of_start(
     """The replayed ensemble at the end of ``as_of`` (``runs`` paths), to branch a forecast from; ``worlds``
     are the levered scenarios the forecast will run in. Refused for a scenario with no history, or a date
     before the calm state or after the record."""
+    check_range("--runs (with --as-of)", runs, 1, MAX_REPLAY_RUNS)
+    date, loaded, first = _as_of_record(sc, as_of)
+    compiled = tuple(compile_scenario(world) for world in worlds)
+    span = (date - first).days + 1
+    with progress_bar(span, f"replaying to {date}", show) as advance:
+        return replayed_start(
+            sc, loaded, first, date, runs, seed, compiled, progress=lambda done, total: advance(done, None)
+        )
+
+
+def as_of_date(as_of: str | None) -> dt.date | None:
+    """The ``--as-of`` text as a date (already checked by :func:`as_of_start`), None without one."""
+    return _date("--as-of", as_of)
+
+
+def _as_of_record(sc: ScenarioFile, as_of: str) -> tuple[dt.date, EventFile, dt.date]:
+    """The ``--as-of`` date, the scenario's built-in record and its first date (the calm state's), or one
+    line: a malformed date, a scenario with no history, a date outside the record."""
     date = _date("--as-of", as_of)
     assert date is not None
-    check_range("--runs (with --as-of)", runs, 1, MAX_REPLAY_RUNS)
     if sc.name not in builtin_event_names():
         raise UserError(
             f"--as-of: scenario {sc.name} has no built-in history (those with one: "
@@ -316,9 +334,43 @@ def as_of_start(
     first, last = default_span(sc, loaded)
     if not first <= date <= last:
         raise UserError(f"--as-of {date}: the history of {sc.name} runs from {first} to {last}")
-    compiled = tuple(compile_scenario(world) for world in worlds)
+    return date, loaded, first
+
+
+CURVE_DATES = 50
+"""About this many reporting dates on a briefing's replayed curve."""
+CURVE_FILTER_FACTOR = 4
+"""A briefing's curve filters this many times its forecast paths (``--curve-runs``)."""
+
+
+def as_of_curve(
+    sc: ScenarioFile, as_of: str, forecast_runs: int, seed: int, progress: Callable[[str], None] | None = None
+) -> HistoryCurve:
+    """The replayed curve from the record's first date to ``as_of``, for the briefing: about
+    ``CURVE_DATES`` reporting dates (the last is ``as_of``), ``forecast_runs`` paths per forecast and
+    ``CURVE_FILTER_FACTOR`` times as many in the filter, with the numeric, unconditional judgements of the
+    time up to ``as_of``."""
+    check_range("--curve-runs", forecast_runs, 1, MAX_REPLAY_RUNS // CURVE_FILTER_FACTOR)
+    date, loaded, first = _as_of_record(sc, as_of)
     span = (date - first).days + 1
-    with progress_bar(span, f"replaying to {date}", show) as advance:
-        return replayed_start(
-            sc, loaded, first, date, runs, seed, compiled, progress=lambda done, total: advance(done, None)
-        )
+    done = 0
+
+    def stepped(days: int, total: int) -> None:
+        nonlocal done
+        done += days
+        if progress is not None:
+            progress(f"replaying the record to {date} for the curve: day {done:,} of {total:,}")
+
+    result = replay(
+        sc,
+        loaded,
+        first,
+        date,
+        CURVE_FILTER_FACTOR * forecast_runs,
+        seed,
+        every=max(1, round(span / CURVE_DATES)),
+        forecast_runs=forecast_runs,
+        progress=stepped,
+    )
+    judgements = tuple(judgements_in_span(load_judgements(), first, date))
+    return HistoryCurve(result, judgements, date)

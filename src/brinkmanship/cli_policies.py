@@ -28,7 +28,7 @@ from brinkmanship.cli_common import (
     errors,
     progress_bar,
 )
-from brinkmanship.cli_history import AsOfOption, as_of_start
+from brinkmanship.cli_history import AsOfOption, as_of_curve, as_of_date, as_of_start
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
 from brinkmanship.engine.results import OUTCOMES
@@ -41,6 +41,9 @@ from brinkmanship.scenario import ScenarioFile, load_scenario
 DEFAULT_RUNS = 10_000
 DEFAULT_SENSITIVITY_RUNS = 2_000
 """Paths per ensemble of the briefing's sensitivity: 1 + 2k ensembles over the whole horizon."""
+DEFAULT_CURVE_RUNS = 512
+"""Paths per forecast of the briefing's replayed curve (``--as-of``); its filter has four times as many.
+About 50 forecasts of a year each: smaller than the comparison so the curve adds well under a minute."""
 DEFAULT_INDICATOR_RUNS = 5_000
 """Paths per ensemble of the indicators: 1 + e ensembles of 90 days, so more paths for the same time
 (at 5,000 paired paths a change of about 0.2 points in P(war within 90 days) is detectable)."""
@@ -268,12 +271,24 @@ def brief(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    curve_runs: Annotated[
+        int | None,
+        typer.Option(
+            help="with --as-of: paths per forecast of the replayed curve drawn to that date (its replay has "
+            f"4x as many; default {DEFAULT_CURVE_RUNS}; 0 skips the curve)"
+        ),
+    ] = None,
 ) -> None:
     """Write a briefing: one offline HTML file, its Markdown twin, the figures as PNG, the numbers as JSON.
 
     With ``--as-of DATE`` the comparison starts from the crisis as the real history left it at the end of
-    that date; the sensitivity and the indicators stay at the scenario's start date (said in the notes)."""
+    that date, and the briefing draws the replayed risk of war up to that date with the judgements of the
+    time; the sensitivity and the indicators stay at the scenario's start date (said in the notes)."""
     sc = load_scenario(scenario)
+    if curve_runs is not None and as_of is None:
+        raise UserError("--curve-runs: only with --as-of (without it the briefing draws no replayed curve)")
+    if curve_runs is not None:
+        check_range("--curve-runs", curve_runs, 0, MAX_RUNS)
     check_range("--runs", runs, 1, MAX_RUNS)
     check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
     check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)
@@ -293,6 +308,9 @@ def brief(
         _status(sys.stderr.isatty()) as say,
     ):
         start = _replayed(sc, chosen, as_of, runs, seed, False)
+        history = None
+        if as_of is not None and curve_runs != 0:
+            history = as_of_curve(sc, as_of, curve_runs or DEFAULT_CURVE_RUNS, seed, say)
         briefing = build_briefing(
             sc,
             chosen,
@@ -306,6 +324,8 @@ def brief(
             sensitivity,
             sensitivity_n,
             start,
+            None if start is None else as_of_date(as_of),
+            history,
         )
         staged = write_briefing(briefing, results.staging)
         files = [results.final(path.relative_to(results.staging).as_posix()) for path in staged.figures]

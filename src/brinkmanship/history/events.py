@@ -22,8 +22,9 @@ Vocabulary by kind:
 * ``third_party``: a third party's or mediator's act, one it has in the scenario (``sanctions``,
   ``restraint_call``, ``press_talks``).
 * ``negotiation``: ``talks_open``, ``agreement`` (actor ``both``; ``terms: depth=0.1``, the depth of the
-  terms from 0 = a freeze of tests and exercises only to 1), ``agreement_breakdown`` (only while an
-  agreement is in force).
+  terms from 0 = a freeze of tests and exercises only to 1; only while none is in force),
+  ``agreement_revised`` (actor ``both``: new terms for the agreement in force, ``terms: depth=``),
+  ``agreement_breakdown`` (only while an agreement is in force).
 * ``channel``: ``direct_open`` / ``direct_closed`` (a principal or ``both``); ``mediator_active`` /
   ``mediator_inactive`` (actor: the mediator).
 * ``false_alarm``: ``caught``: a false warning in that principal's system, caught before anyone acted.
@@ -66,7 +67,7 @@ EVENT_KINDS: tuple[str, ...] = (
 )
 CHANNELS: tuple[str, ...] = ("public", "private", "mediated")
 THIRD_PARTY_ACTS: tuple[str, ...] = ("sanctions", "restraint_call", "press_talks")
-NEGOTIATION_EVENTS: tuple[str, ...] = ("talks_open", "agreement", "agreement_breakdown")
+NEGOTIATION_EVENTS: tuple[str, ...] = ("talks_open", "agreement", "agreement_revised", "agreement_breakdown")
 CHANNEL_EVENTS: tuple[str, ...] = ("direct_open", "direct_closed", "mediator_active", "mediator_inactive")
 FALSE_ALARM_EVENTS: tuple[str, ...] = ("caught",)
 CAPABILITY_EVENTS: tuple[str, ...] = ("reveals",)
@@ -77,6 +78,7 @@ COLUMNS: tuple[str, ...] = ("date", "actor", "kind", "event", "channel", "descri
 REQUIRED_COLUMNS: tuple[str, ...] = ("date", "actor", "kind", "event", "source")
 TERM_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("negotiation", "agreement"): ("depth",),
+    ("negotiation", "agreement_revised"): ("depth",),
     ("capability", "reveals"): ("reach", "warhead"),
 }
 """The only events that carry terms, and which."""
@@ -416,6 +418,12 @@ def _csv_rows(text: str, where: str) -> list[tuple[int, dict[str, Any]]]:
                     f"{where} line {start}: {len(cells)} values for {len(header)} columns "
                     f"({', '.join(header)}); quote a value that holds a comma"
                 )
+            if len(cells) < len(header):
+                # Said as such: read as empty cells, a short row would blame a field (often "source").
+                raise UserError(
+                    f"{where} line {start}: too few values: {len(cells)} for {len(header)} columns "
+                    f"({', '.join(header)}); give every column, empty ones as ',,'"
+                )
             rows.append((start, _cells(header, cells)))
             if len(rows) > MAX_EVENTS:
                 break
@@ -460,7 +468,7 @@ def _header(cells: list[str], where: str, line: int) -> list[str]:
 def _cells(header: list[str], cells: list[str]) -> dict[str, Any]:
     """A row's values by column; an empty optional cell takes the column's default."""
     data: dict[str, Any] = {}
-    for name, cell in zip(header, cells, strict=False):
+    for name, cell in zip(header, cells, strict=True):
         value = cell.strip()
         if value or name in REQUIRED_COLUMNS:
             data[name] = value
@@ -563,7 +571,7 @@ def _check_row(row: EventRow, scenario: ScenarioFile, fail: Fail) -> None:
         if actor in principals or (allow_both and actor == BOTH):
             return
         who = ", ".join(principals) + (f" or {BOTH!r}" if allow_both else "")
-        raise fail("actor", f"{actor!r} cannot be the actor of a {kind} event {event!r} (its actor: {who})")
+        raise fail("actor", f"{actor!r} cannot be the actor of {_a(kind)} event {event!r} (its actor: {who})")
 
     if kind == "action":
         if event not in ACTION_INDEX:
@@ -595,8 +603,9 @@ def _check_row(row: EventRow, scenario: ScenarioFile, fail: Fail) -> None:
             raise fail(
                 "event", f"unknown negotiation event {event!r} (known: {', '.join(NEGOTIATION_EVENTS)})"
             )
-        if event == "agreement" and actor != BOTH:
-            raise fail("actor", f"an agreement is made by both principals: the actor is {BOTH!r}")
+        if event in ("agreement", "agreement_revised") and actor != BOTH:
+            made = "made" if event == "agreement" else "revised"
+            raise fail("actor", f"an agreement is {made} by both principals: the actor is {BOTH!r}")
         principal_only(allow_both=True)
     elif kind == "channel":
         if event not in CHANNEL_EVENTS:
@@ -631,7 +640,7 @@ def _check_terms(row: EventRow, fail: Fail) -> None:
             if not allowed:
                 raise fail(
                     "terms",
-                    f"a {row.kind} event {row.event!r} carries no terms (only agreements and "
+                    f"{_a(row.kind)} event {row.event!r} carries no terms (only agreements and "
                     "capability revelations do)",
                 )
             raise fail("terms", f"{name!r} is not a term of {row.event!r} (its terms: {', '.join(allowed)})")
@@ -639,16 +648,44 @@ def _check_terms(row: EventRow, fail: Fail) -> None:
         raise fail("terms", "a capability revelation needs reach=..., warhead=... or both (each 0 to 1)")
 
 
+OPPOSITES: dict[str, str] = {
+    "direct_open": "direct_closed",
+    "direct_closed": "direct_open",
+    "mediator_active": "mediator_inactive",
+    "mediator_inactive": "mediator_active",
+    "agreement": "agreement_breakdown",
+    "agreement_breakdown": "agreement",
+}
+"""Events that undo each other: both on one date leave the day's end unclear."""
+
+
 def _check_consistency(events: Iterable[Event], where: str, unit: str, scenario: ScenarioFile) -> None:
-    """Rows that contradict each other: one action per principal a day, no duplicates, no breakdown
-    of an agreement that is not in force."""
+    """Rows that contradict each other, read in date order (file order within a date): one action per
+    principal a day; no duplicates; an event and its opposite not on one date; a second agreement only
+    after the first broke down (``agreement_revised`` changes the terms of the one in force); a revision
+    or breakdown only of an agreement in force; the direct channel closed only while open and opened only
+    while closed; a mediator made inactive only while active and active only while inactive.
+
+    The starting state is the scenario's: a freeze it declares active is an agreement in force, its
+    direct channel may be enabled, its mediators may be active."""
     actions: dict[tuple[dt.date, str], Event] = {}
     seen: dict[tuple[dt.date, str, str, str], Event] = {}
-    # A freeze declared active in the scenario is an agreement in force from the start.
-    in_force = bool(getattr(getattr(scenario, "freeze", None), "active", False))
+    undone: dict[tuple[dt.date, str, str], Event] = {}
+    # What is in force, and the row that put it there (None: the scenario declares it).
+    declared_freeze = bool(getattr(getattr(scenario, "freeze", None), "active", False))
+    agreement: tuple[bool, Event | None] = (declared_freeze, None)
+    direct: tuple[bool, Event | None] = (bool(scenario.channels.direct.enabled), None)
+    mediators: dict[str, tuple[bool, Event | None]] = {
+        name: (actor.active, None)
+        for name, actor in scenario.actors.items()
+        if isinstance(actor, ThirdParty) and actor.role == "mediator"
+    }
 
     def fail(event: Event, field: str, message: str) -> UserError:
         return UserError(f'{where} {unit} {event.line}, field "{field}": {message}')
+
+    def since(row: Event | None, declared: str) -> str:
+        return declared if row is None else f"{row.event} on {row.date}, {unit} {row.line}"
 
     for event in events:
         key = (event.date, event.actor, event.kind, event.event)
@@ -657,6 +694,18 @@ def _check_consistency(events: Iterable[Event], where: str, unit: str, scenario:
                 event, "event", f"duplicate of {unit} {seen[key].line} (the same date, actor, kind and event)"
             )
         seen[key] = event
+        # What the event acts on: one direct channel, each mediator, the agreement.
+        target = event.actor if event.event.startswith("mediator") else event.event.split("_")[0]
+        opposite = undone.get((event.date, target, OPPOSITES.get(event.event, "")))
+        if opposite is not None:
+            raise fail(
+                event,
+                "event",
+                f"{event.event} and {opposite.event} ({unit} {opposite.line}) on the same date {event.date}: "
+                "one undoes the other, so the day's end is unclear (keep the one that held at its end)",
+            )
+        if event.event in OPPOSITES:
+            undone[(event.date, target, event.event)] = event
         if event.kind == "action":
             other = actions.get((event.date, event.actor))
             if other is not None:
@@ -668,13 +717,55 @@ def _check_consistency(events: Iterable[Event], where: str, unit: str, scenario:
                     "description)",
                 )
             actions[(event.date, event.actor)] = event
-        elif event.kind == "negotiation":
+        elif event.kind == "negotiation" and event.event != "talks_open":
+            in_force, row = agreement
             if event.event == "agreement":
-                in_force = True
+                if in_force:
+                    raise fail(
+                        event,
+                        "event",
+                        "a second agreement while one is in force "
+                        f"({since(row, 'a freeze the scenario declares')}): record its agreement_breakdown "
+                        "before it, or agreement_revised for new terms",
+                    )
+                agreement = (True, event)
+            elif not in_force:
+                raise fail(event, "event", f"{event.event} with no agreement in force before it")
             elif event.event == "agreement_breakdown":
-                if not in_force:
-                    raise fail(event, "event", "agreement_breakdown with no agreement in force before it")
-                in_force = False
+                agreement = (False, event)
+        elif event.kind == "channel" and event.event.startswith("direct"):
+            is_open, row = direct
+            opening = event.event == "direct_open"
+            if opening and is_open:
+                raise fail(
+                    event,
+                    "event",
+                    f"direct_open: the direct channel is already open "
+                    f"({since(row, 'the scenario enables channels.direct')})",
+                )
+            if not opening and not is_open:
+                why = (
+                    "it was never opened (no direct_open before it, and the scenario does not enable it)"
+                    if row is None
+                    else f"it was closed on {row.date} ({unit} {row.line}) and not opened since"
+                )
+                raise fail(event, "event", f"direct_closed: the direct channel is not open: {why}")
+            direct = (opening, event)
+        elif event.kind == "channel":
+            is_active, row = mediators[event.actor]
+            activating = event.event == "mediator_active"
+            if activating == is_active:
+                state = "already active" if is_active else "not active"
+                declared = f"the scenario makes it {'active' if is_active else 'inactive'}"
+                raise fail(
+                    event, "event", f"{event.event}: {event.actor!r} is {state} ({since(row, declared)})"
+                )
+            mediators[event.actor] = (activating, event)
+
+
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "an action", "a third_party"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def _short(value: object) -> str:

@@ -125,6 +125,12 @@ def load_judgements(text: str | None = None, where: str = "built-in judgements.c
             line = reader.line_num
             if None in row:
                 raise UserError(f"{where} line {line}: more values than columns")
+            if any(value is None for value in row.values()):
+                # DictReader fills a short row with None: say so, not "field ...: required".
+                given = sum(value is not None for value in row.values())
+                raise UserError(
+                    f"{where} line {line}: too few values: {given} for {len(JUDGEMENT_COLUMNS)} columns"
+                )
             data: dict[str, object] = {key: value.strip() for key, value in row.items() if value is not None}
             for key in ("horizon_days", "probability_low", "probability_high"):
                 if data.get(key) == "":
@@ -139,3 +145,8 @@ def load_judgements(text: str | None = None, where: str = "built-in judgements.c
     except csv.Error as error:
         raise UserError(f"{where} line {reader.line_num}: malformed CSV: {error}") from None
     return tuple(sorted(rows, key=lambda j: (j.date, j.line)))
+
+
+def judgements_in_span(judgements: tuple[Judgement, ...], first: dt.date, last: dt.date) -> list[Judgement]:
+    """The numeric, unconditional judgements dated within the replay's span."""
+    return [j for j in judgements if j.numeric and not j.conditional and first <= j.date <= last]

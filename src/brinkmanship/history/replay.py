@@ -231,7 +231,9 @@ def _negotiate(model: CompiledScenario, state: CrisisState, what: str, depth: fl
     """Set a recorded negotiation event on every path at the end of its day (docs/model.md, section 7)."""
     if what == "talks_open":
         state.talks_open[:] = True
-    elif what == "agreement":
+    elif what in ("agreement", "agreement_revised"):
+        # A revision sets the new terms as an agreement does; the agreement's first day and depth, which the
+        # outcomes report, stay the original's.
         d = model.agreement_floor if depth is None else depth
         state.agreement_on[:] = True
         state.talks_open[:] = True

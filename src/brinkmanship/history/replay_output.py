@@ -5,30 +5,21 @@ self-contained ``replay.html`` (the figure embedded, no script or font fetched).
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import html
 import json
 from pathlib import Path
 
-import matplotlib.dates as mdates
 import pyarrow as pa
 import pyarrow.parquet as pq
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from brinkmanship.history.judgements import Judgement
+from brinkmanship.history.judgements import Judgement, judgements_in_span
 from brinkmanship.history.replay import Replay
+from brinkmanship.history.replay_plot import judgement_number, risk_figure
+
+__all__ = ["RESULT_FILES", "judgements_in_span", "write_replay"]
 
 RESULT_FILES = ("replay.json", "replay.parquet", "risk.png", "replay.html")
 """The result set of `brink replay --out`, written and replaced as a whole (engine.atomic)."""
-MARKERS = {"full_war": "o", "armed_conflict": "s", "deliberate_strike": "^", "nuclear_use": "D"}
-"""A judgement's marker by what it measured."""
-MARKER_NAMES = {"o": "circle", "s": "square", "^": "triangle", "D": "diamond"}
-
-
-def judgements_in_span(judgements: tuple[Judgement, ...], first: dt.date, last: dt.date) -> list[Judgement]:
-    """The numeric, unconditional judgements dated within the replay's span."""
-    return [j for j in judgements if j.numeric and not j.conditional and first <= j.date <= last]
 
 
 def write_replay(result: Replay, judgements: list[Judgement], folder: Path) -> list[Path]:
@@ -58,70 +49,7 @@ def write_replay(result: Replay, judgements: list[Judgement], folder: Path) -> l
 
 
 def _plot(result: Replay, judgements: list[Judgement], path: Path) -> None:
-    dates = mdates.date2num([d.date for d in result.days])
-    figure = Figure(figsize=(11, 5.5), dpi=110)
-    FigureCanvasAgg(figure)
-    axis = figure.add_subplot()
-    for h, colour in zip(sorted(result.days[0].p_war), ("#1b9e77", "#d95f02", "#7570b3"), strict=False):
-        p = [d.p_war[h][0] for d in result.days]
-        low = [d.p_war[h][1][0] for d in result.days]
-        high = [d.p_war[h][1][1] for d in result.days]
-        axis.plot(dates, p, color=colour, label=f"P(war within {h} days), model")
-        axis.fill_between(dates, low, high, color=colour, alpha=0.2, linewidth=0)
-    for j in judgements:
-        bounds = j.bounds
-        if bounds is None:
-            continue
-        bottom, given_top = bounds
-        top = given_top if given_top is not None else bottom
-        when = float(mdates.date2num(j.date))
-        axis.errorbar(
-            [when],
-            [(bottom + top) / 2],
-            yerr=[[(top - bottom) / 2], [(top - bottom) / 2]],
-            fmt=MARKERS.get(j.measures, "o"),
-            color="black",
-            capsize=3,
-            markersize=5,
-        )
-        axis.annotate(
-            f"{j.who.split(' (')[0]}: {j.measures.replace('_', ' ')}, {j.horizon or 'horizon unstated'}",
-            (when, top),
-            fontsize=6,
-            xytext=(3, 3),
-            textcoords="offset points",
-        )
-    for when in sorted({e["date"] for d in result.days for e in d.events}):
-        axis.axvline(
-            float(mdates.date2num(dt.date.fromisoformat(when))), color="grey", alpha=0.15, linewidth=0.8
-        )
-    top = max(
-        [d.p_war[h][1][1] for d in result.days for h in d.p_war]
-        + [j.bounds[0] for j in judgements if j.bounds]
-    )
-    axis.set_ylim(0, min(1.0, max(0.05, 1.15 * top)))
-    axis.set_ylabel("probability")
-    shown = sorted({j.measures for j in judgements if j.bounds is not None})
-    key = ", ".join(f"{MARKER_NAMES[MARKERS.get(m, 'o')]} {m.replace('_', ' ')}" for m in shown)
-    axis.set_title(
-        f"{result.scenario}: forecast as of each date, given the history so far ({result.runs:,} paths, "
-        f"seed {result.seed})" + (f"; black: judgements at the time ({key})" if shown else ""),
-        fontsize=9,
-    )
-    axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
-    figure.autofmt_xdate()
-    axis.legend(loc="upper left", fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path)
-
-
-def _percent(bounds: tuple[float, float | None] | None) -> str:
-    if bounds is None:
-        return "no number"
-    low, high = bounds
-    if high is None:
-        return f"more than {low:.0%}"
-    return f"{low:.0%}" if low == high else f"{low:.0%}-{high:.0%}"
+    risk_figure(result, judgements).savefig(path)
 
 
 def _html(result: Replay, judgements: list[Judgement], image: str) -> str:
@@ -137,7 +65,7 @@ def _html(result: Replay, judgements: list[Judgement], image: str) -> str:
     )
     quoted = "".join(
         f"<li>{html.escape(str(j.date))}: {html.escape(j.who)} - {html.escape(j.quantity)} "
-        f"({html.escape(j.horizon or 'horizon unstated')}): {html.escape(_percent(j.bounds))}; "
+        f"({html.escape(j.horizon or 'horizon unstated')}): {html.escape(judgement_number(j.bounds))}; "
         f"{html.escape(j.source)}</li>"
         for j in judgements
     )

@@ -11,9 +11,30 @@ from brinkmanship.analysis.compare import Comparison, run_comparison
 from brinkmanship.analysis.global_sensitivity import GlobalSensitivity, global_sensitivity
 from brinkmanship.analysis.sensitivity import Sensitivity, one_at_a_time
 from brinkmanship.engine.state import CrisisState
+from brinkmanship.history.judgements import Judgement
+from brinkmanship.history.replay import Replay
 from brinkmanship.policies import Policy
 from brinkmanship.report.indicators import Indicators, find_indicators
 from brinkmanship.scenario import ScenarioFile
+
+
+@dataclass(frozen=True)
+class HistoryCurve:
+    """The replayed record up to the as-of date, drawn in the briefing (``--as-of``).
+
+    ``replay``: the forecast as of each reporting date from the record's first date to ``as_of`` (its own
+    particle filter, smaller than the comparison's: see ``brink brief --curve-runs``); ``judgements``: the
+    dated numeric judgements of the time up to ``as_of``."""
+
+    replay: Replay
+    judgements: tuple[Judgement, ...]
+    as_of: dt.date
+
+    def as_dict(self) -> dict[str, Any]:
+        record = self.replay.as_dict()
+        record["as_of"] = self.as_of.isoformat()
+        record["judgements"] = [j.record() for j in self.judgements]
+        return record
 
 
 @dataclass
@@ -21,6 +42,8 @@ class Briefing:
     """Everything a briefing reports; ``sensitivity`` and ``indicators`` may be skipped (None).
 
     ``sensitivity`` is the one-at-a-time tornado or, with ``--sensitivity sobol|morris``, a global analysis.
+    ``as_of``: the comparison starts from the replayed crisis at the end of this date (None: from the
+    scenario's start date); ``history``: the replayed curve up to it, where one was drawn.
     """
 
     scenario: ScenarioFile
@@ -28,6 +51,15 @@ class Briefing:
     sensitivity: Sensitivity | GlobalSensitivity | None
     indicators: Indicators | None
     generated: str
+    as_of: dt.date | None = None
+    history: HistoryCurve | None = None
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first day of the forecast: the day after ``as_of``, else the scenario's start date."""
+        if self.as_of is not None:
+            return self.as_of + dt.timedelta(days=1)
+        return self.scenario.start_date
 
     def as_dict(self) -> dict[str, Any]:
         """The numbers behind the briefing (written beside it as JSON)."""
@@ -36,6 +68,9 @@ class Briefing:
             "sensitivity": None if self.sensitivity is None else self.sensitivity.as_dict(),
             "indicators": None if self.indicators is None else self.indicators.as_dict(),
             "generated": self.generated,
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "first_day": self.first_day.isoformat(),
+            "history": None if self.history is None else self.history.as_dict(),
         }
 
 
@@ -63,13 +98,16 @@ def build_briefing(
     sensitivity_method: str = "oat",
     sensitivity_n: int | None = None,
     start: CrisisState | None = None,
+    as_of: dt.date | None = None,
+    history: HistoryCurve | None = None,
 ) -> Briefing:
     """Run the comparison, then the indicators and the sensitivity (skipped when their runs are 0).
 
     ``sensitivity_method``: ``oat`` (one at a time, with the best option's robustness), or ``sobol`` /
     ``morris`` (:func:`~brinkmanship.analysis.global_sensitivity.global_sensitivity` of P(war) under the
     baseline over the horizon, ``sensitivity_runs`` paths per row, ``sensitivity_n`` its N). ``start``:
-    the comparison branches from this state (a replayed date, ``--as-of``).
+    the comparison branches from this state (the replayed crisis at the end of ``as_of``); ``history``:
+    the replayed curve to that date, drawn in the briefing.
     """
 
     def say(text: str) -> None:
@@ -114,4 +152,4 @@ def build_briefing(
             contender=best_option(comparison),
         )
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return Briefing(scenario, comparison, sensitivity, indicators, generated)
+    return Briefing(scenario, comparison, sensitivity, indicators, generated, as_of, history)

@@ -8,9 +8,10 @@ from brinkmanship.analysis.compare import split_text
 from brinkmanship.analysis.global_sensitivity import GlobalSensitivity
 from brinkmanship.analysis.sensitivity import Sensitivity
 from brinkmanship.engine.state import PATH_LABELS
+from brinkmanship.history.replay_plot import judgement_number
 from brinkmanship.policies import Lever, Policy
 from brinkmanship.report import figures
-from brinkmanship.report.briefing import Briefing
+from brinkmanship.report.briefing import Briefing, HistoryCurve
 from brinkmanship.report.document import Block, Bullets, Document, Image, Paragraph, Section, Table
 from brinkmanship.report.indicators import Indicators
 
@@ -99,8 +100,9 @@ def _headline(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
     section = Section("Bottom line")
     section.blocks.append(
         Paragraph(
-            f"Under the current posture ({reference['policy']}), the model puts the probability of **war "
-            f"within {days} days at {pct(o['war']['p'])}** (95% interval {interval(o['war']['ci95'])}); "
+            f"{_opening(briefing)} the current posture ({reference['policy']}), the model puts the "
+            f"probability of **war within {days} days{_counted(briefing)} at {pct(o['war']['p'])}** (95% "
+            f"interval {interval(o['war']['ci95'])}); "
             f"nuclear use {pct(o['nuclear_use']['p'])} ({interval(o['nuclear_use']['ci95'])}); an armed "
             f"clash {pct(o['clash']['p'])} ({interval(o['clash']['ci95'])}); an agreement "
             f"{pct(o['agreement']['p'])} ({interval(o['agreement']['ci95'])})."
@@ -215,11 +217,11 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             Paragraph(
                 f"All options ran on the same {comparison.runs:,} paths (seed {comparison.seed}): path i "
                 "meets the same accidents, alarms and dice under every option, so each change is measured "
-                "on paired paths. * = the paired 95% interval excludes zero. Median day of war counts from "
-                "the start date, among paths that reach war. Days at risk / hazard splits the change: "
-                "wars = days in crisis x wars per day in crisis; the reference row gives its days in crisis "
-                "per path and wars per 1,000 such days, the others the change in each (* = its 95% interval "
-                "excludes no change)."
+                "on paired paths. * = the paired 95% interval excludes zero. Median day of war counts "
+                f"{_day_count(briefing)}, among paths that reach war. Days at risk / hazard splits the "
+                "change: wars = days in crisis x wars per day in crisis; the reference row gives its days in "
+                "crisis per path and wars per 1,000 such days, the others the change in each (* = its 95% "
+                "interval excludes no change)."
             ),
             Table(header, table_rows, caption=f"Ranked by P(war within {comparison.days} days)"),
             Image(
@@ -230,7 +232,7 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             ),
             Image(
                 "cumulative-risk.png",
-                figures.cumulative_risk(distinct, str(briefing.scenario.start_date)),
+                figures.cumulative_risk(distinct, _axis_days(briefing)),
                 "Cumulative probability of war over the horizon under each option.",
             ),
             Image(
@@ -258,7 +260,7 @@ def _lever_notes(briefing: Briefing) -> list[str]:
     return items
 
 
-def _indicators(result: Indicators) -> Section:
+def _indicators(result: Indicators, briefing: Briefing) -> Section:
     rows = []
     for row in result.rows[:SHOWN_INDICATORS]:
         change = row.change
@@ -278,10 +280,10 @@ def _indicators(result: Indicators) -> Section:
         "Indicators to watch",
         [
             Paragraph(
-                f"If this event happened today, how would the probability of war within {result.window_days} "
-                f"days move (from {pct(result.p_free)} when the day is left free)? Each event was imposed on "
-                f"day 0 of {result.runs:,} paired paths. Armed clashes top the list by construction; the "
-                "signals below them are what to watch for."
+                f"If this event happened {_indicator_day(briefing)}, how would the probability of war within "
+                f"{result.window_days} days move (from {pct(result.p_free)} when the day is left free)? Each "
+                f"event was imposed on day 0 of {result.runs:,} paired paths. Armed clashes top the list by "
+                "construction; the signals below them are what to watch for."
             ),
             Table(
                 ["event", f"P(war within {result.window_days} days)", "change (paired 95%)", "reading"], rows
@@ -320,6 +322,7 @@ def _assumptions(result: Sensitivity, briefing: Briefing) -> Section:
                     else ""
                 )
                 + "). One-at-a-time screening misses interactions between parameters."
+                + _start_date_note(briefing)
             ),
             Image("tornado.png", figures.tornado(result), "One-at-a-time sensitivity of the risk of war."),
             Table(["parameter", "as set", "range", f"P({result.outcome}) at low", "at high", "note"], rows),
@@ -367,6 +370,7 @@ def _global_assumptions(result: GlobalSensitivity, briefing: Briefing) -> Sectio
             f"{briefing.scenario.name}, all varied together over their ranges: {result.rows:,} variants "
             f"(N = {result.n}) of {result.runs_per_row:,} paths x {result.days} days under {result.policy}, "
             f"every variant on the same random numbers and burned-in paths (seed {result.seed}). {reading}"
+            + _start_date_note(briefing)
         ),
         Image(
             "sensitivity.png",
@@ -463,8 +467,8 @@ def _method(briefing: Briefing) -> Section:
     comparison = briefing.comparison
     items = [
         f"Scenario {briefing.scenario.name}: {briefing.scenario.description}.",
-        f"{comparison.runs:,} paths per option over {comparison.days} days, seed {comparison.seed}; the same "
-        "random numbers for every option (common random numbers).",
+        f"{comparison.runs:,} paths per option over {comparison.days} days{_counted(briefing)}, seed "
+        f"{comparison.seed}; the same random numbers for every option (common random numbers).",
         "Probabilities: Wilson 95% intervals. Differences between options: Newcombe's paired-score 95% "
         "interval (1998) and McNemar's exact test on the paths where the options disagree.",
         "Levers are documented with their sources in docs/policies.md and by `brink policies`.",
@@ -481,16 +485,25 @@ def build_document(briefing: Briefing) -> Document:
     """The briefing's text, tables and figures."""
     rows = briefing.comparison.summaries()
     scenario = briefing.scenario
+    if briefing.as_of is None:
+        when = f"Start {scenario.start_date}"
+    else:
+        when = (
+            f"As of {briefing.as_of}: the forecast starts on {briefing.first_day} from the crisis as the "
+            "record left it"
+        )
     document = Document(
         title=f"Briefing: {scenario.title}",
-        subtitle=f"{scenario.description}. Start {scenario.start_date}, "
+        subtitle=f"{scenario.description}. {when}, "
         f"horizon {briefing.comparison.days} days; generated by brinkmanship on {briefing.generated}.",
     )
     document.sections.append(_headline(briefing, rows))
+    if briefing.history is not None:
+        document.sections.append(_history(briefing.history, briefing))
     document.sections.append(_paths(rows))
     document.sections.append(_options(briefing, rows))
     if briefing.indicators is not None:
-        document.sections.append(_indicators(briefing.indicators))
+        document.sections.append(_indicators(briefing.indicators, briefing))
     if isinstance(briefing.sensitivity, GlobalSensitivity):
         document.sections.append(_global_assumptions(briefing.sensitivity, briefing))
     elif briefing.sensitivity is not None and briefing.sensitivity.rows:
@@ -507,3 +520,118 @@ def _options_counted(distinct: int, duplicates: int) -> str:
         rows = "row is" if duplicates == 1 else "rows are"
         text += f" ({duplicates} more {rows} the same as another option)"
     return text
+
+
+def _opening(briefing: Briefing) -> str:
+    """The bottom line's first words: from when the forecast runs."""
+    if briefing.as_of is None:
+        return "Under"
+    return f"As of {briefing.as_of}, with the crisis as the record left it, under"
+
+
+def _counted(briefing: Briefing) -> str:
+    """Where the forecast's days start, for a sentence: " from 2017-11-30" (the day after ``--as-of``)."""
+    return f" from {briefing.first_day}" if briefing.as_of is not None else ""
+
+
+def _day_count(briefing: Briefing) -> str:
+    """What day 1 of the comparison is, in words."""
+    if briefing.as_of is None:
+        return f"from the start date ({briefing.scenario.start_date})"
+    return f"the days after {briefing.as_of} (day 1 is {briefing.first_day})"
+
+
+def _axis_days(briefing: Briefing) -> str:
+    """The time axis of the cumulative risk."""
+    if briefing.as_of is None:
+        return f"days from {briefing.scenario.start_date}"
+    return f"days after {briefing.as_of} (the as-of date)"
+
+
+def _indicator_day(briefing: Briefing) -> str:
+    """When the indicators are imposed: today, or (under ``--as-of``) the scenario's start date, since they
+    are computed from the scenario's own start, not the replayed crisis."""
+    if briefing.as_of is None:
+        return "today"
+    return (
+        f"on the scenario's start date ({briefing.scenario.start_date}, not the as-of date {briefing.as_of})"
+    )
+
+
+def _start_date_note(briefing: Briefing) -> str:
+    if briefing.as_of is None:
+        return ""
+    return (
+        f" These paths start from the scenario's start date ({briefing.scenario.start_date}), not from the "
+        f"replayed crisis of {briefing.as_of}."
+    )
+
+
+def _history(history: HistoryCurve, briefing: Briefing) -> Section:
+    """The replayed record to the as-of date: the curve, and the judgements of the time beside it."""
+    result = history.replay
+    days = result.days
+    h = 365 if days and 365 in days[0].p_war else max(days[0].p_war) if days else 365
+    imposed = sum(len(day.events) for day in days)
+    blocks: list[Block] = [
+        Paragraph(
+            f"The record of {result.scenario} replayed from {result.first} to {history.as_of} (as "
+            f"`brink replay` does; docs/replay.md): on each date, every {result.every} days, the model's "
+            f"probability of war within {h} days given everything recorded so far, with its 95% interval; "
+            f"grey lines mark the {imposed} imposed events, the dashed line the as-of date, black points the "
+            "judgements made at the time, marked with what each measured and labelled with its horizon. The "
+            f"curve has its own replay of {result.runs:,} paths and {result.forecast_runs:,} forecast paths "
+            f"per date (fewer than the comparison's {briefing.comparison.runs:,}, to keep the briefing "
+            "quick; `brink brief --curve-runs`)."
+        )
+    ]
+    if days:
+        last = days[-1]
+        p, ci = last.p_war[h]
+        blocks.append(
+            Paragraph(
+                f"On {last.date} the curve gives **{pct(p)}** ({interval(ci)}) for war within {h} days; the "
+                f"comparison's baseline, on its own {briefing.comparison.runs:,} replayed paths, gives "
+                f"{pct(briefing.comparison.summaries()[0]['outcomes']['war']['p'])} within "
+                f"{briefing.comparison.days} days: the two differ by the noise of their paths"
+                + ("" if briefing.comparison.days == h else " and by their horizons")
+                + "."
+            )
+        )
+    blocks.append(
+        Image(
+            "replay.png",
+            figures.replay_curve(history),
+            f"Replayed P(war within {h} days) as of each date to {history.as_of}, with 95% intervals; "
+            "imposed events in grey; the judgements of the time as black points (circle: full war, square: "
+            "armed conflict, triangle: a deliberate strike, diamond: nuclear use).",
+        )
+    )
+    if history.judgements:
+        rows = []
+        for j in history.judgements:
+            on = [day for day in days if day.date <= j.date]
+            model = "-" if not on else f"{pct(on[-1].p_war[h][0])} (as of {on[-1].date})"
+            rows.append(
+                [
+                    str(j.date),
+                    j.who,
+                    j.measures.replace("_", " "),
+                    j.horizon or "unstated",
+                    judgement_number(j.bounds),
+                    model,
+                ]
+            )
+        blocks.append(
+            Table(
+                ["date", "who", "measured", "horizon", "their number", f"model, war within {h} days"],
+                rows,
+                caption=f"The dated judgements of the risk up to {history.as_of} (docs/history.md), beside "
+                "the curve on the last reported date before each",
+            )
+        )
+    else:
+        blocks.append(
+            Paragraph(f"No dated judgement with a number falls between {result.first} and {history.as_of}.")
+        )
+    return Section(f"How the crisis got here: the record replayed to {history.as_of}", blocks)

@@ -13,6 +13,8 @@ from matplotlib.figure import Figure
 from brinkmanship.analysis.global_sensitivity import GlobalSensitivity
 from brinkmanship.analysis.sensitivity import Sensitivity
 from brinkmanship.engine.state import PATH_LABELS
+from brinkmanship.history.replay_plot import risk_figure
+from brinkmanship.report.briefing import HistoryCurve
 
 DPI = 110
 PATH_COLOURS = {
@@ -37,8 +39,9 @@ def _percent(axis: Any, which: str = "y") -> None:
     formatter.set_major_formatter(lambda value, _: f"{100 * value:.0f}%")
 
 
-def cumulative_risk(rows: Sequence[dict[str, Any]], start_date: str) -> bytes:
-    """Cumulative P(war) by day, one line per policy; the reference (first row) in black."""
+def cumulative_risk(rows: Sequence[dict[str, Any]], days_from: str) -> bytes:
+    """Cumulative P(war) by day, one line per policy; the reference (first row) in black. ``days_from``
+    names the day the axis counts from ("days from 2017-09-26", "days after 2017-11-29")."""
     figure = Figure(figsize=(8.0, 4.5))
     axis = figure.add_subplot()
     for index, row in enumerate(rows):
@@ -53,7 +56,7 @@ def cumulative_risk(rows: Sequence[dict[str, Any]], start_date: str) -> bytes:
             lw=2.2 if index == 0 else 1.4,
             label=row["policy"],
         )
-    axis.set_xlabel(f"days from {start_date}")
+    axis.set_xlabel(days_from)
     axis.set_ylabel("probability of war so far")
     _percent(axis)
     axis.set_ylim(bottom=0.0)
@@ -61,6 +64,15 @@ def cumulative_risk(rows: Sequence[dict[str, Any]], start_date: str) -> bytes:
     axis.legend(fontsize=7, ncol=2, frameon=False)
     axis.set_title("Cumulative risk of war, by policy")
     return _png(figure)
+
+
+def replay_curve(history: HistoryCurve) -> bytes:
+    """The replayed P(war within 365 days) to the as-of date with the judgements of the time
+    (:func:`~brinkmanship.history.replay_plot.risk_figure`, the drawing of `brink replay`)."""
+    forecast = sorted(history.replay.days[0].p_war) if history.replay.days else []
+    # The year's risk, the horizon most judgements were given for (or read as); the longest one otherwise.
+    horizons = [365] if 365 in forecast else forecast[-1:]
+    return _png(risk_figure(history.replay, history.judgements, horizons, history.as_of, size=(9.0, 4.8)))
 
 
 def risk_differences(rows: Sequence[dict[str, Any]], outcome: str = "war") -> bytes:
