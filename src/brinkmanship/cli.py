@@ -9,7 +9,15 @@ import threading
 
 import typer
 
-from brinkmanship import cli_consequences, cli_engine, cli_history, cli_policies, cli_sensitivity, cli_sweep
+from brinkmanship import (
+    cli_calibration,
+    cli_consequences,
+    cli_engine,
+    cli_history,
+    cli_policies,
+    cli_sensitivity,
+    cli_sweep,
+)
 from brinkmanship.errors import UserError
 
 app = typer.Typer(
@@ -26,6 +34,7 @@ cli_policies.register(app)
 cli_sensitivity.register(app)
 cli_sweep.register(app)
 cli_history.register(app)
+cli_calibration.register(app)
 
 
 def _is_click_exception(error: Exception) -> bool:

@@ -84,6 +84,22 @@ WorkersOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+ParamUncertaintyOption = Annotated[
+    bool,
+    typer.Option(
+        "--param-uncertainty",
+        help="also run over draws of the calibrated posterior: intervals split into Monte Carlo and "
+        "parameter parts",
+    ),
+]
+DrawsOption = Annotated[int, typer.Option("--draws", help="with --param-uncertainty: posterior draws")]
+RunsPerDrawOption = Annotated[
+    int, typer.Option("--runs-per-draw", help="with --param-uncertainty: paths in each draw")
+]
+PosteriorOption = Annotated[
+    str | None,
+    typer.Option("--posterior", help="with --param-uncertainty: a posterior.json (default: the shipped one)"),
+]
 RunsOption = Annotated[int, typer.Option("--runs", "-n", help="simulated paths (per policy when comparing)")]
 DaysOption = Annotated[int | None, typer.Option("--days", help="horizon in days (default: the scenario's)")]
 ForceOption = Annotated[

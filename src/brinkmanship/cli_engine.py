@@ -12,12 +12,24 @@ from rich.table import Table
 
 from brinkmanship.analysis.calibration import calibration_report
 from brinkmanship.analysis.lives import DeathsTally, lives_model
+from brinkmanship.calibration.posterior import load_posterior
+from brinkmanship.calibration.uncertainty import (
+    DEFAULT_DRAWS,
+    DEFAULT_RUNS_PER_DRAW,
+    check_scenario,
+    check_sizes,
+    run_split,
+)
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
     DaysOption,
+    DrawsOption,
     ForceOption,
     JsonOption,
+    ParamUncertaintyOption,
+    PosteriorOption,
     RunsOption,
+    RunsPerDrawOption,
     SeedOption,
     WorkersOption,
     check_ensemble_flags,
@@ -247,7 +259,42 @@ def print_table(result: dict[str, Any]) -> None:
             f"Expected deaths: {d['mean']:,.0f} (90% interval {low:,.0f} - {high:,.0f}); {tail}. "
             f"A war costs {war:,.0f} lives (central), a war with nuclear use {nuclear:,.0f}."
         )
+    if "param_uncertainty" in result:
+        print_split(result)
     console.print(f"[dim]{result['elapsed_s']:.1f} s[/dim]")
+
+
+def print_split(result: dict[str, Any]) -> None:
+    """The table of ``--param-uncertainty``: over the posterior, each outcome's three intervals."""
+    split = result["param_uncertainty"]
+    table = Table(
+        title=(
+            f"Over the calibrated posterior ({split['draws']} draws x {split['runs_per_draw']:,} paths, "
+            f"{split['posterior']})"
+        ),
+        header_style="bold",
+    )
+    for column in (
+        "outcome within horizon",
+        "probability",
+        "95% total",
+        "Monte Carlo part",
+        "parameter part",
+    ):
+        table.add_column(column, justify="right" if column != "outcome within horizon" else "left")
+
+    def span(interval: list[float]) -> str:
+        return f"{interval[0]:.1%} - {interval[1]:.1%}"
+
+    for name, part in split["outcomes"].items():
+        table.add_row(
+            name.replace("_", " "),
+            f"{part['p']:.1%}",
+            span(part["ci95_total"]),
+            span(part["ci95_monte_carlo"]),
+            span(part["ci95_parameters"]),
+        )
+    console.print(table)
 
 
 def run(
@@ -262,8 +309,15 @@ def run(
     ] = None,
     force: ForceOption = False,
     as_of: AsOfOption = None,
+    param_uncertainty: ParamUncertaintyOption = False,
+    draws: DrawsOption = DEFAULT_DRAWS,
+    runs_per_draw: RunsPerDrawOption = DEFAULT_RUNS_PER_DRAW,
+    posterior: PosteriorOption = None,
 ) -> None:
     """Simulate a crisis: probabilities of clash, war, nuclear use and agreement, paths to war.
+
+    With ``--param-uncertainty`` it also runs the scenario over draws of the calibrated posterior and
+    splits each outcome's 95% interval into its Monte Carlo and parameter parts (docs/calibration.md).
 
     With ``--as-of DATE`` the paths start from the crisis as the real history left it at the end of that
     date (``brink replay``'s particle filter), and days count from the next day.
@@ -272,6 +326,15 @@ def run(
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
     folder = None if out is None else check_out_text(out)
+    shipped = None
+    if param_uncertainty:
+        if as_of is not None:
+            raise UserError("--param-uncertainty does not yet combine with --as-of (a replay per draw)")
+        shipped = load_posterior(posterior)
+        check_sizes(draws, runs_per_draw, shipped)
+        check_scenario(sc, shipped)
+    elif posterior is not None:
+        raise UserError("--posterior goes with --param-uncertainty")
     start = None if as_of is None else as_of_start(sc, as_of, runs, seed, show=not as_json)
     result = run_ensemble(
         sc,
@@ -285,19 +348,26 @@ def run(
         start=start,
         as_of=as_of,
     )
+    if shipped is not None:
+        with progress_bar(draws * runs_per_draw, "over the posterior", not as_json) as advance:
+            split = run_split(
+                sc, shipped, draws, runs_per_draw, horizon, seed, lambda done: advance(done, None)
+            )
+        result["param_uncertainty"] = split
+        for name, part in split["outcomes"].items():
+            o = result["outcomes"][name]
+            o["p_posterior"] = part["p"]
+            for key in ("ci95_total", "ci95_monte_carlo", "ci95_parameters"):
+                o[key] = part[key]
     if as_json:
         print(json.dumps(result))
     else:
         print_table(result)
 
 
-def calibrate(
-    scenario: Annotated[str, typer.Argument(help="built-in scenario")],
-    runs: RunsOption = 20_000,
-    seed: SeedOption = DEFAULT_SEED,
-    as_json: JsonOption = False,
-) -> None:
-    """Set the simulated risks beside the published judgements, each quoted as its author gave it."""
+def calibrate_scenario(scenario: str, runs: int, seed: int, as_json: bool) -> None:
+    """`brink calibrate SCENARIO`: the simulated risks beside the published judgements, each quoted as its
+    author gave it."""
     sc = load_scenario(scenario)
     check_range("--runs", runs, 100, MAX_RUNS)
     rows = calibration_report(sc, runs, seed)
@@ -340,4 +410,3 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show)
     app.command("run")(run)
     app.command("schema")(schema)
-    app.command("calibrate")(calibrate)

@@ -14,12 +14,23 @@ from rich.table import Table
 
 from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.analysis.compare import Comparison, run_comparison, split_text
+from brinkmanship.calibration.posterior import load_posterior
+from brinkmanship.calibration.uncertainty import (
+    DEFAULT_DRAWS,
+    check_scenario,
+    check_sizes,
+    compare_robustness,
+)
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
     DaysOption,
+    DrawsOption,
     ForceOption,
     JsonOption,
+    ParamUncertaintyOption,
+    PosteriorOption,
     RunsOption,
+    RunsPerDrawOption,
     SeedOption,
     WorkersOption,
     check_ensemble_flags,
@@ -134,6 +145,11 @@ def policies(
     console.print(table)
 
 
+COMPARE_RUNS_PER_DRAW = 512
+"""Paths per option in each posterior draw of `compare --param-uncertainty` (every option runs in every
+draw, so this is half of `run`'s)."""
+
+
 def _print_comparison(comparison: Comparison, rank_by: str) -> None:
     rows = comparison.summaries(rank_by)
     title = (
@@ -201,8 +217,15 @@ def compare(
     rank_by: Annotated[str, typer.Option(help="outcome that ranks the policies")] = "war",
     as_json: JsonOption = False,
     as_of: AsOfOption = None,
+    param_uncertainty: ParamUncertaintyOption = False,
+    draws: DrawsOption = DEFAULT_DRAWS,
+    runs_per_draw: RunsPerDrawOption = COMPARE_RUNS_PER_DRAW,
+    posterior: PosteriorOption = None,
 ) -> None:
     """Compare the baseline with levers and packages on common random numbers, with paired intervals.
+
+    With ``--param-uncertainty`` every option also runs over draws of the calibrated posterior: how often it
+    beats the reference and how often it takes each rank, draw by draw (docs/calibration.md).
 
     With ``--as-of DATE`` every policy starts from the crisis as the real history left it at the end of
     that date (the same replayed paths for all: the differences stay paired)."""
@@ -215,6 +238,15 @@ def compare(
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
     total = runs * (1 + len([p for p in chosen if not p.is_baseline]))
     show = not as_json and sys.stderr.isatty()
+    shipped = None
+    if param_uncertainty:
+        if as_of is not None:
+            raise UserError("--param-uncertainty does not yet combine with --as-of (a replay per draw)")
+        shipped = load_posterior(posterior)
+        check_sizes(draws, runs_per_draw, shipped)
+        check_scenario(sc, shipped)
+    elif posterior is not None:
+        raise UserError("--posterior goes with --param-uncertainty")
     start = _replayed(sc, chosen, as_of, runs, seed, show)
     if as_of is not None:
         notes = [
@@ -225,13 +257,52 @@ def compare(
         comparison = run_comparison(
             sc, chosen, runs, seed, horizon, workers, lambda name, done: advance(done, name), notes, start
         )
+    robustness = None
+    if shipped is not None:
+        with progress_bar(draws * runs_per_draw * len(chosen), "over the posterior", show) as advance:
+            robustness = compare_robustness(
+                sc, chosen, shipped, draws, runs_per_draw, horizon, seed, rank_by, lambda d: advance(d, None)
+            )
     if as_json:
         record = comparison.as_dict(rank_by)
         if as_of is not None:
             record["as_of"] = as_of
+        if robustness is not None:
+            record["param_uncertainty"] = robustness
         print(json.dumps(record))
     else:
         _print_comparison(comparison, rank_by)
+        if robustness is not None:
+            _print_robustness(robustness)
+
+
+def _print_robustness(robustness: dict[str, Any]) -> None:
+    """How each option fares across the posterior's draws."""
+    rank_by = robustness["rank_by"]
+    table = Table(
+        title=(
+            f"Across the calibrated posterior: {robustness['draws']} draws x {robustness['runs_per_draw']:,} "
+            f"paths per option ({robustness['posterior']})"
+        ),
+        header_style="bold",
+    )
+    for column in ("policy", f"P({rank_by}) over the posterior (95% total)", "beats the reference", "ranks"):
+        table.add_column(column)
+    for name, row in robustness["policies"].items():
+        split = row[rank_by]
+        ranks = ", ".join(f"#{rank} {share:.0%}" for rank, share in row["rank_shares"].items())
+        beats = (
+            "(reference)"
+            if name == robustness["reference"]
+            else f"{row['beats_reference_share']:.0%} of draws"
+        )
+        table.add_row(
+            name,
+            f"{split['p']:.1%} ({split['ci95_total'][0]:.1%} - {split['ci95_total'][1]:.1%})",
+            beats,
+            ranks,
+        )
+    console.print(table)
 
 
 def _replayed(

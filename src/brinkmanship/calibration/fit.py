@@ -16,7 +16,7 @@ import math
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +30,13 @@ from brinkmanship.calibration.inference import (
     sobol_design,
     tensions,
 )
+from brinkmanship.calibration.posterior import POSTERIOR_FORMAT, POSTERIOR_VERSION
 from brinkmanship.calibration.simulator import Settings, scenarios_for, simulate_row, transform, untransform
 from brinkmanship.calibration.targets import Target, TargetsFile
 from brinkmanship.errors import UserError
 
 JOURNAL = "simulations.jsonl"
 MANIFEST = "fit.json"
-POSTERIOR_FORMAT = "brinkmanship-posterior"
-POSTERIOR_VERSION = 1
 SHIPPED_DRAWS = 256
 
 
@@ -49,7 +48,7 @@ class FitConfig:
     wave1: int = 96
     wave2: int = 48
     check_draws: int = 16
-    settings: Settings = Settings()
+    settings: Settings = field(default_factory=Settings)
 
     def check(self) -> FitConfig:
         if not 16 <= self.wave1 <= 4096:
@@ -113,7 +112,9 @@ class Journal:
 
     def add(self, wave: int, row: int, unit: np.ndarray, quantities: dict[str, float]) -> None:
         self.rows[(wave, row)] = quantities
-        line = json.dumps({"wave": wave, "row": row, "unit": [float(x) for x in unit], "quantities": quantities})
+        line = json.dumps(
+            {"wave": wave, "row": row, "unit": [float(x) for x in unit], "quantities": quantities}
+        )
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
             handle.flush()
@@ -190,7 +191,9 @@ def _quantiles(values: list[float]) -> dict[str, float]:
     }
 
 
-def predictive_row(target: Target, prior_rows: list[dict[str, float]], check_rows: list[dict[str, float]]) -> dict[str, Any]:
+def predictive_row(
+    target: Target, prior_rows: list[dict[str, float]], check_rows: list[dict[str, float]]
+) -> dict[str, Any]:
     """One target set beside the model before and after the fit; ``met`` says whether the published value
     is within two standard deviations (its error model's and the check's spread together) of the posterior
     predictive mean, or on the right side of a one-sided bound."""

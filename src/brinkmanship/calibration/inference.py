@@ -61,7 +61,9 @@ class Emulator:
     processes: list[GaussianProcessRegressor]
 
     @classmethod
-    def fit(cls, targets: Sequence[Target], x: np.ndarray, quantities: Sequence[dict[str, float]], seed: int) -> Emulator:
+    def fit(
+        cls, targets: Sequence[Target], x: np.ndarray, quantities: Sequence[dict[str, float]], seed: int
+    ) -> Emulator:
         """Fit to rows ``x`` (n, k) and each row's simulated quantities (target name -> value)."""
         k = x.shape[1]
         processes = []
@@ -91,9 +93,13 @@ class Emulator:
 
     def noise_sd(self) -> dict[str, float]:
         """Each target's fitted Monte Carlo noise of one row, on its error scale."""
-        return {name: math.sqrt(_white_noise(gp)) for name, gp in zip(self.names, self.processes, strict=True)}
+        return {
+            name: math.sqrt(_white_noise(gp)) for name, gp in zip(self.names, self.processes, strict=True)
+        }
 
-    def holdout_error(self, x: np.ndarray, quantities: Sequence[dict[str, float]], targets: Sequence[Target]) -> dict[str, float]:
+    def holdout_error(
+        self, x: np.ndarray, quantities: Sequence[dict[str, float]], targets: Sequence[Target]
+    ) -> dict[str, float]:
         """Root-mean-square error of the emulator's mean on rows it was not fitted on (its own scale)."""
         mean, _ = self.predict(x)
         out = {}
@@ -146,9 +152,7 @@ def sample_posterior(
         out = np.full(u.shape[0], -np.inf)
         if inside.any():
             mean, sd = emulator.predict(u[inside])
-            out[inside] = sum(
-                target_log_likelihood(t, mean[:, j], sd[:, j]) for j, t in enumerate(targets)
-            )
+            out[inside] = sum(target_log_likelihood(t, mean[:, j], sd[:, j]) for j, t in enumerate(targets))
         return out
 
     walkers = max(WALKERS_PER_DIMENSION * k, 16)

@@ -171,7 +171,9 @@ class Target(Strict):
         if probability and self.error.kind == "log_normal":
             raise ValueError("a probability takes logit_normal, at_most or at_least, not log_normal")
         if not probability and self.error.kind == "logit_normal":
-            raise ValueError(f"a {self.quantity.kind} takes log_normal, at_most or at_least, not logit_normal")
+            raise ValueError(
+                f"a {self.quantity.kind} takes log_normal, at_most or at_least, not logit_normal"
+            )
         if self.band is not None:
             low, high = self.band
             if not 0 <= low <= self.value <= high:

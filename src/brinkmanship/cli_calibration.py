@@ -1,0 +1,238 @@
+"""CLI commands `brink calibrate` (fit the free parameters, show the posterior, or set one scenario beside its
+judgements) and `brink validate` (every fitted target and held-out check: value, band, pass or fail)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from brinkmanship.calibration.posterior import load_posterior
+from brinkmanship.calibration.simulator import Settings
+from brinkmanship.calibration.targets import load_targets
+from brinkmanship.cli_common import (
+    DEFAULT_SEED,
+    ForceOption,
+    JsonOption,
+    SeedOption,
+    console,
+    stderr_progress,
+)
+from brinkmanship.cli_engine import calibrate_scenario
+from brinkmanship.engine.atomic import ResultFolder, check_out_text
+from brinkmanship.errors import UserError
+
+FIT_FILES = ("posterior.json",)
+"""The result set of `brink calibrate --out`: written when the whole fit is done (the journal of simulated
+rows, simulations.jsonl, and fit.json stay beside it so that an interrupted fit resumes)."""
+
+
+def calibrate(
+    scenario: Annotated[
+        str | None, typer.Argument(help="a built-in scenario: set it beside its judgements (no fit)")
+    ] = None,
+    targets: Annotated[
+        str | None, typer.Option("--targets", help="targets file (default: the shipped targets.yaml)")
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", help="fit the free parameters; write posterior.json here (resumable)"),
+    ] = None,
+    show: Annotated[
+        bool, typer.Option("--show", help="the shipped posterior: priors, posteriors, checks")
+    ] = False,
+    posterior: Annotated[
+        str | None, typer.Option("--posterior", help="with --show: a posterior.json of your own fit")
+    ] = None,
+    design: Annotated[int, typer.Option("--design", help="rows in the first wave (over the prior)")] = 96,
+    refine: Annotated[
+        int, typer.Option("--refine", help="rows in the second wave (from the posterior)")
+    ] = 48,
+    check_draws: Annotated[int, typer.Option("--check-draws", help="model runs at posterior draws")] = 16,
+    runs: Annotated[
+        int | None,
+        typer.Option(
+            "--runs", help="paths per scenario run: in each row of a fit (1,024), or SCENARIO's (20,000)"
+        ),
+    ] = None,
+    replay_runs: Annotated[int, typer.Option("--replay-runs", help="paths in each row's replay")] = 1024,
+    forecast_runs: Annotated[int, typer.Option("--forecast-runs", help="paths per replay forecast")] = 512,
+    seed: SeedOption = DEFAULT_SEED,
+    force: ForceOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Calibrate by inference: fit the free parameters to the published judgements (--out), show the shipped
+    posterior (--show), or set one scenario's simulated risks beside its judgements (SCENARIO)."""
+    modes = sum([scenario is not None, out is not None, show])
+    if modes != 1:
+        raise UserError("calibrate: give one of SCENARIO, --out DIR (fit) or --show")
+    if show:
+        _show(posterior, as_json)
+        return
+    if posterior is not None:
+        raise UserError("--posterior goes with --show")
+    if scenario is not None:
+        if targets is not None:
+            raise UserError("--targets goes with --out (a fit), not with SCENARIO")
+        calibrate_scenario(scenario, 20_000 if runs is None else runs, seed, as_json)
+        return
+    # Imported here: the fit needs scikit-learn and emcee, which every other command can do without.
+    from brinkmanship.calibration.fit import FitConfig, run_fit
+
+    folder = check_out_text(str(out))
+    settings = Settings(1024 if runs is None else runs, replay_runs, forecast_runs, seed)
+    config = FitConfig(design, refine, check_draws, settings).check()
+    target_file, digest = load_targets(targets)
+    with (
+        ResultFolder(folder, FIT_FILES, force=force) as result,
+        stderr_progress(not as_json, time_left=True) as bar,
+    ):
+        task = bar.add_task("calibrating", total=None)
+
+        def report(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        document = run_fit(target_file, digest, folder, config, report)
+        result.staged("posterior.json").write_text(json.dumps(document, indent=1), encoding="utf-8")
+        result.commit()
+    if as_json:
+        print(json.dumps(document))
+    else:
+        _print_posterior(document, str(folder / "posterior.json"))
+
+
+def _show(path: str | None, as_json: bool) -> None:
+    shipped = load_posterior(path)
+    if as_json:
+        print(json.dumps(shipped.document))
+    else:
+        _print_posterior(shipped.document, shipped.where)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def _print_posterior(document: dict[str, Any], where: str) -> None:
+    diagnostics = document["diagnostics"]
+    console.print(
+        f"[bold]{where}[/bold]: {document['simulations']} model rows, created {document['created']}; "
+        f"{document['method']}. MCMC acceptance {diagnostics['mcmc_acceptance']:.2f}, "
+        f"effective sample size {diagnostics['effective_sample_size']:.0f}."
+    )
+    table = Table(title="free parameters: prior and posterior")
+    for column in ("parameter", "prior", "posterior median", "90% interval", "shrinkage"):
+        table.add_column(column)
+    for p in document["parameters"]:
+        prior = p["prior"]
+        post = p["posterior"]
+        table.add_row(
+            p["path"],
+            f"{prior['dist']} {_fmt(prior['low'])} - {_fmt(prior['high'])}",
+            _fmt(post["median"]),
+            f"{_fmt(post['q05'])} - {_fmt(post['q95'])}",
+            f"{p['shrinkage']:.2f}",
+        )
+    console.print(table)
+    checks = Table(title="targets: published, before the fit (prior) and after (posterior predictive)")
+    for column in (
+        "target",
+        "use",
+        "published",
+        "prior 90%",
+        "posterior median (90%)",
+        "z",
+        "met",
+        "who, when",
+    ):
+        checks.add_column(column)
+    for row in document["predictive"]:
+        band = row["band"]
+        published = _fmt(row["value"]) + (f" ({_fmt(band[0])}-{_fmt(band[1])})" if band else "")
+        prior, post = row["prior_predictive"], row["posterior_predictive"]
+        checks.add_row(
+            row["name"],
+            row["use"],
+            published,
+            f"{_fmt(prior['q05'])} - {_fmt(prior['q95'])}",
+            f"{_fmt(post['median'])} ({_fmt(post['q05'])} - {_fmt(post['q95'])})",
+            f"{row['z']:+.1f}",
+            "yes" if row["met"] else "no",
+            f"{row['judgement']['who']}, {row['judgement']['when']}",
+        )
+    console.print(checks)
+    for tension in document["tensions"]:
+        a, b = tension["targets"]
+        console.print(f"pull against each other: {a} and {b} (correlation {tension['correlation']:+.2f})")
+
+
+def validate(
+    targets: Annotated[
+        str | None, typer.Option("--targets", help="targets file (default: the shipped targets.yaml)")
+    ] = None,
+    posterior: Annotated[
+        str | None, typer.Option("--posterior", help="a posterior.json (default: the shipped one)")
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", help="posterior draws the targets are run at")] = 8,
+    runs: Annotated[
+        int, typer.Option("--runs", help="paths per scenario run (and per held-out check)")
+    ] = 1024,
+    replay_runs: Annotated[int, typer.Option("--replay-runs", help="paths in each draw's replay")] = 1024,
+    forecast_runs: Annotated[int, typer.Option("--forecast-runs", help="paths per replay forecast")] = 512,
+    seed: SeedOption = DEFAULT_SEED,
+    as_json: JsonOption = False,
+) -> None:
+    """Every fitted target and held-out check: the calibrated model's value, the band it must lie in, pass or
+    fail, and the source. Exits 0 whether or not checks fail (a malformed file exits 2)."""
+    from brinkmanship.calibration.validate import literature_checks, target_checks
+
+    target_file, _ = load_targets(targets)
+    shipped = load_posterior(posterior)
+    settings = Settings(runs, replay_runs, forecast_runs, seed).check()
+    if not 1 <= draws <= len(shipped.draws):
+        raise UserError(f"--draws: from 1 to {len(shipped.draws)} (the posterior's draws), not {draws}")
+    with stderr_progress(not as_json) as bar:
+        task = bar.add_task("validating", total=draws + 3)
+
+        def advance(what: str) -> None:
+            bar.update(task, advance=1, description=what)
+
+        checks = target_checks(target_file, shipped, draws, settings, advance)
+        checks += literature_checks(shipped, runs, seed, advance)
+    if as_json:
+        print(json.dumps(checks))
+        return
+    table = Table(title=f"validation: {shipped.where}, {draws} posterior draws, seed {seed}")
+    for column in ("check", "kind", "model", "passes within", "published", "pass", "source"):
+        table.add_column(column)
+
+    def number(x: float | None) -> str:
+        return "-" if x is None else f"{x:.3g}"
+
+    for check in checks:
+        published = check.get("published")
+        shown = "" if published is None else number(published["value"])
+        if published is not None and published["band"]:
+            shown += f" ({number(published['band'][0])}-{number(published['band'][1])})"
+        table.add_row(
+            check["name"],
+            check["kind"],
+            number(check["value"]),
+            f"{number(check['band'][0])} - {number(check['band'][1])}",
+            shown or check.get("detail", ""),
+            "pass" if check["pass"] else "FAIL",
+            check["source"],
+        )
+    console.print(table)
+    failed = [c["name"] for c in checks if not c["pass"]]
+    console.print(
+        f"{len(checks) - len(failed)} of {len(checks)} checks pass"
+        + (f"; failing: {', '.join(failed)}" if failed else "")
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("calibrate")(calibrate)
+    app.command("validate")(validate)

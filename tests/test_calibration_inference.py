@@ -1,0 +1,276 @@
+"""Calibration by inference: the targets file, the likelihoods, the emulator and sampler against an
+independent oracle, the resumable fit, the split of intervals, and the refusals."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+from brinkmanship.calibration import fit as fit_module
+from brinkmanship.calibration import inference
+from brinkmanship.calibration.fit import FitConfig, run_fit
+from brinkmanship.calibration.inference import Emulator, sample_posterior, sobol_design, target_log_likelihood
+from brinkmanship.calibration.simulator import Settings, scenarios_for, simulate_row
+from brinkmanship.calibration.targets import Target, TargetsFile, load_targets
+from brinkmanship.calibration.uncertainty import rank_robustness, split_interval
+from brinkmanship.errors import UserError
+
+SHIPPED = load_targets()[0]
+
+
+def _target(**changes: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "name": "t",
+        "quantity": {"kind": "probability", "scenario": "cuba-1962", "outcome": "war", "horizon_days": 30},
+        "value": 0.2,
+        "error": {"kind": "logit_normal", "sd": 0.5, "reason": "test"},
+        "judgement": {"who": "w", "when": "then", "question": "q", "horizon": "h", "source": "s"},
+    }
+    base.update(changes)
+    return base
+
+
+def _file(
+    tmp_path: Path, targets: list[dict[str, object]], parameters: list[dict[str, object]] | None = None
+) -> Path:
+    import yaml
+
+    data = {
+        "version": 1,
+        "parameters": parameters
+        or [
+            {
+                "path": "escalation.clash_to_war",
+                "prior": {"dist": "uniform", "low": 0.01, "high": 0.09},
+                "source": "s",
+            }
+        ],
+        "targets": targets,
+    }
+    path = tmp_path / "targets.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_targets_load_and_fit_the_scenarios() -> None:
+    assert len(SHIPPED.parameters) == 8
+    assert {t.name for t in SHIPPED.fitted} >= {
+        "calm-year-war",
+        "stavridis-war",
+        "kennedy-odds",
+        "fitzpatrick-war",
+    }
+    assert SHIPPED.held_out, "held-out targets are what validate reports beside the fitted ones"
+    scenarios = scenarios_for(SHIPPED)
+    assert set(scenarios) == {"korea-2017", "korea-calm", "cuba-1962"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"value": 1.5}, "must lie in (0, 1)"),
+        ({"band": [0.3, 0.5]}, "must hold the value"),
+        ({"error": {"kind": "log_normal", "sd": 0.5, "reason": "r"}}, "not log_normal"),
+        (
+            {"quantity": {"kind": "ratio", "scenario": "korea-2017", "outcome": "war", "horizon_days": 365}},
+            "as_of",
+        ),
+        (
+            {"quantity": {"kind": "tempo", "scenario": "korea-2017", "actor": "US", "action": "fly"}},
+            "unknown action",
+        ),
+        ({"surprise": 1}, "surprise"),
+        ({"error": {"kind": "logit_normal", "sd": -1, "reason": "r"}}, "sd"),
+    ],
+)
+def test_a_malformed_target_is_one_line_naming_the_file(tmp_path: Path, change: dict, message: str) -> None:
+    path = _file(tmp_path, [_target(**change)])
+    with pytest.raises(UserError) as caught:
+        load_targets(path)
+    text = str(caught.value)
+    assert str(path) in text and message in text and "\n" not in text
+
+
+def test_names_and_scenario_paths_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="given twice"):
+        load_targets(_file(tmp_path, [_target(), _target()]))
+    unknown = [
+        {"path": "escalation.no_such", "prior": {"dist": "uniform", "low": 0, "high": 1}, "source": "s"}
+    ]
+    targets, _ = load_targets(_file(tmp_path, [_target()], unknown))
+    with pytest.raises(UserError, match="no_such"):
+        scenarios_for(targets)
+    targets, _ = load_targets(
+        _file(
+            tmp_path,
+            [
+                _target(
+                    quantity={
+                        "kind": "tempo",
+                        "scenario": "cuba-1962",
+                        "actor": "DPRK",
+                        "action": "missile_test",
+                    },
+                    value=1.0,
+                    error={"kind": "log_normal", "sd": 0.5, "reason": "r"},
+                )
+            ],
+        )
+    )
+    with pytest.raises(UserError, match="not a principal"):
+        scenarios_for(targets)
+
+
+def _synthetic(value: float, kind: str, sd: float = 0.5) -> Target:
+    return Target.model_validate(_target(value=value, error={"kind": kind, "sd": sd, "reason": "test"}))
+
+
+def test_error_models_point_the_right_way() -> None:
+    point = _synthetic(0.2, "logit_normal")
+    z = math.log(0.2 / 0.8)
+    means = np.array([z - 1, z, z + 1])
+    ll = target_log_likelihood(point, means, np.zeros(3))
+    assert ll[1] > ll[0] and ll[1] > ll[2]
+    # at_most: the quantity should lie below the value; at_least: above.
+    below, above = np.array([z - 2]), np.array([z + 2])
+    at_most = _synthetic(0.2, "at_most")
+    at_least = _synthetic(0.2, "at_least")
+    assert target_log_likelihood(at_most, below, np.zeros(1)) > target_log_likelihood(
+        at_most, above, np.zeros(1)
+    )
+    assert target_log_likelihood(at_least, above, np.zeros(1)) > target_log_likelihood(
+        at_least, below, np.zeros(1)
+    )
+    # The emulator's own uncertainty widens the likelihood: far from the value it costs less.
+    assert target_log_likelihood(point, np.array([z + 3]), np.array([1.0])) > target_log_likelihood(
+        point, np.array([z + 3]), np.array([0.0])
+    )
+
+
+def test_emulator_and_sampler_recover_a_posterior_known_by_quadrature() -> None:
+    """An independent oracle: a one-parameter 'model' whose quantity is logit^-1(-3 + 4u) plus known noise;
+    the exact posterior under the uniform prior is computed by quadrature (scipy) and must match the
+    emulator-and-emcee posterior's median and 90% interval."""
+    target = _synthetic(0.2, "logit_normal", sd=0.4)
+    rng = np.random.default_rng(1)
+    x = sobol_design(48, 1, seed=3)
+    rows = [{"t": float(1 / (1 + np.exp(-(-3 + 4 * u[0] + 0.05 * rng.standard_normal()))))} for u in x]
+    emulator = Emulator.fit([target], x, rows, seed=5)
+    posterior = sample_posterior(emulator, [target], 1, seed=7)
+    observed = math.log(0.2 / 0.8)
+
+    def density(u: float) -> float:
+        return float(stats.norm.pdf(observed, loc=-3 + 4 * u, scale=0.4))
+
+    total = integrate.quad(density, 0, 1)[0]
+
+    def quantile(q: float) -> float:
+        grid = np.linspace(0, 1, 4001)
+        cdf = np.array([integrate.quad(density, 0, g)[0] / total for g in grid[::20]])
+        return float(np.interp(q, cdf, grid[::20]))
+
+    draws = posterior.draws[:, 0]
+    assert abs(np.median(draws) - quantile(0.5)) < 0.03
+    assert abs(np.quantile(draws, 0.05) - quantile(0.05)) < 0.04
+    assert abs(np.quantile(draws, 0.95) - quantile(0.95)) < 0.04
+
+
+def test_common_random_numbers_make_a_row_reproducible() -> None:
+    targets = [t for t in SHIPPED.targets if t.quantity.scenario == "cuba-1962"]
+    scenarios = scenarios_for(SHIPPED)
+    settings = Settings(runs=128, replay_runs=64, forecast_runs=32, seed=11)
+    values = {"escalation.clash_to_war": 0.05}
+    assert simulate_row(targets, scenarios, values, settings) == simulate_row(
+        targets, scenarios, values, settings
+    )
+
+
+def test_clash_to_war_raises_the_fitted_war_quantity_on_paired_paths() -> None:
+    """The fit can only pull a parameter toward a target if the quantity answers to it: with every other
+    value fixed and the same paths, a higher P(war | clash) gives more wars in korea-2017."""
+    targets = [t for t in SHIPPED.targets if t.name == "stavridis-war"]
+    scenarios = scenarios_for(SHIPPED)
+    settings = Settings(runs=512, seed=5)
+    low = simulate_row(targets, scenarios, {"escalation.clash_to_war": 0.01}, settings)["stavridis-war"]
+    high = simulate_row(targets, scenarios, {"escalation.clash_to_war": 0.09}, settings)["stavridis-war"]
+    assert high > low
+
+
+def _tiny(tmp_path: Path) -> tuple[TargetsFile, str]:
+    return load_targets(_file(tmp_path, [_target(value=0.05)]))
+
+
+@pytest.fixture
+def quick_mcmc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inference, "MCMC_STEPS", 500)
+    monkeypatch.setattr(inference, "MCMC_BURN_IN", 200)
+
+
+def _comparable(document: dict) -> dict:
+    return {k: v for k, v in document.items() if k not in ("fit_seconds", "rows_simulated_this_session")}
+
+
+def test_an_interrupted_fit_resumes_to_the_same_posterior(tmp_path: Path, quick_mcmc: None) -> None:
+    targets, digest = _tiny(tmp_path)
+    config = FitConfig(
+        wave1=16, wave2=8, check_draws=4, settings=Settings(runs=64, replay_runs=32, forecast_runs=16)
+    )
+    (tmp_path / "whole").mkdir()
+    whole = run_fit(targets, digest, tmp_path / "whole", config)
+
+    (tmp_path / "cut").mkdir()
+    seen = 0
+
+    def interrupt(stage: str, done: int, total: int) -> None:
+        nonlocal seen
+        seen += 1
+        if seen == 10:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_fit(targets, digest, tmp_path / "cut", config, interrupt)
+    journal = (tmp_path / "cut" / fit_module.JOURNAL).read_text().splitlines()
+    assert len(journal) == 10
+    resumed = run_fit(targets, digest, tmp_path / "cut", config)
+    assert resumed["rows_simulated_this_session"] == 16 + 8 + 4 - 10
+    assert json.dumps(_comparable(resumed), sort_keys=True) == json.dumps(_comparable(whole), sort_keys=True)
+    # Another targets file or other settings in the same folder are refused, not mixed in.
+    with pytest.raises(UserError, match="other targets"):
+        run_fit(targets, "0" * 64, tmp_path / "cut", config)
+
+
+def test_split_takes_the_monte_carlo_noise_out_of_the_parameter_part() -> None:
+    runs = 1000
+    # Draws that differ by binomial noise alone: most of their spread is taken out of the parameter part
+    # (not all: the variance of 64 draws is itself noisy, and only the expected noise is removed).
+    rng = np.random.default_rng(0)
+    noise_only = rng.binomial(runs, 0.1, size=64) / runs
+    split = split_interval(noise_only, runs)
+    raw = np.quantile(noise_only, 0.975) - np.quantile(noise_only, 0.025)
+    assert split.parameters[1] - split.parameters[0] < 0.6 * raw
+    # Draws spread far wider than the noise: the parameter part is about their own quantiles.
+    wide = np.linspace(0.05, 0.35, 64)
+    split = split_interval(wide, runs)
+    assert split.parameters[0] == pytest.approx(np.quantile(wide, 0.025), abs=0.01)
+    assert split.parameters[1] == pytest.approx(np.quantile(wide, 0.975), abs=0.01)
+    assert split.total[0] <= min(split.parameters[0], split.monte_carlo[0])
+    assert split.total[1] >= max(split.parameters[1], split.monte_carlo[1])
+
+
+def test_rank_robustness_counts_draw_by_draw() -> None:
+    by_policy = {
+        "baseline": [{"war": 0.10}, {"war": 0.10}, {"war": 0.10}, {"war": 0.10}],
+        "a": [{"war": 0.05}, {"war": 0.05}, {"war": 0.12}, {"war": 0.05}],
+        "b": [{"war": 0.20}, {"war": 0.01}, {"war": 0.20}, {"war": 0.20}],
+    }
+    robust = rank_robustness(by_policy, "baseline")
+    assert robust["a"]["beats_reference_share"] == 0.75
+    assert robust["b"]["beats_reference_share"] == 0.25
+    assert robust["a"]["rank_shares"] == {"1": 0.5, "2": 0.5}
+    assert robust["b"]["rank_shares"] == {"1": 0.25, "3": 0.75}
+    assert sum(robust["baseline"]["rank_shares"].values()) == pytest.approx(1.0)
