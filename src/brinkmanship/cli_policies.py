@@ -259,7 +259,11 @@ def compare(
         )
     robustness = None
     if shipped is not None:
-        with progress_bar(draws * runs_per_draw * len(chosen), "over the posterior", show) as advance:
+        with progress_bar(
+            draws * runs_per_draw * (len(chosen) + (0 if chosen and chosen[0].is_baseline else 1)),
+            "over the posterior",
+            show,
+        ) as advance:
             robustness = compare_robustness(
                 sc, chosen, shipped, draws, runs_per_draw, horizon, seed, rank_by, lambda d: advance(d, None)
             )

@@ -24,6 +24,8 @@ import numpy as np
 
 from brinkmanship import __version__
 from brinkmanship.calibration.inference import (
+    MCMC_BURN_IN,
+    MCMC_STEPS,
     Emulator,
     Posterior,
     sample_posterior,
@@ -274,6 +276,9 @@ def posterior_document(
         "diagnostics": {
             "mcmc_acceptance": posterior.acceptance,
             "mcmc_autocorrelation_steps": posterior.autocorrelation_steps,
+            # emcee's rule of thumb asks for 50; the effective sample size below is what counts here.
+            "mcmc_chain_in_autocorrelation_times": (MCMC_STEPS - MCMC_BURN_IN)
+            / posterior.autocorrelation_steps,
             "effective_sample_size": posterior.effective_sample_size,
             "emulator_noise_sd": emulator.noise_sd(),
             "emulator_holdout_rmse": holdout,

@@ -24,6 +24,7 @@ Everything is seeded: the Sobol scramble, the GP optimiser's restarts, the sampl
 
 from __future__ import annotations
 
+import logging
 import math
 import warnings
 from collections.abc import Sequence
@@ -162,7 +163,15 @@ def sample_posterior(
     sampler.random_state = np.random.RandomState(seed % 2**32).get_state()
     sampler.run_mcmc(start, MCMC_STEPS, progress=False)
     chain = sampler.get_chain(discard=MCMC_BURN_IN, flat=True)
-    tau = float(np.max(sampler.get_autocorr_time(discard=MCMC_BURN_IN, quiet=True)))
+    # emcee logs a warning when the chains are shorter than 50 autocorrelation times; the posterior
+    # document reports the chain's length in those times instead (diagnostics), so the log is silenced.
+    autocorr_log = logging.getLogger("emcee.autocorr")
+    level = autocorr_log.level
+    autocorr_log.setLevel(logging.ERROR)
+    try:
+        tau = float(np.max(sampler.get_autocorr_time(discard=MCMC_BURN_IN, quiet=True)))
+    finally:
+        autocorr_log.setLevel(level)
     pick = np.linspace(0, len(chain) - 1, min(keep, len(chain))).astype(int)
     draws = chain[pick]
     mean, sd = emulator.predict(draws)

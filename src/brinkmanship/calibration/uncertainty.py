@@ -208,7 +208,12 @@ def compare_robustness(
     advance: Advance | None = None,
 ) -> dict[str, Any]:
     """`brink compare --param-uncertainty`: every option over the posterior; for each, how often it beats
-    the reference (the first policy), its rank distribution, and its P(``rank_by``) split."""
+    the reference (the baseline, added first if missing, as `compare` does), its rank distribution, and its
+    P(``rank_by``) split."""
+    from brinkmanship.policies import BASELINE
+
+    if not policies or not policies[0].is_baseline:
+        policies = [Policy(BASELINE), *[p for p in policies if not p.is_baseline]]
     by_policy = run_over_posterior(scenario, policies, posterior, draws, runs_per_draw, days, seed, advance)
     reference = policies[0].name
     robust = rank_robustness(by_policy, reference, rank_by)
