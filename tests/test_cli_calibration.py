@@ -169,3 +169,20 @@ def test_a_file_that_is_not_a_posterior_is_refused(
     _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], "malformed posterior", capsys)
     bad.write_text("{")
     _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], "not JSON", capsys)
+
+
+def test_brief_param_uncertainty_shows_the_split_and_the_rank_robustness(tmp_path: Path) -> None:
+    out = tmp_path / "brief"
+    args = ["brief", "cuba-1962", "--out", str(out), "--runs", "200", "--sensitivity-runs", "0"]
+    args += ["--indicator-runs", "0", "-p", "direct-channel", "--param-uncertainty", "--draws", "2"]
+    assert main([*args, "--runs-per-draw", "64"]) == 0
+    markdown = (out / "briefing.md").read_text(encoding="utf-8")
+    section = markdown.split("## How sure: the options across the calibrated posterior")[1].split("## ")[0]
+    assert (
+        "Monte Carlo part" in section and "beats the baseline in" in section and "direct-channel" in section
+    )
+    data = json.loads((out / "briefing.json").read_text(encoding="utf-8"))
+    assert set(data["param_uncertainty"]["policies"]) == {"baseline", "direct-channel"}
+    # Without the flag there is no such section.
+    assert main([*args[:-3], "--force"]) == 0
+    assert "How sure" not in (out / "briefing.md").read_text(encoding="utf-8")

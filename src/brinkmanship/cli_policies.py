@@ -14,7 +14,7 @@ from rich.table import Table
 
 from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.analysis.compare import Comparison, run_comparison, split_text
-from brinkmanship.calibration.posterior import load_posterior
+from brinkmanship.calibration.posterior import ShippedPosterior, load_posterior
 from brinkmanship.calibration.uncertainty import (
     DEFAULT_DRAWS,
     check_scenario,
@@ -238,15 +238,7 @@ def compare(
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
     total = runs * (1 + len([p for p in chosen if not p.is_baseline]))
     show = not as_json and sys.stderr.isatty()
-    shipped = None
-    if param_uncertainty:
-        if as_of is not None:
-            raise UserError("--param-uncertainty does not yet combine with --as-of (a replay per draw)")
-        shipped = load_posterior(posterior)
-        check_sizes(draws, runs_per_draw, shipped)
-        check_scenario(sc, shipped)
-    elif posterior is not None:
-        raise UserError("--posterior goes with --param-uncertainty")
+    shipped = _checked_posterior(sc, param_uncertainty, as_of, posterior, draws, runs_per_draw)
     start = _replayed(sc, chosen, as_of, runs, seed, show)
     if as_of is not None:
         notes = [
@@ -278,6 +270,23 @@ def compare(
         _print_comparison(comparison, rank_by)
         if robustness is not None:
             _print_robustness(robustness)
+
+
+def _checked_posterior(
+    sc: ScenarioFile, wanted: bool, as_of: str | None, posterior: str | None, draws: int, runs_per_draw: int
+) -> ShippedPosterior | None:
+    """The posterior ``--param-uncertainty`` runs over, checked before anything is computed (None without
+    the flag)."""
+    if not wanted:
+        if posterior is not None:
+            raise UserError("--posterior goes with --param-uncertainty")
+        return None
+    if as_of is not None:
+        raise UserError("--param-uncertainty does not yet combine with --as-of (a replay per draw)")
+    shipped = load_posterior(posterior)
+    check_sizes(draws, runs_per_draw, shipped)
+    check_scenario(sc, shipped)
+    return shipped
 
 
 def _print_robustness(robustness: dict[str, Any]) -> None:
@@ -353,6 +362,10 @@ def brief(
             f"4x as many; default {DEFAULT_CURVE_RUNS}; 0 skips the curve)"
         ),
     ] = None,
+    param_uncertainty: ParamUncertaintyOption = False,
+    draws: DrawsOption = DEFAULT_DRAWS,
+    runs_per_draw: RunsPerDrawOption = COMPARE_RUNS_PER_DRAW,
+    posterior: PosteriorOption = None,
 ) -> None:
     """Write a briefing: one offline HTML file, its Markdown twin, the figures as PNG, the numbers as JSON.
 
@@ -368,6 +381,7 @@ def brief(
     check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
     check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)
     _check_sensitivity(sc, sensitivity, sensitivity_n, sensitivity_runs)
+    shipped = _checked_posterior(sc, param_uncertainty, as_of, posterior, draws, runs_per_draw)
     folder = check_out_text(out)
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
@@ -402,6 +416,11 @@ def brief(
             None if start is None else as_of_date(as_of),
             history,
         )
+        if shipped is not None:
+            say("over the calibrated posterior")
+            briefing.param_uncertainty = compare_robustness(
+                sc, chosen, shipped, draws, runs_per_draw, briefing.comparison.days, seed
+            )
         staged = write_briefing(briefing, results.staging)
         files = [results.final(path.relative_to(results.staging).as_posix()) for path in staged.figures]
         html, markdown, data = (results.final(p.name) for p in (staged.html, staged.markdown, staged.data))

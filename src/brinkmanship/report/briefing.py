@@ -53,6 +53,9 @@ class Briefing:
     generated: str
     as_of: dt.date | None = None
     history: HistoryCurve | None = None
+    param_uncertainty: dict[str, Any] | None = None
+    """``brink brief --param-uncertainty``: every option over the calibrated posterior
+    (:func:`brinkmanship.calibration.uncertainty.compare_robustness`)."""
 
     @property
     def first_day(self) -> dt.date:
@@ -71,6 +74,7 @@ class Briefing:
             "as_of": None if self.as_of is None else self.as_of.isoformat(),
             "first_day": self.first_day.isoformat(),
             "history": None if self.history is None else self.history.as_dict(),
+            "param_uncertainty": self.param_uncertainty,
         }
 
 

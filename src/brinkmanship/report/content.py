@@ -502,6 +502,8 @@ def build_document(briefing: Briefing) -> Document:
         document.sections.append(_history(briefing.history, briefing))
     document.sections.append(_paths(rows))
     document.sections.append(_options(briefing, rows))
+    if briefing.param_uncertainty is not None:
+        document.sections.append(_parameter_uncertainty(briefing.param_uncertainty))
     if briefing.indicators is not None:
         document.sections.append(_indicators(briefing.indicators, briefing))
     if isinstance(briefing.sensitivity, GlobalSensitivity):
@@ -511,6 +513,52 @@ def build_document(briefing: Briefing) -> Document:
     document.sections.append(_behaviour(rows))
     document.sections.append(_method(briefing))
     return document
+
+
+def _parameter_uncertainty(robust: dict[str, Any]) -> Section:
+    """Every option across the calibrated posterior: its P(war) with the interval split, how often it
+    beats the baseline and its ranks (docs/calibration.md)."""
+    rank_by = robust["rank_by"]
+    rows = []
+    for name, row in robust["policies"].items():
+        split = row[rank_by]
+        ranks = sorted(row["rank_shares"].items(), key=lambda item: -item[1])
+        rows.append(
+            [
+                name,
+                f"{pct(split['p'])} ({interval(split['ci95_total'])})",
+                interval(split["ci95_monte_carlo"]),
+                interval(split["ci95_parameters"]),
+                "reference" if name == robust["reference"] else f"{row['beats_reference_share']:.0%}",
+                ", ".join(f"#{rank}: {share:.0%}" for rank, share in ranks[:3]),
+            ]
+        )
+    return Section(
+        "How sure: the options across the calibrated posterior",
+        [
+            Paragraph(
+                f"Each option run again at {robust['draws']} draws of the calibrated posterior of the "
+                f"free parameters ({robust['runs_per_draw']:,} paths per option and draw, the same paths "
+                "for every option within a draw; `brink calibrate --show` lists the parameters and "
+                f"docs/calibration.md the fit). P({rank_by.replace('_', ' ')}) is averaged over the "
+                "draws; its 95% interval is split into the simulation's noise (Monte Carlo) and what the "
+                "parameters' uncertainty adds. An option that beats the baseline in nearly every draw is "
+                "robust to what the judgements leave open; one that beats it in about half is not."
+            ),
+            Table(
+                [
+                    "option",
+                    f"P({rank_by.replace('_', ' ')}), 95% total",
+                    "Monte Carlo part",
+                    "parameter part",
+                    "beats the baseline in",
+                    "most frequent ranks",
+                ],
+                rows,
+                caption=f"Across {robust['draws']} posterior draws ({robust['posterior']})",
+            ),
+        ],
+    )
 
 
 def _options_counted(distinct: int, duplicates: int) -> str:
