@@ -54,7 +54,9 @@ def calibrate(
     runs: Annotated[
         int | None,
         typer.Option(
-            "--runs", help="paths per scenario run: in each row of a fit (1,024), or SCENARIO's (20,000)"
+            "--runs",
+            "-n",
+            help="paths per scenario run: in each row of a fit (1,024), or SCENARIO's (20,000)",
         ),
     ] = None,
     replay_runs: Annotated[int, typer.Option("--replay-runs", help="paths in each row's replay")] = 1024,
