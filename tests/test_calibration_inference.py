@@ -96,6 +96,34 @@ def test_a_malformed_target_is_one_line_naming_the_file(tmp_path: Path, change: 
     assert str(path) in text and message in text and "\n" not in text
 
 
+def test_a_prior_the_scenarios_refuse_is_caught_before_the_fit(tmp_path: Path) -> None:
+    negative = [
+        {
+            "path": "tension.half_life_days",
+            "prior": {"dist": "uniform", "low": -10, "high": 60},
+            "source": "s",
+        }
+    ]
+    path = _file(tmp_path, [_target()], negative)
+    targets, _ = load_targets(path)
+    with pytest.raises(UserError, match=r"parameters\.0\.prior: tension\.half_life_days = -10") as caught:
+        scenarios_for(targets, str(path))
+    assert str(path) in str(caught.value)
+
+
+def test_an_unknown_scenario_names_the_file_and_field(tmp_path: Path) -> None:
+    quantity = {"kind": "probability", "scenario": "mars-2030", "outcome": "war", "horizon_days": 30}
+    path = _file(tmp_path, [_target(quantity=quantity)])
+    targets, _ = load_targets(path)
+    with pytest.raises(UserError, match=r"targets\.0\.quantity\.scenario: unknown scenario 'mars-2030'"):
+        scenarios_for(targets, str(path))
+
+
+def test_a_boolean_value_is_not_a_number(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="expected a number"):
+        load_targets(_file(tmp_path, [_target(value=True)]))
+
+
 def test_names_and_scenario_paths_are_checked(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="given twice"):
         load_targets(_file(tmp_path, [_target(), _target()]))

@@ -51,7 +51,7 @@ def test_the_shipped_posterior_still_meets_its_targets() -> None:
             # A one-sided bound far from its edge has no meaningful z to compare (a probability near 0
             # read with fewer paths moves it a long way); its met is compared below.
             assert abs(now["z"] - then["z"]) < 1.0, (target.name, now["z"], then["z"])
-        if abs(abs(then["z"]) - 2.0) > 0.5:
+        if abs(then["margin"]) > 0.5:
             assert now["met"] == then["met"], target.name
 
 
@@ -137,6 +137,11 @@ def test_validate_lists_fitted_and_held_out_checks(capsys: pytest.CaptureFixture
         (["run", "cuba-1962", "--param-uncertainty", "--runs-per-draw", "1"], "--runs-per-draw"),
         (["compare", "cuba-1962", "--param-uncertainty", "--draws", "1"], "--draws"),
         (["validate", "--targets", "no-such.yaml"], "no-such.yaml"),
+        (["calibrate", "--show", "--targets", "t.yaml"], "--targets goes with --out"),
+        (["calibrate", "--show", "--design", "3"], "--design goes with --out"),
+        (["calibrate", "korea-2017", "--refine", "3"], "--refine goes with --out"),
+        (["run", "cuba-1962", "--draws", "4"], "--draws goes with --param-uncertainty"),
+        (["compare", "cuba-1962", "--runs-per-draw", "100"], "--runs-per-draw goes with --param-uncertainty"),
         (["validate", "--draws", "0"], "--draws"),
     ],
 )
@@ -169,6 +174,33 @@ def test_a_file_that_is_not_a_posterior_is_refused(
     _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], "malformed posterior", capsys)
     bad.write_text("{")
     _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], "not JSON", capsys)
+    for key in ("diagnostics", "predictive", "tensions"):
+        bad.write_text(json.dumps({k: v for k, v in POSTERIOR.document.items() if k != key}))
+        _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], repr(key), capsys)
+    n = len(POSTERIOR.draws)
+    bad.write_text(json.dumps({**POSTERIOR.document, "weights": [2.0, -1.0] + [0.0] * (n - 2)}))
+    _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], "weights", capsys)
+    bad.write_text(json.dumps({**POSTERIOR.document, "parameters": []}))
+    _one_line_exit_2(
+        ["run", "cuba-1962", "--param-uncertainty", "--posterior", str(bad)], "no free parameters", capsys
+    )
+    document = dict(POSTERIOR.document)
+    document["draws"] = [{**POSTERIOR.draws[0], "tension.amplification": True}]
+    document["weights"] = [1.0]
+    bad.write_text(json.dumps(document))
+    _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], "not a number", capsys)
+
+
+def test_weights_choose_the_draws() -> None:
+    """A posterior's weights say which draws a forecast runs at: all weight on one draw picks only it."""
+    from brinkmanship.calibration.posterior import ShippedPosterior
+
+    n = len(POSTERIOR.draws)
+    weights = tuple([0.0] * (n - 1) + [1.0])
+    heavy = ShippedPosterior(POSTERIOR.where, POSTERIOR.document, POSTERIOR.draws, weights)
+    assert heavy.pick(4) == [POSTERIOR.draws[-1]] * 4
+    even = POSTERIOR.pick(4)
+    assert len({json.dumps(d, sort_keys=True) for d in even}) == 4
 
 
 def test_brief_param_uncertainty_shows_the_split_and_the_rank_robustness(tmp_path: Path) -> None:

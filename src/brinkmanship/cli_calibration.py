@@ -11,7 +11,7 @@ from rich.table import Table
 
 from brinkmanship.calibration.posterior import load_posterior
 from brinkmanship.calibration.simulator import Settings
-from brinkmanship.calibration.targets import load_targets
+from brinkmanship.calibration.targets import load_targets, targets_where
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
     ForceOption,
@@ -24,6 +24,8 @@ from brinkmanship.cli_engine import calibrate_scenario
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.errors import UserError
 
+DEFAULT_DESIGN, DEFAULT_REFINE, DEFAULT_CHECK_DRAWS = 96, 48, 16
+DEFAULT_FIT_RUNS, DEFAULT_FORECAST_RUNS = 1024, 512
 FIT_FILES = ("posterior.json",)
 """The result set of `brink calibrate --out`: written when the whole fit is done (the journal of simulated
 rows, simulations.jsonl, and fit.json stay beside it so that an interrupted fit resumes)."""
@@ -70,14 +72,28 @@ def calibrate(
     modes = sum([scenario is not None, out is not None, show])
     if modes != 1:
         raise UserError("calibrate: give one of SCENARIO, --out DIR (fit) or --show")
+    fit_flags = {
+        "--targets": targets is not None,
+        "--design": design != DEFAULT_DESIGN,
+        "--refine": refine != DEFAULT_REFINE,
+        "--check-draws": check_draws != DEFAULT_CHECK_DRAWS,
+        "--replay-runs": replay_runs != DEFAULT_FIT_RUNS,
+        "--forecast-runs": forecast_runs != DEFAULT_FORECAST_RUNS,
+        "--force": force,
+    }
+    given = [flag for flag, on in fit_flags.items() if on]
+    if out is None and given:
+        raise UserError(f"{given[0]} goes with --out (a fit)")
     if show:
+        if runs is not None or seed != DEFAULT_SEED:
+            raise UserError(
+                f"{'--runs' if runs is not None else '--seed'} goes with --out or SCENARIO, not --show"
+            )
         _show(posterior, as_json)
         return
     if posterior is not None:
         raise UserError("--posterior goes with --show")
     if scenario is not None:
-        if targets is not None:
-            raise UserError("--targets goes with --out (a fit), not with SCENARIO")
         calibrate_scenario(scenario, 20_000 if runs is None else runs, seed, as_json)
         return
     # Imported here: the fit needs scikit-learn and emcee, which every other command can do without.
@@ -96,7 +112,7 @@ def calibrate(
         def report(stage: str, done: int, total: int) -> None:
             bar.update(task, description=stage, completed=done, total=total)
 
-        document = run_fit(target_file, digest, folder, config, report)
+        document = run_fit(target_file, digest, folder, config, report, targets_where(targets))
         result.staged("posterior.json").write_text(json.dumps(document, indent=1), encoding="utf-8")
         result.commit()
     if as_json:
@@ -109,12 +125,24 @@ def _show(path: str | None, as_json: bool) -> None:
     shipped = load_posterior(path)
     if as_json:
         print(json.dumps(shipped.document))
-    else:
+        return
+    try:
         _print_posterior(shipped.document, shipped.where)
+    except (KeyError, TypeError, ValueError, IndexError) as error:
+        raise UserError(f"{shipped.where}: malformed posterior ({error!r} missing or wrong)") from None
 
 
 def _fmt(value: float) -> str:
     return f"{value:.3g}"
+
+
+def _published(value: float, band: list[float] | None, kind: str) -> str:
+    """A target's published value as the author gave it: a bound reads "at most" / "at least"."""
+    if kind == "at_most":
+        return f"at most {_fmt(value)}"
+    if kind == "at_least":
+        return f"at least {_fmt(value)}"
+    return _fmt(value) + (f" ({_fmt(band[0])}-{_fmt(band[1])})" if band else "")
 
 
 def _print_posterior(document: dict[str, Any], where: str) -> None:
@@ -124,7 +152,11 @@ def _print_posterior(document: dict[str, Any], where: str) -> None:
         f"{document['method']}. MCMC acceptance {diagnostics['mcmc_acceptance']:.2f}, "
         f"effective sample size {diagnostics['effective_sample_size']:.0f}."
     )
-    table = Table(title="free parameters: prior and posterior")
+    table = Table(
+        title="free parameters: prior and posterior",
+        caption="shrinkage: 1 - posterior variance / prior variance; near 0 or below: the targets do not "
+        "pin it",
+    )
     for column in ("parameter", "prior", "posterior median", "90% interval", "shrinkage"):
         table.add_column(column)
     for p in document["parameters"]:
@@ -138,7 +170,14 @@ def _print_posterior(document: dict[str, Any], where: str) -> None:
             f"{p['shrinkage']:.2f}",
         )
     console.print(table)
-    checks = Table(title="targets: published, before the fit (prior) and after (posterior predictive)")
+    checks = Table(
+        title="targets: published, before the fit (prior) and after (posterior predictive)",
+        caption=(
+            "met: the published value within 2 sd of the posterior predictive mean (its error model's sd and "
+            "the spread across draws), or the mean on the right side of a bound; the author's band is shown, "
+            "not enforced"
+        ),
+    )
     for column in (
         "target",
         "use",
@@ -152,7 +191,7 @@ def _print_posterior(document: dict[str, Any], where: str) -> None:
         checks.add_column(column)
     for row in document["predictive"]:
         band = row["band"]
-        published = _fmt(row["value"]) + (f" ({_fmt(band[0])}-{_fmt(band[1])})" if band else "")
+        published = _published(row["value"], band, row["error"]["kind"])
         prior, post = row["prior_predictive"], row["posterior_predictive"]
         checks.add_row(
             row["name"],
@@ -201,28 +240,30 @@ def validate(
         def advance(what: str) -> None:
             bar.update(task, advance=1, description=what)
 
-        checks = target_checks(target_file, shipped, draws, settings, advance)
+        checks = target_checks(target_file, shipped, draws, settings, advance, targets_where(targets))
         checks += literature_checks(shipped, runs, seed, advance)
     if as_json:
         print(json.dumps(checks))
         return
     table = Table(title=f"validation: {shipped.where}, {draws} posterior draws, seed {seed}")
+    table.caption = (
+        "passes within: two sd of the target's error model and the spread across draws about the published "
+        "value (the project's band); published: the author's own number or band"
+    )
     for column in ("check", "kind", "model", "passes within", "published", "pass", "source"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
 
     def number(x: float | None) -> str:
         return "-" if x is None else f"{x:.3g}"
 
     for check in checks:
         published = check.get("published")
-        shown = "" if published is None else number(published["value"])
-        if published is not None and published["band"]:
-            shown += f" ({number(published['band'][0])}-{number(published['band'][1])})"
+        shown = "" if published is None else _published(published["value"], published["band"], check["error"])
         table.add_row(
             check["name"],
             check["kind"],
             number(check["value"]),
-            f"{number(check['band'][0])} - {number(check['band'][1])}",
+            _within(check["band"]),
             shown or check.get("detail", ""),
             "pass" if check["pass"] else "FAIL",
             check["source"],
@@ -233,6 +274,15 @@ def validate(
         f"{len(checks) - len(failed)} of {len(checks)} checks pass"
         + (f"; failing: {', '.join(failed)}" if failed else "")
     )
+
+
+def _within(band: list[float | None]) -> str:
+    low, high = band
+    if low is None:
+        return f"at most {high:.3g}"
+    if high is None:
+        return f"at least {low:.3g}"
+    return f"{low:.3g} - {high:.3g}"
 
 
 def register(app: typer.Typer) -> None:

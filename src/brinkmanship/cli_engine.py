@@ -333,8 +333,14 @@ def run(
         shipped = load_posterior(posterior)
         check_sizes(draws, runs_per_draw, shipped)
         check_scenario(sc, shipped)
-    elif posterior is not None:
-        raise UserError("--posterior goes with --param-uncertainty")
+    else:
+        for flag, given in (
+            ("--posterior", posterior is not None),
+            ("--draws", draws != DEFAULT_DRAWS),
+            ("--runs-per-draw", runs_per_draw != DEFAULT_RUNS_PER_DRAW),
+        ):
+            if given:
+                raise UserError(f"{flag} goes with --param-uncertainty")
     start = None if as_of is None else as_of_start(sc, as_of, runs, seed, show=not as_json)
     result = run_ensemble(
         sc,

@@ -278,8 +278,13 @@ def _checked_posterior(
     """The posterior ``--param-uncertainty`` runs over, checked before anything is computed (None without
     the flag)."""
     if not wanted:
-        if posterior is not None:
-            raise UserError("--posterior goes with --param-uncertainty")
+        for flag, given in (
+            ("--posterior", posterior is not None),
+            ("--draws", draws != DEFAULT_DRAWS),
+            ("--runs-per-draw", runs_per_draw != COMPARE_RUNS_PER_DRAW),
+        ):
+            if given:
+                raise UserError(f"{flag} goes with --param-uncertainty")
         return None
     if as_of is not None:
         raise UserError("--param-uncertainty does not yet combine with --as-of (a replay per draw)")

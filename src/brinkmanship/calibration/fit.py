@@ -38,6 +38,7 @@ from brinkmanship.calibration.targets import Target, TargetsFile
 from brinkmanship.errors import UserError
 
 JOURNAL = "simulations.jsonl"
+WAVE1_DRAWS = "wave1-posterior.npy"
 MANIFEST = "fit.json"
 SHIPPED_DRAWS = 256
 
@@ -129,15 +130,17 @@ def run_fit(
     folder: Path,
     config: FitConfig,
     report: Report | None = None,
+    where: str = "targets",
 ) -> dict[str, Any]:
-    """Fit the free parameters of ``targets``; returns the posterior document (see module docstring).
+    """Fit the free parameters of ``targets`` (``where`` names its file in messages); returns the posterior
+    document (see module docstring).
 
     Raises:
         UserError: a targets file that does not fit the scenarios, a folder holding another fit.
     """
     config.check()
     started = time.monotonic()
-    scenarios = scenarios_for(targets)
+    scenarios = scenarios_for(targets, where)
     fitted = targets.fitted
     every = targets.targets
     k = len(targets.parameters)
@@ -159,10 +162,25 @@ def run_fit(
                 report(stage, i + 1, len(design))
         return out
 
+    def mcmc(stage: str) -> Callable[[int, int], None] | None:
+        if report is None:
+            return None
+        return lambda done, total: report(stage, done, total)
+
     design1 = sobol_design(config.wave1, k, seed)
     rows1 = simulate(1, design1, "wave 1 (prior design)")
     emulator = Emulator.fit(fitted, design1, rows1, seed)
-    posterior = sample_posterior(emulator, fitted, k, seed)
+    # The wave-1 posterior's draws are kept beside the journal: a fit resumed in wave 2 does not sample
+    # them again (they fix wave 2's design, so they must be the same ones).
+    saved = folder / WAVE1_DRAWS
+    if config.wave2 and saved.exists():
+        posterior = Posterior(np.load(saved), np.zeros((0, len(fitted))), math.nan, math.nan, math.nan)
+    else:
+        posterior = sample_posterior(
+            emulator, fitted, k, seed, progress=mcmc("posterior after wave 1 (MCMC steps)")
+        )
+        if config.wave2:
+            np.save(saved, posterior.draws)
     holdout: dict[str, float] = {}
     x, rows = design1, rows1
     if config.wave2:
@@ -172,13 +190,18 @@ def run_fit(
         holdout = emulator.holdout_error(design2, rows2, fitted)
         x, rows = np.vstack([design1, design2]), rows1 + rows2
         emulator = Emulator.fit(fitted, x, rows, seed)
-        posterior = sample_posterior(emulator, fitted, k, seed + 1)
+        posterior = sample_posterior(emulator, fitted, k, seed + 1, progress=mcmc("posterior (MCMC steps)"))
     check_pick = np.linspace(0, len(posterior.draws) - 1, config.check_draws).astype(int)
     check_rows = simulate(3, posterior.draws[check_pick], "posterior predictive check")
     seconds = time.monotonic() - started
     document = posterior_document(
         targets, digest, config, posterior, emulator, holdout, rows1, check_rows, len(rows) + len(check_rows)
     )
+    if not config.wave2:
+        document["method"] = (
+            "Bayesian calibration on a Gaussian-process emulator (Kennedy & O'Hagan 2001), one wave over the "
+            "prior (--refine 0); posterior sampled with emcee (Foreman-Mackey et al. 2013)"
+        )
     document["fit_seconds"] = round(seconds, 1)
     document["rows_simulated_this_session"] = simulated
     return document
@@ -196,19 +219,22 @@ def _quantiles(values: list[float]) -> dict[str, float]:
 def predictive_row(
     target: Target, prior_rows: list[dict[str, float]], check_rows: list[dict[str, float]]
 ) -> dict[str, Any]:
-    """One target set beside the model before and after the fit; ``met`` says whether the published value
-    is within two standard deviations (its error model's and the check's spread together) of the posterior
-    predictive mean, or on the right side of a one-sided bound."""
+    """One target set beside the model before and after the fit. ``z`` is the published value's distance
+    from the posterior predictive mean in standard deviations (its error model's and the check's spread
+    together), on the error scale. ``met``: for a value with an error model, ``|z| <= 2``; for a one-sided
+    bound, the posterior predictive mean on its side of the bound. ``margin``: how far from failing, in
+    those standard deviations."""
     z_sim = np.array([transform(target, row[target.name]) for row in check_rows])
     z_obs = transform(target, target.value)
     scale = math.sqrt(target.error.sd**2 + float(np.var(z_sim)))
     z = (z_obs - float(z_sim.mean())) / scale
     if target.error.kind == "at_most":
-        met = z > -2.0  # the model's quantity may lie anywhere below the bound
+        margin = z  # the posterior predictive mean must lie at or below the bound
     elif target.error.kind == "at_least":
-        met = z < 2.0
+        margin = -z
     else:
-        met = abs(z) <= 2.0
+        margin = 2.0 - abs(z)
+    met = margin >= 0
     return {
         "name": target.name,
         "use": target.use,
@@ -225,6 +251,7 @@ def predictive_row(
         },
         "z": z,
         "met": bool(met),
+        "margin": margin,
     }
 
 

@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from brinkmanship.errors import UserError
 from brinkmanship.safe_yaml import read_text
 
@@ -38,12 +40,16 @@ class ShippedPosterior:
         return [p["path"] for p in self.document["parameters"]]
 
     def pick(self, n: int) -> list[dict[str, float]]:
-        """``n`` draws taken evenly through the list (the draws are already in random order of the chain),
-        each a parameter row; n may not exceed the draws shipped."""
+        """``n`` draws in proportion to their weights, by systematic resampling at fixed positions
+        ``(i + 1/2) / n`` of the cumulative weights (deterministic, so a run over the posterior is
+        reproducible; with equal weights, draws evenly spaced through the list); n may not exceed the
+        draws shipped."""
         if not 1 <= n <= len(self.draws):
             raise UserError(f"--draws: from 1 to {len(self.draws)} (the posterior's draws), not {n}")
-        step = len(self.draws) / n
-        return [self.draws[int(i * step)] for i in range(n)]
+        cumulative = np.cumsum(self.weights)
+        positions = (np.arange(n) + 0.5) / n * cumulative[-1]
+        picked = np.minimum(np.searchsorted(cumulative, positions, side="right"), len(self.draws) - 1)
+        return [self.draws[int(i)] for i in picked]
 
 
 def load_posterior(path: str | Path | None = None) -> ShippedPosterior:
@@ -77,16 +83,46 @@ def load_posterior(path: str | Path | None = None) -> ShippedPosterior:
             f"{where}: posterior version {document.get('version')!r}; "
             f"this brink reads version {POSTERIOR_VERSION}"
         )
+    missing = [key for key in REQUIRED_KEYS if key not in document]
+    if missing:
+        raise UserError(f"{where}: malformed posterior: no {missing[0]!r}")
     try:
         paths = [str(p["path"]) for p in document["parameters"]]
-        draws = tuple({path: float(row[path]) for path in paths} for row in document["draws"])
-        weights = tuple(float(w) for w in document["weights"])
+        for k, p in enumerate(document["parameters"]):
+            for key in ("prior", "posterior", "shrinkage", "source"):
+                if key not in p:
+                    raise UserError(f"{where}: malformed posterior: parameters.{k} has no {key!r}")
+        draws = tuple({path: _number(row[path]) for path in paths} for row in document["draws"])
+        weights = tuple(_number(w) for w in document["weights"])
     except (KeyError, TypeError, ValueError) as error:
         raise UserError(f"{where}: malformed posterior ({error!r} in parameters, draws or weights)") from None
+    if not paths:
+        raise UserError(f"{where}: malformed posterior: no free parameters")
     if not draws or len(draws) > MAX_DRAWS or len(weights) != len(draws):
         raise UserError(f"{where}: needs 1 to {MAX_DRAWS} draws with one weight each")
-    if not all(math.isfinite(v) for row in draws for v in row.values()) or not math.isclose(
-        sum(weights), 1.0
-    ):
-        raise UserError(f"{where}: draws must be finite numbers and weights must sum to 1")
+    if not all(math.isfinite(v) for row in draws for v in row.values()):
+        raise UserError(f"{where}: draws must be finite numbers")
+    if any(w < 0 for w in weights) or not math.isclose(sum(weights), 1.0):
+        raise UserError(f"{where}: weights must be at least 0 and sum to 1")
     return ShippedPosterior(where, document, draws, weights)
+
+
+REQUIRED_KEYS = (
+    "parameters",
+    "draws",
+    "weights",
+    "diagnostics",
+    "predictive",
+    "tensions",
+    "simulations",
+    "created",
+    "method",
+)
+"""What a posterior document must hold for `brink calibrate --show` and the forecasts over it."""
+
+
+def _number(value: object) -> float:
+    """A JSON number as a float; a string, a boolean or anything else is refused (ValueError)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number")
+    return float(value)

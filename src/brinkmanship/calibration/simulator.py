@@ -88,7 +88,7 @@ def plan_for(targets: list[Target], scenarios: Mapping[str, ScenarioFile]) -> Pl
     return plan
 
 
-def scenarios_for(targets: TargetsFile) -> dict[str, ScenarioFile]:
+def scenarios_for(targets: TargetsFile, where: str = "targets") -> dict[str, ScenarioFile]:
     """Every scenario the targets name, loaded once; checked against the free parameters and the targets.
 
     Raises:
@@ -96,34 +96,50 @@ def scenarios_for(targets: TargetsFile) -> dict[str, ScenarioFile]:
             a replay target on a scenario without a built-in record, a date outside the record's reach, an
             actor that is not a principal, or a horizon longer than a scenario run.
     """
-    scenarios = {t.quantity.scenario: load_scenario(t.quantity.scenario) for t in targets.targets}
+    scenarios: dict[str, ScenarioFile] = {}
+    for k, target in enumerate(targets.targets):
+        name = target.quantity.scenario
+        if name not in scenarios:
+            try:
+                scenarios[name] = load_scenario(name)
+            except UserError as error:
+                raise UserError(f"{where}: targets.{k}.quantity.scenario: {error}") from None
     for name, scenario in scenarios.items():
         data = scenario.model_dump(mode="json")
         for k, parameter in enumerate(targets.parameters):
-            value = get_path(data, parameter.path, f"targets parameters.{k} ({name})")
+            value = get_path(data, parameter.path, f"{where}: parameters.{k} ({name})")
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise UserError(
-                    f"targets parameters.{k}: {parameter.path!r} in {name} is not a number ({value!r})"
+                    f"{where}: parameters.{k}: {parameter.path!r} in {name} is not a number ({value!r})"
                 )
+            # Both ends of the prior must make a valid scenario, or the fit would stop at its first row there.
+            for end in (parameter.prior.low, parameter.prior.high):
+                try:
+                    with_parameters(scenario, {parameter.path: end}, name)
+                except UserError as error:
+                    raise UserError(
+                        f"{where}: parameters.{k}.prior: {parameter.path} = {end:g} is not allowed in {name} "
+                        f"({str(error).rsplit(': ', 1)[-1]})"
+                    ) from None
     for k, target in enumerate(targets.targets):
         q = target.quantity
         scenario = scenarios[q.scenario]
-        where = f"targets.{k} ({target.name})"
+        here = f"{where}: targets.{k} ({target.name})"
         if q.kind == "tempo" and q.actor not in scenario.principals:
             raise UserError(
-                f"{where}: actor {q.actor!r} is not a principal of {q.scenario} "
+                f"{here}: actor {q.actor!r} is not a principal of {q.scenario} "
                 f"({', '.join(scenario.principals)})"
             )
         if q.as_of is not None:
             if q.scenario not in builtin_event_names():
-                raise UserError(f"{where}: {q.scenario} has no built-in record to replay (as_of needs one)")
+                raise UserError(f"{here}: {q.scenario} has no built-in record to replay (as_of needs one)")
             first = replay_first(scenario)
             for date in (q.as_of, q.relative_to):
                 if date is not None and not first <= date <= first + dt.timedelta(days=3000):
-                    raise UserError(f"{where}: {date} lies outside the replay from {first}")
+                    raise UserError(f"{here}: {date} lies outside the replay from {first}")
         elif q.kind != "ratio" and (q.horizon_days or 0) > scenario.horizon_days:
             raise UserError(
-                f"{where}: horizon_days {q.horizon_days} is longer than {q.scenario}'s "
+                f"{here}: horizon_days {q.horizon_days} is longer than {q.scenario}'s "
                 f"{scenario.horizon_days}-day run"
             )
     return scenarios

@@ -39,7 +39,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from brinkmanship.errors import UserError
 from brinkmanship.model.ladder import ACTION_INDEX
@@ -163,6 +163,14 @@ class Target(Strict):
     error: ErrorModel
     judgement: Judgement
 
+    @field_validator("value", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: object) -> object:
+        # YAML reads `true` as a boolean, which pydantic would take as 1.0.
+        if isinstance(value, bool):
+            raise ValueError(f"expected a number, not {value!r}")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Target:
         probability = self.quantity.kind == "probability"
@@ -218,6 +226,11 @@ BUILTIN = "built-in targets.yaml"
 
 def builtin_text() -> str:
     return (resources.files("brinkmanship.calibration") / "data" / "targets.yaml").read_text(encoding="utf-8")
+
+
+def targets_where(path: str | Path | None) -> str:
+    """How error messages name a targets file."""
+    return BUILTIN if path is None else str(path)
 
 
 def load_targets(path: str | Path | None = None) -> tuple[TargetsFile, str]:

@@ -39,6 +39,7 @@ from brinkmanship.calibration.posterior import ShippedPosterior
 from brinkmanship.calibration.simulator import Settings, scenarios_for, simulate_row, transform, untransform
 from brinkmanship.calibration.targets import Target, TargetsFile
 from brinkmanship.engine.state import NEVER
+from brinkmanship.errors import UserError
 from brinkmanship.policies.edits import set_path
 from brinkmanship.scenario import ScenarioFile, load_scenario, scenario_from_mapping
 
@@ -67,10 +68,25 @@ def _acceptance_band(target: Target, spread: float) -> list[float | None]:
 
 
 def target_checks(
-    targets: TargetsFile, posterior: ShippedPosterior, draws: int, settings: Settings, advance: Advance | None
+    targets: TargetsFile,
+    posterior: ShippedPosterior,
+    draws: int,
+    settings: Settings,
+    advance: Advance | None,
+    where: str = "targets",
 ) -> list[dict[str, Any]]:
-    """Every target of the file (fitted and held out), at ``draws`` posterior draws."""
-    scenarios = scenarios_for(targets)
+    """Every target of the file (fitted and held out), at ``draws`` posterior draws.
+
+    Raises:
+        UserError: a posterior whose free parameters are not the targets file's (``where`` names it).
+    """
+    expected = [p.path for p in targets.parameters]
+    if posterior.paths != expected:
+        raise UserError(
+            f"{posterior.where}: its free parameters ({', '.join(posterior.paths)}) are not those of {where} "
+            f"({', '.join(expected)})"
+        )
+    scenarios = scenarios_for(targets, where)
     rows = []
     for k, values in enumerate(posterior.pick(draws)):
         rows.append(simulate_row(targets.targets, scenarios, values, settings))
@@ -91,6 +107,7 @@ def target_checks(
                 ],
                 "band": _acceptance_band(target, float(np.var(z_sim))),
                 "published": {"value": target.value, "band": list(target.band) if target.band else None},
+                "error": target.error.kind,
                 "pass": predictive["met"],
                 "z": predictive["z"],
                 "source": f"{target.judgement.who}, {target.judgement.when}: {target.judgement.source}",
