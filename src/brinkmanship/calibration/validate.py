@@ -53,18 +53,18 @@ Advance = Callable[[str], None]
 
 
 def _acceptance_band(target: Target, spread: float) -> list[float | None]:
-    """Where the posterior predictive mean may lie for the check to pass: two standard deviations (the
-    target's and the spread across draws) about the published value on its error scale, open on one side
-    for a one-sided bound (None). The project's band, stated as such; the author's own is ``published``."""
+    """Where the posterior predictive mean may lie for the check to pass (the rule of
+    :func:`~brinkmanship.calibration.fit.predictive_row`): within two standard deviations (the target's and
+    the spread across draws) of the published value on its error scale; for a one-sided bound, on the
+    bound's side of it (the open end is None). The project's band, stated as such; the author's own is
+    ``published``."""
+    if target.error.kind == "at_least":
+        return [target.value, None]
+    if target.error.kind == "at_most":
+        return [None, target.value]
     z = transform(target, target.value)
     scale = math.sqrt(target.error.sd**2 + spread)
-    low: float | None = untransform(target, z - 2 * scale)
-    high: float | None = untransform(target, z + 2 * scale)
-    if target.error.kind == "at_least":
-        high = None
-    elif target.error.kind == "at_most":
-        low = None
-    return [low, high]
+    return [untransform(target, z - 2 * scale), untransform(target, z + 2 * scale)]
 
 
 def target_checks(
