@@ -89,6 +89,28 @@ def test_run_param_uncertainty_adds_the_three_intervals(capsys: pytest.CaptureFi
     assert result["param_uncertainty"]["draws"] == 3
 
 
+def test_param_uncertainty_as_of_replays_the_record_in_each_draw(capsys: pytest.CaptureFixture[str]) -> None:
+    """With --as-of every draw replays 2017 in its own world and forecasts from there: the record of 2017
+    puts the autumn's risk above what the scenario's start (conditioned only on no attack) gives."""
+    args = [
+        "run",
+        "korea-2017",
+        "--runs",
+        "128",
+        "--param-uncertainty",
+        "--draws",
+        "2",
+        "--runs-per-draw",
+        "256",
+    ]
+    assert main([*args, "--json"]) == 0
+    plain = json.loads(capsys.readouterr().out)["param_uncertainty"]["outcomes"]["war"]["p"]
+    assert main([*args, "--as-of", "2017-11-15", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    replayed = result["param_uncertainty"]["outcomes"]["war"]["p"]
+    assert result["as_of"] == "2017-11-15" and replayed > plain
+
+
 def test_compare_param_uncertainty_reports_rank_robustness(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["compare", "cuba-1962", "-p", "direct-channel", "--runs", "200", "--param-uncertainty"]
     assert main([*args, "--draws", "3", "--runs-per-draw", "128", "--json"]) == 0
@@ -132,7 +154,7 @@ def test_validate_lists_fitted_and_held_out_checks(capsys: pytest.CaptureFixture
         (["calibrate", "--out", "x", "--design", "3"], "--design"),
         (["calibrate", "--show", "--posterior", "no-such.json"], "no-such.json"),
         (["run", "cuba-1962", "--posterior", "p.json"], "--posterior goes with --param-uncertainty"),
-        (["run", "korea-2017", "--param-uncertainty", "--as-of", "2017-10-01"], "--as-of"),
+        (["run", "korea-2017", "--param-uncertainty", "--as-of", "2030-10-01"], "--as-of 2030-10-01"),
         (["run", "cuba-1962", "--param-uncertainty", "--draws", "100000"], "--draws"),
         (["run", "cuba-1962", "--param-uncertainty", "--runs-per-draw", "1"], "--runs-per-draw"),
         (["compare", "cuba-1962", "--param-uncertainty", "--draws", "1"], "--draws"),

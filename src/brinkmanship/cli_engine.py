@@ -37,7 +37,7 @@ from brinkmanship.cli_common import (
     console,
     progress_bar,
 )
-from brinkmanship.cli_history import AsOfOption, as_of_start
+from brinkmanship.cli_history import AsOfOption, as_of_start, posterior_as_of
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
 from brinkmanship.engine.output import RESULT_FILES, PathWriter, write_summary
@@ -328,8 +328,6 @@ def run(
     folder = None if out is None else check_out_text(out)
     shipped = None
     if param_uncertainty:
-        if as_of is not None:
-            raise UserError("--param-uncertainty does not yet combine with --as-of (a replay per draw)")
         shipped = load_posterior(posterior)
         check_sizes(draws, runs_per_draw, shipped)
         check_scenario(sc, shipped)
@@ -357,7 +355,14 @@ def run(
     if shipped is not None:
         with progress_bar(draws * runs_per_draw, "over the posterior", not as_json) as advance:
             split = run_split(
-                sc, shipped, draws, runs_per_draw, horizon, seed, lambda done: advance(done, None)
+                sc,
+                shipped,
+                draws,
+                runs_per_draw,
+                horizon,
+                seed,
+                lambda done: advance(done, None),
+                posterior_as_of(sc, as_of),
             )
         result["param_uncertainty"] = split
         for name, part in split["outcomes"].items():

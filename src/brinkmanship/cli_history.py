@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from brinkmanship.calibration.uncertainty import AsOf
 from brinkmanship.cli_common import (
     ForceOption,
     JsonOption,
@@ -306,7 +307,7 @@ def as_of_start(
     are the levered scenarios the forecast will run in. Refused for a scenario with no history, or a date
     before the calm state or after the record."""
     check_range("--runs (with --as-of)", runs, 1, MAX_REPLAY_RUNS)
-    date, loaded, first = _as_of_record(sc, as_of)
+    date, loaded, first = as_of_record(sc, as_of)
     compiled = tuple(compile_scenario(world) for world in worlds)
     span = (date - first).days + 1
     with progress_bar(span, f"replaying to {date}", show) as advance:
@@ -315,12 +316,20 @@ def as_of_start(
         )
 
 
+def posterior_as_of(sc: ScenarioFile, as_of: str | None) -> AsOf | None:
+    """``--as-of`` for ``--param-uncertainty``: the record each posterior draw replays (None without it)."""
+    if as_of is None:
+        return None
+    date, loaded, first = as_of_record(sc, as_of)
+    return AsOf(loaded, first, date)
+
+
 def as_of_date(as_of: str | None) -> dt.date | None:
     """The ``--as-of`` text as a date (already checked by :func:`as_of_start`), None without one."""
     return _date("--as-of", as_of)
 
 
-def _as_of_record(sc: ScenarioFile, as_of: str) -> tuple[dt.date, EventFile, dt.date]:
+def as_of_record(sc: ScenarioFile, as_of: str) -> tuple[dt.date, EventFile, dt.date]:
     """The ``--as-of`` date, the scenario's built-in record and its first date (the calm state's), or one
     line: a malformed date, a scenario with no history, a date outside the record."""
     date = _date("--as-of", as_of)
@@ -351,7 +360,7 @@ def as_of_curve(
     ``CURVE_FILTER_FACTOR`` times as many in the filter, with the numeric, unconditional judgements of the
     time up to ``as_of``."""
     check_range("--curve-runs", forecast_runs, 1, MAX_REPLAY_RUNS // CURVE_FILTER_FACTOR)
-    date, loaded, first = _as_of_record(sc, as_of)
+    date, loaded, first = as_of_record(sc, as_of)
     span = (date - first).days + 1
     done = 0
 

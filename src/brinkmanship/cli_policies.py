@@ -39,7 +39,7 @@ from brinkmanship.cli_common import (
     errors,
     progress_bar,
 )
-from brinkmanship.cli_history import AsOfOption, as_of_curve, as_of_date, as_of_start
+from brinkmanship.cli_history import AsOfOption, as_of_curve, as_of_date, as_of_start, posterior_as_of
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
 from brinkmanship.engine.results import OUTCOMES
@@ -257,7 +257,16 @@ def compare(
             show,
         ) as advance:
             robustness = compare_robustness(
-                sc, chosen, shipped, draws, runs_per_draw, horizon, seed, rank_by, lambda d: advance(d, None)
+                sc,
+                chosen,
+                shipped,
+                draws,
+                runs_per_draw,
+                horizon,
+                seed,
+                rank_by,
+                lambda d: advance(d, None),
+                posterior_as_of(sc, as_of),
             )
     if as_json:
         record = comparison.as_dict(rank_by)
@@ -286,8 +295,6 @@ def _checked_posterior(
             if given:
                 raise UserError(f"{flag} goes with --param-uncertainty")
         return None
-    if as_of is not None:
-        raise UserError("--param-uncertainty does not yet combine with --as-of (a replay per draw)")
     shipped = load_posterior(posterior)
     check_sizes(draws, runs_per_draw, shipped)
     check_scenario(sc, shipped)
@@ -424,7 +431,14 @@ def brief(
         if shipped is not None:
             say("over the calibrated posterior")
             briefing.param_uncertainty = compare_robustness(
-                sc, chosen, shipped, draws, runs_per_draw, briefing.comparison.days, seed
+                sc,
+                chosen,
+                shipped,
+                draws,
+                runs_per_draw,
+                briefing.comparison.days,
+                seed,
+                as_of=posterior_as_of(sc, as_of),
             )
         staged = write_briefing(briefing, results.staging)
         files = [results.final(path.relative_to(results.staging).as_posix()) for path in staged.figures]

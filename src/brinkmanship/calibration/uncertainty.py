@@ -19,6 +19,7 @@ paired on the same draw and paths) and how often it takes each rank.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,13 +27,16 @@ from typing import Any
 
 import numpy as np
 
+from brinkmanship.analysis.compare import simulate_paths
 from brinkmanship.analysis.intervals import wilson_interval
-from brinkmanship.analysis.variants import run_variant
+from brinkmanship.analysis.parameters import with_parameters
 from brinkmanship.calibration.posterior import ShippedPosterior
 from brinkmanship.calibration.simulator import probability_within
 from brinkmanship.errors import UserError
-from brinkmanship.policies import Policy
-from brinkmanship.scenario import ScenarioFile
+from brinkmanship.history.events import EventFile
+from brinkmanship.history.replay import replayed_start
+from brinkmanship.policies import Policy, apply_policy
+from brinkmanship.scenario import ScenarioFile, compile_scenario
 
 OUTCOMES = ("clash", "war", "nuclear_use", "agreement")
 DEFAULT_DRAWS = 16
@@ -101,6 +105,16 @@ def split_interval(p_by_draw: Sequence[float], runs_per_draw: int) -> Split:
     )
 
 
+@dataclass(frozen=True)
+class AsOf:
+    """``--as-of``: every draw replays the record from ``first`` to ``date`` in its own world and its
+    forecasts branch from the replayed ensemble (:func:`brinkmanship.history.replay.replayed_start`)."""
+
+    events: EventFile
+    first: dt.date
+    date: dt.date
+
+
 def run_over_posterior(
     scenario: ScenarioFile,
     policies: Sequence[Policy],
@@ -110,24 +124,27 @@ def run_over_posterior(
     days: int,
     seed: int,
     advance: Advance | None = None,
+    as_of: AsOf | None = None,
 ) -> dict[str, list[dict[str, float]]]:
-    """P(each outcome within ``days``) for every policy in every draw: policy name -> one dict per draw."""
+    """P(each outcome within ``days``) for every policy in every draw: policy name -> one dict per draw.
+
+    Each draw burns in its own prelude (or, with ``as_of``, replays the record to that date) in the
+    scenario with the draw's values; every policy of a draw starts from those same paths."""
     check_sizes(draws, runs_per_draw, posterior)
     check_scenario(scenario, posterior)
     out: dict[str, list[dict[str, float]]] = {policy.name: [] for policy in policies}
     for k, values in enumerate(posterior.pick(draws)):
-        for policy in policies:
-            variant = run_variant(
-                scenario,
-                values,
-                policy,
-                runs_per_draw,
-                days,
-                seed,
-                prelude="own",
-                where=f"posterior draw {k + 1}",
+        varied = with_parameters(scenario, values, f"posterior draw {k + 1}")
+        worlds = [apply_policy(varied, policy) for policy in policies]
+        start = None
+        if as_of is not None:
+            compiled = tuple(compile_scenario(world) for world in worlds)
+            start = replayed_start(
+                varied, as_of.events, as_of.first, as_of.date, runs_per_draw, seed, compiled
             )
-            out[policy.name].append({o: probability_within(variant.outcomes, o, days) for o in OUTCOMES})
+        for policy, world in zip(policies, worlds, strict=True):
+            _, outcomes = simulate_paths(world, runs_per_draw, days, seed, prelude_world=varied, start=start)
+            out[policy.name].append({o: probability_within(outcomes, o, days) for o in OUTCOMES})
             if advance is not None:
                 advance(runs_per_draw)
     return out
@@ -174,13 +191,14 @@ def run_split(
     days: int,
     seed: int,
     advance: Advance | None = None,
+    as_of: AsOf | None = None,
 ) -> dict[str, Any]:
     """`brink run --param-uncertainty`: the baseline over the posterior, each outcome's split, and how it
     was made."""
     from brinkmanship.policies import BASELINE
 
     by_draw = run_over_posterior(
-        scenario, [Policy(BASELINE)], posterior, draws, runs_per_draw, days, seed, advance
+        scenario, [Policy(BASELINE)], posterior, draws, runs_per_draw, days, seed, advance, as_of
     )
     splits = outcome_splits(by_draw[BASELINE], runs_per_draw)
     return {
@@ -188,9 +206,10 @@ def run_split(
         "draws": draws,
         "runs_per_draw": runs_per_draw,
         "method": (
-            "each draw runs its own prelude on the same seed; Monte Carlo part: Wilson over all paths; "
-            "parameter part: quantiles of the per-draw probabilities with their binomial noise removed "
-            "(law of total variance); total: the two added in quadrature on each side"
+            "each draw runs its own prelude (or replays the record to --as-of) on the same seed; "
+            "Monte Carlo part: Wilson over all paths; parameter part: quantiles of the per-draw "
+            "probabilities with their binomial noise removed (law of total variance); total: the two "
+            "added in quadrature on each side"
         ),
         "outcomes": {o: s.as_dict() for o, s in splits.items()},
     }
@@ -206,6 +225,7 @@ def compare_robustness(
     seed: int,
     rank_by: str = "war",
     advance: Advance | None = None,
+    as_of: AsOf | None = None,
 ) -> dict[str, Any]:
     """`brink compare --param-uncertainty`: every option over the posterior; for each, how often it beats
     the reference (the baseline, added first if missing, as `compare` does), its rank distribution, and its
@@ -214,7 +234,9 @@ def compare_robustness(
 
     if not policies or not policies[0].is_baseline:
         policies = [Policy(BASELINE), *[p for p in policies if not p.is_baseline]]
-    by_policy = run_over_posterior(scenario, policies, posterior, draws, runs_per_draw, days, seed, advance)
+    by_policy = run_over_posterior(
+        scenario, policies, posterior, draws, runs_per_draw, days, seed, advance, as_of
+    )
     reference = policies[0].name
     robust = rank_robustness(by_policy, reference, rank_by)
     return {
