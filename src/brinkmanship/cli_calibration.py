@@ -27,6 +27,13 @@ from brinkmanship.errors import UserError
 DEFAULT_DESIGN, DEFAULT_REFINE, DEFAULT_CHECK_DRAWS = 96, 48, 16
 DEFAULT_FIT_RUNS, DEFAULT_FORECAST_RUNS = 1024, 512
 FIT_FILES = ("posterior.json",)
+TargetsOption = Annotated[
+    str | None, typer.Option("--targets", help="targets file (default: the shipped targets.yaml)")
+]
+ReplayRunsOption = Annotated[
+    int, typer.Option("--replay-runs", help="paths in each replay (one per fit row or posterior draw)")
+]
+ForecastRunsOption = Annotated[int, typer.Option("--forecast-runs", help="paths per replay forecast")]
 """The result set of `brink calibrate --out`: written when the whole fit is done (the journal of simulated
 rows, simulations.jsonl, and fit.json stay beside it so that an interrupted fit resumes)."""
 
@@ -35,9 +42,7 @@ def calibrate(
     scenario: Annotated[
         str | None, typer.Argument(help="a built-in scenario: set it beside its judgements (no fit)")
     ] = None,
-    targets: Annotated[
-        str | None, typer.Option("--targets", help="targets file (default: the shipped targets.yaml)")
-    ] = None,
+    targets: TargetsOption = None,
     out: Annotated[
         str | None,
         typer.Option("--out", help="fit the free parameters; write posterior.json here (resumable)"),
@@ -61,8 +66,8 @@ def calibrate(
             help="paths per scenario run: in each row of a fit (1,024), or SCENARIO's (20,000)",
         ),
     ] = None,
-    replay_runs: Annotated[int, typer.Option("--replay-runs", help="paths in each row's replay")] = 1024,
-    forecast_runs: Annotated[int, typer.Option("--forecast-runs", help="paths per replay forecast")] = 512,
+    replay_runs: ReplayRunsOption = DEFAULT_FIT_RUNS,
+    forecast_runs: ForecastRunsOption = DEFAULT_FORECAST_RUNS,
     seed: SeedOption = DEFAULT_SEED,
     force: ForceOption = False,
     as_json: JsonOption = False,
@@ -210,9 +215,7 @@ def _print_posterior(document: dict[str, Any], where: str) -> None:
 
 
 def validate(
-    targets: Annotated[
-        str | None, typer.Option("--targets", help="targets file (default: the shipped targets.yaml)")
-    ] = None,
+    targets: TargetsOption = None,
     posterior: Annotated[
         str | None, typer.Option("--posterior", help="a posterior.json (default: the shipped one)")
     ] = None,
@@ -220,8 +223,8 @@ def validate(
     runs: Annotated[
         int, typer.Option("--runs", help="paths per scenario run (and per held-out check)")
     ] = 1024,
-    replay_runs: Annotated[int, typer.Option("--replay-runs", help="paths in each draw's replay")] = 1024,
-    forecast_runs: Annotated[int, typer.Option("--forecast-runs", help="paths per replay forecast")] = 512,
+    replay_runs: ReplayRunsOption = DEFAULT_FIT_RUNS,
+    forecast_runs: ForecastRunsOption = DEFAULT_FORECAST_RUNS,
     seed: SeedOption = DEFAULT_SEED,
     as_json: JsonOption = False,
 ) -> None:

@@ -12,12 +12,10 @@ from rich.table import Table
 
 from brinkmanship.analysis.calibration import calibration_report
 from brinkmanship.analysis.lives import DeathsTally, lives_model
-from brinkmanship.calibration.posterior import load_posterior
 from brinkmanship.calibration.uncertainty import (
     DEFAULT_DRAWS,
     DEFAULT_RUNS_PER_DRAW,
-    check_scenario,
-    check_sizes,
+    checked_posterior,
     run_split,
 )
 from brinkmanship.cli_common import (
@@ -326,19 +324,7 @@ def run(
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
     folder = None if out is None else check_out_text(out)
-    shipped = None
-    if param_uncertainty:
-        shipped = load_posterior(posterior)
-        check_sizes(draws, runs_per_draw, shipped)
-        check_scenario(sc, shipped)
-    else:
-        for flag, given in (
-            ("--posterior", posterior is not None),
-            ("--draws", draws != DEFAULT_DRAWS),
-            ("--runs-per-draw", runs_per_draw != DEFAULT_RUNS_PER_DRAW),
-        ):
-            if given:
-                raise UserError(f"{flag} goes with --param-uncertainty")
+    shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, DEFAULT_RUNS_PER_DRAW)
     start = None if as_of is None else as_of_start(sc, as_of, runs, seed, show=not as_json)
     result = run_ensemble(
         sc,

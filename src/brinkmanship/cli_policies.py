@@ -14,11 +14,9 @@ from rich.table import Table
 
 from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.analysis.compare import Comparison, run_comparison, split_text
-from brinkmanship.calibration.posterior import ShippedPosterior, load_posterior
 from brinkmanship.calibration.uncertainty import (
     DEFAULT_DRAWS,
-    check_scenario,
-    check_sizes,
+    checked_posterior,
     compare_robustness,
 )
 from brinkmanship.cli_common import (
@@ -238,7 +236,7 @@ def compare(
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
     total = runs * (1 + len([p for p in chosen if not p.is_baseline]))
     show = not as_json and sys.stderr.isatty()
-    shipped = _checked_posterior(sc, param_uncertainty, as_of, posterior, draws, runs_per_draw)
+    shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, COMPARE_RUNS_PER_DRAW)
     start = _replayed(sc, chosen, as_of, runs, seed, show)
     if as_of is not None:
         notes = [
@@ -279,26 +277,6 @@ def compare(
         _print_comparison(comparison, rank_by)
         if robustness is not None:
             _print_robustness(robustness)
-
-
-def _checked_posterior(
-    sc: ScenarioFile, wanted: bool, as_of: str | None, posterior: str | None, draws: int, runs_per_draw: int
-) -> ShippedPosterior | None:
-    """The posterior ``--param-uncertainty`` runs over, checked before anything is computed (None without
-    the flag)."""
-    if not wanted:
-        for flag, given in (
-            ("--posterior", posterior is not None),
-            ("--draws", draws != DEFAULT_DRAWS),
-            ("--runs-per-draw", runs_per_draw != COMPARE_RUNS_PER_DRAW),
-        ):
-            if given:
-                raise UserError(f"{flag} goes with --param-uncertainty")
-        return None
-    shipped = load_posterior(posterior)
-    check_sizes(draws, runs_per_draw, shipped)
-    check_scenario(sc, shipped)
-    return shipped
 
 
 def _print_robustness(robustness: dict[str, Any]) -> None:
@@ -393,7 +371,7 @@ def brief(
     check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
     check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)
     _check_sensitivity(sc, sensitivity, sensitivity_n, sensitivity_runs)
-    shipped = _checked_posterior(sc, param_uncertainty, as_of, posterior, draws, runs_per_draw)
+    shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, COMPARE_RUNS_PER_DRAW)
     folder = check_out_text(out)
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)

@@ -30,7 +30,7 @@ import numpy as np
 from brinkmanship.analysis.compare import simulate_paths
 from brinkmanship.analysis.intervals import wilson_interval
 from brinkmanship.analysis.parameters import with_parameters
-from brinkmanship.calibration.posterior import ShippedPosterior
+from brinkmanship.calibration.posterior import ShippedPosterior, load_posterior
 from brinkmanship.calibration.simulator import probability_within
 from brinkmanship.errors import UserError
 from brinkmanship.history.events import EventFile
@@ -61,6 +61,36 @@ def check_scenario(scenario: ScenarioFile, posterior: ShippedPosterior) -> None:
         get_path(
             data, path, f"--param-uncertainty: {scenario.name} has no parameter {path!r} of the posterior"
         )
+
+
+def checked_posterior(
+    scenario: ScenarioFile,
+    wanted: bool,
+    posterior: str | None,
+    draws: int,
+    runs_per_draw: int,
+    default_runs_per_draw: int,
+) -> ShippedPosterior | None:
+    """The posterior ``--param-uncertainty`` runs over, checked before anything is computed; None without
+    the flag, when ``--posterior``, ``--draws`` or ``--runs-per-draw`` given anyway is refused.
+
+    Raises:
+        UserError: one of those flags without ``--param-uncertainty``; a posterior that cannot be read or
+            does not fit ``scenario``; sizes out of range.
+    """
+    if not wanted:
+        for flag, given in (
+            ("--posterior", posterior is not None),
+            ("--draws", draws != DEFAULT_DRAWS),
+            ("--runs-per-draw", runs_per_draw != default_runs_per_draw),
+        ):
+            if given:
+                raise UserError(f"{flag} goes with --param-uncertainty")
+        return None
+    shipped = load_posterior(posterior)
+    check_sizes(draws, runs_per_draw, shipped)
+    check_scenario(scenario, shipped)
+    return shipped
 
 
 @dataclass(frozen=True)
