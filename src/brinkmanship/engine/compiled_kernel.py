@@ -118,6 +118,8 @@ FORCED_FLOOR = 1e-12
 FIXED_POINT = 1_000_000.0
 N_TYPES = 4
 HOLD = ACTION_INDEX["hold"]
+PICK_HOLD = -2
+"""What :func:`_sample` returns where every weight is 0 (the choice is then HOLD)."""
 CONCESSION_PRIVATE = ACTION_INDEX["concession_private"]
 SANCTIONS, RESTRAINT_CALL, PRESS_TALKS = range(len(THIRD_PARTY_ACT_KINDS))
 TENSION_ABOVE = RESPONSE_CONDITIONS.index("tension_above")
@@ -474,35 +476,44 @@ def _clash_to_war(
 
 
 @njit(cache=True)
-def _sample(weights: np.ndarray, uniform: float) -> int:
-    """decisions.sample_choice for one decision; HOLD where every weight is 0 (the prelude's free choice
-    beside a recorded one at extreme precision), -1 where the weights are not finite."""
+def _sample(weights: np.ndarray, n: int, uniform: float) -> int:
+    """decisions.sample_choice for one decision over the first ``n`` (compact) columns: the column
+    chosen, ``n`` where every column's cumulative weight stays at or below the threshold (sampling over
+    every action then clamps to the last action), PICK_HOLD where every weight is 0 (the prelude's free
+    choice beside a recorded one at extreme precision), -1 where the weights are not finite."""
     total = 0.0
-    for a in range(weights.shape[0]):
+    for a in range(n):
         total += weights[a]
     if total == 0.0:
-        return HOLD
+        return PICK_HOLD
     if not (total > 0.0 and total < math.inf):
         return -1
     threshold = uniform * total
     cumulative = 0.0
     chosen = 0
-    for a in range(weights.shape[0]):
+    for a in range(n):
         cumulative += weights[a]
         if cumulative <= threshold:
             chosen += 1
-    return min(chosen, weights.shape[0] - 1)
+    return chosen
 
 
 @njit(cache=True)
-def _logit_weights(utility: np.ndarray, available: np.ndarray, precision: float, out: np.ndarray) -> None:
-    """decisions.choice_weights: exp(lambda * U - max) over available actions, 0 elsewhere."""
+def _logit_weights(
+    utility: np.ndarray, available: np.ndarray, n: int, precision: float, out: np.ndarray
+) -> float:
+    """decisions.choice_weights over the first ``n`` (compact) columns: exp(lambda * U - max) where
+    available, 0 elsewhere; returns their sum, added in column order."""
     top = -math.inf
-    for a in range(utility.shape[0]):
+    for a in range(n):
         if available[a]:
             top = max(top, utility[a] * precision)
-    for a in range(utility.shape[0]):
-        out[a] = math.exp(utility[a] * precision - top) if available[a] else 0.0
+    total = 0.0
+    for a in range(n):
+        w = math.exp(utility[a] * precision - top) if available[a] else 0.0
+        out[a] = w
+        total += w
+    return total
 
 
 @njit(cache=True, nogil=True)
@@ -575,6 +586,8 @@ def run_paths(
     weights = np.empty((2, n_act))
     type_util = np.empty(n_act)
     type_weights = np.empty(n_act)
+    type_fixed = np.empty(n_act)
+    type_scaled = np.empty(n_act)
     avail = np.empty((2, n_act), dtype=np.bool_)
     fired = np.empty(n_third, dtype=np.bool_)
     n_rules = p.rule_act.shape[0]
@@ -593,6 +606,48 @@ def run_paths(
     new_true = np.empty(2)
     likelihood = np.empty(N_TYPES)
     weighted = np.empty(N_TYPES)
+    # Each principal's repertoire, packed to the front in action order (a compact column k stands for
+    # action ``actions[i, k]``): utilities and logits loop over these ``size[i]`` columns only, with the
+    # same operations in the same order as over all actions, so the bits do not change (an action
+    # outside the repertoire has weight 0 and adds nothing to any sum).
+    actions = np.zeros((2, n_act), dtype=np.int64)
+    column_of = np.full((2, n_act), -1, dtype=np.int64)
+    size = np.zeros(2, dtype=np.int64)
+    c_base = np.zeros((2, 6, n_act))
+    c_timid = np.zeros((2, 5, n_act))
+    c_greedy = np.zeros((2, 2, n_act))
+    c_coerce = np.zeros((2, n_act))
+    c_hazard = np.zeros((2, n_act))
+    c_hostility = np.zeros((2, n_act))
+    c_attack = np.zeros((2, n_act))
+    c_available = np.zeros((2, n_act), dtype=np.bool_)
+    c_freeze = np.zeros((2, n_act), dtype=np.bool_)
+    c_frozen = np.zeros((2, n_act), dtype=np.bool_)
+    c_strike = np.zeros((2, n_act))
+    c_recorded = np.zeros((2, n_act))
+    for i in range(2):
+        k = 0
+        for a in range(n_act):
+            if p.available[i, a] or p.frozen[i, a]:
+                actions[i, k] = a
+                column_of[i, a] = k
+                for m in range(6):
+                    c_base[i, m, k] = p.base_vectors[i, m, a]
+                for m in range(5):
+                    c_timid[i, m, k] = p.timid_vectors[i, m, a]
+                for m in range(2):
+                    c_greedy[i, m, k] = p.greedy_vectors[i, m, a]
+                c_coerce[i, k] = p.coerce[i, a]
+                c_hazard[i, k] = p.action_hazard[a]
+                c_hostility[i, k] = p.hostility[a]
+                c_attack[i, k] = p.attack[a]
+                c_available[i, k] = p.available[i, a]
+                c_freeze[i, k] = p.freeze_terms[i, a]
+                c_frozen[i, k] = p.frozen[i, a]
+                c_strike[i, k] = p.is_attack_clash[a] or p.is_war[a]
+                c_recorded[i, k] = p.is_recorded[a] or p.is_attack_clash[a] or p.is_war[a]
+                k += 1
+        size[i] = k
     for q in range(first_path, end_path):
         pid = path_ids[q]
         agg = aggregates[q]
@@ -693,10 +748,13 @@ def run_paths(
                 g1 = pressure[q, i]
                 r = resolve[q, i]
                 g = greedy[q, i]
-                bv = p.base_vectors[i]
-                tv = p.timid_vectors[i]
-                gv = p.greedy_vectors[i]
-                for a in range(n_act):
+                bv = c_base[i]
+                tv = c_timid[i]
+                gv = c_greedy[i]
+                hz = c_hazard[i]
+                cc = c_coerce[i]
+                n_i = size[i]
+                for a in range(n_i):
                     b = bv[0, a] * c0
                     b += bv[1, a] * 1.0
                     b += bv[2, a] * c2
@@ -708,35 +766,36 @@ def run_paths(
                     tm += tv[2, a] * d2
                     tm += tv[3, a] * d3
                     tm += tv[4, a] * d4
-                    risk = min(max(p.action_hazard[a] * heat, standing_hazard), 1.0)
+                    risk = min(max(hz[a] * heat, standing_hazard), 1.0)
                     tm += risk * risk_scale
                     gr = gv[0, a] * 1.0
                     gr += gv[1, a] * g1
                     base[i, a] = b
                     timid[i, a] = tm
                     greed[i, a] = gr
-                    u = (tm + p.coerce[i, a]) * r
+                    u = (tm + cc[a]) * r
                     u += b
                     u -= tm
                     u += g * gr
                     util[i, a] = u
-                    avail[i, a] = p.available[i, a] and not (frozen_today and p.freeze_terms[i, a])
+                    avail[i, a] = c_available[i, a] and not (frozen_today and c_freeze[i, a])
                 precision[i] = p.precision[i] / (1.0 + p.stress * tension_now)
-                _logit_weights(util[i], avail[i], precision[i], weights[i])
+                _logit_weights(util[i], avail[i], n_i, precision[i], weights[i])
                 if not chance:
                     attack_weight = 0.0
                     recorded_weight = 0.0
                     total_weight = 0.0
-                    for a in range(n_act):
-                        attack = p.is_attack_clash[a] or p.is_war[a]
-                        attack_weight += weights[i, a] * attack
-                        recorded_weight += weights[i, a] * (p.is_recorded[a] or attack)
+                    for a in range(n_i):
+                        attack_weight += weights[i, a] * c_strike[i, a]
+                        recorded_weight += weights[i, a] * c_recorded[i, a]
                         total_weight += weights[i, a]
                     if weigh_forced:
                         # The record's probability: the imposed move, or none of the recorded kinds.
                         imposed_now = forced[d, 0, i] if forced.shape[1] == 1 else forced[d, q, i]
                         if imposed_now >= 0:
-                            term = math.log(max(weights[i, imposed_now] / total_weight, FORCED_FLOOR))
+                            imposed_column = column_of[i, imposed_now]
+                            imposed_weight = weights[i, imposed_column] if imposed_column >= 0 else 0.0
+                            term = math.log(max(imposed_weight / total_weight, FORCED_FLOOR))
                         else:
                             term = math.log1p(-min(recorded_weight / total_weight, 0.999999))
                     else:
@@ -745,12 +804,18 @@ def run_paths(
                         first_loglik = term
                     else:
                         history_loglik[q] += first_loglik + term
-                    for a in range(n_act):
-                        if p.is_recorded[a]:
+                    for a in range(n_i):
+                        if p.is_recorded[actions[i, a]]:
                             weights[i, a] = 0.0
-                choice[i] = _sample(weights[i], _uniform(key, pid, t, rnd.U_CHOICE[i]))
-                if choice[i] < 0:
+                picked = _sample(weights[i], n_i, _uniform(key, pid, t, rnd.U_CHOICE[i]))
+                if picked < 0:
+                    choice[i] = picked
                     agg[AGG_ERROR] = 1
+                else:
+                    # Past the last column: the clamp of sampling over every action (the last action).
+                    choice[i] = (
+                        HOLD if picked == PICK_HOLD else (actions[i, picked] if picked < n_i else n_act - 1)
+                    )
             if agg[AGG_ERROR]:
                 break
 
@@ -764,11 +829,11 @@ def run_paths(
                         agg[AGG_FREEZE_BREACHES + i] += 1
                         best = -math.inf
                         best_a = 0
-                        for a in range(n_act):
-                            value = util[i, a] if p.frozen[i, a] else -math.inf
+                        for a in range(size[i]):
+                            value = util[i, a] if c_frozen[i, a] else -math.inf
                             if value > best:
                                 best = value
-                                best_a = a
+                                best_a = actions[i, a]
                         choice[i] = best_a
             # An agreement in force breaks down at its rate, or at once on a breach of its freeze.
             agreement_before = agreement_on[q]
@@ -912,23 +977,29 @@ def run_paths(
                     )
                     - imminence[i]
                 )
+                n_i = size[i]
+                cc = c_coerce[i]
+                hs = c_hostility[i]
+                at = c_attack[i]
+                for a in range(n_i):
+                    # The type-free parts, once for the four types (the same operations as per type).
+                    shift = hs[a] * shift_target
+                    shift += at[a] * shift_imminence
+                    fixed = base[i, a] - timid[i, a]
+                    fixed += shift
+                    type_fixed[a] = fixed
+                    type_scaled[a] = timid[i, a] + cc[a]
+                seen = column_of[i, choice[i]]
                 for k in range(N_TYPES):
                     r = p.resolve_types[i, TYPE_RESOLUTE[k]]
-                    for a in range(n_act):
-                        shift = p.hostility[a] * shift_target
-                        shift += p.attack[a] * shift_imminence
-                        fixed = base[i, a] - timid[i, a]
-                        fixed += shift
-                        u = (timid[i, a] + p.coerce[i, a]) * r
-                        u += fixed
+                    for a in range(n_i):
+                        u = type_scaled[a] * r
+                        u += type_fixed[a]
                         if TYPE_GREEDY[k]:
                             u += greed[i, a]
                         type_util[a] = u
-                    _logit_weights(type_util, avail[i], precision[i], type_weights)
-                    total = 0.0
-                    for a in range(n_act):
-                        total += type_weights[a]
-                    likelihood[k] = type_weights[choice[i]] / total
+                    total = _logit_weights(type_util, avail[i], n_i, precision[i], type_weights)
+                    likelihood[k] = type_weights[seen] / total if seen >= 0 else 0.0 / total
                 total = 0.0
                 for k in range(N_TYPES):
                     weighted[k] = posterior[q, o, k] * likelihood[k]
@@ -1106,7 +1177,8 @@ def run_paths(
             )
             agg[AGG_TENSION] += np.int64(np.rint(tension_after * FIXED_POINT))
             for i in range(2):
-                if not avail[i, CONCESSION_PRIVATE]:
+                private_column = column_of[i, CONCESSION_PRIVATE]
+                if not (private_column >= 0 and avail[i, private_column]):
                     lock = sensitivity[q, i] * new_audience[i] * p.face_cost
                     agg[AGG_LOCK_IN] += np.int64(np.rint(lock * FIXED_POINT))
             if reveals.shape[0]:
