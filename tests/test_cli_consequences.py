@@ -167,6 +167,22 @@ def test_intel_range(capsys: pytest.CaptureFixture[str]) -> None:
     assert by["Los Angeles"]["in_reach"] and by["Los Angeles"]["range_km"] > out["range_km"]["central"]
 
 
+def test_intel_range_aim_convention(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["intel", "range", "--apogee-km", "3725", "--ground-range-km", "998", "--flight-time-min", "47.2"]
+    args += ["--target", "Boston", "--json"]
+    aimed = run_json(capsys, args)
+    unaimed = run_json(capsys, [*args, "--aim", "bearing"])
+    assert aimed["aim"] == "target" and "lands on the target's bearing" in aimed["aim_means"]
+    assert unaimed["aim"] == "bearing"
+    # The uncorrected shot is credited with the range of a bearing 8-9 degrees further east.
+    assert (
+        unaimed["range_km_by_target"]["Boston"]["range_km"]
+        > aimed["range_km_by_target"]["Boston"]["range_km"]
+    )
+    err = fail(capsys, [*args, "--aim", "north"])
+    assert "--aim" in err
+
+
 def test_intel_reach(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     png = tmp_path / "reach.png"
     out = run_json(

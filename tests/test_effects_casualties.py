@@ -193,3 +193,13 @@ def test_daytime_population_for_osaka_uses_the_japanese_census() -> None:
     assert day.population == "daytime" and len(day.daytime_sources) == 1
     assert day.daytime_sources[0].startswith("Osaka city") and "3,581,675" in day.daytime_sources[0]
     assert day.deaths.central > plan_consequences(det).deaths.central
+
+
+def test_daytime_population_for_seoul_uses_the_korean_census_index() -> None:
+    """Statistics Korea, 2010 census: Seoul's daytime population index 108.6 (9.63 M residents)."""
+    det = [Detonation(15.0, "air", "Seoul")]
+    day = plan_consequences(det, "daytime")
+    assert day.population == "daytime" and len(day.daytime_sources) == 1
+    source = day.daytime_sources[0]
+    assert source.startswith("Seoul (25 districts)") and "108.6" in source and "Statistics Korea" in source
+    assert day.deaths.central > plan_consequences(det).deaths.central

@@ -99,15 +99,22 @@ def test_fitted_flight_reproduces_observations(estimates: list) -> None:
 
 
 # Wright, allthingsnuclear, 28 Jul 2017, Table 1: range of the Hwasong-14 towards each city with the
-# Earth's rotation (his 10,400 km without it), and whether it is in reach.
+# Earth's rotation (his 10,400 km without it), and whether it is in reach. Table 1 is an image in the
+# post; its figures are transcribed in the UCS summary reprinted by Homeland Security Today, 31 Jul 2017
+# (https://homelandsecurityreview.com/.../north-korean-missiles-can-reach-major-u-s-cities-beyond-west-coast):
+# distance from North Korea / range towards the city, km.
 WRIGHT_TABLE = {
-    "Los Angeles": ((34.0522, -118.2437), 11700.0, True),
-    "Denver": ((39.7392, -104.9903), 11400.0, True),
-    "Chicago": ((41.8781, -87.6298), 11100.0, True),
-    "Boston": ((42.3601, -71.0589), 10750.0, None),  # "may be just within range"
-    "New York": ((40.7128, -74.0060), 10850.0, None),
-    "Washington": ((38.8977, -77.0365), 10900.0, False),  # "may be just out of range"
+    "Los Angeles": ((34.0522, -118.2437), 11700.0, True),  # distance 9,500 km
+    "Denver": ((39.7392, -104.9903), 11400.0, True),  # 9,800
+    "Chicago": ((41.8781, -87.6298), 11100.0, True),  # 10,400
+    "Boston": ((42.3601, -71.0589), 10750.0, None),  # 10,750: "may be just within range"
+    "New York": ((40.7128, -74.0060), 10850.0, None),  # 10,850: "may be just within range"
+    "Washington": ((38.8977, -77.0365), 10900.0, False),  # 11,000: "may be just out of range"
 }
+WRIGHT_NO_ROTATION_KM = 10400.0
+# Wright's rounding: the 10,400 km is given to 100 km ("6,500 miles"), the table to 50-100 km, so each
+# gain (range towards the city less 10,400) is uncertain by up to 50 + 50 = 100 km.
+WRIGHT_ROUNDING_KM = 100.0
 
 
 @pytest.mark.parametrize("city", list(WRIGHT_TABLE))
@@ -119,6 +126,76 @@ def test_rotation_against_wright_table(estimates: list, city: str) -> None:
     assert reach == pytest.approx(published, rel=0.05)
     if verdict is not None:
         assert (reach >= wgs84_distance_km(*PYONGYANG, lat, lon)) is verdict
+
+
+def _gains(estimates: list, aim: str) -> tuple[np.ndarray, np.ndarray]:
+    """The model's and Wright's rotation gains (km) towards his six cities."""
+    est = estimates[1]
+    model = [
+        range_towards_km(est.boost, *PYONGYANG, *WRIGHT_TABLE[c][0], aim=aim) - est.central
+        for c in WRIGHT_TABLE
+    ]
+    wright = [WRIGHT_TABLE[c][1] - WRIGHT_NO_ROTATION_KM for c in WRIGHT_TABLE]
+    return np.array(model), np.array(wright)
+
+
+def test_wright_gains_follow_the_unaimed_convention(estimates: list) -> None:
+    # Wright's rotation gains (1,300 km towards Los Angeles down to 350 km towards Boston) vary with
+    # direction as the standard trajectory launched on the city's bearing does (--aim bearing): the
+    # model's gain is one multiple of his for every city, within his rounding. The multiple (about
+    # 1.2) is the model's sensitivity of range to speed, not the rotation model.
+    model, wright = _gains(estimates, "bearing")
+    scale = float(model @ wright / (wright @ wright))
+    assert 1.0 < scale < 1.4
+    assert np.all(np.abs(model - scale * wright) <= scale * WRIGHT_ROUNDING_KM)
+
+
+def test_aimed_gains_fall_off_faster_towards_the_east_coast(estimates: list) -> None:
+    # Aimed at each city (the default), the gain towards Boston, as a multiple of Wright's, is under
+    # half the multiple towards Los Angeles: the azimuth correction turns the launch 8-9
+    # degrees to the north, where the launch site's eastward speed helps less.
+    model, wright = _gains(estimates, "target")
+    scale = float(model @ wright / (wright @ wright))
+    ratio = model / (scale * wright)
+    assert ratio[3] / ratio[0] < 0.5  # Boston against Los Angeles: 1.0 for Wright's table
+    assert not np.all(np.abs(model - scale * wright) <= scale * WRIGHT_ROUNDING_KM)
+
+
+def test_unaimed_shot_lands_8_to_9_degrees_off_the_bearing(estimates: list) -> None:
+    from brinkmanship.intel.geodesy import initial_bearing_deg
+
+    standard = estimates[1].flight  # the range-maximising trajectory without rotation
+    for (lat, lon), _, _ in WRIGHT_TABLE.values():
+        bearing = initial_bearing_deg(*PYONGYANG, lat, lon)
+        hit = impact_point(standard.burnout, *PYONGYANG, bearing)
+        assert hit is not None
+        off = (initial_bearing_deg(*PYONGYANG, *hit) - bearing + 180.0) % 360.0 - 180.0
+        # To the right (east): the launch site's cross-track speed and the Earth turning under the
+        # flight (about 0.35 km/s across a 7 km/s flight, and omega times a 33-minute coast).
+        assert 8.0 <= off <= 9.5
+
+
+def test_launch_point_is_not_the_cause(estimates: list) -> None:
+    # Wright's distances (9,500 km to Los Angeles ... 11,000 to Washington) fit a launch point near
+    # Kusong (about 40.0 N, 125.2 E) within his 50-km rounding, not Pyongyang (80-100 km more); the
+    # aimed gains from there differ from Pyongyang's by under half a point of the no-rotation range.
+    from brinkmanship.intel.geodesy import wgs84_distance_km
+
+    kusong = (39.98, 125.23)
+    published = {"Los Angeles": 9500, "Denver": 9800, "Chicago": 10400, "Boston": 10750}
+    published |= {"New York": 10850, "Washington": 11000}
+    for city, distance in published.items():
+        assert wgs84_distance_km(*kusong, *WRIGHT_TABLE[city][0]) == pytest.approx(distance, abs=50)
+    est = estimates[1]
+    for city in ("Los Angeles", "Boston"):
+        here = range_towards_km(est.boost, *PYONGYANG, *WRIGHT_TABLE[city][0])
+        there = range_towards_km(est.boost, *kusong, *WRIGHT_TABLE[city][0])
+        assert abs(here - there) / est.central < 0.005
+
+
+def test_unknown_aim_is_refused(estimates: list) -> None:
+    with pytest.raises(ValueError, match="aim"):
+        range_towards_km(estimates[1].boost, *PYONGYANG, 34.05, -118.24, aim="north")
 
 
 def test_earth_rotation_helps_eastward_and_hurts_westward(estimates: list) -> None:

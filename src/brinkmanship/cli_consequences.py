@@ -62,6 +62,13 @@ def _emit(data: dict[str, Any], as_json: bool, lines: list[str]) -> None:
             typer.echo(line)
 
 
+AIM_MEANS = {
+    "target": "launch azimuth corrected so that the warhead lands on the target's bearing",
+    "bearing": "standard trajectory launched on the target's bearing, uncorrected: it lands off that bearing",
+}
+"""What each ``--aim`` convention reports (see :mod:`brinkmanship.intel.rotation`)."""
+
+
 def _reach_text(row: dict[str, Any]) -> str:
     return "anywhere" if row["any_point_on_earth"] else f"{row['range_km']:,.0f} km"
 
@@ -371,20 +378,31 @@ def intel_range(
     targets: Annotated[
         list[str] | None, typer.Option("--target", help="Named target (repeat); default: US cities, Guam.")
     ] = None,
+    aim: Annotated[
+        str,
+        typer.Option(
+            "--aim",
+            help="Range towards a target with the Earth's rotation: target (default: the launch azimuth "
+            "corrected so the warhead lands on the target's bearing) or bearing (the standard trajectory "
+            "launched on the target's bearing, uncorrected: it lands off that bearing).",
+        ),
+    ] = "target",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Missile range from a lofted test on a minimum-energy trajectory, and towards named targets."""
     from brinkmanship.effects.places import find_place
     from brinkmanship.intel.geodesy import wgs84_distance_km
     from brinkmanship.intel.missile import HALF_CIRCUMFERENCE_KM, estimate_range
-    from brinkmanship.intel.rotation import range_towards_km
+    from brinkmanship.intel.rotation import AIMS, range_towards_km
 
+    if aim not in AIMS:
+        raise UserError(f"--aim: must be one of {', '.join(AIMS)}, got {aim!r}")
     site = find_place(launch, where="--from")
     places = [find_place(t, where="--target") for t in (targets or DEFAULT_TARGETS)]
     est = estimate_range(apogee_km, ground_range_km, flight_time_min)
     by_target = {}
     for place in places:
-        reach = range_towards_km(est.boost, site.lat, site.lon, place.lat, place.lon)
+        reach = range_towards_km(est.boost, site.lat, site.lon, place.lat, place.lon, aim=aim)
         dist = wgs84_distance_km(site.lat, site.lon, place.lat, place.lon)
         anywhere = not math.isfinite(reach)
         by_target[place.name] = {
@@ -417,6 +435,8 @@ def intel_range(
             "burnout_speed_km_s": round(est.flight.burnout[1], 3),
         },
         "from": site.name,
+        "aim": aim,
+        "aim_means": AIM_MEANS[aim],
         "range_km_by_target": by_target,
     }
 
@@ -439,7 +459,7 @@ def intel_range(
         f"  the band covers {BAND_COVERS}",
         f"  same burnout speed, no gravity-loss credit (simple reading): {simple}; "
         f"burnout at the surface: {data['ballistic_range_km']:,.0f} km",
-        f"with Earth rotation from {site.name} (central):",
+        f"with Earth rotation from {site.name} (central; --aim {aim}: {AIM_MEANS[aim]}):",
     ]
     lines += [
         f"  {k:28s} reach {_reach_text(v):>11s}  distance {v['distance_km']:8,.0f} km  "

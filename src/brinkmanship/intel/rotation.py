@@ -5,13 +5,32 @@ pitch kicks around its range-maximising one; each burnout state (radius, speed, 
 downrange angle) is placed along a launch azimuth on a sphere at the moment of burnout. The Earth's
 rotation (omega = 7.2921150e-5 rad/s, IERS) adds omega x r to the burnout velocity, the inertial
 Kepler ellipse is followed to the surface, and the impact point is carried back by the angle the
-Earth turns during the coast. The launch azimuth is adjusted until the impact lies on the bearing
-of the target, and the kick is chosen again for each target: with rotation the best flight-path
-angle is not the one without it. Eastward shots gain range, westward ones lose it (Wright, UCS,
-allthingsnuclear, 28 Jul 2017, "North Korean ICBM appears able to reach major US cities").
+Earth turns during the coast. This is the textbook treatment of a ballistic missile on a rotating
+Earth (Bate, Mueller & White, *Fundamentals of Astrodynamics*, Dover 1971, ch. 6, "Effect of earth
+rotation": the launch site's eastward speed omega r cos(latitude) is added to the velocity relative
+to the Earth, the free flight is an inertial conic, and the target moves east by omega t during the
+time of flight, so the shot must be aimed accordingly).
+
+Two conventions for "the range towards a target" (``aim``):
+
+* ``"target"`` (default): the launch azimuth is adjusted until the impact lies on the bearing of
+  the target, and the kick is chosen again for each target (with rotation the best flight-path
+  angle is not the one without it). This is the range at which the target itself can be hit.
+* ``"bearing"``: the missile is flown on the target's bearing on its standard trajectory (the kick
+  that maximises range without rotation, Wright's "flown on a standard trajectory"), and the
+  ground distance to where it comes down is reported, without correcting the azimuth. The impact
+  then lies 8-9 degrees of bearing to the right of the target (about 900 km to the side at
+  10,000 km, from Pyongyang to US cities): the deflection by the launch site's cross-track speed and
+  by the Earth turning under the flight. Wright's table for the Hwasong-14 of 28 Jul 2017 (UCS,
+  allthingsnuclear, 28 Jul 2017, "North Korean ICBM appears able to reach major US cities") has the
+  direction-dependence of this convention, not of the aimed one (see ``docs/intel.md``); his post
+  does not describe his method, so this is an inference, offered for comparison.
+
+Eastward shots gain range, westward ones lose it.
 
 Simplification: the boost itself is computed without rotation (its 2-3 minutes turn the Earth by
-under a degree).
+under a degree); a guided missile reaches its burnout state relative to the ground whatever the
+Coriolis force during the boost.
 """
 
 from __future__ import annotations
@@ -35,7 +54,10 @@ from brinkmanship.intel.missile import (
 OMEGA_RAD_S = 7.2921150e-5
 """The Earth's rotation rate (IERS Conventions 2010, rad/s)."""
 
-__all__ = ["HALF_CIRCUMFERENCE_KM", "OMEGA_RAD_S", "impact_point", "range_towards_km"]
+AIMS = ("target", "bearing")
+"""Conventions for the range towards a target (see the module docstring)."""
+
+__all__ = ["AIMS", "HALF_CIRCUMFERENCE_KM", "OMEGA_RAD_S", "impact_point", "range_towards_km"]
 
 
 def _unit(lat: float, lon: float) -> np.ndarray:
@@ -89,11 +111,15 @@ def impact_point(
     return _latlon(hit)
 
 
-def _towards(burnout: tuple[float, float, float, float], lat: float, lon: float, bearing: float) -> float:
-    """Ground range (km) of one burnout state aimed so that it lands on ``bearing``.
+def _towards(
+    burnout: tuple[float, float, float, float], lat: float, lon: float, bearing: float, *, aim: bool = True
+) -> float:
+    """Ground range (km) of one burnout state launched towards ``bearing``.
 
-    inf if it goes past the antipode on that bearing (it can reach any target there), NaN if the
-    aim does not converge (near-vertical flights, whose impact wanders with the rotation).
+    With ``aim`` the launch azimuth is corrected until the impact lies on ``bearing``; without it
+    the flight is launched on ``bearing`` and the distance to wherever it comes down is returned.
+    inf if it goes past the antipode (it can reach any target there), NaN if the aim does not
+    converge (near-vertical flights, whose impact wanders with the rotation).
     """
     azimuth = bearing
     hit: tuple[float, float] | None = None
@@ -101,6 +127,8 @@ def _towards(burnout: tuple[float, float, float, float], lat: float, lon: float,
         hit = impact_point(burnout, lat, lon, azimuth)
         if hit is None:
             return float("inf")
+        if not aim:
+            break
         miss = (initial_bearing_deg(lat, lon, *hit) - bearing + 180.0) % 360.0 - 180.0
         if abs(miss) > 90.0:
             return float("nan")
@@ -122,14 +150,29 @@ def _kick_burnouts(boost: Boost) -> tuple[tuple[float, float, float, float], ...
     )
 
 
-def range_towards_km(boost: Boost, lat: float, lon: float, target_lat: float, target_lon: float) -> float:
+def range_towards_km(
+    boost: Boost, lat: float, lon: float, target_lat: float, target_lon: float, *, aim: str = "target"
+) -> float:
     """Longest ground range (km) of the rocket towards the target's bearing, Earth rotating.
 
-    The pitch kick is chosen afresh for the bearing (within the burnout-altitude floor). Returns
-    ``inf`` when some kick carries the flight past the antipode on that bearing (any target on it
-    is reachable).
+    ``aim="target"``: the azimuth is corrected so that the impact lies on the target's bearing and
+    the pitch kick is chosen afresh for the bearing (within the burnout-altitude floor).
+    ``aim="bearing"``: the standard (no-rotation range-maximising) trajectory launched on the
+    target's bearing, uncorrected; the distance to its impact. Returns ``inf`` when the flight
+    passes the antipode (any target on that bearing is reachable).
+
+    Raises:
+        ValueError: ``aim`` is not one of :data:`AIMS`.
     """
+    if aim not in AIMS:
+        raise ValueError(f"aim must be one of {AIMS}, got {aim!r}")
     bearing = initial_bearing_deg(lat, lon, target_lat, target_lon)
+    if aim == "bearing":
+        standard = fly(Boost(boost.delta_v, boost.burn_s, best_kick(boost), boost.isp_s, boost.vertical_s))
+        if not np.isfinite(standard.range_km):
+            return float("inf")
+        value = _towards(standard.burnout, lat, lon, bearing, aim=False)
+        return float(standard.range_km) if np.isnan(value) else value
     values = np.array([_towards(b, lat, lon, bearing) for b in _kick_burnouts(boost)])
     if np.all(np.isnan(values)):
         # The aim did not converge for any kick (a very short flight whose impact the rotation
