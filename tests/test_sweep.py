@@ -228,6 +228,11 @@ def test_out_folder_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         fcntl.flock(held, fcntl.LOCK_EX)
         assert _sweep(small, out, "--resume") == 2
         assert "another brink sweep is writing into this folder" in _one_line(capsys.readouterr().err)
+    manifest = json.loads((out / MANIFEST).read_text())
+    (out / MANIFEST).write_text(json.dumps({**manifest, "brinkmanship_version": "0.0.1"}))
+    assert _sweep(small, out, "--resume") == 2  # another version's model: never mixed in
+    assert "made by brinkmanship 0.0.1, and this is" in _one_line(capsys.readouterr().err)
+    (out / MANIFEST).write_text(json.dumps(manifest))
     (tmp_path / "a-file").write_text("x")
     assert _sweep(small, tmp_path / "a-file") == 2
     assert "exists and is not a folder" in _one_line(capsys.readouterr().err)
@@ -442,3 +447,30 @@ def test_a_type_prior_with_a_shared_prelude_is_refused(
     assert main(["sweep", "korea-2017", "--grid", str(grid), "--out", str(out)]) == 2
     assert "acts only through the private types" in _one_line(capsys.readouterr().err)
     assert not out.exists()
+
+
+def _no_brinkmanship() -> str:
+    return ""
+
+
+def test_workers_without_this_brinkmanship_are_refused_before_anything_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A remote cluster whose workers lack brinkmanship, or run another version: one line, exit 2."""
+    distributed = pytest.importorskip("distributed")
+    from brinkmanship.sweep import execute
+
+    grid = _write(tmp_path, GRID)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        with monkeypatch.context() as patch:
+            patch.setattr(execute, "_installed_version", lambda: "0.0.0")
+            assert _sweep(grid, tmp_path / "other", "--dask", cluster.scheduler_address) == 2
+        err = _one_line(capsys.readouterr().err)
+        assert "runs brinkmanship" in err and "this is 0.0.0" in err
+        with monkeypatch.context() as patch:
+            patch.setattr(execute, "_PROBE", _no_brinkmanship.__code__)
+            assert _sweep(grid, tmp_path / "none", "--dask", cluster.scheduler_address) == 2
+        assert "has no brinkmanship installed" in _one_line(capsys.readouterr().err)
+    assert not (tmp_path / "other").exists() and not (tmp_path / "none").exists()

@@ -8,6 +8,7 @@ thread count.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from collections import OrderedDict
@@ -208,11 +209,14 @@ def run_chunk(
 ) -> ChunkResult:
     """Simulate the blocks ``first_block .. first_block + n_blocks`` for ``days`` days.
 
-    BLAS is held to one thread: the NumPy kernel's matrix products are small, and threads cost more
-    than they save (and fight with worker processes). Floating-point trouble is handled by
+    BLAS is held to one thread where the NumPy kernel runs: its matrix products are small, and threads
+    cost more than they save (and fight with worker processes). The compiled kernel calls no BLAS, and
+    the limit itself costs about 10 ms a call (threadpoolctl reads the process's loaded libraries), a
+    tenth of a crisis room's forecast, so it is left out there. Floating-point trouble is handled by
     :func:`~brinkmanship.engine.numerics.checked_arithmetic`.
     """
-    with threadpool_limits(limits=1, user_api="blas"), checked_arithmetic():
+    blas = contextlib.nullcontext() if compiled_kernel.enabled() else threadpool_limits(1, "blas")
+    with blas, checked_arithmetic():
         key = rnd.seed_key(seed)
         ids = chunk_paths(runs, first_block, n_blocks)
         if start is None:

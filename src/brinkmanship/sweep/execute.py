@@ -21,9 +21,11 @@ stands unless ``BRINK_THREADS`` is set where the sweep is started.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import logging
 import os
+import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass
@@ -132,8 +134,9 @@ def runner(
     the block is left by an exception).
 
     Raises:
-        UserError: ``--dask`` without Dask installed (names the install command), or a scheduler that
-            cannot be reached within :data:`CONNECT_TIMEOUT_S` seconds.
+        UserError: ``--dask`` without Dask installed (names the install command), a scheduler that
+            cannot be reached within :data:`CONNECT_TIMEOUT_S` seconds, or workers without this
+            version of brinkmanship.
     """
     call = function or evaluate
     if dask is not None:
@@ -158,6 +161,62 @@ def runner(
                     future.cancel()
 
         yield run, threads
+
+
+def _installed_version() -> str:
+    """The brinkmanship installed where this runs (run on each Dask worker by :func:`_check_workers`).
+
+    Defined without reference to brinkmanship's modules, so that it can be sent to a worker that lacks
+    them and report that.
+    """
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("brinkmanship")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+_PROBE = _installed_version.__code__
+"""What each worker runs to say its version (:func:`_installed_version`'s code, fixed at import)."""
+
+
+def _check_workers(client: Any, address: str) -> None:
+    """Refuse a cluster whose workers lack brinkmanship, or run another version of it, before any unit
+    is sent: their rows would fail one by one with a worker's traceback, or mix two models in one sweep.
+
+    Raises:
+        UserError: a worker without brinkmanship, with another version, or no worker at all.
+    """
+    here = _installed_version()
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError):
+        raise UserError(
+            f"--dask {address}: the scheduler has no workers (none joined within {CONNECT_TIMEOUT_S} s)"
+        ) from None
+    # Sent by value: a worker without brinkmanship cannot import this module to find the function.
+    probe = types.FunctionType(_PROBE, {"__builtins__": builtins, "__name__": "__main__"}, "installed")
+    try:
+        versions = client.run(probe)
+    except Exception as error:  # a worker's failure arrives as whatever it raised
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise UserError(
+            f"--dask {address}: cannot ask the workers which brinkmanship they run: {reason}"
+        ) from None
+    if not versions:
+        raise UserError(f"--dask {address}: the scheduler has no workers")
+    for worker, version in sorted(versions.items()):
+        if not version:
+            raise UserError(
+                f"--dask {address}: worker {worker} has no brinkmanship installed; install brinkmanship "
+                f"{here} on every worker"
+            )
+        if version != here:
+            raise UserError(
+                f"--dask {address}: worker {worker} runs brinkmanship {version}, this is {here}; one "
+                "sweep must run one version everywhere"
+            )
 
 
 DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
@@ -208,6 +267,7 @@ def _dask_runner(
             reason = " ".join(str(error).split()) or type(error).__name__
             raise UserError(f"--dask {address}: cannot reach the scheduler: {reason}") from None
         try:
+            _check_workers(client, address)
 
             def run(tasks: Sequence[Task]) -> Iterator[list[dict[str, Any]]]:
                 futures = client.map(call, list(tasks), pure=False)

@@ -141,7 +141,8 @@ class SweepStore:
 
         Raises:
             UserError: ``folder`` is a file; holds a sweep and ``resume`` is false; holds no sweep, a
-                sweep of another scenario or grid, or an unreadable manifest, with ``resume``; holds
+                sweep of another scenario, grid or brinkmanship version, or an unreadable manifest, with
+                ``resume``; holds
                 other files (which would break reading the dataset) without a manifest.
         """
         folder = self.folder
@@ -164,6 +165,13 @@ class SweepStore:
             raise self._refuse(
                 f"holds a sweep of {manifest.get('scenario')!r}, not {self.scenario.name!r}; "
                 "--resume needs the same scenario and grid"
+            )
+        made_by = manifest.get("brinkmanship_version")
+        if made_by != __version__:
+            raise self._refuse(
+                f"holds a sweep made by brinkmanship {made_by}, and this is {__version__}: finishing it "
+                "would mix two versions' models in one dataset; resume it with that version, or give "
+                "another folder"
             )
         if manifest.get("grid_sha256") != self.digest:
             raise self._refuse(
