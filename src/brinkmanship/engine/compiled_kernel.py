@@ -120,6 +120,8 @@ N_TYPES = 4
 HOLD = ACTION_INDEX["hold"]
 PICK_HOLD = -2
 """What :func:`_sample` returns where every weight is 0 (the choice is then HOLD)."""
+PICK_ERROR = -1
+"""What :func:`_sample` returns where the weights are not finite (the run stops with a UserError)."""
 CONCESSION_PRIVATE = ACTION_INDEX["concession_private"]
 SANCTIONS, RESTRAINT_CALL, PRESS_TALKS = range(len(THIRD_PARTY_ACT_KINDS))
 TENSION_ABOVE = RESPONSE_CONDITIONS.index("tension_above")
@@ -480,14 +482,14 @@ def _sample(weights: np.ndarray, n: int, uniform: float) -> int:
     """decisions.sample_choice for one decision over the first ``n`` (compact) columns: the column
     chosen, ``n`` where every column's cumulative weight stays at or below the threshold (sampling over
     every action then clamps to the last action), PICK_HOLD where every weight is 0 (the prelude's free
-    choice beside a recorded one at extreme precision), -1 where the weights are not finite."""
+    choice beside a recorded one at extreme precision), PICK_ERROR where the weights are not finite."""
     total = 0.0
     for a in range(n):
         total += weights[a]
     if total == 0.0:
         return PICK_HOLD
     if not (total > 0.0 and total < math.inf):
-        return -1
+        return PICK_ERROR
     threshold = uniform * total
     cumulative = 0.0
     chosen = 0
@@ -808,14 +810,14 @@ def run_paths(
                         if p.is_recorded[actions[i, a]]:
                             weights[i, a] = 0.0
                 picked = _sample(weights[i], n_i, _uniform(key, pid, t, rnd.U_CHOICE[i]))
-                if picked < 0:
+                if picked == PICK_ERROR:
                     choice[i] = picked
                     agg[AGG_ERROR] = 1
+                elif picked == PICK_HOLD:
+                    choice[i] = HOLD
                 else:
                     # Past the last column: the clamp of sampling over every action (the last action).
-                    choice[i] = (
-                        HOLD if picked == PICK_HOLD else (actions[i, picked] if picked < n_i else n_act - 1)
-                    )
+                    choice[i] = actions[i, picked] if picked < n_i else n_act - 1
             if agg[AGG_ERROR]:
                 break
 
