@@ -18,13 +18,13 @@ from brinkmanship.scenario.loader import builtin_mapping
 
 SANCTIONS, RESTRAINT, PRESS = (THIRD_PARTY_ACT_KINDS.index(k) for k in THIRD_PARTY_ACT_KINDS)
 MISSILE, NUCLEAR, TENSION, LOCKED_IN = 0, 1, 2, 3
-KOREA = builtin_mapping("korea-2017")  # parsed once: mutation testing runs these tests once per mutant
+MAPPINGS = {name: builtin_mapping(name) for name in ("korea-2017", "cuba-1962")}
+"""Parsed once: mutation testing runs these tests once per mutant."""
 
 
 def variant(name, mutate=None):
-    """korea-2017, optionally changed by ``mutate``, compiled here (in the test that asks)."""
-    assert name == "korea-2017"
-    data = copy.deepcopy(KOREA)
+    """A built-in scenario, optionally changed by ``mutate``, compiled here (in the test that asks)."""
+    data = copy.deepcopy(MAPPINGS[name])
     if mutate is not None:
         mutate(data)
     return compile_scenario(scenario_from_mapping(data, "test"))
@@ -238,6 +238,11 @@ def test_a_one_stage_alarm_chain_has_no_early_stages():
     korea = variant("korea-2017")  # [0.1, 0.05, 0.02]
     assert (korea.alarm_pass_early, korea.alarm_pass_last) == (pytest.approx(0.005), 0.02)
 
+    def two_stages(data):
+        data["false_alarms"]["pass_through"] = [0.2, 0.5]
+
+    assert variant("korea-2017", two_stages).alarm_pass_early == 0.2
+
 
 def test_a_symmetric_resolve_prior_splits_at_one_half_into_known_halves():
     """US resolve Beta(3, 3): median 1/2; E[X | X < 1/2] = 2 * 30 * int_0^1/2 x^3 (1 - x)^2 dx = 0.34375,
@@ -332,3 +337,49 @@ def test_uneven_voices_give_the_weighted_mean_and_spread_by_hand():
     doubled = variant("korea-2017", mutate)
     assert doubled.voice_bias[1] == pytest.approx(0.62)
     assert doubled.voice_spread[1] == pytest.approx(math.sqrt(0.0216))
+
+
+def test_only_an_active_mediators_boost_raises_the_chance_of_agreement():
+    """docs/model.md, section 7: (1 + the sum of active mediators' agreement_boost). A third party that is not
+    a mediator adds nothing, even with a boost declared; neither does an inactive mediator."""
+
+    def mutate(data):
+        data["actors"]["China"]["agreement_boost"] = 0.5
+
+    model = variant("korea-2017", mutate)
+    assert model.mediator_agreement_boost == 0.0
+    assert not model.mediated_enabled
+    assert (model.mediated_noise, model.mediated_delay, model.mediated_trust) == (0.0, 0.0, 0.0)
+    assert model.mediated_face_saving == 0.0
+
+
+def test_cubas_third_parties_have_acts_and_no_response_rules():
+    """cuba-1962: U Thant (active mediator) calls for restraint and presses for talks, the OAS sanctions
+    the USSR; no rule responds to the state: the rule table is empty, in the kernel's kinds and shapes."""
+    model = variant("cuba-1962")
+    acts = model.third_party_acts
+    assert acts.kind.tolist() == [RESTRAINT, PRESS, SANCTIONS]
+    assert acts.rate.tolist() == [0.1, 0.1, 0.05]
+    assert acts.strength.tolist() == [0.1, 0.3, 0.1]
+    assert acts.target.tolist() == [[1.0, 1.0], [1.0, 1.0], [0.0, 1.0]]
+    rules = acts.responses
+    assert rules.act.shape == (0,) and rules.act.dtype == np.int64
+    assert rules.condition.shape == (0,) and rules.condition.dtype == np.int64
+    assert rules.by.shape == (0, 2) and rules.by.dtype == bool
+    for field in (rules.within_days, rules.level, rules.rate):
+        assert field.shape == (0,) and field.dtype == np.float64
+    assert model.mediated_enabled and model.mediated_trust == 0.6 and model.mediator_agreement_boost == 0.0
+
+
+def test_a_direct_channel_verifies_only_when_it_is_open():
+    """channels.direct.verify counts only with the channel enabled (korea-2017: closed, verify 0.6 declared);
+    open, it also sets the message delay buffer, ceil(0.5) + 1 days."""
+    assert variant("korea-2017").direct_verify == 0.0
+
+    def open_channel(data):
+        data["channels"]["direct"]["enabled"] = True
+
+    model = variant("korea-2017", open_channel)
+    assert model.direct_enabled and model.direct_verify == 0.6
+    assert (model.direct_noise, model.direct_delay) == (0.3, 0.5)
+    assert model.max_delay_days == 2

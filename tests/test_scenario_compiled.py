@@ -98,7 +98,7 @@ def test_a_prelude_world_with_another_history_is_refused():
     base = load_scenario("korea-2017")
     other = copy.deepcopy(builtin_mapping("korea-2017"))
     other["prelude"]["events"] = other["prelude"]["events"][:3]
-    with pytest.raises(ValueError, match="prelude"):
+    with pytest.raises(ValueError, match=r"^prelude_world must share the scenario's prelude and start date$"):
         compile_scenario(scenario_from_mapping(other, "test"), prelude_world=base)
 
 
