@@ -383,3 +383,21 @@ def test_a_direct_channel_verifies_only_when_it_is_open():
     assert model.direct_enabled and model.direct_verify == 0.6
     assert (model.direct_noise, model.direct_delay) == (0.3, 0.5)
     assert model.max_delay_days == 2
+
+
+def test_a_dyad_without_third_parties_compiles_to_empty_tables_of_the_kernels_kinds():
+    """Two principals alone (every third party removed from korea-2017): no acts and no rules, the tables
+    empty in the kernel's kinds and shapes (an int act kind, a (0, 2) target), no mediated channel."""
+
+    def mutate(data):
+        data["actors"] = {name: data["actors"][name] for name in data["principals"]}
+
+    model = variant("korea-2017", mutate)
+    acts = model.third_party_acts
+    assert acts.kind.shape == (0,) and acts.kind.dtype == np.int64
+    assert acts.rate.shape == (0,) and acts.rate.dtype == np.float64
+    assert acts.strength.shape == (0,) and acts.strength.dtype == np.float64
+    assert acts.target.shape == (0, 2) and acts.target.dtype == np.float64
+    assert acts.responses.act.shape == (0,) and acts.responses.by.shape == (0, 2)
+    assert model.n_third_party_acts == 0
+    assert not model.mediated_enabled and model.mediator_agreement_boost == 0.0
