@@ -1,11 +1,28 @@
 """Every number the kernel reads is the number the scenario file gives (field by field)."""
 
+import copy
+
 import numpy as np
 import pytest
 
 from brinkmanship.model.ladder import ACTIONS, THRESHOLDS
-from brinkmanship.scenario import compile_scenario, load_scenario, scenario_from_mapping
-from brinkmanship.scenario.loader import builtin_mapping
+from brinkmanship.scenario import compile_scenario, scenario_from_mapping
+from brinkmanship.scenario import load_scenario as _load_scenario
+from brinkmanship.scenario.loader import builtin_mapping as _builtin_mapping
+
+NAMES = ("korea-2017", "korea-calm", "cuba-1962")
+_FILES = {name: _load_scenario(name) for name in NAMES}
+_MAPPINGS = {name: _builtin_mapping(name) for name in NAMES}
+"""Parsed once: mutation testing runs these tests once per mutant; each test compiles for itself."""
+
+
+def load_scenario(name):
+    return _FILES[name]
+
+
+def builtin_mapping(name):
+    return copy.deepcopy(_MAPPINGS[name])
+
 
 SCALARS = {
     "public_noise": "channels.public.noise",

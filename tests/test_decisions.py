@@ -209,22 +209,33 @@ def _doc_utility(model, i, a, state, resolve, greedy):
     return base - (1 - resolve) * timid + resolve * coerce + greedy * greed
 
 
-def test_utilities_are_the_docs_equation_term_by_term(cuba):
-    state = {
-        "level": [6.0, 3.0],
-        "sensitivity": [0.8, 1.3],
-        "audience": [2.5, 0.7],
-        "belief_greedy": [0.3, 0.8],
-        "belief_resolute": [0.6, 0.2],
-        "perceived": [2.5, -0.5],
-        "imminence": [0.2, 0.05],
-        "pressure": [1.5, 0.2],
-        "pressed": [0.3, 0.0],
-        "threat": [0.4, 0.9],
-        "tension": 1.7,
-        "p_war_clash": 0.23,
-        "verify": 0.4,
-    }
+STATE = {
+    "level": [6.0, 3.0],
+    "sensitivity": [0.8, 1.3],
+    "audience": [2.5, 0.7],
+    "belief_greedy": [0.3, 0.8],
+    "belief_resolute": [0.6, 0.2],
+    "perceived": [2.5, -0.5],
+    "imminence": [0.2, 0.05],
+    "pressure": [1.5, 0.2],
+    "pressed": [0.3, 0.0],
+    "threat": [0.4, 0.9],
+    "tension": 1.7,
+    "p_war_clash": 0.23,
+    "verify": 0.4,
+}
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        STATE,
+        {**STATE, "level": [1.0, 1.0], "tension": 0.5},  # both at rung 1: the posture floor
+        {**STATE, "tension": 15.0},  # hazard x tension factor above 1: the risk is capped at 1
+    ],
+    ids=["mid-crisis", "calm-rungs", "red-hot"],
+)
+def test_utilities_are_the_docs_equation_term_by_term(cuba, state):
     arrays = {k: np.array([v]) for k, v in state.items() if k not in ("tension", "p_war_clash", "verify")}
     inputs = decisions.DecisionInputs(
         **arrays,
@@ -239,3 +250,45 @@ def test_utilities_are_the_docs_equation_term_by_term(cuba):
         for a in range(len(cuba.action_hostility)):
             expected = _doc_utility(cuba, i, a, state, resolve[0, i], greedy[0, i])
             assert kernel[a, 0, i] == pytest.approx(expected, rel=1e-4, abs=1e-4), (i, a)
+
+
+def test_choice_weights_put_the_best_available_action_at_one_and_unavailable_ones_at_zero():
+    """exp(lambda * U - max) per decision (docs/model.md, section 1): each column's best weight is exactly 1,
+    whatever the other columns hold; an unavailable action weighs 0."""
+    utilities = np.array([[1.0, 10.0], [3.0, 0.0], [2.0, 50.0]])[:, None, :]  # (A=3, n=1, 2)
+    penalty = np.array([[0.0, 0.0], [0.0, 0.0], [0.0, decisions.UNAVAILABLE]])[:, None, :]
+    weights = decisions.choice_weights(utilities, penalty, np.array([[1.0, 0.5]]))
+    assert weights[:, 0, 0].tolist() == pytest.approx([np.exp(-2.0), 1.0, np.exp(-1.0)])
+    assert weights[:, 0, 1].tolist() == pytest.approx([1.0, np.exp(-5.0), 0.0])
+
+
+def test_sample_choice_scales_unnormalised_weights_and_can_draw_the_last_action():
+    """The draw is scaled by each decision's total; the last action is drawn where the uniform falls in
+    its share, and a uniform of exactly 1 draws the last action, never past the end."""
+    weights = np.zeros((3, 1, 2))
+    weights[:, 0, 0] = [1.0, 2.0, 1.0]  # total 4: cumulative 1, 3, 4
+    weights[:, 0, 1] = [2.0, 0.0, 6.0]  # total 8: cumulative 2, 2, 8
+    assert decisions.sample_choice(weights, np.array([[0.5, 0.5]])).tolist() == [[1, 2]]
+    assert decisions.sample_choice(weights, np.array([[0.8, 0.2]])).tolist() == [[2, 0]]
+    assert decisions.sample_choice(weights, np.array([[1.0, 1.0]])).tolist() == [[2, 2]]
+
+
+def test_type_utilities_add_the_observers_base_shift_to_every_type():
+    """The observer's correction of the base (``base_shift``) adds to the utility of all four types."""
+    rng = np.random.default_rng(3)
+    shape = (4, 2, 2)  # (A, n, 2)
+    parts = decisions.UtilityParts(
+        base=rng.normal(size=shape),
+        timid=rng.normal(size=shape),
+        coerce=rng.normal(size=(4, 1, 2)),
+        greedy=rng.normal(size=shape),
+    )
+    resolve_types = np.array([[0.3, 0.7], [0.4, 0.8]])
+    shift = rng.normal(size=shape)
+    plain = parts.type_utilities(resolve_types)
+    shifted = parts.type_utilities(resolve_types, shift)
+    np.testing.assert_allclose(shifted, plain + shift[:, None], atol=1e-12)
+    for k, (g, high) in enumerate([(0, 0), (0, 1), (1, 0), (1, 1)]):
+        r = np.broadcast_to(resolve_types[:, high], (2, 2))
+        expected = parts.base - (1 - r) * parts.timid + r * parts.coerce + g * parts.greedy
+        np.testing.assert_allclose(plain[:, k], expected, atol=1e-12)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brinkmanship.model import beliefs, capability, decisions, hazards, perception, tension, war
+from brinkmanship.model import bargaining, beliefs, capability, decisions, hazards, perception, tension, war
 from brinkmanship.model.ladder import ACTION_INDEX, THRESHOLDS
 
 THRESHOLD_RUNGS = np.array([t.below_rung for t in THRESHOLDS], dtype=float)
@@ -351,3 +351,62 @@ def test_observer_shift_exact_value(korea):
     assert shift[hold, 0, 0] == 0.0
     # reading the other as calmer than it is: hostile moves look less likely from the observer's seat
     assert shift[ACTION_INDEX["missile_test"], 0, 0] < 0.0
+
+
+def test_a_nuclear_test_closes_half_the_warhead_gap_and_only_a_test_moves_capability():
+    """docs/model.md, section 2: each test closes its gain's share of the remaining gap to 1; a side that
+    did not test keeps its capability (korea-2017's gains: missile 0.1, nuclear 0.5)."""
+    reach, warhead = np.array([[0.3, 0.5]]), np.array([[0.3, 0.2]])
+    missile, nuclear = np.array([[True, False]]), np.array([[False, True]])
+    reach2, warhead2 = capability.demonstrate(reach, warhead, missile, nuclear, 0.1, 0.5)
+    assert reach2[0].tolist() == pytest.approx([0.37, 0.5])
+    assert warhead2[0].tolist() == pytest.approx([0.3, 0.6])  # 0.2 + 0.5 * 0.8
+
+
+def test_the_chance_of_agreement_by_hand():
+    """docs/model.md, section 7: base_rate * exp(-tension_damping * T) * (1 + concession_boost * C) * (1 +
+    mediator_boost), capped at 1."""
+    p = hazards.agreement_probability(
+        0.01, 0.5, np.array([0.0, 2.0, 0.0]), 3.0, np.array([1.0, 0.0, 0.0]), 0.5
+    )
+    assert p.tolist() == pytest.approx([0.01 * 4.0 * 1.5, 0.01 * np.exp(-1.0) * 1.5, 0.01 * 1.5])
+    capped = hazards.agreement_probability(0.5, 0.0, np.array([0.0]), 3.0, np.array([1.0]), 0.5)
+    assert capped.tolist() == [1.0]  # 0.5 * 4 * 1.5 = 3
+
+
+# Agreements: the bargaining range (model/bargaining.py; docs/model.md, section 7) --------------------
+
+
+def test_the_conceders_ceiling_rises_with_pressure_falls_with_capability_and_stays_in_0_1():
+    """c = clip(base + w_p * P - w_c * threat, 0, 1) with base 0.3, w_p 0.2, w_c 0.4."""
+    pressure = np.array([0.0, 2.0, 5.0, 0.0, 0.5])
+    threat = np.array([0.0, 0.0, 0.0, 1.0, 0.5])
+    ceiling = bargaining.conceder_ceiling(0.3, 0.2, 0.4, pressure, threat)
+    assert ceiling.tolist() == pytest.approx([0.3, 0.7, 1.0, 0.0, 0.2])
+
+
+def test_a_range_exists_when_the_ceiling_reaches_the_floor_and_the_terms_split_it():
+    """Fearon (1995): a range where c >= floor (an equal ceiling included); Nash: d = (floor + c) / 2."""
+    in_range, depth = bargaining.agreement_terms(0.4, np.array([0.3, 0.4, 0.8]))
+    assert in_range.tolist() == [False, True, True]
+    assert depth.tolist() == pytest.approx([0.35, 0.4, 0.6])
+
+
+def test_sanctions_relief_cuts_the_conceders_pressure_by_relief_times_depth():
+    """P * (1 - relief * d): relief 0.5 at depth 0.4 takes a fifth off; depth 0 leaves it."""
+    relieved = bargaining.relieved_pressure(np.array([2.0, 2.0]), 0.5, np.array([0.4, 0.0]))
+    assert relieved.tolist() == pytest.approx([1.6, 2.0])
+
+
+def test_a_face_saving_exit_halves_the_face_cost_and_a_mediator_takes_its_share_off():
+    """docs/model.md, section 1: f = (0.5 with an exit, else 1) * (1 - the mediator's face_saving)."""
+    import dataclasses
+
+    from brinkmanship.scenario import compile_scenario, load_scenario
+
+    model = compile_scenario(load_scenario("korea-calm"))
+    plain = dataclasses.replace(model, face_saving_exit=False, mediated_face_saving=0.0)
+    assert decisions.face_cost_factor(plain) == 1.0
+    assert decisions.face_cost_factor(dataclasses.replace(plain, face_saving_exit=True)) == 0.5
+    both = dataclasses.replace(plain, face_saving_exit=True, mediated_face_saving=0.6)
+    assert decisions.face_cost_factor(both) == pytest.approx(0.2)

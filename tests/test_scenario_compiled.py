@@ -7,11 +7,27 @@ import pytest
 from scipy import stats
 
 from brinkmanship.model.ladder import ACTION_INDEX, ACTIONS
-from brinkmanship.scenario import compile_scenario, load_scenario
-from brinkmanship.scenario.loader import builtin_mapping, scenario_from_mapping
+from brinkmanship.scenario import compile_scenario
+from brinkmanship.scenario import load_scenario as _load_scenario
+from brinkmanship.scenario.loader import builtin_mapping as _builtin_mapping
+from brinkmanship.scenario.loader import scenario_from_mapping
+
+_FILES = {name: _load_scenario(name) for name in ("korea-2017", "cuba-1962")}
+_MAPPING = _builtin_mapping("korea-2017")
+"""Parsed once: mutation testing runs these tests once per mutant; each test compiles for itself."""
 
 
-def test_the_prelude_imposes_the_record_on_its_dates(korea):
+def load_scenario(name):
+    return _FILES[name]
+
+
+def builtin_mapping(name):
+    assert name == "korea-2017"
+    return copy.deepcopy(_MAPPING)
+
+
+def test_the_prelude_imposes_the_record_on_its_dates():
+    korea = compile_scenario(load_scenario("korea-2017"))
     assert korea.prelude_days == 268  # 1 Jan to 25 Sep 2017
     nuclear = ACTION_INDEX["nuclear_test"]
     day = (np.datetime64("2017-09-03") - np.datetime64("2017-01-01")).astype(int)
@@ -20,14 +36,16 @@ def test_the_prelude_imposes_the_record_on_its_dates(korea):
     assert np.isnan(korea.prelude_reveals).all()
 
 
-def test_a_prelude_event_can_reveal_a_capability(cuba):
+def test_a_prelude_event_can_reveal_a_capability():
+    cuba = compile_scenario(load_scenario("cuba-1962"))
     day = (np.datetime64("1962-10-14") - np.datetime64("1962-07-01")).astype(int)
     assert cuba.prelude_reveals[day, 1].tolist() == [0.6, 1.0]
     assert np.isnan(cuba.prelude_reveals[day, 0]).all()
     assert np.isnan(np.delete(cuba.prelude_reveals, day, axis=0)).all()
 
 
-def test_resolve_types_are_the_halves_of_the_prior(korea):
+def test_resolve_types_are_the_halves_of_the_prior():
+    korea = compile_scenario(load_scenario("korea-2017"))
     for i, principal in enumerate(korea.principal_names):
         prior = korea.source.actors[principal].resolve
         dist = stats.beta(prior.alpha, prior.beta)
@@ -38,12 +56,14 @@ def test_resolve_types_are_the_halves_of_the_prior(korea):
         assert korea.resolve_types[i].tolist() == pytest.approx([low, high], rel=1e-4)
 
 
-def test_tension_half_life_becomes_a_daily_decay(korea):
+def test_tension_half_life_becomes_a_daily_decay():
+    korea = compile_scenario(load_scenario("korea-2017"))
     assert korea.tension_decay**korea.source.tension.half_life_days == pytest.approx(0.5)
     assert korea.tension_calm == korea.source.tension.calm
 
 
-def test_masks_name_the_right_actions(korea):
+def test_masks_name_the_right_actions():
+    korea = compile_scenario(load_scenario("korea-2017"))
     names = [a.name for a in ACTIONS]
     assert [names[k] for k in np.flatnonzero(korea.action_is_missile_test)] == ["missile_test"]
     assert [names[k] for k in np.flatnonzero(korea.action_is_nuclear_test)] == ["nuclear_test"]
@@ -56,7 +76,8 @@ def test_masks_name_the_right_actions(korea):
     )
 
 
-def test_capability_and_strength_are_per_principal(korea):
+def test_capability_and_strength_are_per_principal():
+    korea = compile_scenario(load_scenario("korea-2017"))
     assert korea.capability_reach.tolist() == [0.0, 0.3]
     assert korea.military_strength.tolist() == [3.0, 1.0]
     assert korea.initial_pressure.tolist() == [0.0, 1.0]
@@ -77,7 +98,7 @@ def test_a_prelude_world_with_another_history_is_refused():
     base = load_scenario("korea-2017")
     other = copy.deepcopy(builtin_mapping("korea-2017"))
     other["prelude"]["events"] = other["prelude"]["events"][:3]
-    with pytest.raises(ValueError, match="prelude"):
+    with pytest.raises(ValueError, match=r"^prelude_world must share the scenario's prelude and start date$"):
         compile_scenario(scenario_from_mapping(other, "test"), prelude_world=base)
 
 
