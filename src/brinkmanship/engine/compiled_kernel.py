@@ -260,6 +260,68 @@ class Params(NamedTuple):
     rule_window: np.ndarray
     rule_level: np.ndarray
     rule_rate: np.ndarray
+    # Each principal's repertoire packed to the front of its row (see _repertoire_columns), (2, A) or
+    # (2, m, A) for the vectors; rep_size (2,) columns used.
+    rep_actions: np.ndarray
+    rep_column: np.ndarray
+    rep_size: np.ndarray
+    rep_base: np.ndarray
+    rep_timid: np.ndarray
+    rep_greedy: np.ndarray
+    rep_coerce: np.ndarray
+    rep_hazard: np.ndarray
+    rep_hostility: np.ndarray
+    rep_attack: np.ndarray
+    rep_available: np.ndarray
+    rep_freeze: np.ndarray
+    rep_frozen: np.ndarray
+    rep_strike: np.ndarray
+    rep_recorded: np.ndarray
+
+
+def _repertoire_columns(params: Params) -> dict[str, np.ndarray]:
+    """Each principal's repertoire (its available or frozen actions) packed to the front of its rows, in
+    action order: compact column k of principal i stands for action ``rep_actions[i, k]``
+    (``rep_column`` maps back, -1 outside the repertoire). The kernel's utilities and logits loop over
+    these ``rep_size[i]`` contiguous columns only (they vectorise; an index would not), with the same
+    operations in the same order as over all actions, so the bits do not change: an action outside the
+    repertoire has weight 0 and adds nothing to any sum."""
+    n_act = params.available.shape[1]
+    out: dict[str, np.ndarray] = {
+        "rep_actions": np.zeros((2, n_act), dtype=np.int64),
+        "rep_column": np.full((2, n_act), -1, dtype=np.int64),
+        "rep_size": np.zeros(2, dtype=np.int64),
+    }
+    per_action = {
+        "rep_coerce": params.coerce,
+        "rep_hazard": np.broadcast_to(params.action_hazard, (2, n_act)),
+        "rep_hostility": np.broadcast_to(params.hostility, (2, n_act)),
+        "rep_attack": np.broadcast_to(params.attack, (2, n_act)),
+        "rep_available": params.available,
+        "rep_freeze": params.freeze_terms,
+        "rep_frozen": params.frozen,
+        "rep_strike": np.broadcast_to((params.is_attack_clash | params.is_war).astype(float), (2, n_act)),
+        "rep_recorded": np.broadcast_to(
+            (params.is_recorded | params.is_attack_clash | params.is_war).astype(float), (2, n_act)
+        ),
+    }
+    vectors = {"rep_base": params.base_vectors, "rep_timid": params.timid_vectors}
+    vectors["rep_greedy"] = params.greedy_vectors
+    for name, table in per_action.items():
+        out[name] = np.zeros((2, n_act), dtype=table.dtype)
+    for name, table in vectors.items():
+        out[name] = np.zeros(table.shape, dtype=float)
+    for i in range(2):
+        chosen = np.flatnonzero(params.available[i] | params.frozen[i])
+        k = chosen.size
+        out["rep_size"][i] = k
+        out["rep_actions"][i, :k] = chosen
+        out["rep_column"][i, chosen] = np.arange(k)
+        for name, table in per_action.items():
+            out[name][i, :k] = table[i, chosen]
+        for name, table in vectors.items():
+            out[name][i, :, :k] = table[i][:, chosen]
+    return out
 
 
 def pack(model: CompiledScenario) -> Params:
@@ -272,7 +334,7 @@ def pack(model: CompiledScenario) -> Params:
     has_private, private_noise, private_delay, private_weight = kernel._private_channel(model)
     acts = model.third_party_acts
     contiguous = np.ascontiguousarray
-    return Params(
+    params = Params(
         hostility=model.action_hostility.astype(float),
         rung=model.action_rung.astype(float),
         public=contiguous(model.action_public),
@@ -384,7 +446,13 @@ def pack(model: CompiledScenario) -> Params:
         rule_window=acts.responses.within_days.astype(float),
         rule_level=acts.responses.level.astype(float),
         rule_rate=acts.responses.rate.astype(float),
+        **{name: np.zeros(0) for name in _REPERTOIRE_FIELDS},
     )
+    columns: dict[str, Any] = _repertoire_columns(params)  # every one an array field (rep_*)
+    return params._replace(**columns)
+
+
+_REPERTOIRE_FIELDS = tuple(name for name in Params._fields if name.startswith("rep_"))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -608,48 +676,22 @@ def run_paths(
     new_true = np.empty(2)
     likelihood = np.empty(N_TYPES)
     weighted = np.empty(N_TYPES)
-    # Each principal's repertoire, packed to the front in action order (a compact column k stands for
-    # action ``actions[i, k]``): utilities and logits loop over these ``size[i]`` columns only, with the
-    # same operations in the same order as over all actions, so the bits do not change (an action
-    # outside the repertoire has weight 0 and adds nothing to any sum).
-    actions = np.zeros((2, n_act), dtype=np.int64)
-    column_of = np.full((2, n_act), -1, dtype=np.int64)
-    size = np.zeros(2, dtype=np.int64)
-    c_base = np.zeros((2, 6, n_act))
-    c_timid = np.zeros((2, 5, n_act))
-    c_greedy = np.zeros((2, 2, n_act))
-    c_coerce = np.zeros((2, n_act))
-    c_hazard = np.zeros((2, n_act))
-    c_hostility = np.zeros((2, n_act))
-    c_attack = np.zeros((2, n_act))
-    c_available = np.zeros((2, n_act), dtype=np.bool_)
-    c_freeze = np.zeros((2, n_act), dtype=np.bool_)
-    c_frozen = np.zeros((2, n_act), dtype=np.bool_)
-    c_strike = np.zeros((2, n_act))
-    c_recorded = np.zeros((2, n_act))
-    for i in range(2):
-        k = 0
-        for a in range(n_act):
-            if p.available[i, a] or p.frozen[i, a]:
-                actions[i, k] = a
-                column_of[i, a] = k
-                for m in range(6):
-                    c_base[i, m, k] = p.base_vectors[i, m, a]
-                for m in range(5):
-                    c_timid[i, m, k] = p.timid_vectors[i, m, a]
-                for m in range(2):
-                    c_greedy[i, m, k] = p.greedy_vectors[i, m, a]
-                c_coerce[i, k] = p.coerce[i, a]
-                c_hazard[i, k] = p.action_hazard[a]
-                c_hostility[i, k] = p.hostility[a]
-                c_attack[i, k] = p.attack[a]
-                c_available[i, k] = p.available[i, a]
-                c_freeze[i, k] = p.freeze_terms[i, a]
-                c_frozen[i, k] = p.frozen[i, a]
-                c_strike[i, k] = p.is_attack_clash[a] or p.is_war[a]
-                c_recorded[i, k] = p.is_recorded[a] or p.is_attack_clash[a] or p.is_war[a]
-                k += 1
-        size[i] = k
+    # Each principal's repertoire packed into contiguous columns (:func:`_repertoire_columns`).
+    actions = p.rep_actions
+    column_of = p.rep_column
+    size = p.rep_size
+    c_base = p.rep_base
+    c_timid = p.rep_timid
+    c_greedy = p.rep_greedy
+    c_coerce = p.rep_coerce
+    c_hazard = p.rep_hazard
+    c_hostility = p.rep_hostility
+    c_attack = p.rep_attack
+    c_available = p.rep_available
+    c_freeze = p.rep_freeze
+    c_frozen = p.rep_frozen
+    c_strike = p.rep_strike
+    c_recorded = p.rep_recorded
     for q in range(first_path, end_path):
         pid = path_ids[q]
         agg = aggregates[q]
