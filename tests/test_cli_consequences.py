@@ -183,6 +183,19 @@ def test_intel_range_aim_convention(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--aim" in err
 
 
+def test_intel_range_refuses_the_launch_site_as_its_own_target(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["intel", "range", "--apogee-km", "3725", "--ground-range-km", "998", "--flight-time-min", "47.2"]
+    err = fail(capsys, [*args, "--from", "Pyongyang", "--target", "Pyongyang"])
+    assert "the launch site itself" in err and "no bearing" in err
+
+
+def test_intel_range_default_targets_include_the_east_coast(capsys: pytest.CaptureFixture[str]) -> None:
+    """Wright's 28 Jul 2017 table names Boston, New York and Washington."""
+    args = ["intel", "range", "--apogee-km", "3725", "--ground-range-km", "998", "--flight-time-min", "47.2"]
+    out = run_json(capsys, [*args, "--json"])
+    assert {"Boston", "New York", "Washington"} <= set(out["range_km_by_target"])
+
+
 def test_intel_reach(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     png = tmp_path / "reach.png"
     out = run_json(
@@ -258,6 +271,25 @@ def test_effects_says_which_population(capsys: pytest.CaptureFixture[str]) -> No
     assert day["deaths"]["central"] > night["deaths"]["central"]
     assert main([*args, "--population", "daytime"]) == 0
     assert "population: daytime" in capsys.readouterr().out
+
+
+def test_a_daytime_request_without_commuter_data_says_residential_in_json_and_text(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """JSON's population is what the counts are; what was asked is beside it."""
+    args = ["effects", "--yield-kt", "15", "--target", "Busan", "--map", "", "--population", "daytime"]
+    out = run_json(capsys, [*args, "--json"])
+    assert out["population"] == "residential" and out["population_requested"] == "daytime"
+    assert out["daytime_sources"] == []
+    assert main(args) == 0
+    assert "no commuter data for this area: residential counts used" in capsys.readouterr().out
+
+
+def test_the_daytime_text_names_its_census(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["effects", "--yield-kt", "15", "--target", "Seoul", "--map", "", "--population", "daytime"]
+    assert main(args) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("population:"))
+    assert "Seoul (25 districts)" in line and "(Statistics Korea, 2010 Population and Housing Census" in line
 
 
 def test_effects_daytime_osaka_names_the_japanese_census(capsys: pytest.CaptureFixture[str]) -> None:

@@ -31,6 +31,7 @@ DEFAULT_TARGETS = [
     "Chicago",
     "Washington",
     "New York",
+    "Boston",
     "Guam",
 ]
 
@@ -202,7 +203,10 @@ def effects(
         "blast_model": "nukemap" if convention == "nukemap" else blast_model,
         "convention": convention,
         "casualty_rules": CASUALTY_RULES,
-        "population": population,
+        # What the counts are, not only what was asked: a daytime request where no commuter data exist
+        # falls back to residential counts.
+        "population": "daytime" if result.daytime_sources else "residential",
+        "population_requested": population,
         "daytime_sources": list(result.daytime_sources),
         "detonations": per,
     }
@@ -244,7 +248,13 @@ def _population_text(population: str, sources: tuple[str, ...]) -> str:
         return "residential (census night-time counts; --population daytime moves commuters)"
     if not sources:
         return "daytime requested, but no commuter data for this area: residential counts used"
-    return "daytime, commuter inflow into " + "; ".join(s.split(":")[0] for s in sources)
+    return "daytime, commuter inflow into " + "; ".join(_source_in_brief(s) for s in sources)
+
+
+def _source_in_brief(source: str) -> str:
+    """'core (publisher, table)' from a daytime source line 'core: publisher, table, ...'."""
+    core, _, text = source.partition(": ")
+    return f"{core} ({', '.join(text.split(', ')[:2])})" if text else core
 
 
 def _height_basis(det: Any) -> str:
@@ -399,6 +409,9 @@ def intel_range(
         raise UserError(f"--aim: must be one of {', '.join(AIMS)}, got {aim!r}")
     site = find_place(launch, where="--from")
     places = [find_place(t, where="--target") for t in (targets or DEFAULT_TARGETS)]
+    for place in places:
+        if wgs84_distance_km(site.lat, site.lon, place.lat, place.lon) < 1.0:
+            raise UserError(f"--target {place.name}: the launch site itself (--from {site.name}); no bearing")
     est = estimate_range(apogee_km, ground_range_km, flight_time_min)
     by_target = {}
     for place in places:
