@@ -335,7 +335,7 @@ def test_same_bits_serially_in_processes_and_on_dask(tmp_path: Path, reference: 
     # An existing cluster (the --dask tcp://... path), of two worker processes; `--dask local` starts its
     # own in the Ctrl-C test below.
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         assert _sweep(grid, tmp_path / "dask", "--dask", cluster.scheduler_address) == 0
     assert _table(tmp_path / "dask").equals(reference)
@@ -462,7 +462,7 @@ def test_workers_without_this_brinkmanship_are_refused_before_anything_is_writte
 
     grid = _write(tmp_path, GRID)
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         with monkeypatch.context() as patch:
             patch.setattr(execute, "_installed_version", lambda: "0.0.0")

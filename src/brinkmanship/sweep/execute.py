@@ -244,7 +244,9 @@ def _dask_runner(
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            # A free port, not the default 8787: with dashboard_address=None the scheduler's HTTP server
+            # still takes 8787 and warns (UserWarning) when another cluster holds it.
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
         )
         target: Any = cluster
