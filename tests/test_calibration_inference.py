@@ -86,6 +86,41 @@ def test_the_shipped_targets_load_and_fit_the_scenarios() -> None:
         ),
         ({"surprise": 1}, "surprise"),
         ({"error": {"kind": "logit_normal", "sd": -1, "reason": "r"}}, "sd"),
+        ({"error": {"kind": "binomial", "events": 0, "trials": 26, "reason": "r"}}, "escalation"),
+        (
+            {
+                "quantity": {"kind": "escalation", "scenario": "korea-calm"},
+                "value": 0.0,
+                "error": {"kind": "binomial", "events": 3, "trials": 2, "reason": "r"},
+            },
+            "exceed trials",
+        ),
+        (
+            {
+                "quantity": {"kind": "escalation", "scenario": "korea-calm"},
+                "value": 0.1,
+                "error": {"kind": "binomial", "events": 0, "trials": 26, "reason": "r"},
+            },
+            "events / trials",
+        ),
+        (
+            {
+                "quantity": {"kind": "escalation", "scenario": "korea-calm"},
+                "value": 0.0,
+                "error": {"kind": "binomial", "events": 0, "trials": 26, "sd": 0.5, "reason": "r"},
+            },
+            "takes no sd",
+        ),
+        (
+            {
+                "quantity": {"kind": "escalation", "scenario": "korea-calm", "outcome": "war"},
+                "value": 0.0,
+                "error": {"kind": "binomial", "events": 0, "trials": 26, "reason": "r"},
+            },
+            "takes no outcome",
+        ),
+        ({"error": {"kind": "logit_normal", "reason": "r"}}, "needs an sd"),
+        ({"value": 0.0}, "above 0"),
     ],
 )
 def test_a_malformed_target_is_one_line_naming_the_file(tmp_path: Path, change: dict, message: str) -> None:
@@ -178,6 +213,66 @@ def test_error_models_point_the_right_way() -> None:
     assert target_log_likelihood(point, np.array([z + 3]), np.array([1.0])) > target_log_likelihood(
         point, np.array([z + 3]), np.array([0.0])
     )
+
+
+def _record(events: int, trials: int) -> Target:
+    return Target.model_validate(
+        _target(
+            quantity={"kind": "escalation", "scenario": "korea-calm"},
+            value=events / trials,
+            error={"kind": "binomial", "events": events, "trials": trials, "reason": "test"},
+        )
+    )
+
+
+def test_a_count_from_the_record_is_a_binomial_likelihood() -> None:
+    """0 of 26 incidents became war: the likelihood is (1 - q)^26 at a known q (independent: written out
+    here), its average over the emulator's normal matches adaptive quadrature (scipy), and it falls as the
+    model's escalation rises."""
+    record = _record(0, 26)
+    q = np.array([0.01, 0.05, 0.2])
+    ll = target_log_likelihood(record, np.log(q / (1 - q)), np.zeros(3))
+    np.testing.assert_allclose(ll, 26 * np.log1p(-q), rtol=1e-12)
+    assert ll[0] > ll[1] > ll[2]
+    some = _record(3, 26)
+    np.testing.assert_allclose(
+        target_log_likelihood(some, np.log(q / (1 - q)), np.zeros(3)),
+        3 * np.log(q) + 23 * np.log1p(-q),
+        rtol=1e-12,
+    )
+    mean, sd = math.log(0.08 / 0.92), 0.7
+
+    def integrand(z: float) -> float:
+        return float((1 - 1 / (1 + math.exp(-z))) ** 26 * stats.norm.pdf(z, mean, sd))
+
+    exact = math.log(integrate.quad(integrand, mean - 12 * sd, mean + 12 * sd)[0])
+    got = float(target_log_likelihood(record, np.array([mean]), np.array([sd]))[0])
+    assert got == pytest.approx(exact, abs=1e-9)
+
+
+def test_a_count_is_met_inside_its_exact_interval() -> None:
+    """The record's 0 of 26 is met when the model's escalation lies in the Clopper-Pearson 95% interval
+    (0 to 1 - 0.025^(1/26) = 0.132), not otherwise."""
+    record = _record(0, 26)
+    assert fit_module.count_interval(record) == pytest.approx((0.0, 1 - 0.025 ** (1 / 26)))
+    inside_rows, outside_rows = [{"t": 0.05}, {"t": 0.07}], [{"t": 0.18}, {"t": 0.2}]
+    inside = fit_module.predictive_row(record, inside_rows, inside_rows)
+    outside = fit_module.predictive_row(record, outside_rows, outside_rows)
+    assert inside["met"] and inside["margin"] > 0
+    assert not outside["met"] and outside["margin"] < 0
+
+
+def test_the_escalation_quantity_counts_clashes_that_became_war() -> None:
+    """korea-calm's escalation share is the kernel's wars begun by a clash over its clashes, and rises
+    with P(war | clash) on the same paths."""
+    targets = [t for t in SHIPPED.targets if t.name == "peninsula-incidents-contained"]
+    assert targets and targets[0].use == "fit"
+    scenarios = scenarios_for(SHIPPED)
+    settings = Settings(runs=2048, seed=5)
+    low = simulate_row(targets, scenarios, {"escalation.clash_to_war": 0.01}, settings)
+    high = simulate_row(targets, scenarios, {"escalation.clash_to_war": 0.09}, settings)
+    share_low = low["peninsula-incidents-contained"]
+    assert 0.0 < share_low < high["peninsula-incidents-contained"] < 1.0
 
 
 def test_emulator_and_sampler_recover_a_posterior_known_by_quadrature() -> None:

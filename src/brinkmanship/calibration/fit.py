@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from brinkmanship import __version__
 from brinkmanship.calibration.inference import (
@@ -216,6 +217,14 @@ def _quantiles(values: list[float]) -> dict[str, float]:
     }
 
 
+def count_interval(target: Target) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) 95% interval of a binomial target's share: for 0 of 26, 0 to 0.132."""
+    k, n = int(target.error.events or 0), int(target.error.trials or 1)
+    low = float(stats.beta.ppf(0.025, k, n - k + 1)) if k > 0 else 0.0
+    high = float(stats.beta.ppf(0.975, k + 1, n - k)) if k < n else 1.0
+    return low, high
+
+
 def predictive_row(
     target: Target, prior_rows: list[dict[str, float]], check_rows: list[dict[str, float]]
 ) -> dict[str, Any]:
@@ -226,14 +235,24 @@ def predictive_row(
     those standard deviations."""
     z_sim = np.array([transform(target, row[target.name]) for row in check_rows])
     z_obs = transform(target, target.value)
-    scale = math.sqrt(target.error.sd**2 + float(np.var(z_sim)))
-    z = (z_obs - float(z_sim.mean())) / scale
-    if target.error.kind == "at_most":
-        margin = z  # the posterior predictive mean must lie at or below the bound
-    elif target.error.kind == "at_least":
-        margin = -z
+    if target.error.kind == "binomial":
+        # A count from the record: met when the posterior predictive mean lies inside the count's exact
+        # (Clopper-Pearson) 95% interval; z and margin: the distance inside the nearer edge, on the logit
+        # scale, in units of the spread across draws (at least 0.1).
+        low, high = count_interval(target)
+        spread = max(math.sqrt(float(np.var(z_sim))), 0.1)
+        inside_high = (transform(target, high) - float(z_sim.mean())) / spread
+        inside_low = (float(z_sim.mean()) - transform(target, low)) / spread if low > 0 else math.inf
+        margin = z = min(inside_high, inside_low)
     else:
-        margin = 2.0 - abs(z)
+        scale = math.sqrt(target.error.spread**2 + float(np.var(z_sim)))
+        z = (z_obs - float(z_sim.mean())) / scale
+        if target.error.kind == "at_most":
+            margin = z  # the posterior predictive mean must lie at or below the bound
+        elif target.error.kind == "at_least":
+            margin = -z
+        else:
+            margin = 2.0 - abs(z)
     met = margin >= 0
     return {
         "name": target.name,

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import emcee
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 from scipy.stats import qmc
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
@@ -118,12 +118,31 @@ def _white_noise(gp: GaussianProcessRegressor) -> float:
     return float(white * float(np.asarray(gp._y_train_std)) ** 2)
 
 
+HERMITE_NODES = 24
+"""Gauss-Hermite nodes for a count's likelihood averaged over the emulator's normal (exact to the 47th
+degree of a polynomial; the integrand is smooth in the logit)."""
+
+
+def binomial_log_likelihood(events: int, trials: int, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """log E[q**events * (1 - q)**(trials - events)] with ``logit(q) ~ Normal(mean, sd)`` (the emulator's
+    prediction and its own uncertainty), by Gauss-Hermite quadrature (probabilists' weights); any shape.
+    With ``sd`` 0 it is the binomial log-likelihood of the count at ``q = sigmoid(mean)`` (without the
+    constant binomial coefficient)."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(HERMITE_NODES)
+    z = np.asarray(mean)[..., None] + np.asarray(sd)[..., None] * nodes
+    # log q = -log(1 + e^-z), log(1 - q) = -log(1 + e^z), both without overflow.
+    log_terms = -events * np.logaddexp(0.0, -z) - (trials - events) * np.logaddexp(0.0, z)
+    return special.logsumexp(log_terms, b=weights / weights.sum(), axis=-1)
+
+
 def target_log_likelihood(target: Target, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
     """log L of the published value given the quantity's emulated mean and sd on the error scale (any
     shape); the emulator's variance adds to the target's own."""
-    observed = transform(target, target.value)
-    scale = np.sqrt(target.error.sd**2 + sd**2)
     kind = target.error.kind
+    if kind == "binomial":
+        return binomial_log_likelihood(int(target.error.events or 0), int(target.error.trials or 1), mean, sd)
+    observed = transform(target, target.value)
+    scale = np.sqrt(target.error.spread**2 + sd**2)
     if kind in ("logit_normal", "log_normal"):
         return stats.norm.logpdf(observed, loc=mean, scale=scale)
     if kind == "at_most":

@@ -23,6 +23,7 @@ import numpy as np
 from brinkmanship.analysis.compare import PathOutcomes, simulate_paths
 from brinkmanship.analysis.parameters import with_parameters
 from brinkmanship.calibration.targets import Target, TargetsFile
+from brinkmanship.engine.ensemble import Tally
 from brinkmanship.engine.state import NEVER
 from brinkmanship.errors import UserError
 from brinkmanship.history.events import builtin_event_names, load_events
@@ -174,12 +175,12 @@ def simulate_row(
         name: with_parameters(scenario, values, f"calibration row in {name}") if values else scenario
         for name, scenario in scenarios.items()
     }
-    runs: dict[str, tuple[PathOutcomes, np.ndarray, int]] = {}
+    runs: dict[str, tuple[PathOutcomes, np.ndarray, int, float]] = {}
     for name, horizon in plan.runs.items():
         tally, outcomes = simulate_paths(
             varied[name], settings.runs, horizon, settings.seed, prelude_world=varied[name]
         )
-        runs[name] = (outcomes, tally.actions, tally.active_path_days)
+        runs[name] = (outcomes, tally.actions, tally.active_path_days, escalation_share(tally))
         if progress is not None:
             progress()
     outlooks: dict[str, dict[dt.date, dict[int, dict[str, float]]]] = {}
@@ -205,8 +206,10 @@ def simulate_row(
     out: dict[str, float] = {}
     for target in targets:
         q = target.quantity
-        if q.kind == "tempo":
-            outcomes, actions, active = runs[q.scenario]
+        if q.kind == "escalation":
+            out[target.name] = runs[q.scenario][3]
+        elif q.kind == "tempo":
+            _, actions, active, _ = runs[q.scenario]
             principal = scenarios[q.scenario].principals.index(str(q.actor))
             count = float(actions[principal, ACTION_INDEX[str(q.action)]])
             out[target.name] = TEMPO_DAYS * count / max(active, 1)
@@ -219,11 +222,19 @@ def simulate_row(
         elif q.as_of is not None:
             out[target.name] = outlooks[q.scenario][q.as_of][int(q.horizon_days or 365)][str(q.outcome)]
         else:
-            outcomes, _, _ = runs[q.scenario]
+            outcomes = runs[q.scenario][0]
             out[target.name] = probability_within(
                 outcomes, str(q.outcome), q.horizon_days or scenarios[q.scenario].horizon_days
             )
     return out
+
+
+def escalation_share(tally: Tally) -> float:
+    """The share of the run's armed clashes that became war on their day: wars begun by an escalated
+    incident or chosen clash (``war_triggers[0:2]``) over clashes (``clash_events``: uncontrolled incidents
+    and chosen clashes, each counted on its day). 0 when no clash happened."""
+    clashes = int(tally.clash_events.sum())
+    return float(tally.war_triggers[0] + tally.war_triggers[1]) / clashes if clashes else 0.0
 
 
 def probability_within(outcomes: PathOutcomes, outcome: str, horizon: int) -> float:
@@ -247,7 +258,7 @@ def probability_within(outcomes: PathOutcomes, outcome: str, horizon: int) -> fl
 def transform(target: Target, q: float) -> float:
     """The scale a target's error model works on: logit for a probability, log for a rate or a ratio,
     with the probability floor applied."""
-    if target.quantity.kind == "probability":
+    if target.quantity.kind in ("probability", "escalation"):
         p = min(max(q, PROBABILITY_FLOOR), 1 - PROBABILITY_FLOOR)
         return math.log(p / (1 - p))
     return math.log(max(q, PROBABILITY_FLOOR))
@@ -255,6 +266,6 @@ def transform(target: Target, q: float) -> float:
 
 def untransform(target: Target, z: float) -> float:
     """Inverse of :func:`transform`."""
-    if target.quantity.kind == "probability":
+    if target.quantity.kind in ("probability", "escalation"):
         return 1 / (1 + math.exp(-z))
     return math.exp(z)

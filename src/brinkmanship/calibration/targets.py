@@ -16,7 +16,10 @@ gave it (``who``, ``when``, ``question``, ``horizon``, ``source``). A quantity i
   without it the scenario's own run from its start date (what ``brink run`` reports);
 - ``ratio``: the replay's forecast P(outcome within horizon) as of ``as_of`` over the same as of
   ``relative_to`` (how much the risk rose or fell between two dates);
-- ``tempo``: how often ``actor`` takes ``action`` per 30 days in crisis, in the scenario's own run.
+- ``tempo``: how often ``actor`` takes ``action`` per 30 days in crisis, in the scenario's own run;
+- ``escalation``: the share of armed clashes (uncontrolled incidents and chosen clashes, each counted on its
+  day) that become war on that day, in the scenario's own run: the model's own P(war | clash) per clash, the
+  quantity a record of incidents counts (kernel.DayLog's ``war_triggers`` over ``clash_events``).
 
 Error models (the likelihood of the published value given the model's quantity ``q``; ``sd`` is the
 project's reading of how precise the judgement is, declared with its ``reason``):
@@ -24,7 +27,10 @@ project's reading of how precise the judgement is, declared with its ``reason``)
 - ``logit_normal``: ``logit(value) ~ Normal(logit(q), sd)`` (probabilities);
 - ``log_normal``: ``log(value) ~ Normal(log(q), sd)`` (rates and ratios);
 - ``at_most`` / ``at_least``: the judgement says only that ``q`` lies below / above ``value``; the
-  likelihood is ``Phi((log value - log q) / sd)`` (or its mirror), a soft edge of width ``sd`` in log units.
+  likelihood is ``Phi((log value - log q) / sd)`` (or its mirror), a soft edge of width ``sd`` in log units;
+- ``binomial``: a count from the record, ``events`` of ``trials`` (0 of 26 incidents became war): the
+  likelihood is ``q**events * (1 - q)**(trials - events)``, no judgement's ``sd`` (the record is a count,
+  not an opinion); ``value`` is the observed share ``events / trials``.
 
 ``use: held_out`` keeps a target out of the fit: ``brink validate`` reports it as a check on what was not
 fitted.
@@ -97,7 +103,7 @@ class FreeParameter(Strict):
 class Quantity(Strict):
     """What the model computes for a target (module docstring)."""
 
-    kind: Literal["probability", "ratio", "tempo"]
+    kind: Literal["probability", "ratio", "tempo", "escalation"]
     scenario: Annotated[str, Field(min_length=1, max_length=200)]
     outcome: Outcome | None = None
     horizon_days: Annotated[int, Field(ge=1, le=3650)] | None = None
@@ -131,15 +137,45 @@ class Quantity(Strict):
                 raise ValueError(f"unknown action {self.action!r} (known: {', '.join(ACTION_INDEX)})")
             if self.outcome is not None or self.as_of is not None or self.horizon_days is not None:
                 raise ValueError("a tempo takes no outcome, as_of or horizon_days (it counts in the run)")
+        if self.kind == "escalation" and any(
+            v is not None for v in (self.outcome, self.as_of, self.horizon_days, self.actor, self.action)
+        ):
+            raise ValueError(
+                "an escalation takes no outcome, as_of, horizon_days, actor or action (it counts clashes "
+                "in the run)"
+            )
         return self
 
 
 class ErrorModel(Strict):
     """How far the model's quantity may lie from the published value (module docstring)."""
 
-    kind: Literal["logit_normal", "log_normal", "at_most", "at_least"]
-    sd: Annotated[float, Field(gt=0.0, le=10.0)]
+    kind: Literal["logit_normal", "log_normal", "at_most", "at_least", "binomial"]
+    sd: Annotated[float, Field(gt=0.0, le=10.0)] | None = None
+    events: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    trials: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     reason: Text
+
+    @model_validator(mode="after")
+    def _fields_of_kind(self) -> ErrorModel:
+        if self.kind == "binomial":
+            if self.events is None or self.trials is None:
+                raise ValueError("a binomial error model needs events and trials (the record's count)")
+            if self.events > self.trials:
+                raise ValueError(f"events ({self.events}) exceed trials ({self.trials})")
+            if self.sd is not None:
+                raise ValueError("a binomial error model takes no sd (the count is its precision)")
+        else:
+            if self.sd is None:
+                raise ValueError(f"a {self.kind} error model needs an sd")
+            if self.events is not None or self.trials is not None:
+                raise ValueError(f"events and trials are for a binomial error model, not {self.kind}")
+        return self
+
+    @property
+    def spread(self) -> float:
+        """The judgement's sd on its error scale (0 for a count from the record)."""
+        return 0.0 if self.sd is None else self.sd
 
 
 class Judgement(Strict):
@@ -158,7 +194,7 @@ class Target(Strict):
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
     use: Literal["fit", "held_out"] = "fit"
     quantity: Quantity
-    value: Annotated[float, Field(gt=0.0)]
+    value: Annotated[float, Field(ge=0.0)]
     band: tuple[float, float] | None = Field(None, description="the author's own range, never widened")
     error: ErrorModel
     judgement: Judgement
@@ -173,12 +209,23 @@ class Target(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Target:
-        probability = self.quantity.kind == "probability"
+        probability = self.quantity.kind in ("probability", "escalation")
+        binomial = self.error.kind == "binomial"
+        if binomial != (self.quantity.kind == "escalation"):
+            raise ValueError("a binomial error model goes with an escalation quantity (a count of clashes)")
+        if binomial:
+            share = (self.error.events or 0) / (self.error.trials or 1)
+            if not math.isclose(self.value, share, abs_tol=1e-9):
+                raise ValueError(
+                    f"value {self.value} must be the record's share, events / trials = {share:.6g}"
+                )
+        elif not self.value > 0.0:
+            raise ValueError(f"value {self.value} must be above 0")
         if probability and not self.value < 1.0:
             raise ValueError(f"value {self.value} is a probability: it must lie in (0, 1)")
         if probability and self.error.kind == "log_normal":
             raise ValueError("a probability takes logit_normal, at_most or at_least, not log_normal")
-        if not probability and self.error.kind == "logit_normal":
+        if not probability and self.error.kind in ("logit_normal", "binomial"):
             raise ValueError(
                 f"a {self.quantity.kind} takes log_normal, at_most or at_least, not logit_normal"
             )
