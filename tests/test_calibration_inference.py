@@ -121,6 +121,47 @@ def test_the_shipped_targets_load_and_fit_the_scenarios() -> None:
         ),
         ({"error": {"kind": "logit_normal", "reason": "r"}}, "needs an sd"),
         ({"value": 0.0}, "above 0"),
+        ({"value": "0.2"}, "value"),
+        (
+            {
+                "quantity": {"kind": "escalation", "scenario": "korea-calm"},
+                "value": 0.0,
+                "error": {"kind": "binomial", "events": False, "trials": 26, "reason": "r"},
+            },
+            "events",
+        ),
+        (
+            {
+                "quantity": {"kind": "escalation", "scenario": "korea-calm"},
+                "value": 0.0,
+                "error": {"kind": "binomial", "events": "0", "trials": 26, "reason": "r"},
+            },
+            "events",
+        ),
+        (
+            {
+                "quantity": {"kind": "escalation", "scenario": "korea-calm"},
+                "value": 1.0,
+                "error": {"kind": "binomial", "events": 26, "trials": True, "reason": "r"},
+            },
+            "trials",
+        ),
+        (
+            {
+                "quantity": {"kind": "escalation", "scenario": "korea-calm"},
+                "value": 0.2,
+                "error": {"kind": "logit_normal", "sd": 0.5, "reason": "r"},
+            },
+            "an escalation (a count of clashes) takes a binomial error model",
+        ),
+        (
+            {
+                "quantity": {"kind": "escalation", "scenario": "korea-calm", "relative_to": "2017-01-01"},
+                "value": 0.0,
+                "error": {"kind": "binomial", "events": 0, "trials": 26, "reason": "r"},
+            },
+            "not an escalation",
+        ),
     ],
 )
 def test_a_malformed_target_is_one_line_naming_the_file(tmp_path: Path, change: dict, message: str) -> None:
@@ -250,6 +291,33 @@ def test_a_count_from_the_record_is_a_binomial_likelihood() -> None:
     assert got == pytest.approx(exact, abs=1e-9)
 
 
+def test_a_count_may_be_any_share_of_its_trials_to_three_decimals() -> None:
+    """All 26 became war (value 1) is a count like none did; 1 of 3 may be written 0.333."""
+    assert _record(26, 26).value == 1.0
+    third = Target.model_validate(
+        _target(
+            quantity={"kind": "escalation", "scenario": "korea-calm"},
+            value=0.333,
+            error={"kind": "binomial", "events": 1, "trials": 3, "reason": "test"},
+        )
+    )
+    assert third.error.events == 1
+
+
+def test_an_escalation_without_clashes_is_undefined_not_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No clash in the run: the share is undefined, and the fit says so in one line (0 would read as the
+    record's "none became war")."""
+    from brinkmanship.calibration import simulator
+    from brinkmanship.engine.ensemble import Tally
+
+    assert math.isnan(simulator.escalation_share(Tally(days=1, runs=1)))
+    # Force the empty case (a run with no clash at all).
+    monkeypatch.setattr(simulator, "escalation_share", lambda tally: math.nan)
+    targets = [t for t in SHIPPED.targets if t.name == "peninsula-incidents-contained"]
+    with pytest.raises(UserError, match="no armed clash in 16 paths"):
+        simulate_row(targets, scenarios_for(SHIPPED), {}, Settings(runs=16, seed=1))
+
+
 def test_a_count_is_met_inside_its_exact_interval() -> None:
     """The record's 0 of 26 is met when the model's escalation lies in the Clopper-Pearson 95% interval
     (0 to 1 - 0.025^(1/26) = 0.132), not otherwise."""
@@ -365,6 +433,67 @@ def test_an_interrupted_fit_resumes_to_the_same_posterior(tmp_path: Path, quick_
     # Another targets file or other settings in the same folder are refused, not mixed in.
     with pytest.raises(UserError, match="other targets"):
         run_fit(targets, "0" * 64, tmp_path / "cut", config)
+
+
+def test_ctrl_c_while_sampling_stops_without_emcee_printing(capsys: pytest.CaptureFixture[str]) -> None:
+    """emcee's wrapper prints a traceback and the walkers to stdout when the likelihood raises; a Ctrl-C in
+    the emulator must reach the caller as KeyboardInterrupt with nothing printed."""
+    target = _synthetic(0.2, "logit_normal")
+    x = sobol_design(16, 1, seed=3)
+    emulator = Emulator.fit([target], x, [{"t": 0.1 + 0.2 * float(u[0])} for u in x], seed=5)
+    calls = 0
+    predict = emulator.predict
+
+    def interrupted(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        nonlocal calls
+        calls += 1
+        if calls == 5:
+            raise KeyboardInterrupt
+        return predict(u)
+
+    emulator.predict = interrupted  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        sample_posterior(emulator, [target], 1, seed=7)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_a_row_cut_short_is_dropped_and_the_fit_resumes_on_a_fresh_line(tmp_path: Path) -> None:
+    """A process killed mid-write leaves a partial last line: the next run drops it and appends whole rows
+    after it, so the journal stays readable."""
+    _, digest = _tiny(tmp_path)
+    config = FitConfig(wave1=16, wave2=0, check_draws=2, settings=Settings(runs=64))
+    folder = tmp_path / "fit"
+    folder.mkdir()
+    journal = fit_module.Journal(folder, digest, config)
+    for row in range(3):
+        journal.add(1, row, np.zeros(1), {"t": 0.1 * row})
+    path = folder / fit_module.JOURNAL
+    path.write_text(path.read_text()[:-40])
+    resumed = fit_module.Journal(folder, digest, config)
+    assert set(resumed.rows) == {(1, 0), (1, 1)}
+    resumed.add(1, 2, np.zeros(1), {"t": 0.2})
+    again = fit_module.Journal(folder, digest, config)
+    assert set(again.rows) == {(1, 0), (1, 1), (1, 2)}
+
+
+def test_force_discards_a_fit_of_other_targets(tmp_path: Path) -> None:
+    """Without --force a fit of other targets (or an unreadable manifest) is refused and the message offers
+    --force; with it, that fit's rows are discarded and the fit starts afresh."""
+    _, digest = _tiny(tmp_path)
+    config = FitConfig(wave1=16, wave2=0, check_draws=2, settings=Settings(runs=64))
+    folder = tmp_path / "fit"
+    folder.mkdir()
+    fit_module.Journal(folder, "0" * 64, config).add(1, 0, np.zeros(1), {"t": 0.1})
+    with pytest.raises(UserError, match="add --force"):
+        fit_module.Journal(folder, digest, config)
+    fresh = fit_module.Journal(folder, digest, config, force=True)
+    assert fresh.rows == {}
+    assert json.loads((folder / fit_module.MANIFEST).read_text())["targets_sha256"] == digest
+    (folder / fit_module.MANIFEST).write_text("{")
+    with pytest.raises(UserError, match="cannot read"):
+        fit_module.Journal(folder, digest, config)
+    assert fit_module.Journal(folder, digest, config, force=True).rows == {}
 
 
 def test_split_takes_the_monte_carlo_noise_out_of_the_parameter_part() -> None:

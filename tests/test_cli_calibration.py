@@ -211,6 +211,30 @@ def test_a_file_that_is_not_a_posterior_is_refused(
     document["weights"] = [1.0]
     bad.write_text(json.dumps(document))
     _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], "not a number", capsys)
+    # The per-target block --show prints: no NaN (not JSON), and error models the targets file allows.
+    rows = [dict(row) for row in POSTERIOR.document["predictive"]]
+    rows[0]["z"] = float("nan")
+    bad.write_text(json.dumps({**POSTERIOR.document, "predictive": rows}))
+    _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], "NaN is not a JSON number", capsys)
+    rows[0]["z"] = 0.5
+    rows[0]["error"] = {"kind": "binomial", "events": "0", "trials": 0, "reason": "r"}
+    bad.write_text(json.dumps({**POSTERIOR.document, "predictive": rows}))
+    _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], "predictive.0", capsys)
+
+
+def test_show_and_validate_give_a_count_as_a_count(capsys: pytest.CaptureFixture[str]) -> None:
+    """The record of incidents reads "0 of 26", and validate's JSON carries the count."""
+    assert main(["calibrate", "--show"]) == 0
+    assert "0 of 26" in capsys.readouterr().out
+
+
+def test_a_pipe_is_refused_as_a_targets_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A named pipe would block the read for ever."""
+    import os
+
+    pipe = tmp_path / "targets.yaml"
+    os.mkfifo(pipe)
+    _one_line_exit_2(["validate", "--targets", str(pipe)], "not a regular file", capsys)
 
 
 def test_weights_choose_the_draws() -> None:

@@ -117,7 +117,7 @@ def calibrate(
         def report(stage: str, done: int, total: int) -> None:
             bar.update(task, description=stage, completed=done, total=total)
 
-        document = run_fit(target_file, digest, folder, config, report, targets_where(targets))
+        document = run_fit(target_file, digest, folder, config, report, targets_where(targets), force)
         result.staged("posterior.json").write_text(json.dumps(document, indent=1), encoding="utf-8")
         result.commit()
     if as_json:
@@ -141,8 +141,13 @@ def _fmt(value: float) -> str:
     return f"{value:.3g}"
 
 
-def _published(value: float, band: list[float] | None, kind: str) -> str:
-    """A target's published value as the author gave it: a bound reads "at most" / "at least"."""
+def _published(
+    value: float, band: list[float] | None, kind: str, count: tuple[int, int] | None = None
+) -> str:
+    """A target's published value as the author gave it: a bound reads "at most" / "at least", a count
+    from the record "0 of 26"."""
+    if kind == "binomial" and count is not None:
+        return f"{count[0]} of {count[1]}"
     if kind == "at_most":
         return f"at most {_fmt(value)}"
     if kind == "at_least":
@@ -179,8 +184,9 @@ def _print_posterior(document: dict[str, Any], where: str) -> None:
         title="targets: published, before the fit (prior) and after (posterior predictive)",
         caption=(
             "met: the published value within 2 sd of the posterior predictive mean (its error model's sd and "
-            "the spread across draws), or the mean on the right side of a bound; the author's band is shown, "
-            "not enforced"
+            "the spread across draws), or the mean on the right side of a bound; a count from the record "
+            "(k of n): the mean inside the count's exact 95% interval, z its distance inside the nearer edge "
+            "in spreads across draws; the author's band is shown, not enforced"
         ),
     )
     for column in (
@@ -196,7 +202,9 @@ def _print_posterior(document: dict[str, Any], where: str) -> None:
         checks.add_column(column)
     for row in document["predictive"]:
         band = row["band"]
-        published = _published(row["value"], band, row["error"]["kind"])
+        error = row["error"]
+        count = (error["events"], error["trials"]) if error["kind"] == "binomial" else None
+        published = _published(row["value"], band, error["kind"], count)
         prior, post = row["prior_predictive"], row["posterior_predictive"]
         checks.add_row(
             row["name"],
@@ -238,7 +246,7 @@ def validate(
     if not 1 <= draws <= len(shipped.draws):
         raise UserError(f"--draws: from 1 to {len(shipped.draws)} (the posterior's draws), not {draws}")
     with stderr_progress(not as_json) as bar:
-        task = bar.add_task("validating", total=draws + 3)
+        task = bar.add_task("validating", total=draws + 2)
 
         def advance(what: str) -> None:
             bar.update(task, advance=1, description=what)
@@ -251,7 +259,8 @@ def validate(
     table = Table(title=f"validation: {shipped.where}, {draws} posterior draws, seed {seed}")
     table.caption = (
         "passes within: two sd of the target's error model and the spread across draws about the published "
-        "value (the project's band); published: the author's own number or band"
+        "value (the project's band), or for a count from the record (k of n) its exact 95% interval; "
+        "published: the author's own number or band"
     )
     for column in ("check", "kind", "model", "passes within", "published", "pass", "source"):
         table.add_column(column, overflow="fold")
@@ -261,7 +270,11 @@ def validate(
 
     for check in checks:
         published = check.get("published")
-        shown = "" if published is None else _published(published["value"], published["band"], check["error"])
+        shown = (
+            ""
+            if published is None
+            else _published(published["value"], published["band"], check["error"], published.get("count"))
+        )
         table.add_row(
             check["name"],
             check["kind"],

@@ -19,6 +19,7 @@ Every refusal is a :class:`~brinkmanship.errors.UserError` naming the file and t
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,17 @@ def _children(node: Node) -> list[Node]:
 def read_text(path: Path) -> str:
     """A user's file as text, refusing what cannot be one before any of it is parsed: a missing file, a
     folder, more than :data:`MAX_FILE_BYTES`, NUL bytes, text that is not UTF-8 (a byte-order mark is
-    dropped)."""
+    dropped), or anything that is not a regular file (a named pipe would block the read for ever)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UserError(f"{path}: cannot read: no such file") from None
+    except OSError as error:
+        raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
+    if stat.S_ISDIR(mode):
+        raise UserError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise UserError(f"{path}: not a regular file (a pipe, socket or device); not read")
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)

@@ -82,34 +82,53 @@ def unit_to_values(targets: TargetsFile, u: np.ndarray) -> dict[str, float]:
 class Journal:
     """The rows simulated so far, read back from and appended to ``simulations.jsonl``."""
 
-    def __init__(self, folder: Path, digest: str, config: FitConfig) -> None:
+    def __init__(self, folder: Path, digest: str, config: FitConfig, force: bool = False) -> None:
+        """Resume the fit in ``folder``, or start one there. A folder holding a fit of other targets or
+        settings (or one whose settings cannot be read) is refused, unless ``force``: then that fit's rows
+        are discarded and the fit starts afresh."""
         self.path = folder / JOURNAL
         manifest = folder / MANIFEST
         wanted = {"targets_sha256": digest, "config": config.as_dict()}
         if manifest.exists():
             try:
                 found = json.loads(manifest.read_text(encoding="utf-8"))
+                problem = None if found == wanted else "holds a fit of other targets or settings"
             except (OSError, ValueError) as error:
-                raise UserError(f"{manifest}: cannot read the earlier fit's settings ({error})") from None
-            if found != wanted:
+                problem = f"cannot read the earlier fit's settings ({error})"
+            if problem is not None and not force:
                 raise UserError(
-                    f"{folder}: holds a fit of other targets or settings ({MANIFEST}); resume it with the "
-                    "same targets and settings, or choose another --out folder"
+                    f"{folder}: {problem} ({MANIFEST}); resume it with the same targets and settings, "
+                    "choose another --out folder, or add --force to discard it and start afresh"
                 )
-        else:
+            if problem is not None:
+                for name in (JOURNAL, WAVE1_DRAWS, MANIFEST):
+                    (folder / name).unlink(missing_ok=True)
+        if not manifest.exists():
             manifest.write_text(json.dumps(wanted, indent=1), encoding="utf-8")
         self.rows: dict[tuple[int, int], dict[str, float]] = {}
-        if self.path.exists():
-            for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
-                try:
-                    row = json.loads(line)
-                    self.rows[(int(row["wave"]), int(row["row"]))] = {
-                        str(k): float(v) for k, v in row["quantities"].items()
-                    }
-                except (ValueError, KeyError, TypeError):
-                    # A line cut short by an interruption: it is simulated again.
-                    if number < len(self.path.read_text(encoding="utf-8").splitlines()):
-                        raise UserError(f"{self.path}, line {number}: not a simulated row") from None
+        if not self.path.exists():
+            return
+        text = self.path.read_text(encoding="utf-8")
+        lines = text.splitlines(keepends=True)
+        kept = 0  # characters of complete rows
+        for number, line in enumerate(lines, 1):
+            try:
+                row = json.loads(line)
+                self.rows[(int(row["wave"]), int(row["row"]))] = {
+                    str(k): float(v) for k, v in row["quantities"].items()
+                }
+            except (ValueError, KeyError, TypeError):
+                if number < len(lines):
+                    raise UserError(f"{self.path}, line {number}: not a simulated row") from None
+                # The last line cut short by an interruption: dropped, so that the next row starts on a
+                # line of its own; that row is simulated again.
+                with self.path.open("r+b") as handle:
+                    handle.truncate(len(text[:kept].encode("utf-8")))
+                break
+            kept += len(line)
+            if not line.endswith("\n"):  # a complete last row without its newline
+                with self.path.open("a", encoding="utf-8") as handle:
+                    handle.write("\n")
 
     def get(self, wave: int, row: int) -> dict[str, float] | None:
         return self.rows.get((wave, row))
@@ -132,9 +151,11 @@ def run_fit(
     config: FitConfig,
     report: Report | None = None,
     where: str = "targets",
+    force: bool = False,
 ) -> dict[str, Any]:
     """Fit the free parameters of ``targets`` (``where`` names its file in messages); returns the posterior
-    document (see module docstring).
+    document (see module docstring). ``force``: discard a fit of other targets or settings found in
+    ``folder`` (:class:`Journal`).
 
     Raises:
         UserError: a targets file that does not fit the scenarios, a folder holding another fit.
@@ -146,7 +167,7 @@ def run_fit(
     every = targets.targets
     k = len(targets.parameters)
     seed = config.settings.seed
-    journal = Journal(folder, digest, config)
+    journal = Journal(folder, digest, config, force)
     simulated = 0
 
     def simulate(wave: int, design: np.ndarray, stage: str) -> list[dict[str, float]]:

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
+from brinkmanship.calibration.targets import ErrorModel
 from brinkmanship.errors import UserError
 from brinkmanship.safe_yaml import read_text
 
@@ -73,7 +75,7 @@ def load_posterior(path: str | Path | None = None) -> ShippedPosterior:
         where = str(path)
         text = read_text(Path(path))
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_constant=_no_constant)
     except ValueError as error:
         raise UserError(f"{where}: not JSON ({error})") from None
     if not isinstance(document, dict) or document.get("format") != POSTERIOR_FORMAT:
@@ -104,7 +106,49 @@ def load_posterior(path: str | Path | None = None) -> ShippedPosterior:
         raise UserError(f"{where}: draws must be finite numbers")
     if any(w < 0 for w in weights) or not math.isclose(sum(weights), 1.0):
         raise UserError(f"{where}: weights must be at least 0 and sum to 1")
+    _check_predictive(document["predictive"], where)
     return ShippedPosterior(where, document, draws, weights)
+
+
+def _no_constant(name: str) -> float:
+    """JSON has no NaN or Infinity; Python's reader would take them."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _check_predictive(rows: object, where: str) -> None:
+    """The per-target block `--show` prints: each row's numbers are numbers and its error model is one the
+    targets file allows (:class:`~brinkmanship.calibration.targets.ErrorModel`).
+
+    Raises:
+        UserError: naming the row and the field.
+    """
+    if not isinstance(rows, list):
+        raise UserError(f"{where}: malformed posterior: predictive is not a list")
+    for k, row in enumerate(rows):
+        at = f"{where}: malformed posterior: predictive.{k}"
+        if not isinstance(row, dict):
+            raise UserError(f"{at} is not a mapping")
+        try:
+            for key in ("name", "use"):
+                if not isinstance(row[key], str):
+                    raise ValueError(f"{key} is not text")
+            for key in ("value", "z", "margin"):
+                _number(row[key])
+            if not isinstance(row["met"], bool):
+                raise ValueError("met is not true or false")
+            if row["band"] is not None:
+                _, _ = (_number(x) for x in row["band"])
+            for key in ("prior_predictive", "posterior_predictive"):
+                for q in ("q05", "median", "q95"):
+                    _number(row[key][q])
+            ErrorModel.model_validate(row["error"])
+            judgement = row["judgement"]
+            if not (isinstance(judgement["who"], str) and isinstance(judgement["when"], str)):
+                raise ValueError("judgement's who and when are not text")
+        except ValidationError as error:
+            raise UserError(f"{at}: its error model: {error.errors()[0]['msg']}") from None
+        except (KeyError, TypeError, ValueError) as error:
+            raise UserError(f"{at}: {error!r}") from None
 
 
 REQUIRED_KEYS = (

@@ -207,7 +207,13 @@ def simulate_row(
     for target in targets:
         q = target.quantity
         if q.kind == "escalation":
-            out[target.name] = runs[q.scenario][3]
+            share = runs[q.scenario][3]
+            if math.isnan(share):
+                raise UserError(
+                    f"{q.scenario}: no armed clash in {settings.runs:,} paths, so target {target.name}'s "
+                    "share of clashes that became war is undefined; use more --runs"
+                )
+            out[target.name] = share
         elif q.kind == "tempo":
             _, actions, active, _ = runs[q.scenario]
             principal = scenarios[q.scenario].principals.index(str(q.actor))
@@ -232,9 +238,10 @@ def simulate_row(
 def escalation_share(tally: Tally) -> float:
     """The share of the run's armed clashes that became war on their day: wars begun by an escalated
     incident or chosen clash (``war_triggers[0:2]``) over clashes (``clash_events``: uncontrolled incidents
-    and chosen clashes, each counted on its day). 0 when no clash happened."""
+    and chosen clashes, each counted on its day). NaN when no clash happened: the share is undefined (0
+    would read as the record's "none became war")."""
     clashes = int(tally.clash_events.sum())
-    return float(tally.war_triggers[0] + tally.war_triggers[1]) / clashes if clashes else 0.0
+    return float(tally.war_triggers[0] + tally.war_triggers[1]) / clashes if clashes else math.nan
 
 
 def probability_within(outcomes: PathOutcomes, outcome: str, horizon: int) -> float:

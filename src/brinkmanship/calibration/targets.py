@@ -64,6 +64,15 @@ MAX_TARGETS = 200
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
+SHARE_TOLERANCE = 5e-4
+"""How far a binomial target's ``value`` may lie from ``events / trials`` (the share to three decimals)."""
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article ("a ratio", "an escalation")."""
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
 class Prior(Strict):
     """A prior on ``[low, high]``: ``uniform``, or ``loguniform`` (uniform in the logarithm; low > 0)."""
 
@@ -125,7 +134,7 @@ class Quantity(Strict):
             if self.as_of == self.relative_to:
                 raise ValueError("a ratio's as_of and relative_to are the same date")
         elif self.relative_to is not None:
-            raise ValueError(f"relative_to is only for a ratio, not a {self.kind}")
+            raise ValueError(f"relative_to is only for a ratio, not {_a(self.kind)}")
         if self.as_of is not None and self.outcome is not None and self.outcome not in REPLAY_OUTCOMES:
             raise ValueError(
                 f"the replay forecasts {', '.join(REPLAY_OUTCOMES)}, not {self.outcome!r}; drop as_of"
@@ -152,8 +161,9 @@ class ErrorModel(Strict):
 
     kind: Literal["logit_normal", "log_normal", "at_most", "at_least", "binomial"]
     sd: Annotated[float, Field(gt=0.0, le=10.0)] | None = None
-    events: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    trials: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    # strict: a count is an integer as written, not a boolean (YAML's true) or a quoted "0".
+    events: Annotated[int, Field(ge=0, le=1_000_000, strict=True)] | None = None
+    trials: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] | None = None
     reason: Text
 
     @model_validator(mode="after")
@@ -167,7 +177,7 @@ class ErrorModel(Strict):
                 raise ValueError("a binomial error model takes no sd (the count is its precision)")
         else:
             if self.sd is None:
-                raise ValueError(f"a {self.kind} error model needs an sd")
+                raise ValueError(f"{_a(self.kind)} error model needs an sd")
             if self.events is not None or self.trials is not None:
                 raise ValueError(f"events and trials are for a binomial error model, not {self.kind}")
         return self
@@ -194,7 +204,7 @@ class Target(Strict):
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
     use: Literal["fit", "held_out"] = "fit"
     quantity: Quantity
-    value: Annotated[float, Field(ge=0.0)]
+    value: Annotated[float, Field(ge=0.0, strict=True)]  # a number as written, not a quoted "0.1"
     band: tuple[float, float] | None = Field(None, description="the author's own range, never widened")
     error: ErrorModel
     judgement: Judgement
@@ -209,25 +219,36 @@ class Target(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Target:
-        probability = self.quantity.kind in ("probability", "escalation")
+        kind = self.quantity.kind
+        probability = kind in ("probability", "escalation")
         binomial = self.error.kind == "binomial"
-        if binomial != (self.quantity.kind == "escalation"):
-            raise ValueError("a binomial error model goes with an escalation quantity (a count of clashes)")
+        if kind == "escalation" and not binomial:
+            raise ValueError(
+                f"an escalation (a count of clashes) takes a binomial error model, not {self.error.kind}"
+            )
+        if binomial and kind != "escalation":
+            raise ValueError(
+                f"a binomial error model is for an escalation (a count of clashes), not {_a(kind)}"
+            )
         if binomial:
             share = (self.error.events or 0) / (self.error.trials or 1)
-            if not math.isclose(self.value, share, abs_tol=1e-9):
+            # The value is the record's share: to three decimals is enough (0.333 for 1 of 3).
+            if not math.isclose(self.value, share, abs_tol=SHARE_TOLERANCE):
                 raise ValueError(
-                    f"value {self.value} must be the record's share, events / trials = {share:.6g}"
+                    f"value {self.value} must be the record's share, events / trials = {share:.4f}"
                 )
-        elif not self.value > 0.0:
+            if self.band is not None:
+                raise ValueError("a binomial target takes no band (its interval comes from the count)")
+            return self
+        if not self.value > 0.0:
             raise ValueError(f"value {self.value} must be above 0")
         if probability and not self.value < 1.0:
             raise ValueError(f"value {self.value} is a probability: it must lie in (0, 1)")
         if probability and self.error.kind == "log_normal":
             raise ValueError("a probability takes logit_normal, at_most or at_least, not log_normal")
-        if not probability and self.error.kind in ("logit_normal", "binomial"):
+        if not probability and self.error.kind == "logit_normal":
             raise ValueError(
-                f"a {self.quantity.kind} takes log_normal, at_most or at_least, not logit_normal"
+                f"{_a(self.quantity.kind)} takes log_normal, at_most or at_least, not logit_normal"
             )
         if self.band is not None:
             low, high = self.band

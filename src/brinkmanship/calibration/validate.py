@@ -98,7 +98,15 @@ def target_checks(
                     predictive["posterior_predictive"]["q95"],
                 ],
                 "band": _acceptance_band(target, float(np.var(z_sim))),
-                "published": {"value": target.value, "band": list(target.band) if target.band else None},
+                "published": {
+                    "value": target.value,
+                    "band": list(target.band) if target.band else None,
+                    **(
+                        {"count": [target.error.events, target.error.trials]}
+                        if target.error.kind == "binomial"
+                        else {}
+                    ),
+                },
                 "error": target.error.kind,
                 "pass": predictive["met"],
                 "z": predictive["z"],
