@@ -64,6 +64,13 @@ def test_most_clashes_stay_contained_in_every_builtin_scenario(korea_tally, calm
 
 
 @pytest.mark.slow
+def test_a_calm_year_s_clashes_are_contained_as_the_record_s_were(calm_tally):
+    """South Korea's record: 26 armed attacks 1953-2010, none became war. The declared calm year's share of
+    clashes that become war lies in that count's exact 95% interval (0 to 0.132)."""
+    assert derived_estimates(calm_tally)["clash_escalation"].p <= 1 - 0.025 ** (1 / 26)
+
+
+@pytest.mark.slow
 def test_korea_2017_wars_are_not_front_loaded(korea_tally):
     """No start-up transient: at most 15% of the year's wars in its first 30 days."""
     assert korea_tally.war_by_day[:30].sum() <= 0.15 * korea_tally.war

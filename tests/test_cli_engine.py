@@ -113,6 +113,18 @@ def test_calibrate_sets_the_model_beside_the_published_judgements(capsys):
     assert "one out of three" in kennedy["question"] and kennedy["when"] and kennedy["horizon"]
 
 
+def test_calibrate_sets_a_calm_year_s_clashes_beside_the_record_of_incidents(capsys):
+    """korea-calm: the share of its clashes that became war, over the clashes counted (not the paths),
+    beside South Korea's 0 of 26 with the count's exact 95% interval as its band."""
+    assert main(["calibrate", "korea-calm", "--runs", "2000", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    record = next(row for row in report["judgements"] if row["outcome"] == "clash_escalation")
+    assert record["published"] == [0.0, 0.0] and record["band"] == [0.0, 0.132]
+    assert record["of"] > 0 and record["of"] != report["runs"]
+    assert 0.0 < record["p"] < 0.5 and record["inside"] == (record["p"] <= 0.132)
+    assert "0 of 26" in record["question"]
+
+
 @pytest.mark.parametrize("name", ["korea-2017", "korea-calm", "cuba-1962"])
 def test_calibrate_json_quotes_every_date_as_text(name, capsys):
     """A judgement's "when" is what its author's date was, as text (YAML would read 2017-09-26 as a date,

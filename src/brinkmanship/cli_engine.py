@@ -389,10 +389,11 @@ def calibrate_scenario(scenario: str, runs: int, seed: int, as_json: bool) -> No
         return f"{low:.0%}" if low == high else f"{low:.0%} - {high:.0%}"
 
     for row in rows:
+        measured = row["p"] is not None
         table.add_row(
             row["outcome"],
-            f"{row['p']:.1%}",
-            f"{row['ci95'][0]:.1%} - {row['ci95'][1]:.1%}",
+            f"{row['p']:.1%}" if measured else "no clash in the run",
+            f"{row['ci95'][0]:.1%} - {row['ci95'][1]:.1%}" if measured else "-",
             span(*row["published"]),
             span(*row["band"]) + (" (tolerance)" if row["band_is_tolerance"] else ""),
             "yes" if row["inside"] else "no",

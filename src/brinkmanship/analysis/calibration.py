@@ -34,9 +34,15 @@ class Judgement:
 
 def derived_estimates(tally: Tally) -> dict[str, Estimate]:
     """The outcome estimates plus the quantities judgements are read against that a run does not report
-    directly: ``contained_clash`` (a clash that did not become war)."""
+    directly: ``contained_clash`` (a clash that did not become war) and ``clash_escalation`` (of the run's
+    armed clashes, incidents and chosen clashes each counted on its day, the share that became war that
+    day: the quantity a record of incidents counts; its interval treats clashes as independent, though a
+    path's clashes are not)."""
     estimates = outcome_estimates(tally)
     estimates["contained_clash"] = Estimate(tally.clash - tally.war, tally.runs)
+    estimates["clash_escalation"] = Estimate(
+        int(tally.war_triggers[0] + tally.war_triggers[1]), int(tally.clash_events.sum())
+    )
     return estimates
 
 
@@ -62,15 +68,17 @@ def calibration_report(scenario: ScenarioFile, runs: int, seed: int) -> list[dic
     for judgement in judgements(scenario.name):
         estimate = estimates[judgement.outcome]
         low, high = judgement.tolerance or (judgement.low, judgement.high)
+        measured = estimate.trials > 0  # a share of clashes is undefined in a run without one
         rows.append(
             {
                 "outcome": judgement.outcome,
-                "p": estimate.p,
-                "ci95": list(estimate.ci95),
+                "p": estimate.p if measured else None,
+                "ci95": list(estimate.ci95) if measured else None,
+                "of": estimate.trials,
                 "published": [judgement.low, judgement.high],
                 "band": [low, high],
                 "band_is_tolerance": judgement.tolerance is not None,
-                "inside": low <= estimate.p <= high,
+                "inside": measured and low <= estimate.p <= high,
                 "who": judgement.who,
                 "when": judgement.when,
                 "question": judgement.question,
