@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import subprocess
 import sys
@@ -52,6 +53,39 @@ def test_the_compiled_random_numbers_are_the_numpy_ones():
         for j in range(rnd.N_NORMALS):
             got = compiled_kernel.draws_at(np.uint64(key), paths, day, j, True)
             np.testing.assert_allclose(got, normals[:, j], rtol=0, atol=1e-12)
+
+
+def test_the_kernel_s_exp_is_the_c_library_s_to_the_bit():
+    """The choice weights' exp (glibc's computation without its errno wrapper, where available) gives
+    exactly math.exp's value for every kind of argument the weights see, and more."""
+    from numba import njit
+
+    exp = compiled_kernel._exp
+
+    @njit
+    def apply(x: np.ndarray) -> np.ndarray:
+        out = np.empty_like(x)
+        for k in range(x.shape[0]):
+            out[k] = exp(x[k])
+        return out
+
+    rng = np.random.default_rng(5)
+    x = np.concatenate(
+        [
+            rng.uniform(-800.0, 0.0, 20_000),
+            rng.uniform(-5.0, 5.0, 20_000),
+            [0.0, -0.0, -745.2, -745.1, -708.4, 709.7, 710.0, -np.inf, np.inf, np.nan, 1e-300, -1e-300],
+        ]
+    )
+    def c_exp(v: float) -> float:
+        try:
+            return math.exp(v)
+        except OverflowError:  # Python raises where C returns inf
+            return math.inf
+
+    expected = np.array([c_exp(v) for v in x])
+    assert np.array_equal(apply(x), expected, equal_nan=True)
+    assert np.array_equal(apply(x[:-12]).view(np.int64), expected[:-12].view(np.int64))  # to the bit
 
 
 def test_the_random_numbers_look_uniform_and_independent():

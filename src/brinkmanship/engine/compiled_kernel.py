@@ -85,6 +85,45 @@ except ImportError as error:  # pragma: no cover
         return lambda function: function
 
 
+def _libm_exp() -> Any:
+    """``exp`` for the kernel's choice weights: the C library's own computation, without glibc's error
+    handling around it.
+
+    Compiled code calls ``exp`` through the symbol the process resolves, on glibc a wrapper around
+    ``__ieee754_exp`` that checks each result to set ``errno``: about a tenth of the kernel's time (perf,
+    30 Nov 2026), for an ``errno`` nothing reads. ``__exp_finite`` (a compatibility symbol every glibc since
+    2.15 keeps) is ``__ieee754_exp`` itself: the same value to the bit for every input (NaN in, NaN out;
+    underflow to 0), so the kernels still agree path for path. It is found with ``dlvsym`` and registered
+    with llvmlite under a name of our own before anything is compiled or loaded from Numba's cache;
+    elsewhere (another C library, no ``dlvsym``) the kernel uses ``math.exp``.
+    """
+    if not HAVE_NUMBA:
+        return math.exp
+    try:
+        import ctypes
+        import ctypes.util
+
+        from llvmlite import binding
+        from numba import types
+        from numba.core.typing import signature
+
+        libc = ctypes.CDLL(None)
+        dlvsym = libc.dlvsym
+        dlvsym.restype = ctypes.c_void_p
+        dlvsym.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+        libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+        address = dlvsym(libm._handle, b"__exp_finite", b"GLIBC_2.15")
+    except (OSError, AttributeError, ImportError):
+        return math.exp
+    if not address:
+        return math.exp
+    binding.add_symbol(LIBM_EXP_SYMBOL, address)
+    return types.ExternalFunction(LIBM_EXP_SYMBOL, signature(types.float64, types.float64))
+
+
+LIBM_EXP_SYMBOL = "brinkmanship_ieee754_exp"
+_exp = _libm_exp()
+
 _NOTICE_GIVEN = False
 
 
@@ -580,7 +619,7 @@ def _logit_weights(
             top = max(top, utility[a] * precision)
     total = 0.0
     for a in range(n):
-        w = math.exp(utility[a] * precision - top) if available[a] else 0.0
+        w = _exp(utility[a] * precision - top) if available[a] else 0.0
         out[a] = w
         total += w
     return total
