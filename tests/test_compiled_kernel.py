@@ -77,6 +77,7 @@ def test_the_kernel_s_exp_is_the_c_library_s_to_the_bit():
             [0.0, -0.0, -745.2, -745.1, -708.4, 709.7, 710.0, -np.inf, np.inf, np.nan, 1e-300, -1e-300],
         ]
     )
+
     def c_exp(v: float) -> float:
         try:
             return math.exp(v)
