@@ -737,3 +737,49 @@ def test_events_command_in_a_process_has_no_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert f"{path}: not a CSV or YAML file" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["depth=0_1", "depth=0x1", "depth=inf"],
+)
+def test_a_csv_term_is_a_plain_number(tmp_path, cell):
+    """Python would read 0_1 as 1 (a full agreement from a typo): refused in one line naming the field."""
+    from brinkmanship.errors import UserError
+    from brinkmanship.history import load_events
+    from brinkmanship.scenario import load_scenario
+
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "date,actor,kind,event,channel,description,source,terms\n"
+        f"2017-10-01,both,negotiation,agreement,,x,src,{cell}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError, match=r"terms\.depth") as caught:
+        load_events(str(path), load_scenario("korea-2017"))
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("terms", "expected"),
+    [
+        ("{depth: true}", r"terms\.depth"),
+        ("{depth: 0_1}", "write the integer plainly"),
+        ("{reach: 030}", "octal"),
+    ],
+)
+def test_yaml_terms_refuse_booleans_and_numbers_yaml_would_misread(tmp_path, terms, expected):
+    """YAML 1.1 reads true as 1, 0_1 as 1 and 030 as octal 24: each refused, not taken."""
+    from brinkmanship.errors import UserError
+    from brinkmanship.history import load_events
+    from brinkmanship.scenario import load_scenario
+
+    path = tmp_path / "events.yaml"
+    path.write_text(
+        "- {date: 2017-10-01, actor: both, kind: negotiation, event: agreement, source: src, "
+        f"terms: {terms}}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError, match=expected) as caught:
+        load_events(str(path), load_scenario("korea-2017"))
+    assert "\n" not in str(caught.value)

@@ -158,6 +158,37 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 _LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
+def _plain_number(kind: str, construct: Any) -> Any:
+    """A YAML 1.1 number refused where it would not mean what a reader sees: a leading zero (``030`` is
+    octal 24), a digit separator (``0_1`` is 1), binary or sexagesimal (``1:30`` is 90)."""
+
+    def constructor(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        text = str(node.value).lstrip("+-")
+        digits = text.split(".")[0].split("e")[0].split("E")[0]
+        if (
+            "_" in text
+            or ":" in text
+            or text.lower().startswith(("0b", "0x", "0o"))
+            or (len(digits) > 1 and digits.startswith("0"))
+        ):
+            raise _Refused(
+                f"{node.value!r}: write the {kind} plainly (YAML would read a leading zero as octal, "
+                "'_' as a separator, ':' as base 60)",
+                node.start_mark.line,
+            )
+        return construct(loader, node)
+
+    return constructor
+
+
+_LimitedLoader.add_constructor(
+    "tag:yaml.org,2002:int", _plain_number("integer", yaml.SafeLoader.construct_yaml_int)
+)
+_LimitedLoader.add_constructor(
+    "tag:yaml.org,2002:float", _plain_number("number", yaml.SafeLoader.construct_yaml_float)
+)
+
+
 def parse_yaml(text: str, where: str) -> Any:
     """Parse YAML (or JSON) text under the limits; ``where`` names the source in errors."""
     loader = _LimitedLoader(text)

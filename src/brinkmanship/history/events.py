@@ -97,6 +97,10 @@ Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+_PLAIN_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+"""A decimal number as a person writes it (no digit separators, no hexadecimal, no 'inf')."""
+
+
 class Terms(Strict):
     """Extra fields of an ``agreement`` (``depth``) or a ``capability`` revelation (``reach``,
     ``warhead``)."""
@@ -109,6 +113,17 @@ class Terms(Strict):
         None, description="demonstrated missile reach toward the other's homeland"
     )
     warhead: Probability | None = Field(None, description="demonstrated weapon yield")
+
+    @field_validator("depth", "reach", "warhead", mode="before")
+    @classmethod
+    def _plain_number(cls, value: object) -> object:
+        """A number as written: not a boolean (YAML's true would be 1), and in a CSV cell a plain decimal
+        (Python would read ``0_1`` as 1)."""
+        if isinstance(value, bool):
+            raise ValueError(f"expected a number from 0 to 1, got {value!r}")
+        if isinstance(value, str) and not _PLAIN_DECIMAL.match(value.strip()):
+            raise ValueError(f"expected a plain, finite number from 0 to 1 (e.g. 0.1), got {value.strip()!r}")
+        return value
 
     def given(self) -> dict[str, float]:
         """The fields given, by name."""
