@@ -295,13 +295,14 @@ def test_the_two_kernels_give_the_same_replay(use_kernel):
 def test_the_packed_sampler_tells_hold_from_breakdown_and_clamps_like_the_full_one():
     """All-zero weights are HOLD (a free choice beside a recorded one), not a breakdown; a threshold at
     the total counts every column (sampling over all actions then takes the last action)."""
-    weights = np.array([0.0, 2.0, 0.0, 1.0, 9.9])
-    assert compiled_kernel._sample(np.zeros(4), 4, 0.5) == compiled_kernel.PICK_HOLD
-    assert compiled_kernel._sample(np.array([1.0, np.nan]), 2, 0.5) == compiled_kernel.PICK_ERROR
+    # Rows of a (principals x columns) table; the sampler reads the row it is given.
+    weights = np.array([[5.0, 5.0, 5.0, 5.0, 5.0], [0.0, 2.0, 0.0, 1.0, 9.9]])
+    assert compiled_kernel._sample(np.zeros((1, 4)), 0, 4, 0.5) == compiled_kernel.PICK_HOLD
+    assert compiled_kernel._sample(np.array([[1.0, np.nan]]), 0, 2, 0.5) == compiled_kernel.PICK_ERROR
     assert compiled_kernel.PICK_HOLD != compiled_kernel.PICK_ERROR
-    assert compiled_kernel._sample(weights, 4, 0.0) == 1  # only the first 4 columns count
-    assert compiled_kernel._sample(weights, 4, 0.7) == 3
-    assert compiled_kernel._sample(weights, 4, 1.0) == 4  # every column at or below the threshold
+    assert compiled_kernel._sample(weights, 1, 4, 0.0) == 1  # only the first 4 columns count
+    assert compiled_kernel._sample(weights, 1, 4, 0.7) == 3
+    assert compiled_kernel._sample(weights, 1, 4, 1.0) == 4  # every column at or below the threshold
     # Each packed column has the probability its weight gives (1 in 3 for the second positive one).
-    picks = [compiled_kernel._sample(weights, 4, u) for u in np.linspace(0.0, 0.999, 3000)]
+    picks = [compiled_kernel._sample(weights, 1, 4, u) for u in np.linspace(0.0, 0.999, 3000)]
     assert picks.count(3) == pytest.approx(1000, abs=2)

@@ -585,14 +585,14 @@ def _clash_to_war(
 
 
 @njit(cache=True)
-def _sample(weights: np.ndarray, n: int, uniform: float) -> int:
+def _sample(weights: np.ndarray, row: int, n: int, uniform: float) -> int:
     """decisions.sample_choice for one decision over the first ``n`` (compact) columns: the column
     chosen, ``n`` where every column's cumulative weight stays at or below the threshold (sampling over
     every action then clamps to the last action), PICK_HOLD where every weight is 0 (the prelude's free
     choice beside a recorded one at extreme precision), PICK_ERROR where the weights are not finite."""
     total = 0.0
     for a in range(n):
-        total += weights[a]
+        total += weights[row, a]
     if total == 0.0:
         return PICK_HOLD
     if not (total > 0.0 and total < math.inf):
@@ -601,7 +601,7 @@ def _sample(weights: np.ndarray, n: int, uniform: float) -> int:
     cumulative = 0.0
     chosen = 0
     for a in range(n):
-        cumulative += weights[a]
+        cumulative += weights[row, a]
         if cumulative <= threshold:
             chosen += 1
     return chosen
@@ -609,18 +609,26 @@ def _sample(weights: np.ndarray, n: int, uniform: float) -> int:
 
 @njit(cache=True)
 def _logit_weights(
-    utility: np.ndarray, available: np.ndarray, n: int, precision: float, out: np.ndarray
+    utility: np.ndarray,
+    row: int,
+    available: np.ndarray,
+    available_row: int,
+    n: int,
+    precision: float,
+    out: np.ndarray,
 ) -> float:
-    """decisions.choice_weights over the first ``n`` (compact) columns: exp(lambda * U - max) where
-    available, 0 elsewhere; returns their sum, added in column order."""
+    """decisions.choice_weights over the first ``n`` (compact) columns of ``utility[row]``: exp(lambda *
+    U - max) where ``available[available_row]``, 0 elsewhere, into ``out[row]``; returns their sum, added
+    in column order. Rows are passed by index: a row view (``utility[row]``) would take and release a
+    reference on the array, an atomic operation that cost about a tenth of the kernel's time."""
     top = -math.inf
     for a in range(n):
-        if available[a]:
-            top = max(top, utility[a] * precision)
+        if available[available_row, a]:
+            top = max(top, utility[row, a] * precision)
     total = 0.0
     for a in range(n):
-        w = _exp(utility[a] * precision - top) if available[a] else 0.0
-        out[a] = w
+        w = _exp(utility[row, a] * precision - top) if available[available_row, a] else 0.0
+        out[row, a] = w
         total += w
     return total
 
@@ -693,8 +701,7 @@ def run_paths(
     timid = np.empty((2, n_act))
     greed = np.empty((2, n_act))
     weights = np.empty((2, n_act))
-    type_util = np.empty(n_act)
-    type_weights = np.empty(n_act)
+    type_util = np.empty((N_TYPES, n_act))
     type_fixed = np.empty(n_act)
     type_scaled = np.empty(n_act)
     avail = np.empty((2, n_act), dtype=np.bool_)
@@ -831,39 +838,35 @@ def run_paths(
                 g1 = pressure[q, i]
                 r = resolve[q, i]
                 g = greedy[q, i]
-                bv = c_base[i]
-                tv = c_timid[i]
-                gv = c_greedy[i]
-                hz = c_hazard[i]
-                cc = c_coerce[i]
                 n_i = size[i]
+                # Tables are indexed in place, not through row views (see _logit_weights).
                 for a in range(n_i):
-                    b = bv[0, a] * c0
-                    b += bv[1, a] * 1.0
-                    b += bv[2, a] * c2
-                    b += bv[3, a] * c3
-                    b += bv[4, a] * c4
-                    b += bv[5, a] * c5
-                    tm = tv[0, a] * war_cost
-                    tm += tv[1, a] * d1
-                    tm += tv[2, a] * d2
-                    tm += tv[3, a] * d3
-                    tm += tv[4, a] * d4
-                    risk = min(max(hz[a] * heat, standing_hazard), 1.0)
+                    b = c_base[i, 0, a] * c0
+                    b += c_base[i, 1, a] * 1.0
+                    b += c_base[i, 2, a] * c2
+                    b += c_base[i, 3, a] * c3
+                    b += c_base[i, 4, a] * c4
+                    b += c_base[i, 5, a] * c5
+                    tm = c_timid[i, 0, a] * war_cost
+                    tm += c_timid[i, 1, a] * d1
+                    tm += c_timid[i, 2, a] * d2
+                    tm += c_timid[i, 3, a] * d3
+                    tm += c_timid[i, 4, a] * d4
+                    risk = min(max(c_hazard[i, a] * heat, standing_hazard), 1.0)
                     tm += risk * risk_scale
-                    gr = gv[0, a] * 1.0
-                    gr += gv[1, a] * g1
+                    gr = c_greedy[i, 0, a] * 1.0
+                    gr += c_greedy[i, 1, a] * g1
                     base[i, a] = b
                     timid[i, a] = tm
                     greed[i, a] = gr
-                    u = (tm + cc[a]) * r
+                    u = (tm + c_coerce[i, a]) * r
                     u += b
                     u -= tm
                     u += g * gr
                     util[i, a] = u
                     avail[i, a] = c_available[i, a] and not (frozen_today and c_freeze[i, a])
                 precision[i] = p.precision[i] / (1.0 + p.stress * tension_now)
-                _logit_weights(util[i], avail[i], n_i, precision[i], weights[i])
+                _logit_weights(util, i, avail, i, n_i, precision[i], weights)
                 if not chance:
                     attack_weight = 0.0
                     recorded_weight = 0.0
@@ -890,7 +893,7 @@ def run_paths(
                     for a in range(n_i):
                         if p.is_recorded[actions[i, a]]:
                             weights[i, a] = 0.0
-                picked = _sample(weights[i], n_i, _uniform(key, pid, t, rnd.U_CHOICE[i]))
+                picked = _sample(weights, i, n_i, _uniform(key, pid, t, rnd.U_CHOICE[i]))
                 if picked == PICK_ERROR:
                     choice[i] = picked
                     agg[AGG_ERROR] = 1
@@ -1061,28 +1064,83 @@ def run_paths(
                     - imminence[i]
                 )
                 n_i = size[i]
-                cc = c_coerce[i]
-                hs = c_hostility[i]
-                at = c_attack[i]
                 for a in range(n_i):
                     # The type-free parts, once for the four types (the same operations as per type).
-                    shift = hs[a] * shift_target
-                    shift += at[a] * shift_imminence
+                    shift = c_hostility[i, a] * shift_target
+                    shift += c_attack[i, a] * shift_imminence
                     fixed = base[i, a] - timid[i, a]
                     fixed += shift
                     type_fixed[a] = fixed
-                    type_scaled[a] = timid[i, a] + cc[a]
+                    type_scaled[a] = timid[i, a] + c_coerce[i, a]
                 seen = column_of[i, choice[i]]
-                for k in range(N_TYPES):
-                    r = p.resolve_types[i, TYPE_RESOLUTE[k]]
-                    for a in range(n_i):
-                        u = type_scaled[a] * r
-                        u += type_fixed[a]
-                        if TYPE_GREEDY[k]:
-                            u += greed[i, a]
-                        type_util[a] = u
-                    total = _logit_weights(type_util, avail[i], n_i, precision[i], type_weights)
-                    likelihood[k] = type_weights[seen] / total if seen >= 0 else 0.0 / total
+                # The four types' choice weights (_logit_weights for each), computed side by side: each
+                # type's operations are those of its own pass, in the same order, so the results are the
+                # same to the bit, but the four chains of dependent operations (the running maximum, each
+                # exp, the running total) are independent and overlap in the processor. Types are
+                # (resolute, greedy) = TYPE_RESOLUTE[k], TYPE_GREEDY[k]: (0, 0), (1, 0), (0, 1), (1, 1).
+                r_low = p.resolve_types[i, 0]
+                r_high = p.resolve_types[i, 1]
+                lam = precision[i]
+                top0 = -math.inf
+                top1 = -math.inf
+                top2 = -math.inf
+                top3 = -math.inf
+                for a in range(n_i):
+                    scaled = type_scaled[a]
+                    fixed = type_fixed[a]
+                    extra = greed[i, a]
+                    u0 = scaled * r_low
+                    u0 += fixed
+                    u1 = scaled * r_high
+                    u1 += fixed
+                    u2 = scaled * r_low
+                    u2 += fixed
+                    u2 += extra
+                    u3 = scaled * r_high
+                    u3 += fixed
+                    u3 += extra
+                    type_util[0, a] = u0 * lam
+                    type_util[1, a] = u1 * lam
+                    type_util[2, a] = u2 * lam
+                    type_util[3, a] = u3 * lam
+                    if avail[i, a]:
+                        top0 = max(top0, type_util[0, a])
+                        top1 = max(top1, type_util[1, a])
+                        top2 = max(top2, type_util[2, a])
+                        top3 = max(top3, type_util[3, a])
+                total0 = 0.0
+                total1 = 0.0
+                total2 = 0.0
+                total3 = 0.0
+                seen0 = 0.0
+                seen1 = 0.0
+                seen2 = 0.0
+                seen3 = 0.0
+                for a in range(n_i):
+                    if avail[i, a]:
+                        w0 = _exp(type_util[0, a] - top0)
+                        w1 = _exp(type_util[1, a] - top1)
+                        w2 = _exp(type_util[2, a] - top2)
+                        w3 = _exp(type_util[3, a] - top3)
+                        total0 += w0
+                        total1 += w1
+                        total2 += w2
+                        total3 += w3
+                        if a == seen:
+                            seen0 = w0
+                            seen1 = w1
+                            seen2 = w2
+                            seen3 = w3
+                if seen >= 0:
+                    likelihood[0] = seen0 / total0
+                    likelihood[1] = seen1 / total1
+                    likelihood[2] = seen2 / total2
+                    likelihood[3] = seen3 / total3
+                else:
+                    likelihood[0] = 0.0 / total0
+                    likelihood[1] = 0.0 / total1
+                    likelihood[2] = 0.0 / total2
+                    likelihood[3] = 0.0 / total3
                 total = 0.0
                 for k in range(N_TYPES):
                     weighted[k] = posterior[q, o, k] * likelihood[k]
