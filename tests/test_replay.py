@@ -263,3 +263,16 @@ def test_an_impossible_yaml_date_is_one_line(tmp_path, capsys):
 def test_a_builtin_history_may_be_named_with_events(capsys):
     assert main(["events", "korea-2017", "--events", "korea-2017", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["count"] > 100
+
+
+def test_a_war_in_the_record_is_refused_before_replaying(tmp_path, capsys):
+    """An imposed war would end every path's crisis and show 0% risk from that day: refused in one line
+    naming file, line and field, before any path is stepped."""
+    path = tmp_path / "my.csv"
+    path.write_text(HEADER + "2017-10-01,DPRK,action,conventional_war,public,,test,\n")
+    assert main(["replay", "korea-2017", "--events", str(path), "--runs", "64"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.strip()
+    assert err.startswith(f"error: {path} line 2, field \"event\": 'conventional_war' starts a war"), err
+    assert "cannot be imposed as history" in err and len(err.splitlines()) == 1
