@@ -373,6 +373,41 @@ def test_output_faults_are_refused_before_computing(
     assert sorted(os.listdir(busy)) == []
 
 
+def _sweep_dataset(folder: Path) -> list[str]:
+    """A sweep's dataset as `brink sweep` lays it out (its manifest, one unit); returns its file listing."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (folder / "policy=baseline").mkdir(parents=True)
+    pq.write_table(pa.table({"unit_id": [0], "p_war": [0.1]}), folder / "policy=baseline/unit-000000.parquet")
+    (folder / "_manifest.json").write_text(json.dumps({"format": "brinkmanship-sweep/1"}), encoding="utf-8")
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+REPLAY_WRITER = ["replay", "cuba-1962", "--runs", "64", "--forecast-runs", "64", "--to", "1962-10-20"]
+
+
+@pytest.mark.parametrize("writer", [*WRITERS, "replay"])
+def test_a_sweep_dataset_is_never_a_result_folder(
+    writer: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Results written into a sweep's dataset, or a folder inside it, would be read as its rows and break
+    pandas.read_parquet on it: refused before computing, nothing written."""
+    import pandas as pd
+
+    args = REPLAY_WRITER if writer == "replay" else WRITERS[writer][0]
+    _no_computing(monkeypatch)
+    dataset = tmp_path / "sweep"
+    listing = _sweep_dataset(dataset)
+    err = _one_line(capsys, [*args, "--out", str(dataset)])
+    assert f"--out {dataset}: is a sweep's dataset (_manifest.json)" in err, err
+    inside = dataset / "policy=baseline" / "mine"
+    err = _one_line(capsys, [*args, "--out", str(inside)])
+    assert f"lies inside the sweep dataset {dataset.resolve()}" in err, err
+    assert sorted(str(p.relative_to(dataset)) for p in dataset.rglob("*")) == listing
+    assert len(pd.read_parquet(dataset)) == 1
+
+
 @pytest.mark.parametrize("writer", list(WRITERS))
 def test_an_unwritable_folder_is_refused_before_computing(
     writer: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

@@ -243,6 +243,39 @@ def test_out_folder_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "is not empty and holds no sweep" in _one_line(capsys.readouterr().err)
 
 
+def test_a_sweep_never_mixes_with_other_results_or_sweeps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sweep inside another sweep's folder would be read as its rows; another command's results in a
+    dataset break reading it: each refused in one line, nothing written."""
+    small = _write(tmp_path, GRID.replace("replicates: 2", "replicates: 1").replace("[3, 9]", "[3]"))
+    out = tmp_path / "out"
+    assert _sweep(small, out) == 0
+    capsys.readouterr()
+    before = sorted(p.name for p in out.rglob("*"))
+    nested = out / "nested"
+    assert _sweep(small, nested) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert f"--out {nested}: lies inside the sweep dataset {out.resolve()} (_manifest.json)" in line, line
+    assert sorted(p.name for p in out.rglob("*")) == before
+    results = tmp_path / "results"
+    assert main(["run", SCENARIO, "--runs", "50", "--days", "10", "--out", str(results)]) == 0
+    capsys.readouterr()
+    assert _sweep(small, results) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "is not empty and holds no sweep" in line and "another command's results" in line, line
+    assert not list(results.glob("policy=*")) and not (results / MANIFEST).exists()
+    (out / "summary.json").write_text("{}")  # how results landed in a dataset before they were refused
+    assert _sweep(small, out, "--resume") == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "holds summary.json, which is not part of this sweep's dataset" in line, line
+    (out / "summary.json").unlink()
+    (out / ".brink-incomplete-x1").mkdir()  # another command writing its results here
+    assert _sweep(small, out, "--resume") == 2
+    assert "another brink command is writing its results here" in _one_line(capsys.readouterr().err)
+    assert sorted(p.name for p in out.rglob("*") if p.name != ".brink-incomplete-x1") == before
+
+
 def test_dask_missing_names_the_install_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

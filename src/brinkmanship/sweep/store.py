@@ -41,15 +41,16 @@ import pyarrow.parquet as pq
 
 from brinkmanship import __version__
 from brinkmanship.analysis.variants import PROBABILITY_OUTCOMES
+from brinkmanship.engine.atomic import STAGING_PREFIX, SWEEP_FORMAT, SWEEP_MANIFEST, enclosing_sweep
 from brinkmanship.engine.state import PATH_LABELS
 from brinkmanship.errors import UserError
 from brinkmanship.scenario import ScenarioFile
 from brinkmanship.sweep.grid import Grid
 from brinkmanship.sweep.units import Unit, replicate_seeds
 
-MANIFEST = "_manifest.json"
+MANIFEST = SWEEP_MANIFEST
 LOCK = ".brink-sweep.lock"
-FORMAT = "brinkmanship-sweep/1"
+FORMAT = SWEEP_FORMAT
 UNIT_FILE = re.compile(r"^unit-(\d+)\.parquet$")
 TEMP_PREFIX = ".incomplete-"
 MANIFEST_EVERY_S = 1.0
@@ -148,13 +149,20 @@ class SweepStore:
         folder = self.folder
         if folder.exists() and not folder.is_dir():
             raise self._refuse("exists and is not a folder")
+        outer = enclosing_sweep(folder, itself=False)
+        if outer is not None:
+            raise self._refuse(
+                f"lies inside the sweep dataset {outer} ({MANIFEST}): its rows would be read as that "
+                "sweep's; give a folder outside it"
+            )
         manifest = self._read_manifest()
         if manifest is None:
             if self.resume:
                 raise self._refuse("holds no sweep to resume (no _manifest.json); leave out --resume")
-            if folder.exists() and any(not p.name.startswith((".", "_")) for p in folder.iterdir()):
-                raise self._refuse("is not empty and holds no sweep; give a new or empty folder")
+            if folder.exists():
+                self._refuse_foreign_entries(sweep=False)
             return
+        self._refuse_foreign_entries(sweep=True)
         if not self.resume:
             done = manifest.get("units_done", "?")
             raise self._refuse(
@@ -177,6 +185,31 @@ class SweepStore:
             raise self._refuse(
                 f"holds a sweep of another grid or scenario version than {self.grid.source}; "
                 "--resume needs the same scenario and grid (give another folder for a new sweep)"
+            )
+
+    def _refuse_foreign_entries(self, sweep: bool) -> None:
+        """A dataset's folder holds its manifest and partition folders only: anything else visible (another
+        command's results, a nested sweep) would be read as its rows or break reading it. Another command's
+        staging folder means it is writing results here, or was killed doing so."""
+        staged = sorted(self.folder.glob(f"{STAGING_PREFIX}*"))
+        if staged:
+            raise self._refuse(
+                f"holds {staged[0].name}: another brink command is writing its results here (or was killed "
+                "doing so: then remove it); a sweep's dataset needs a folder of its own"
+            )
+        for path in sorted(self.folder.iterdir()):
+            if path.name.startswith((".", "_")):
+                continue
+            if sweep and path.name.startswith("policy=") and path.is_dir() and not path.is_symlink():
+                continue
+            if not sweep:
+                raise self._refuse(
+                    f"is not empty and holds no sweep ({path.name}: another command's results?); a sweep's "
+                    "dataset needs a folder of its own: give a new or empty folder"
+                )
+            raise self._refuse(
+                f"holds {path.name}, which is not part of this sweep's dataset (readers would take it for "
+                "rows); move it out, then run again"
             )
 
     def _read_manifest(self) -> dict[str, Any] | None:
