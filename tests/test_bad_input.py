@@ -423,6 +423,68 @@ def test_an_unwritable_folder_is_refused_before_computing(
     assert "cannot write into the folder: Permission denied" in err
 
 
+HUGE = ["--runs", "50000000", "--days", "3650"]
+TOO_MANY_PATH_DAYS = {
+    "run": ["run", "korea-2017", *HUGE],
+    "run-posterior": [
+        "run",
+        "korea-2017",
+        "--days",
+        "3650",
+        "--param-uncertainty",
+        "--draws",
+        "256",
+        "--runs-per-draw",
+        "100000",
+    ],
+    "compare": ["compare", "korea-2017", *HUGE],
+    "brief": ["brief", "korea-2017", "-n", "50000000", "--sensitivity-runs", "50000000"],
+    "replay": ["replay", "korea-2017", "--runs", "1000000", "--every", "1", "--forecast-runs", "1000000"],
+    "sensitivity-oat": ["sensitivity", "korea-2017", "--method", "oat", "--runs", "50000000"],
+    "sensitivity-morris": ["sensitivity", "korea-2017", "--method", "morris", *HUGE],
+    "calibrate": [
+        "calibrate",
+        "--runs",
+        "1000000",
+        "--replay-runs",
+        "1000000",
+        "--forecast-runs",
+        "1000000",
+        "--design",
+        "4096",
+    ],
+}
+
+
+@pytest.mark.parametrize("command", list(TOO_MANY_PATH_DAYS))
+def test_every_simulating_command_shares_one_path_day_cap(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each bound alone (paths, days) lets through a request that would run for days: every command that
+    simulates refuses over the one shared cap, naming its figures, before any work or any file."""
+    _no_computing(monkeypatch)
+    out = tmp_path / "out"
+    args = TOO_MANY_PATH_DAYS[command]
+    if command in ("brief", "calibrate"):
+        args = [*args, "--out", str(out)]
+    err = _one_line(capsys, args)
+    assert err.startswith("error: request too large: "), err
+    assert "path-days (at most 5e+10 path-days); lower" in err, err
+    assert not out.exists()
+
+
+def test_a_sweep_over_the_path_day_cap_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(
+        "runs: 50000000\ndays: 3650\npolicies: [baseline]\nparameters: {escalation.clash_to_war: [0.02]}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    err = _one_line(capsys, ["sweep", "korea-2017", "--grid", str(grid), "--out", str(out)])
+    assert f"error: {grid}: request too large: 1 unit x runs: 50,000,000 x days: 3,650" in err, err
+    assert not out.exists()
+
+
 def _full_disk(*args: object, **kwargs: object) -> None:
     raise OSError(errno.ENOSPC, "No space left on device")
 

@@ -24,6 +24,7 @@ from brinkmanship.cli_common import (
     progress_bar,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
+from brinkmanship.engine.ensemble import check_path_days
 from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.history import (
@@ -34,7 +35,7 @@ from brinkmanship.history import (
     load_judgements,
 )
 from brinkmanship.history.judgements import judgements_in_span
-from brinkmanship.history.replay import MAX_REPLAY_DAYS, Replay, replay, replayed_start
+from brinkmanship.history.replay import HORIZONS, MAX_REPLAY_DAYS, Replay, replay, replayed_start
 from brinkmanship.report.briefing import HistoryCurve
 from brinkmanship.scenario import compile_scenario, load_scenario
 from brinkmanship.scenario.schema import ScenarioFile
@@ -208,6 +209,18 @@ def replay_command(
         raise UserError(f"--from {first_date} --to {last_date}: the span must be 1 to {MAX_REPLAY_DAYS} days")
     span_days = (last_date - first_date).days + 1
     every = min(every, span_days) if every is not None else max(1, span_days // 100)
+    dates = len(set(range(0, span_days, every)) | {span_days - 1})
+    check_path_days(
+        [
+            (f"--runs {runs:,} x {span_days:,} days ({first_date} to {last_date})", runs * span_days),
+            (
+                f"{dates:,} forecasts (--every {every}) x --forecast-runs {chosen_forecast:,} x "
+                f"{max(HORIZONS)} days",
+                dates * chosen_forecast * max(HORIZONS),
+            ),
+        ],
+        "lower --runs or --forecast-runs, raise --every, or shorten --from to --to",
+    )
     folder = None if out is None else check_out_text(out)
     show = not as_json and errors.is_terminal
     judgements = judgements_in_span(load_judgements(), first_date, last_date)

@@ -30,7 +30,7 @@ from brinkmanship.cli_common import (
     stderr_progress,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
+from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy, catalogue_for
 from brinkmanship.report import figures
@@ -112,6 +112,11 @@ def sensitivity(
     names = parse_params(params)
     if method == "oat":
         _check_oat(sc, n, names, days, outcome)
+        rows = 1 + 2 * len(sc.uncertainties)
+        check_path_days(
+            [(f"{rows:,} rows (one at a time) x --runs {runs:,} x {horizon:,} days", rows * runs * horizon)],
+            "lower --runs",
+        )
     else:
         size = gsa.DEFAULT_N[method] if n is None else gsa.check_n(method, n)
         parameters, _ = gsa.choose_parameters(sc, names)

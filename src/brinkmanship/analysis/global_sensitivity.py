@@ -49,6 +49,7 @@ from brinkmanship.analysis.lives import lives_model
 from brinkmanship.analysis.parameters import UncertainParameter, salib_problem, uncertain_parameters
 from brinkmanship.analysis.sensitivity import TYPE_PRIOR
 from brinkmanship.analysis.variants import OUTCOMES, check_outcome, run_variant
+from brinkmanship.engine.ensemble import MAX_PATH_DAYS, check_path_days
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy
 from brinkmanship.scenario import ScenarioFile
@@ -63,9 +64,8 @@ MORRIS_TOLERANCE = 0.10
 """Morris: the widest ``mu_star_conf`` above this fraction of the largest ``mu_star`` cannot rank them."""
 MAX_ROWS = 200_000
 """At most this many model evaluations in one analysis."""
-MAX_PATH_DAYS = 50_000_000_000
-"""At most rows x runs x days path-days in one analysis (5e10: about 12 hours on this project's 2-core
-machine at about 1.1 M path-days/s; the issue's target run is 7.5e9)."""
+# At most rows x runs x days path-days in one analysis: the cap every simulating command shares (the
+# issue's target run is 7.5e9).
 BOOTSTRAP_RESAMPLES = 1000
 EXCLUDED_REASON = (
     "acts only through the private types drawn before the prelude; every row shares the burned-in paths "
@@ -102,16 +102,29 @@ def row_count(method: str, n: int, k: int) -> int:
     return n * (k + 2) if method == "sobol" else n * (k + 1)
 
 
-def check_size(method: str, n: int, k: int, runs: int, days: int) -> int:
-    """The row count, after checking it and rows x runs x days against :data:`MAX_ROWS` and
-    :data:`MAX_PATH_DAYS` (a one-line UserError naming the figures)."""
+def check_size(
+    method: str,
+    n: int,
+    k: int,
+    runs: int,
+    days: int,
+    flags: tuple[str, str, str] = ("--n", "--runs", "--days"),
+) -> int:
+    """The row count, after checking it against :data:`MAX_ROWS` and rows x runs x days against the shared
+    :data:`~brinkmanship.engine.ensemble.MAX_PATH_DAYS` (a one-line UserError naming the figures by
+    ``flags``: the options of N, runs and days)."""
+    n_flag, runs_flag, days_flag = flags
     rows = row_count(method, n, k)
-    work = rows * runs * days
-    if rows > MAX_ROWS or work > MAX_PATH_DAYS:
+    if rows > MAX_ROWS:
         raise UserError(
-            f"request too large: {rows:,} rows x {runs:,} paths x {days:,} days = {work:.3g} path-days "
-            f"(at most {MAX_ROWS:,} rows and {MAX_PATH_DAYS:.0e} path-days); lower --n, --runs or --days"
+            f"request too large: {rows:,} rows ({n_flag} {n:,}, {k} parameters; at most {MAX_ROWS:,}); "
+            f"lower {n_flag}"
         )
+    days_text = f"{days_flag} {days:,}" if days_flag else f"{days:,} days"
+    check_path_days(
+        [(f"{rows:,} rows ({n_flag} {n:,}) x {runs_flag} {runs:,} x {days_text}", rows * runs * days)],
+        f"lower {n_flag}, {runs_flag}" + (f" or {days_flag}" if days_flag else ""),
+    )
     return rows
 
 

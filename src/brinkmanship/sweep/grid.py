@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from brinkmanship.analysis.parameters import UncertainParameter, uncertain_parameters
 from brinkmanship.analysis.sensitivity import TYPE_PRIOR
-from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
+from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, check_policy
 from brinkmanship.scenario import ScenarioFile
@@ -169,6 +169,18 @@ def grid_from_mapping(
             f"{where}: {len(sets):,} parameter sets x {len(policies)} policies x {grid.replicates} "
             f"replicates = {units:,} units; at most {MAX_UNITS:,} in one sweep"
         )
+    try:
+        check_path_days(
+            [
+                (
+                    f"{units:,} unit{'' if units == 1 else 's'} x runs: {grid.runs:,} x days: {days:,}",
+                    units * grid.runs * days,
+                )
+            ],
+            "lower runs or days, or split the sweep",
+        )
+    except UserError as error:
+        raise UserError(f"{where}: {error}") from None
     spec = {
         "runs": grid.runs,
         "days": days,
