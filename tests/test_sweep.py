@@ -166,6 +166,12 @@ BAD_GRIDS = [
         "sweep.yaml: policies.1: policy 'baseline' is given twice",
     ),
     (
+        "parameters: {escalation.clash_to_war: [0.05]}\n"
+        "policies: [restraint+direct-channel, baseline, direct-channel+restraint]",
+        "sweep.yaml: policies.2: policy 'direct-channel+restraint' is the same as policies.0 "
+        "('restraint+direct-channel'): the same levers, and levers combine in any order",
+    ),
+    (
         "parameters: {sample: {method: halton, n: 4, parameters: [escalation.clash_to_war]}}",
         "sweep.yaml: parameters.sample.method:",
     ),
