@@ -282,6 +282,37 @@ def test_a_sweep_never_mixes_with_other_results_or_sweeps(
     assert sorted(p.name for p in out.rglob("*") if p.name != ".brink-incomplete-x1") == before
 
 
+def test_resume_refuses_stray_files_and_clears_only_its_own_leftovers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file in a partition that is not a finished unit of this sweep is the user's: --resume names it and
+    deletes nothing. A killed write's leftover (named as the sweep names it) is removed, as designed."""
+    small = _write(tmp_path, GRID.replace("replicates: 2", "replicates: 1").replace("[3, 9]", "[3]"))
+    out = tmp_path / "out"
+    assert _sweep(small, out) == 0
+    capsys.readouterr()
+    expected = _table(out)
+    partition = out / "policy=baseline"
+    unit = sorted(partition.glob("unit-*.parquet"))[0]
+    for stray in ("extra.parquet", "unit-0.parquet", "unit-000099.parquet"):
+        (partition / stray).write_bytes(unit.read_bytes())
+        before = sorted(p.name for p in out.rglob("*"))
+        assert _sweep(small, out, "--resume") == 2
+        line = _one_line(capsys.readouterr().err)
+        assert f"holds policy=baseline/{stray}, which is not a finished unit of this sweep" in line, line
+        assert sorted(p.name for p in out.rglob("*")) == before  # nothing deleted, nothing written
+        (partition / stray).unlink()
+    leftover = partition / f"{TEMP_PREFIX}{unit.name}.12345"
+    leftover.write_bytes(b"half a unit")
+    mine = partition / ".my-notes"
+    mine.write_text("kept")
+    unit.unlink()
+    assert _sweep(small, out, "--resume", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["units_computed"] == 1
+    assert not leftover.exists() and mine.read_text() == "kept"
+    assert _table(out).equals(expected)
+
+
 def test_dask_missing_names_the_install_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
