@@ -226,6 +226,11 @@ def _value(value: float | None, conf: float | None = None) -> str:
     return f"{text} ± {conf:.3g}" if abs(conf) >= 1e4 else f"{text} ± {conf:.3f}"
 
 
+def _with_interval(value: float | None, conf: float | None) -> str:
+    """A value with its 95% half-width; ``± n/a`` where the interval is undefined (null in JSON)."""
+    return _value(value, conf) if conf is not None else f"{_value(value)} ± n/a"
+
+
 def _print_global(result: gsa.GlobalSensitivity) -> None:
     data = result.as_dict()
     k = len(result.parameters)
@@ -249,7 +254,10 @@ def _print_global(result: gsa.GlobalSensitivity) -> None:
     for header, _, _ in columns:
         table.add_column(header, justify="right")
     for entry in data["indices"]:
-        cells = [_value(entry[key], None if conf is None else entry[conf]) for _, key, conf in columns]
+        cells = [
+            _value(entry[key]) if conf is None else _with_interval(entry[key], entry[conf])
+            for _, key, conf in columns
+        ]
         table.add_row(str(entry["rank"]), entry["parameter"], *cells)
     console.print(table)
     for left_out in result.excluded:

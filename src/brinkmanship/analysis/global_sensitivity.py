@@ -61,6 +61,12 @@ MORRIS_LEVELS = 4
 SOBOL_TOLERANCE = 0.05
 """Sobol: the widest ``ST_conf`` (95% half-width) above this cannot rank the parameters."""
 MORRIS_TOLERANCE = 0.10
+MORRIS_MIN_FOR_CONF = 5
+"""Morris: fewer trajectories than this give no ``mu_star_conf``. SALib bootstraps each parameter's ``N``
+elementary effects; ``N`` values have at most C(2N - 1, N) distinct resamples (3 at N = 2, 35 at 4, 126 at
+5), and with two equal effects the interval is exactly 0: below about a hundred distinct resamples its
+"95% interval" is an artefact of the few values (this project's judgement), so it is left undefined (null
+in JSON) with a warning naming the N needed."""
 """Morris: the widest ``mu_star_conf`` above this fraction of the largest ``mu_star`` cannot rank them."""
 MAX_ROWS = 200_000
 """At most this many model evaluations in one analysis."""
@@ -336,6 +342,14 @@ def analyse(
     ]
     if constant:
         return indices, f"the outcome was {output[0]:.6g} in every row: no parameter moved it"
+    if method == "morris" and n < MORRIS_MIN_FOR_CONF:
+        for entry in indices:
+            entry["mu_star_conf"] = math.nan  # undefined: null in JSON, no error bar, "± n/a" in the table
+        return indices, (
+            f"too few trajectories for a confidence interval: with --n {n} each parameter has {n} elementary "
+            f"effects, too few to bootstrap a 95% interval (mu_star_conf is undefined); about --n "
+            f"{MORRIS_MIN_FOR_CONF} would give one"
+        )
     return indices, _warning(method, indices, n)
 
 
