@@ -210,6 +210,15 @@ def test_a_bad_grid_is_one_line_and_exit_2_with_nothing_written(
     assert not out.exists()
 
 
+def test_a_malformed_json_grid_is_named_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    grid = _write(tmp_path, '{"parameters": {"escalation.clash_to_war": [0.05}}', "sweep.json")
+    out = tmp_path / "out"
+    assert _sweep(grid, out) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith(f"error: {grid}:1: malformed JSON: "), line
+    assert "YAML" not in line and not out.exists()
+
+
 def test_out_folder_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     small = _write(tmp_path, GRID.replace("replicates: 2", "replicates: 1").replace("[3, 9]", "[3]"))
     out = tmp_path / "out"
