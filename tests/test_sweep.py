@@ -322,6 +322,26 @@ def test_resume_refuses_stray_files_and_clears_only_its_own_leftovers(
     assert _table(out).equals(expected)
 
 
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("tcp://host:99999", "port '99999' is not a number from 1 to 65535"),
+        ("tcp://host:0", "port '0' is not a number from 1 to 65535"),
+        ("tcp://:8786", "no host before the port"),
+        ("http://host:8786", "give 'local' or a scheduler address"),
+    ],
+)
+def test_a_bad_scheduler_address_is_one_line_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str, said: str
+) -> None:
+    """Checked before anything starts: a port out of range was reported as a timeout after waiting."""
+    out = tmp_path / "out"
+    started = time.monotonic()
+    assert _sweep(_write(tmp_path, GRID), out, "--dask", address) == 2
+    assert said in _one_line(capsys.readouterr().err)
+    assert time.monotonic() - started < 5 and not out.exists()
+
+
 def test_dask_missing_names_the_install_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
