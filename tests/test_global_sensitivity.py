@@ -254,6 +254,14 @@ def test_type_priors_are_left_out_and_listed(korea: Any) -> None:
     assert "brink sweep" in excluded[0]["reason"]
 
 
+def test_a_chosen_subset_lists_nothing_as_left_out(korea: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """With --params the user chose the subset: no "left out" line about the priors they did not name."""
+    assert gsa.choose_parameters(korea, [CLASH, HALF_LIFE])[1] == []
+    args = ["korea-2017", "--method", "morris", "--n", "5", "--params", f"{CLASH},{HALF_LIFE}", *SMALL]
+    assert main(["sensitivity", *args]) == 0
+    assert "left out" not in capsys.readouterr().out
+
+
 def test_naming_a_type_prior_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         ["sensitivity", "korea-2017", "--method", "sobol", "--params", f"{CLASH},actors.DPRK.p_greedy"]

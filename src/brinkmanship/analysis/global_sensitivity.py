@@ -139,7 +139,8 @@ def choose_parameters(
 ) -> tuple[list[UncertainParameter], list[dict[str, str]]]:
     """The parameters to analyse and those left out (``path``, ``reason``).
 
-    By default every declared uncertainty except the type priors; ``names`` picks a subset. Either way
+    By default every declared uncertainty except the type priors (left out, with the reason); ``names``
+    picks a subset (none left out). Either way
     they come in the scenario's declaration order, so the order the user names them in changes nothing
     (the samplers give each column its own sequence).
 
@@ -149,6 +150,10 @@ def choose_parameters(
     """
     declared = uncertain_parameters(scenario)
     excluded = [{"path": p.path, "reason": EXCLUDED_REASON} for p in declared if TYPE_PRIOR.match(p.path)]
+    if names is not None:
+        # The user chose the subset: nothing was left out of it on their behalf (a type prior named is
+        # refused below with the reason), and listing the priors they did not name is noise.
+        excluded = []
     if names is None:
         chosen = [p for p in declared if not TYPE_PRIOR.match(p.path)]
     else:
