@@ -373,6 +373,41 @@ def test_output_faults_are_refused_before_computing(
     assert sorted(os.listdir(busy)) == []
 
 
+def _sweep_dataset(folder: Path) -> list[str]:
+    """A sweep's dataset as `brink sweep` lays it out (its manifest, one unit); returns its file listing."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (folder / "policy=baseline").mkdir(parents=True)
+    pq.write_table(pa.table({"unit_id": [0], "p_war": [0.1]}), folder / "policy=baseline/unit-000000.parquet")
+    (folder / "_manifest.json").write_text(json.dumps({"format": "brinkmanship-sweep/1"}), encoding="utf-8")
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+REPLAY_WRITER = ["replay", "cuba-1962", "--runs", "64", "--forecast-runs", "64", "--to", "1962-10-20"]
+
+
+@pytest.mark.parametrize("writer", [*WRITERS, "replay"])
+def test_a_sweep_dataset_is_never_a_result_folder(
+    writer: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Results written into a sweep's dataset, or a folder inside it, would be read as its rows and break
+    pandas.read_parquet on it: refused before computing, nothing written."""
+    import pandas as pd
+
+    args = REPLAY_WRITER if writer == "replay" else WRITERS[writer][0]
+    _no_computing(monkeypatch)
+    dataset = tmp_path / "sweep"
+    listing = _sweep_dataset(dataset)
+    err = _one_line(capsys, [*args, "--out", str(dataset)])
+    assert f"--out {dataset}: is a sweep's dataset (_manifest.json)" in err, err
+    inside = dataset / "policy=baseline" / "mine"
+    err = _one_line(capsys, [*args, "--out", str(inside)])
+    assert f"lies inside the sweep dataset {dataset.resolve()}" in err, err
+    assert sorted(str(p.relative_to(dataset)) for p in dataset.rglob("*")) == listing
+    assert len(pd.read_parquet(dataset)) == 1
+
+
 @pytest.mark.parametrize("writer", list(WRITERS))
 def test_an_unwritable_folder_is_refused_before_computing(
     writer: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
@@ -386,6 +421,68 @@ def test_an_unwritable_folder_is_refused_before_computing(
     monkeypatch.setattr("tempfile.mkdtemp", read_only)
     err = _one_line(capsys, [*args, "--out", str(tmp_path / "ro")])
     assert "cannot write into the folder: Permission denied" in err
+
+
+HUGE = ["--runs", "50000000", "--days", "3650"]
+TOO_MANY_PATH_DAYS = {
+    "run": ["run", "korea-2017", *HUGE],
+    "run-posterior": [
+        "run",
+        "korea-2017",
+        "--days",
+        "3650",
+        "--param-uncertainty",
+        "--draws",
+        "256",
+        "--runs-per-draw",
+        "100000",
+    ],
+    "compare": ["compare", "korea-2017", *HUGE],
+    "brief": ["brief", "korea-2017", "-n", "50000000", "--sensitivity-runs", "50000000"],
+    "replay": ["replay", "korea-2017", "--runs", "1000000", "--every", "1", "--forecast-runs", "1000000"],
+    "sensitivity-oat": ["sensitivity", "korea-2017", "--method", "oat", "--runs", "50000000"],
+    "sensitivity-morris": ["sensitivity", "korea-2017", "--method", "morris", *HUGE],
+    "calibrate": [
+        "calibrate",
+        "--runs",
+        "1000000",
+        "--replay-runs",
+        "1000000",
+        "--forecast-runs",
+        "1000000",
+        "--design",
+        "4096",
+    ],
+}
+
+
+@pytest.mark.parametrize("command", list(TOO_MANY_PATH_DAYS))
+def test_every_simulating_command_shares_one_path_day_cap(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each bound alone (paths, days) lets through a request that would run for days: every command that
+    simulates refuses over the one shared cap, naming its figures, before any work or any file."""
+    _no_computing(monkeypatch)
+    out = tmp_path / "out"
+    args = TOO_MANY_PATH_DAYS[command]
+    if command in ("brief", "calibrate"):
+        args = [*args, "--out", str(out)]
+    err = _one_line(capsys, args)
+    assert err.startswith("error: request too large: "), err
+    assert "path-days (at most 5e+10 path-days); lower" in err, err
+    assert not out.exists()
+
+
+def test_a_sweep_over_the_path_day_cap_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(
+        "runs: 50000000\ndays: 3650\npolicies: [baseline]\nparameters: {escalation.clash_to_war: [0.02]}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    err = _one_line(capsys, ["sweep", "korea-2017", "--grid", str(grid), "--out", str(out)])
+    assert f"error: {grid}: request too large: 1 unit x runs: 50,000,000 x days: 3,650" in err, err
+    assert not out.exists()
 
 
 def _full_disk(*args: object, **kwargs: object) -> None:

@@ -254,6 +254,14 @@ def test_type_priors_are_left_out_and_listed(korea: Any) -> None:
     assert "brink sweep" in excluded[0]["reason"]
 
 
+def test_a_chosen_subset_lists_nothing_as_left_out(korea: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """With --params the user chose the subset: no "left out" line about the priors they did not name."""
+    assert gsa.choose_parameters(korea, [CLASH, HALF_LIFE])[1] == []
+    args = ["korea-2017", "--method", "morris", "--n", "5", "--params", f"{CLASH},{HALF_LIFE}", *SMALL]
+    assert main(["sensitivity", *args]) == 0
+    assert "left out" not in capsys.readouterr().out
+
+
 def test_naming_a_type_prior_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         ["sensitivity", "korea-2017", "--method", "sobol", "--params", f"{CLASH},actors.DPRK.p_greedy"]
@@ -311,3 +319,19 @@ def test_an_interruption_leaves_no_results(
         assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
     else:
         assert not out.exists()
+
+
+def test_too_few_morris_trajectories_give_no_interval_and_say_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """Two trajectories give each parameter two elementary effects: SALib's bootstrap of two values is no
+    95% interval (exactly 0 when they are equal). The table says n/a and warns with the N needed; the JSON
+    gives null, not 0."""
+    args = ["korea-2017", "--method", "morris", "--n", "2", "--params", f"{CLASH},{HALF_LIFE}", *SMALL]
+    assert main(["sensitivity", *args]) == 0
+    captured = capsys.readouterr()
+    assert "± n/a" in captured.out and "± 0.000" not in captured.out, captured.out
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning: too few trajectories for a confidence interval")
+    assert f"about --n {gsa.MORRIS_MIN_FOR_CONF} would give one" in lines[0]
+    data = _json(capsys, args)
+    assert all(entry["mu_star_conf"] is None for entry in data["indices"])
+    assert data["warning"].startswith("too few trajectories")

@@ -379,6 +379,12 @@ def test_a_good_user_file_loads_and_counts_lines_with_comments_and_blanks(
             "unknown actor 'Chna' (known: US, DPRK, ROK",
         ),
         ("2017-10-01,US,action,nuke_everything,,x,src,\n", 2, "event", "unknown action 'nuke_everything'"),
+        (
+            "2017-10-01,US,action,conventional_war,,x,src,\n",
+            2,
+            "event",
+            "'conventional_war' starts a war: the replay conditions on the crisis staying short of war",
+        ),
         ("2017-10-01,ROK,third_party,press_talks,,x,src,\n", 2, "event", "'ROK' has no act 'press_talks'"),
         (
             "2017-10-01,China,action,public_threat,,x,src,\n",

@@ -263,3 +263,49 @@ def test_an_impossible_yaml_date_is_one_line(tmp_path, capsys):
 def test_a_builtin_history_may_be_named_with_events(capsys):
     assert main(["events", "korea-2017", "--events", "korea-2017", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["count"] > 100
+
+
+def test_a_war_in_the_record_is_refused_before_replaying(tmp_path, capsys):
+    """An imposed war would end every path's crisis and show 0% risk from that day: refused in one line
+    naming file, line and field, before any path is stepped."""
+    path = tmp_path / "my.csv"
+    path.write_text(HEADER + "2017-10-01,DPRK,action,conventional_war,public,,test,\n")
+    assert main(["replay", "korea-2017", "--events", str(path), "--runs", "64"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err.strip()
+    assert err.startswith(f"error: {path} line 2, field \"event\": 'conventional_war' starts a war"), err
+    assert "cannot be imposed as history" in err and len(err.splitlines()) == 1
+
+
+def test_the_replay_table_gives_intervals_and_what_was_left_out(capsys):
+    """The text table carries the JSON's 95% intervals, and says how many events --from and --to left out
+    (cuba-1962's record: one event before 20 October, ten after 26 October)."""
+    args = ["cuba-1962", "--from", "1962-10-20", "--to", "1962-10-26", "--runs", "128", "--every", "3"]
+    assert main(["replay", *args, "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert main(["replay", *args]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    low, high = record["days"][-1]["p_war_365"]["ci95"]
+    assert f"[{100 * low:.1f}-{100 * high:.1f}%]" in text, text
+    before, after = record["events_before_from"], record["events_after_to"]
+    assert (before, after) == (1, 10)
+    assert (
+        "1 event of built-in event file cuba-1962.csv is dated before 1962-10-20 (--from) and was left out"
+        in text
+    )
+    assert (
+        "10 events of built-in event file cuba-1962.csv are dated after 1962-10-26 (--to) and were left out"
+        in text
+    )
+
+
+def test_one_resampling_is_singular(capsys):
+    from brinkmanship.cli_history import _print_replay
+    from brinkmanship.history.replay import Replay
+
+    result = Replay("cuba-1962", dt.date(1962, 10, 20), dt.date(1962, 10, 21), 64, 1, True, 64, 1)
+    result.resamplings = 1
+    _print_replay(result, 1.0)
+    out = capsys.readouterr().out
+    assert "1 resampling " in out and "resamplings" not in out

@@ -166,6 +166,12 @@ BAD_GRIDS = [
         "sweep.yaml: policies.1: policy 'baseline' is given twice",
     ),
     (
+        "parameters: {escalation.clash_to_war: [0.05]}\n"
+        "policies: [restraint+direct-channel, baseline, direct-channel+restraint]",
+        "sweep.yaml: policies.2: policy 'direct-channel+restraint' is the same as policies.0 "
+        "('restraint+direct-channel'): the same levers, and levers combine in any order",
+    ),
+    (
         "parameters: {sample: {method: halton, n: 4, parameters: [escalation.clash_to_war]}}",
         "sweep.yaml: parameters.sample.method:",
     ),
@@ -202,6 +208,15 @@ def test_a_bad_grid_is_one_line_and_exit_2_with_nothing_written(
     assert line.startswith(f"error: {grid}"), line
     assert expected in line, line
     assert not out.exists()
+
+
+def test_a_malformed_json_grid_is_named_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    grid = _write(tmp_path, '{"parameters": {"escalation.clash_to_war": [0.05}}', "sweep.json")
+    out = tmp_path / "out"
+    assert _sweep(grid, out) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith(f"error: {grid}:1: malformed JSON: "), line
+    assert "YAML" not in line and not out.exists()
 
 
 def test_out_folder_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,6 +256,90 @@ def test_out_folder_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     (stranger / "notes.txt").write_text("mine")
     assert _sweep(small, stranger) == 2
     assert "is not empty and holds no sweep" in _one_line(capsys.readouterr().err)
+
+
+def test_a_sweep_never_mixes_with_other_results_or_sweeps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sweep inside another sweep's folder would be read as its rows; another command's results in a
+    dataset break reading it: each refused in one line, nothing written."""
+    small = _write(tmp_path, GRID.replace("replicates: 2", "replicates: 1").replace("[3, 9]", "[3]"))
+    out = tmp_path / "out"
+    assert _sweep(small, out) == 0
+    capsys.readouterr()
+    before = sorted(p.name for p in out.rglob("*"))
+    nested = out / "nested"
+    assert _sweep(small, nested) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert f"--out {nested}: lies inside the sweep dataset {out.resolve()} (_manifest.json)" in line, line
+    assert sorted(p.name for p in out.rglob("*")) == before
+    results = tmp_path / "results"
+    assert main(["run", SCENARIO, "--runs", "50", "--days", "10", "--out", str(results)]) == 0
+    capsys.readouterr()
+    assert _sweep(small, results) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "is not empty and holds no sweep" in line and "another command's results" in line, line
+    assert not list(results.glob("policy=*")) and not (results / MANIFEST).exists()
+    (out / "summary.json").write_text("{}")  # how results landed in a dataset before they were refused
+    assert _sweep(small, out, "--resume") == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "holds summary.json, which is not part of this sweep's dataset" in line, line
+    (out / "summary.json").unlink()
+    (out / ".brink-incomplete-x1").mkdir()  # another command writing its results here
+    assert _sweep(small, out, "--resume") == 2
+    assert "another brink command is writing its results here" in _one_line(capsys.readouterr().err)
+    assert sorted(p.name for p in out.rglob("*") if p.name != ".brink-incomplete-x1") == before
+
+
+def test_resume_refuses_stray_files_and_clears_only_its_own_leftovers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file in a partition that is not a finished unit of this sweep is the user's: --resume names it and
+    deletes nothing. A killed write's leftover (named as the sweep names it) is removed, as designed."""
+    small = _write(tmp_path, GRID.replace("replicates: 2", "replicates: 1").replace("[3, 9]", "[3]"))
+    out = tmp_path / "out"
+    assert _sweep(small, out) == 0
+    capsys.readouterr()
+    expected = _table(out)
+    partition = out / "policy=baseline"
+    unit = sorted(partition.glob("unit-*.parquet"))[0]
+    for stray in ("extra.parquet", "unit-0.parquet", "unit-000099.parquet"):
+        (partition / stray).write_bytes(unit.read_bytes())
+        before = sorted(p.name for p in out.rglob("*"))
+        assert _sweep(small, out, "--resume") == 2
+        line = _one_line(capsys.readouterr().err)
+        assert f"holds policy=baseline/{stray}, which is not a finished unit of this sweep" in line, line
+        assert sorted(p.name for p in out.rglob("*")) == before  # nothing deleted, nothing written
+        (partition / stray).unlink()
+    leftover = partition / f"{TEMP_PREFIX}{unit.name}.12345"
+    leftover.write_bytes(b"half a unit")
+    mine = partition / ".my-notes"
+    mine.write_text("kept")
+    unit.unlink()
+    assert _sweep(small, out, "--resume", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["units_computed"] == 1
+    assert not leftover.exists() and mine.read_text() == "kept"
+    assert _table(out).equals(expected)
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("tcp://host:99999", "port '99999' is not a number from 1 to 65535"),
+        ("tcp://host:0", "port '0' is not a number from 1 to 65535"),
+        ("tcp://:8786", "no host before the port"),
+        ("http://host:8786", "give 'local' or a scheduler address"),
+    ],
+)
+def test_a_bad_scheduler_address_is_one_line_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str, said: str
+) -> None:
+    """Checked before anything starts: a port out of range was reported as a timeout after waiting."""
+    out = tmp_path / "out"
+    started = time.monotonic()
+    assert _sweep(_write(tmp_path, GRID), out, "--dask", address) == 2
+    assert said in _one_line(capsys.readouterr().err)
+    assert time.monotonic() - started < 5 and not out.exists()
 
 
 def test_dask_missing_names_the_install_command(

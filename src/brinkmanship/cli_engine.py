@@ -37,7 +37,7 @@ from brinkmanship.cli_common import (
 )
 from brinkmanship.cli_history import AsOfOption, as_of_start, posterior_as_of
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, simulate
+from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, check_path_days, simulate
 from brinkmanship.engine.output import RESULT_FILES, PathWriter, write_summary
 from brinkmanship.engine.results import OUTCOMES, agreement_terms_text, summary
 from brinkmanship.engine.state import CrisisState
@@ -325,6 +325,15 @@ def run(
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
     folder = None if out is None else check_out_text(out)
     shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, DEFAULT_RUNS_PER_DRAW)
+    work = [(f"--runs {runs:,} x --days {horizon:,}", runs * horizon)]
+    if shipped is not None:
+        work.append(
+            (
+                f"--draws {draws:,} x --runs-per-draw {runs_per_draw:,} x {horizon:,} days",
+                draws * runs_per_draw * horizon,
+            )
+        )
+    check_path_days(work, "lower --runs or --days" + (" (or --draws, --runs-per-draw)" if shipped else ""))
     start = None if as_of is None else as_of_start(sc, as_of, runs, seed, show=not as_json)
     result = run_ensemble(
         sc,
@@ -367,6 +376,7 @@ def calibrate_scenario(scenario: str, runs: int, seed: int, as_json: bool) -> No
     author gave it."""
     sc = load_scenario(scenario)
     check_range("--runs", runs, 100, MAX_RUNS)
+    check_path_days([(f"--runs {runs:,} x {sc.horizon_days:,} days", runs * sc.horizon_days)], "lower --runs")
     rows = calibration_report(sc, runs, seed)
     if not rows:
         raise UserError(f"no published judgements are shipped for scenario {sc.name!r}")

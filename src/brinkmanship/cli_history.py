@@ -24,6 +24,7 @@ from brinkmanship.cli_common import (
     progress_bar,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
+from brinkmanship.engine.ensemble import check_path_days
 from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.history import (
@@ -34,7 +35,7 @@ from brinkmanship.history import (
     load_judgements,
 )
 from brinkmanship.history.judgements import judgements_in_span
-from brinkmanship.history.replay import MAX_REPLAY_DAYS, Replay, replay, replayed_start
+from brinkmanship.history.replay import HORIZONS, MAX_REPLAY_DAYS, Replay, replay, replayed_start
 from brinkmanship.report.briefing import HistoryCurve
 from brinkmanship.scenario import compile_scenario, load_scenario
 from brinkmanship.scenario.schema import ScenarioFile
@@ -208,6 +209,18 @@ def replay_command(
         raise UserError(f"--from {first_date} --to {last_date}: the span must be 1 to {MAX_REPLAY_DAYS} days")
     span_days = (last_date - first_date).days + 1
     every = min(every, span_days) if every is not None else max(1, span_days // 100)
+    dates = len(set(range(0, span_days, every)) | {span_days - 1})
+    check_path_days(
+        [
+            (f"--runs {runs:,} x {span_days:,} days ({first_date} to {last_date})", runs * span_days),
+            (
+                f"{dates:,} forecasts (--every {every}) x --forecast-runs {chosen_forecast:,} x "
+                f"{max(HORIZONS)} days",
+                dates * chosen_forecast * max(HORIZONS),
+            ),
+        ],
+        "lower --runs or --forecast-runs, raise --every, or shorten --from to --to",
+    )
     folder = None if out is None else check_out_text(out)
     show = not as_json and errors.is_terminal
     judgements = judgements_in_span(load_judgements(), first_date, last_date)
@@ -252,32 +265,53 @@ def replay_command(
 def _print_replay(result: Replay, seconds: float) -> None:
     table = Table(
         title=f"{result.scenario} replayed {result.first} to {result.last}: {result.runs:,} paths, seed "
-        f"{result.seed}, {result.resamplings} resamplings ({seconds:.0f} s)",
+        f"{result.seed}, {_count(result.resamplings, 'resampling')} ({seconds:.0f} s)",
         header_style="bold",
     )
     table.add_column("date")
     horizons = sorted(result.days[0].p_war) if result.days else []
     for h in horizons:
-        table.add_column(f"P(war within {h} d)", justify="right")
+        table.add_column(f"P(war within {h} d) [95%]", justify="right", no_wrap=True)
     table.add_column("ESS", justify="right")
     table.add_column("events since the date before")
     for day in result.days:
-        cells = [f"{day.p_war[h][0]:.1%}" for h in horizons]
+        cells = []
+        for h in horizons:
+            p, (low, high) = day.p_war[h]
+            cells.append(f"{p:.1%} [{100 * low:.1f}-{100 * high:.1f}%]")
         events = "; ".join(f"{e['actor']} {e['event']}" for e in day.events)
         table.add_row(str(day.date), *cells, f"{day.ess:,.0f}", events)
     console.print(table)
     record = result.as_dict()
-    console.print(f"[dim]{record['method']}[/dim]")
+    console.print(
+        f"[dim]in brackets: the 95% interval (Wilson) of each forecast, from its {result.forecast_runs:,} "
+        f"paths. {record['method']}[/dim]"
+    )
     if record["ess_min"] is not None and record["ess_min"] < 0.1 * result.runs:
         console.print(
             f"the effective sample size fell to {record['ess_min']:,.0f} of {result.runs:,} paths: the "
             "record is unlikely under the model on those dates; more --runs narrow the forecasts"
         )
+    # Events outside --from/--to are left out of the replay; the JSON counts them, and a reader of the
+    # table must not take the curve for one conditioned on them.
     if result.events_before:
         console.print(
-            f"{result.events_before} events of {result.events_file} are dated before {result.first} and were "
-            "not imposed: the replay starts from the calm state on that date"
+            f"{_count(result.events_before, 'event')} of {result.events_file} "
+            f"{'is' if result.events_before == 1 else 'are'} dated before {result.first} (--from) and "
+            f"{'was' if result.events_before == 1 else 'were'} left out: the replay starts from the calm "
+            "state on that date"
         )
+    if result.events_after:
+        console.print(
+            f"{_count(result.events_after, 'event')} of {result.events_file} "
+            f"{'is' if result.events_after == 1 else 'are'} dated after {result.last} (--to) and "
+            f"{'was' if result.events_after == 1 else 'were'} left out"
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 resampling``, ``2 resamplings``."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def register(app: typer.Typer) -> None:

@@ -39,12 +39,14 @@ from brinkmanship.cli_common import (
 )
 from brinkmanship.cli_history import AsOfOption, as_of_curve, as_of_date, as_of_start, posterior_as_of
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
+from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days
 from brinkmanship.engine.results import OUTCOMES
 from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, Policy, apply_policy, catalogue_for, check_policy
 from brinkmanship.report import BRIEFING_FILES, FIGURES, build_briefing, write_briefing
+from brinkmanship.report.indicators import DEFAULT_WINDOW_DAYS as INDICATOR_WINDOW_DAYS
+from brinkmanship.report.indicators import observable_events
 from brinkmanship.scenario import ScenarioFile, load_scenario
 
 DEFAULT_RUNS = 10_000
@@ -237,6 +239,10 @@ def compare(
     total = runs * (1 + len([p for p in chosen if not p.is_baseline]))
     show = not as_json and sys.stderr.isatty()
     shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, COMPARE_RUNS_PER_DRAW)
+    check_path_days(
+        _comparison_work(chosen, runs, horizon, shipped is not None, draws, runs_per_draw, "--days "),
+        "lower --runs or --days, or compare fewer policies",
+    )
     start = _replayed(sc, chosen, as_of, runs, seed, show)
     if as_of is not None:
         notes = [
@@ -308,6 +314,34 @@ def _print_robustness(robustness: dict[str, Any]) -> None:
     console.print(table)
 
 
+def _comparison_work(
+    chosen: Sequence[Policy],
+    runs: int,
+    days: int,
+    posterior: bool,
+    draws: int,
+    runs_per_draw: int,
+    days_flag: str = "",
+) -> list[tuple[str, int]]:
+    """The path-days of a comparison (the baseline and each option) and, with ``posterior``, of its runs
+    over the posterior's draws, in the options' terms (for :func:`check_path_days`)."""
+    options = len(chosen) + (0 if chosen and chosen[0].is_baseline else 1)
+    work = [
+        (
+            f"--runs {runs:,} x {options} policies x {days_flag}{days:,}{'' if days_flag else ' days'}",
+            runs * options * days,
+        )
+    ]
+    if posterior:
+        work.append(
+            (
+                f"--draws {draws:,} x --runs-per-draw {runs_per_draw:,} x {options} policies x {days:,} days",
+                draws * runs_per_draw * options * days,
+            )
+        )
+    return work
+
+
 def _replayed(
     sc: ScenarioFile, chosen: Sequence[Policy], as_of: str | None, runs: int, seed: int, show: bool
 ) -> CrisisState | None:
@@ -375,6 +409,11 @@ def brief(
     folder = check_out_text(out)
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
+    check_path_days(
+        _briefing_work(sc, chosen, runs, sensitivity_runs, indicator_runs, sensitivity, sensitivity_n)
+        + _comparison_work(chosen, runs, sc.horizon_days, shipped is not None, draws, runs_per_draw)[1:],
+        "lower --runs, --sensitivity-runs or --indicator-runs, or compare fewer policies",
+    )
     if as_of is not None:
         notes = [
             *notes,
@@ -426,6 +465,44 @@ def brief(
     console.print("figures: " + ", ".join(str(path) for path in files))
 
 
+def _briefing_work(
+    sc: ScenarioFile,
+    chosen: Sequence[Policy],
+    runs: int,
+    sensitivity_runs: int,
+    indicator_runs: int,
+    method: str,
+    n: int | None,
+) -> list[tuple[str, int]]:
+    """The path-days of a briefing's comparison, sensitivity and indicators (build_briefing), in the
+    options' terms (for :func:`check_path_days`)."""
+    days = sc.horizon_days
+    work = _comparison_work(chosen, runs, days, False, 0, 0)
+    if sensitivity_runs > 0 and sc.uncertainties:
+        if method == "oat":
+            # One at a time: 1 + 2k ensembles, twice that with the best option measured beside the baseline.
+            rows = 2 * (1 + 2 * len(sc.uncertainties))
+        else:
+            parameters, _ = gsa.choose_parameters(sc)
+            rows = gsa.row_count(method, gsa.DEFAULT_N[method] if n is None else n, len(parameters))
+        work.append(
+            (
+                f"{rows:,} sensitivity rows x --sensitivity-runs {sensitivity_runs:,} x {days:,} days",
+                rows * sensitivity_runs * days,
+            )
+        )
+    if indicator_runs > 0:
+        ensembles = 1 + len(observable_events(sc))
+        window = min(INDICATOR_WINDOW_DAYS, days)
+        work.append(
+            (
+                f"{ensembles} indicator ensembles x --indicator-runs {indicator_runs:,} x {window:,} days",
+                ensembles * indicator_runs * window,
+            )
+        )
+    return work
+
+
 def _check_sensitivity(sc: ScenarioFile, method: str, n: int | None, runs: int) -> None:
     """The briefing's sensitivity method and size, checked before anything is computed."""
     if method == "oat":
@@ -436,7 +513,14 @@ def _check_sensitivity(sc: ScenarioFile, method: str, n: int | None, runs: int) 
     size = gsa.DEFAULT_N[method] if n is None else gsa.check_n(method, n, "--sensitivity-n")
     if runs > 0 and sc.uncertainties:
         parameters, _ = gsa.choose_parameters(sc)
-        gsa.check_size(method, size, len(parameters), runs, sc.horizon_days)
+        gsa.check_size(
+            method,
+            size,
+            len(parameters),
+            runs,
+            sc.horizon_days,
+            ("--sensitivity-n", "--sensitivity-runs", ""),
+        )
 
 
 @contextmanager

@@ -30,7 +30,7 @@ from brinkmanship.cli_common import (
     stderr_progress,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
+from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy, catalogue_for
 from brinkmanship.report import figures
@@ -112,6 +112,11 @@ def sensitivity(
     names = parse_params(params)
     if method == "oat":
         _check_oat(sc, n, names, days, outcome)
+        rows = 1 + 2 * len(sc.uncertainties)
+        check_path_days(
+            [(f"{rows:,} rows (one at a time) x --runs {runs:,} x {horizon:,} days", rows * runs * horizon)],
+            "lower --runs",
+        )
     else:
         size = gsa.DEFAULT_N[method] if n is None else gsa.check_n(method, n)
         parameters, _ = gsa.choose_parameters(sc, names)
@@ -221,6 +226,11 @@ def _value(value: float | None, conf: float | None = None) -> str:
     return f"{text} ± {conf:.3g}" if abs(conf) >= 1e4 else f"{text} ± {conf:.3f}"
 
 
+def _with_interval(value: float | None, conf: float | None) -> str:
+    """A value with its 95% half-width; ``± n/a`` where the interval is undefined (null in JSON)."""
+    return _value(value, conf) if conf is not None else f"{_value(value)} ± n/a"
+
+
 def _print_global(result: gsa.GlobalSensitivity) -> None:
     data = result.as_dict()
     k = len(result.parameters)
@@ -244,7 +254,10 @@ def _print_global(result: gsa.GlobalSensitivity) -> None:
     for header, _, _ in columns:
         table.add_column(header, justify="right")
     for entry in data["indices"]:
-        cells = [_value(entry[key], None if conf is None else entry[conf]) for _, key, conf in columns]
+        cells = [
+            _value(entry[key]) if conf is None else _with_interval(entry[key], entry[conf])
+            for _, key, conf in columns
+        ]
         table.add_row(str(entry["rank"]), entry["parameter"], *cells)
     console.print(table)
     for left_out in result.excluded:

@@ -16,7 +16,7 @@ from rich.progress import TextColumn
 from brinkmanship.cli_common import MAX_WORKERS, JsonOption, check_range, console, stderr_progress
 from brinkmanship.engine.atomic import check_out_text
 from brinkmanship.scenario import load_scenario
-from brinkmanship.sweep.execute import Task, runner
+from brinkmanship.sweep.execute import Task, check_dask_address, runner
 from brinkmanship.sweep.grid import load_grid
 from brinkmanship.sweep.store import SweepStore
 from brinkmanship.sweep.units import batches, enumerate_units
@@ -64,6 +64,8 @@ def sweep(
     with --workers or on Dask; after Ctrl-C or kill -9, --resume computes only the missing units.
     """
     started = time.perf_counter()
+    if dask is not None:
+        check_dask_address(dask)
     sc = load_scenario(scenario)
     checked = load_grid(grid, sc)
     units = enumerate_units(checked)

@@ -206,8 +206,10 @@ def parse_yaml(text: str, where: str) -> Any:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "malformed YAML"
-        raise UserError(f"{where}{line}: malformed YAML: {problem}") from None
+        # A .json file is read by the YAML parser (JSON is a subset): name the format the user wrote.
+        kind = "JSON" if where.lower().endswith(".json") else "YAML"
+        problem = getattr(error, "problem", None) or f"malformed {kind}"
+        raise UserError(f"{where}{line}: malformed {kind}: {problem}") from None
     except RecursionError:  # pragma: no cover - the depth limit is meant to make this unreachable
         raise UserError(f"{where}: nested too deeply") from None
     finally:

@@ -49,6 +49,7 @@ from brinkmanship.analysis.lives import lives_model
 from brinkmanship.analysis.parameters import UncertainParameter, salib_problem, uncertain_parameters
 from brinkmanship.analysis.sensitivity import TYPE_PRIOR
 from brinkmanship.analysis.variants import OUTCOMES, check_outcome, run_variant
+from brinkmanship.engine.ensemble import MAX_PATH_DAYS, check_path_days
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy
 from brinkmanship.scenario import ScenarioFile
@@ -60,12 +61,17 @@ MORRIS_LEVELS = 4
 SOBOL_TOLERANCE = 0.05
 """Sobol: the widest ``ST_conf`` (95% half-width) above this cannot rank the parameters."""
 MORRIS_TOLERANCE = 0.10
+MORRIS_MIN_FOR_CONF = 5
+"""Morris: fewer trajectories than this give no ``mu_star_conf``. SALib bootstraps each parameter's ``N``
+elementary effects; ``N`` values have at most C(2N - 1, N) distinct resamples (3 at N = 2, 35 at 4, 126 at
+5), and with two equal effects the interval is exactly 0: below about a hundred distinct resamples its
+"95% interval" is an artefact of the few values (this project's judgement), so it is left undefined (null
+in JSON) with a warning naming the N needed."""
 """Morris: the widest ``mu_star_conf`` above this fraction of the largest ``mu_star`` cannot rank them."""
 MAX_ROWS = 200_000
 """At most this many model evaluations in one analysis."""
-MAX_PATH_DAYS = 50_000_000_000
-"""At most rows x runs x days path-days in one analysis (5e10: about 12 hours on this project's 2-core
-machine at about 1.1 M path-days/s; the issue's target run is 7.5e9)."""
+# At most rows x runs x days path-days in one analysis: the cap every simulating command shares (the
+# issue's target run is 7.5e9).
 BOOTSTRAP_RESAMPLES = 1000
 EXCLUDED_REASON = (
     "acts only through the private types drawn before the prelude; every row shares the burned-in paths "
@@ -102,16 +108,29 @@ def row_count(method: str, n: int, k: int) -> int:
     return n * (k + 2) if method == "sobol" else n * (k + 1)
 
 
-def check_size(method: str, n: int, k: int, runs: int, days: int) -> int:
-    """The row count, after checking it and rows x runs x days against :data:`MAX_ROWS` and
-    :data:`MAX_PATH_DAYS` (a one-line UserError naming the figures)."""
+def check_size(
+    method: str,
+    n: int,
+    k: int,
+    runs: int,
+    days: int,
+    flags: tuple[str, str, str] = ("--n", "--runs", "--days"),
+) -> int:
+    """The row count, after checking it against :data:`MAX_ROWS` and rows x runs x days against the shared
+    :data:`~brinkmanship.engine.ensemble.MAX_PATH_DAYS` (a one-line UserError naming the figures by
+    ``flags``: the options of N, runs and days)."""
+    n_flag, runs_flag, days_flag = flags
     rows = row_count(method, n, k)
-    work = rows * runs * days
-    if rows > MAX_ROWS or work > MAX_PATH_DAYS:
+    if rows > MAX_ROWS:
         raise UserError(
-            f"request too large: {rows:,} rows x {runs:,} paths x {days:,} days = {work:.3g} path-days "
-            f"(at most {MAX_ROWS:,} rows and {MAX_PATH_DAYS:.0e} path-days); lower --n, --runs or --days"
+            f"request too large: {rows:,} rows ({n_flag} {n:,}, {k} parameters; at most {MAX_ROWS:,}); "
+            f"lower {n_flag}"
         )
+    days_text = f"{days_flag} {days:,}" if days_flag else f"{days:,} days"
+    check_path_days(
+        [(f"{rows:,} rows ({n_flag} {n:,}) x {runs_flag} {runs:,} x {days_text}", rows * runs * days)],
+        f"lower {n_flag}, {runs_flag}" + (f" or {days_flag}" if days_flag else ""),
+    )
     return rows
 
 
@@ -120,7 +139,8 @@ def choose_parameters(
 ) -> tuple[list[UncertainParameter], list[dict[str, str]]]:
     """The parameters to analyse and those left out (``path``, ``reason``).
 
-    By default every declared uncertainty except the type priors; ``names`` picks a subset. Either way
+    By default every declared uncertainty except the type priors (left out, with the reason); ``names``
+    picks a subset (none left out). Either way
     they come in the scenario's declaration order, so the order the user names them in changes nothing
     (the samplers give each column its own sequence).
 
@@ -130,6 +150,10 @@ def choose_parameters(
     """
     declared = uncertain_parameters(scenario)
     excluded = [{"path": p.path, "reason": EXCLUDED_REASON} for p in declared if TYPE_PRIOR.match(p.path)]
+    if names is not None:
+        # The user chose the subset: nothing was left out of it on their behalf (a type prior named is
+        # refused below with the reason), and listing the priors they did not name is noise.
+        excluded = []
     if names is None:
         chosen = [p for p in declared if not TYPE_PRIOR.match(p.path)]
     else:
@@ -323,6 +347,14 @@ def analyse(
     ]
     if constant:
         return indices, f"the outcome was {output[0]:.6g} in every row: no parameter moved it"
+    if method == "morris" and n < MORRIS_MIN_FOR_CONF:
+        for entry in indices:
+            entry["mu_star_conf"] = math.nan  # undefined: null in JSON, no error bar, "± n/a" in the table
+        return indices, (
+            f"too few trajectories for a confidence interval: with --n {n} each parameter has {n} elementary "
+            f"effects, too few to bootstrap a 95% interval (mu_star_conf is undefined); about --n "
+            f"{MORRIS_MIN_FOR_CONF} would give one"
+        )
     return indices, _warning(method, indices, n)
 
 

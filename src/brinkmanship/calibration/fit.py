@@ -34,8 +34,16 @@ from brinkmanship.calibration.inference import (
     tensions,
 )
 from brinkmanship.calibration.posterior import POSTERIOR_FORMAT, POSTERIOR_VERSION
-from brinkmanship.calibration.simulator import Settings, scenarios_for, simulate_row, transform, untransform
+from brinkmanship.calibration.simulator import (
+    Settings,
+    row_path_days,
+    scenarios_for,
+    simulate_row,
+    transform,
+    untransform,
+)
 from brinkmanship.calibration.targets import Target, TargetsFile
+from brinkmanship.engine.ensemble import check_path_days
 from brinkmanship.errors import UserError
 
 JOURNAL = "simulations.jsonl"
@@ -163,6 +171,20 @@ def run_fit(
     config.check()
     started = time.monotonic()
     scenarios = scenarios_for(targets, where)
+    all_rows = config.wave1 + config.wave2 + config.check_draws
+    per_row = row_path_days(targets.targets, scenarios, config.settings)
+    check_path_days(
+        [
+            (
+                f"{all_rows:,} rows (--design {config.wave1:,} + --refine {config.wave2:,} + --check-draws "
+                f"{config.check_draws:,}) x {per_row:,} "
+                f"path-days a row (--runs {config.settings.runs:,}, --replay-runs "
+                f"{config.settings.replay_runs:,}, --forecast-runs {config.settings.forecast_runs:,})",
+                all_rows * per_row,
+            )
+        ],
+        "lower --design, --refine, --runs, --replay-runs or --forecast-runs",
+    )
     fitted = targets.fitted
     every = targets.targets
     k = len(targets.parameters)

@@ -155,6 +155,18 @@ def replay_first(scenario: ScenarioFile) -> dt.date:
 Progress = Callable[[], None]
 
 
+def row_path_days(targets: list[Target], scenarios: Mapping[str, ScenarioFile], settings: Settings) -> int:
+    """Path-days one row of :func:`simulate_row` steps: each scenario run, each replay's filter and its
+    forecasts (one per reported date, over the longest horizon)."""
+    plan = plan_for(targets, scenarios)
+    work = sum(settings.runs * horizon for horizon in plan.runs.values())
+    for name, dates in plan.replays.items():
+        span = (max(dates) - replay_first(scenarios[name])).days + 1
+        work += settings.replay_runs * span
+        work += (len(dates) + 1) * settings.forecast_runs * max(plan.horizons[name])
+    return work
+
+
 def simulate_row(
     targets: list[Target],
     scenarios: Mapping[str, ScenarioFile],

@@ -13,6 +13,10 @@ Every command that writes results (``run --out``, ``brief --out``) goes through 
    leaves the earlier results as they were, and the staging folder is removed (after ``kill -9`` it
    remains, named so that it does not look like a result, until the next command writing there).
 
+A folder that is a sweep's dataset (``brink sweep``), or lies inside one, is refused before anything is
+written: the dataset is read as every Parquet file under its folder (``pandas.read_parquet(DIR)``), so a
+result set there would be read as the sweep's rows, and a JSON or CSV file would break reading it.
+
 Write errors (full disk, permissions, a name that exists as a folder) become one-line
 :class:`~brinkmanship.errors.UserError` messages naming the folder.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import tempfile
@@ -31,6 +36,38 @@ from types import TracebackType
 from brinkmanship.errors import UserError
 
 STAGING_PREFIX = ".brink-incomplete-"
+SWEEP_MANIFEST = "_manifest.json"
+"""What makes a folder a sweep's dataset (:mod:`brinkmanship.sweep.store`): its manifest, whose name
+begins with ``_`` so that readers of the dataset skip it."""
+SWEEP_FORMAT = "brinkmanship-sweep/1"
+"""The manifest's ``format``; any ``brinkmanship-sweep/`` version marks a sweep's dataset."""
+
+
+def holds_sweep(folder: Path) -> bool:
+    """Whether ``folder`` holds a sweep's manifest (of any format version)."""
+    path = folder / SWEEP_MANIFEST
+    try:
+        if not path.is_file():
+            return False
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and str(data.get("format", "")).startswith("brinkmanship-sweep/")
+
+
+def enclosing_sweep(folder: Path, *, itself: bool = True) -> Path | None:
+    """The sweep dataset ``folder`` is (with ``itself``) or lies inside, or None; ``folder`` need not exist.
+
+    Every folder above counts: a dataset is read recursively, so a file in a sub-folder of a sub-folder
+    is read as its rows too."""
+    try:
+        here = folder.resolve()  # through symbolic links: where the files would really land
+    except (OSError, RuntimeError):  # a loop of links; mkdir will say what is wrong
+        return None
+    for candidate in (here, *here.parents) if itself else here.parents:
+        if holds_sweep(candidate):
+            return candidate
+    return None
 
 
 def check_out_text(text: str, flag: str = "--out") -> Path:
@@ -74,6 +111,7 @@ class ResultFolder:
         folder = self.folder
         if folder.exists() and not folder.is_dir():
             raise self._refuse("exists and is not a folder")
+        self._refuse_sweep_dataset()
         self._created = not folder.exists()
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -91,6 +129,21 @@ class ResultFolder:
             self._release_lock()
             raise
         return self
+
+    def _refuse_sweep_dataset(self) -> None:
+        """Nothing of a result set may land in a sweep's dataset: it would be read as the sweep's rows."""
+        dataset = enclosing_sweep(self.folder)
+        if dataset is None:
+            return
+        where = (
+            "is a sweep's dataset"
+            if dataset == self.folder.resolve()
+            else f"lies inside the sweep dataset {dataset}"
+        )
+        raise self._refuse(
+            f"{where} ({SWEEP_MANIFEST}): results written there would be read as the sweep's rows and break "
+            "reading it (pandas.read_parquet); choose a folder outside it"
+        )
 
     def _take_lock(self) -> None:
         try:

@@ -40,9 +40,33 @@ from brinkmanship.scenario.compiled import CompiledScenario
 
 MAX_RUNS = 50_000_000
 MAX_DAYS = 3650
+MAX_PATH_DAYS = 50_000_000_000
+"""At most this many path-days (paths x days stepped, all ensembles of one command together) in one
+request: 5e10 is about 12 hours on this project's 2-core machine at about 1.1 M path-days/s. Each bound
+alone (MAX_RUNS, MAX_DAYS) lets through requests that would run for days or exhaust memory, so every
+command that simulates checks its whole request against this one cap before any work
+(:func:`check_path_days`)."""
 DEFAULT_CHUNK_BLOCKS = 8
 COMPACT_EVERY = 30
 """Days between drops of finished paths from the stepped set (a speed setting; results do not change)."""
+
+
+def check_path_days(parts: list[tuple[str, int]], advice: str) -> int:
+    """The total path-days of a request, after refusing it over :data:`MAX_PATH_DAYS`.
+
+    ``parts``: each ensemble (or group of them) as (its figures in the user's terms, e.g. ``"--runs 1,000
+    x --days 365"``, and its path-days); ``advice``: which options to lower. The refusal is one line naming
+    the figures, the total and the cap.
+    """
+    total = sum(work for _, work in parts)
+    if total > MAX_PATH_DAYS:
+        figures = " + ".join(text for text, _ in parts)
+        equals = f" = {total:.3g} path-days" if len(parts) > 1 or " x " in figures else " path-days"
+        raise UserError(
+            f"request too large: {figures}{equals} (at most {MAX_PATH_DAYS:.0e} path-days); {advice}"
+        )
+    return total
+
 
 ForcedSchedule = dict[int, np.ndarray]
 """Day -> action indices imposed on the two principals (-1 = free): shape (2,) for every path, or

@@ -16,7 +16,8 @@ mapping with one key ``events`` holding that list); docs/history.md gives the fo
 Vocabulary by kind:
 
 * ``action``: a principal's move on the model's ladder (``model/ladder.py``: ``public_threat``,
-  ``missile_test``, ``show_of_force``...). A principal takes one action a day. A private action
+  ``missile_test``, ``show_of_force``...), short of war (``conventional_war`` is refused: the replay
+  conditions on no war). A principal takes one action a day. A private action
   (``private_message``, ``private_threat``, ``concession_private``) needs channel ``private``; a public one
   channel ``public``, or ``mediated`` when a third party carried it.
 * ``third_party``: a third party's or mediator's act, one it has in the scenario (``sanctions``,
@@ -50,7 +51,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import Field, ValidationError, field_validator
 
 from brinkmanship.errors import UserError
-from brinkmanship.model.ladder import ACTION_INDEX, ACTIONS
+from brinkmanship.model.ladder import ACTION_INDEX, ACTIONS, WAR_ACTIONS
 from brinkmanship.safe_yaml import parse_yaml, read_text
 from brinkmanship.scenario.schema import ScenarioFile, Strict, ThirdParty
 
@@ -592,6 +593,15 @@ def _check_row(row: EventRow, scenario: ScenarioFile, fail: Fail) -> None:
         if event not in ACTION_INDEX:
             raise fail("event", f"unknown action {event!r} (known: {', '.join(ACTION_INDEX)})")
         principal_only()
+        if event in WAR_ACTIONS:
+            # The replay conditions on the crisis staying short of war: an imposed war would end every
+            # path's crisis that day and show 0% risk from then on, which reads as a forecast but is none.
+            raise fail(
+                "event",
+                f"{event!r} starts a war: the replay conditions on the crisis staying short of war, so a "
+                "war cannot be imposed as history (end the record the day before, or record the clash "
+                "that preceded it: harassment or limited_strike)",
+            )
         private = ACTIONS[ACTION_INDEX[event]].channel == "private"
         if private and row.channel != "private":
             raise fail("channel", f"{event!r} is a private action: its channel must be 'private'")

@@ -223,6 +223,29 @@ DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
 """Address schemes of a Dask scheduler (distributed's communication backends)."""
 
 
+def check_dask_address(address: str) -> None:
+    """Refuse a ``--dask`` value that is neither ``local`` nor ``scheme://host[:port]`` with a known scheme,
+    a host and a port from 1 to 65535, in one line, before anything starts: a Client given a bad address
+    waits out its connect timeout and reports a timeout, and one given an unknown scheme is left
+    half-built, its finaliser printing a traceback at exit."""
+    if address == "local":
+        return
+    scheme, sep, rest = address.partition("://")
+    if not sep or scheme not in DASK_SCHEMES:
+        raise UserError(
+            f"--dask: give 'local' or a scheduler address such as tcp://host:8786 (schemes: "
+            f"{', '.join(DASK_SCHEMES)}), not {address!r}"
+        )
+    host, colon, port = rest.rpartition(":") if not rest.endswith("]") else ("", "", rest)
+    if not colon:  # no port: distributed uses the scheme's default
+        host = rest
+    if not host.strip("[]") or any(c.isspace() or c in "/?#@" for c in host):
+        what = f"{host!r} is not a host name or address" if host.strip("[]") else "no host before the port"
+        raise UserError(f"--dask {address}: {what} (e.g. tcp://host:8786)")
+    if colon and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        raise UserError(f"--dask {address}: port {port!r} is not a number from 1 to 65535")
+
+
 def _import_distributed() -> Any:
     try:
         import distributed
@@ -251,14 +274,7 @@ def _dask_runner(
         )
         target: Any = cluster
     else:
-        scheme = address.split("://", 1)[0] if "://" in address else ""
-        if scheme not in DASK_SCHEMES:
-            # Checked here: a Client that fails on an unknown scheme is left half-built, and its finaliser
-            # waits and prints a traceback at exit.
-            raise UserError(
-                f"--dask: give 'local' or a scheduler address such as tcp://host:8786 (schemes: "
-                f"{', '.join(DASK_SCHEMES)}), not {address!r}"
-            )
+        check_dask_address(address)
         text = os.environ.get("BRINK_THREADS", "").strip()
         threads = int(text) if text.isascii() and text.isdigit() and int(text) >= 1 else None
         target = address

@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from brinkmanship.analysis.parameters import UncertainParameter, uncertain_parameters
 from brinkmanship.analysis.sensitivity import TYPE_PRIOR
-from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS
+from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, check_policy
 from brinkmanship.scenario import ScenarioFile
@@ -169,6 +169,18 @@ def grid_from_mapping(
             f"{where}: {len(sets):,} parameter sets x {len(policies)} policies x {grid.replicates} "
             f"replicates = {units:,} units; at most {MAX_UNITS:,} in one sweep"
         )
+    try:
+        check_path_days(
+            [
+                (
+                    f"{units:,} unit{'' if units == 1 else 's'} x runs: {grid.runs:,} x days: {days:,}",
+                    units * grid.runs * days,
+                )
+            ],
+            "lower runs or days, or split the sweep",
+        )
+    except UserError as error:
+        raise UserError(f"{where}: {error}") from None
     spec = {
         "runs": grid.runs,
         "days": days,
@@ -297,6 +309,11 @@ def scale_to_ranges(unit: np.ndarray, parameters: list[UncertainParameter]) -> n
 
 def _policies(texts: list[str], scenario: ScenarioFile, catalogue: Catalogue, where: str) -> list[str]:
     names: list[str] = []
+    # A policy is the set of its levers, each with the principals it acts on: levers combine in any order
+    # (apply_policy refuses two that set one parameter differently, so their edits commute, and the
+    # repertoire is a set of actions in the compiled model), so 'a+b', 'b+a' and a package spelled out as
+    # its levers are one policy, run twice under two names.
+    seen: dict[frozenset[tuple[str, tuple[str, ...]]], tuple[int, str]] = {}
     for index, text in enumerate(texts):
         field = f"policies.{index}"
         try:
@@ -306,5 +323,13 @@ def _policies(texts: list[str], scenario: ScenarioFile, catalogue: Catalogue, wh
             raise UserError(f"{where}: {field}: {error}") from None
         if policy.name in names:
             raise UserError(f"{where}: {field}: policy {policy.name!r} is given twice")
+        levers = frozenset((choice.lever.name, choice.targets(scenario)) for choice in policy.choices)
+        if levers in seen:
+            first, name = seen[levers]
+            raise UserError(
+                f"{where}: {field}: policy {policy.name!r} is the same as policies.{first} ({name!r}): the "
+                "same levers, and levers combine in any order"
+            )
+        seen[levers] = (index, policy.name)
         names.append(policy.name)
     return names

@@ -41,17 +41,21 @@ import pyarrow.parquet as pq
 
 from brinkmanship import __version__
 from brinkmanship.analysis.variants import PROBABILITY_OUTCOMES
+from brinkmanship.engine.atomic import STAGING_PREFIX, SWEEP_FORMAT, SWEEP_MANIFEST, enclosing_sweep
 from brinkmanship.engine.state import PATH_LABELS
 from brinkmanship.errors import UserError
 from brinkmanship.scenario import ScenarioFile
 from brinkmanship.sweep.grid import Grid
 from brinkmanship.sweep.units import Unit, replicate_seeds
 
-MANIFEST = "_manifest.json"
+MANIFEST = SWEEP_MANIFEST
 LOCK = ".brink-sweep.lock"
-FORMAT = "brinkmanship-sweep/1"
-UNIT_FILE = re.compile(r"^unit-(\d+)\.parquet$")
+FORMAT = SWEEP_FORMAT
+UNIT_FILE = re.compile(r"^unit-(\d{6,})\.parquet$")
 TEMP_PREFIX = ".incomplete-"
+TEMP_FILE = re.compile(r"^\.incomplete-unit-\d{6,}\.parquet\.\d+$")
+"""What :meth:`SweepStore.write` leaves when killed mid-write (``.incomplete-<unit file>.<pid>``): the only
+files a sweep removes by itself."""
 MANIFEST_EVERY_S = 1.0
 """The manifest's done count is rewritten at most this often while units stream in, and at the end."""
 
@@ -148,13 +152,20 @@ class SweepStore:
         folder = self.folder
         if folder.exists() and not folder.is_dir():
             raise self._refuse("exists and is not a folder")
+        outer = enclosing_sweep(folder, itself=False)
+        if outer is not None:
+            raise self._refuse(
+                f"lies inside the sweep dataset {outer} ({MANIFEST}): its rows would be read as that "
+                "sweep's; give a folder outside it"
+            )
         manifest = self._read_manifest()
         if manifest is None:
             if self.resume:
                 raise self._refuse("holds no sweep to resume (no _manifest.json); leave out --resume")
-            if folder.exists() and any(not p.name.startswith((".", "_")) for p in folder.iterdir()):
-                raise self._refuse("is not empty and holds no sweep; give a new or empty folder")
+            if folder.exists():
+                self._refuse_foreign_entries(sweep=False)
             return
+        self._refuse_foreign_entries(sweep=True)
         if not self.resume:
             done = manifest.get("units_done", "?")
             raise self._refuse(
@@ -177,6 +188,32 @@ class SweepStore:
             raise self._refuse(
                 f"holds a sweep of another grid or scenario version than {self.grid.source}; "
                 "--resume needs the same scenario and grid (give another folder for a new sweep)"
+            )
+        self._finished_units()  # refuses a stray file before a cluster starts
+
+    def _refuse_foreign_entries(self, sweep: bool) -> None:
+        """A dataset's folder holds its manifest and partition folders only: anything else visible (another
+        command's results, a nested sweep) would be read as its rows or break reading it. Another command's
+        staging folder means it is writing results here, or was killed doing so."""
+        staged = sorted(self.folder.glob(f"{STAGING_PREFIX}*"))
+        if staged:
+            raise self._refuse(
+                f"holds {staged[0].name}: another brink command is writing its results here (or was killed "
+                "doing so: then remove it); a sweep's dataset needs a folder of its own"
+            )
+        for path in sorted(self.folder.iterdir()):
+            if path.name.startswith((".", "_")):
+                continue
+            if sweep and path.name.startswith("policy=") and path.is_dir() and not path.is_symlink():
+                continue
+            if not sweep:
+                raise self._refuse(
+                    f"is not empty and holds no sweep ({path.name}: another command's results?); a sweep's "
+                    "dataset needs a folder of its own: give a new or empty folder"
+                )
+            raise self._refuse(
+                f"holds {path.name}, which is not part of this sweep's dataset (readers would take it for "
+                "rows); move it out, then run again"
             )
 
     def _read_manifest(self) -> dict[str, Any] | None:
@@ -230,31 +267,51 @@ class SweepStore:
             self._lock = None
 
     def _clear_temporary(self) -> None:
+        """Remove what a killed sweep left mid-write; only files named as :meth:`write` names them, so
+        that nothing of the user's is ever deleted."""
         for path in self.folder.glob(f"policy=*/{TEMP_PREFIX}*"):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+            if TEMP_FILE.match(path.name) and path.is_file() and not path.is_symlink():
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
 
     def _finished_units(self) -> set[int]:
-        """Unit ids with a complete file in the right partition; anything else named like a unit is
-        removed (it cannot be a finished unit of this sweep)."""
+        """Unit ids with a complete file (one row, this sweep's columns) under its own name in its own
+        partition. Anything else visible in a partition would be read with the dataset's rows, and it is
+        not this sweep's to delete: refused, naming it (hidden files are skipped by every reader)."""
         done: set[int] = set()
-        for path in sorted(self.folder.glob("policy=*/unit-*.parquet")):
-            match = UNIT_FILE.match(path.name)
-            unit_id = int(match.group(1)) if match else -1
-            valid = 0 <= unit_id < len(self.units) and path.parent.name == partition(
-                self.units[unit_id].policy
-            )
-            if valid:
-                try:
-                    meta = pq.read_metadata(path)
-                    valid = meta.num_rows == 1 and meta.schema.to_arrow_schema().equals(self.schema)
-                except (OSError, pa.ArrowException):
-                    valid = False
-            if valid:
+        for partition_folder in sorted(self.folder.glob("policy=*")):
+            if not partition_folder.is_dir() or partition_folder.is_symlink():
+                continue  # refused by _refuse_foreign_entries
+            for path in sorted(partition_folder.iterdir()):
+                if path.name.startswith((".", "_")):
+                    continue
+                unit_id = self._unit_of(path)
+                if unit_id is None:
+                    raise self._refuse(
+                        f"holds {path.relative_to(self.folder)}, which is not a finished unit of this sweep "
+                        "(readers would take it for its rows); move it out, then run --resume again"
+                    )
                 done.add(unit_id)
-            else:  # pragma: no cover - only a hand-made or foreign file gets here
-                path.unlink()
         return done
+
+    def _unit_of(self, path: Path) -> int | None:
+        """The unit id of a complete unit file of this sweep at ``path``, else None."""
+        match = UNIT_FILE.match(path.name)
+        if match is None or not path.is_file() or path.is_symlink():
+            return None
+        unit_id = int(match.group(1))
+        # The exact name write() gives it: unit-42.parquet beside unit-000042.parquet would be a second row.
+        if not 0 <= unit_id < len(self.units) or path.name != f"unit-{unit_id:06d}.parquet":
+            return None
+        if path.parent.name != partition(self.units[unit_id].policy):
+            return None
+        try:
+            meta = pq.read_metadata(path)
+        except (OSError, pa.ArrowException):
+            return None
+        if meta.num_rows != 1 or not meta.schema.to_arrow_schema().equals(self.schema):
+            return None
+        return unit_id
 
     def write(self, row: dict[str, Any]) -> Path:
         """Write one finished unit's row (whole or not at all) and return its file."""
