@@ -633,6 +633,31 @@ def _logit_weights(
     return total
 
 
+@njit(cache=True)
+def _logit_weights_pair(
+    utility: np.ndarray, available: np.ndarray, size: np.ndarray, precision: np.ndarray, out: np.ndarray
+) -> None:
+    """_logit_weights for both principals' rows (``size[i]`` columns each) side by side: each row's
+    operations in the same order as its own call, so the same to the bit, with the two rows' chains of
+    dependent operations overlapping in the processor."""
+    n0 = size[0]
+    n1 = size[1]
+    lam0 = precision[0]
+    lam1 = precision[1]
+    top0 = -math.inf
+    top1 = -math.inf
+    for a in range(max(n0, n1)):
+        if a < n0 and available[0, a]:
+            top0 = max(top0, utility[0, a] * lam0)
+        if a < n1 and available[1, a]:
+            top1 = max(top1, utility[1, a] * lam1)
+    for a in range(max(n0, n1)):
+        if a < n0:
+            out[0, a] = _exp(utility[0, a] * lam0 - top0) if available[0, a] else 0.0
+        if a < n1:
+            out[1, a] = _exp(utility[1, a] * lam1 - top1) if available[1, a] else 0.0
+
+
 @njit(cache=True, nogil=True)
 def run_paths(
     first_path: int,
@@ -866,7 +891,9 @@ def run_paths(
                     util[i, a] = u
                     avail[i, a] = c_available[i, a] and not (frozen_today and c_freeze[i, a])
                 precision[i] = p.precision[i] / (1.0 + p.stress * tension_now)
-                _logit_weights(util, i, avail, i, n_i, precision[i], weights)
+            _logit_weights_pair(util, avail, size, precision, weights)
+            for i in range(2):
+                n_i = size[i]
                 if not chance:
                     attack_weight = 0.0
                     recorded_weight = 0.0
