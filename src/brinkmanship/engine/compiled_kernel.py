@@ -586,7 +586,8 @@ def _clash_to_war(
 
 @njit(cache=True)
 def _sample(weights: np.ndarray, row: int, n: int, uniform: float) -> int:
-    """decisions.sample_choice for one decision over the first ``n`` (compact) columns: the column
+    """decisions.sample_choice for one decision over the first ``n`` (compact) columns of
+    ``weights[row]`` (passed with its row, not as a row view: see _logit_weights_pair): the column
     chosen, ``n`` where every column's cumulative weight stays at or below the threshold (sampling over
     every action then clamps to the last action), PICK_HOLD where every weight is 0 (the prelude's free
     choice beside a recorded one at extreme precision), PICK_ERROR where the weights are not finite."""
@@ -608,38 +609,17 @@ def _sample(weights: np.ndarray, row: int, n: int, uniform: float) -> int:
 
 
 @njit(cache=True)
-def _logit_weights(
-    utility: np.ndarray,
-    row: int,
-    available: np.ndarray,
-    available_row: int,
-    n: int,
-    precision: float,
-    out: np.ndarray,
-) -> float:
-    """decisions.choice_weights over the first ``n`` (compact) columns of ``utility[row]``: exp(lambda *
-    U - max) where ``available[available_row]``, 0 elsewhere, into ``out[row]``; returns their sum, added
-    in column order. Rows are passed by index: a row view (``utility[row]``) would take and release a
-    reference on the array, an atomic operation that cost about a tenth of the kernel's time."""
-    top = -math.inf
-    for a in range(n):
-        if available[available_row, a]:
-            top = max(top, utility[row, a] * precision)
-    total = 0.0
-    for a in range(n):
-        w = _exp(utility[row, a] * precision - top) if available[available_row, a] else 0.0
-        out[row, a] = w
-        total += w
-    return total
-
-
-@njit(cache=True)
 def _logit_weights_pair(
     utility: np.ndarray, available: np.ndarray, size: np.ndarray, precision: np.ndarray, out: np.ndarray
 ) -> None:
-    """_logit_weights for both principals' rows (``size[i]`` columns each) side by side: each row's
-    operations in the same order as its own call, so the same to the bit, with the two rows' chains of
-    dependent operations overlapping in the processor."""
+    """decisions.choice_weights for both principals: row ``i`` of ``out`` gets exp(lambda_i * U - max)
+    over the first ``size[i]`` (compact) columns of ``utility[i]`` where ``available[i]``, 0 elsewhere.
+
+    The two rows are computed side by side, each with its own operations in its own order (so the result
+    is the same to the bit as one row after the other), because their chains of dependent operations (the
+    running maximum, each exp) then overlap in the processor. Rows are indexed in place: a row view
+    (``utility[i]``) takes and releases a reference on the array, an atomic operation that cost about a
+    tenth of the kernel's time."""
     n0 = size[0]
     n1 = size[1]
     lam0 = precision[0]
@@ -864,7 +844,7 @@ def run_paths(
                 r = resolve[q, i]
                 g = greedy[q, i]
                 n_i = size[i]
-                # Tables are indexed in place, not through row views (see _logit_weights).
+                # Tables are indexed in place, not through row views (see _logit_weights_pair).
                 for a in range(n_i):
                     b = c_base[i, 0, a] * c0
                     b += c_base[i, 1, a] * 1.0
@@ -1100,7 +1080,7 @@ def run_paths(
                     type_fixed[a] = fixed
                     type_scaled[a] = timid[i, a] + c_coerce[i, a]
                 seen = column_of[i, choice[i]]
-                # The four types' choice weights (_logit_weights for each), computed side by side: each
+                # The four types' choice weights (decisions.choice_weights), computed side by side: each
                 # type's operations are those of its own pass, in the same order, so the results are the
                 # same to the bit, but the four chains of dependent operations (the running maximum, each
                 # exp, the running total) are independent and overlap in the processor. Types are
