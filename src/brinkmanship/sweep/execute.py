@@ -12,7 +12,9 @@ each as it arrives (:class:`brinkmanship.sweep.store.SweepStore`).
   killed on Ctrl-C, never orphaned), each kernel on ``cores // N`` threads (at least one).
 - **Dask** (``--dask local`` or ``--dask tcp://host:port``): a ``distributed.LocalCluster`` of N worker
   processes with one thread each, or an existing scheduler; units are submitted with ``client.map`` and
-  collected with ``as_completed``. Dask is imported only here and only then.
+  collected with ``as_completed``. Dask is imported only here and only then. A LocalCluster's workers
+  start with SIGINT blocked (a terminal's Ctrl-C is this process's alone to handle), and after Ctrl-C they
+  are killed and the cluster closed at once with logging off: the command's one line is all it prints.
 
 A worker's kernel threads are set per task through ``BRINK_THREADS`` (``Task.threads``): one worker, one
 share of the cores, so workers do not oversubscribe them. On a remote cluster the workers' own setting
@@ -25,6 +27,7 @@ import builtins
 import contextlib
 import logging
 import os
+import signal
 import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import as_completed
@@ -33,7 +36,7 @@ from typing import Any
 
 from brinkmanship.analysis.lives import LivesModel, lives_model
 from brinkmanship.analysis.variants import Prelude, run_variant
-from brinkmanship.engine.workers import worker_pool
+from brinkmanship.engine.workers import sigint_blocked, worker_pool
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
 from brinkmanship.scenario import ScenarioFile
@@ -42,6 +45,10 @@ from brinkmanship.sweep.units import Unit
 DASK_INSTALL = "pip install 'brinkmanship[dask]'"
 CONNECT_TIMEOUT_S = 5
 """How long ``--dask tcp://...`` waits for the scheduler before giving up."""
+STOP_TIMEOUT_S = 0.5
+"""After Ctrl-C (or SIGTERM, or an error): how long the client has to disconnect and each nanny of a
+LocalCluster to close (its worker is killed first, :func:`_stop_workers`); a graceful close waited 3-5 s
+for the units the workers were computing."""
 
 Runner = Callable[[Sequence["Task"]], Iterator[list[dict[str, Any]]]]
 """Runs tasks and yields each one's rows as it finishes (tasks in any order)."""
@@ -263,21 +270,34 @@ def _dask_runner(
     if address == "local":
         n = workers if workers > 0 else (os.cpu_count() or 1)
         threads: int | None = threads_per_worker(n)
-        cluster = distributed.LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            # A free port, not the default 8787: with dashboard_address=None the scheduler's HTTP server
-            # still takes 8787 and warns (UserWarning) when another cluster holds it.
-            dashboard_address=":0",
-            silence_logs=logging.ERROR,
-        )
+        # Started with SIGINT blocked in this thread, so that the cluster's threads, and the worker
+        # processes they spawn (now, or later when a nanny restarts one), start with it blocked too: a
+        # Ctrl-C reaches the whole process group, and a worker that took it printed its traceback and its
+        # nanny's log. A blocked signal survives fork and exec whatever the start method (SIG_IGN would
+        # have to be set in this process, losing a Ctrl-C meanwhile; a worker preload runs only once the
+        # worker has imported distributed and started its event loop, which catches SIGINT till then).
+        # multiprocessing's resource tracker is started first: starting it (on the first spawn) unblocks
+        # SIGINT in the thread that spawns, which would undo the block for the workers.
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+        with sigint_blocked():
+            cluster = distributed.LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                # A free port, not the default 8787: with dashboard_address=None the scheduler's HTTP server
+                # still takes 8787 and warns (UserWarning) when another cluster holds it.
+                dashboard_address=":0",
+                silence_logs=logging.ERROR,
+            )
         target: Any = cluster
     else:
         check_dask_address(address)
         text = os.environ.get("BRINK_THREADS", "").strip()
         threads = int(text) if text.isascii() and text.isdigit() and int(text) >= 1 else None
         target = address
+    stopped = False  # left by an exception (Ctrl-C, SIGTERM, an error): close at once and quietly
     try:
         try:
             client = distributed.Client(target, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
@@ -295,11 +315,63 @@ def _dask_runner(
                 finally:
                     client.cancel(futures)
 
-            yield run, threads
+            try:
+                yield run, threads
+            except BaseException:
+                stopped = True
+                raise
         finally:
-            with contextlib.suppress(Exception):
-                client.close(timeout=CONNECT_TIMEOUT_S)
+            with _logs_silenced(stopped), contextlib.suppress(Exception):
+                client.close(timeout=STOP_TIMEOUT_S if stopped else CONNECT_TIMEOUT_S)
     finally:
         if cluster is not None:
-            with contextlib.suppress(Exception):
+            with _logs_silenced(stopped), contextlib.suppress(Exception):
+                if stopped:
+                    _stop_workers(cluster)
                 cluster.close(timeout=CONNECT_TIMEOUT_S)
+
+
+@contextlib.contextmanager
+def _logs_silenced(silenced: bool = True) -> Iterator[None]:
+    """No log record from any logger of this process for the block, when ``silenced``.
+
+    After Ctrl-C the command prints its one line; closing a cluster whose workers were stopped mid-unit
+    makes distributed's scheduler, nannies and comms log what they see (a worker lost, a stream closed),
+    at levels up to ERROR, through loggers that set their own levels (distributed.yaml). Only the switch
+    that overrides them all silences them all; it is the process's previous one again afterwards.
+    """
+    if not silenced:
+        yield
+        return
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
+
+
+def _stop_workers(cluster: Any) -> None:
+    """Kill a LocalCluster's worker processes at once, through their nannies, which then neither restart
+    them nor wait the default 5 s for the unit each is computing.
+
+    The workers are killed before their nannies can ask them to stop: a worker that stops itself logs,
+    from its own process where this one's logging switch does not reach, the heartbeat its closing
+    connection cut ("Failed to communicate with scheduler", with a traceback; about one Ctrl-C in ten).
+    Its unit is lost either way. Runs on the cluster's event loop: the nannies' closes are queued before
+    the kills, so each runs (and sets its nanny closing) before the nanny hears that its worker died and
+    would restart it.
+    """
+    import asyncio
+
+    async def stop() -> None:
+        nannies = list(cluster.workers.values())
+        pids = [getattr(nanny, "pid", None) for nanny in nannies]
+        closing = [asyncio.ensure_future(nanny.close(timeout=STOP_TIMEOUT_S)) for nanny in nannies]
+        for pid in pids:
+            if isinstance(pid, int):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+        await asyncio.gather(*closing, return_exceptions=True)
+
+    cluster.sync(stop, callback_timeout=CONNECT_TIMEOUT_S)
