@@ -693,8 +693,11 @@ def run_paths(
     actions (-1 free). ``reveals`` ``(n_days or 0, 2, 2)``: capabilities learnt at the end of a day
     (NaN none). ``forced_acts`` ``(n_days or 0, n_acts)`` bool: third-party acts that happen that day
     (the record). ``weigh_forced``: without chance, weigh each path by the probability of the record
-    (kernel.step's ``weigh_forced``). ``aggregates`` ``(n, N_AGG)`` int64 receives each path's DayLog
-    totals. The GIL is released: threads may step disjoint ranges of paths at once.
+    (kernel.step's ``weigh_forced``). ``aggregates`` ``(N_AGG,)`` int64: the task's DayLog totals are added
+    to it (one row per task, not per path: integer sums are exact in any order, and a row per path is
+    tens of megabytes to zero and sum at 100,000 paths). On an invalid choice weight it gets
+    ``AGG_ERROR`` and the call returns at once (the caller raises). The GIL is released: threads may
+    step disjoint ranges of paths at once.
     """
     # Scratch arrays, allocated once per task and reused for every path and day.
     n_act = N_ACTIONS
@@ -743,9 +746,9 @@ def run_paths(
     c_frozen = p.rep_frozen
     c_strike = p.rep_strike
     c_recorded = p.rep_recorded
+    agg = aggregates
     for q in range(first_path, end_path):
         pid = path_ids[q]
-        agg = aggregates[q]
         for d in range(n_days):
             t = first_day + d
             s = status[q]
@@ -902,15 +905,13 @@ def run_paths(
                             weights[i, a] = 0.0
                 picked = _sample(weights, i, n_i, _uniform(key, pid, t, rnd.U_CHOICE[i]))
                 if picked == PICK_ERROR:
-                    choice[i] = picked
                     agg[AGG_ERROR] = 1
+                    return  # the run fails (advance raises): nothing more to step
                 elif picked == PICK_HOLD:
                     choice[i] = HOLD
                 else:
                     # Past the last column: the clamp of sampling over every action (the last action).
                     choice[i] = actions[i, picked] if picked < n_i else n_act - 1
-            if agg[AGG_ERROR]:
-                break
 
             # 2. Freeze breaches: the breaching side takes its most valued frozen action.
             breach_any = False

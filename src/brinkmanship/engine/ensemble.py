@@ -363,7 +363,6 @@ def _advance_compiled(request: Stepping) -> None:
     state, days, reveals = request.state, request.days, request.reveals
     n = state.n_paths
     first_day = state.day
-    aggregates = np.zeros((n, compiled_kernel.N_AGG), dtype=np.int64)
     arguments: tuple[Any, ...] = (
         compiled_kernel.pack(request.model),
         np.ascontiguousarray(request.path_ids, dtype=np.int64),
@@ -380,7 +379,6 @@ def _advance_compiled(request: Stepping) -> None:
         ),
         request.weigh_forced,
         *(_writable(state, name) for name in _STATE_ARGUMENTS),
-        aggregates,
     )
     # Disjoint ranges of paths on threads (the kernel releases the GIL); a path's result does not
     # depend on which thread stepped it. Small ranges, handed out as threads free up, keep both cores
@@ -389,14 +387,20 @@ def _advance_compiled(request: Stepping) -> None:
     # a second), and queued tasks are cancelled.
     bounds = [*range(0, n, PATHS_PER_TASK), n]
     tasks = list(itertools.pairwise(bounds))
+    # Each task adds its paths' day totals to its own row (integer sums: exact in any order).
+    aggregates = np.zeros((len(tasks), compiled_kernel.N_AGG), dtype=np.int64)
     threads = kernel_threads(n)
     if threads == 1:
-        for lo, hi in tasks:
-            compiled_kernel.run_paths(lo, hi, *arguments)
+        for k, (lo, hi) in enumerate(tasks):
+            compiled_kernel.run_paths(lo, hi, *arguments, aggregates[k])
     else:
         pool = ThreadPoolExecutor(max_workers=threads)
         try:
-            for future in [pool.submit(compiled_kernel.run_paths, lo, hi, *arguments) for lo, hi in tasks]:
+            futures = [
+                pool.submit(compiled_kernel.run_paths, lo, hi, *arguments, aggregates[k])
+                for k, (lo, hi) in enumerate(tasks)
+            ]
+            for future in futures:
                 future.result()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
