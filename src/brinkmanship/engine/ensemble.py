@@ -392,12 +392,12 @@ def _advance_compiled(request: Stepping) -> None:
     threads = kernel_threads(n)
     if threads == 1:
         for k, (lo, hi) in enumerate(tasks):
-            compiled_kernel.run_paths(lo, hi, *arguments, aggregates[k])
+            compiled_kernel.run_paths(*(lo, hi, *arguments, aggregates[k]))
     else:
         pool = ThreadPoolExecutor(max_workers=threads)
         try:
             futures = [
-                pool.submit(compiled_kernel.run_paths, lo, hi, *arguments, aggregates[k])
+                pool.submit(compiled_kernel.run_paths, *(lo, hi, *arguments, aggregates[k]))
                 for k, (lo, hi) in enumerate(tasks)
             ]
             for future in futures:
