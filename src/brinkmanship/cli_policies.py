@@ -37,7 +37,15 @@ from brinkmanship.cli_common import (
     errors,
     progress_bar,
 )
-from brinkmanship.cli_history import AsOfOption, as_of_curve, as_of_date, as_of_start, posterior_as_of
+from brinkmanship.cli_history import (
+    AsOfOption,
+    as_of_curve,
+    as_of_curve_work,
+    as_of_date,
+    as_of_start,
+    as_of_work,
+    posterior_as_of,
+)
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days
 from brinkmanship.engine.results import OUTCOMES
@@ -240,7 +248,8 @@ def compare(
     show = not as_json and sys.stderr.isatty()
     shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, COMPARE_RUNS_PER_DRAW)
     check_path_days(
-        _comparison_work(chosen, runs, horizon, shipped is not None, draws, runs_per_draw, "--days "),
+        _comparison_work(chosen, runs, horizon, shipped is not None, draws, runs_per_draw, "--days ")
+        + as_of_work(sc, as_of, runs, None if shipped is None else (draws, runs_per_draw)),
         "lower --runs or --days, or compare fewer policies",
     )
     start = _replayed(sc, chosen, as_of, runs, seed, show)
@@ -409,10 +418,19 @@ def brief(
     folder = check_out_text(out)
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
+    curve = as_of is not None and curve_runs != 0
     check_path_days(
         _briefing_work(sc, chosen, runs, sensitivity_runs, indicator_runs, sensitivity, sensitivity_n)
-        + _comparison_work(chosen, runs, sc.horizon_days, shipped is not None, draws, runs_per_draw)[1:],
-        "lower --runs, --sensitivity-runs or --indicator-runs, or compare fewer policies",
+        + _comparison_work(chosen, runs, sc.horizon_days, shipped is not None, draws, runs_per_draw)[1:]
+        + as_of_work(sc, as_of, runs, None if shipped is None else (draws, runs_per_draw))
+        + (
+            as_of_curve_work(sc, as_of, curve_runs or DEFAULT_CURVE_RUNS)
+            if as_of is not None and curve
+            else []
+        ),
+        "lower --runs, --sensitivity-runs"
+        + (", --indicator-runs or --curve-runs" if curve else " or --indicator-runs")
+        + ", or compare fewer policies",
     )
     if as_of is not None:
         notes = [
@@ -427,7 +445,7 @@ def brief(
     ):
         start = _replayed(sc, chosen, as_of, runs, seed, False)
         history = None
-        if as_of is not None and curve_runs != 0:
+        if as_of is not None and curve:
             history = as_of_curve(sc, as_of, curve_runs or DEFAULT_CURVE_RUNS, seed, say)
         briefing = build_briefing(
             sc,
