@@ -14,6 +14,7 @@ from rich.table import Table
 
 from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.analysis.compare import Comparison, run_comparison, split_text
+from brinkmanship.analysis.sensitivity import oat_ensembles
 from brinkmanship.calibration.uncertainty import (
     DEFAULT_DRAWS,
     checked_posterior,
@@ -323,6 +324,11 @@ def _print_robustness(robustness: dict[str, Any]) -> None:
     console.print(table)
 
 
+def _option_count(chosen: Sequence[Policy]) -> int:
+    """The options a comparison runs (run_comparison): the chosen policies, the baseline first."""
+    return len(chosen) if chosen and chosen[0].is_baseline else 1 + sum(not p.is_baseline for p in chosen)
+
+
 def _comparison_work(
     chosen: Sequence[Policy],
     runs: int,
@@ -334,7 +340,7 @@ def _comparison_work(
 ) -> list[tuple[str, int]]:
     """The path-days of a comparison (the baseline and each option) and, with ``posterior``, of its runs
     over the posterior's draws, in the options' terms (for :func:`check_path_days`)."""
-    options = len(chosen) + (0 if chosen and chosen[0].is_baseline else 1)
+    options = _option_count(chosen)
     work = [
         (
             f"--runs {runs:,} x {options} policies x {days_flag}{days:,}{'' if days_flag else ' days'}",
@@ -498,8 +504,9 @@ def _briefing_work(
     work = _comparison_work(chosen, runs, days, False, 0, 0)
     if sensitivity_runs > 0 and sc.uncertainties:
         if method == "oat":
-            # One at a time: 1 + 2k ensembles, twice that with the best option measured beside the baseline.
-            rows = 2 * (1 + 2 * len(sc.uncertainties))
+            # One at a time under the baseline, and once more for the best option when the comparison has
+            # one besides the reference (build_briefing: best_option, which may yet find none).
+            rows = oat_ensembles(sc, contender=_option_count(chosen) > 1)
         else:
             parameters, _ = gsa.choose_parameters(sc)
             rows = gsa.row_count(method, gsa.DEFAULT_N[method] if n is None else n, len(parameters))
