@@ -545,6 +545,7 @@ def _check_sensitivity(sc: ScenarioFile, method: str, n: int | None, runs: int) 
             runs,
             sc.horizon_days,
             ("--sensitivity-n", "--sensitivity-runs", ""),
+            n_given=n is not None,
         )
 
 
