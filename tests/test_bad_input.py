@@ -28,9 +28,10 @@ from typing import Any
 import pytest
 import yaml
 
-from brinkmanship import cli_engine, cli_policies, cli_sensitivity
+from brinkmanship import cli_engine, cli_history, cli_policies, cli_sensitivity
+from brinkmanship.calibration import uncertainty
 from brinkmanship.cli import main
-from brinkmanship.engine.ensemble import simulate
+from brinkmanship.engine.ensemble import MAX_PATH_DAYS, check_path_days, simulate
 from brinkmanship.errors import UserError
 from brinkmanship.safe_yaml import MAX_DEPTH, MAX_FILE_BYTES
 from brinkmanship.scenario import compile_scenario
@@ -482,6 +483,75 @@ def test_a_sweep_over_the_path_day_cap_is_refused(tmp_path: Path, capsys: pytest
     out = tmp_path / "out"
     err = _one_line(capsys, ["sweep", "korea-2017", "--grid", str(grid), "--out", str(out)])
     assert f"error: {grid}: request too large: 1 unit x runs: 50,000,000 x days: 3,650" in err, err
+    assert not out.exists()
+
+
+AS_OF = ["--as-of", "2018-12-10"]
+AS_OF_DAYS = 709
+"""Days korea-2017's record is replayed for ``AS_OF``: from its calm state, 2017-01-01, to 2018-12-10."""
+RUNS_PER_DRAW = ["--runs-per-draw", "50000"]
+BRIEF_NEAR_THE_CAP = ["brief", "korea-2017", "-p", "restraint", "--runs", "1000", "--sensitivity-runs", "0"]
+# 19 indicator ensembles x 90 days: 4.99993e10 path-days with the comparison
+BRIEF_NEAR_THE_CAP += ["--indicator-runs", "29239339"]
+# Each request fits under the cap without the replay --as-of runs first, and not with it: the figures of
+# the replay's parts (its ensemble, each posterior draw's, the briefing's curve) in the order named.
+UNDER_THE_CAP_BUT_FOR_THE_AS_OF_REPLAY: dict[str, tuple[list[str], list[int]]] = {
+    "run-posterior": (
+        ["run", "korea-2017", "--days", "3650", "--param-uncertainty", "--draws", "256", *RUNS_PER_DRAW],
+        [10_000 * AS_OF_DAYS, 256 * 50_000 * AS_OF_DAYS],
+    ),
+    "compare": (
+        ["compare", "korea-2017", "--runs", "1000000", "--days", "3571"],  # 14 policies: 4.9994e10
+        [1_000_000 * AS_OF_DAYS],
+    ),
+    "brief": (
+        BRIEF_NEAR_THE_CAP,
+        [1_000 * AS_OF_DAYS, 4 * 512 * AS_OF_DAYS, 52 * 512 * 365],
+    ),
+    "brief-no-curve": (
+        [*BRIEF_NEAR_THE_CAP, "--curve-runs", "0"],
+        [1_000 * AS_OF_DAYS],
+    ),
+}
+
+
+@pytest.mark.parametrize("command", list(UNDER_THE_CAP_BUT_FOR_THE_AS_OF_REPLAY))
+def test_the_as_of_replay_counts_towards_the_path_day_cap(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--as-of DATE` first steps an ensemble of its own through every day of the record up to the date
+    (and, with --param-uncertainty, one per posterior draw; brief also replays for its curve): those
+    path-days were left out of the cap, so a request over it started replaying. Refused now, in one line
+    naming the replay's figures, before any replay, computation or file."""
+    _no_computing(monkeypatch)
+
+    def replayed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("replayed before refusing")
+
+    monkeypatch.setattr(cli_history, "replayed_start", replayed)
+    monkeypatch.setattr(cli_history, "replay", replayed)
+    monkeypatch.setattr(uncertainty, "replayed_start", replayed)
+    checked: list[list[tuple[str, int]]] = []
+
+    def spy(parts: list[tuple[str, int]], advice: str) -> int:
+        checked.append(parts)
+        return check_path_days(parts, advice)
+
+    monkeypatch.setattr(cli_engine if command.startswith("run") else cli_policies, "check_path_days", spy)
+    args, replay_figures = UNDER_THE_CAP_BUT_FOR_THE_AS_OF_REPLAY[command]
+    out = tmp_path / "out"
+    if command.startswith("brief"):
+        args = [*args, "--out", str(out)]
+    err = _one_line(capsys, [*args, *AS_OF])
+    assert err.startswith("error: request too large: "), err
+    assert f"x {AS_OF_DAYS} days replayed (2017-01-01 to --as-of 2018-12-10)" in err, err
+    assert "path-days (at most 5e+10 path-days); lower --runs" in err, err
+    (parts,) = checked
+    replays = [work for text, work in parts if "replayed" in text or "curve" in text]
+    assert replays == replay_figures, parts
+    total = sum(work for _, work in parts)
+    assert total - sum(replays) <= MAX_PATH_DAYS < total
+    assert f"= {total:.3g} path-days" in err, err
     assert not out.exists()
 
 

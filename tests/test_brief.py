@@ -12,8 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from brinkmanship.analysis import sensitivity as sensitivity_module
 from brinkmanship.analysis.compare import simulate_paths
 from brinkmanship.analysis.sensitivity import one_at_a_time, with_parameter
+from brinkmanship.cli import main
+from brinkmanship.cli_policies import _briefing_work
+from brinkmanship.engine.ensemble import MAX_PATH_DAYS
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
 from brinkmanship.report import Briefing, build_briefing, write_briefing
@@ -381,3 +385,58 @@ def test_side_analyses_under_as_of_name_the_start_date_they_ran_from() -> None:
         in (assumptions)
     )
     assert document.subtitle.count("2017-11-30") == 1 and "Start 2017-09-26" not in document.subtitle
+
+
+class _NoneHappened:
+    """What a stub ensemble returns: no path had the outcome."""
+
+    def __init__(self, runs: int) -> None:
+        self.runs = runs
+
+    def happened(self, outcome: str) -> np.ndarray:
+        return np.zeros(self.runs, dtype=bool)
+
+
+@pytest.mark.parametrize("policies", [["baseline"], ["talks"], ["baseline", "restraint", "talks"]])
+def test_the_briefing_counts_its_sensitivity_as_run(
+    policies: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request-size total of `brink brief` counted the one-at-a-time sensitivity twice (2 (1 + 2k)
+    ensembles) with no option to measure beside the baseline, and the type priors, which it does not run.
+    Its part is now the path-days one_at_a_time steps, counted here on stub ensembles."""
+    korea = load_scenario("korea-2017")
+    stepped: list[int] = []
+
+    def counted(world: object, runs: int, days: int, *args: object, **kwargs: object) -> tuple[None, object]:
+        stepped.append(runs * days)
+        return None, _NoneHappened(runs)
+
+    monkeypatch.setattr(sensitivity_module, "simulate_paths", counted)
+    chosen = [CATALOGUE.parse(text) for text in policies]
+    # build_briefing measures the best option beside the baseline when the comparison has one to offer
+    contender = next((p for p in chosen if not p.is_baseline), None)
+    one_at_a_time(korea, 300, seed=1, contender=contender)
+    work = _briefing_work(korea, chosen, 1000, 300, 0, "oat", None)
+    (sensitivity,) = [figure for text, figure in work if "sensitivity" in text]
+    assert sensitivity == sum(stepped)
+    assert len(stepped) == (45 if contender is None else 90)  # 22 measured uncertainties, 1 type prior
+
+
+def test_a_briefing_over_the_cap_names_the_sum_of_its_parts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Just over the cap with the sensitivity counted as run (45 ensembles): the figures named are the
+    real ones and the total is their sum (it said 94 ensembles, twice the sensitivity and more)."""
+    runs = MAX_PATH_DAYS // (45 * 365) + 1  # 3,044,140: 45 ensembles of a year are just over the cap
+    out = tmp_path / "out"
+    args = ["brief", "korea-2017", "-p", "baseline", "--sensitivity-runs", str(runs), "--indicator-runs", "0"]
+    assert main([*args, "--runs", "10", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    sensitivity = 45 * runs * 365
+    total = 10 * 365 + sensitivity
+    assert err == (
+        "error: request too large: --runs 10 x 1 policies x 365 days + 45 sensitivity rows x "
+        f"--sensitivity-runs {runs:,} x 365 days = {total:.3g} path-days (at most 5e+10 path-days); "
+        "lower --runs, --sensitivity-runs or --indicator-runs, or compare fewer policies\n"
+    )
+    assert not out.exists()

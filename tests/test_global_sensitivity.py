@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.analysis.global_sensitivity import GlobalSensitivity, global_sensitivity
 from brinkmanship.cli import main
+from brinkmanship.errors import UserError
 from brinkmanship.scenario import load_scenario
 
 SEED = 20171126  # the default seed: its burned-in paths are cached by the other tests' runs too
@@ -335,3 +337,84 @@ def test_too_few_morris_trajectories_give_no_interval_and_say_so(capsys: pytest.
     data = _json(capsys, args)
     assert all(entry["mu_star_conf"] is None for entry in data["indices"])
     assert data["warning"].startswith("too few trajectories")
+
+
+ADVICE = re.compile(r"(--[a-z-]+) to ([\d,]+)")
+
+
+def _suggested(message: str) -> dict[str, int]:
+    """The options a refusal suggests lowering, each with its value: {"--runs": 595592, ...}."""
+    advice = message.rsplit("; ", 1)[1]
+    return {flag: int(value.replace(",", "")) for flag, value in ADVICE.findall(advice)}
+
+
+def test_a_refusal_without_n_does_not_suggest_n(capsys: pytest.CaptureFixture[str]) -> None:
+    """The refusal read "230 rows (--n 10) x ... ; lower --n, --runs or --days" with no --n given: 10 is
+    the default, and at 50,000,000 paths per row no N fits (Morris needs at least 2 trajectories)."""
+    assert main(["sensitivity", "korea-2017", "--runs", "50000000"]) == 2
+    assert capsys.readouterr().err == (
+        "error: request too large: 230 rows (N = 10 by default) x --runs 50,000,000 x 365 days = 4.2e+12 "
+        "path-days (at most 5e+10 path-days); lower --runs to 595,592 or --days to 4\n"
+    )
+    # One at a time takes no --n or --days, and counts the rows it runs (not the type prior's).
+    assert main(["sensitivity", "korea-2017", "--method", "oat", "--runs", "50000000"]) == 2
+    assert capsys.readouterr().err == (
+        "error: request too large: 45 rows (one at a time) x --runs 50,000,000 x 365 days = 8.21e+11 "
+        "path-days (at most 5e+10 path-days); lower --runs to 3,044,140\n"
+    )
+    # Where a smaller N would fit, the refusal names the largest that does (a power of two for Sobol).
+    assert main(["sensitivity", "korea-2017", "--method", "sobol", "--runs", "1000000", "--days", "365"]) == 2
+    err = capsys.readouterr().err
+    assert "(N = 64 by default)" in err, err
+    assert _suggested(err) == {"--runs": 89_183, "--days": 32, "--n": 4}
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+@pytest.mark.parametrize(
+    ("n", "runs", "days"),
+    [
+        (64, 50_000_000, 365),
+        (2, 50_000_000, 3650),
+        (1024, 2000, 3650),
+        (4096, 100_000, 30),
+        (128, 10_000_000, 30),
+        (8192, 1_000_000, 3650),
+        (65536, 2000, 365),
+        (65536, 50_000_000, 3650),
+        (1 << 20, 1, 1),
+    ],
+)
+def test_each_suggested_value_fits_and_is_the_largest_that_does(
+    method: str, n: int, runs: int, days: int
+) -> None:
+    """Every option a refusal names brings the request within the limits when lowered alone to the value
+    named (both, where it names two joined by "and"), and one step more would not: the advice is computed,
+    not a constant that may itself be too large."""
+    k = 22
+    with pytest.raises(UserError) as refused:
+        gsa.check_size(method, n, k, runs, days)
+    message = str(refused.value)
+    suggested = _suggested(message)
+    assert suggested, message
+    step = {"--n": (lambda v: 2 * v) if method == "sobol" else (lambda v: v + 1)}
+
+    def fits(n: int, runs: int, days: int) -> bool:
+        try:
+            gsa.check_size(method, n, k, runs, days)
+        except UserError:
+            return False
+        return True
+
+    together = " and " in message.rsplit("; ", 1)[1]
+    settings = {"--n": n, "--runs": runs, "--days": days}
+    if together:
+        assert fits(**{flag[2:]: suggested.get(flag, value) for flag, value in settings.items()}), message
+        return
+    for flag, value in suggested.items():
+        assert value < settings[flag], message
+        assert fits(**{name[2:]: value if name == flag else v for name, v in settings.items()}), message
+        more = step.get(flag, lambda v: v + 1)(value)
+        assert not fits(**{name[2:]: more if name == flag else v for name, v in settings.items()}), message
+    for flag in set(settings) - set(suggested):  # an option left out would not fit however low
+        lowest = 2 if flag == "--n" else 1
+        assert not fits(**{name[2:]: lowest if name == flag else v for name, v in settings.items()}), message

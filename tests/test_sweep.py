@@ -490,9 +490,10 @@ def test_killed_sweep_resumes_to_every_unit_exactly_once(
     assert manifest["replicate_seeds"] == replicate_seeds(5, 2)
 
 
-def _ctrl_c(grid: Path, out: Path, *extra: str) -> tuple[int, str]:
+def _ctrl_c(grid: Path, out: Path, *extra: str, tmp: Path | None = None) -> tuple[int, str]:
     """Start a sweep in its own process group and, once a unit more than before is written, send SIGINT to
-    the whole group, as a terminal's Ctrl-C does (workers included); its exit code and stderr."""
+    the whole group, as a terminal's Ctrl-C does (workers included); its exit code and stderr. ``tmp``: its
+    TMPDIR (default: this process's)."""
     before = len(list(out.glob("policy=*/unit-*.parquet")))
     command = [sys.executable, "-m", "brinkmanship.cli", "sweep", SCENARIO, "--grid", str(grid), "--out"]
     process = subprocess.Popen(
@@ -500,7 +501,7 @@ def _ctrl_c(grid: Path, out: Path, *extra: str) -> tuple[int, str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "BRINK_THREADS": "1"},
+        env={**os.environ, "BRINK_THREADS": "1", **({} if tmp is None else {"TMPDIR": str(tmp)})},
         start_new_session=True,
     )
     try:
@@ -537,13 +538,37 @@ def _resumed_to_every_unit_once(grid: Path, out: Path, reference: pa.Table) -> N
 def test_ctrl_c_to_the_group_on_a_local_dask_cluster_is_one_line(tmp_path: Path, reference: pa.Table) -> None:
     """The cluster's worker processes get the terminal's SIGINT too: each printed a traceback and its
     nanny logged, 66 lines after the message, in 3-5 s. They start with SIGINT blocked now, and the
-    cluster is closed at once with logging off."""
+    cluster is closed at once with logging off. Its scratch folder goes with it: the killed workers' folders
+    and distributed's dask-scratch-space were left in the temporary folder."""
     pytest.importorskip("distributed")
     grid = _write(tmp_path, BIG_GRID)
     out = tmp_path / "out"
-    code, err = _ctrl_c(grid, out, "--dask", "local", "--workers", "2")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    code, err = _ctrl_c(grid, out, "--dask", "local", "--workers", "2", tmp=scratch)
     _stopped_cleanly(code, err, out)
+    assert not list(scratch.iterdir()), sorted(str(p.relative_to(scratch)) for p in scratch.rglob("*"))
     _resumed_to_every_unit_once(grid, out, reference)
+
+
+def test_a_local_dask_sweep_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    """`--dask local` gave its scheduler and workers <TMPDIR>/dask-scratch-space (distributed's default),
+    which stayed after the sweep; they now write in a folder of the sweep's own, removed at the end."""
+    pytest.importorskip("distributed")
+    grid = _write(tmp_path, GRID.replace("replicates: 2", "replicates: 1").replace("runs: 200", "runs: 20"))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    command = [sys.executable, "-m", "brinkmanship.cli", "sweep", SCENARIO, "--grid", str(grid), "--out"]
+    done = subprocess.run(
+        [*command, str(tmp_path / "out"), "--dask", "local", "--workers", "2"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BRINK_THREADS": "1", "TMPDIR": str(scratch)},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "out").glob("policy=*/unit-*.parquet"))) == UNITS // 2
+    assert not list(scratch.iterdir()), sorted(str(p.relative_to(scratch)) for p in scratch.rglob("*"))
 
 
 TRIES = 3

@@ -35,7 +35,7 @@ from brinkmanship.cli_common import (
     console,
     progress_bar,
 )
-from brinkmanship.cli_history import AsOfOption, as_of_start, posterior_as_of
+from brinkmanship.cli_history import AsOfOption, as_of_start, as_of_work, posterior_as_of
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, check_path_days, simulate
 from brinkmanship.engine.output import RESULT_FILES, PathWriter, write_summary
@@ -333,6 +333,8 @@ def run(
                 draws * runs_per_draw * horizon,
             )
         )
+    # --as-of first replays the record to the date with its own ensemble: counted with the forecast.
+    work += as_of_work(sc, as_of, runs, None if shipped is None else (draws, runs_per_draw))
     check_path_days(work, "lower --runs or --days" + (" (or --draws, --runs-per-draw)" if shipped else ""))
     start = None if as_of is None else as_of_start(sc, as_of, runs, seed, show=not as_json)
     result = run_ensemble(

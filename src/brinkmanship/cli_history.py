@@ -209,7 +209,7 @@ def replay_command(
         raise UserError(f"--from {first_date} --to {last_date}: the span must be 1 to {MAX_REPLAY_DAYS} days")
     span_days = (last_date - first_date).days + 1
     every = min(every, span_days) if every is not None else max(1, span_days // 100)
-    dates = len(set(range(0, span_days, every)) | {span_days - 1})
+    dates = _forecast_dates(span_days, every)
     check_path_days(
         [
             (f"--runs {runs:,} x {span_days:,} days ({first_date} to {last_date})", runs * span_days),
@@ -309,6 +309,12 @@ def _print_replay(result: Replay, seconds: float) -> None:
         )
 
 
+def _forecast_dates(span: int, every: int) -> int:
+    """The reporting dates, each with its forecast, of a replay of ``span`` days reporting ``every`` days
+    (and on its last day): :func:`brinkmanship.history.replay.replay`'s."""
+    return len(set(range(0, span, every)) | {span - 1})
+
+
 def _count(number: int, noun: str) -> str:
     """``1 resampling``, ``2 resamplings``."""
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
@@ -348,6 +354,30 @@ def as_of_start(
         return replayed_start(
             sc, loaded, first, date, runs, seed, compiled, progress=lambda done, total: advance(done, None)
         )
+
+
+def as_of_work(
+    sc: ScenarioFile, as_of: str | None, runs: int, posterior: tuple[int, int] | None = None
+) -> list[tuple[str, int]]:
+    """The path-days of the replay that ``--as-of`` runs before the forecast (:func:`as_of_start`:
+    ``runs`` paths stepped every day from the record's first date to the as-of date) and, given
+    ``posterior`` (draws, paths per draw: ``--param-uncertainty``), of each draw's own replay
+    (:func:`posterior_as_of`), in the options' terms (for :func:`check_path_days`); none without
+    ``--as-of``. A malformed or out-of-record date, or ``--runs`` over the replay's bound, is refused here,
+    in one line, before any work."""
+    if as_of is None:
+        return []
+    check_range("--runs (with --as-of)", runs, 1, MAX_REPLAY_RUNS)
+    date, _, first = as_of_record(sc, as_of)
+    span = (date - first).days + 1
+    replayed = f"{span:,} days replayed ({first} to --as-of {date})"
+    work = [(f"--runs {runs:,} x {replayed}", runs * span)]
+    if posterior is not None:
+        draws, per_draw = posterior
+        work.append(
+            (f"--draws {draws:,} x --runs-per-draw {per_draw:,} x {replayed}", draws * per_draw * span)
+        )
+    return work
 
 
 def posterior_as_of(sc: ScenarioFile, as_of: str | None) -> AsOf | None:
@@ -411,9 +441,36 @@ def as_of_curve(
         date,
         CURVE_FILTER_FACTOR * forecast_runs,
         seed,
-        every=max(1, round(span / CURVE_DATES)),
+        every=_curve_every(span),
         forecast_runs=forecast_runs,
         progress=stepped,
     )
     judgements = tuple(judgements_in_span(load_judgements(), first, date))
     return HistoryCurve(result, judgements, date)
+
+
+def _curve_every(span: int) -> int:
+    """Days between the reporting dates of a briefing's curve over ``span`` days (about
+    :data:`CURVE_DATES` of them)."""
+    return max(1, round(span / CURVE_DATES))
+
+
+def as_of_curve_work(sc: ScenarioFile, as_of: str, forecast_runs: int) -> list[tuple[str, int]]:
+    """The path-days of :func:`as_of_curve` (its filter stepped from the record's first date to ``as_of``,
+    and a forecast of the longest horizon on each reporting date), in the options' terms (for
+    :func:`check_path_days`); ``--curve-runs`` out of range is refused first, in one line."""
+    check_range("--curve-runs", forecast_runs, 1, MAX_REPLAY_RUNS // CURVE_FILTER_FACTOR)
+    date, _, first = as_of_record(sc, as_of)
+    span = (date - first).days + 1
+    dates = _forecast_dates(span, _curve_every(span))
+    filtered = CURVE_FILTER_FACTOR * forecast_runs
+    return [
+        (
+            f"{CURVE_FILTER_FACTOR} x --curve-runs {forecast_runs:,} x {span:,} days replayed for the curve",
+            filtered * span,
+        ),
+        (
+            f"{dates:,} curve forecasts x --curve-runs {forecast_runs:,} x {max(HORIZONS)} days",
+            dates * forecast_runs * max(HORIZONS),
+        ),
+    ]

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.analysis.compare import Comparison, run_comparison, split_text
+from brinkmanship.analysis.sensitivity import oat_ensembles
 from brinkmanship.calibration.uncertainty import (
     DEFAULT_DRAWS,
     checked_posterior,
@@ -37,7 +38,15 @@ from brinkmanship.cli_common import (
     errors,
     progress_bar,
 )
-from brinkmanship.cli_history import AsOfOption, as_of_curve, as_of_date, as_of_start, posterior_as_of
+from brinkmanship.cli_history import (
+    AsOfOption,
+    as_of_curve,
+    as_of_curve_work,
+    as_of_date,
+    as_of_start,
+    as_of_work,
+    posterior_as_of,
+)
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days
 from brinkmanship.engine.results import OUTCOMES
@@ -240,7 +249,8 @@ def compare(
     show = not as_json and sys.stderr.isatty()
     shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, COMPARE_RUNS_PER_DRAW)
     check_path_days(
-        _comparison_work(chosen, runs, horizon, shipped is not None, draws, runs_per_draw, "--days "),
+        _comparison_work(chosen, runs, horizon, shipped is not None, draws, runs_per_draw, "--days ")
+        + as_of_work(sc, as_of, runs, None if shipped is None else (draws, runs_per_draw)),
         "lower --runs or --days, or compare fewer policies",
     )
     start = _replayed(sc, chosen, as_of, runs, seed, show)
@@ -314,6 +324,11 @@ def _print_robustness(robustness: dict[str, Any]) -> None:
     console.print(table)
 
 
+def _option_count(chosen: Sequence[Policy]) -> int:
+    """The options a comparison runs (run_comparison): the chosen policies, the baseline first."""
+    return len(chosen) if chosen and chosen[0].is_baseline else 1 + sum(not p.is_baseline for p in chosen)
+
+
 def _comparison_work(
     chosen: Sequence[Policy],
     runs: int,
@@ -325,7 +340,7 @@ def _comparison_work(
 ) -> list[tuple[str, int]]:
     """The path-days of a comparison (the baseline and each option) and, with ``posterior``, of its runs
     over the posterior's draws, in the options' terms (for :func:`check_path_days`)."""
-    options = len(chosen) + (0 if chosen and chosen[0].is_baseline else 1)
+    options = _option_count(chosen)
     work = [
         (
             f"--runs {runs:,} x {options} policies x {days_flag}{days:,}{'' if days_flag else ' days'}",
@@ -409,10 +424,19 @@ def brief(
     folder = check_out_text(out)
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
+    curve = as_of is not None and curve_runs != 0
     check_path_days(
         _briefing_work(sc, chosen, runs, sensitivity_runs, indicator_runs, sensitivity, sensitivity_n)
-        + _comparison_work(chosen, runs, sc.horizon_days, shipped is not None, draws, runs_per_draw)[1:],
-        "lower --runs, --sensitivity-runs or --indicator-runs, or compare fewer policies",
+        + _comparison_work(chosen, runs, sc.horizon_days, shipped is not None, draws, runs_per_draw)[1:]
+        + as_of_work(sc, as_of, runs, None if shipped is None else (draws, runs_per_draw))
+        + (
+            as_of_curve_work(sc, as_of, curve_runs or DEFAULT_CURVE_RUNS)
+            if as_of is not None and curve
+            else []
+        ),
+        "lower --runs, --sensitivity-runs"
+        + (", --indicator-runs or --curve-runs" if curve else " or --indicator-runs")
+        + ", or compare fewer policies",
     )
     if as_of is not None:
         notes = [
@@ -427,7 +451,7 @@ def brief(
     ):
         start = _replayed(sc, chosen, as_of, runs, seed, False)
         history = None
-        if as_of is not None and curve_runs != 0:
+        if as_of is not None and curve:
             history = as_of_curve(sc, as_of, curve_runs or DEFAULT_CURVE_RUNS, seed, say)
         briefing = build_briefing(
             sc,
@@ -480,8 +504,9 @@ def _briefing_work(
     work = _comparison_work(chosen, runs, days, False, 0, 0)
     if sensitivity_runs > 0 and sc.uncertainties:
         if method == "oat":
-            # One at a time: 1 + 2k ensembles, twice that with the best option measured beside the baseline.
-            rows = 2 * (1 + 2 * len(sc.uncertainties))
+            # One at a time under the baseline, and once more for the best option when the comparison has
+            # one besides the reference (build_briefing: best_option, which may yet find none).
+            rows = oat_ensembles(sc, contender=_option_count(chosen) > 1)
         else:
             parameters, _ = gsa.choose_parameters(sc)
             rows = gsa.row_count(method, gsa.DEFAULT_N[method] if n is None else n, len(parameters))
@@ -520,6 +545,7 @@ def _check_sensitivity(sc: ScenarioFile, method: str, n: int | None, runs: int) 
             runs,
             sc.horizon_days,
             ("--sensitivity-n", "--sensitivity-runs", ""),
+            n_given=n is not None,
         )
 
 

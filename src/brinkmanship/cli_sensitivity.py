@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from brinkmanship.analysis import global_sensitivity as gsa
-from brinkmanship.analysis.sensitivity import Sensitivity, one_at_a_time
+from brinkmanship.analysis.sensitivity import Sensitivity, oat_ensembles, one_at_a_time
 from brinkmanship.analysis.variants import PROBABILITY_OUTCOMES, check_outcome
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
@@ -30,7 +30,7 @@ from brinkmanship.cli_common import (
     stderr_progress,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days
+from brinkmanship.engine.ensemble import MAX_DAYS, MAX_PATH_DAYS, MAX_RUNS, check_path_days
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy, catalogue_for
 from brinkmanship.report import figures
@@ -112,15 +112,18 @@ def sensitivity(
     names = parse_params(params)
     if method == "oat":
         _check_oat(sc, n, names, days, outcome)
-        rows = 1 + 2 * len(sc.uncertainties)
+        rows = oat_ensembles(sc)
+        # --runs is the only size oat takes (no --n, --days), and one path per row always fits.
         check_path_days(
             [(f"{rows:,} rows (one at a time) x --runs {runs:,} x {horizon:,} days", rows * runs * horizon)],
-            "lower --runs",
+            f"lower --runs to {MAX_PATH_DAYS // (rows * horizon):,}",
         )
     else:
         size = gsa.DEFAULT_N[method] if n is None else gsa.check_n(method, n)
         parameters, _ = gsa.choose_parameters(sc, names)
-        gsa.check_size(method, size, len(parameters), runs, horizon)
+        gsa.check_size(
+            method, size, len(parameters), runs, horizon, n_given=n is not None, days_given=days is not None
+        )
     folder = None if out is None else check_out_text(out)
     show = not as_json and errors.is_terminal
 

@@ -115,23 +115,70 @@ def check_size(
     runs: int,
     days: int,
     flags: tuple[str, str, str] = ("--n", "--runs", "--days"),
+    n_given: bool = True,
+    days_given: bool = True,
 ) -> int:
     """The row count, after checking it against :data:`MAX_ROWS` and rows x runs x days against the shared
     :data:`~brinkmanship.engine.ensemble.MAX_PATH_DAYS` (a one-line UserError naming the figures by
-    ``flags``: the options of N, runs and days)."""
+    ``flags``: the options of N, runs and days, "" for one the user cannot set).
+
+    ``n_given``, ``days_given``: whether the user typed N and days (else they are the defaults, named as
+    such). The refusal's advice names only options that would bring the request within the limits, each
+    with the largest value that does (:func:`_size_advice`)."""
     n_flag, runs_flag, days_flag = flags
     rows = row_count(method, n, k)
+    n_text = f"{n_flag} {n:,}" if n_given else f"N = {n:,} by default"
     if rows > MAX_ROWS:
         raise UserError(
-            f"request too large: {rows:,} rows ({n_flag} {n:,}, {k} parameters; at most {MAX_ROWS:,}); "
-            f"lower {n_flag}"
+            f"request too large: {rows:,} rows ({n_text}, {k} parameters; at most {MAX_ROWS:,}); "
+            + _rows_advice(method, k, runs, days, flags)
         )
-    days_text = f"{days_flag} {days:,}" if days_flag else f"{days:,} days"
+    days_text = f"{days_flag} {days:,}" if days_flag and days_given else f"{days:,} days"
     check_path_days(
-        [(f"{rows:,} rows ({n_flag} {n:,}) x {runs_flag} {runs:,} x {days_text}", rows * runs * days)],
-        f"lower {n_flag}, {runs_flag}" + (f" or {days_flag}" if days_flag else ""),
+        [(f"{rows:,} rows ({n_text}) x {runs_flag} {runs:,} x {days_text}", rows * runs * days)],
+        _size_advice(method, n, k, runs, days, flags),
     )
     return rows
+
+
+def largest_n(method: str, k: int, rows: int) -> int:
+    """The largest N the method accepts (Sobol a power of two) with at most ``rows`` rows for ``k``
+    parameters; below 2 (:func:`check_n`'s least) where none fits."""
+    n = rows // (k + 2 if method == "sobol" else k + 1)
+    return 1 << (n.bit_length() - 1) if method == "sobol" and n >= 1 else n
+
+
+def _size_advice(method: str, n: int, k: int, runs: int, days: int, flags: tuple[str, str, str]) -> str:
+    """What to lower for rows x runs x days to fit :data:`MAX_PATH_DAYS`: each option that alone would
+    (days only where ``flags`` names an option for it), with the largest value that fits."""
+    n_flag, runs_flag, days_flag = flags
+    rows = row_count(method, n, k)
+    options = []
+    if 1 <= MAX_PATH_DAYS // (rows * days) < runs:
+        options.append(f"{runs_flag} to {MAX_PATH_DAYS // (rows * days):,}")
+    if days_flag and 1 <= MAX_PATH_DAYS // (rows * runs) < days:
+        options.append(f"{days_flag} to {MAX_PATH_DAYS // (rows * runs):,}")
+    fitting_n = largest_n(method, k, MAX_PATH_DAYS // (runs * days))
+    if 2 <= fitting_n < n:
+        options.append(f"{n_flag} to {fitting_n:,}")
+    if not options:
+        named = [flag for flag in flags if flag]
+        return f"lower {', '.join(named[:-1])} and {named[-1]} together"
+    return "lower " + (options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}")
+
+
+def _rows_advice(method: str, k: int, runs: int, days: int, flags: tuple[str, str, str]) -> str:
+    """What to lower for the rows to fit :data:`MAX_ROWS`: N, to the largest value that also keeps the
+    path-days within the cap, or with the runs that then fit; fewer parameters where no N fits."""
+    n_flag, runs_flag, _ = flags
+    by_rows = largest_n(method, k, MAX_ROWS)
+    if by_rows < 2:
+        return f"vary fewer parameters (at most {MAX_ROWS // 2 - (2 if method == 'sobol' else 1):,})"
+    both = min(by_rows, largest_n(method, k, MAX_PATH_DAYS // (runs * days)))
+    if both >= 2:
+        return f"lower {n_flag} to {both:,}"
+    fitting_runs = MAX_PATH_DAYS // (row_count(method, by_rows, k) * days)
+    return f"lower {n_flag} to {by_rows:,} and {runs_flag} to {fitting_runs:,}"
 
 
 def choose_parameters(
@@ -426,7 +473,8 @@ def global_sensitivity(
     size = DEFAULT_N[method] if n is None else check_n(method, n)
     horizon = scenario.horizon_days if days is None else days
     parameters, excluded = choose_parameters(scenario, names)
-    total = check_size(method, size, len(parameters), runs, horizon)
+    n_given, days_given = n is not None, days is not None
+    total = check_size(method, size, len(parameters), runs, horizon, n_given=n_given, days_given=days_given)
     chosen = policy or Policy("baseline")
     lives = lives_model(scenario)
     values = sample(method, parameters, size, seed)
@@ -482,6 +530,7 @@ __all__ = [
     "check_size",
     "choose_parameters",
     "global_sensitivity",
+    "largest_n",
     "row_count",
     "sample",
 ]

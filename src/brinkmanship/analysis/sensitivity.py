@@ -134,6 +134,14 @@ def with_parameter(scenario: ScenarioFile, path: str, value: Any, where: str) ->
     return scenario_from_mapping(data, f"{where} ({path} = {value})")
 
 
+def oat_ensembles(scenario: ScenarioFile, contender: bool = False) -> int:
+    """The ensembles :func:`one_at_a_time` runs on ``scenario``: the base and both ends of each
+    uncertainty it can measure (not the :data:`TYPE_PRIOR` ones, whose rows repeat the base), and with a
+    ``contender`` as many again (the contender at the base and at each end); for the path-day cap."""
+    measured = sum(not TYPE_PRIOR.match(uncertainty.path) for uncertainty in scenario.uncertainties)
+    return (1 + 2 * measured) * (2 if contender else 1)
+
+
 def one_at_a_time(
     scenario: ScenarioFile,
     runs: int,
@@ -146,8 +154,9 @@ def one_at_a_time(
 ) -> Sensitivity:
     """Run the scenario (under ``policy``, default the baseline) at each end of each uncertainty.
 
-    Costs ``1 + 2 k`` ensembles of ``runs`` paths for ``k`` uncertainties, twice that with a
-    ``contender`` (whose paired advantage over ``policy`` is then measured at each end too).
+    Costs ``1 + 2 k`` ensembles of ``runs`` paths for ``k`` uncertainties it can measure, twice that with a
+    ``contender`` (whose paired advantage over ``policy`` is then measured at the base and at each end
+    too): :func:`oat_ensembles`.
 
     Every variant starts from the same burned-in paths (the prelude run once, in the scenario as
     declared) and the varied parameter acts from the start date: the ends are paired path by path with

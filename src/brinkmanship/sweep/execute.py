@@ -27,7 +27,9 @@ import builtins
 import contextlib
 import logging
 import os
+import shutil
 import signal
+import tempfile
 import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import as_completed
@@ -49,6 +51,10 @@ STOP_TIMEOUT_S = 0.5
 """After Ctrl-C (or SIGTERM, or an error): how long the client has to disconnect and each nanny of a
 LocalCluster to close (its worker is killed first, :func:`_stop_workers`); a graceful close waited 3-5 s
 for the units the workers were computing."""
+
+SCRATCH_PREFIX = "brink-dask-"
+"""Name prefix of the folder a ``--dask local`` sweep's workers write in (:func:`_scratch_folder`); it is
+removed when the sweep ends, however it ends."""
 
 Runner = Callable[[Sequence["Task"]], Iterator[list[dict[str, Any]]]]
 """Runs tasks and yields each one's rows as it finishes (tasks in any order)."""
@@ -261,44 +267,74 @@ def _import_distributed() -> Any:
     return distributed
 
 
+def _scratch_folder() -> str:
+    """A new, empty folder for a LocalCluster's workers (their ``local_directory``), in Dask's
+    ``temporary-directory`` if one is configured, else the system's temporary folder (``TMPDIR``)."""
+    import dask.config
+
+    return tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=dask.config.get("temporary-directory", None))
+
+
 @contextlib.contextmanager
 def _dask_runner(
     address: str, workers: int, call: Callable[[Task], Any]
 ) -> Iterator[tuple[Runner, int | None]]:
     distributed = _import_distributed()
-    cluster = None
-    if address == "local":
-        n = workers if workers > 0 else (os.cpu_count() or 1)
-        threads: int | None = threads_per_worker(n)
-        # Started with SIGINT blocked in this thread, so that the cluster's threads, and the worker
-        # processes they spawn (now, or later when a nanny restarts one), start with it blocked too: a
-        # Ctrl-C reaches the whole process group, and a worker that took it printed its traceback and its
-        # nanny's log. A blocked signal survives fork and exec whatever the start method (SIG_IGN would
-        # have to be set in this process, losing a Ctrl-C meanwhile; a worker preload runs only once the
-        # worker has imported distributed and started its event loop, which catches SIGINT till then).
-        # multiprocessing's resource tracker is started first: starting it (on the first spawn) unblocks
-        # SIGINT in the thread that spawns, which would undo the block for the workers.
-        from multiprocessing import resource_tracker
-
-        resource_tracker.ensure_running()
-        with sigint_blocked():
-            cluster = distributed.LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                # A free port, not the default 8787: with dashboard_address=None the scheduler's HTTP server
-                # still takes 8787 and warns (UserWarning) when another cluster holds it.
-                dashboard_address=":0",
-                silence_logs=logging.ERROR,
-            )
-        target: Any = cluster
-    else:
-        check_dask_address(address)
-        text = os.environ.get("BRINK_THREADS", "").strip()
-        threads = int(text) if text.isascii() and text.isdigit() and int(text) >= 1 else None
-        target = address
-    stopped = False  # left by an exception (Ctrl-C, SIGTERM, an error): close at once and quietly
+    # A LocalCluster's workers write in a folder of the sweep's own, removed on every way out (end, error,
+    # Ctrl-C): by default they share <tmp>/dask-scratch-space, which distributed leaves behind, with
+    # the folder of any worker killed after Ctrl-C in it.
+    scratch = _scratch_folder() if address == "local" else None
     try:
+        with _dask_client(distributed, address, workers, call, scratch) as pair:
+            yield pair
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _dask_client(
+    distributed: Any, address: str, workers: int, call: Callable[[Task], Any], scratch: str | None
+) -> Iterator[tuple[Runner, int | None]]:
+    cluster = None
+    threads: int | None
+    stopped = False  # left by an exception (Ctrl-C, SIGTERM, an error): close at once and quietly
+    # The cluster is started inside the try: a Ctrl-C held while it started arrives as the block that held
+    # it ends, and the cluster must still be closed (its workers would write on in the scratch folder).
+    try:
+        if address == "local":
+            n = workers if workers > 0 else (os.cpu_count() or 1)
+            threads = threads_per_worker(n)
+            # Started with SIGINT blocked in this thread, so that the cluster's threads, and the worker
+            # processes they spawn (now, or later when a nanny restarts one), start with it blocked too: a
+            # Ctrl-C reaches the whole process group, and a worker that took it printed its traceback and
+            # its nanny's log. A blocked signal survives fork and exec whatever the start method (SIG_IGN
+            # would have to be set in this process, losing a Ctrl-C meanwhile; a worker preload runs only
+            # once the worker has imported distributed and started its event loop, which catches SIGINT
+            # till then). multiprocessing's resource tracker is started first: starting it (on the first
+            # spawn) unblocks SIGINT in the thread that spawns, which would undo the block for the workers.
+            from multiprocessing import resource_tracker
+
+            resource_tracker.ensure_running()
+            with sigint_blocked():
+                cluster = distributed.LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    # A free port, not the default 8787: with dashboard_address=None the scheduler's HTTP
+                    # server still takes 8787 and warns (UserWarning) when another cluster holds it.
+                    dashboard_address=":0",
+                    silence_logs=logging.ERROR,
+                    # The workers' and the scheduler's scratch (each makes dask-scratch-space in it).
+                    local_directory=scratch,
+                    scheduler_kwargs={"local_directory": scratch},
+                )
+            target: Any = cluster
+        else:
+            check_dask_address(address)
+            text = os.environ.get("BRINK_THREADS", "").strip()
+            threads = int(text) if text.isascii() and text.isdigit() and int(text) >= 1 else None
+            target = address
         try:
             client = distributed.Client(target, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
@@ -323,6 +359,9 @@ def _dask_runner(
         finally:
             with _logs_silenced(stopped), contextlib.suppress(Exception):
                 client.close(timeout=STOP_TIMEOUT_S if stopped else CONNECT_TIMEOUT_S)
+    except BaseException:
+        stopped = True
+        raise
     finally:
         if cluster is not None:
             with _logs_silenced(stopped), contextlib.suppress(Exception):
