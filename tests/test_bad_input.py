@@ -31,6 +31,7 @@ import yaml
 from brinkmanship import cli_engine, cli_history, cli_policies, cli_sensitivity
 from brinkmanship.calibration import uncertainty
 from brinkmanship.cli import main
+from brinkmanship.engine import compiled_kernel
 from brinkmanship.engine.ensemble import MAX_PATH_DAYS, check_path_days, simulate
 from brinkmanship.errors import UserError
 from brinkmanship.safe_yaml import MAX_DEPTH, MAX_FILE_BYTES
@@ -722,6 +723,64 @@ def test_a_signal_stops_at_once_and_leaves_nothing(sent: int, code: int, said: s
     assert not out.exists()  # the folder this run created, staged files and all, is gone
     time.sleep(0.5)
     assert not any(_alive(pid) for pid in workers)
+
+
+SLOW_FIRST_KERNEL_CALL = """
+import sys, time
+from pathlib import Path
+from brinkmanship.engine import compiled_kernel
+real = compiled_kernel.run_paths
+calls = []
+def first_call_compiles(*args):
+    # Numba compiles the kernel (or loads it from its cache) on the process's first call: 10-15 s on a
+    # cold cache, here a sleep, announced in a file.
+    if not calls:
+        calls.append(1)
+        Path(sys.argv[1]).write_text("compiling")
+        time.sleep(30)
+    return real(*args)
+compiled_kernel.run_paths = first_call_compiles
+from brinkmanship.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
+@pytest.mark.skipif(not compiled_kernel.HAVE_NUMBA, reason="the compiled kernel's first call")
+@pytest.mark.parametrize(
+    ("sent", "code", "said"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+)
+def test_a_signal_stops_at_once_while_the_kernel_compiles(
+    sent: int, code: int, said: str, tmp_path: Path
+) -> None:
+    """SIGTERM (or Ctrl-C) during a replay took 10-15 s to stop the command when Numba's cache was cold: the
+    kernel's first call compiled it in a pool thread, and leaving on the signal waited for that thread.
+    The first call is now made in the command's own thread, where the signal stops it."""
+    marker = tmp_path / "compiling"
+    environment = {**os.environ, "BRINK_THREADS": "2", "BRINK_CACHE_DIR": str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_FIRST_KERNEL_CALL, str(marker), "run", "korea-2017", *TINY],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the kernel was never called"
+        stopped = time.monotonic()
+        process.send_signal(sent)
+        out, err = process.communicate(timeout=40)
+        assert time.monotonic() - stopped < 5
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == code
+    assert out == ""
+    assert err == f"error: {said}; stopped without writing results\n"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

@@ -1,6 +1,11 @@
 """The `brink` commands of the engine: scenarios, show, run, schema; bad flags exit 2."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pyarrow.parquet as pq
 import pytest
@@ -150,3 +155,28 @@ def test_ctrl_c_while_the_commands_import_is_one_line(monkeypatch, capsys):
     monkeypatch.setattr(builtins, "__import__", interrupted)
     assert entry.main() == 130
     assert capsys.readouterr().err.strip() == entry.INTERRUPTED
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
+def test_sigterm_while_the_commands_import_is_one_line(tmp_path):
+    """SIGTERM while the console script imports the commands (seconds) killed it without a word; it is
+    one line and exit code 143, as later in the command."""
+    from brinkmanship import entry
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "brinkmanship.entry", "run", "korea-2017", "--runs", "200", "--days", "20"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "BRINK_CACHE_DIR": str(tmp_path)},
+    )
+    try:
+        time.sleep(1.0)  # the interpreter has started; importing the commands takes seconds
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 143
+    assert out == ""
+    assert err == entry.TERMINATED + "\n"

@@ -1,19 +1,34 @@
-"""The `brink` console script: imports the command line only once Ctrl-C is handled.
+"""The `brink` console script: imports the command line only once Ctrl-C and SIGTERM are handled.
 
 Importing the commands takes seconds (NumPy, SciPy, pydantic, the kernel); a Ctrl-C in that time would
-otherwise print the interpreter's traceback of whatever was being imported. Here it is one line and exit
-code 130, like a Ctrl-C anywhere else in a command.
+otherwise print the interpreter's traceback of whatever was being imported, and a SIGTERM would kill the
+process without a word. Here each is one line and exit code 130 (Ctrl-C) or 143 (SIGTERM), as anywhere
+else in a command (:func:`brinkmanship.cli.main`, which sets its own handlers while it runs).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 
 INTERRUPTED = "error: interrupted; stopped without writing results"
+TERMINATED = "error: terminated; stopped without writing results"
+
+
+class _Terminated(BaseException):
+    """SIGTERM while the command line is imported (or after it returned)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def main() -> int:
     """Entry point of the `brink` script (``[project.scripts]``): run :func:`brinkmanship.cli.main`."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         from brinkmanship.cli import main as run
 
@@ -21,6 +36,12 @@ def main() -> int:
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
         return 130
+    except _Terminated:
+        print(TERMINATED, file=sys.stderr)
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m brinkmanship.entry`

@@ -360,6 +360,7 @@ def _advance_numpy(request: Stepping) -> None:
 
 
 def _advance_compiled(request: Stepping) -> None:
+    global _KERNEL_CALLED
     state, days, reveals = request.state, request.days, request.reveals
     n = state.n_paths
     first_day = state.day
@@ -383,22 +384,32 @@ def _advance_compiled(request: Stepping) -> None:
     # Disjoint ranges of paths on threads (the kernel releases the GIL); a path's result does not
     # depend on which thread stepped it. Small ranges, handed out as threads free up, keep both cores
     # busy when some paths end early (past their war) and others run to the horizon.
-    # Between tasks control returns to Python, so Ctrl-C stops a run within a task's time (a fraction of
-    # a second), and queued tasks are cancelled.
+    # Between tasks control returns to Python, so Ctrl-C or SIGTERM stops a run within a task's time (a
+    # fraction of a second), and queued tasks are cancelled.
     bounds = [*range(0, n, PATHS_PER_TASK), n]
     tasks = list(itertools.pairwise(bounds))
     # Each task adds its paths' day totals to its own row (integer sums: exact in any order).
     aggregates = np.zeros((len(tasks), compiled_kernel.N_AGG), dtype=np.int64)
     threads = kernel_threads(n)
+    done = 0
+    if tasks and not _KERNEL_CALLED:
+        # The process's first call compiles the kernel (or loads it from Numba's cache): seconds, and 10-15 s
+        # on a cold cache. Made in a pool thread, nothing could stop it: Ctrl-C or SIGTERM was taken at once
+        # here, but leaving the pool waited for the compile (pool.shutdown(wait=True)). In this thread the
+        # signal's handler runs within the compile (Python, mostly), and the command stops at once.
+        compiled_kernel.run_paths(*(*tasks[0], *arguments, aggregates[0]))
+        _KERNEL_CALLED = True
+        done = 1
     if threads == 1:
-        for k, (lo, hi) in enumerate(tasks):
-            compiled_kernel.run_paths(*(lo, hi, *arguments, aggregates[k]))
+        for k in range(done, len(tasks)):
+            compiled_kernel.run_paths(*(*tasks[k], *arguments, aggregates[k]))
     else:
         pool = ThreadPoolExecutor(max_workers=threads)
         try:
             futures = [
                 pool.submit(compiled_kernel.run_paths, *(lo, hi, *arguments, aggregates[k]))
                 for k, (lo, hi) in enumerate(tasks)
+                if k >= done
             ]
             for future in futures:
                 future.result()
@@ -410,6 +421,11 @@ def _advance_compiled(request: Stepping) -> None:
         raise FloatingPointError("invalid value in a choice's weights")
     if request.tally is not None:
         request.tally.add_totals(totals)
+
+
+_KERNEL_CALLED = False
+"""Whether the compiled kernel has been called in this process: Numba compiles it (or loads it from its
+cache) on the first call, which :func:`_advance_compiled` therefore makes in the calling thread."""
 
 
 _STATE_ARGUMENTS = (
