@@ -10,16 +10,22 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from brinkmanship import cli_sensitivity
 from brinkmanship.analysis import global_sensitivity as gsa
+from brinkmanship.analysis import sensitivity as sensitivity_module
 from brinkmanship.analysis.global_sensitivity import GlobalSensitivity, global_sensitivity
+from brinkmanship.analysis.sensitivity import oat_ensembles, one_at_a_time
 from brinkmanship.cli import main
 from brinkmanship.errors import UserError
+from brinkmanship.policies import catalogue_for
 from brinkmanship.scenario import load_scenario
 
 SEED = 20171126  # the default seed: its burned-in paths are cached by the other tests' runs too
@@ -122,6 +128,67 @@ def test_oat_as_a_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["method"] == "oat" and data["outcome"] == "war" and data["runs"] == 200
     assert len(data["rows"]) == len(load_scenario("cuba-1962").uncertainties)
     assert {"path", "p_low", "p_high", "p_base"} <= set(data["rows"][0])
+
+
+class _Quiet:
+    """Stub per-path outcomes: nothing happened on any path."""
+
+    def __init__(self, runs: int) -> None:
+        self.runs = runs
+
+    def happened(self, outcome: str) -> np.ndarray:
+        return np.zeros(self.runs, dtype=bool)
+
+
+@pytest.mark.parametrize("contender", [None, "talks"])
+def test_oat_reports_progress_once_per_ensemble(
+    contender: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """one_at_a_time reported once per declared uncertainty (22 + a type prior for korea-2017) against a
+    bar of 1 + 2k: the bar stopped about halfway. It now reports after each ensemble it runs, out of
+    oat_ensembles (the contender's ensembles included), on stub ensembles here."""
+    korea = load_scenario("korea-2017")
+    ran: list[int] = []
+
+    def stub(world: object, runs: int, *args: object, **kwargs: object) -> tuple[None, _Quiet]:
+        ran.append(runs)
+        return None, _Quiet(runs)
+
+    monkeypatch.setattr(sensitivity_module, "simulate_paths", stub)
+    calls: list[tuple[int, int, str]] = []
+    chosen = None if contender is None else catalogue_for([]).parse(contender)
+    one_at_a_time(korea, 10, seed=1, contender=chosen, progress=lambda *call: calls.append(call))
+    total = oat_ensembles(korea, contender is not None)
+    assert len(ran) == total == (45 if contender is None else 90)
+    assert [done for done, _, _ in calls] == list(range(1, total + 1))
+    assert {count for _, count, _ in calls} == {total}
+    assert calls[0][2] == "base" and calls[1][2] == korea.uncertainties[0].path
+
+
+def test_the_oat_progress_bar_ends_full(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`brink sensitivity --method oat`: the bar's total (it was 1 + 2k, type priors included) and its
+    advances (once per uncertainty) now agree: one per ensemble run."""
+    monkeypatch.setattr(
+        sensitivity_module, "simulate_paths", lambda world, runs, *a, **k: (None, _Quiet(runs))
+    )
+    bars: list[dict[str, Any]] = []
+
+    @contextmanager
+    def recording_bar(total: int, label: str, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+        bar: dict[str, Any] = {"total": total, "count": 0}
+        bars.append(bar)
+
+        def advance(step: int, done: int) -> None:
+            bar["count"] += step
+
+        yield advance
+
+    monkeypatch.setattr(cli_sensitivity, "_rows_bar", recording_bar)
+    _json(capsys, ["korea-2017", "--method", "oat", "--runs", "10"])
+    (bar,) = bars
+    assert bar["count"] == bar["total"] == oat_ensembles(load_scenario("korea-2017")) == 45
 
 
 # --- wiring: common random numbers, values set where they belong ----------------------------------------

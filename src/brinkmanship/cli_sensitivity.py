@@ -129,9 +129,17 @@ def sensitivity(
 
     def compute() -> gsa.GlobalSensitivity | Sensitivity:
         if method == "oat":
-            with _rows_bar(1 + 2 * len(sc.uncertainties), "one at a time", show) as advance:
+            # One step per ensemble run: the base and both ends of each uncertainty measured (the type
+            # priors are not run).
+            with _rows_bar(oat_ensembles(sc), "one at a time", show) as advance:
                 return one_at_a_time(
-                    sc, runs, seed, chosen, outcome, workers, progress=lambda path: advance(1, 0)
+                    sc,
+                    runs,
+                    seed,
+                    chosen,
+                    outcome,
+                    workers,
+                    progress=lambda done, total, what: advance(1, done),
                 )
         with _rows_bar(gsa.row_count(method, size, len(parameters)), f"{method} rows", show) as advance:
             return gsa.global_sensitivity(

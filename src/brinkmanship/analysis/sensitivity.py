@@ -149,14 +149,15 @@ def one_at_a_time(
     policy: Policy | None = None,
     outcome: str = "war",
     workers: int = 1,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
     contender: Policy | None = None,
 ) -> Sensitivity:
     """Run the scenario (under ``policy``, default the baseline) at each end of each uncertainty.
 
     Costs ``1 + 2 k`` ensembles of ``runs`` paths for ``k`` uncertainties it can measure, twice that with a
     ``contender`` (whose paired advantage over ``policy`` is then measured at the base and at each end
-    too): :func:`oat_ensembles`.
+    too): :func:`oat_ensembles`. ``progress(done, total, what)`` is called after each of them, ``total``
+    being that count and ``what`` the parameter varied ("base" for the scenario as declared).
 
     Every variant starts from the same burned-in paths (the prelude run once, in the scenario as
     declared) and the varied parameter acts from the start date: the ends are paired path by path with
@@ -165,23 +166,29 @@ def one_at_a_time(
     """
     chosen = policy or Policy("baseline")
     days = scenario.horizon_days
+    total = oat_ensembles(scenario, contender is not None)
+    done = 0
 
-    def happened(variant: ScenarioFile, which: Policy) -> np.ndarray:
+    def happened(variant: ScenarioFile, which: Policy, what: str) -> np.ndarray:
+        nonlocal done
         _, outcomes = simulate_paths(
             apply_policy(variant, which), runs, days, seed, workers, prelude_world=scenario
         )
+        done += 1
+        if progress is not None:
+            progress(done, total, what)
         return outcomes.happened(outcome)
 
-    def versus(variant: ScenarioFile, reference: np.ndarray) -> PairedDifference | None:
-        return None if contender is None else paired_difference(happened(variant, contender), reference)
+    def versus(variant: ScenarioFile, reference: np.ndarray, what: str) -> PairedDifference | None:
+        if contender is None:
+            return None
+        return paired_difference(happened(variant, contender, what), reference)
 
-    base_hit = happened(scenario, chosen)
+    base_hit = happened(scenario, chosen, "base")
     data = scenario.model_dump(mode="json")
     rows = []
     for index, uncertainty in enumerate(scenario.uncertainties):
         where = f"{scenario.name}: uncertainties.{index}"
-        if progress is not None:
-            progress(uncertainty.path)
         value = float(get_path(data, uncertainty.path, where))
         if TYPE_PRIOR.match(uncertainty.path):
             unchanged = paired_difference(base_hit, base_hit)
@@ -207,9 +214,9 @@ def one_at_a_time(
         effects = []
         for end in (uncertainty.low, uncertainty.high):
             varied = with_parameter(scenario, uncertainty.path, end, where)
-            hit = happened(varied, chosen)
+            hit = happened(varied, chosen, uncertainty.path)
             ends.append(hit)
-            effects.append(versus(varied, hit))
+            effects.append(versus(varied, hit, uncertainty.path))
         rows.append(
             SensitivityRow(
                 path=uncertainty.path,
@@ -239,5 +246,5 @@ def one_at_a_time(
         ci95_base=wilson_interval(count, runs),
         rows=rows,
         contender=None if contender is None else contender.name,
-        effect_base=versus(scenario, base_hit),
+        effect_base=versus(scenario, base_hit, "base"),
     )

@@ -152,7 +152,7 @@ def build_briefing(
             sensitivity_runs,
             seed,
             workers=workers,
-            progress=lambda p: say(f"sensitivity: {p}"),
+            progress=lambda done, total, what: say(f"sensitivity: {what} ({done:,} of {total:,})"),
             contender=best_option(comparison),
         )
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
