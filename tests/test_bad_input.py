@@ -29,11 +29,13 @@ import pytest
 import yaml
 
 from brinkmanship import cli_engine, cli_history, cli_policies, cli_sensitivity
+from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.calibration import uncertainty
 from brinkmanship.cli import main
 from brinkmanship.engine import compiled_kernel
 from brinkmanship.engine.ensemble import MAX_PATH_DAYS, check_path_days, simulate
 from brinkmanship.errors import UserError
+from brinkmanship.policies import Catalogue
 from brinkmanship.safe_yaml import MAX_DEPTH, MAX_FILE_BYTES
 from brinkmanship.scenario import compile_scenario
 from brinkmanship.scenario.loader import builtin_mapping, scenario_from_mapping
@@ -485,6 +487,35 @@ def test_a_sweep_over_the_path_day_cap_is_refused(tmp_path: Path, capsys: pytest
     err = _one_line(capsys, ["sweep", "korea-2017", "--grid", str(grid), "--out", str(out)])
     assert f"error: {grid}: request too large: 1 unit x runs: 50,000,000 x days: 3,650" in err, err
     assert not out.exists()
+
+
+def test_refusals_count_one_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The path-day refusal of a comparison of the baseline alone read "--runs 50,000,000 x 1 policies";
+    every count in a refusal now agrees with its noun (1 policy, 1 day, 1 parameter, 1 replicate)."""
+    args = ["compare", "korea-2017", "-p", "baseline", "--runs", "50000000", "--days", "3650"]
+    err = _one_line(capsys, args)
+    assert "--runs 50,000,000 x 1 policy x --days 3,650" in err, err
+    assert "fewer policies" not in err, err  # there is one
+    catalogue = Catalogue.builtin()
+    baseline = [catalogue.parse("baseline")]
+    assert [text for text, _ in cli_policies._comparison_work(baseline, 10, 1, True, 2, 3)] == [
+        "--runs 10 x 1 policy x 1 day",
+        "--draws 2 x --runs-per-draw 3 x 1 policy x 1 day",
+    ]
+    two = [*baseline, catalogue.parse("restraint")]
+    assert [text for text, _ in cli_policies._comparison_work(two, 1, 2, False, 0, 0)] == [
+        "--runs 1 x 2 policies x 2 days"
+    ]
+    with pytest.raises(UserError, match=r"\(--n 262,144, 1 parameter; at most"):
+        gsa.check_size("sobol", 1 << 18, 1, 1, 1)
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(
+        "replicates: 1\npolicies: [baseline, restraint]\nparameters:\n"
+        "  sample: {method: uniform, n: 10000, parameters: [escalation.clash_to_war]}\n",
+        encoding="utf-8",
+    )
+    err = _one_line(capsys, ["sweep", "korea-2017", "--grid", str(grid), "--out", str(tmp_path / "out")])
+    assert "10,000 parameter sets x 2 policies x 1 replicate = 20,000 units" in err, err
 
 
 AS_OF = ["--as-of", "2018-12-10"]

@@ -435,8 +435,8 @@ def test_a_briefing_over_the_cap_names_the_sum_of_its_parts(
     sensitivity = 45 * runs * 365
     total = 10 * 365 + sensitivity
     assert err == (
-        "error: request too large: --runs 10 x 1 policies x 365 days + 45 sensitivity rows x "
+        "error: request too large: --runs 10 x 1 policy x 365 days + 45 sensitivity rows x "
         f"--sensitivity-runs {runs:,} x 365 days = {total:.3g} path-days (at most 5e+10 path-days); "
-        "lower --runs, --sensitivity-runs or --indicator-runs, or compare fewer policies\n"
+        "lower --runs, --sensitivity-runs or --indicator-runs\n"
     )
     assert not out.exists()

@@ -46,6 +46,7 @@ from brinkmanship.policies import Catalogue
 from brinkmanship.scenario import CompiledScenario, builtin_names, compile_scenario, load_scenario
 from brinkmanship.scenario.loader import builtin_mapping
 from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
+from brinkmanship.wording import plural
 
 DEFAULT_RUNS = 10_000
 
@@ -329,7 +330,7 @@ def run(
     if shipped is not None:
         work.append(
             (
-                f"--draws {draws:,} x --runs-per-draw {runs_per_draw:,} x {horizon:,} days",
+                f"--draws {draws:,} x --runs-per-draw {runs_per_draw:,} x {plural(horizon, 'day')}",
                 draws * runs_per_draw * horizon,
             )
         )
@@ -378,7 +379,9 @@ def calibrate_scenario(scenario: str, runs: int, seed: int, as_json: bool) -> No
     author gave it."""
     sc = load_scenario(scenario)
     check_range("--runs", runs, 100, MAX_RUNS)
-    check_path_days([(f"--runs {runs:,} x {sc.horizon_days:,} days", runs * sc.horizon_days)], "lower --runs")
+    check_path_days(
+        [(f"--runs {runs:,} x {plural(sc.horizon_days, 'day')}", runs * sc.horizon_days)], "lower --runs"
+    )
     rows = calibration_report(sc, runs, seed)
     if not rows:
         raise UserError(f"no published judgements are shipped for scenario {sc.name!r}")

@@ -39,6 +39,7 @@ from brinkmanship.history.replay import HORIZONS, MAX_REPLAY_DAYS, Replay, repla
 from brinkmanship.report.briefing import HistoryCurve
 from brinkmanship.scenario import compile_scenario, load_scenario
 from brinkmanship.scenario.schema import ScenarioFile
+from brinkmanship.wording import plural
 
 MAX_REPLAY_RUNS = 1_000_000
 DEFAULT_REPLAY_RUNS = 4096
@@ -212,9 +213,9 @@ def replay_command(
     dates = _forecast_dates(span_days, every)
     check_path_days(
         [
-            (f"--runs {runs:,} x {span_days:,} days ({first_date} to {last_date})", runs * span_days),
+            (f"--runs {runs:,} x {plural(span_days, 'day')} ({first_date} to {last_date})", runs * span_days),
             (
-                f"{dates:,} forecasts (--every {every}) x --forecast-runs {chosen_forecast:,} x "
+                f"{plural(dates, 'forecast')} (--every {every}) x --forecast-runs {chosen_forecast:,} x "
                 f"{max(HORIZONS)} days",
                 dates * chosen_forecast * max(HORIZONS),
             ),
@@ -370,7 +371,7 @@ def as_of_work(
     check_range("--runs (with --as-of)", runs, 1, MAX_REPLAY_RUNS)
     date, _, first = as_of_record(sc, as_of)
     span = (date - first).days + 1
-    replayed = f"{span:,} days replayed ({first} to --as-of {date})"
+    replayed = f"{plural(span, 'day')} replayed ({first} to --as-of {date})"
     work = [(f"--runs {runs:,} x {replayed}", runs * span)]
     if posterior is not None:
         draws, per_draw = posterior
@@ -466,11 +467,12 @@ def as_of_curve_work(sc: ScenarioFile, as_of: str, forecast_runs: int) -> list[t
     filtered = CURVE_FILTER_FACTOR * forecast_runs
     return [
         (
-            f"{CURVE_FILTER_FACTOR} x --curve-runs {forecast_runs:,} x {span:,} days replayed for the curve",
+            f"{CURVE_FILTER_FACTOR} x --curve-runs {forecast_runs:,} x {plural(span, 'day')} replayed for "
+            "the curve",
             filtered * span,
         ),
         (
-            f"{dates:,} curve forecasts x --curve-runs {forecast_runs:,} x {max(HORIZONS)} days",
+            f"{plural(dates, 'curve forecast')} x --curve-runs {forecast_runs:,} x {max(HORIZONS)} days",
             dates * forecast_runs * max(HORIZONS),
         ),
     ]

@@ -57,6 +57,7 @@ from brinkmanship.report import BRIEFING_FILES, FIGURES, build_briefing, write_b
 from brinkmanship.report.indicators import DEFAULT_WINDOW_DAYS as INDICATOR_WINDOW_DAYS
 from brinkmanship.report.indicators import observable_events
 from brinkmanship.scenario import ScenarioFile, load_scenario
+from brinkmanship.wording import plural
 
 DEFAULT_RUNS = 10_000
 DEFAULT_SENSITIVITY_RUNS = 2_000
@@ -251,7 +252,7 @@ def compare(
     check_path_days(
         _comparison_work(chosen, runs, horizon, shipped is not None, draws, runs_per_draw, "--days ")
         + as_of_work(sc, as_of, runs, None if shipped is None else (draws, runs_per_draw)),
-        "lower --runs or --days, or compare fewer policies",
+        "lower --runs or --days" + (", or compare fewer policies" if _option_count(chosen) > 1 else ""),
     )
     start = _replayed(sc, chosen, as_of, runs, seed, show)
     if as_of is not None:
@@ -343,14 +344,16 @@ def _comparison_work(
     options = _option_count(chosen)
     work = [
         (
-            f"--runs {runs:,} x {options} policies x {days_flag}{days:,}{'' if days_flag else ' days'}",
+            f"--runs {runs:,} x {plural(options, 'policy', 'policies')} x "
+            + (f"{days_flag}{days:,}" if days_flag else plural(days, "day")),
             runs * options * days,
         )
     ]
     if posterior:
         work.append(
             (
-                f"--draws {draws:,} x --runs-per-draw {runs_per_draw:,} x {options} policies x {days:,} days",
+                f"--draws {draws:,} x --runs-per-draw {runs_per_draw:,} x "
+                f"{plural(options, 'policy', 'policies')} x {plural(days, 'day')}",
                 draws * runs_per_draw * options * days,
             )
         )
@@ -436,7 +439,7 @@ def brief(
         ),
         "lower --runs, --sensitivity-runs"
         + (", --indicator-runs or --curve-runs" if curve else " or --indicator-runs")
-        + ", or compare fewer policies",
+        + (", or compare fewer policies" if _option_count(chosen) > 1 else ""),
     )
     if as_of is not None:
         notes = [
@@ -512,7 +515,8 @@ def _briefing_work(
             rows = gsa.row_count(method, gsa.DEFAULT_N[method] if n is None else n, len(parameters))
         work.append(
             (
-                f"{rows:,} sensitivity rows x --sensitivity-runs {sensitivity_runs:,} x {days:,} days",
+                f"{plural(rows, 'sensitivity row')} x --sensitivity-runs {sensitivity_runs:,} x "
+                f"{plural(days, 'day')}",
                 rows * sensitivity_runs * days,
             )
         )
@@ -521,7 +525,8 @@ def _briefing_work(
         window = min(INDICATOR_WINDOW_DAYS, days)
         work.append(
             (
-                f"{ensembles} indicator ensembles x --indicator-runs {indicator_runs:,} x {window:,} days",
+                f"{plural(ensembles, 'indicator ensemble')} x --indicator-runs {indicator_runs:,} x "
+                f"{plural(window, 'day')}",
                 ensembles * indicator_runs * window,
             )
         )

@@ -35,6 +35,7 @@ from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy, catalogue_for
 from brinkmanship.report import figures
 from brinkmanship.scenario import ScenarioFile, load_scenario
+from brinkmanship.wording import plural
 
 DEFAULT_RUNS = 2_000
 """Paths per row (per ensemble for oat)."""
@@ -115,7 +116,12 @@ def sensitivity(
         rows = oat_ensembles(sc)
         # --runs is the only size oat takes (no --n, --days), and one path per row always fits.
         check_path_days(
-            [(f"{rows:,} rows (one at a time) x --runs {runs:,} x {horizon:,} days", rows * runs * horizon)],
+            [
+                (
+                    f"{plural(rows, 'row')} (one at a time) x --runs {runs:,} x {plural(horizon, 'day')}",
+                    rows * runs * horizon,
+                )
+            ],
             f"lower --runs to {MAX_PATH_DAYS // (rows * horizon):,}",
         )
     else:

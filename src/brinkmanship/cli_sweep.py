@@ -20,6 +20,7 @@ from brinkmanship.sweep.execute import Task, check_dask_address, runner
 from brinkmanship.sweep.grid import load_grid
 from brinkmanship.sweep.store import SweepStore
 from brinkmanship.sweep.units import batches, enumerate_units
+from brinkmanship.wording import plural
 
 
 def _workers_in_range(value: int) -> int:
@@ -106,19 +107,15 @@ def sweep(
         print(json.dumps(summary))
         return
     console.print(
-        f"{sc.name}: {len(units):,} units ({_plural(len(checked.sets), 'parameter set', 'parameter sets')} x "
-        f"{_plural(len(checked.policies), 'policy', 'policies')} x "
-        f"{_plural(checked.replicates, 'replicate', 'replicates')}, "
+        f"{sc.name}: {len(units):,} units ({plural(len(checked.sets), 'parameter set')} x "
+        f"{plural(len(checked.policies), 'policy', 'policies')} x "
+        f"{plural(checked.replicates, 'replicate')}, "
         f"{checked.runs:,} paths x {checked.days} days each) "
         f"in {store.folder}/ ({len(todo):,} computed now, {earlier:,} earlier) in {elapsed:.1f} s"
     )
     console.print(
         f'read it with pandas.read_parquet("{store.folder}") or pyarrow.dataset (hive partitioning)'
     )
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
 
 
 def _stopped(store: SweepStore, what: str, code: int) -> None:

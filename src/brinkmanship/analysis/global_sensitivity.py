@@ -53,6 +53,7 @@ from brinkmanship.engine.ensemble import MAX_PATH_DAYS, check_path_days
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy
 from brinkmanship.scenario import ScenarioFile
+from brinkmanship.wording import plural
 
 METHODS = ("sobol", "morris")
 DEFAULT_N = {"sobol": 64, "morris": 10}
@@ -130,12 +131,12 @@ def check_size(
     n_text = f"{n_flag} {n:,}" if n_given else f"N = {n:,} by default"
     if rows > MAX_ROWS:
         raise UserError(
-            f"request too large: {rows:,} rows ({n_text}, {k} parameters; at most {MAX_ROWS:,}); "
-            + _rows_advice(method, k, runs, days, flags)
+            f"request too large: {plural(rows, 'row')} ({n_text}, {plural(k, 'parameter')}; at most "
+            f"{MAX_ROWS:,}); " + _rows_advice(method, k, runs, days, flags)
         )
-    days_text = f"{days_flag} {days:,}" if days_flag and days_given else f"{days:,} days"
+    days_text = f"{days_flag} {days:,}" if days_flag and days_given else plural(days, "day")
     check_path_days(
-        [(f"{rows:,} rows ({n_text}) x {runs_flag} {runs:,} x {days_text}", rows * runs * days)],
+        [(f"{plural(rows, 'row')} ({n_text}) x {runs_flag} {runs:,} x {days_text}", rows * runs * days)],
         _size_advice(method, n, k, runs, days, flags),
     )
     return rows

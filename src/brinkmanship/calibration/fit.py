@@ -45,6 +45,7 @@ from brinkmanship.calibration.simulator import (
 from brinkmanship.calibration.targets import Target, TargetsFile
 from brinkmanship.engine.ensemble import check_path_days
 from brinkmanship.errors import UserError
+from brinkmanship.wording import plural
 
 JOURNAL = "simulations.jsonl"
 WAVE1_DRAWS = "wave1-posterior.npy"
@@ -176,9 +177,9 @@ def run_fit(
     check_path_days(
         [
             (
-                f"{all_rows:,} rows (--design {config.wave1:,} + --refine {config.wave2:,} + --check-draws "
-                f"{config.check_draws:,}) x {per_row:,} "
-                f"path-days a row (--runs {config.settings.runs:,}, --replay-runs "
+                f"{plural(all_rows, 'row')} (--design {config.wave1:,} + --refine {config.wave2:,} + "
+                f"--check-draws {config.check_draws:,}) x {plural(per_row, 'path-day')} "
+                f"a row (--runs {config.settings.runs:,}, --replay-runs "
                 f"{config.settings.replay_runs:,}, --forecast-runs {config.settings.forecast_runs:,})",
                 all_rows * per_row,
             )

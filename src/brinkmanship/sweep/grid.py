@@ -44,6 +44,7 @@ from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, check_policy
 from brinkmanship.scenario import ScenarioFile
 from brinkmanship.scenario.loader import format_validation_error, read_mapping
+from brinkmanship.wording import plural
 
 MAX_UNITS = 10_000
 """Most units in one sweep (parameter sets x policies x replicates): one Parquet file each."""
@@ -166,14 +167,15 @@ def grid_from_mapping(
     units = len(sets) * len(policies) * grid.replicates
     if units > MAX_UNITS:
         raise UserError(
-            f"{where}: {len(sets):,} parameter sets x {len(policies)} policies x {grid.replicates} "
-            f"replicates = {units:,} units; at most {MAX_UNITS:,} in one sweep"
+            f"{where}: {plural(len(sets), 'parameter set')} x {plural(len(policies), 'policy', 'policies')} "
+            f"x {plural(grid.replicates, 'replicate')} = {plural(units, 'unit')}; at most {MAX_UNITS:,} in "
+            "one sweep"
         )
     try:
         check_path_days(
             [
                 (
-                    f"{units:,} unit{'' if units == 1 else 's'} x runs: {grid.runs:,} x days: {days:,}",
+                    f"{plural(units, 'unit')} x runs: {grid.runs:,} x days: {days:,}",
                     units * grid.runs * days,
                 )
             ],
@@ -239,7 +241,9 @@ def _factorial(
         dict(zip(names, (float(v) for v in row), strict=True)) for row in itertools.product(*values.values())
     ]
     if len(sets) > MAX_UNITS:  # checked before policies: the product of a few long lists grows fast
-        raise UserError(f"{where}: parameters: {len(sets):,} parameter sets; at most {MAX_UNITS:,} units")
+        raise UserError(
+            f"{where}: parameters: {plural(len(sets), 'parameter set')}; at most {MAX_UNITS:,} units"
+        )
     return parameters, sets, {"grid": {k: [float(v) for v in col] for k, col in values.items()}}
 
 
