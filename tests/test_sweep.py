@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -428,18 +429,39 @@ def test_rows_are_paired_within_a_replicate_and_independent_across(reference: pa
     assert sum(differ) >= len(differ) // 2
 
 
-def test_same_bits_serially_in_processes_and_on_dask(tmp_path: Path, reference: pa.Table) -> None:
+def test_same_bits_serially_in_processes_and_on_dask(
+    tmp_path: Path, reference: pa.Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
     grid = _write(tmp_path, BIG_GRID)
     assert _sweep(grid, tmp_path / "processes", "--workers", "2") == 0
     assert _table(tmp_path / "processes").equals(reference)
     distributed = pytest.importorskip("distributed")
+    import dask.config
+
+    # The system's temporary folder, as the cluster's processes see it: the cluster left
+    # <tmp>/dask-scratch-space behind there (Dask's default local_directory).
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(system_tmp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    scratch = tmp_path / "dask-scratch"
+    scratch.mkdir()
     # An existing cluster (the --dask tcp://... path), of two worker processes; `--dask local` starts its
-    # own in the Ctrl-C test below.
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as cluster:
+    # own in the Ctrl-C test below. Its scratch is this test's own folder, as `--dask local`'s is the sweep's.
+    with (
+        dask.config.set({"temporary-directory": None}),
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            local_directory=str(scratch),
+            scheduler_kwargs={"local_directory": str(scratch)},
+        ) as cluster,
+    ):
         assert _sweep(grid, tmp_path / "dask", "--dask", cluster.scheduler_address) == 0
     assert _table(tmp_path / "dask").equals(reference)
+    assert not (system_tmp / "dask-scratch-space").exists()
 
 
 def _brink(*args: str) -> subprocess.Popen[str]:
