@@ -32,6 +32,7 @@ from brinkmanship.engine import compiled_kernel, ensemble
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.reference import reference_simulate
 from brinkmanship.scenario import compile_scenario, load_scenario
+from scratch import own_burn_in_cache
 
 COLD_START = """
 import time, numpy as np
@@ -80,13 +81,17 @@ def one_thread_rate(model, kernel: str, runs: int, days: int) -> float:
 
 
 def main() -> None:
+    with own_burn_in_cache():
+        _run()
+
+
+def _run() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=100_000)
     parser.add_argument("--cold", action="store_true", help="also time a cold start (about 20 s)")
     parser.add_argument("--memory-runs", type=int, default=0, help="also run this many paths for memory")
     parser.add_argument("--reference-runs", type=int, default=100)
     args = parser.parse_args()
-    os.environ.setdefault("BRINK_CACHE_DIR", tempfile.mkdtemp(prefix="brink-bench-"))
     have_numba = compiled_kernel.HAVE_NUMBA
     print(f"kernel: {'compiled (Numba)' if have_numba else 'NumPy (Numba missing)'}; {os.cpu_count()} cores")
     if args.cold and have_numba:

@@ -17,8 +17,6 @@ Run: ``.venv/bin/python benchmarks/bench_sensitivity.py [--rows 32] [--runs 2000
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 import time
 
 import numpy as np
@@ -28,6 +26,7 @@ from brinkmanship.analysis.lives import lives_model
 from brinkmanship.analysis.variants import run_variant
 from brinkmanship.policies import Policy
 from brinkmanship.scenario import load_scenario
+from scratch import own_burn_in_cache
 
 TARGET_N = 1024
 TARGET_K = 8
@@ -35,6 +34,11 @@ TARGET_S = 15 * 60
 
 
 def main() -> None:
+    with own_burn_in_cache():
+        _run()
+
+
+def _run() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=32, help="rows of the target design to time")
     parser.add_argument("--runs", type=int, default=2000)
@@ -42,7 +46,6 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20171126)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    os.environ.setdefault("BRINK_CACHE_DIR", tempfile.mkdtemp(prefix="brink-bench-"))
 
     scenario = load_scenario("korea-2017")
     parameters, _ = gsa.choose_parameters(scenario)
