@@ -31,6 +31,7 @@ import yaml
 from brinkmanship import cli_engine, cli_history, cli_policies, cli_sensitivity
 from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.calibration import uncertainty
+from brinkmanship.calibration import validate as calibration_validate
 from brinkmanship.cli import main
 from brinkmanship.engine import compiled_kernel
 from brinkmanship.engine.ensemble import MAX_PATH_DAYS, check_path_days, simulate
@@ -343,6 +344,7 @@ def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_engine, "simulate", computed)
     monkeypatch.setattr(cli_policies, "build_briefing", computed)
     monkeypatch.setattr(cli_sensitivity.gsa, "global_sensitivity", computed)
+    monkeypatch.setattr(calibration_validate, "target_checks", computed)
 
 
 @pytest.mark.parametrize("writer", list(WRITERS))
@@ -446,6 +448,7 @@ TOO_MANY_PATH_DAYS = {
     "replay": ["replay", "korea-2017", "--runs", "1000000", "--every", "1", "--forecast-runs", "1000000"],
     "sensitivity-oat": ["sensitivity", "korea-2017", "--method", "oat", "--runs", "50000000"],
     "sensitivity-morris": ["sensitivity", "korea-2017", "--method", "morris", *HUGE],
+    "validate": ["validate", "--runs", "1000000", "--draws", "256"],
     "calibrate": [
         "calibrate",
         "--runs",
@@ -913,3 +916,20 @@ def test_extreme_but_valid_numbers_give_finite_results_without_warning(
     numbers = re.findall(r"-?(?:nan|inf)(?![a-z])", out.lower())
     assert not numbers
     json.loads(out)
+
+
+def test_a_detonation_given_by_name_and_by_coordinates_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """--target with --lat/--lon named one place and computed another (the coordinates, labelled with the
+    target's name): refused in one line."""
+    args = ["effects", "--yield-kt", "15", "--target", "Seoul", "--lat", "10", "--lon", "10"]
+    err = _one_line(capsys, args)
+    assert "--target Seoul and --lat/--lon" in err, err
+
+
+def test_a_forecast_as_of_the_day_before_the_start_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """A branch whose replayed history has event days before the forecast's first day counts only what
+    happens from that day on (it raised a traceback: negative days in the outcome histogram)."""
+    code = main(["run", "cuba-1962", "--as-of", "1962-10-15", "--runs", "10", "--days", "3", "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "Traceback" not in captured.err

@@ -245,6 +245,9 @@ def validate(
     settings = Settings(runs, replay_runs, forecast_runs, seed).check()
     if not 1 <= draws <= len(shipped.draws):
         raise UserError(f"--draws: from 1 to {len(shipped.draws)} (the posterior's draws), not {draws}")
+    from brinkmanship.calibration.validate import check_validation_size
+
+    check_validation_size(target_file, draws, settings, targets_where(targets))
     with stderr_progress(not as_json) as bar:
         task = bar.add_task("validating", total=draws + 2)
 

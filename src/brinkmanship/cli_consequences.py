@@ -169,6 +169,8 @@ def effects(
             raise UserError("--yield-kt: required (or give --plan)")
         if target is None and (lat is None or lon is None):
             raise UserError("--target or both --lat and --lon: say where the detonation is")
+        if target is not None and (lat is not None or lon is not None):
+            raise UserError(f"--target {target} and --lat/--lon: give one place, not both")
         detonations = [
             Detonation(
                 yield_kt=yield_kt,

@@ -30,8 +30,16 @@ from brinkmanship.analysis.compare import PathOutcomes, simulate_paths
 from brinkmanship.analysis.parameters import with_parameters
 from brinkmanship.calibration.fit import count_interval, predictive_row
 from brinkmanship.calibration.posterior import ShippedPosterior
-from brinkmanship.calibration.simulator import Settings, scenarios_for, simulate_row, transform, untransform
+from brinkmanship.calibration.simulator import (
+    Settings,
+    row_path_days,
+    scenarios_for,
+    simulate_row,
+    transform,
+    untransform,
+)
 from brinkmanship.calibration.targets import Target, TargetsFile
+from brinkmanship.engine.ensemble import check_path_days
 from brinkmanship.engine.state import NEVER
 from brinkmanship.errors import UserError
 from brinkmanship.policies.edits import set_path
@@ -179,3 +187,25 @@ def literature_checks(
     if advance is not None:
         advance("1962")
     return checks
+
+
+def check_validation_size(
+    targets: TargetsFile, draws: int, settings: Settings, where: str = "targets"
+) -> int:
+    """The path-days ``brink validate`` steps (``draws`` rows of the targets, as a fit's row, and the two
+    literature checks' korea-2017 runs over its horizon), after refusing a request over the shared cap
+    (:func:`~brinkmanship.engine.ensemble.check_path_days`) in one line, before anything runs."""
+    scenarios = scenarios_for(targets, where)
+    per_row = row_path_days(targets.targets, scenarios, settings)
+    horizon = load_scenario("korea-2017").horizon_days
+    return check_path_days(
+        [
+            (
+                f"--draws {draws:,} x {per_row:,} path-days a row (--runs {settings.runs:,}, --replay-runs "
+                f"{settings.replay_runs:,}, --forecast-runs {settings.forecast_runs:,})",
+                draws * per_row,
+            ),
+            (f"2 literature checks x --runs {settings.runs:,} x {horizon} days", 2 * settings.runs * horizon),
+        ],
+        "lower --draws, --runs, --replay-runs or --forecast-runs",
+    )

@@ -203,13 +203,14 @@ def record_outcomes(tally: Tally, paths: EventDays, days: int) -> None:
         ("breakdown", "breakdown_day", "breakdown_by_day"),
     ):
         day = getattr(paths, attribute)
-        inside = (day != NEVER) & (day < days)
+        # Days before 0 are a branch's history (a replayed date's past), not outcomes within its horizon.
+        inside = (day != NEVER) & (day >= 0) & (day < days)
         setattr(tally, outcome, getattr(tally, outcome) + int(inside.sum()))
         histogram = np.bincount(day[inside], minlength=days)[:days].astype(np.int64)
         setattr(tally, by_day, getattr(tally, by_day) + histogram)
-    agreed = (paths.agreement_day != NEVER) & (paths.agreement_day < days)
+    agreed = (paths.agreement_day != NEVER) & (paths.agreement_day >= 0) & (paths.agreement_day < days)
     tally.agreement_depth += int(np.round(paths.agreement_depth[agreed] * 1_000_000).astype(np.int64).sum())
-    war = (paths.war_day != NEVER) & (paths.war_day < days)
+    war = (paths.war_day != NEVER) & (paths.war_day >= 0) & (paths.war_day < days)
     tally.war_by_path += np.bincount(paths.war_path[war], minlength=len(PATH_LABELS)).astype(np.int64)
 
 
