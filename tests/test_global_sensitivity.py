@@ -24,6 +24,7 @@ from brinkmanship.analysis import sensitivity as sensitivity_module
 from brinkmanship.analysis.global_sensitivity import GlobalSensitivity, global_sensitivity
 from brinkmanship.analysis.sensitivity import oat_ensembles, one_at_a_time
 from brinkmanship.cli import main
+from brinkmanship.engine.ensemble import MAX_PATH_DAYS
 from brinkmanship.errors import UserError
 from brinkmanship.policies import catalogue_for
 from brinkmanship.scenario import load_scenario
@@ -415,25 +416,33 @@ def _suggested(message: str) -> dict[str, int]:
     return {flag: int(value.replace(",", "")) for flag, value in ADVICE.findall(advice)}
 
 
-def test_a_refusal_without_n_does_not_suggest_n(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_refusal_without_n_does_not_suggest_n(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """The refusal read "230 rows (--n 10) x ... ; lower --n, --runs or --days" with no --n given: 10 is
-    the default, and at 50,000,000 paths per row no N fits (Morris needs at least 2 trajectories)."""
+    the default, and at 50,000,000 paths per row no N fits (Morris needs at least 2 trajectories). The
+    rows' shared burn-in (korea-2017's 268-day prelude, in whole blocks of 1,024 paths) is counted, and
+    the values advised leave room for it."""
+    monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path))  # on: the rows share one burn-in
     assert main(["sensitivity", "korea-2017", "--runs", "50000000"]) == 2
     assert capsys.readouterr().err == (
-        "error: request too large: 230 rows (N = 10 by default) x --runs 50,000,000 x 365 days = 4.2e+12 "
-        "path-days (at most 5e+10 path-days); lower --runs to 595,592 or --days to 4\n"
+        "error: request too large: 230 rows (N = 10 by default) x --runs 50,000,000 x 365 days + 268 prelude "
+        "days x 50,000,896 paths burned in (--runs 50,000,000 in whole blocks of 1,024) = 4.21e+12 path-days "
+        "(at most 5e+10 path-days); lower --runs to 593,696 or --days to 3\n"
     )
     # One at a time takes no --n or --days, and counts the rows it runs (not the type prior's).
     assert main(["sensitivity", "korea-2017", "--method", "oat", "--runs", "50000000"]) == 2
     assert capsys.readouterr().err == (
-        "error: request too large: 45 rows (one at a time) x --runs 50,000,000 x 365 days = 8.21e+11 "
-        "path-days (at most 5e+10 path-days); lower --runs to 3,044,140\n"
+        "error: request too large: 45 rows (one at a time) x --runs 50,000,000 x 365 days + 268 prelude days "
+        "x 50,000,896 paths burned in (--runs 50,000,000 in whole blocks of 1,024) = 8.35e+11 path-days (at "
+        "most 5e+10 path-days); lower --runs to 2,995,251\n"
     )
+    assert 45 * 2_995_251 * 365 + 268 * 2_996_224 <= MAX_PATH_DAYS < 45 * 2_995_252 * 365 + 268 * 2_996_224
     # Where a smaller N would fit, the refusal names the largest that does (a power of two for Sobol).
     assert main(["sensitivity", "korea-2017", "--method", "sobol", "--runs", "1000000", "--days", "365"]) == 2
     err = capsys.readouterr().err
     assert "(N = 64 by default)" in err, err
-    assert _suggested(err) == {"--runs": 89_183, "--days": 32, "--n": 4}
+    assert _suggested(err) == {"--runs": 89_140, "--days": 32, "--n": 4}
 
 
 @pytest.mark.parametrize("method", ["sobol", "morris"])
@@ -451,15 +460,17 @@ def test_a_refusal_without_n_does_not_suggest_n(capsys: pytest.CaptureFixture[st
         (1 << 20, 1, 1),
     ],
 )
+@pytest.mark.parametrize("prelude", [0, 268])
 def test_each_suggested_value_fits_and_is_the_largest_that_does(
-    method: str, n: int, runs: int, days: int
+    method: str, n: int, runs: int, days: int, prelude: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Every option a refusal names brings the request within the limits when lowered alone to the value
     named (both, where it names two joined by "and"), and one step more would not: the advice is computed,
-    not a constant that may itself be too large."""
+    not a constant that may itself be too large; with a prelude too (the rows' burn-in counts)."""
+    monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path))
     k = 22
     with pytest.raises(UserError) as refused:
-        gsa.check_size(method, n, k, runs, days)
+        gsa.check_size(method, n, k, runs, days, prelude_days=prelude)
     message = str(refused.value)
     suggested = _suggested(message)
     assert suggested, message
@@ -467,7 +478,7 @@ def test_each_suggested_value_fits_and_is_the_largest_that_does(
 
     def fits(n: int, runs: int, days: int) -> bool:
         try:
-            gsa.check_size(method, n, k, runs, days)
+            gsa.check_size(method, n, k, runs, days, prelude_days=prelude)
         except UserError:
             return False
         return True

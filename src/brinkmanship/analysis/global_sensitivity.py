@@ -49,7 +49,13 @@ from brinkmanship.analysis.lives import lives_model
 from brinkmanship.analysis.parameters import UncertainParameter, salib_problem, uncertain_parameters
 from brinkmanship.analysis.sensitivity import TYPE_PRIOR
 from brinkmanship.analysis.variants import OUTCOMES, check_outcome, run_variant
-from brinkmanship.engine.ensemble import MAX_PATH_DAYS, check_path_days
+from brinkmanship.engine.ensemble import (
+    MAX_PATH_DAYS,
+    check_path_days,
+    largest_within,
+    prelude_days_of,
+    prelude_work,
+)
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy
 from brinkmanship.scenario import ScenarioFile
@@ -118,8 +124,10 @@ def check_size(
     flags: tuple[str, str, str] = ("--n", "--runs", "--days"),
     n_given: bool = True,
     days_given: bool = True,
+    prelude_days: int = 0,
 ) -> int:
-    """The row count, after checking it against :data:`MAX_ROWS` and rows x runs x days against the shared
+    """The row count, after checking it against :data:`MAX_ROWS` and rows x runs x days, with the burn-in
+    the rows share (``prelude_days``: the scenario's; :func:`prelude_path_days`), against the shared
     :data:`~brinkmanship.engine.ensemble.MAX_PATH_DAYS` (a one-line UserError naming the figures by
     ``flags``: the options of N, runs and days, "" for one the user cannot set).
 
@@ -132,14 +140,39 @@ def check_size(
     if rows > MAX_ROWS:
         raise UserError(
             f"request too large: {plural(rows, 'row')} ({n_text}, {plural(k, 'parameter')}; at most "
-            f"{MAX_ROWS:,}); " + _rows_advice(method, k, runs, days, flags)
+            f"{MAX_ROWS:,}); " + _rows_advice(method, k, runs, days, flags, prelude_days)
         )
     days_text = f"{days_flag} {days:,}" if days_flag and days_given else plural(days, "day")
     check_path_days(
-        [(f"{plural(rows, 'row')} ({n_text}) x {runs_flag} {runs:,} x {days_text}", rows * runs * days)],
-        _size_advice(method, n, k, runs, days, flags),
+        [
+            (f"{plural(rows, 'row')} ({n_text}) x {runs_flag} {runs:,} x {days_text}", rows * runs * days),
+            *_prelude_parts(rows, runs, prelude_days, runs_flag),
+        ],
+        _size_advice(method, n, k, runs, days, flags, prelude_days),
     )
     return rows
+
+
+def _prelude_parts(
+    rows: int, runs: int, prelude_days: int, runs_flag: str = "--runs"
+) -> list[tuple[str, int]]:
+    """The burn-in of the rows, for :func:`check_path_days`: every row burns in on the scenario as declared
+    and the same seed (prelude shared), so the rows share it
+    (:func:`~brinkmanship.engine.ensemble.prelude_work`)."""
+    return prelude_work(prelude_days, [(plural(rows, "row"), rows, f"{runs_flag} {runs:,}", runs)])
+
+
+def path_days(method: str, n: int, k: int, runs: int, days: int, prelude_days: int = 0) -> int:
+    """The path-days of an analysis: rows x runs x days and the rows' burn-in (:func:`check_size`)."""
+    rows = row_count(method, n, k)
+    return rows * runs * days + sum(work for _, work in _prelude_parts(rows, runs, prelude_days))
+
+
+def fits(method: str, n: int, k: int, runs: int, days: int, prelude_days: int = 0) -> bool:
+    """Whether an analysis is within :data:`MAX_ROWS` and :data:`MAX_PATH_DAYS` (:func:`check_size`)."""
+    if row_count(method, n, k) > MAX_ROWS:
+        return False
+    return path_days(method, n, k, runs, days, prelude_days) <= MAX_PATH_DAYS
 
 
 def largest_n(method: str, k: int, rows: int) -> int:
@@ -149,18 +182,45 @@ def largest_n(method: str, k: int, rows: int) -> int:
     return 1 << (n.bit_length() - 1) if method == "sobol" and n >= 1 else n
 
 
-def _size_advice(method: str, n: int, k: int, runs: int, days: int, flags: tuple[str, str, str]) -> str:
-    """What to lower for rows x runs x days to fit :data:`MAX_PATH_DAYS`: each option that alone would
-    (days only where ``flags`` names an option for it), with the largest value that fits."""
+def largest_n_where(method: str, k: int, allowed: Callable[[int], bool], below: int | None = None) -> int:
+    """The largest N the method accepts (Sobol a power of two) within :data:`MAX_ROWS` for ``k``
+    parameters, below ``below`` if given, that is ``allowed`` (true up to some N, false above it: a
+    request's size against the path-day cap); 0 where none is."""
+    upper = largest_n(method, k, MAX_ROWS)
+    if below is not None:
+        upper = min(upper, below - 1)
+    if method == "sobol":
+        n = 1 << (upper.bit_length() - 1) if upper >= 1 else 0
+        while n >= 2 and not allowed(n):
+            n //= 2
+        return n if n >= 2 else 0
+    found = largest_within(upper, allowed)
+    return found if found >= 2 else 0
+
+
+def largest_fitting_n(
+    method: str, k: int, runs: int, days: int, prelude_days: int = 0, below: int | None = None
+) -> int:
+    """The largest N the method accepts, below ``below`` if given, with which an analysis of ``runs``
+    paths x ``days`` days a row :func:`fits` the limits; 0 where none does."""
+    return largest_n_where(method, k, lambda n: fits(method, n, k, runs, days, prelude_days), below)
+
+
+def _size_advice(
+    method: str, n: int, k: int, runs: int, days: int, flags: tuple[str, str, str], prelude_days: int = 0
+) -> str:
+    """What to lower for rows x runs x days and the burn-in to fit :data:`MAX_PATH_DAYS`: each option that
+    alone would (days only where ``flags`` names an option for it), with the largest value that fits."""
     n_flag, runs_flag, days_flag = flags
-    rows = row_count(method, n, k)
     options = []
-    if 1 <= MAX_PATH_DAYS // (rows * days) < runs:
-        options.append(f"{runs_flag} to {MAX_PATH_DAYS // (rows * days):,}")
-    if days_flag and 1 <= MAX_PATH_DAYS // (rows * runs) < days:
-        options.append(f"{days_flag} to {MAX_PATH_DAYS // (rows * runs):,}")
-    fitting_n = largest_n(method, k, MAX_PATH_DAYS // (runs * days))
-    if 2 <= fitting_n < n:
+    fitting_runs = largest_within(runs - 1, lambda r: fits(method, n, k, r, days, prelude_days))
+    if fitting_runs >= 1:
+        options.append(f"{runs_flag} to {fitting_runs:,}")
+    fitting_days = largest_within(days - 1, lambda d: fits(method, n, k, runs, d, prelude_days))
+    if days_flag and fitting_days >= 1:
+        options.append(f"{days_flag} to {fitting_days:,}")
+    fitting_n = largest_fitting_n(method, k, runs, days, prelude_days, below=n)
+    if fitting_n >= 2:
         options.append(f"{n_flag} to {fitting_n:,}")
     if not options:
         named = [flag for flag in flags if flag]
@@ -168,17 +228,19 @@ def _size_advice(method: str, n: int, k: int, runs: int, days: int, flags: tuple
     return "lower " + (options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}")
 
 
-def _rows_advice(method: str, k: int, runs: int, days: int, flags: tuple[str, str, str]) -> str:
+def _rows_advice(
+    method: str, k: int, runs: int, days: int, flags: tuple[str, str, str], prelude_days: int = 0
+) -> str:
     """What to lower for the rows to fit :data:`MAX_ROWS`: N, to the largest value that also keeps the
     path-days within the cap, or with the runs that then fit; fewer parameters where no N fits."""
     n_flag, runs_flag, _ = flags
     by_rows = largest_n(method, k, MAX_ROWS)
     if by_rows < 2:
         return f"vary fewer parameters (at most {MAX_ROWS // 2 - (2 if method == 'sobol' else 1):,})"
-    both = min(by_rows, largest_n(method, k, MAX_PATH_DAYS // (runs * days)))
+    both = largest_fitting_n(method, k, runs, days, prelude_days)
     if both >= 2:
         return f"lower {n_flag} to {both:,}"
-    fitting_runs = MAX_PATH_DAYS // (row_count(method, by_rows, k) * days)
+    fitting_runs = largest_within(runs, lambda r: fits(method, by_rows, k, r, days, prelude_days))
     return f"lower {n_flag} to {by_rows:,} and {runs_flag} to {fitting_runs:,}"
 
 
@@ -475,7 +537,16 @@ def global_sensitivity(
     horizon = scenario.horizon_days if days is None else days
     parameters, excluded = choose_parameters(scenario, names)
     n_given, days_given = n is not None, days is not None
-    total = check_size(method, size, len(parameters), runs, horizon, n_given=n_given, days_given=days_given)
+    total = check_size(
+        method,
+        size,
+        len(parameters),
+        runs,
+        horizon,
+        n_given=n_given,
+        days_given=days_given,
+        prelude_days=prelude_days_of(scenario),
+    )
     chosen = policy or Policy("baseline")
     lives = lives_model(scenario)
     values = sample(method, parameters, size, seed)
@@ -531,7 +602,9 @@ __all__ = [
     "check_size",
     "choose_parameters",
     "global_sensitivity",
+    "largest_fitting_n",
     "largest_n",
+    "largest_n_where",
     "row_count",
     "sample",
 ]
