@@ -50,6 +50,7 @@ from brinkmanship.cli_history import (
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.engine.ensemble import (
     MAX_DAYS,
+    MAX_PATH_DAYS,
     MAX_RUNS,
     check_path_days,
     prelude_days_of,
@@ -480,6 +481,13 @@ def brief(
         )
         return parts + besides
 
+    largest_n = None
+    if sensitivity != "oat" and sensitivity_runs > 0 and sc.uncertainties:
+        # The N the sensitivity's warning may advise: the largest with which the whole briefing still fits.
+        k = len(gsa.choose_parameters(sc)[0])
+        largest_n = gsa.largest_n_where(
+            sensitivity, k, lambda n: sum(part for _, part in work(n)) <= MAX_PATH_DAYS
+        )
     check_path_days(
         work(sensitivity_n),
         "lower --runs, --sensitivity-runs"
@@ -516,6 +524,7 @@ def brief(
             start,
             None if start is None else as_of_date(as_of),
             history,
+            largest_n,
         )
         if shipped is not None:
             say("over the calibrated posterior")

@@ -331,6 +331,12 @@ class GlobalSensitivity:
     indices: list[dict[str, Any]]
     warning: str | None
     seconds: float
+    n_flag: str = "--n"
+    """The option that sets N in the command that ran the analysis (``--sensitivity-n`` in `brink brief`),
+    named by the warning."""
+    largest_n: int | None = None
+    """The largest N the command would accept with the same runs and days (the request-size limits), which
+    the warning's advice keeps within; None: that of the analysis alone (:func:`largest_fitting_n`)."""
 
     @property
     def rows(self) -> int:
@@ -352,8 +358,18 @@ class GlobalSensitivity:
 
     def for_outcome(self, outcome: str) -> GlobalSensitivity:
         """The same rows analysed for another outcome (no simulation)."""
+        largest = self.largest_n
+        if largest is None:
+            largest = largest_fitting_n(self.method, len(self.parameters), self.runs_per_row, self.days)
         indices, warning = analyse(
-            self.method, self.parameters, self.values, self.output(outcome), self.n, self.seed
+            self.method,
+            self.parameters,
+            self.values,
+            self.output(outcome),
+            self.n,
+            self.seed,
+            largest=largest,
+            n_flag=self.n_flag,
         )
         return replace(self, outcome=outcome, indices=indices, warning=warning)
 
@@ -410,6 +426,9 @@ def analyse(
     output: np.ndarray,
     n: int,
     seed: int,
+    *,
+    largest: int,
+    n_flag: str = "--n",
 ) -> tuple[list[dict[str, Any]], str | None]:
     """SALib's indices of ``output`` (shape ``(rows,)``) over the design ``values``, and the warning.
 
@@ -417,7 +436,10 @@ def analyse(
     warning saying so. The warning rule (docs/sensitivity.md): Sobol, the widest ``ST_conf`` above
     :data:`SOBOL_TOLERANCE` -> the N needed is the next power of two of ``N (conf / 0.05)^2``; Morris, the
     widest ``mu_star_conf`` above :data:`MORRIS_TOLERANCE` x the largest ``mu_star`` -> ``N (conf /
-    (0.1 max mu_star))^2`` trajectories, rounded up.
+    (0.1 max mu_star))^2`` trajectories, rounded up. The N it names is one the command accepts:
+    ``largest`` is the largest N within the request-size limits (:data:`MAX_ROWS`, the path-day cap) with
+    the same runs and days, and where the N needed is larger the warning says that no N within them
+    would do. ``n_flag``: the command's option for N (``--n``; ``--sensitivity-n`` in `brink brief`).
     """
     problem = salib_problem(parameters)
     names = [p.path for p in parameters]
@@ -461,14 +483,17 @@ def analyse(
         for entry in indices:
             entry["mu_star_conf"] = math.nan  # undefined: null in JSON, no error bar, "± n/a" in the table
         return indices, (
-            f"too few trajectories for a confidence interval: with --n {n} each parameter has {n} elementary "
-            f"effects, too few to bootstrap a 95% interval (mu_star_conf is undefined); about --n "
-            f"{MORRIS_MIN_FOR_CONF} would give one"
+            f"too few trajectories for a confidence interval: with {n_flag} {n} each parameter has {n} "
+            "elementary effects, too few to bootstrap a 95% interval (mu_star_conf is undefined); "
+            + _advice(MORRIS_MIN_FOR_CONF, largest, n, n_flag, "would give one")
         )
-    return indices, _warning(method, indices, n)
+    return indices, _warning(method, indices, n, largest, n_flag)
 
 
-def _warning(method: str, indices: list[dict[str, Any]], n: int) -> str | None:
+def _warning(
+    method: str, indices: list[dict[str, Any]], n: int, largest: int, n_flag: str = "--n"
+) -> str | None:
+    """The warning on intervals too wide to rank the parameters (:func:`analyse`), or None."""
     if method == "sobol":
         widest = max((_number(e["ST_conf"]) for e in indices), default=0.0)
         if widest <= SOBOL_TOLERANCE:
@@ -477,18 +502,30 @@ def _warning(method: str, indices: list[dict[str, Any]], n: int) -> str | None:
         needed = max(needed, 2 * n)
         return (
             f"intervals too wide to rank the parameters: the widest ST_conf is {widest:.3f} (tolerance "
-            f"{SOBOL_TOLERANCE}); about --n {needed} would bring it within"
+            f"{SOBOL_TOLERANCE}); " + _advice(needed, largest, n, n_flag, "would bring it within")
         )
-    largest = max((_number(e["mu_star"]) for e in indices), default=0.0)
+    largest_mu = max((_number(e["mu_star"]) for e in indices), default=0.0)
     widest = max((_number(e["mu_star_conf"]) for e in indices), default=0.0)
-    tolerance = MORRIS_TOLERANCE * largest
-    if largest <= 0.0 or widest <= tolerance:
+    tolerance = MORRIS_TOLERANCE * largest_mu
+    if largest_mu <= 0.0 or widest <= tolerance:
         return None
     needed = max(math.ceil(n * (widest / tolerance) ** 2), n + 1)
     return (
         f"intervals too wide to rank the parameters: the widest mu_star_conf is {widest:.3g}, more than "
-        f"{MORRIS_TOLERANCE:.0%} of the largest mu_star ({largest:.3g}); about --n {needed} would bring it "
-        "within"
+        f"{MORRIS_TOLERANCE:.0%} of the largest mu_star ({largest_mu:.3g}); "
+        + _advice(needed, largest, n, n_flag, "would bring it within")
+    )
+
+
+def _advice(needed: int, largest: int, n: int, n_flag: str, does: str) -> str:
+    """``about --n NEEDED <does>`` where the command would accept that N (``largest``: the largest within
+    the request-size limits with the same runs and days); else that no N within them would."""
+    if needed <= largest:
+        return f"about {n_flag} {needed} {does}"
+    allowed = f"at most {n_flag} {largest} fits" if largest >= 2 else "none fits"
+    return (
+        f"no N within the request-size limits ({MAX_ROWS:,} rows, {MAX_PATH_DAYS:.0e} path-days) {does}: it "
+        f"would take about {n_flag} {needed}, and {allowed} with these runs and days"
     )
 
 
@@ -509,6 +546,8 @@ def global_sensitivity(
     seed: int = 0,
     workers: int = 1,
     progress: Progress | None = None,
+    n_flag: str = "--n",
+    largest_n: int | None = None,
 ) -> GlobalSensitivity:
     """Sample the declared uncertainties, run every row on common random numbers, analyse ``outcome``.
 
@@ -523,6 +562,10 @@ def global_sensitivity(
             the sampler and of the bootstrap.
         workers: processes per row's ensemble (results do not depend on it).
         progress: called after each row.
+        n_flag: the command's option for N, which the warning names (``--sensitivity-n`` in `brink brief`).
+        largest_n: the largest N the command would accept with these runs and days, which the warning's
+            advice keeps within (`brink brief` counts its other parts too); default that of the analysis
+            alone (:func:`largest_fitting_n`: :data:`MAX_ROWS` and the path-day cap, burn-in included).
 
     Cost: :func:`row_count` rows of ``runs`` paths x ``days`` days.
 
@@ -568,6 +611,8 @@ def global_sensitivity(
         table.append({"row": index, **setting, **run.summary()})
         if progress is not None:
             progress(index + 1, total)
+    if largest_n is None:
+        largest_n = largest_fitting_n(method, len(parameters), runs, horizon, prelude_days_of(scenario))
     result = GlobalSensitivity(
         method=method,
         scenario=scenario.name,
@@ -584,6 +629,8 @@ def global_sensitivity(
         indices=[],
         warning=None,
         seconds=0.0,
+        n_flag=n_flag,
+        largest_n=largest_n,
     )
     analysed = result.for_outcome(outcome)
     return replace(analysed, seconds=time.perf_counter() - started)
