@@ -34,12 +34,19 @@ from brinkmanship.calibration import uncertainty
 from brinkmanship.calibration import validate as calibration_validate
 from brinkmanship.cli import main
 from brinkmanship.engine import compiled_kernel
-from brinkmanship.engine.ensemble import MAX_PATH_DAYS, check_path_days, simulate
+from brinkmanship.engine.ensemble import (
+    MAX_PATH_DAYS,
+    check_path_days,
+    prelude_days_of,
+    prelude_work,
+    simulate,
+)
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
 from brinkmanship.safe_yaml import MAX_DEPTH, MAX_FILE_BYTES
 from brinkmanship.scenario import compile_scenario
 from brinkmanship.scenario.loader import builtin_mapping, scenario_from_mapping
+from brinkmanship.sweep.grid import load_grid
 
 KOREA_DATA = builtin_mapping("korea-2017")
 KOREA = yaml.safe_dump(KOREA_DATA, sort_keys=False)
@@ -342,8 +349,12 @@ def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("computed before refusing")
 
     monkeypatch.setattr(cli_engine, "simulate", computed)
+    monkeypatch.setattr(cli_engine, "run_split", computed)
     monkeypatch.setattr(cli_policies, "build_briefing", computed)
+    monkeypatch.setattr(cli_policies, "run_comparison", computed)
+    monkeypatch.setattr(cli_policies, "compare_robustness", computed)
     monkeypatch.setattr(cli_sensitivity.gsa, "global_sensitivity", computed)
+    monkeypatch.setattr(cli_sensitivity, "one_at_a_time", computed)
     monkeypatch.setattr(calibration_validate, "target_checks", computed)
 
 
@@ -492,6 +503,144 @@ def test_a_sweep_over_the_path_day_cap_is_refused(tmp_path: Path, capsys: pytest
     assert not out.exists()
 
 
+PRELUDE_DAYS = 268
+"""korea-2017's prelude: 2017-01-01 to the day before its start date, 2017-09-26."""
+# Each request fits under the cap without the burn-in its ensembles run first, and not with it: the
+# command, the module whose check_path_days it calls, and the burn-in's path-days (whole blocks of 1,024
+# paths, counted once for the ensembles that share a prelude world and seed; the disk cache on).
+UNDER_THE_CAP_BUT_FOR_THE_PRELUDE: dict[str, tuple[list[str], Any, int]] = {
+    "run": (
+        ["run", "korea-2017", "--runs", "13698630", "--days", "3650"],  # 4.99999995e10
+        cli_engine,
+        13_699_072 * PRELUDE_DAYS,
+    ),
+    "run-posterior": (
+        [
+            "run",
+            "korea-2017",
+            "--days",
+            "3650",
+            "--param-uncertainty",
+            "--draws",
+            "256",
+            "--runs-per-draw",
+            "50000",
+        ],
+        cli_engine,
+        (10_240 + 256 * 50_176) * PRELUDE_DAYS,  # the run's, and each draw's own (its world differs)
+    ),
+    "compare": (
+        ["compare", "korea-2017", "--runs", "1000000", "--days", "3571"],  # 14 policies: 4.9994e10
+        cli_policies,
+        1_000_448 * PRELUDE_DAYS,  # once: every policy starts from the same burned-in paths
+    ),
+    "brief": (
+        # 45 one-at-a-time rows of a year: 4.99999995e10, and one path of the baseline
+        [
+            "brief",
+            "korea-2017",
+            "-p",
+            "baseline",
+            "--runs",
+            "1",
+            "--indicator-runs",
+            "0",
+            "--sensitivity-runs",
+            "3044140",
+        ],
+        cli_policies,
+        3_044_352 * PRELUDE_DAYS,  # shared by the comparison and the sensitivity: the larger
+    ),
+    "sensitivity-oat": (
+        ["sensitivity", "korea-2017", "--method", "oat", "--runs", "3044140"],
+        cli_sensitivity,
+        3_044_352 * PRELUDE_DAYS,
+    ),
+}
+
+
+@pytest.mark.parametrize("command", list(UNDER_THE_CAP_BUT_FOR_THE_PRELUDE))
+def test_the_prelude_counts_towards_the_path_day_cap(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every ensemble that starts on the scenario's start date first steps its paths through the prelude
+    (268 days for korea-2017, whole blocks of 1,024 paths): those path-days were left out of the cap, so
+    a request over it started. Refused now, in one line naming the burn-in as a part, before any work."""
+    monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path / "cache"))
+    _no_computing(monkeypatch)
+    args, module, burn_in = UNDER_THE_CAP_BUT_FOR_THE_PRELUDE[command]
+    checked: list[list[tuple[str, int]]] = []
+
+    def spy(parts: list[tuple[str, int]], advice: str) -> int:
+        checked.append(parts)
+        return check_path_days(parts, advice)
+
+    monkeypatch.setattr(module, "check_path_days", spy)
+    out = tmp_path / "out"
+    if command == "brief":
+        args = [*args, "--out", str(out)]
+    err = _one_line(capsys, args)
+    assert err.startswith("error: request too large: "), err
+    assert f"+ {PRELUDE_DAYS} prelude days x " in err and " paths burned in (--" in err, err
+    (parts,) = checked
+    preludes = [work for text, work in parts if "prelude days" in text]
+    assert sum(preludes) == burn_in, parts
+    total = sum(work for _, work in parts)
+    assert total - burn_in <= MAX_PATH_DAYS < total
+    assert not out.exists()
+
+
+def test_the_burn_in_is_counted_per_ensemble_with_the_cache_off(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the disk cache (BRINK_CACHE_DIR=off) the policies of a comparison share no burn-in beyond
+    this process's cache (256 blocks) and no worker sees another's: each is counted."""
+    monkeypatch.setenv("BRINK_CACHE_DIR", "off")
+    _no_computing(monkeypatch)
+    err = _one_line(capsys, ["compare", "korea-2017", "--runs", "1000000", "--days", "3571"])
+    assert (
+        " + 268 prelude days x 14 policies x 1,000,448 paths burned in (--runs 1,000,000 in whole blocks of "
+        "1,024), the burn-in cache off = " in err
+    ), err
+
+
+def test_an_ensemble_branching_from_a_replayed_date_burns_in_nothing() -> None:
+    """--as-of branches from the replay (which starts in the calm state on the record's first date): no
+    burn-in to count; a scenario without a prelude has none either."""
+    assert prelude_work(0, [("", 1, "--runs 10", 10)]) == []
+    assert prelude_work(268, [("", 0, "--runs 10", 10)]) == []
+    assert prelude_days_of(scenario_from_mapping(KOREA_DATA, "korea")) == PRELUDE_DAYS
+    without = {key: value for key, value in KOREA_DATA.items() if key != "prelude"}
+    assert prelude_days_of(scenario_from_mapping(without, "no prelude")) == 0
+
+
+def test_a_sweep_counts_each_burn_in_its_units_do_not_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """prelude: own burns in each parameter set's world (per replicate: each has its seed), shared by its
+    policies; prelude: shared burns in the scenario once per replicate, shared by every unit."""
+    monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path / "cache"))
+    korea = scenario_from_mapping(KOREA_DATA, "korea")
+    grid = tmp_path / "grid.yaml"
+    values = "{escalation.clash_to_war: [0.02, 0.05, 0.08]}"
+    for prelude, worlds, text in (
+        ("own", 3 * 2, "268 prelude days x 3 parameter sets x 2 replicates x 1,141,760 paths burned in"),
+        ("shared", 2, "268 prelude days x 2 replicates x 1,141,760 paths burned in"),
+    ):
+        # 3 sets x 2 policies x 2 replicates = 12 units of 1,141,552 paths x 3,650 days: 4.99999776e10
+        grid.write_text(
+            f"runs: 1141552\ndays: 3650\nreplicates: 2\nprelude: {prelude}\n"
+            f"policies: [baseline, restraint]\nparameters: {values}\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(UserError) as refused:
+            load_grid(grid, korea)
+        message = str(refused.value)
+        assert f"12 units x runs: 1,141,552 x days: 3,650 + {text} (runs: 1,141,552 in whole" in message
+        total = 12 * 1_141_552 * 3_650 + worlds * 1_141_760 * PRELUDE_DAYS
+        assert f"= {total:.3g} path-days" in message, message
+
+
 def test_refusals_count_one_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The path-day refusal of a comparison of the baseline alone read "--runs 50,000,000 x 1 policies";
     every count in a refusal now agrees with its noun (1 policy, 1 day, 1 parameter, 1 replicate)."""
@@ -526,8 +675,9 @@ AS_OF_DAYS = 709
 """Days korea-2017's record is replayed for ``AS_OF``: from its calm state, 2017-01-01, to 2018-12-10."""
 RUNS_PER_DRAW = ["--runs-per-draw", "50000"]
 BRIEF_NEAR_THE_CAP = ["brief", "korea-2017", "-p", "restraint", "--runs", "1000", "--sensitivity-runs", "0"]
-# 19 indicator ensembles x 90 days: 4.99993e10 path-days with the comparison
-BRIEF_NEAR_THE_CAP += ["--indicator-runs", "29239339"]
+# 19 indicator ensembles x 90 days and their burn-in (268 days x 25,278,464 paths; the comparison, branching
+# from the replayed date, burns in nothing): 368 path-days short of the cap with the comparison
+BRIEF_NEAR_THE_CAP += ["--indicator-runs", "25277568"]
 # Each request fits under the cap without the replay --as-of runs first, and not with it: the figures of
 # the replay's parts (its ensemble, each posterior draw's, the briefing's curve) in the order named.
 UNDER_THE_CAP_BUT_FOR_THE_AS_OF_REPLAY: dict[str, tuple[list[str], list[int]]] = {
@@ -705,7 +855,10 @@ def test_a_full_standard_output_is_one_line(args: list[str]) -> None:
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended since the folder was listed
+            continue
     return found
 
 

@@ -417,26 +417,30 @@ def test_the_briefing_counts_its_sensitivity_as_run(
     contender = next((p for p in chosen if not p.is_baseline), None)
     one_at_a_time(korea, 300, seed=1, contender=contender)
     work = _briefing_work(korea, chosen, 1000, 300, 0, "oat", None)
-    (sensitivity,) = [figure for text, figure in work if "sensitivity" in text]
+    (sensitivity,) = [figure for text, figure in work if "sensitivity" in text and "prelude" not in text]
     assert sensitivity == sum(stepped)
     assert len(stepped) == (45 if contender is None else 90)  # 22 measured uncertainties, 1 type prior
 
 
 def test_a_briefing_over_the_cap_names_the_sum_of_its_parts(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Just over the cap with the sensitivity counted as run (45 ensembles): the figures named are the
-    real ones and the total is their sum (it said 94 ensembles, twice the sensitivity and more)."""
+    real ones and the total is their sum (it said 94 ensembles, twice the sensitivity and more), the
+    burn-in the comparison and the sensitivity share included (once, for the larger)."""
+    monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path / "cache"))
     runs = MAX_PATH_DAYS // (45 * 365) + 1  # 3,044,140: 45 ensembles of a year are just over the cap
     out = tmp_path / "out"
     args = ["brief", "korea-2017", "-p", "baseline", "--sensitivity-runs", str(runs), "--indicator-runs", "0"]
     assert main([*args, "--runs", "10", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     sensitivity = 45 * runs * 365
-    total = 10 * 365 + sensitivity
+    burn_in = 268 * 3_044_352  # korea-2017's prelude, whole blocks of 1,024 paths
+    total = 10 * 365 + sensitivity + burn_in
     assert err == (
         "error: request too large: --runs 10 x 1 policy x 365 days + 45 sensitivity rows x "
-        f"--sensitivity-runs {runs:,} x 365 days = {total:.3g} path-days (at most 5e+10 path-days); "
-        "lower --runs, --sensitivity-runs or --indicator-runs\n"
+        f"--sensitivity-runs {runs:,} x 365 days + 268 prelude days x 3,044,352 paths burned in "
+        f"(--sensitivity-runs {runs:,} in whole blocks of 1,024) = {total:.3g} path-days (at most 5e+10 "
+        "path-days); lower --runs, --sensitivity-runs or --indicator-runs\n"
     )
     assert not out.exists()

@@ -12,18 +12,20 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from brinkmanship import cli_sensitivity
+from brinkmanship import cli_policies, cli_sensitivity
 from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.analysis import sensitivity as sensitivity_module
 from brinkmanship.analysis.global_sensitivity import GlobalSensitivity, global_sensitivity
 from brinkmanship.analysis.sensitivity import oat_ensembles, one_at_a_time
 from brinkmanship.cli import main
+from brinkmanship.engine.ensemble import MAX_PATH_DAYS
 from brinkmanship.errors import UserError
 from brinkmanship.policies import catalogue_for
 from brinkmanship.scenario import load_scenario
@@ -274,9 +276,11 @@ def test_same_seed_same_indices_and_the_order_of_params_changes_nothing(
 def test_the_bootstrap_is_seeded_from_the_seed(sobol: GlobalSensitivity) -> None:
     """Reproducible intervals: the same seed gives the same ``*_conf``, another seed other ones."""
     output = sobol.output("war")
-    again, _ = gsa.analyse("sobol", sobol.parameters, sobol.values, output, sobol.n, sobol.seed)
+    again, _ = gsa.analyse("sobol", sobol.parameters, sobol.values, output, sobol.n, sobol.seed, largest=64)
     assert again == sobol.indices
-    other, _ = gsa.analyse("sobol", sobol.parameters, sobol.values, output, sobol.n, sobol.seed + 1)
+    other, _ = gsa.analyse(
+        "sobol", sobol.parameters, sobol.values, output, sobol.n, sobol.seed + 1, largest=64
+    )
     assert [e["ST_conf"] for e in other] != [e["ST_conf"] for e in sobol.indices]
     assert [e["ST"] for e in other] == [e["ST"] for e in sobol.indices]  # the estimates are the rows'
 
@@ -293,15 +297,57 @@ def test_the_warning_fires_at_tiny_n_and_names_a_larger_power_of_two(sobol: Glob
 
 
 def test_the_warning_rule() -> None:
-    def sobol(conf: float, n: int) -> str | None:
-        return gsa._warning("sobol", [{"ST_conf": conf}, {"ST_conf": conf / 2}], n)
+    def sobol(conf: float, n: int, largest: int = 1 << 16, flag: str = "--n") -> str | None:
+        return gsa._warning("sobol", [{"ST_conf": conf}, {"ST_conf": conf / 2}], n, largest, flag)
 
     assert sobol(0.05, 64) is None
     assert sobol(0.1, 64) is not None and "--n 256" in (sobol(0.1, 64) or "")
     assert "--n 128" in (sobol(0.051, 64) or "")  # at least double
     morris = [{"mu_star": 0.2, "mu_star_conf": 0.04}, {"mu_star": 0.01, "mu_star_conf": 0.01}]
-    assert "--n 40" in (gsa._warning("morris", morris, 10) or "")  # 10 x (0.04 / 0.02)^2
-    assert gsa._warning("morris", [{"mu_star": 0.2, "mu_star_conf": 0.02}], 10) is None
+    assert "--n 40" in (gsa._warning("morris", morris, 10, 1000) or "")  # 10 x (0.04 / 0.02)^2
+    assert gsa._warning("morris", [{"mu_star": 0.2, "mu_star_conf": 0.02}], 10, 1000) is None
+    # The N advised is one the command accepts, named by the command's option.
+    assert (sobol(0.1, 64, largest=256) or "").endswith("; about --n 256 would bring it within")
+    assert (sobol(0.1, 64, flag="--sensitivity-n") or "").endswith(
+        "; about --sensitivity-n 256 would bring it within"
+    )
+
+
+def test_the_warning_says_so_where_no_n_within_the_limits_would_do(sobol: GlobalSensitivity) -> None:
+    """The warning advised "about --n X" without checking X against MAX_ROWS or the path-day cap (burn-in
+    included), and always named --n. Where the N needed is past the limits it now says no N within them
+    would do, with the largest that fits."""
+    assert (sobol.largest_n, sobol.n_flag) == (gsa.largest_fitting_n("sobol", 4, 300, 90, 268), "--n")
+    widest = max(entry["ST_conf"] for entry in sobol.indices)
+    needed = max(2 ** math.ceil(math.log2(sobol.n * (widest / gsa.SOBOL_TOLERANCE) ** 2)), 2 * sobol.n)
+    assert sobol.warning is not None and sobol.warning.endswith(f"; about --n {needed} would bring it within")
+    squeezed = replace(sobol, largest_n=needed // 2).for_outcome("war").warning
+    assert squeezed == (
+        f"intervals too wide to rank the parameters: the widest ST_conf is {widest:.3f} (tolerance 0.05); "
+        "no N within the request-size limits (200,000 rows, 5e+10 path-days) would bring it within: it would "
+        f"take about --n {needed}, and at most --n {needed // 2} fits with these runs and days"
+    )
+    assert "at most --sensitivity-n" in (
+        replace(sobol, largest_n=needed // 2, n_flag="--sensitivity-n").for_outcome("war").warning or ""
+    )
+    # The limits themselves: MAX_ROWS, and the path-days of the rows and of their shared burn-in.
+    assert gsa.largest_fitting_n("morris", 4, 1, 1) == 40_000  # 200,000 rows / (4 + 1)
+    assert gsa.largest_fitting_n("sobol", 4, 1_000_000, 365, 268) == 16  # 6 N x 3.65e8 + 2.68e8 <= 5e10
+    assert gsa.largest_fitting_n("sobol", 4, 1_000_000, 365, 0) == 16
+    assert gsa.largest_fitting_n("morris", 4, 1_000_000, 365, 0) == 27  # 5 N x 3.65e8 <= 5e10
+    assert gsa.largest_fitting_n("morris", 4, 5_000_000, 2000, 268) == 0  # not even 2 trajectories
+
+
+def test_too_few_trajectories_advise_only_an_n_that_fits(morris: GlobalSensitivity) -> None:
+    """The Morris note "about --n 5 would give one" was not checked against the limits either."""
+    few = replace(morris, n=2, largest_n=4).for_outcome("war").warning
+    assert few is not None and few.startswith("too few trajectories for a confidence interval: with --n 2 ")
+    assert few.endswith(
+        "no N within the request-size limits (200,000 rows, 5e+10 path-days) would give one: it would take "
+        "about --n 5, and at most --n 4 fits with these runs and days"
+    )
+    enough = replace(morris, n=2, largest_n=5, n_flag="--sensitivity-n").for_outcome("war").warning or ""
+    assert "with --sensitivity-n 2 " in enough and enough.endswith("; about --sensitivity-n 5 would give one")
 
 
 def test_the_warning_goes_to_stderr_in_table_mode(capsys: pytest.CaptureFixture[str]) -> None:
@@ -357,6 +403,37 @@ def test_brief_with_sobol_shows_the_indices(tmp_path: Path, capsys: pytest.Captu
     assert "figures/sensitivity.png" in markdown and (out / "figures" / "sensitivity.png").exists()
     assert "tornado" not in markdown
     assert "ST (95%)" in (out / "briefing.html").read_text()
+    # The briefing's option for N is --sensitivity-n: its warning names it (the JSON said --n).
+    assert data["warning"] and "--sensitivity-n " in data["warning"] and "--n " not in data["warning"]
+    assert "--sensitivity-n " in markdown and "--n " not in markdown
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_brief_advises_only_an_n_the_whole_briefing_fits_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In `brink brief` the sensitivity shares the path-day cap with the comparison (and its burn-in): the
+    N its warning may advise is the largest with which the whole briefing still fits, 16 here, where the
+    analysis alone would allow 32."""
+    monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path / "cache"))
+    seen: list[Any] = []
+
+    def recorded(*args: Any, **kwargs: Any) -> None:
+        seen.append(args[-1])  # sensitivity_largest_n
+        raise _Stop
+
+    monkeypatch.setattr(cli_policies, "build_briefing", recorded)
+    args = ["brief", "korea-2017", "-p", "baseline", "--runs", "40000000", "--indicator-runs", "0"]
+    args += ["--sensitivity", "sobol", "--sensitivity-n", "16", "--sensitivity-runs", "100000"]
+    with pytest.raises(_Stop):
+        main([*args, "--out", str(tmp_path / "out")])
+    k = len(gsa.choose_parameters(load_scenario("korea-2017"))[0])
+    assert gsa.largest_fitting_n("sobol", k, 100_000, 365, 268) == 32
+    # 40,000,000 x 365 + 268 x 40,000,512 (burn-in) + 16 x 24 x 100,000 x 365 = 3.93e10; N = 32: 5.34e10
+    assert seen == [16]
 
 
 # --- interruption ----------------------------------------------------------------------------------------
@@ -415,25 +492,33 @@ def _suggested(message: str) -> dict[str, int]:
     return {flag: int(value.replace(",", "")) for flag, value in ADVICE.findall(advice)}
 
 
-def test_a_refusal_without_n_does_not_suggest_n(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_refusal_without_n_does_not_suggest_n(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """The refusal read "230 rows (--n 10) x ... ; lower --n, --runs or --days" with no --n given: 10 is
-    the default, and at 50,000,000 paths per row no N fits (Morris needs at least 2 trajectories)."""
+    the default, and at 50,000,000 paths per row no N fits (Morris needs at least 2 trajectories). The
+    rows' shared burn-in (korea-2017's 268-day prelude, in whole blocks of 1,024 paths) is counted, and
+    the values advised leave room for it."""
+    monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path))  # on: the rows share one burn-in
     assert main(["sensitivity", "korea-2017", "--runs", "50000000"]) == 2
     assert capsys.readouterr().err == (
-        "error: request too large: 230 rows (N = 10 by default) x --runs 50,000,000 x 365 days = 4.2e+12 "
-        "path-days (at most 5e+10 path-days); lower --runs to 595,592 or --days to 4\n"
+        "error: request too large: 230 rows (N = 10 by default) x --runs 50,000,000 x 365 days + 268 prelude "
+        "days x 50,000,896 paths burned in (--runs 50,000,000 in whole blocks of 1,024) = 4.21e+12 path-days "
+        "(at most 5e+10 path-days); lower --runs to 593,696 or --days to 3\n"
     )
     # One at a time takes no --n or --days, and counts the rows it runs (not the type prior's).
     assert main(["sensitivity", "korea-2017", "--method", "oat", "--runs", "50000000"]) == 2
     assert capsys.readouterr().err == (
-        "error: request too large: 45 rows (one at a time) x --runs 50,000,000 x 365 days = 8.21e+11 "
-        "path-days (at most 5e+10 path-days); lower --runs to 3,044,140\n"
+        "error: request too large: 45 rows (one at a time) x --runs 50,000,000 x 365 days + 268 prelude days "
+        "x 50,000,896 paths burned in (--runs 50,000,000 in whole blocks of 1,024) = 8.35e+11 path-days (at "
+        "most 5e+10 path-days); lower --runs to 2,995,251\n"
     )
+    assert 45 * 2_995_251 * 365 + 268 * 2_996_224 <= MAX_PATH_DAYS < 45 * 2_995_252 * 365 + 268 * 2_996_224
     # Where a smaller N would fit, the refusal names the largest that does (a power of two for Sobol).
     assert main(["sensitivity", "korea-2017", "--method", "sobol", "--runs", "1000000", "--days", "365"]) == 2
     err = capsys.readouterr().err
     assert "(N = 64 by default)" in err, err
-    assert _suggested(err) == {"--runs": 89_183, "--days": 32, "--n": 4}
+    assert _suggested(err) == {"--runs": 89_140, "--days": 32, "--n": 4}
 
 
 @pytest.mark.parametrize("method", ["sobol", "morris"])
@@ -451,15 +536,17 @@ def test_a_refusal_without_n_does_not_suggest_n(capsys: pytest.CaptureFixture[st
         (1 << 20, 1, 1),
     ],
 )
+@pytest.mark.parametrize("prelude", [0, 268])
 def test_each_suggested_value_fits_and_is_the_largest_that_does(
-    method: str, n: int, runs: int, days: int
+    method: str, n: int, runs: int, days: int, prelude: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Every option a refusal names brings the request within the limits when lowered alone to the value
     named (both, where it names two joined by "and"), and one step more would not: the advice is computed,
-    not a constant that may itself be too large."""
+    not a constant that may itself be too large; with a prelude too (the rows' burn-in counts)."""
+    monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path))
     k = 22
     with pytest.raises(UserError) as refused:
-        gsa.check_size(method, n, k, runs, days)
+        gsa.check_size(method, n, k, runs, days, prelude_days=prelude)
     message = str(refused.value)
     suggested = _suggested(message)
     assert suggested, message
@@ -467,7 +554,7 @@ def test_each_suggested_value_fits_and_is_the_largest_that_does(
 
     def fits(n: int, runs: int, days: int) -> bool:
         try:
-            gsa.check_size(method, n, k, runs, days)
+            gsa.check_size(method, n, k, runs, days, prelude_days=prelude)
         except UserError:
             return False
         return True

@@ -37,7 +37,15 @@ from brinkmanship.cli_common import (
 )
 from brinkmanship.cli_history import AsOfOption, as_of_start, as_of_work, posterior_as_of
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, PathTable, check_path_days, simulate
+from brinkmanship.engine.ensemble import (
+    MAX_DAYS,
+    MAX_RUNS,
+    PathTable,
+    check_path_days,
+    prelude_days_of,
+    prelude_work,
+    simulate,
+)
 from brinkmanship.engine.output import RESULT_FILES, PathWriter, write_summary
 from brinkmanship.engine.results import OUTCOMES, agreement_terms_text, summary
 from brinkmanship.engine.state import CrisisState
@@ -326,7 +334,9 @@ def run(
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
     folder = None if out is None else check_out_text(out)
     shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, DEFAULT_RUNS_PER_DRAW)
+    prelude = prelude_days_of(sc) if as_of is None else 0  # --as-of branches from the replay: no burn-in
     work = [(f"--runs {runs:,} x --days {horizon:,}", runs * horizon)]
+    work += prelude_work(prelude, [("", 1, f"--runs {runs:,}", runs)])
     if shipped is not None:
         work.append(
             (
@@ -334,6 +344,9 @@ def run(
                 draws * runs_per_draw * horizon,
             )
         )
+        # each draw burns in its own paths, in the scenario with the draw's values
+        per_draw = [("", 1, f"--runs-per-draw {runs_per_draw:,}", runs_per_draw)]
+        work += prelude_work(prelude, per_draw, (f"--draws {draws:,}", draws))
     # --as-of first replays the record to the date with its own ensemble: counted with the forecast.
     work += as_of_work(sc, as_of, runs, None if shipped is None else (draws, runs_per_draw))
     check_path_days(work, "lower --runs or --days" + (" (or --draws, --runs-per-draw)" if shipped else ""))
@@ -380,7 +393,11 @@ def calibrate_scenario(scenario: str, runs: int, seed: int, as_json: bool) -> No
     sc = load_scenario(scenario)
     check_range("--runs", runs, 100, MAX_RUNS)
     check_path_days(
-        [(f"--runs {runs:,} x {plural(sc.horizon_days, 'day')}", runs * sc.horizon_days)], "lower --runs"
+        [
+            (f"--runs {runs:,} x {plural(sc.horizon_days, 'day')}", runs * sc.horizon_days),
+            *prelude_work(prelude_days_of(sc), [("", 1, f"--runs {runs:,}", runs)]),
+        ],
+        "lower --runs",
     )
     rows = calibration_report(sc, runs, seed)
     if not rows:

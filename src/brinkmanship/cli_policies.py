@@ -48,7 +48,14 @@ from brinkmanship.cli_history import (
     posterior_as_of,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days
+from brinkmanship.engine.ensemble import (
+    MAX_DAYS,
+    MAX_PATH_DAYS,
+    MAX_RUNS,
+    check_path_days,
+    prelude_days_of,
+    prelude_work,
+)
 from brinkmanship.engine.results import OUTCOMES
 from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
@@ -249,8 +256,10 @@ def compare(
     total = runs * (1 + len([p for p in chosen if not p.is_baseline]))
     show = not as_json and sys.stderr.isatty()
     shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, COMPARE_RUNS_PER_DRAW)
+    # --as-of branches every policy (and each draw) from the replayed record: nothing burns in then.
+    prelude = prelude_days_of(sc) if as_of is None else 0
     check_path_days(
-        _comparison_work(chosen, runs, horizon, shipped is not None, draws, runs_per_draw, "--days ")
+        _comparison_work(chosen, runs, horizon, shipped is not None, draws, runs_per_draw, "--days ", prelude)
         + as_of_work(sc, as_of, runs, None if shipped is None else (draws, runs_per_draw)),
         "lower --runs or --days" + (", or compare fewer policies" if _option_count(chosen) > 1 else ""),
     )
@@ -338,26 +347,46 @@ def _comparison_work(
     draws: int,
     runs_per_draw: int,
     days_flag: str = "",
+    prelude_days: int = 0,
 ) -> list[tuple[str, int]]:
     """The path-days of a comparison (the baseline and each option) and, with ``posterior``, of its runs
-    over the posterior's draws, in the options' terms (for :func:`check_path_days`)."""
+    over the posterior's draws, in the options' terms (for :func:`check_path_days`); each with its burn-in
+    (:func:`~brinkmanship.engine.ensemble.prelude_work`) given the scenario's ``prelude_days`` (0 where
+    the comparison branches from a replayed date)."""
     options = _option_count(chosen)
+    counted = plural(options, "policy", "policies")
     work = [
         (
-            f"--runs {runs:,} x {plural(options, 'policy', 'policies')} x "
+            f"--runs {runs:,} x {counted} x "
             + (f"{days_flag}{days:,}" if days_flag else plural(days, "day")),
             runs * options * days,
-        )
+        ),
+        *prelude_work(prelude_days, [(counted, options, f"--runs {runs:,}", runs)]),
     ]
     if posterior:
-        work.append(
-            (
-                f"--draws {draws:,} x --runs-per-draw {runs_per_draw:,} x "
-                f"{plural(options, 'policy', 'policies')} x {plural(days, 'day')}",
-                draws * runs_per_draw * options * days,
-            )
-        )
+        work += _posterior_work(chosen, days, draws, runs_per_draw, prelude_days)
     return work
+
+
+def _posterior_work(
+    chosen: Sequence[Policy], days: int, draws: int, runs_per_draw: int, prelude_days: int
+) -> list[tuple[str, int]]:
+    """The path-days of every option's runs over the posterior's draws (compare_robustness), with the
+    burn-in of each draw's world (all its options share it) given ``prelude_days`` (0 where every draw
+    replays the record to an --as-of date instead)."""
+    options = _option_count(chosen)
+    counted = plural(options, "policy", "policies")
+    return [
+        (
+            f"--draws {draws:,} x --runs-per-draw {runs_per_draw:,} x {counted} x {plural(days, 'day')}",
+            draws * runs_per_draw * options * days,
+        ),
+        *prelude_work(
+            prelude_days,
+            [(counted, options, f"--runs-per-draw {runs_per_draw:,}", runs_per_draw)],
+            (f"--draws {draws:,}", draws),
+        ),
+    ]
 
 
 def _replayed(
@@ -428,15 +457,39 @@ def brief(
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
     curve = as_of is not None and curve_runs != 0
-    check_path_days(
-        _briefing_work(sc, chosen, runs, sensitivity_runs, indicator_runs, sensitivity, sensitivity_n)
-        + _comparison_work(chosen, runs, sc.horizon_days, shipped is not None, draws, runs_per_draw)[1:]
+    # What the briefing runs besides its comparison, sensitivity and indicators: the same whatever the
+    # sensitivity's N.
+    besides = (
+        (
+            []
+            if shipped is None
+            else _posterior_work(
+                chosen, sc.horizon_days, draws, runs_per_draw, prelude_days_of(sc) if as_of is None else 0
+            )
+        )
         + as_of_work(sc, as_of, runs, None if shipped is None else (draws, runs_per_draw))
         + (
             as_of_curve_work(sc, as_of, curve_runs or DEFAULT_CURVE_RUNS)
             if as_of is not None and curve
             else []
-        ),
+        )
+    )
+
+    def work(n: int | None) -> list[tuple[str, int]]:
+        parts = _briefing_work(
+            sc, chosen, runs, sensitivity_runs, indicator_runs, sensitivity, n, as_of is not None
+        )
+        return parts + besides
+
+    largest_n = None
+    if sensitivity != "oat" and sensitivity_runs > 0 and sc.uncertainties:
+        # The N the sensitivity's warning may advise: the largest with which the whole briefing still fits.
+        k = len(gsa.choose_parameters(sc)[0])
+        largest_n = gsa.largest_n_where(
+            sensitivity, k, lambda n: sum(part for _, part in work(n)) <= MAX_PATH_DAYS
+        )
+    check_path_days(
+        work(sensitivity_n),
         "lower --runs, --sensitivity-runs"
         + (", --indicator-runs or --curve-runs" if curve else " or --indicator-runs")
         + (", or compare fewer policies" if _option_count(chosen) > 1 else ""),
@@ -471,6 +524,7 @@ def brief(
             start,
             None if start is None else as_of_date(as_of),
             history,
+            largest_n,
         )
         if shipped is not None:
             say("over the calibrated posterior")
@@ -500,16 +554,24 @@ def _briefing_work(
     indicator_runs: int,
     method: str,
     n: int | None,
+    replayed: bool = False,
 ) -> list[tuple[str, int]]:
     """The path-days of a briefing's comparison, sensitivity and indicators (build_briefing), in the
-    options' terms (for :func:`check_path_days`)."""
+    options' terms (for :func:`check_path_days`), and of their burn-in: all three burn in on the scenario
+    as declared and the same seed, so they share it (:func:`~brinkmanship.engine.ensemble.prelude_work`);
+    ``replayed``: the comparison branches from an --as-of date and burns in nothing (the sensitivity and
+    the indicators still do)."""
     days = sc.horizon_days
     work = _comparison_work(chosen, runs, days, False, 0, 0)
+    options = _option_count(chosen)
+    burning_in = (
+        [] if replayed else [(plural(options, "policy", "policies"), options, f"--runs {runs:,}", runs)]
+    )
     if sensitivity_runs > 0 and sc.uncertainties:
         if method == "oat":
             # One at a time under the baseline, and once more for the best option when the comparison has
             # one besides the reference (build_briefing: best_option, which may yet find none).
-            rows = oat_ensembles(sc, contender=_option_count(chosen) > 1)
+            rows = oat_ensembles(sc, contender=options > 1)
         else:
             parameters, _ = gsa.choose_parameters(sc)
             rows = gsa.row_count(method, gsa.DEFAULT_N[method] if n is None else n, len(parameters))
@@ -518,6 +580,14 @@ def _briefing_work(
                 f"{plural(rows, 'sensitivity row')} x --sensitivity-runs {sensitivity_runs:,} x "
                 f"{plural(days, 'day')}",
                 rows * sensitivity_runs * days,
+            )
+        )
+        burning_in.append(
+            (
+                plural(rows, "sensitivity row"),
+                rows,
+                f"--sensitivity-runs {sensitivity_runs:,}",
+                sensitivity_runs,
             )
         )
     if indicator_runs > 0:
@@ -530,7 +600,15 @@ def _briefing_work(
                 ensembles * indicator_runs * window,
             )
         )
-    return work
+        burning_in.append(
+            (
+                plural(ensembles, "indicator ensemble"),
+                ensembles,
+                f"--indicator-runs {indicator_runs:,}",
+                indicator_runs,
+            )
+        )
+    return work + prelude_work(prelude_days_of(sc), burning_in)
 
 
 def _check_sensitivity(sc: ScenarioFile, method: str, n: int | None, runs: int) -> None:
@@ -551,6 +629,7 @@ def _check_sensitivity(sc: ScenarioFile, method: str, n: int | None, runs: int) 
             sc.horizon_days,
             ("--sensitivity-n", "--sensitivity-runs", ""),
             n_given=n is not None,
+            prelude_days=prelude_days_of(sc),
         )
 
 

@@ -30,7 +30,15 @@ from brinkmanship.cli_common import (
     stderr_progress,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import MAX_DAYS, MAX_PATH_DAYS, MAX_RUNS, check_path_days
+from brinkmanship.engine.ensemble import (
+    MAX_DAYS,
+    MAX_PATH_DAYS,
+    MAX_RUNS,
+    check_path_days,
+    largest_within,
+    prelude_days_of,
+    prelude_work,
+)
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy, catalogue_for
 from brinkmanship.report import figures
@@ -114,21 +122,33 @@ def sensitivity(
     if method == "oat":
         _check_oat(sc, n, names, days, outcome)
         rows = oat_ensembles(sc)
-        # --runs is the only size oat takes (no --n, --days), and one path per row always fits.
-        check_path_days(
-            [
+        # --runs is the only size oat takes (no --n, --days), and one path per row always fits. Every row
+        # burns in on the scenario as declared and the same seed: they share the prelude.
+        prelude = prelude_days_of(sc)
+
+        def work(paths: int) -> list[tuple[str, int]]:
+            return [
                 (
-                    f"{plural(rows, 'row')} (one at a time) x --runs {runs:,} x {plural(horizon, 'day')}",
-                    rows * runs * horizon,
-                )
-            ],
-            f"lower --runs to {MAX_PATH_DAYS // (rows * horizon):,}",
-        )
+                    f"{plural(rows, 'row')} (one at a time) x --runs {paths:,} x {plural(horizon, 'day')}",
+                    rows * paths * horizon,
+                ),
+                *prelude_work(prelude, [(plural(rows, "row"), rows, f"--runs {paths:,}", paths)]),
+            ]
+
+        fitting = largest_within(runs, lambda paths: sum(part for _, part in work(paths)) <= MAX_PATH_DAYS)
+        check_path_days(work(runs), f"lower --runs to {fitting:,}")
     else:
         size = gsa.DEFAULT_N[method] if n is None else gsa.check_n(method, n)
         parameters, _ = gsa.choose_parameters(sc, names)
         gsa.check_size(
-            method, size, len(parameters), runs, horizon, n_given=n is not None, days_given=days is not None
+            method,
+            size,
+            len(parameters),
+            runs,
+            horizon,
+            n_given=n is not None,
+            days_given=days is not None,
+            prelude_days=prelude_days_of(sc),
         )
     folder = None if out is None else check_out_text(out)
     show = not as_json and errors.is_terminal

@@ -49,7 +49,13 @@ from brinkmanship.analysis.lives import lives_model
 from brinkmanship.analysis.parameters import UncertainParameter, salib_problem, uncertain_parameters
 from brinkmanship.analysis.sensitivity import TYPE_PRIOR
 from brinkmanship.analysis.variants import OUTCOMES, check_outcome, run_variant
-from brinkmanship.engine.ensemble import MAX_PATH_DAYS, check_path_days
+from brinkmanship.engine.ensemble import (
+    MAX_PATH_DAYS,
+    check_path_days,
+    largest_within,
+    prelude_days_of,
+    prelude_work,
+)
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy
 from brinkmanship.scenario import ScenarioFile
@@ -118,8 +124,10 @@ def check_size(
     flags: tuple[str, str, str] = ("--n", "--runs", "--days"),
     n_given: bool = True,
     days_given: bool = True,
+    prelude_days: int = 0,
 ) -> int:
-    """The row count, after checking it against :data:`MAX_ROWS` and rows x runs x days against the shared
+    """The row count, after checking it against :data:`MAX_ROWS` and rows x runs x days, with the burn-in
+    the rows share (``prelude_days``: the scenario's; :func:`prelude_path_days`), against the shared
     :data:`~brinkmanship.engine.ensemble.MAX_PATH_DAYS` (a one-line UserError naming the figures by
     ``flags``: the options of N, runs and days, "" for one the user cannot set).
 
@@ -132,14 +140,39 @@ def check_size(
     if rows > MAX_ROWS:
         raise UserError(
             f"request too large: {plural(rows, 'row')} ({n_text}, {plural(k, 'parameter')}; at most "
-            f"{MAX_ROWS:,}); " + _rows_advice(method, k, runs, days, flags)
+            f"{MAX_ROWS:,}); " + _rows_advice(method, k, runs, days, flags, prelude_days)
         )
     days_text = f"{days_flag} {days:,}" if days_flag and days_given else plural(days, "day")
     check_path_days(
-        [(f"{plural(rows, 'row')} ({n_text}) x {runs_flag} {runs:,} x {days_text}", rows * runs * days)],
-        _size_advice(method, n, k, runs, days, flags),
+        [
+            (f"{plural(rows, 'row')} ({n_text}) x {runs_flag} {runs:,} x {days_text}", rows * runs * days),
+            *_prelude_parts(rows, runs, prelude_days, runs_flag),
+        ],
+        _size_advice(method, n, k, runs, days, flags, prelude_days),
     )
     return rows
+
+
+def _prelude_parts(
+    rows: int, runs: int, prelude_days: int, runs_flag: str = "--runs"
+) -> list[tuple[str, int]]:
+    """The burn-in of the rows, for :func:`check_path_days`: every row burns in on the scenario as declared
+    and the same seed (prelude shared), so the rows share it
+    (:func:`~brinkmanship.engine.ensemble.prelude_work`)."""
+    return prelude_work(prelude_days, [(plural(rows, "row"), rows, f"{runs_flag} {runs:,}", runs)])
+
+
+def path_days(method: str, n: int, k: int, runs: int, days: int, prelude_days: int = 0) -> int:
+    """The path-days of an analysis: rows x runs x days and the rows' burn-in (:func:`check_size`)."""
+    rows = row_count(method, n, k)
+    return rows * runs * days + sum(work for _, work in _prelude_parts(rows, runs, prelude_days))
+
+
+def fits(method: str, n: int, k: int, runs: int, days: int, prelude_days: int = 0) -> bool:
+    """Whether an analysis is within :data:`MAX_ROWS` and :data:`MAX_PATH_DAYS` (:func:`check_size`)."""
+    if row_count(method, n, k) > MAX_ROWS:
+        return False
+    return path_days(method, n, k, runs, days, prelude_days) <= MAX_PATH_DAYS
 
 
 def largest_n(method: str, k: int, rows: int) -> int:
@@ -149,18 +182,45 @@ def largest_n(method: str, k: int, rows: int) -> int:
     return 1 << (n.bit_length() - 1) if method == "sobol" and n >= 1 else n
 
 
-def _size_advice(method: str, n: int, k: int, runs: int, days: int, flags: tuple[str, str, str]) -> str:
-    """What to lower for rows x runs x days to fit :data:`MAX_PATH_DAYS`: each option that alone would
-    (days only where ``flags`` names an option for it), with the largest value that fits."""
+def largest_n_where(method: str, k: int, allowed: Callable[[int], bool], below: int | None = None) -> int:
+    """The largest N the method accepts (Sobol a power of two) within :data:`MAX_ROWS` for ``k``
+    parameters, below ``below`` if given, that is ``allowed`` (true up to some N, false above it: a
+    request's size against the path-day cap); 0 where none is."""
+    upper = largest_n(method, k, MAX_ROWS)
+    if below is not None:
+        upper = min(upper, below - 1)
+    if method == "sobol":
+        n = 1 << (upper.bit_length() - 1) if upper >= 1 else 0
+        while n >= 2 and not allowed(n):
+            n //= 2
+        return n if n >= 2 else 0
+    found = largest_within(upper, allowed)
+    return found if found >= 2 else 0
+
+
+def largest_fitting_n(
+    method: str, k: int, runs: int, days: int, prelude_days: int = 0, below: int | None = None
+) -> int:
+    """The largest N the method accepts, below ``below`` if given, with which an analysis of ``runs``
+    paths x ``days`` days a row :func:`fits` the limits; 0 where none does."""
+    return largest_n_where(method, k, lambda n: fits(method, n, k, runs, days, prelude_days), below)
+
+
+def _size_advice(
+    method: str, n: int, k: int, runs: int, days: int, flags: tuple[str, str, str], prelude_days: int = 0
+) -> str:
+    """What to lower for rows x runs x days and the burn-in to fit :data:`MAX_PATH_DAYS`: each option that
+    alone would (days only where ``flags`` names an option for it), with the largest value that fits."""
     n_flag, runs_flag, days_flag = flags
-    rows = row_count(method, n, k)
     options = []
-    if 1 <= MAX_PATH_DAYS // (rows * days) < runs:
-        options.append(f"{runs_flag} to {MAX_PATH_DAYS // (rows * days):,}")
-    if days_flag and 1 <= MAX_PATH_DAYS // (rows * runs) < days:
-        options.append(f"{days_flag} to {MAX_PATH_DAYS // (rows * runs):,}")
-    fitting_n = largest_n(method, k, MAX_PATH_DAYS // (runs * days))
-    if 2 <= fitting_n < n:
+    fitting_runs = largest_within(runs - 1, lambda r: fits(method, n, k, r, days, prelude_days))
+    if fitting_runs >= 1:
+        options.append(f"{runs_flag} to {fitting_runs:,}")
+    fitting_days = largest_within(days - 1, lambda d: fits(method, n, k, runs, d, prelude_days))
+    if days_flag and fitting_days >= 1:
+        options.append(f"{days_flag} to {fitting_days:,}")
+    fitting_n = largest_fitting_n(method, k, runs, days, prelude_days, below=n)
+    if fitting_n >= 2:
         options.append(f"{n_flag} to {fitting_n:,}")
     if not options:
         named = [flag for flag in flags if flag]
@@ -168,17 +228,19 @@ def _size_advice(method: str, n: int, k: int, runs: int, days: int, flags: tuple
     return "lower " + (options[0] if len(options) == 1 else f"{', '.join(options[:-1])} or {options[-1]}")
 
 
-def _rows_advice(method: str, k: int, runs: int, days: int, flags: tuple[str, str, str]) -> str:
+def _rows_advice(
+    method: str, k: int, runs: int, days: int, flags: tuple[str, str, str], prelude_days: int = 0
+) -> str:
     """What to lower for the rows to fit :data:`MAX_ROWS`: N, to the largest value that also keeps the
     path-days within the cap, or with the runs that then fit; fewer parameters where no N fits."""
     n_flag, runs_flag, _ = flags
     by_rows = largest_n(method, k, MAX_ROWS)
     if by_rows < 2:
         return f"vary fewer parameters (at most {MAX_ROWS // 2 - (2 if method == 'sobol' else 1):,})"
-    both = min(by_rows, largest_n(method, k, MAX_PATH_DAYS // (runs * days)))
+    both = largest_fitting_n(method, k, runs, days, prelude_days)
     if both >= 2:
         return f"lower {n_flag} to {both:,}"
-    fitting_runs = MAX_PATH_DAYS // (row_count(method, by_rows, k) * days)
+    fitting_runs = largest_within(runs, lambda r: fits(method, by_rows, k, r, days, prelude_days))
     return f"lower {n_flag} to {by_rows:,} and {runs_flag} to {fitting_runs:,}"
 
 
@@ -269,6 +331,12 @@ class GlobalSensitivity:
     indices: list[dict[str, Any]]
     warning: str | None
     seconds: float
+    n_flag: str = "--n"
+    """The option that sets N in the command that ran the analysis (``--sensitivity-n`` in `brink brief`),
+    named by the warning."""
+    largest_n: int | None = None
+    """The largest N the command would accept with the same runs and days (the request-size limits), which
+    the warning's advice keeps within; None: that of the analysis alone (:func:`largest_fitting_n`)."""
 
     @property
     def rows(self) -> int:
@@ -290,8 +358,18 @@ class GlobalSensitivity:
 
     def for_outcome(self, outcome: str) -> GlobalSensitivity:
         """The same rows analysed for another outcome (no simulation)."""
+        largest = self.largest_n
+        if largest is None:
+            largest = largest_fitting_n(self.method, len(self.parameters), self.runs_per_row, self.days)
         indices, warning = analyse(
-            self.method, self.parameters, self.values, self.output(outcome), self.n, self.seed
+            self.method,
+            self.parameters,
+            self.values,
+            self.output(outcome),
+            self.n,
+            self.seed,
+            largest=largest,
+            n_flag=self.n_flag,
         )
         return replace(self, outcome=outcome, indices=indices, warning=warning)
 
@@ -348,6 +426,9 @@ def analyse(
     output: np.ndarray,
     n: int,
     seed: int,
+    *,
+    largest: int,
+    n_flag: str = "--n",
 ) -> tuple[list[dict[str, Any]], str | None]:
     """SALib's indices of ``output`` (shape ``(rows,)``) over the design ``values``, and the warning.
 
@@ -355,7 +436,10 @@ def analyse(
     warning saying so. The warning rule (docs/sensitivity.md): Sobol, the widest ``ST_conf`` above
     :data:`SOBOL_TOLERANCE` -> the N needed is the next power of two of ``N (conf / 0.05)^2``; Morris, the
     widest ``mu_star_conf`` above :data:`MORRIS_TOLERANCE` x the largest ``mu_star`` -> ``N (conf /
-    (0.1 max mu_star))^2`` trajectories, rounded up.
+    (0.1 max mu_star))^2`` trajectories, rounded up. The N it names is one the command accepts:
+    ``largest`` is the largest N within the request-size limits (:data:`MAX_ROWS`, the path-day cap) with
+    the same runs and days, and where the N needed is larger the warning says that no N within them
+    would do. ``n_flag``: the command's option for N (``--n``; ``--sensitivity-n`` in `brink brief`).
     """
     problem = salib_problem(parameters)
     names = [p.path for p in parameters]
@@ -399,14 +483,17 @@ def analyse(
         for entry in indices:
             entry["mu_star_conf"] = math.nan  # undefined: null in JSON, no error bar, "± n/a" in the table
         return indices, (
-            f"too few trajectories for a confidence interval: with --n {n} each parameter has {n} elementary "
-            f"effects, too few to bootstrap a 95% interval (mu_star_conf is undefined); about --n "
-            f"{MORRIS_MIN_FOR_CONF} would give one"
+            f"too few trajectories for a confidence interval: with {n_flag} {n} each parameter has {n} "
+            "elementary effects, too few to bootstrap a 95% interval (mu_star_conf is undefined); "
+            + _advice(MORRIS_MIN_FOR_CONF, largest, n, n_flag, "would give one")
         )
-    return indices, _warning(method, indices, n)
+    return indices, _warning(method, indices, n, largest, n_flag)
 
 
-def _warning(method: str, indices: list[dict[str, Any]], n: int) -> str | None:
+def _warning(
+    method: str, indices: list[dict[str, Any]], n: int, largest: int, n_flag: str = "--n"
+) -> str | None:
+    """The warning on intervals too wide to rank the parameters (:func:`analyse`), or None."""
     if method == "sobol":
         widest = max((_number(e["ST_conf"]) for e in indices), default=0.0)
         if widest <= SOBOL_TOLERANCE:
@@ -415,18 +502,30 @@ def _warning(method: str, indices: list[dict[str, Any]], n: int) -> str | None:
         needed = max(needed, 2 * n)
         return (
             f"intervals too wide to rank the parameters: the widest ST_conf is {widest:.3f} (tolerance "
-            f"{SOBOL_TOLERANCE}); about --n {needed} would bring it within"
+            f"{SOBOL_TOLERANCE}); " + _advice(needed, largest, n, n_flag, "would bring it within")
         )
-    largest = max((_number(e["mu_star"]) for e in indices), default=0.0)
+    largest_mu = max((_number(e["mu_star"]) for e in indices), default=0.0)
     widest = max((_number(e["mu_star_conf"]) for e in indices), default=0.0)
-    tolerance = MORRIS_TOLERANCE * largest
-    if largest <= 0.0 or widest <= tolerance:
+    tolerance = MORRIS_TOLERANCE * largest_mu
+    if largest_mu <= 0.0 or widest <= tolerance:
         return None
     needed = max(math.ceil(n * (widest / tolerance) ** 2), n + 1)
     return (
         f"intervals too wide to rank the parameters: the widest mu_star_conf is {widest:.3g}, more than "
-        f"{MORRIS_TOLERANCE:.0%} of the largest mu_star ({largest:.3g}); about --n {needed} would bring it "
-        "within"
+        f"{MORRIS_TOLERANCE:.0%} of the largest mu_star ({largest_mu:.3g}); "
+        + _advice(needed, largest, n, n_flag, "would bring it within")
+    )
+
+
+def _advice(needed: int, largest: int, n: int, n_flag: str, does: str) -> str:
+    """``about --n NEEDED <does>`` where the command would accept that N (``largest``: the largest within
+    the request-size limits with the same runs and days); else that no N within them would."""
+    if needed <= largest:
+        return f"about {n_flag} {needed} {does}"
+    allowed = f"at most {n_flag} {largest} fits" if largest >= 2 else "none fits"
+    return (
+        f"no N within the request-size limits ({MAX_ROWS:,} rows, {MAX_PATH_DAYS:.0e} path-days) {does}: it "
+        f"would take about {n_flag} {needed}, and {allowed} with these runs and days"
     )
 
 
@@ -447,6 +546,8 @@ def global_sensitivity(
     seed: int = 0,
     workers: int = 1,
     progress: Progress | None = None,
+    n_flag: str = "--n",
+    largest_n: int | None = None,
 ) -> GlobalSensitivity:
     """Sample the declared uncertainties, run every row on common random numbers, analyse ``outcome``.
 
@@ -461,6 +562,10 @@ def global_sensitivity(
             the sampler and of the bootstrap.
         workers: processes per row's ensemble (results do not depend on it).
         progress: called after each row.
+        n_flag: the command's option for N, which the warning names (``--sensitivity-n`` in `brink brief`).
+        largest_n: the largest N the command would accept with these runs and days, which the warning's
+            advice keeps within (`brink brief` counts its other parts too); default that of the analysis
+            alone (:func:`largest_fitting_n`: :data:`MAX_ROWS` and the path-day cap, burn-in included).
 
     Cost: :func:`row_count` rows of ``runs`` paths x ``days`` days.
 
@@ -475,7 +580,16 @@ def global_sensitivity(
     horizon = scenario.horizon_days if days is None else days
     parameters, excluded = choose_parameters(scenario, names)
     n_given, days_given = n is not None, days is not None
-    total = check_size(method, size, len(parameters), runs, horizon, n_given=n_given, days_given=days_given)
+    total = check_size(
+        method,
+        size,
+        len(parameters),
+        runs,
+        horizon,
+        n_given=n_given,
+        days_given=days_given,
+        prelude_days=prelude_days_of(scenario),
+    )
     chosen = policy or Policy("baseline")
     lives = lives_model(scenario)
     values = sample(method, parameters, size, seed)
@@ -497,6 +611,8 @@ def global_sensitivity(
         table.append({"row": index, **setting, **run.summary()})
         if progress is not None:
             progress(index + 1, total)
+    if largest_n is None:
+        largest_n = largest_fitting_n(method, len(parameters), runs, horizon, prelude_days_of(scenario))
     result = GlobalSensitivity(
         method=method,
         scenario=scenario.name,
@@ -513,6 +629,8 @@ def global_sensitivity(
         indices=[],
         warning=None,
         seconds=0.0,
+        n_flag=n_flag,
+        largest_n=largest_n,
     )
     analysed = result.for_outcome(outcome)
     return replace(analysed, seconds=time.perf_counter() - started)
@@ -531,7 +649,9 @@ __all__ = [
     "check_size",
     "choose_parameters",
     "global_sensitivity",
+    "largest_fitting_n",
     "largest_n",
+    "largest_n_where",
     "row_count",
     "sample",
 ]

@@ -23,7 +23,7 @@ import numpy as np
 from brinkmanship.analysis.compare import PathOutcomes, simulate_paths
 from brinkmanship.analysis.parameters import with_parameters
 from brinkmanship.calibration.targets import Target, TargetsFile
-from brinkmanship.engine.ensemble import Tally
+from brinkmanship.engine.ensemble import Tally, prelude_days_of, prelude_work
 from brinkmanship.engine.state import NEVER
 from brinkmanship.errors import UserError
 from brinkmanship.history.events import builtin_event_names, load_events
@@ -156,10 +156,15 @@ Progress = Callable[[], None]
 
 
 def row_path_days(targets: list[Target], scenarios: Mapping[str, ScenarioFile], settings: Settings) -> int:
-    """Path-days one row of :func:`simulate_row` steps: each scenario run, each replay's filter and its
-    forecasts (one per reported date, over the longest horizon)."""
+    """Path-days one row of :func:`simulate_row` steps: each scenario run with its burn-in (every row
+    sets its own values, so every run burns in its own paths:
+    :func:`~brinkmanship.engine.ensemble.prelude_work`), each replay's filter and its forecasts (one per
+    reported date, over the longest horizon)."""
     plan = plan_for(targets, scenarios)
     work = sum(settings.runs * horizon for horizon in plan.runs.values())
+    for name in plan.runs:
+        burn_in = prelude_work(prelude_days_of(scenarios[name]), [("", 1, "", settings.runs)])
+        work += sum(part for _, part in burn_in)
     for name, dates in plan.replays.items():
         span = (max(dates) - replay_first(scenarios[name])).days + 1
         work += settings.replay_runs * span

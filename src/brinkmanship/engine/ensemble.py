@@ -12,7 +12,7 @@ import contextlib
 import itertools
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -37,6 +37,7 @@ from brinkmanship.engine.workers import worker_pool
 from brinkmanship.errors import UserError
 from brinkmanship.model.ladder import N_ACTIONS
 from brinkmanship.scenario.compiled import CompiledScenario
+from brinkmanship.scenario.schema import ScenarioFile
 
 MAX_RUNS = 50_000_000
 MAX_DAYS = 3650
@@ -66,6 +67,85 @@ def check_path_days(parts: list[tuple[str, int]], advice: str) -> int:
             f"request too large: {figures}{equals} (at most {MAX_PATH_DAYS:.0e} path-days); {advice}"
         )
     return total
+
+
+def burned_in_paths(runs: int) -> int:
+    """The paths the prelude steps for an ensemble of ``runs``: whole blocks of :data:`randomness.BLOCK_SIZE`
+    (:func:`burned_in`)."""
+    return -(-runs // rnd.BLOCK_SIZE) * rnd.BLOCK_SIZE
+
+
+def prelude_days_of(scenario: ScenarioFile) -> int:
+    """The days of a scenario's prelude (burn-in): from ``prelude.start_date`` to the day before its start
+    date; 0 for a scenario with none."""
+    prelude = scenario.prelude
+    return 0 if prelude is None else (scenario.start_date - prelude.start_date).days
+
+
+PreludeGroup = tuple[str, int, str, int]
+"""Ensembles that burn in on one prelude world and seed, for :func:`prelude_work`: (how many, in the
+user's terms, e.g. ``"14 policies"``, named only where more than one; their number; their runs option as
+typed, e.g. ``"--runs 1,000"``; their runs)."""
+
+
+def prelude_work(
+    prelude_days: int, groups: Sequence[PreludeGroup], worlds: tuple[str, int] = ("", 1)
+) -> list[tuple[str, int]]:
+    """The burn-in a request runs before the start date, as parts for :func:`check_path_days` (none for a
+    scenario without a prelude, or where no ensemble starts on the start date).
+
+    Every ensemble that starts on the start date first steps its paths through the prelude, in whole
+    blocks (:func:`burned_in_paths`), unless the burn-in cache serves them; what the caches serve is not
+    counted, and what they cannot is:
+
+    - ``groups``: ensembles on one prelude world (the scenario before any lever) and one seed, which share
+      their burned-in blocks: each policy of a comparison, every row of a shared-prelude sensitivity, the
+      indicators. The prelude is counted once, for the largest of them; the others are read from the cache
+      (this process's, or the disk cache, which also serves other worker processes). With the disk cache
+      off (``BRINK_CACHE_DIR=off``) each ensemble is counted: the process's own cache holds only
+      :data:`BURN_IN_CACHE_SIZE` blocks and no worker sees another's.
+    - ``worlds``: (how many, in the user's terms; their number) distinct prelude worlds or seeds, each
+      burning in its own ``groups``: the draws of a posterior, the parameter sets and replicates of a
+      sweep with its own prelude per set.
+
+    Blocks an earlier command left in the disk cache are counted all the same: the check comes before
+    any work and does not read the cache. Cost: ``prelude_days`` x paths burned in (one path-day a path a
+    prelude day, as the kernel steps every path of the prelude).
+    """
+    groups = [group for group in groups if group[1] > 0 and group[3] > 0]
+    if prelude_days <= 0 or not groups or worlds[1] <= 0:
+        return []
+    days = f"{prelude_days:,} prelude day{'' if prelude_days == 1 else 's'} x "
+    per_world = f"{worlds[0]} x " if worlds[0] else ""
+
+    def paths(runs_text: str, runs: int) -> str:
+        padded = burned_in_paths(runs)
+        whole = f" in whole blocks of {rnd.BLOCK_SIZE:,}" if padded != runs else ""
+        return f"{padded:,} path{'' if padded == 1 else 's'} burned in ({runs_text}{whole})"
+
+    if burn_in_cache.folder() is not None:
+        _, _, runs_text, runs = max(groups, key=lambda group: burned_in_paths(group[3]))
+        work = prelude_days * worlds[1] * burned_in_paths(runs)
+        return [(f"{days}{per_world}{paths(runs_text, runs)}", work)]
+    parts = []
+    for ensembles_text, ensembles, runs_text, runs in groups:
+        each = f"{ensembles_text} x " if ensembles_text and ensembles != 1 else ""
+        work = prelude_days * worlds[1] * ensembles * burned_in_paths(runs)
+        parts.append((f"{days}{per_world}{each}{paths(runs_text, runs)}, the burn-in cache off", work))
+    return parts
+
+
+def largest_within(upper: int, fits: Callable[[int], bool]) -> int:
+    """The largest value from 1 to ``upper`` for which ``fits`` (true up to some value, false above it:
+    a request's size against a limit), or 0 where none does; for the advice of a refusal."""
+    low, high = 0, upper
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 ForcedSchedule = dict[int, np.ndarray]

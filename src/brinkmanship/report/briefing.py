@@ -104,6 +104,7 @@ def build_briefing(
     start: CrisisState | None = None,
     as_of: dt.date | None = None,
     history: HistoryCurve | None = None,
+    sensitivity_largest_n: int | None = None,
 ) -> Briefing:
     """Run the comparison, then the indicators and the sensitivity (skipped when their runs are 0).
 
@@ -111,7 +112,9 @@ def build_briefing(
     ``morris`` (:func:`~brinkmanship.analysis.global_sensitivity.global_sensitivity` of P(war) under the
     baseline over the horizon, ``sensitivity_runs`` paths per row, ``sensitivity_n`` its N). ``start``:
     the comparison branches from this state (the replayed crisis at the end of ``as_of``); ``history``:
-    the replayed curve to that date, drawn in the briefing.
+    the replayed curve to that date, drawn in the briefing. ``sensitivity_largest_n``: the largest N
+    `brink brief` would accept (its whole request within the limits), which the global sensitivity's
+    warning keeps its advice within, naming the briefing's option (``--sensitivity-n``).
     """
 
     def say(text: str) -> None:
@@ -145,6 +148,8 @@ def build_briefing(
             progress=lambda done, total: say(
                 f"sensitivity ({sensitivity_method}): row {done:,} of {total:,}"
             ),
+            n_flag="--sensitivity-n",
+            largest_n=sensitivity_largest_n,
         )
     elif sensitivity_runs > 0 and scenario.uncertainties:
         sensitivity = one_at_a_time(

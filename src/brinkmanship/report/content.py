@@ -381,8 +381,7 @@ def _global_assumptions(result: GlobalSensitivity, briefing: Briefing) -> Sectio
     ]
     notes = []
     if result.warning:
-        # the briefing's option for the analysis's --n is --sensitivity-n
-        notes.append(f"**Caution**: {result.warning.replace('--n ', '--sensitivity-n ')}.")
+        notes.append(f"**Caution**: {result.warning}.")  # it names the briefing's option, --sensitivity-n
     notes += [f"Left out: {item['path']}: {item['reason']}." for item in result.excluded]
     if notes:
         blocks.append(Bullets(notes))

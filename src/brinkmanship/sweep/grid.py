@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from brinkmanship.analysis.parameters import UncertainParameter, uncertain_parameters
 from brinkmanship.analysis.sensitivity import TYPE_PRIOR
-from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days
+from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days, prelude_days_of, prelude_work
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, check_policy
 from brinkmanship.scenario import ScenarioFile
@@ -177,7 +177,8 @@ def grid_from_mapping(
                 (
                     f"{plural(units, 'unit')} x runs: {grid.runs:,} x days: {days:,}",
                     units * grid.runs * days,
-                )
+                ),
+                *_prelude_work(scenario, grid, len(sets), len(policies)),
             ],
             "lower runs or days, or split the sweep",
         )
@@ -215,6 +216,26 @@ def _declared(
             f"(declared: {', '.join(declared)})"
         )
     return declared[name]
+
+
+def _prelude_work(scenario: ScenarioFile, grid: GridFile, sets: int, policies: int) -> list[tuple[str, int]]:
+    """The burn-in of a sweep's units, for :func:`check_path_days`
+    (:func:`~brinkmanship.engine.ensemble.prelude_work`): each replicate has its own seed, and with
+    ``prelude: own`` each parameter set its own world, so each burns in its own paths, which the units on
+    it (its policies; with ``prelude: shared`` every set's too) share."""
+    replicates = grid.replicates
+    if grid.prelude == "own":
+        worlds, sharing = sets * replicates, policies
+        counts = [(sets, "parameter set"), (replicates, "replicate")]
+    else:
+        worlds, sharing = replicates, sets * policies
+        counts = [(replicates, "replicate")]
+    named = [plural(count, noun) for count, noun in counts if count > 1]
+    return prelude_work(
+        prelude_days_of(scenario),
+        [(plural(sharing, "unit"), sharing, f"runs: {grid.runs:,}", grid.runs)],
+        (" x ".join(named), worlds),
+    )
 
 
 def _factorial(
