@@ -260,27 +260,31 @@ def test_a_bad_kernel_setting_is_refused_in_one_line(name, value):
     assert result.stdout == ""
 
 
-def test_the_two_kernels_give_the_same_replay(use_kernel):
-    """The replay's filter (the record's weights, imposed third-party acts, imposed moves, no chance) is
-    the same in both kernels, path for path."""
+@pytest.mark.parametrize(
+    ("name", "first", "last"),
+    [("korea-2017", (2017, 8, 1), (2017, 9, 30)), ("cuba-1962", (1962, 10, 16), (1962, 10, 31))],
+)
+def test_the_two_kernels_give_the_same_replay(use_kernel, name, first, last):
+    """The replay's filter (the record's weights, imposed third-party acts, imposed moves and clashes that
+    stay short of war, no chance) is the same in both kernels, path for path."""
     import datetime as dt
 
     from brinkmanship.history import load_events
     from brinkmanship.history.replay import replay
 
-    sc = load_scenario("korea-2017")
-    record = load_events("korea-2017", sc)
+    sc = load_scenario(name)
+    record = load_events(name, sc)
     results = []
     for compiled in (False, True):
         use_kernel(compiled)
         result = replay(
             sc,
             record,
-            dt.date(2017, 8, 1),
-            dt.date(2017, 9, 30),
+            dt.date(*first),
+            dt.date(*last),
             512,
             4,
-            every=20,
+            every=8,
             forecast_runs=256,
             horizons=(30,),
             keep_final=True,

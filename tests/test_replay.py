@@ -12,9 +12,10 @@ from brinkmanship.cli import app, main
 from brinkmanship.engine import ensemble
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.ensemble import Tally, advance
-from brinkmanship.engine.state import NEVER, initial_state
+from brinkmanship.engine.state import ACTIVE, NEVER, initial_state
 from brinkmanship.history import EventFile, load_events, parse_events
 from brinkmanship.history.replay import effective_sample_size, replay, systematic_indices
+from brinkmanship.model.ladder import ACTION_INDEX
 from brinkmanship.scenario import compile_scenario, load_scenario
 
 SOURCE = "test"
@@ -309,3 +310,56 @@ def test_one_resampling_is_singular(capsys):
     _print_replay(result, 1.0)
     out = capsys.readouterr().out
     assert "1 resampling " in out and "resamplings" not in out
+
+
+def test_an_imposed_clash_on_the_record_stays_short_of_war_and_weighs_the_path(korea_file):
+    """The record says a recorded clash did not become war: on a record day the kernel does not escalate
+    it but weighs the path by the chance it would not have (its log falls by more than the same day with
+    no clash). Reversed (escalating as on a free day), paths go to war on the record's days."""
+    model = compile_scenario(korea_file)
+    key = rnd.seed_key(11)
+    runs = 2048
+    ids = np.arange(runs, dtype=np.int64)
+    logs = {}
+    for action in ("limited_strike", "show_of_force"):
+        state = initial_state(model, rnd.type_draws(key, ids), model)
+        state.day = 0
+        forced = {day: np.array([ACTION_INDEX[action], -1]) for day in range(5)}
+        advance(model, state, ids, key, 5, forced=forced, chance=False, weigh_forced=True)
+        assert (state.status == ACTIVE).all() and (state.war_day == NEVER).all()
+        logs[action] = state.history_loglik
+    assert (logs["limited_strike"] < logs["show_of_force"]).mean() > 0.95
+
+
+def test_a_forecast_as_of_a_record_day_with_a_clash_is_not_empty(capsys):
+    """cuba-1962 as of 24 October (the quarantine, a recorded clash, in force from that day): the filter
+    once let paths escalate the imposed clash on record days; those paths then stopped losing weight,
+    took the ensemble over at resampling, and every outcome read 0% with no path at risk."""
+    args = ["run", "cuba-1962", "--as-of", "1962-10-24", "--runs", "300", "--days", "30", "--json"]
+    assert main(args) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["behaviour"]["active_path_days"] > 0
+    assert record["outcomes"]["war"]["p"] > 0
+
+
+def test_no_path_past_a_war_keeps_weight_on_the_record(korea_file):
+    """A path that went to war in the free days before the record has no weight once the record starts
+    (the record excludes war): the forecast branches only from paths still in crisis."""
+    record = events(korea_file, ["2017-09-25,DPRK,action,missile_test,public,,test,"])
+    result = replay(
+        korea_file,
+        record,
+        dt.date(2017, 3, 1),
+        dt.date(2017, 9, 30),
+        512,
+        5,
+        every=214,
+        forecast_runs=512,
+        horizons=(30,),
+        keep_final=True,
+    )
+    state, log_w = result.final_state, result.final_log_weights
+    assert state is not None and log_w is not None
+    assert (state.status != ACTIVE).any()
+    assert np.isneginf(log_w[state.status != ACTIVE]).all()
+    assert np.isfinite(log_w[state.status == ACTIVE]).all()

@@ -56,6 +56,20 @@ BAD = [
         "not a principal",
     ),
     ("principal missing", lambda d: d.update(principals=["US", "Mars"]), "principal 'Mars'"),
+    (
+        "prelude clash",
+        lambda d: d["prelude"]["events"].append(
+            {"date": "2017-03-01", "actor": "US", "action": "limited_strike"}
+        ),
+        "'limited_strike' is an attack: the prelude runs the relationship short of any clash or war",
+    ),
+    (
+        "prelude war",
+        lambda d: d["prelude"]["events"].append(
+            {"date": "2017-03-01", "actor": "DPRK", "action": "conventional_war"}
+        ),
+        "'conventional_war' is an attack",
+    ),
 ]
 
 

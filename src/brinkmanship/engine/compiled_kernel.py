@@ -1218,9 +1218,13 @@ def run_paths(
                 )
                 p_misread = max(p_perceived - p_true, 0.0) * (1.0 - clarify)
                 checked = 1.0 - verify if (incident and not any_clash) else 1.0
-                u_war = _uniform(key, pid, t, rnd.U_WAR)
-                escalates_ordinary = u_war < p_true * checked
-                escalates_misread = (not escalates_ordinary) and u_war < (p_true + p_misread) * checked
+                if chance:
+                    u_war = _uniform(key, pid, t, rnd.U_WAR)
+                    escalates_ordinary = u_war < p_true * checked
+                    escalates_misread = (not escalates_ordinary) and u_war < (p_true + p_misread) * checked
+                else:
+                    # Without chance an imposed clash stayed short of war (the record): weigh, don't escalate.
+                    history_loglik[q] += math.log1p(-min((p_true + p_misread) * checked, 0.999999))
             initiator_chosen = 0 if (war0 or clash0) else 1
             misread_initiator = misreading0 if initiator_chosen == 0 else misreading1
             chosen_path = MISCALCULATION if misread_initiator else DELIBERATE

@@ -467,8 +467,17 @@ def step(
     checked = np.where(incident & ~chose_clash.any(axis=1), 1.0 - verify, 1.0)
     u_war = uniforms[:, rnd.U_WAR]
     clash = incident | chose_clash.any(axis=1)
-    escalates_ordinary = clash & (u_war < p_true * checked)
-    escalates_misread = clash & ~escalates_ordinary & (u_war < (p_true + p_misread) * checked)
+    if chance:
+        escalates_ordinary = clash & (u_war < p_true * checked)
+        escalates_misread = clash & ~escalates_ordinary & (u_war < (p_true + p_misread) * checked)
+    else:
+        # Without chance (the record, the prelude) an imposed clash stayed short of war: history says so.
+        # The path is weighed by the chance it would have (as for the incident above), not escalated; a
+        # clash left to escalate would carry on unweighed past the record's days and take the filter over.
+        p_escalate = np.where(clash, np.minimum((p_true + p_misread) * checked, 0.999999), 0.0)
+        state.history_loglik += np.log1p(-p_escalate)
+        escalates_ordinary = np.zeros(n, dtype=bool)
+        escalates_misread = np.zeros(n, dtype=bool)
 
     # Who started it and by which path (priority: chosen war, false alarm, chosen clash, incident). A
     # chosen attack is miscalculation when its initiator read the other as more hostile than it was.

@@ -384,6 +384,15 @@ def replay(
             )
             if on_record:
                 log_w += state.history_loglik - before
+                # The record excludes war: a path at war or past one on a recorded day has no weight (one
+                # that went to war before the record began, in the free days of a longer replay).
+                log_w[state.status != ACTIVE] = -np.inf
+                if not np.isfinite(log_w).any():
+                    date = first + dt.timedelta(days=last_day - start)
+                    raise UserError(
+                        f"replay: every path went to war by {date}, "
+                        "which the record excludes; start the replay nearer the record or use more --runs"
+                    )
             for day in range(position, last_day + 1):
                 pending.extend(e.record() for e in by_day.get(day, ()))
             todays = by_day.get(last_day, ())

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from brinkmanship.model.ladder import ACTION_INDEX, THRESHOLD_NAMES
+from brinkmanship.model.ladder import ACTION_INDEX, CLASH_ACTIONS, THRESHOLD_NAMES, WAR_ACTIONS
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0, le=10_000.0)]
@@ -474,6 +474,13 @@ class PreludeEvent(Strict):
     @classmethod
     def _known_action(cls, action: str) -> str:
         check_action_names([action])
+        if action in CLASH_ACTIONS or action in WAR_ACTIONS:
+            # The burn-in runs without chance: nothing absorbing happens in it, so an imposed attack would
+            # be a clash or war that never escalates or ends (docs/model.md, "No start-up transient").
+            raise ValueError(
+                f"{action!r} is an attack: the prelude runs the relationship short of any clash or war "
+                "(start the scenario on or before its date instead)"
+            )
         return action
 
 
