@@ -260,6 +260,28 @@ def test_a_bad_kernel_setting_is_refused_in_one_line(name, value):
     assert result.stdout == ""
 
 
+def test_the_two_kernels_agree_without_chance_on_paths_at_war(use_kernel, korea):
+    """Stepped without chance (the record), a path already at war or past one adds nothing to the
+    history's likelihood in either kernel; the paths in crisis are weighed, an imposed clash too."""
+    from brinkmanship.model.ladder import ACTION_INDEX
+
+    use_kernel(True)
+    start = ensemble.run_chunk(korea, 6, 1024, 300, 0, 1, keep_state=True).final_state
+    assert start is not None and (start.status != 0).any() and (start.status == 0).any()
+    ids = np.arange(1024, dtype=np.int64)
+    forced = {start.day + 1: np.array([ACTION_INDEX["limited_strike"], -1])}
+    states = []
+    for compiled in (False, True):
+        use_kernel(compiled)
+        state = start.copy()
+        ensemble.advance(
+            korea, state, ids, rnd.seed_key(6), 4, forced=forced, chance=False, weigh_forced=True
+        )
+        states.append(state)
+    _assert_same_state(*states)
+    assert (states[1].history_loglik[start.status != 0] == start.history_loglik[start.status != 0]).all()
+
+
 @pytest.mark.parametrize(
     ("name", "first", "last"),
     [("korea-2017", (2017, 8, 1), (2017, 9, 30)), ("cuba-1962", (1962, 10, 16), (1962, 10, 31))],

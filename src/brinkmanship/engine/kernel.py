@@ -280,10 +280,12 @@ def step(
             recorded = (model.action_is_recorded | attack_mask[:, 0, 0])[:, None, None]
             p_recorded = (weights * recorded).sum(axis=0) / total
             p_record = np.where(imposed >= 0, np.log(p_imposed), np.log1p(-np.minimum(p_recorded, 0.999999)))
-            state.history_loglik += p_record.sum(axis=-1)
+            state.history_loglik += np.where(active, p_record.sum(axis=-1), 0.0)
         else:
             p_attack = (weights * attack_mask).sum(axis=0) / weights.sum(axis=0)
-            state.history_loglik += np.log1p(-np.minimum(p_attack, 0.999999)).sum(axis=-1)
+            state.history_loglik += np.where(
+                active, np.log1p(-np.minimum(p_attack, 0.999999)).sum(axis=-1), 0.0
+            )
         weights = weights * ~model.action_is_recorded[:, None, None]
     choice = decisions.sample_choice(weights, uniforms[:, list(rnd.U_CHOICE)])
     if not chance:
@@ -444,7 +446,7 @@ def step(
         log.false_alarms = int((alarm & active[:, None]).sum())
     else:
         # The prelude: no incident happens, and the history's likelihood counts the chance one would have.
-        state.history_loglik += np.log1p(-np.minimum(p_incident, 0.999999))
+        state.history_loglik += np.where(active, np.log1p(-np.minimum(p_incident, 0.999999)), 0.0)
         incident = np.zeros(n, dtype=bool)
         alarm = np.zeros((n, 2), dtype=bool)
     chose_clash = model.action_is_attack_clash[choice]
@@ -475,7 +477,7 @@ def step(
         # The path is weighed by the chance it would have (as for the incident above), not escalated; a
         # clash left to escalate would carry on unweighed past the record's days and take the filter over.
         p_escalate = np.where(clash, np.minimum((p_true + p_misread) * checked, 0.999999), 0.0)
-        state.history_loglik += np.log1p(-p_escalate)
+        state.history_loglik += np.where(active, np.log1p(-p_escalate), 0.0)
         escalates_ordinary = np.zeros(n, dtype=bool)
         escalates_misread = np.zeros(n, dtype=bool)
 
