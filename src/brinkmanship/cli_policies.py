@@ -204,7 +204,10 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
             "" if row is rows[0] else _largest_shift(row),
         )
     console.print(table)
-    console.print("changes in percentage points; * = the paired 95% interval excludes zero")
+    console.print(
+        "changes in percentage points; * = significant: McNemar's p < 0.05, the same as the paired 95% "
+        "interval excluding zero"
+    )
     console.print(
         "days at risk / hazard: the change in days spent in crisis and in wars per day in crisis "
         "(reference: days per path / wars per 1,000 days); wars = days x hazard"

@@ -83,7 +83,12 @@ def best_option(comparison: Comparison) -> Policy | None:
     best: tuple[float, Policy] | None = None
     for row, run in zip(comparison.summaries(), comparison.results, strict=True):
         change = row["outcomes"]["war"]["vs_reference"]
-        if run.same_as is None and run is not comparison.reference and change["ci95"][1] < 0.0:
+        if (
+            run.same_as is None
+            and run is not comparison.reference
+            and change["significant"]
+            and change["diff"] < 0.0
+        ):
             if best is None or row["outcomes"]["war"]["p"] < best[0]:
                 best = (row["outcomes"]["war"]["p"], run.policy)
     return None if best is None else best[1]

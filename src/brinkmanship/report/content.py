@@ -217,7 +217,8 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             Paragraph(
                 f"All options ran on the same {comparison.runs:,} paths (seed {comparison.seed}): path i "
                 "meets the same accidents, alarms and dice under every option, so each change is measured "
-                "on paired paths. * = the paired 95% interval excludes zero. Median day of war counts "
+                "on paired paths. * = significant: McNemar's p < 0.05, the same as the paired 95% interval "
+                "excluding zero. Median day of war counts "
                 f"{_day_count(briefing)}, among paths that reach war. Days at risk / hazard splits the "
                 "change: wars = days in crisis x wars per day in crisis; the reference row gives its days in "
                 "crisis per path and wars per 1,000 such days, the others the change in each (* = its 95% "
@@ -468,8 +469,9 @@ def _method(briefing: Briefing) -> Section:
         f"Scenario {briefing.scenario.name}: {briefing.scenario.description}.",
         f"{comparison.runs:,} paths per option over {comparison.days} days{_counted(briefing)}, seed "
         f"{comparison.seed}; the same random numbers for every option (common random numbers).",
-        "Probabilities: Wilson 95% intervals. Differences between options: Newcombe's paired-score 95% "
-        "interval (1998) and McNemar's exact test on the paths where the options disagree.",
+        "Probabilities: Wilson 95% intervals. Differences between options: McNemar's test on the paths "
+        "where the options disagree and the score interval that inverts it (Tango 1998), so a difference "
+        "is significant (p < 0.05) exactly when its paired 95% interval excludes zero.",
         "Levers are documented with their sources in docs/policies.md and by `brink policies`.",
         *comparison.notes,
     ]
