@@ -19,7 +19,7 @@ from brinkmanship.cli import main
 from brinkmanship.cli_policies import _briefing_work
 from brinkmanship.engine.ensemble import MAX_PATH_DAYS
 from brinkmanship.errors import UserError
-from brinkmanship.policies import Catalogue
+from brinkmanship.policies import Catalogue, catalogue_for
 from brinkmanship.report import Briefing, build_briefing, write_briefing
 from brinkmanship.report.content import build_document, what_it_buys
 from brinkmanship.report.document import Document, Image, Table
@@ -444,3 +444,34 @@ def test_a_briefing_over_the_cap_names_the_sum_of_its_parts(
         "path-days); lower --runs, --sensitivity-runs or --indicator-runs\n"
     )
     assert not out.exists()
+
+
+def test_a_user_lever_reads_as_sentences_and_gives_its_reason_only_if_it_has_one(tmp_path: Path) -> None:
+    """A lever from a --policy-file: its channels in words, not a Python dict, and no empty 'Why:'."""
+    path = tmp_path / "levers.yaml"
+    path.write_text(
+        "levers:\n"
+        "  hotline:\n"
+        "    summary: A hotline that checks most alarms\n"
+        "    channels: {direct: {enabled: true, delay_days: 0.1, verify: 0.9}}\n"
+        "  quiet:\n"
+        "    summary: No threats.\n"
+        "    why: Threats lock leaders in\n"
+        "    forbid: {both: [public_threat]}\n",
+        encoding="utf-8",
+    )
+    catalogue = catalogue_for([str(path)])
+    policies = [catalogue.parse("hotline"), catalogue.parse("quiet")]
+    briefing = build_briefing(
+        load_scenario("cuba-1962"), policies, runs=64, seed=3, sensitivity_runs=0, indicator_runs=0
+    )
+    lines = to_markdown(build_document(briefing)).splitlines()
+    hotline = next(line for line in lines if line.startswith("- **hotline**"))
+    assert hotline == (
+        "- **hotline**: A hotline that checks most alarms. Opens the direct channel (delay 0.1 days, "
+        "verification 0.9); adds concession_private, private_message for both principals (a private channel)."
+    )
+    quiet = next(line for line in lines if line.startswith("- **quiet**"))
+    assert quiet == (
+        "- **quiet**: No threats. Forbids public_threat for both principals. Why: Threats lock leaders in."
+    )

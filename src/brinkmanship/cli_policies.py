@@ -154,12 +154,18 @@ def policies(
             row = [
                 entry["name"] + (" [:actor]" if entry["actor_qualifier"] else ""),
                 f"{entry['summary']}\n{entry['changes']}",
-                entry["why"] + "\n" + "\n".join(f"- {s}" for s in entry["sources"]),
+                _why_and_sources(entry),
             ]
         if sc is not None:
             row.append("\n".join(entry["in_scenario"]))
         table.add_row(*row)
     console.print(table)
+
+
+def _why_and_sources(entry: dict[str, Any]) -> str:
+    """A lever's reason and sources, one a line; a user's lever may give neither ('-')."""
+    lines = [entry["why"]] if entry["why"].strip() else []
+    return "\n".join([*lines, *(f"- {source}" for source in entry["sources"])]) or "-"
 
 
 COMPARE_RUNS_PER_DRAW = 512

@@ -256,9 +256,24 @@ def _lever_notes(briefing: Briefing) -> list[str]:
             packages.append(run.policy)
         for choice in run.policy.choices:
             seen.setdefault(choice.lever.name, choice.lever)
-    items = [f"**{lever.name}**: {lever.summary} {lever.changes} Why: {lever.why}" for lever in seen.values()]
+    items = [f"**{lever.name}**: {lever_note(lever)}" for lever in seen.values()]
     items += [f"**{policy.name}** = {policy.expansion}" for policy in packages]
     return items
+
+
+def lever_note(lever: Lever) -> str:
+    """What a lever is, what it changes and why, as sentences; the why is left out where none was given
+    (a user's lever from a --policy-file may give none)."""
+    parts = [sentence(lever.summary), sentence(lever.changes)]
+    if lever.why.strip():
+        parts.append(f"Why: {sentence(lever.why)}")
+    return " ".join(part for part in parts if part)
+
+
+def sentence(text: str) -> str:
+    """``text`` stripped and ending with a full stop (unless it ends with other closing punctuation)."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else f"{text}."
 
 
 def _indicators(result: Indicators, briefing: Briefing) -> Section:
