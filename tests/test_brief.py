@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
+import shutil
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -475,3 +477,42 @@ def test_a_user_lever_reads_as_sentences_and_gives_its_reason_only_if_it_has_one
     assert quiet == (
         "- **quiet**: No threats. Forbids public_threat for both principals. Why: Threats lock leaders in."
     )
+
+
+BRIEF_TINY = ["brief", "cuba-1962", "-n", "200", "--sensitivity-runs", "0", "--indicator-runs", "0"]
+
+
+def test_force_replaces_only_the_briefings_own_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`brief --force` replaced figures/ whole, deleting a user's files there; now only the briefing's
+    figures change (a stale one the new briefing does not draw is removed) and the rest stays."""
+    out = tmp_path / "brief"
+    (out / "figures" / "mine").mkdir(parents=True)
+    (out / "figures" / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "figures" / "mine" / "chart.png").write_bytes(b"mine")
+    # figures/ with only a user's files holds no earlier briefing: no --force needed, nothing lost
+    assert main([*BRIEF_TINY, "--out", str(out)]) == 0
+    drawn = {"cumulative-risk.png", "paths-stacked.png", "risk-differences.png"}
+    assert set(os.listdir(out / "figures")) == drawn | {"notes.txt", "mine"}
+    # an earlier briefing's tornado, which this one does not draw, goes; the user's files stay
+    (out / "figures" / "tornado.png").write_bytes(PNG_MAGIC)
+    before = (out / "figures" / "paths-stacked.png").read_bytes()
+    capsys.readouterr()
+    assert main([*BRIEF_TINY, "--seed", "9", "--out", str(out)]) == 2
+    assert "figures/tornado.png" in capsys.readouterr().err
+    assert main([*BRIEF_TINY, "--seed", "9", "--out", str(out), "--force"]) == 0
+    assert set(os.listdir(out / "figures")) == drawn | {"notes.txt", "mine"}
+    assert (out / "figures" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / "figures" / "mine" / "chart.png").read_bytes() == b"mine"
+    assert (out / "figures" / "paths-stacked.png").read_bytes() != before  # replaced: another seed
+    assert not [name for name in os.listdir(out) if name.startswith(".brink")]
+    # a folder where one of the briefing's figures belongs is refused, not emptied
+    shutil.rmtree(out / "figures" / "mine")
+    (out / "figures" / "tornado.png").mkdir()
+    (out / "figures" / "tornado.png" / "keep.txt").write_text("mine", encoding="utf-8")
+    capsys.readouterr()
+    assert main([*BRIEF_TINY, "--out", str(out), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "figures/tornado.png is a folder" in err and "remove it first" in err
+    assert (out / "figures" / "tornado.png" / "keep.txt").read_text(encoding="utf-8") == "mine"

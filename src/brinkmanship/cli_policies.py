@@ -60,7 +60,7 @@ from brinkmanship.engine.results import OUTCOMES
 from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, Policy, apply_policy, catalogue_for, check_policy
-from brinkmanship.report import BRIEFING_FILES, FIGURES, build_briefing, write_briefing
+from brinkmanship.report import BRIEFING_FILES, FIGURE_FILES, FIGURES, build_briefing, write_briefing
 from brinkmanship.report.indicators import DEFAULT_WINDOW_DAYS as INDICATOR_WINDOW_DAYS
 from brinkmanship.report.indicators import observable_events
 from brinkmanship.scenario import ScenarioFile, load_scenario
@@ -511,7 +511,7 @@ def brief(
         ]
     # The folder is checked, locked and staged before anything is computed (engine.atomic).
     with (
-        ResultFolder(folder, BRIEFING_FILES, folders=[FIGURES], force=force) as results,
+        ResultFolder(folder, BRIEFING_FILES, folders={FIGURES: FIGURE_FILES}, force=force) as results,
         _status(sys.stderr.isatty()) as say,
     ):
         start = _replayed(sc, chosen, as_of, runs, seed, False)
