@@ -180,3 +180,30 @@ def test_sigterm_while_the_commands_import_is_one_line(tmp_path):
     assert process.returncode == 143
     assert out == ""
     assert err == entry.TERMINATED + "\n"
+
+
+def test_without_a_war_the_shares_of_the_paths_to_war_are_undefined(capsys):
+    """No war, no share: 'deliberate 0%' of no wars was printed (and 0 in JSON); now n/a and null, as is the
+    share of no agreements that broke down."""
+    args = ["run", "cuba-1962", "--runs", "200", "--days", "1", "--seed", "7"]
+    assert main([*args, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["outcomes"]["war"]["count"] == 0
+    for path in result["paths"].values():
+        assert path["share"] is None and path["ci95"] is None
+        assert path["p"] == 0.0 and path["p_ci95"][0] == 0.0
+    assert main(["run", "cuba-1962", "--runs", "200", "--days", "1", "--seed", "7"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if "deliberate" in line or "false alarm" in line]
+    assert len(rows) == 2 and all("n/a" in row and "0%" not in row.split("n/a")[0] for row in rows)
+    assert "no path reached war" in out
+
+
+def test_the_share_of_no_agreements_that_broke_down_is_undefined():
+    from brinkmanship.engine.ensemble import Tally
+    from brinkmanship.engine.results import agreement_summary
+
+    tally = Tally(runs=100, days=10)
+    assert agreement_summary(tally)["broke_down_share"] == {"p": None, "ci95": None}
+    tally.agreement, tally.breakdown = 4, 1
+    assert agreement_summary(tally)["broke_down_share"]["p"] == 0.25

@@ -281,3 +281,19 @@ def test_the_split_multiplies_back_to_the_change_in_wars() -> None:
             continue
         product = versus["days_at_risk"]["ratio"] * versus["hazard"]["ratio"]
         assert product == pytest.approx(row["outcomes"]["war"]["count"] / wars_reference)
+
+
+def test_without_a_war_no_path_has_a_share_of_wars() -> None:
+    """A share of no wars is undefined: None (null in JSON), not 0; the briefing says n/a."""
+    from brinkmanship.report.content import _paths
+    from brinkmanship.report.document import Table
+
+    comparison = run_comparison(load_scenario("cuba-1962"), [CATALOGUE.parse("direct-channel")], 200, SEED, 1)
+    rows = json.loads(json.dumps(comparison.as_dict()))["policies"]
+    for row in rows:
+        assert row["outcomes"]["war"]["count"] == 0
+        for info in row["paths"].values():
+            assert info["share_of_wars"] is None and info["share_ci95"] is None
+            assert info["p"] == 0.0
+    table = next(block for block in _paths(comparison.summaries()).blocks if isinstance(block, Table))
+    assert [row[2] for row in table.rows] == ["n/a (no war)"] * len(PATH_LABELS)

@@ -57,6 +57,8 @@ from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
 from brinkmanship.wording import plural
 
 DEFAULT_RUNS = 10_000
+NOT_APPLICABLE = "n/a"
+"""A share of nothing (of no wars, of no agreements): undefined, printed so and null in JSON."""
 
 
 def scenarios() -> None:
@@ -230,7 +232,12 @@ def print_table(result: dict[str, Any]) -> None:
         o = result["outcomes"][name]
         table.add_row(name.replace("_", " "), f"{o['p']:.1%}", f"{o['ci95'][0]:.1%} - {o['ci95'][1]:.1%}")
     console.print(table)
-    paths = Table(title="Paths to war (share of wars)", header_style="bold")
+    wars = result["outcomes"]["war"]["count"]
+    paths = Table(
+        title="Paths to war (share of wars)",
+        caption=None if wars else "n/a: no path reached war, and a share of no wars is undefined",
+        header_style="bold",
+    )
     paths.add_column("path")
     paths.add_column("share", justify="right")
     paths.add_column("95% interval", justify="right")
@@ -238,8 +245,8 @@ def print_table(result: dict[str, Any]) -> None:
     for name, p in result["paths"].items():
         paths.add_row(
             name.replace("_", " "),
-            f"{p['share']:.0%}",
-            f"{p['ci95'][0]:.0%} - {p['ci95'][1]:.0%}",
+            NOT_APPLICABLE if p["share"] is None else f"{p['share']:.0%}",
+            NOT_APPLICABLE if p["ci95"] is None else f"{p['ci95'][0]:.0%} - {p['ci95'][1]:.0%}",
             f"{p['p']:.1%}",
         )
     console.print(paths)

@@ -38,7 +38,7 @@ from scipy import optimize, stats
 from brinkmanship.analysis.intervals import wilson_interval
 from brinkmanship.analysis.lives import LivesModel, deaths_per_path, lives_model
 from brinkmanship.engine.ensemble import PathTable, Tally, simulate
-from brinkmanship.engine.results import OUTCOMES, behaviour_summary
+from brinkmanship.engine.results import OUTCOMES, behaviour_summary, share_of
 from brinkmanship.engine.state import NEVER, PATH_LABELS, CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy, apply_policy, describe_changes
@@ -343,17 +343,17 @@ def summarise(run: PolicyRun, reference: PolicyRun) -> dict[str, Any]:
             "vs_reference": paired_difference(happened, reference.outcomes.happened(name)).as_dict(),
         }
     war_change = outcomes["war"]["vs_reference"]["diff"]
-    wars = max(outcomes["war"]["count"], 1)
     paths: dict[str, Any] = {}
     for label in PATH_LABELS:
         by_path = run.outcomes.war_by(label)
         count = int(by_path.sum())
         shift = paired_difference(by_path, reference.outcomes.war_by(label))
+        share, share_interval = share_of(count, outcomes["war"]["count"])  # None without a war
         paths[label] = {
             "p": count / max(run.outcomes.runs, 1),
             "ci95": list(wilson_interval(count, run.outcomes.runs)),
-            "share_of_wars": count / wars,
-            "share_ci95": list(wilson_interval(count, outcomes["war"]["count"])),
+            "share_of_wars": share,
+            "share_ci95": share_interval,
             "vs_reference": shift.as_dict(),
             "share_of_change": shift.diff / war_change if war_change != 0.0 else None,
         }

@@ -159,7 +159,9 @@ def _paths(rows: list[dict[str, Any]]) -> Section:
             [
                 label.replace("_", " "),
                 PATH_MEANING[label],
-                f"{pct(info['share_of_wars'])} ({interval(info['share_ci95'])})",
+                "n/a (no war)"
+                if info["share_of_wars"] is None
+                else f"{pct(info['share_of_wars'])} ({interval(info['share_ci95'])})",
                 f"{pct(info['p'])} ({interval(info['ci95'])})",
             ]
             for label, info in ((label, reference["paths"][label]) for label in PATH_LABELS)
