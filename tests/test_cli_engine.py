@@ -207,3 +207,52 @@ def test_the_share_of_no_agreements_that_broke_down_is_undefined():
     assert agreement_summary(tally)["broke_down_share"] == {"p": None, "ci95": None}
     tally.agreement, tally.breakdown = 4, 1
     assert agreement_summary(tally)["broke_down_share"]["p"] == 0.25
+
+
+PAUSE_S = 1.5
+
+
+def _slow_replay(monkeypatch, module):
+    """Make the --as-of replay take at least PAUSE_S more: the elapsed time printed must include it."""
+    replay = module.as_of_start
+
+    def slow(*args, **kwargs):
+        time.sleep(PAUSE_S)
+        return replay(*args, **kwargs)
+
+    monkeypatch.setattr(module, "as_of_start", slow)
+
+
+AS_OF_62 = ["cuba-1962", "--as-of", "1962-10-24", "--runs", "100", "--days", "10"]
+
+
+def test_run_as_of_counts_the_replay_in_its_elapsed_time(monkeypatch, capsys):
+    """`run --as-of` printed '0.0 s' after seconds of replaying: the time covered the forecast only."""
+    from brinkmanship import cli_engine
+
+    _slow_replay(monkeypatch, cli_engine)
+    assert main(["run", *AS_OF_62, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["elapsed_s"] >= PAUSE_S
+    assert main(["run", *AS_OF_62]) == 0
+    assert float(capsys.readouterr().out.split()[-2]) >= PAUSE_S
+
+
+def test_compare_as_of_counts_the_replay_in_its_elapsed_time(monkeypatch, capsys):
+    from brinkmanship import cli_policies
+
+    _slow_replay(monkeypatch, cli_policies)
+    assert main(["compare", *AS_OF_62, "-p", "direct-channel", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["elapsed_s"] >= PAUSE_S
+    assert main(["compare", *AS_OF_62, "-p", "direct-channel"]) == 0
+    assert float(capsys.readouterr().out.split()[-2]) >= PAUSE_S
+
+
+def test_brief_as_of_counts_the_replay_in_its_elapsed_time(monkeypatch, capsys, tmp_path):
+    from brinkmanship import cli_policies
+
+    _slow_replay(monkeypatch, cli_policies)
+    args = ["brief", *AS_OF_62[:-2], "--curve-runs", "0", "--sensitivity-runs", "0", "--indicator-runs", "0"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    assert float(capsys.readouterr().out.split()[-2]) >= PAUSE_S
+    data = json.loads((tmp_path / "briefing.json").read_text(encoding="utf-8"))
+    assert data["elapsed_s"] >= data["comparison"]["elapsed_s"] >= PAUSE_S

@@ -272,7 +272,10 @@ class PolicyRun:
 
 @dataclass
 class Comparison:
-    """Policies run on the same seed; the first is the reference (normally the baseline)."""
+    """Policies run on the same seed; the first is the reference (normally the baseline).
+
+    ``elapsed_s``: seconds of the comparison's runs; `brink compare` sets it to its whole work (an --as-of
+    replay and --param-uncertainty included) before printing it."""
 
     scenario: ScenarioFile
     runs: int

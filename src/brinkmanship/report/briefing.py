@@ -56,6 +56,9 @@ class Briefing:
     param_uncertainty: dict[str, Any] | None = None
     """``brink brief --param-uncertainty``: every option over the calibrated posterior
     (:func:`brinkmanship.calibration.uncertainty.compare_robustness`)."""
+    elapsed_s: float | None = None
+    """Seconds of the whole briefing's work before its files were written (`brink brief` sets it): the
+    --as-of replay and curve, the comparison, indicators, sensitivity and posterior runs."""
 
     @property
     def first_day(self) -> dt.date:
@@ -75,6 +78,7 @@ class Briefing:
             "first_day": self.first_day.isoformat(),
             "history": None if self.history is None else self.history.as_dict(),
             "param_uncertainty": self.param_uncertainty,
+            "elapsed_s": self.elapsed_s,
         }
 
 
