@@ -158,13 +158,15 @@ def test_ctrl_c_while_the_commands_import_is_one_line(monkeypatch, capsys):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
-def test_sigterm_while_the_commands_import_is_one_line(tmp_path):
+@pytest.mark.parametrize("module", ["brinkmanship.entry", "brinkmanship.cli"])
+def test_sigterm_while_the_commands_import_is_one_line(tmp_path, module):
     """SIGTERM while the console script imports the commands (seconds) killed it without a word; it is
-    one line and exit code 143, as later in the command."""
+    one line and exit code 143, as later in the command. `python -m brinkmanship.cli` too: it imported
+    the commands before any handler was set, and exited 143 in silence."""
     from brinkmanship import entry
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "brinkmanship.entry", "run", "korea-2017", "--runs", "200", "--days", "20"],
+        [sys.executable, "-m", module, "run", "korea-2017", "--runs", "200", "--days", "20"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
