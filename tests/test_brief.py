@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
+import shutil
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,7 +21,7 @@ from brinkmanship.cli import main
 from brinkmanship.cli_policies import _briefing_work
 from brinkmanship.engine.ensemble import MAX_PATH_DAYS
 from brinkmanship.errors import UserError
-from brinkmanship.policies import Catalogue
+from brinkmanship.policies import Catalogue, catalogue_for
 from brinkmanship.report import Briefing, build_briefing, write_briefing
 from brinkmanship.report.content import build_document, what_it_buys
 from brinkmanship.report.document import Document, Image, Table
@@ -444,3 +446,73 @@ def test_a_briefing_over_the_cap_names_the_sum_of_its_parts(
         "path-days); lower --runs, --sensitivity-runs or --indicator-runs\n"
     )
     assert not out.exists()
+
+
+def test_a_user_lever_reads_as_sentences_and_gives_its_reason_only_if_it_has_one(tmp_path: Path) -> None:
+    """A lever from a --policy-file: its channels in words, not a Python dict, and no empty 'Why:'."""
+    path = tmp_path / "levers.yaml"
+    path.write_text(
+        "levers:\n"
+        "  hotline:\n"
+        "    summary: A hotline that checks most alarms\n"
+        "    channels: {direct: {enabled: true, delay_days: 0.1, verify: 0.9}}\n"
+        "  quiet:\n"
+        "    summary: No threats.\n"
+        "    why: Threats lock leaders in\n"
+        "    forbid: {both: [public_threat]}\n",
+        encoding="utf-8",
+    )
+    catalogue = catalogue_for([str(path)])
+    policies = [catalogue.parse("hotline"), catalogue.parse("quiet")]
+    briefing = build_briefing(
+        load_scenario("cuba-1962"), policies, runs=64, seed=3, sensitivity_runs=0, indicator_runs=0
+    )
+    lines = to_markdown(build_document(briefing)).splitlines()
+    hotline = next(line for line in lines if line.startswith("- **hotline**"))
+    assert hotline == (
+        "- **hotline**: A hotline that checks most alarms. Opens the direct channel (delay 0.1 days, "
+        "verification 0.9); adds concession_private, private_message for both principals (a private channel)."
+    )
+    quiet = next(line for line in lines if line.startswith("- **quiet**"))
+    assert quiet == (
+        "- **quiet**: No threats. Forbids public_threat for both principals. Why: Threats lock leaders in."
+    )
+
+
+BRIEF_TINY = ["brief", "cuba-1962", "-n", "200", "--sensitivity-runs", "0", "--indicator-runs", "0"]
+
+
+def test_force_replaces_only_the_briefings_own_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`brief --force` replaced figures/ whole, deleting a user's files there; now only the briefing's
+    figures change (a stale one the new briefing does not draw is removed) and the rest stays."""
+    out = tmp_path / "brief"
+    (out / "figures" / "mine").mkdir(parents=True)
+    (out / "figures" / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "figures" / "mine" / "chart.png").write_bytes(b"mine")
+    # figures/ with only a user's files holds no earlier briefing: no --force needed, nothing lost
+    assert main([*BRIEF_TINY, "--out", str(out)]) == 0
+    drawn = {"cumulative-risk.png", "paths-stacked.png", "risk-differences.png"}
+    assert set(os.listdir(out / "figures")) == drawn | {"notes.txt", "mine"}
+    # an earlier briefing's tornado, which this one does not draw, goes; the user's files stay
+    (out / "figures" / "tornado.png").write_bytes(PNG_MAGIC)
+    before = (out / "figures" / "paths-stacked.png").read_bytes()
+    capsys.readouterr()
+    assert main([*BRIEF_TINY, "--seed", "9", "--out", str(out)]) == 2
+    assert "figures/tornado.png" in capsys.readouterr().err
+    assert main([*BRIEF_TINY, "--seed", "9", "--out", str(out), "--force"]) == 0
+    assert set(os.listdir(out / "figures")) == drawn | {"notes.txt", "mine"}
+    assert (out / "figures" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / "figures" / "mine" / "chart.png").read_bytes() == b"mine"
+    assert (out / "figures" / "paths-stacked.png").read_bytes() != before  # replaced: another seed
+    assert not [name for name in os.listdir(out) if name.startswith(".brink")]
+    # a folder where one of the briefing's figures belongs is refused, not emptied
+    shutil.rmtree(out / "figures" / "mine")
+    (out / "figures" / "tornado.png").mkdir()
+    (out / "figures" / "tornado.png" / "keep.txt").write_text("mine", encoding="utf-8")
+    capsys.readouterr()
+    assert main([*BRIEF_TINY, "--out", str(out), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "figures/tornado.png is a folder" in err and "remove it first" in err
+    assert (out / "figures" / "tornado.png" / "keep.txt").read_text(encoding="utf-8") == "mine"

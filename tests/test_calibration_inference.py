@@ -18,6 +18,7 @@ from brinkmanship.calibration.inference import Emulator, sample_posterior, sobol
 from brinkmanship.calibration.simulator import Settings, scenarios_for, simulate_row
 from brinkmanship.calibration.targets import Target, TargetsFile, load_targets
 from brinkmanship.calibration.uncertainty import rank_robustness, split_interval
+from brinkmanship.cli import Terminated
 from brinkmanship.errors import UserError
 
 SHIPPED = load_targets()[0]
@@ -435,27 +436,112 @@ def test_an_interrupted_fit_resumes_to_the_same_posterior(tmp_path: Path, quick_
         run_fit(targets, "0" * 64, tmp_path / "cut", config)
 
 
-def test_ctrl_c_while_sampling_stops_without_emcee_printing(capsys: pytest.CaptureFixture[str]) -> None:
-    """emcee's wrapper prints a traceback and the walkers to stdout when the likelihood raises; a Ctrl-C in
-    the emulator must reach the caller as KeyboardInterrupt with nothing printed."""
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, Terminated])
+@pytest.mark.parametrize("when", ["early", "in the last step"])
+def test_a_signal_while_sampling_stops_without_emcee_printing(
+    stop: type[BaseException], when: str, capsys: pytest.CaptureFixture[str], quick_mcmc: None
+) -> None:
+    """emcee's wrapper prints a traceback and the walkers to stdout when the likelihood raises; a Ctrl-C
+    (KeyboardInterrupt) or a SIGTERM (the command line's Terminated, which the sampler let through to
+    emcee's printing) in the emulator must reach the caller with nothing printed, in the last step too
+    (where the sampler swallowed it and returned a posterior)."""
     target = _synthetic(0.2, "logit_normal")
     x = sobol_design(16, 1, seed=3)
     emulator = Emulator.fit([target], x, [{"t": 0.1 + 0.2 * float(u[0])} for u in x], seed=5)
     calls = 0
     predict = emulator.predict
 
+    def counted(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        nonlocal calls
+        calls += 1
+        return predict(u)
+
+    emulator.predict = counted  # type: ignore[method-assign]
+    sample_posterior(emulator, [target], 1, seed=7)
+    last = calls - 1  # the sampler's last call; after it, one more predicts the draws kept
+    at = 5 if when == "early" else last
+    calls = 0
+
     def interrupted(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         nonlocal calls
         calls += 1
-        if calls == 5:
-            raise KeyboardInterrupt
+        if calls == at:
+            raise stop
         return predict(u)
 
     emulator.predict = interrupted  # type: ignore[method-assign]
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(stop):
         sample_posterior(emulator, [target], 1, seed=7)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+PHASES = ["design rows", "emulator", "MCMC", "posterior predictive check"]
+
+
+@pytest.mark.parametrize(
+    ("stop", "code", "said"), [(KeyboardInterrupt, 130, "interrupted"), (Terminated, 143, "terminated")]
+)
+@pytest.mark.parametrize("phase", PHASES)
+def test_calibrate_stops_on_a_signal_with_one_line_in_every_phase(
+    phase: str,
+    stop: type[BaseException],
+    code: int,
+    said: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    quick_mcmc: None,
+) -> None:
+    """`brink calibrate --out` on Ctrl-C (or SIGTERM): the project's one line and exit code 130 (143) in
+    each phase of the fit, nothing on standard output and no posterior written."""
+    from brinkmanship.cli import main
+
+    design = 16
+    rows = 0
+    real_row = fit_module.simulate_row
+
+    def row(*args: object, **kwargs: object) -> dict[str, float]:
+        nonlocal rows
+        rows += 1
+        if (phase == "design rows" and rows == 1) or (
+            phase == "posterior predictive check" and rows > design
+        ):
+            raise stop
+        return real_row(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fit_module, "simulate_row", row)
+    if phase == "emulator":
+
+        def emulator_fit(*args: object, **kwargs: object) -> Emulator:
+            raise stop
+
+        monkeypatch.setattr(fit_module.Emulator, "fit", emulator_fit)
+    real_sample = fit_module.sample_posterior
+
+    def sample(emulator: Emulator, *args: object, **kwargs: object) -> object:
+        if phase == "MCMC":
+            predict, calls = emulator.predict, []
+
+            def interrupted(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                calls.append(1)
+                if len(calls) == 50:
+                    raise stop
+                return predict(u)
+
+            emulator.predict = interrupted  # type: ignore[method-assign]
+        return real_sample(emulator, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fit_module, "sample_posterior", sample)
+    targets = _file(tmp_path, [_target(value=0.05)])
+    out = tmp_path / "fit"
+    sizes = ["--design", str(design), "--refine", "0", "--check-draws", "2", "--runs", "64"]
+    sizes += ["--replay-runs", "32", "--forecast-runs", "16"]
+    assert main(["calibrate", "--targets", str(targets), "--out", str(out), *sizes]) == code
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"error: {said}; stopped without writing results\n"
+    assert not (out / "posterior.json").exists()
 
 
 def test_a_row_cut_short_is_dropped_and_the_fit_resumes_on_a_fresh_line(tmp_path: Path) -> None:

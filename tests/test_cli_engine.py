@@ -158,13 +158,15 @@ def test_ctrl_c_while_the_commands_import_is_one_line(monkeypatch, capsys):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
-def test_sigterm_while_the_commands_import_is_one_line(tmp_path):
+@pytest.mark.parametrize("module", ["brinkmanship.entry", "brinkmanship.cli"])
+def test_sigterm_while_the_commands_import_is_one_line(tmp_path, module):
     """SIGTERM while the console script imports the commands (seconds) killed it without a word; it is
-    one line and exit code 143, as later in the command."""
+    one line and exit code 143, as later in the command. `python -m brinkmanship.cli` too: it imported
+    the commands before any handler was set, and exited 143 in silence."""
     from brinkmanship import entry
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "brinkmanship.entry", "run", "korea-2017", "--runs", "200", "--days", "20"],
+        [sys.executable, "-m", module, "run", "korea-2017", "--runs", "200", "--days", "20"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -180,3 +182,79 @@ def test_sigterm_while_the_commands_import_is_one_line(tmp_path):
     assert process.returncode == 143
     assert out == ""
     assert err == entry.TERMINATED + "\n"
+
+
+def test_without_a_war_the_shares_of_the_paths_to_war_are_undefined(capsys):
+    """No war, no share: 'deliberate 0%' of no wars was printed (and 0 in JSON); now n/a and null, as is the
+    share of no agreements that broke down."""
+    args = ["run", "cuba-1962", "--runs", "200", "--days", "1", "--seed", "7"]
+    assert main([*args, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["outcomes"]["war"]["count"] == 0
+    for path in result["paths"].values():
+        assert path["share"] is None and path["ci95"] is None
+        assert path["p"] == 0.0 and path["p_ci95"][0] == 0.0
+    assert main(["run", "cuba-1962", "--runs", "200", "--days", "1", "--seed", "7"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if "deliberate" in line or "false alarm" in line]
+    assert len(rows) == 2 and all("n/a" in row and "0%" not in row.split("n/a")[0] for row in rows)
+    assert "no path reached war" in out
+
+
+def test_the_share_of_no_agreements_that_broke_down_is_undefined():
+    from brinkmanship.engine.ensemble import Tally
+    from brinkmanship.engine.results import agreement_summary
+
+    tally = Tally(runs=100, days=10)
+    assert agreement_summary(tally)["broke_down_share"] == {"p": None, "ci95": None}
+    tally.agreement, tally.breakdown = 4, 1
+    assert agreement_summary(tally)["broke_down_share"]["p"] == 0.25
+
+
+PAUSE_S = 1.5
+
+
+def _slow_replay(monkeypatch, module):
+    """Make the --as-of replay take at least PAUSE_S more: the elapsed time printed must include it."""
+    replay = module.as_of_start
+
+    def slow(*args, **kwargs):
+        time.sleep(PAUSE_S)
+        return replay(*args, **kwargs)
+
+    monkeypatch.setattr(module, "as_of_start", slow)
+
+
+AS_OF_62 = ["cuba-1962", "--as-of", "1962-10-24", "--runs", "100", "--days", "10"]
+
+
+def test_run_as_of_counts_the_replay_in_its_elapsed_time(monkeypatch, capsys):
+    """`run --as-of` printed '0.0 s' after seconds of replaying: the time covered the forecast only."""
+    from brinkmanship import cli_engine
+
+    _slow_replay(monkeypatch, cli_engine)
+    assert main(["run", *AS_OF_62, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["elapsed_s"] >= PAUSE_S
+    assert main(["run", *AS_OF_62]) == 0
+    assert float(capsys.readouterr().out.split()[-2]) >= PAUSE_S
+
+
+def test_compare_as_of_counts_the_replay_in_its_elapsed_time(monkeypatch, capsys):
+    from brinkmanship import cli_policies
+
+    _slow_replay(monkeypatch, cli_policies)
+    assert main(["compare", *AS_OF_62, "-p", "direct-channel", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["elapsed_s"] >= PAUSE_S
+    assert main(["compare", *AS_OF_62, "-p", "direct-channel"]) == 0
+    assert float(capsys.readouterr().out.split()[-2]) >= PAUSE_S
+
+
+def test_brief_as_of_counts_the_replay_in_its_elapsed_time(monkeypatch, capsys, tmp_path):
+    from brinkmanship import cli_policies
+
+    _slow_replay(monkeypatch, cli_policies)
+    args = ["brief", *AS_OF_62[:-2], "--curve-runs", "0", "--sensitivity-runs", "0", "--indicator-runs", "0"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    assert float(capsys.readouterr().out.split()[-2]) >= PAUSE_S
+    data = json.loads((tmp_path / "briefing.json").read_text(encoding="utf-8"))
+    assert data["elapsed_s"] >= data["comparison"]["elapsed_s"] >= PAUSE_S

@@ -74,7 +74,7 @@ def test_compare_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = capsys.readouterr().out
     assert "no-private-channel" in out and "restraint:ussr" in out and "reference" in out
-    assert "paired 95% interval excludes zero" in out
+    assert "McNemar's p < 0.05" in out and "paired 95% interval" in out  # one rule: p and interval agree
 
 
 def test_compare_defaults_to_every_applicable_lever(capsys: pytest.CaptureFixture[str]) -> None:

@@ -50,12 +50,12 @@ def test_paired_difference_counts_discordant_paths() -> None:
     change = paired_difference(policy, reference)
     assert change.diff == pytest.approx(-0.10)
     assert (change.gained, change.lost) == (0, 10)
-    assert change.p_value == pytest.approx(2 * 0.5**10)  # McNemar's exact test
+    assert change.p_value == pytest.approx(2 * stats.norm.sf(np.sqrt(10)))  # McNemar z: (b - c)/sqrt(b + c)
     assert change.ci95[0] < -0.10 < change.ci95[1] < 0.0
     assert change.significant
 
 
-def test_newcombe_matches_the_wald_interval_for_large_samples() -> None:
+def test_paired_interval_matches_the_wald_interval_for_large_samples() -> None:
     rng = np.random.default_rng(1)
     reference = rng.random(200_000) < 0.12
     policy = reference & (rng.random(200_000) > 0.3) | (rng.random(200_000) < 0.01)
@@ -77,6 +77,32 @@ def test_paired_interval_covers_the_true_difference() -> None:
         change = paired_difference(policy, reference)
         hits += change.ci95[0] <= -0.04 <= change.ci95[1]
     assert 0.93 <= hits / 1000 <= 0.99
+
+
+def _paired(n: int, both: int, gained: int, lost: int) -> tuple[np.ndarray, np.ndarray]:
+    """Paired outcomes with ``both`` concordant hits and ``gained`` / ``lost`` discordant paths."""
+    policy = np.zeros(n, dtype=bool)
+    reference = np.zeros(n, dtype=bool)
+    policy[: both + gained] = True
+    reference[:both] = True
+    reference[both + gained : both + gained + lost] = True
+    return policy, reference
+
+
+@pytest.mark.parametrize("n", [20, 100, 4000])
+def test_the_verdict_the_p_value_and_the_interval_agree(n: int) -> None:
+    """One rule: significant exactly when McNemar's p < 0.05 and exactly when the 95% interval excludes
+    zero. (A Newcombe interval beside McNemar's exact test disagreed: 5 paths lost and none gained of 100
+    gave an interval of -11.2 to -0.3 points, 'significant', beside p = 0.0625.)"""
+    for both in (0, 3):
+        for gained in range(0, 16):
+            for lost in range(0, 16):
+                change = paired_difference(*_paired(n, both, gained, lost))
+                excludes_zero = change.ci95[0] > 0.0 or change.ci95[1] < 0.0
+                assert change.significant == (change.p_value < 0.05) == excludes_zero, (gained, lost)
+                assert change.ci95[0] <= change.diff <= change.ci95[1]
+                record = change.as_dict()
+                assert record["significant"] == (record["p_value"] < 0.05)
 
 
 def test_paired_difference_needs_the_same_paths() -> None:
@@ -255,3 +281,19 @@ def test_the_split_multiplies_back_to_the_change_in_wars() -> None:
             continue
         product = versus["days_at_risk"]["ratio"] * versus["hazard"]["ratio"]
         assert product == pytest.approx(row["outcomes"]["war"]["count"] / wars_reference)
+
+
+def test_without_a_war_no_path_has_a_share_of_wars() -> None:
+    """A share of no wars is undefined: None (null in JSON), not 0; the briefing says n/a."""
+    from brinkmanship.report.content import _paths
+    from brinkmanship.report.document import Table
+
+    comparison = run_comparison(load_scenario("cuba-1962"), [CATALOGUE.parse("direct-channel")], 200, SEED, 1)
+    rows = json.loads(json.dumps(comparison.as_dict()))["policies"]
+    for row in rows:
+        assert row["outcomes"]["war"]["count"] == 0
+        for info in row["paths"].values():
+            assert info["share_of_wars"] is None and info["share_ci95"] is None
+            assert info["p"] == 0.0
+    table = next(block for block in _paths(comparison.summaries()).blocks if isinstance(block, Table))
+    assert [row[2] for row in table.rows] == ["n/a (no war)"] * len(PATH_LABELS)

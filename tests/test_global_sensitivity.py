@@ -33,7 +33,7 @@ from brinkmanship.scenario import load_scenario
 SEED = 20171126  # the default seed: its burned-in paths are cached by the other tests' runs too
 HAZARD = "war.nuclear_hazard"  # acts only once a war has started
 CLASH = "escalation.clash_to_war"
-HALF_LIFE = "tension.half_life_days"  # the strongest driver of P(war) in a Morris screening of all 18
+HALF_LIFE = "tension.half_life_days"  # the strongest driver of P(war) in a Morris screening (18 then)
 AGREE = "agreement.base_rate"
 PARAMS = [CLASH, HAZARD, HALF_LIFE, AGREE]
 SMALL = ["--runs", "200", "--days", "60"]
@@ -572,3 +572,30 @@ def test_each_suggested_value_fits_and_is_the_largest_that_does(
     for flag in set(settings) - set(suggested):  # an option left out would not fit however low
         lowest = 2 if flag == "--n" else 1
         assert not fits(**{name[2:]: lowest if name == flag else v for name, v in settings.items()}), message
+
+
+def test_the_row_counts_the_docs_give_are_the_commands() -> None:
+    """README and docs/sensitivity.md said korea-2017's Morris screening was 190 rows over 18 parameters
+    after the scenario had grown to 23 declared uncertainties (22 varied: 230 rows): the figures they give
+    now are computed here from the scenario and the code."""
+    root = Path(__file__).resolve().parents[1]
+    korea = load_scenario("korea-2017")
+    varied, excluded = gsa.choose_parameters(korea)
+    k = len(varied)
+    morris = gsa.row_count("morris", gsa.DEFAULT_N["morris"], k)
+    sobol = gsa.row_count("sobol", gsa.DEFAULT_N["sobol"], k)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    line = next(
+        line for line in readme.splitlines() if "brink sensitivity korea-2017 --method morris " in line
+    )
+    assert f"({morris} rows)" in line
+    docs = " ".join((root / "docs" / "sensitivity.md").read_text(encoding="utf-8").split())
+    assert (
+        f"korea-2017 declares {len(korea.uncertainties)} uncertain parameters and varies {k} of them "
+        f"(`{excluded[0]['path']}` is left out" in docs
+    )
+    assert f"{morris:,} Morris rows ({gsa.DEFAULT_N['morris']} x {k + 1})" in docs
+    assert f"{sobol:,} Sobol rows ({gsa.DEFAULT_N['sobol']} x {k + 2})" in docs
+    assert f"and {oat_ensembles(korea)} one-at-a-time rows" in docs
+    assert f"korea-2017 now declares {len(korea.uncertainties)} parameters" in docs
+    assert f"varies {k} (the same command is now {morris} rows: 10 trajectories x {k + 1})" in docs

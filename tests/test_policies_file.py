@@ -165,3 +165,30 @@ def test_problems_found_against_a_scenario_name_the_lever(
     line = str(error.value)
     assert message in line, line
     assert str(path) in line or "under policy 'x'" in line, line
+
+
+def test_a_user_lever_says_what_it_changes_in_words(tmp_path: Path) -> None:
+    """No Python literal reaches the reader: the channels a lever changes printed as a dict
+    ("channels: {'direct': {'enabled': True, ...}}") in `brink policies` and the briefing."""
+    text = GOOD + (
+        "  closed:\n"
+        "    channels: {direct: {enabled: false}, public_noise: 0.4, mediators: {UNSG: false}}\n"
+        "  nested:\n"
+        "    set: {freeze: {active: true}}\n"
+    )
+    changes = {lever.name: lever.changes for lever in load_lever_file(write(tmp_path, text))}
+    assert changes["hotline"] == (
+        "Opens the direct channel (delay 0.1 days, verification 0.9); adds concession_private, "
+        "private_message for both principals (a private channel)"
+    )
+    assert changes["vatican"].startswith("Activates the mediator Vatican; adds concession_private")
+    assert changes["closed"] == (
+        "Closes the direct channel; sets the public channel's noise to 0.4; deactivates the mediator UNSG"
+    )
+    assert changes["calmer"] == (
+        "Sets channels.public.noise to 0.7; sets actors.US.voices.0.hawkishness to 0.0"
+    )
+    assert changes["nested"] == "Sets freeze.active to true"
+    assert changes["quiet-both"] == "Forbids public_threat for both principals"
+    for name, words in changes.items():
+        assert not any(mark in words for mark in ("{", "}", "': ", "True", "False", "None")), name

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+
+if __name__ == "__main__":  # pragma: no cover - `python -m brinkmanship.cli`
+    # Go the console script's way (brinkmanship.entry) before the seconds of imports below: there Ctrl-C
+    # and SIGTERM while the commands import are one line and exit code 130 or 143, not a traceback or
+    # silence. entry imports this file again as brinkmanship.cli and runs its main.
+    from brinkmanship.entry import main as _entry
+
+    sys.exit(_entry())
+
 import os
 import signal
-import sys
 import threading
 
 import typer
@@ -120,7 +129,3 @@ def _run(argv: list[str] | None) -> int:
         print(f"error{where}: {message}", file=sys.stderr)
         return 2
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover - `python -m brinkmanship.cli`
-    raise SystemExit(main())

@@ -57,6 +57,8 @@ from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
 from brinkmanship.wording import plural
 
 DEFAULT_RUNS = 10_000
+NOT_APPLICABLE = "n/a"
+"""A share of nothing (of no wars, of no agreements): undefined, printed so and null in JSON."""
 
 
 def scenarios() -> None:
@@ -150,21 +152,24 @@ def run_ensemble(
     force: bool = False,
     start: CrisisState | None = None,
     as_of: str | None = None,
+    started: float | None = None,
 ) -> dict[str, Any]:
     """Run, optionally writing the result set into ``out``, and return the summary dictionary;
     ``start``: branch from this state (``runs`` paths; the replayed date ``as_of``) instead of the start
-    date."""
+    date. ``started``: when the command's work began (``time.perf_counter()``; the replay to ``as_of``
+    comes before this run), from which ``elapsed_s`` counts; default: when this run begins."""
     model = compile_scenario(sc)
     lives = DeathsTally(lives_model(sc), days)
     if out is None:
         return _with_as_of(
-            _simulate(sc, model, lives, runs, days, seed, workers, None, show_progress, start), as_of
+            _simulate(sc, model, lives, runs, days, seed, workers, None, show_progress, start, started), as_of
         )
     # The folder is checked, locked and staged before the simulation; see engine.atomic for the rules.
     with ResultFolder(out, RESULT_FILES, force=force) as results:
         writer = PathWriter(results.staging, days)
         result = _with_as_of(
-            _simulate(sc, model, lives, runs, days, seed, workers, writer, show_progress, start), as_of
+            _simulate(sc, model, lives, runs, days, seed, workers, writer, show_progress, start, started),
+            as_of,
         )
         writer.close()
         write_summary(results.staging, result)
@@ -191,8 +196,9 @@ def _simulate(
     writer: PathWriter | None,
     show_progress: bool,
     start: CrisisState | None = None,
+    started: float | None = None,
 ) -> dict[str, Any]:
-    started = time.perf_counter()
+    started = time.perf_counter() if started is None else started
     with progress_bar(runs, f"{sc.name}: paths", show_progress) as advance:
 
         def keep(paths: PathTable) -> None:
@@ -230,7 +236,12 @@ def print_table(result: dict[str, Any]) -> None:
         o = result["outcomes"][name]
         table.add_row(name.replace("_", " "), f"{o['p']:.1%}", f"{o['ci95'][0]:.1%} - {o['ci95'][1]:.1%}")
     console.print(table)
-    paths = Table(title="Paths to war (share of wars)", header_style="bold")
+    wars = result["outcomes"]["war"]["count"]
+    paths = Table(
+        title="Paths to war (share of wars)",
+        caption=None if wars else "n/a: no path reached war, and a share of no wars is undefined",
+        header_style="bold",
+    )
     paths.add_column("path")
     paths.add_column("share", justify="right")
     paths.add_column("95% interval", justify="right")
@@ -238,8 +249,8 @@ def print_table(result: dict[str, Any]) -> None:
     for name, p in result["paths"].items():
         paths.add_row(
             name.replace("_", " "),
-            f"{p['share']:.0%}",
-            f"{p['ci95'][0]:.0%} - {p['ci95'][1]:.0%}",
+            NOT_APPLICABLE if p["share"] is None else f"{p['share']:.0%}",
+            NOT_APPLICABLE if p["ci95"] is None else f"{p['ci95'][0]:.0%} - {p['ci95'][1]:.0%}",
             f"{p['p']:.1%}",
         )
     console.print(paths)
@@ -329,6 +340,7 @@ def run(
     With ``--as-of DATE`` the paths start from the crisis as the real history left it at the end of that
     date (``brink replay``'s particle filter), and days count from the next day.
     """
+    started = time.perf_counter()  # elapsed_s: the whole command's work, an --as-of replay included
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
@@ -362,6 +374,7 @@ def run(
         force=force,
         start=start,
         as_of=as_of,
+        started=started,
     )
     if shipped is not None:
         with progress_bar(draws * runs_per_draw, "over the posterior", not as_json) as advance:
@@ -381,6 +394,7 @@ def run(
             o["p_posterior"] = part["p"]
             for key in ("ci95_total", "ci95_monte_carlo", "ci95_parameters"):
                 o[key] = part[key]
+    result["elapsed_s"] = time.perf_counter() - started
     if as_json:
         print(json.dumps(result))
     else:

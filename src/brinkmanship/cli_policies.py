@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,7 +61,7 @@ from brinkmanship.engine.results import OUTCOMES
 from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, Policy, apply_policy, catalogue_for, check_policy
-from brinkmanship.report import BRIEFING_FILES, FIGURES, build_briefing, write_briefing
+from brinkmanship.report import BRIEFING_FILES, FIGURE_FILES, FIGURES, build_briefing, write_briefing
 from brinkmanship.report.indicators import DEFAULT_WINDOW_DAYS as INDICATOR_WINDOW_DAYS
 from brinkmanship.report.indicators import observable_events
 from brinkmanship.scenario import ScenarioFile, load_scenario
@@ -154,12 +155,18 @@ def policies(
             row = [
                 entry["name"] + (" [:actor]" if entry["actor_qualifier"] else ""),
                 f"{entry['summary']}\n{entry['changes']}",
-                entry["why"] + "\n" + "\n".join(f"- {s}" for s in entry["sources"]),
+                _why_and_sources(entry),
             ]
         if sc is not None:
             row.append("\n".join(entry["in_scenario"]))
         table.add_row(*row)
     console.print(table)
+
+
+def _why_and_sources(entry: dict[str, Any]) -> str:
+    """A lever's reason and sources, one a line; a user's lever may give neither ('-')."""
+    lines = [entry["why"]] if entry["why"].strip() else []
+    return "\n".join([*lines, *(f"- {source}" for source in entry["sources"])]) or "-"
 
 
 COMPARE_RUNS_PER_DRAW = 512
@@ -204,7 +211,10 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
             "" if row is rows[0] else _largest_shift(row),
         )
     console.print(table)
-    console.print("changes in percentage points; * = the paired 95% interval excludes zero")
+    console.print(
+        "changes in percentage points; * = significant: McNemar's p < 0.05, the same as the paired 95% "
+        "interval excluding zero"
+    )
     console.print(
         "days at risk / hazard: the change in days spent in crisis and in wars per day in crisis "
         "(reference: days per path / wars per 1,000 days); wars = days x hazard"
@@ -246,6 +256,7 @@ def compare(
 
     With ``--as-of DATE`` every policy starts from the crisis as the real history left it at the end of
     that date (the same replayed paths for all: the differences stay paired)."""
+    started = time.perf_counter()  # elapsed_s: the whole command's work, an --as-of replay included
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
@@ -292,6 +303,7 @@ def compare(
                 lambda d: advance(d, None),
                 posterior_as_of(sc, as_of),
             )
+    comparison.elapsed_s = time.perf_counter() - started
     if as_json:
         record = comparison.as_dict(rank_by)
         if as_of is not None:
@@ -443,6 +455,7 @@ def brief(
     With ``--as-of DATE`` the comparison starts from the crisis as the real history left it at the end of
     that date, and the briefing draws the replayed risk of war up to that date with the judgements of the
     time; the sensitivity and the indicators stay at the scenario's start date (said in the notes)."""
+    started = time.perf_counter()  # elapsed_s: the whole briefing's work, an --as-of replay included
     sc = load_scenario(scenario)
     if curve_runs is not None and as_of is None:
         raise UserError("--curve-runs: only with --as-of (without it the briefing draws no replayed curve)")
@@ -502,10 +515,12 @@ def brief(
         ]
     # The folder is checked, locked and staged before anything is computed (engine.atomic).
     with (
-        ResultFolder(folder, BRIEFING_FILES, folders=[FIGURES], force=force) as results,
+        ResultFolder(folder, BRIEFING_FILES, folders={FIGURES: FIGURE_FILES}, force=force) as results,
         _status(sys.stderr.isatty()) as say,
     ):
+        replaying = time.perf_counter()
         start = _replayed(sc, chosen, as_of, runs, seed, False)
+        replayed_s = time.perf_counter() - replaying
         history = None
         if as_of is not None and curve:
             history = as_of_curve(sc, as_of, curve_runs or DEFAULT_CURVE_RUNS, seed, say)
@@ -538,12 +553,17 @@ def brief(
                 seed,
                 as_of=posterior_as_of(sc, as_of),
             )
+        # The comparison's time counts the replay it branched from; the briefing's, everything before the
+        # files are written.
+        briefing.comparison.elapsed_s += replayed_s
+        briefing.elapsed_s = time.perf_counter() - started
         staged = write_briefing(briefing, results.staging)
         files = [results.final(path.relative_to(results.staging).as_posix()) for path in staged.figures]
         html, markdown, data = (results.final(p.name) for p in (staged.html, staged.markdown, staged.data))
         results.commit()
     console.print(f"wrote {html} (self-contained), {markdown}, {data}")
     console.print("figures: " + ", ".join(str(path) for path in files))
+    console.print(f"[dim]{time.perf_counter() - started:.1f} s[/dim]")
 
 
 def _briefing_work(

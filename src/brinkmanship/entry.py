@@ -4,6 +4,7 @@ Importing the commands takes seconds (NumPy, SciPy, pydantic, the kernel); a Ctr
 otherwise print the interpreter's traceback of whatever was being imported, and a SIGTERM would kill the
 process without a word. Here each is one line and exit code 130 (Ctrl-C) or 143 (SIGTERM), as anywhere
 else in a command (:func:`brinkmanship.cli.main`, which sets its own handlers while it runs).
+``python -m brinkmanship.cli`` comes here too, before importing the commands.
 """
 
 from __future__ import annotations

@@ -9,10 +9,17 @@ common random numbers", Management Science 38).
 Statistics:
 
 - a probability: Wilson score interval (:func:`brinkmanship.analysis.intervals.wilson_interval`);
-- a paired difference of probabilities: Newcombe's hybrid score interval for paired data (Newcombe 1998,
-  "Improved confidence intervals for the difference between binomial proportions based on paired data",
-  Statistics in Medicine 17, method 10), with McNemar's exact test (McNemar 1947) on the discordant
-  pairs; a difference is *significant* when its 95% interval excludes zero;
+- a paired difference of probabilities: McNemar's test (McNemar 1947) and the score interval that inverts
+  it (Tango 1998, "Equivalence test and confidence interval for the difference in proportions for the
+  paired-sample design", Statistics in Medicine 17). Both come from one statistic, the score
+  ``z(d) = (b - c - n d) / sqrt(n (2 q(d) + d (1 - d)))`` (``b``, ``c``: the discordant paths, ``q(d)``
+  the restricted maximum-likelihood estimate of the probability of ``c``); at ``d = 0`` it is McNemar's
+  ``(b - c) / sqrt(b + c)``, and the 95% interval is every ``d`` with ``|z(d)| < 1.96``. So one rule
+  holds throughout: a difference is *significant* when McNemar's p < 0.05, which is exactly when its 95%
+  interval excludes zero. The asymptotic McNemar test holds its size better than the exact conditional
+  one, which is conservative (Fagerland, Lydersen & Laake 2013, BMC Medical Research Methodology 13:91),
+  and Tango's interval is among those recommended for paired proportions (Fagerland, Lydersen & Laake
+  2014, Statistics in Medicine 34);
 - a median time to war: the distribution-free order-statistic interval (Conover 1999, section 3.2);
 - deaths (from :mod:`brinkmanship.analysis.lives`, drawn per path from the path's own uniform, hence
   paired too): the expected value with a 90% normal interval, and the paired change from the reference.
@@ -26,12 +33,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, stats
 
 from brinkmanship.analysis.intervals import wilson_interval
 from brinkmanship.analysis.lives import LivesModel, deaths_per_path, lives_model
 from brinkmanship.engine.ensemble import PathTable, Tally, simulate
-from brinkmanship.engine.results import OUTCOMES, behaviour_summary
+from brinkmanship.engine.results import OUTCOMES, behaviour_summary, share_of
 from brinkmanship.engine.state import NEVER, PATH_LABELS, CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy, apply_policy, describe_changes
@@ -104,9 +111,17 @@ class PathOutcomes:
         return np.cumsum(counts) / max(self.runs, 1)
 
 
+ALPHA = 0.05
+"""A paired difference is significant at this level (two-sided)."""
+Z95 = float(stats.norm.ppf(1.0 - ALPHA / 2.0))
+
+
 @dataclass(frozen=True)
 class PairedDifference:
-    """P(policy) - P(reference) estimated on paired paths."""
+    """P(policy) - P(reference) estimated on paired paths.
+
+    ``p_value`` is McNemar's test and ``ci95`` the score interval that inverts it (module docstring), so
+    ``p_value < 0.05`` exactly when ``ci95`` excludes zero: :attr:`significant`."""
 
     diff: float
     ci95: tuple[float, float]
@@ -116,8 +131,8 @@ class PairedDifference:
 
     @property
     def significant(self) -> bool:
-        """The 95% interval excludes zero."""
-        return self.ci95[0] > 0.0 or self.ci95[1] < 0.0
+        """McNemar's p < 0.05; the same as: the 95% interval excludes zero."""
+        return self.p_value < ALPHA
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -129,8 +144,34 @@ class PairedDifference:
         }
 
 
+def _score(delta: float, gained: int, lost: int, n: int) -> float:
+    """Tango's (1998) score statistic for the paired difference ``delta`` (module docstring)."""
+    w = -gained - lost + (2 * n - gained + lost) * delta
+    q = (np.sqrt(max(w * w + 8.0 * n * lost * delta * (1.0 - delta), 0.0)) - w) / (4.0 * n)
+    numerator = gained - lost - n * delta
+    variance = n * (2.0 * q + delta * (1.0 - delta))
+    if numerator == 0.0:
+        return 0.0
+    if variance <= 0.0:
+        return float(np.copysign(np.inf, numerator))
+    return float(numerator / np.sqrt(variance))
+
+
+def _score_bound(gained: int, lost: int, n: int, inside: float, outside: float, target: float) -> float:
+    """One end of the score interval: where ``z`` reaches ``target`` (+-1.96) between the estimate
+    (``inside``, where ``z`` is 0) and ``outside`` (zero, where the test rejects, or -1 or 1); ``outside``
+    itself where ``z`` does not reach ``target`` before it."""
+
+    def gap(delta: float) -> float:
+        return _score(delta, gained, lost, n) - target
+
+    if np.sign(gap(outside)) == np.sign(gap(inside)) or gap(outside) == 0.0:
+        return outside
+    return float(optimize.brentq(gap, min(inside, outside), max(inside, outside), xtol=1e-13, rtol=1e-13))
+
+
 def paired_difference(policy: np.ndarray, reference: np.ndarray) -> PairedDifference:
-    """Newcombe's (1998, method 10) interval for the difference of paired proportions, with McNemar's test.
+    """McNemar's test and Tango's score interval for the difference of paired proportions.
 
     Args:
         policy: boolean outcome per path under the policy.
@@ -141,24 +182,22 @@ def paired_difference(policy: np.ndarray, reference: np.ndarray) -> PairedDiffer
     if x.shape != y.shape:
         raise ValueError(f"paired outcomes need the same paths ({x.shape} vs {y.shape})")
     n = int(x.size)
-    both = int(np.count_nonzero(x & y))
     gained = int(np.count_nonzero(x & ~y))
     lost = int(np.count_nonzero(~x & y))
-    neither = n - both - gained - lost
     if n == 0:
         return PairedDifference(0.0, (-1.0, 1.0), 1.0, 0, 0)
-    p1, p2 = (both + gained) / n, (both + lost) / n
-    l1, u1 = wilson_interval(both + gained, n)
-    l2, u2 = wilson_interval(both + lost, n)
-    margins = float(both + gained) * (lost + neither) * (both + lost) * (gained + neither)
-    phi = (both * neither - gained * lost) / np.sqrt(margins) if margins > 0 else 0.0
-    below = np.sqrt(max((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2, 0.0))
-    above = np.sqrt(max((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2, 0.0))
-    diff = p1 - p2
+    diff = (gained - lost) / n
     discordant = gained + lost
-    p_value = 1.0 if discordant == 0 else float(stats.binomtest(gained, discordant, 0.5).pvalue)
-    interval = (float(max(diff - below, -1.0)), float(min(diff + above, 1.0)))
-    return PairedDifference(float(diff), interval, p_value, gained, lost)
+    z = 0.0 if discordant == 0 else (gained - lost) / np.sqrt(discordant)
+    p_value = float(min(1.0, 2.0 * stats.norm.sf(abs(z))))
+    # The score falls as the difference rises; each end lies between the estimate and the nearer of zero
+    # (where the test rejects) or -1 / 1, so the interval excludes zero exactly when the test rejects.
+    significant = p_value < ALPHA
+    low = _score_bound(gained, lost, n, diff, 0.0 if significant and diff > 0 else -1.0, Z95)
+    high = _score_bound(gained, lost, n, diff, 0.0 if significant and diff < 0 else 1.0, -Z95)
+    if not significant:  # the root finder's last digits must not move an end across zero
+        low, high = min(low, 0.0), max(high, 0.0)
+    return PairedDifference(float(diff), (low, high), p_value, gained, lost)
 
 
 def median_with_interval(values: np.ndarray) -> dict[str, Any]:
@@ -233,7 +272,10 @@ class PolicyRun:
 
 @dataclass
 class Comparison:
-    """Policies run on the same seed; the first is the reference (normally the baseline)."""
+    """Policies run on the same seed; the first is the reference (normally the baseline).
+
+    ``elapsed_s``: seconds of the comparison's runs; `brink compare` sets it to its whole work (an --as-of
+    replay and --param-uncertainty included) before printing it."""
 
     scenario: ScenarioFile
     runs: int
@@ -304,17 +346,17 @@ def summarise(run: PolicyRun, reference: PolicyRun) -> dict[str, Any]:
             "vs_reference": paired_difference(happened, reference.outcomes.happened(name)).as_dict(),
         }
     war_change = outcomes["war"]["vs_reference"]["diff"]
-    wars = max(outcomes["war"]["count"], 1)
     paths: dict[str, Any] = {}
     for label in PATH_LABELS:
         by_path = run.outcomes.war_by(label)
         count = int(by_path.sum())
         shift = paired_difference(by_path, reference.outcomes.war_by(label))
+        share, share_interval = share_of(count, outcomes["war"]["count"])  # None without a war
         paths[label] = {
             "p": count / max(run.outcomes.runs, 1),
             "ci95": list(wilson_interval(count, run.outcomes.runs)),
-            "share_of_wars": count / wars,
-            "share_ci95": list(wilson_interval(count, outcomes["war"]["count"])),
+            "share_of_wars": share,
+            "share_ci95": share_interval,
             "vs_reference": shift.as_dict(),
             "share_of_change": shift.diff / war_change if war_change != 0.0 else None,
         }

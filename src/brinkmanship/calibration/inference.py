@@ -173,38 +173,46 @@ def sample_posterior(
     from the chains after burn-in. ``progress`` is called with (steps done, steps in all) every 100 steps.
     """
 
-    interrupted = False
+    stopped: BaseException | None = None
 
     def log_probability(u: np.ndarray) -> np.ndarray:
         # Vectorised over walkers (emcee's vectorize=True): one emulator call per step, not per walker.
-        nonlocal interrupted
-        inside = np.all((u >= 0) & (u <= 1), axis=1)
+        nonlocal stopped
         out = np.full(u.shape[0], -np.inf)
         try:
+            inside = np.all((u >= 0) & (u <= 1), axis=1)
             if inside.any():
                 mean, sd = emulator.predict(u[inside])
                 out[inside] = sum(
                     target_log_likelihood(t, mean[:, j], sd[:, j]) for j, t in enumerate(targets)
                 )
-        except KeyboardInterrupt:
+        except BaseException as error:
             # emcee's wrapper would print a traceback and the walkers' positions to stdout before passing
-            # a Ctrl-C on; note it here and raise it from the sampling loop instead, with nothing printed.
-            interrupted = True
+            # the exception on: a Ctrl-C (KeyboardInterrupt), a SIGTERM (the command line's Terminated, a
+            # BaseException too) or a failure. Note it here and raise it from the sampling loop instead,
+            # with nothing printed, so that the command says its one line.
+            stopped = error
         return out
 
     walkers = max(WALKERS_PER_DIMENSION * k, 16)
     rng = np.random.default_rng(seed)
     start = np.clip(0.5 + 0.1 * rng.standard_normal((walkers, k)), 0.01, 0.99)
     sampler = emcee.EnsembleSampler(walkers, k, log_probability, vectorize=True)
+    # Call the function itself, not through emcee's printing wrapper (emcee 3: the attribute it calls), so
+    # that a signal arriving between the wrapper's lines and the function's is not printed either.
+    if hasattr(sampler, "log_prob_fn"):
+        sampler.log_prob_fn = log_probability
     sampler.random_state = np.random.RandomState(seed % 2**32).get_state()
     # One BLAS thread: the emulator's small triangular solves run about three times faster than with the
     # threads fighting over them (measured: 10 ms against 26-30 ms a step on this 2-core machine).
     with threadpool_limits(1):
         for step, _ in enumerate(sampler.sample(start, iterations=MCMC_STEPS), 1):
-            if interrupted:
-                raise KeyboardInterrupt
+            if stopped is not None:
+                raise stopped
             if progress is not None and (step % 100 == 0 or step == MCMC_STEPS):
                 progress(step, MCMC_STEPS)
+    if stopped is not None:  # in the last step: the loop ended without looking again
+        raise stopped
     chain = sampler.get_chain(discard=MCMC_BURN_IN, flat=True)
     # emcee logs a warning when the chains are shorter than 50 autocorrelation times; the posterior
     # document reports the chain's length in those times instead (diagnostics), so the log is silenced.

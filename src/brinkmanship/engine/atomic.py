@@ -7,7 +7,10 @@ Every command that writes results (``run --out``, ``brief --out``) goes through 
    folder itself, released by the kernel when the process ends, however it ends).
 2. **The re-run rule**: if any file of the set is already in the folder (an earlier result), the command is
    refused unless ``--force`` is given; with ``--force`` the whole set is replaced. Other files in the
-   folder are never touched.
+   folder are never touched. A folder of the set (the briefing's ``figures/``) is the set's only through
+   the files it names inside it: those are replaced (or removed, where the new set has no such file), and
+   anything else in that folder, a user's own files, stays where it is; a folder holding none of them is
+   no earlier result.
 3. The files are written into a hidden staging folder inside the target (``.brink-incomplete-*``); only
    when all of them are written are they moved into place, one rename each. A full disk, Ctrl-C or a crash
    leaves the earlier results as they were, and the staging folder is removed (after ``kill -9`` it
@@ -29,7 +32,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -80,7 +83,8 @@ def check_out_text(text: str, flag: str = "--out") -> Path:
 class ResultFolder:
     """A context manager for one result set written into ``folder``; see the module's rules.
 
-    ``names`` are the files and folders of the set, ``folders`` those of them that are folders.
+    ``names`` are the files and folders of the set; ``folders`` maps those of them that are folders to the
+    names of the files the set may write inside each (only those are the set's: module docstring).
 
     Inside the ``with`` block, write each file of ``names`` to :meth:`staged`; call :meth:`commit` at the
     end of the block to move them into place. Leaving the block by an exception discards the staged files.
@@ -91,13 +95,13 @@ class ResultFolder:
         folder: Path,
         names: Sequence[str],
         *,
-        folders: Sequence[str] = (),
+        folders: Mapping[str, Collection[str]] | None = None,
         force: bool = False,
         flag: str = "--out",
     ) -> None:
         self.folder = folder
         self.names = tuple(names)
-        self.folders = frozenset(folders)
+        self.folders = {name: frozenset(inside) for name, inside in (folders or {}).items()}
         self.force = force
         self.flag = flag
         self._lock: int | None = None
@@ -169,8 +173,28 @@ class ResultFolder:
             if stale.is_dir() and not stale.is_symlink():
                 shutil.rmtree(stale, ignore_errors=True)
 
+    def _is_folder(self, path: Path) -> bool:
+        return path.is_dir() and not path.is_symlink()
+
+    def _earlier(self) -> list[str]:
+        """The files of the set already in the folder; inside a result folder only the set's own files."""
+        existing = []
+        for name in self.names:
+            target = self.folder / name
+            if not os.path.lexists(target):
+                continue
+            if name in self.folders and self._is_folder(target):
+                existing += [
+                    f"{name}/{inner}"
+                    for inner in sorted(self.folders[name])
+                    if os.path.lexists(target / inner)
+                ]
+            else:
+                existing.append(name)
+        return existing
+
     def _check_earlier_results(self) -> None:
-        existing = [name for name in self.names if os.path.lexists(self.folder / name)]
+        existing = self._earlier()
         if not existing:
             return
         if not self.force:
@@ -180,7 +204,7 @@ class ResultFolder:
             )
         for name in existing:
             target = self.folder / name
-            is_folder = target.is_dir() and not target.is_symlink()
+            is_folder = self._is_folder(target)
             if is_folder != (name in self.folders):
                 kind = "a folder where a result file" if is_folder else "a file where a result folder"
                 raise self._refuse(f"{name} is {kind} belongs; remove it first")
@@ -211,7 +235,18 @@ class ResultFolder:
             if not os.path.lexists(source):
                 continue
             target = self.folder / name
-            if target.is_dir() and not target.is_symlink():
+            if name in self.folders and self._is_folder(target):
+                # The folder is there, perhaps with a user's files in it: only the set's files change.
+                aside = staging / f"{name}.earlier"
+                aside.mkdir()
+                for inner in sorted(self.folders[name]):
+                    if os.path.lexists(target / inner) and not os.path.lexists(source / inner):
+                        os.replace(target / inner, aside / inner)  # an earlier result the new set lacks
+                for entry in sorted(os.listdir(source)):
+                    os.replace(source / entry, target / entry)
+                placed.append(target)
+                continue
+            if self._is_folder(target):
                 # A folder cannot be renamed over a non-empty folder: set the old one aside first.
                 os.replace(target, staging / f"{name}.earlier")
             os.replace(source, target)

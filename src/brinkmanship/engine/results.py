@@ -42,16 +42,26 @@ def outcome_estimates(tally: Tally) -> dict[str, Estimate]:
     return {name: Estimate(int(getattr(tally, name)), tally.runs) for name in OUTCOMES}
 
 
+def share_of(count: int, of: int) -> tuple[float | None, list[float] | None]:
+    """``count`` as a share of ``of`` with its Wilson 95% interval; (None, None) where ``of`` is 0: a share
+    of no wars (or of no agreements) is undefined, not 0%."""
+    if of <= 0:
+        return None, None
+    share = Estimate(count, of)
+    return share.p, list(share.ci95)
+
+
 def path_estimates(tally: Tally) -> dict[str, dict[str, Any]]:
-    """For each path to war: its share of wars and its probability, each with a 95% interval."""
+    """For each path to war: its share of wars and its probability, each with a 95% interval (the share
+    and its interval None where no path reached war)."""
     result = {}
     for index, label in enumerate(PATH_LABELS):
         count = int(tally.war_by_path[index])
-        share = Estimate(count, tally.war)
+        share, interval = share_of(count, int(tally.war))
         absolute = Estimate(count, tally.runs)
         result[label] = {
-            "share": share.p,
-            "ci95": list(share.ci95),
+            "share": share,
+            "ci95": interval,
             "p": absolute.p,
             "p_ci95": list(absolute.ci95),
             "count": count,
@@ -99,15 +109,16 @@ def agreement_terms_text(scenario: ScenarioFile) -> dict[str, str]:
 
 def agreement_summary(tally: Tally, terms: dict[str, str] | None = None) -> dict[str, Any]:
     """Agreements within the horizon (docs/model.md, section 7): how often one was reached, how often the
-    first broke down within the horizon (of all paths, and of those that reached one), the mean depth of
-    its terms, the share of path-days in crisis with one in force, and the terms in words."""
+    first broke down within the horizon (of all paths, and of those that reached one: None where none
+    did), the mean depth of its terms, the share of path-days in crisis with one in force, and the terms in
+    words."""
     reached = Estimate(tally.agreement, tally.runs)
     broke = Estimate(tally.breakdown, tally.runs)
-    broke_share = Estimate(tally.breakdown, tally.agreement)
+    broke_share, broke_interval = share_of(int(tally.breakdown), int(tally.agreement))
     return {
         "reached": reached.as_dict(),
         "broke_down": broke.as_dict(),
-        "broke_down_share": {"p": broke_share.p, "ci95": list(broke_share.ci95)},
+        "broke_down_share": {"p": broke_share, "ci95": broke_interval},
         "mean_depth": tally.agreement_depth / FIXED_POINT / tally.agreement if tally.agreement else None,
         "in_force_share_of_days": tally.agreement_days / max(tally.active_path_days, 1),
         "terms": dict(terms or {}),

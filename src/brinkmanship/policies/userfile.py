@@ -180,7 +180,7 @@ def levers_from_mapping(data: dict[str, Any], origin: str) -> list[Lever]:
         Lever(
             name=name,
             summary=spec.summary or f"user-defined lever from {origin}",
-            changes="; ".join(_describe(spec)),
+            changes=_capitalised("; ".join(_describe(spec))),
             why=spec.why,
             sources=tuple(spec.sources),
             build=_builder(name, spec, origin),
@@ -191,11 +191,74 @@ def levers_from_mapping(data: dict[str, Any], origin: str) -> list[Lever]:
 
 
 def _describe(spec: LeverSpec) -> list[str]:
-    parts = [f"{path} = {value!r}" for path, value in spec.set.items()]
-    parts += [f"adds {', '.join(actions)} for {actor}" for actor, actions in spec.add.items()]
-    parts += [f"forbids {', '.join(actions)} for {actor}" for actor, actions in spec.forbid.items()]
+    """What a user's lever changes, in words (the ``changes`` of ``brink policies`` and the briefing): no
+    Python literal (a dict, a list, quotes, True) reaches the reader."""
+    parts = [f"sets {path} to {value}" for path, value in _flatten(spec.set)]
+    parts += [f"adds {', '.join(actions)} for {_whom(actor)}" for actor, actions in spec.add.items()]
+    parts += [f"forbids {', '.join(actions)} for {_whom(actor)}" for actor, actions in spec.forbid.items()]
     if spec.channels is not None:
-        parts.append(f"channels: {spec.channels.model_dump(exclude_none=True, exclude_defaults=True)}")
+        parts += _describe_channels(spec.channels)
+    return parts
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _whom(actor: str) -> str:
+    return "both principals" if actor == ALL_PRINCIPALS else actor
+
+
+def _text(value: Any) -> str:
+    """A value as a reader writes it: true / false, numbers as given, lists joined with commas."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_text(item) for item in value) + "]"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def _flatten(overrides: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """Dotted paths and their values in words; a mapping given as a value becomes one path per entry."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in overrides.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            pairs += _flatten(value, f"{path}.")
+        else:
+            pairs.append((path, _text(value)))
+    return pairs
+
+
+def _describe_channels(channels: ChannelChange) -> list[str]:
+    """A lever's channel changes in words: 'opens the direct channel (delay 0.1 days, verification 0.9)'."""
+    parts: list[str] = []
+    direct = channels.direct
+    if direct is not None:
+        settings = []
+        if direct.noise is not None:
+            settings.append(f"noise {direct.noise:g}")
+        if direct.delay_days is not None:
+            settings.append(f"delay {direct.delay_days:g} days")
+        if direct.verify is not None:
+            settings.append(f"verification {direct.verify:g}")
+        detail = ", ".join(settings)
+        if direct.enabled is True:
+            parts.append("opens the direct channel" + (f" ({detail})" if detail else ""))
+        elif direct.enabled is False:
+            parts.append("closes the direct channel" + (f" (and sets its {detail})" if detail else ""))
+        elif detail:
+            parts.append(f"sets the direct channel's {detail}")
+    if channels.public_noise is not None:
+        parts.append(f"sets the public channel's noise to {channels.public_noise:g}")
+    for mediator, active in channels.mediators.items():
+        parts.append(f"{'activates' if active else 'deactivates'} the mediator {mediator}")
+    if (direct is not None and direct.enabled is True) or any(channels.mediators.values()):
+        parts.append(f"adds {', '.join(sorted(PRIVATE_ACTIONS))} for both principals (a private channel)")
     return parts
 
 

@@ -56,6 +56,9 @@ class Briefing:
     param_uncertainty: dict[str, Any] | None = None
     """``brink brief --param-uncertainty``: every option over the calibrated posterior
     (:func:`brinkmanship.calibration.uncertainty.compare_robustness`)."""
+    elapsed_s: float | None = None
+    """Seconds of the whole briefing's work before its files were written (`brink brief` sets it): the
+    --as-of replay and curve, the comparison, indicators, sensitivity and posterior runs."""
 
     @property
     def first_day(self) -> dt.date:
@@ -75,6 +78,7 @@ class Briefing:
             "first_day": self.first_day.isoformat(),
             "history": None if self.history is None else self.history.as_dict(),
             "param_uncertainty": self.param_uncertainty,
+            "elapsed_s": self.elapsed_s,
         }
 
 
@@ -83,7 +87,12 @@ def best_option(comparison: Comparison) -> Policy | None:
     best: tuple[float, Policy] | None = None
     for row, run in zip(comparison.summaries(), comparison.results, strict=True):
         change = row["outcomes"]["war"]["vs_reference"]
-        if run.same_as is None and run is not comparison.reference and change["ci95"][1] < 0.0:
+        if (
+            run.same_as is None
+            and run is not comparison.reference
+            and change["significant"]
+            and change["diff"] < 0.0
+        ):
             if best is None or row["outcomes"]["war"]["p"] < best[0]:
                 best = (row["outcomes"]["war"]["p"], run.policy)
     return None if best is None else best[1]

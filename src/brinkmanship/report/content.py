@@ -159,7 +159,9 @@ def _paths(rows: list[dict[str, Any]]) -> Section:
             [
                 label.replace("_", " "),
                 PATH_MEANING[label],
-                f"{pct(info['share_of_wars'])} ({interval(info['share_ci95'])})",
+                "n/a (no war)"
+                if info["share_of_wars"] is None
+                else f"{pct(info['share_of_wars'])} ({interval(info['share_ci95'])})",
                 f"{pct(info['p'])} ({interval(info['ci95'])})",
             ]
             for label, info in ((label, reference["paths"][label]) for label in PATH_LABELS)
@@ -217,7 +219,8 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             Paragraph(
                 f"All options ran on the same {comparison.runs:,} paths (seed {comparison.seed}): path i "
                 "meets the same accidents, alarms and dice under every option, so each change is measured "
-                "on paired paths. * = the paired 95% interval excludes zero. Median day of war counts "
+                "on paired paths. * = significant: McNemar's p < 0.05, the same as the paired 95% interval "
+                "excluding zero. Median day of war counts "
                 f"{_day_count(briefing)}, among paths that reach war. Days at risk / hazard splits the "
                 "change: wars = days in crisis x wars per day in crisis; the reference row gives its days in "
                 "crisis per path and wars per 1,000 such days, the others the change in each (* = its 95% "
@@ -255,9 +258,24 @@ def _lever_notes(briefing: Briefing) -> list[str]:
             packages.append(run.policy)
         for choice in run.policy.choices:
             seen.setdefault(choice.lever.name, choice.lever)
-    items = [f"**{lever.name}**: {lever.summary} {lever.changes} Why: {lever.why}" for lever in seen.values()]
+    items = [f"**{lever.name}**: {lever_note(lever)}" for lever in seen.values()]
     items += [f"**{policy.name}** = {policy.expansion}" for policy in packages]
     return items
+
+
+def lever_note(lever: Lever) -> str:
+    """What a lever is, what it changes and why, as sentences; the why is left out where none was given
+    (a user's lever from a --policy-file may give none)."""
+    parts = [sentence(lever.summary), sentence(lever.changes)]
+    if lever.why.strip():
+        parts.append(f"Why: {sentence(lever.why)}")
+    return " ".join(part for part in parts if part)
+
+
+def sentence(text: str) -> str:
+    """``text`` stripped and ending with a full stop (unless it ends with other closing punctuation)."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else f"{text}."
 
 
 def _indicators(result: Indicators, briefing: Briefing) -> Section:
@@ -468,8 +486,9 @@ def _method(briefing: Briefing) -> Section:
         f"Scenario {briefing.scenario.name}: {briefing.scenario.description}.",
         f"{comparison.runs:,} paths per option over {comparison.days} days{_counted(briefing)}, seed "
         f"{comparison.seed}; the same random numbers for every option (common random numbers).",
-        "Probabilities: Wilson 95% intervals. Differences between options: Newcombe's paired-score 95% "
-        "interval (1998) and McNemar's exact test on the paths where the options disagree.",
+        "Probabilities: Wilson 95% intervals. Differences between options: McNemar's test on the paths "
+        "where the options disagree and the score interval that inverts it (Tango 1998), so a difference "
+        "is significant (p < 0.05) exactly when its paired 95% interval excludes zero.",
         "Levers are documented with their sources in docs/policies.md and by `brink policies`.",
         *comparison.notes,
     ]

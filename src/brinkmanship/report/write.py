@@ -15,6 +15,16 @@ from brinkmanship.report.markdown import to_markdown
 FIGURES = "figures"
 BRIEFING_FILES = ("briefing.html", "briefing.md", "briefing.json", FIGURES)
 """The result set of `brink brief`, written and replaced as a whole (:mod:`brinkmanship.engine.atomic`)."""
+FIGURE_FILES = (
+    "risk-differences.png",
+    "cumulative-risk.png",
+    "paths-stacked.png",
+    "tornado.png",
+    "sensitivity.png",
+    "replay.png",
+)
+"""Every file a briefing may write in ``figures/``: the set's files there. ``--force`` replaces these (and
+removes those the new briefing does not draw); other files a user keeps in ``figures/`` stay."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,8 @@ def write_briefing(briefing: Briefing, out: Path) -> BriefingFiles:
     document = build_document(briefing)
     figures = []
     for image in document.images():
+        if image.name not in FIGURE_FILES:  # --force would take it for a user's file and leave it stale
+            raise RuntimeError(f"figure {image.name!r} is missing from FIGURE_FILES")
         path = out / FIGURES / image.name
         path.write_bytes(image.png)
         figures.append(path)
