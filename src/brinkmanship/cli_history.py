@@ -38,7 +38,7 @@ from brinkmanship.history.judgements import judgements_in_span
 from brinkmanship.history.replay import HORIZONS, MAX_REPLAY_DAYS, Replay, replay, replayed_start
 from brinkmanship.report.briefing import HistoryCurve
 from brinkmanship.scenario import compile_scenario, load_scenario
-from brinkmanship.scenario.schema import ScenarioFile
+from brinkmanship.scenario.schema import ScenarioFile, iso_date
 from brinkmanship.wording import plural
 
 MAX_REPLAY_RUNS = 1_000_000
@@ -125,10 +125,12 @@ def _print_table(loaded: EventFile) -> None:
 
 
 def _date(flag: str, text: str | None) -> dt.date | None:
+    """A date option's text as a date: YYYY-MM-DD only (:func:`iso_date`), refused in one line naming the
+    option and the text."""
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise UserError(f"{flag} {text!r}: not a date (YYYY-MM-DD)") from None
 

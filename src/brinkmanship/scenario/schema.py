@@ -7,10 +7,11 @@ Every field carries its meaning; numbers from the literature are cited in the sc
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from brinkmanship.model.ladder import ACTION_INDEX, CLASH_ACTIONS, THRESHOLD_NAMES, WAR_ACTIONS
 
@@ -18,6 +19,42 @@ Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0, le=10_000.0)]
 Positive = Annotated[float, Field(gt=0.0, le=10_000.0)]
 Signed = Annotated[float, Field(ge=-1_000.0, le=1_000.0)]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date(text: str) -> dt.date:
+    """A calendar date written YYYY-MM-DD, and only so.
+
+    Python's ``date.fromisoformat`` also reads ``20171231`` and the ISO week date ``2017-W52-7`` (3.11);
+    a date in another spelling is more likely a typing mistake than a choice, so both are refused.
+
+    Raises:
+        ValueError: not written YYYY-MM-DD, or no such day (2017-02-30).
+    """
+    shown = repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+    if not _ISO_DATE.match(text):
+        raise ValueError(f"not an ISO date (YYYY-MM-DD): {shown}")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a calendar date: {shown}") from None
+
+
+def _date_as_written(value: object) -> object:
+    """A date YAML already parsed, or text written YYYY-MM-DD; not a date and time, nor any other
+    spelling pydantic would take (``2017-12-31T00:00:00``)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"expected a date (YYYY-MM-DD), got a date and time: {value.isoformat()}")
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}")
+    return iso_date(value.strip())
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written)]
+"""A date field of a file: YYYY-MM-DD (:func:`iso_date`)."""
 
 
 def check_action_names(names: Iterable[str]) -> None:
@@ -461,7 +498,7 @@ class Consequences(Strict):
 class PreludeEvent(Strict):
     """A principal's real action on a date before the start: imposed during the burn-in."""
 
-    date: dt.date
+    date: IsoDate
     actor: str
     action: str
     note: str = ""
@@ -492,7 +529,7 @@ class Prelude(Strict):
     short of attack. The start state is then one the model's own dynamics produce.
     """
 
-    start_date: dt.date
+    start_date: IsoDate
     events: list[PreludeEvent] = []
 
 
@@ -525,7 +562,7 @@ class ScenarioFile(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
     description: str = Field(description="one line")
-    start_date: dt.date
+    start_date: IsoDate
     horizon_days: Annotated[int, Field(gt=0, le=3650)]
     principals: Annotated[list[str], Field(min_length=2, max_length=2)]
     actors: dict[str, Annotated[Principal | ThirdParty, Field(discriminator="role")]]
