@@ -6,7 +6,7 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +19,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from typer.core import TyperCommand, TyperOption
 
 from brinkmanship.errors import UserError
 
@@ -37,6 +38,38 @@ top half is kept free."""
 MAX_WORKERS = 64
 
 Advance = Callable[[int, str | None], None]
+
+
+class OptionsGivenOnce(TyperCommand):
+    """A command that refuses a single-value option given twice (``--runs 100 --runs 200``).
+
+    Click keeps the last value without a word, so the run would not be the one asked for; options declared
+    to repeat (``-p/--policy``, ``--policy-file``, ``--mb``) are left alone.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Parsed once more here, before the parameters are processed: Click's parser records each option
+        # as often as it is given, and nothing reads its values before this check.
+        _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        seen: set[str] = set()
+        for param in order:
+            name = param.name or ""
+            if not isinstance(param, TyperOption) or param.multiple or param.count:
+                continue
+            if name in seen:
+                spelled = "/".join(sorted(param.opts, key=len, reverse=True))
+                raise UserError(f"{spelled}: given more than once; give it once")
+            seen.add(name)
+        return super().parse_args(ctx, args)
+
+
+class BrinkTyper(typer.Typer):
+    """The commands' Typer app: every command refuses a single-value option given twice
+    (:class:`OptionsGivenOnce`)."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", OptionsGivenOnce)
+        return super().command(*args, **kwargs)
 
 
 def check_range(flag: str, value: int, low: int, high: int) -> None:

@@ -14,10 +14,10 @@ from typing import Annotated, Any
 
 import typer
 
-from brinkmanship.cli_common import check_number
+from brinkmanship.cli_common import BrinkTyper, check_number
 from brinkmanship.errors import UserError
 
-intel_app = typer.Typer(
+intel_app = BrinkTyper(
     help="Read the crisis's evidence: test yields, missile ranges, reach.", no_args_is_help=True
 )
 
