@@ -23,8 +23,10 @@ from brinkmanship import cli_engine, cli_history, cli_policies, cli_sensitivity
 from brinkmanship.calibration import uncertainty
 from brinkmanship.cli import app, main
 from brinkmanship.cli_common import OptionsGivenOnce
-from brinkmanship.policies import Policy
-from brinkmanship.scenario.loader import builtin_mapping
+from brinkmanship.policies import Catalogue, Policy, check_policy
+from brinkmanship.scenario import load_scenario
+from brinkmanship.scenario.loader import builtin_mapping, builtin_names
+from brinkmanship.sweep.grid import load_grid
 
 
 def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,3 +169,108 @@ def test_options_meant_to_repeat_still_repeat(
     with pytest.raises(_Reached):
         main(["compare", "korea-2017", "-p", "talks", "--policy", "restraint", "-n", "100", "--days", "5"])
     assert compared == ["talks", "restraint"]
+
+
+# --- 3. numbers in files are numbers as written ------------------------------------------------------
+
+NOT_NUMBERS = [
+    ("war.nuclear_hazard", True, "expected a number, got true"),
+    ("war.nuclear_hazard", "0.5", "expected a number, got the text '0.5'"),
+    ("horizon_days", "365", "expected a number"),
+    ("horizon_days", False, "expected a number, got false"),
+    ("actors.DPRK.voices.0.weight", True, "expected a number"),
+    ("false_alarms.pass_through.0", "0.5", "expected a number"),
+    ("loss_of_control.threshold_jump.nuclear", "2", "expected a number"),
+    ("uncertainties.0.low", True, "expected a number"),
+    ("agreement.talks_open", 1, "valid boolean"),
+    ("channels.direct.enabled", "yes", "valid boolean"),
+]
+
+
+def _set_in(data: dict[str, Any], path: str, value: object) -> None:
+    *parents, last = path.split(".")
+    node: Any = data
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    node[int(last) if isinstance(node, list) else last] = value
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"), NOT_NUMBERS, ids=[f"{f}={v!r}" for f, v, _ in NOT_NUMBERS]
+)
+def test_a_scenario_file_number_must_be_a_number(
+    field: str, value: object, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = copy.deepcopy(builtin_mapping("korea-2017"))
+    _set_in(data, field, value)
+    path = tmp_path / "typed.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    err = _one_line(capsys, ["show", str(path)])
+    assert str(path) in err and field in err and said in err
+
+
+LEVER_VALUES = [
+    ("channels: {direct: {verify: '0.9'}}", "channels.direct.verify", "expected a number"),
+    ("channels: {direct: {enabled: 'yes'}}", "channels.direct.enabled", "valid boolean"),
+    ("channels: {public_noise: true}", "channels.public_noise", "expected a number"),
+    ("channels: {mediators: {UN: 1}}", "channels.mediators.UN", "valid boolean"),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "said"), LEVER_VALUES, ids=[c for c, _, _ in LEVER_VALUES])
+@pytest.mark.parametrize("command", [["compare", "korea-2017", "--runs", "100", "--days", "5"], ["policies"]])
+def test_a_lever_file_number_must_be_a_number(
+    change: str,
+    field: str,
+    said: str,
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The lever's own fields, checked as the file is read (its ``set`` values: see section 4)."""
+    _no_computing(monkeypatch)
+    path = tmp_path / "levers.yaml"
+    path.write_text(f"levers:\n  mine:\n    {change}\n", encoding="utf-8")
+    err = _one_line(capsys, [*command, "--policy-file", str(path)])
+    assert str(path) in err and field in err and said in err
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ("{target: Seoul, yield_kt: true}", "yield_kt"),
+        ("{target: Seoul, yield_kt: '10'}", "yield_kt"),
+        ("{lat: '37.5', lon: 127.0, yield_kt: 10}", "lat"),
+        ("{target: Seoul, yield_kt: 10, height_m: false}", "height_m"),
+        ("{target: Seoul, yield_kt: 10, burst: 1}", "burst"),
+    ],
+)
+def test_a_strike_plan_number_must_be_a_number(
+    entry: str, field: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(f"detonations:\n  - {entry}\n", encoding="utf-8")
+    err = _one_line(capsys, ["effects", "--plan", str(path), "--map", ""])
+    assert f"{path}: detonations[0].{field}: expected" in err
+
+
+def test_a_number_a_lever_sets_must_be_a_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Checked where the lever is applied, by the scenario's own schema."""
+    path = tmp_path / "levers.yaml"
+    path.write_text("levers:\n  mine:\n    set: {war.nuclear_hazard: true}\n", encoding="utf-8")
+    err = _one_line(
+        capsys, ["compare", "korea-2017", "--runs", "100", "--days", "5", "--policy-file", str(path)]
+    )
+    assert str(path) in err and "war.nuclear_hazard: expected a number, got true" in err
+
+
+def test_the_shipped_files_still_load() -> None:
+    """Every built-in scenario, with every built-in lever that applies, and the example sweep grid."""
+    catalogue = Catalogue.builtin()
+    for name in builtin_names():
+        scenario = load_scenario(name)
+        policies, _ = catalogue.default_policies(scenario)
+        for policy in policies:
+            check_policy(scenario, policy)
+    load_grid(Path(__file__).parent.parent / "examples" / "sweep.yaml", load_scenario("korea-2017"))

@@ -15,10 +15,28 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from brinkmanship.model.ladder import ACTION_INDEX, CLASH_ACTIONS, THRESHOLD_NAMES, WAR_ACTIONS
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0, le=10_000.0)]
-Positive = Annotated[float, Field(gt=0.0, le=10_000.0)]
-Signed = Annotated[float, Field(ge=-1_000.0, le=1_000.0)]
+
+def _number_as_written(value: object) -> object:
+    """A number as the file wrote it. Pydantic (lax) would read YAML's ``true`` as 1 and the text ``"0.5"``
+    as 0.5; in a file either is more likely a slip than the number meant."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    if isinstance(value, str):
+        shown = repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+        raise ValueError(f"expected a number, got the text {shown} (write a number without quotes)")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number_as_written)]
+"""A number field of a file: a YAML or JSON number, not a boolean or quoted text."""
+Count = Annotated[int, BeforeValidator(_number_as_written)]
+"""A whole-number field of a file, as :data:`Number`."""
+Flag = Annotated[bool, Field(strict=True)]
+"""A yes/no field of a file: true or false, not 1, "yes" or "on" (which pydantic would read as true)."""
+Probability = Annotated[Number, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[Number, Field(ge=0.0, le=10_000.0)]
+Positive = Annotated[Number, Field(gt=0.0, le=10_000.0)]
+Signed = Annotated[Number, Field(ge=-1_000.0, le=1_000.0)]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -173,9 +191,9 @@ class Response(Strict):
 
     after: Literal["missile_test", "nuclear_test"] | None = None
     by: str | None = Field(None, description="the principal whose test triggers it; None = either")
-    within_days: Annotated[int, Field(ge=1, le=365)] = 30
-    tension_above: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
-    locked_in_above: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
+    within_days: Annotated[Count, Field(ge=1, le=365)] = 30
+    tension_above: Annotated[Number, Field(ge=0.0, le=100.0)] | None = None
+    locked_in_above: Annotated[Number, Field(ge=0.0, le=100.0)] | None = None
     rate: Probability = Field(description="probability per day while the condition holds")
     note: str = ""
 
@@ -204,7 +222,7 @@ class MediatedChannel(Strict):
     """The channel a mediator provides when active (shuttle diplomacy, UN good offices)."""
 
     noise: NonNegative = Field(description="std. dev. of misreading through the mediator")
-    delay_days: Annotated[float, Field(ge=0.0, le=30.0)]
+    delay_days: Annotated[Number, Field(ge=0.0, le=30.0)]
     trust: Probability = Field(description="weight the parties give to what arrives through it")
     face_saving: Probability = Field(0.0, description="share of audience cost a mediated concession escapes")
 
@@ -214,7 +232,7 @@ class ThirdParty(Strict):
 
     role: Literal["third_party", "mediator"]
     name: str
-    active: bool = True
+    active: Flag = True
     acts: list[ThirdPartyAct] = []
     channel: MediatedChannel | None = None
     agreement_boost: NonNegative = Field(
@@ -237,9 +255,9 @@ class PublicChannel(Strict):
 class DirectChannel(Strict):
     """A direct, private, high-level channel (hotline, leader letters, envoy)."""
 
-    enabled: bool = False
+    enabled: Flag = False
     noise: NonNegative = 0.3
-    delay_days: Annotated[float, Field(ge=0.0, le=30.0)] = 0.5
+    delay_days: Annotated[Number, Field(ge=0.0, le=30.0)] = 0.5
     verify: Probability = Field(0.5, description="chance an alarm or incident is checked with the other side")
 
 
@@ -285,7 +303,7 @@ class CapabilityGrowth(Strict):
 class Beliefs(Strict):
     """Bayes' rule over the other side's type (Kydd 2005) and resolve (Powell 1990; Fearon 1994)."""
 
-    tremble: Annotated[float, Field(ge=0.0, le=0.05)] = Field(
+    tremble: Annotated[Number, Field(ge=0.0, le=0.05)] = Field(
         0.001, description="weight of a type never falls below this: nobody is ever certain"
     )
 
@@ -416,7 +434,7 @@ class Ceiling(Strict):
     (Powell 2006 on shifting power).
     """
 
-    base: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
+    base: Annotated[Number, Field(ge=-1.0, le=1.0)] = Field(
         description="ceiling with no pressure or capability"
     )
     pressure: NonNegative = Field(0.0, description="rise of the ceiling per unit of economic pressure")
@@ -456,10 +474,10 @@ class Agreement(Strict):
     )
     tension_damping: NonNegative = Field(description="the chance falls as exp(-damping * tension)")
     concession_boost: NonNegative = Field(description="relative rise per recent concession by each side")
-    talks_open: bool = Field(False, description="talks are open from day 0")
+    talks_open: Flag = Field(False, description="talks are open from day 0")
     talks_window_days: Positive = Field(30, description="both must propose within this window to open talks")
     breakdown_rate: Probability = Field(description="daily chance that an agreement in force breaks down")
-    calm: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+    calm: Annotated[Number, Field(ge=0.0, le=1.0)] = Field(
         0.0, description="daily fall of each side's tension stocks while an agreement is in force"
     )
     terms: AgreementTerms
@@ -468,7 +486,7 @@ class Agreement(Strict):
 class FreezeTerms(Strict):
     """A freeze-for-freeze: named actions of each principal halted; a breach ends it."""
 
-    active: bool = False
+    active: Flag = False
     terms: dict[str, list[str]] = {}
     breach_rate: Probability = Field(0.0, description="daily probability that a side breaches")
 
@@ -484,7 +502,7 @@ class StrikeSpec(Strict):
     """One detonation a nuclear use would bring (from the intelligence tables)."""
 
     target: str
-    yield_kt: Annotated[float, Field(gt=0.0, le=100_000.0)]
+    yield_kt: Annotated[Number, Field(gt=0.0, le=100_000.0)]
     burst: Literal["air", "surface"] = "air"
 
 
@@ -542,8 +560,8 @@ class Uncertainty(Strict):
     """
 
     path: str
-    low: float
-    high: float
+    low: Number
+    high: Number
     scale: Literal["linear", "log"] = "linear"
     note: str = ""
 
@@ -563,7 +581,7 @@ class ScenarioFile(Strict):
     title: str
     description: str = Field(description="one line")
     start_date: IsoDate
-    horizon_days: Annotated[int, Field(gt=0, le=3650)]
+    horizon_days: Annotated[Count, Field(gt=0, le=3650)]
     principals: Annotated[list[str], Field(min_length=2, max_length=2)]
     actors: dict[str, Annotated[Principal | ThirdParty, Field(discriminator="role")]]
     channels: Channels
@@ -579,7 +597,7 @@ class ScenarioFile(Strict):
     war: War
     agreement: Agreement
     freeze: FreezeTerms = FreezeTerms()
-    face_saving_exit: bool = Field(False, description="Kennedy's maxim honoured: no side faces only defeat")
+    face_saving_exit: Flag = Field(False, description="Kennedy's maxim honoured: no side faces only defeat")
     consequences: Consequences = Consequences()
     prelude: Prelude | None = None
     uncertainties: list[Uncertainty] = []
