@@ -274,3 +274,67 @@ def test_the_shipped_files_still_load() -> None:
         for policy in policies:
             check_policy(scenario, policy)
     load_grid(Path(__file__).parent.parent / "examples" / "sweep.yaml", load_scenario("korea-2017"))
+
+
+# --- 4. `brink policies` refuses a bad lever file as the other commands do ---------------------------
+
+BAD_LEVERS = [
+    ("set: {war.nuclear_hazard: 2.0}", "war.nuclear_hazard: Input should be less than or equal to 1"),
+    ("set: {war.nuclear_hazard: true}", "war.nuclear_hazard: expected a number, got true"),
+    ("set: {war.no_such_thing: 0.5}", "no parameter 'war.no_such_thing'"),
+    ("set: {actors.US.voices.first.weight: 1.0}", "no parameter 'actors.US.voices.first.weight'"),
+    ("set: {actors.US.resolve: {alpha: 2.0}}", "actors.US.resolve.beta: required field is missing"),
+    ("set: {channels.direct: {enabled: true, hotline: 1}}", "channels.direct.hotline: unknown key"),
+    ("set: {decision.action_costs: {hold: '0.1'}}", "decision.action_costs.hold: expected a number"),
+]
+
+
+@pytest.mark.parametrize(("change", "said"), BAD_LEVERS, ids=[c for c, _ in BAD_LEVERS])
+@pytest.mark.parametrize(
+    "command",
+    [["policies"], ["policies", "--scenario", "korea-2017"], ["compare", "korea-2017", "-n", "100"]],
+    ids=" ".join,
+)
+def test_a_bad_lever_is_refused_as_the_file_is_read(
+    change: str,
+    said: str,
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _no_computing(monkeypatch)
+    path = tmp_path / "levers.yaml"
+    path.write_text(
+        f"levers:\n  fine:\n    forbid: {{both: [nuclear_test]}}\n  mine:\n    {change}\n", "utf-8"
+    )
+    err = _one_line(capsys, [*command, "--policy-file", str(path)])
+    assert f"{path}: levers.mine.set: " in err and said in err
+
+
+def test_brink_policies_refuses_a_lever_that_cannot_apply_to_its_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Which actors a lever names depends on the scenario: checked against the one given."""
+    path = tmp_path / "levers.yaml"
+    path.write_text("levers:\n  mine:\n    forbid: {USSR: [nuclear_test]}\n", encoding="utf-8")
+    assert main(["policies", "--scenario", "cuba-1962", "--policy-file", str(path), "--json"]) == 0
+    capsys.readouterr()
+    err = _one_line(capsys, ["policies", "--scenario", "korea-2017", "--policy-file", str(path)])
+    assert f"{path}: levers.mine.forbid: 'USSR' is not a principal of korea-2017" in err
+
+
+def test_a_good_lever_file_still_lists(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "levers.yaml"
+    path.write_text(
+        "levers:\n  mine:\n    set: {actors.US.strategy: trial-and-error, war.nuclear_hazard: 0.01,"
+        " channels.direct: {enabled: true}, actors.DPRK.voices.0.weight: 2}\n",
+        encoding="utf-8",
+    )
+    assert main(["policies", "--scenario", "korea-2017", "--policy-file", str(path), "--json"]) == 0
+    entries = {entry["name"]: entry for entry in json.loads(capsys.readouterr().out)["levers"]}
+    assert (
+        "war.nuclear_hazard: 0.003 -> 0.01" in entries["mine"]["in_scenario"]
+        or entries["mine"]["in_scenario"]
+    )
+    assert entries["freeze-for-freeze"]["in_scenario"]  # a built-in lever that cannot apply is still listed

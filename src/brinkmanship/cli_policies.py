@@ -134,6 +134,10 @@ def policies(
             try:
                 entry["in_scenario"] = check_policy(sc, catalogue.parse(name)) or ["no change (already so)"]
             except UserError as error:
+                if lever is not None and lever.origin != "built-in":
+                    # A lever of the user's file that cannot apply is a mistake in the file, refused as
+                    # `compare` and `brief` refuse it; a built-in one is merely not for this scenario.
+                    raise
                 entry["in_scenario"] = [f"not applicable: {error}"]
         entries.append(entry)
     if as_json:

@@ -39,7 +39,7 @@ from pydantic import (
 from brinkmanship.errors import UserError
 from brinkmanship.model.ladder import ACTION_INDEX
 from brinkmanship.policies.builtin import PRIVATE_ACTIONS
-from brinkmanship.policies.edits import PROTECTED_FIELDS, Edits
+from brinkmanship.policies.edits import PROTECTED_FIELDS, Edits, check_override
 from brinkmanship.policies.lever import Lever, Targets, resolve_actor
 from brinkmanship.scenario.loader import format_validation_error, read_mapping
 from brinkmanship.scenario.schema import Flag, NonNegative, Number, Probability, ScenarioFile, Strict
@@ -103,6 +103,7 @@ class LeverSpec(_Strict):
                 raise ValueError(f"{path!r}: {head!r} defines the crisis and cannot be changed by a lever")
             if not _finite(overrides[path]):
                 raise ValueError(f"{path!r}: every number must be finite (no NaN or infinity)")
+            check_override(path, overrides[path])
         return overrides
 
     @model_validator(mode="after")
