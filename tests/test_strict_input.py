@@ -10,11 +10,14 @@ stubbed to fail the test.
 from __future__ import annotations
 
 import copy
+import io
 import json
 import warnings
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import typer
 import yaml
@@ -338,3 +341,53 @@ def test_a_good_lever_file_still_lists(tmp_path: Path, capsys: pytest.CaptureFix
         or entries["mine"]["in_scenario"]
     )
     assert entries["freeze-for-freeze"]["in_scenario"]  # a built-in lever that cannot apply is still listed
+
+
+# --- 5. sweep --resume: a unit file holds the unit its name says ------------------------------------
+
+SWEEP_GRID = """\
+runs: 100
+days: 10
+seed: 5
+replicates: 1
+parameters:
+  escalation.clash_to_war: [0.02, 0.08]
+policies: [baseline, restraint]
+"""
+
+
+def test_resume_refuses_a_unit_file_under_another_units_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A unit's result copied under another unit's name (or with another seed recorded) would be kept as
+    that unit's: the dataset would hold one unit twice and the other never. Refused, nothing deleted."""
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(SWEEP_GRID, encoding="utf-8")
+    out = tmp_path / "out"
+    sweep = ["sweep", "cuba-1962", "--grid", str(grid), "--out", str(out), "--json"]
+    assert main(sweep) == 0
+    capsys.readouterr()
+    baseline = out / "policy=baseline"
+    first, second = sorted(baseline.glob("unit-*.parquet"))  # units 0 and 2
+    kept = second.read_bytes()
+    second.write_bytes(first.read_bytes())
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    err = _one_line(capsys, [*sweep, "--resume"])
+    assert f"policy=baseline/{second.name} records unit_id 0, but unit 2 (its name) has unit_id 2" in err
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+
+    table = pq.read_table(io.BytesIO(kept))
+    seed = table.column("seed")[0].as_py()
+    reseeded = table.set_column(
+        table.schema.get_field_index("seed"), "seed", pa.array([seed + 1], pa.int64())
+    )
+    pq.write_table(reseeded, second)
+    err = _one_line(capsys, [*sweep, "--resume"])
+    assert (
+        f"policy=baseline/{second.name} records seed {seed + 1}, but unit 2 (its name) has seed {seed}" in err
+    )
+    assert second.exists()
+
+    second.write_bytes(kept)
+    assert main([*sweep, "--resume"]) == 0
+    assert json.loads(capsys.readouterr().out)["units_computed"] == 0
