@@ -25,7 +25,7 @@ import yaml
 from brinkmanship import cli_engine, cli_history, cli_policies, cli_sensitivity
 from brinkmanship.calibration import uncertainty
 from brinkmanship.cli import app, main
-from brinkmanship.cli_common import OptionsGivenOnce
+from brinkmanship.cli_common import OptionsGivenOnce, given
 from brinkmanship.policies import Catalogue, Policy, check_policy
 from brinkmanship.scenario import load_scenario
 from brinkmanship.scenario.loader import builtin_mapping, builtin_names
@@ -391,3 +391,82 @@ def test_resume_refuses_a_unit_file_under_another_units_name(
     second.write_bytes(kept)
     assert main([*sweep, "--resume"]) == 0
     assert json.loads(capsys.readouterr().out)["units_computed"] == 0
+
+
+# --- 6. an option that means something only with another, given alone --------------------------------
+
+SEOUL = ["effects", "--yield-kt", "10", "--target", "Seoul", "--map", ""]
+ALONE = [
+    # given at their default values: asked for all the same, and refused all the same
+    (["run", "korea-2017", "--draws", "16"], "--draws goes with --param-uncertainty"),
+    (["run", "korea-2017", "--runs-per-draw", "1024"], "--runs-per-draw goes with --param-uncertainty"),
+    (["compare", "korea-2017", "--draws", "16"], "--draws goes with --param-uncertainty"),
+    (["compare", "korea-2017", "--runs-per-draw", "512"], "--runs-per-draw goes with --param-uncertainty"),
+    (["brief", "korea-2017", "--draws", "16"], "--draws goes with --param-uncertainty"),
+    (["brief", "korea-2017", "--posterior", "p.json"], "--posterior goes with --param-uncertainty"),
+    (["run", "korea-2017", "--runs", "100", "--force"], "--force goes with --out"),
+    (["replay", "korea-2017", "--runs", "100", "--force"], "--force goes with --out"),
+    (["sensitivity", "korea-2017", "--force"], "--force goes with --out"),
+    (["calibrate", "korea-2017", "--design", "96"], "--design goes with --out"),
+    (["calibrate", "korea-2017", "--replay-runs", "1024"], "--replay-runs goes with --out"),
+    (["calibrate", "--show", "--seed", "20171126"], "--seed goes with --out or SCENARIO, not --show"),
+    (["calibrate", "--show", "--force"], "--force goes with --out"),
+    (["brief", "korea-2017", "--sensitivity-runs", "0", "--sensitivity", "oat"], "--sensitivity: not used"),
+    (["brief", "korea-2017", "--sensitivity-runs", "0", "--sensitivity-n", "8"], "--sensitivity-n: not used"),
+    (
+        [*SEOUL, "--wind-toward-deg", "90"],
+        "--wind-toward-deg goes with --wind-kmh",
+    ),
+    (["effects", "--plan", "plan.yaml", "--burst", "air", "--map", ""], "--plan: give either a plan file"),
+    (["effects", "--plan", "plan.yaml", "--height-m", "500", "--map", ""], "--plan: give either a plan file"),
+    (
+        [
+            "effects",
+            "--yield-kt",
+            "10",
+            "--target",
+            "Seoul",
+            "--convention",
+            "nukemap",
+            "--blast",
+            "brode1986",
+        ],
+        "--blast",
+    ),
+    (
+        [
+            "sweep",
+            "korea-2017",
+            "--grid",
+            "g.yaml",
+            "--out",
+            "{out}",
+            "--dask",
+            "tcp://host:8786",
+            "--workers",
+            "0",
+        ],
+        "--workers: not used with --dask tcp://host:8786",
+    ),
+]
+
+
+@pytest.mark.parametrize(("command", "said"), ALONE, ids=[" ".join(c[:1] + c[-2:]) for c, _ in ALONE])
+def test_an_option_given_without_the_one_it_needs_is_refused(
+    command: list[str],
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _no_computing(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    err = _one_line(capsys, [part.replace("{out}", str(out)) for part in command])
+    assert said in err
+    assert not list(tmp_path.iterdir())  # nothing written (brief's default folder included)
+
+
+def test_options_are_given_only_on_the_command_line() -> None:
+    """Outside a command (its function called from Python) no option counts as given."""
+    assert not given("--draws")

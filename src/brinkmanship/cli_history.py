@@ -21,6 +21,7 @@ from brinkmanship.cli_common import (
     check_range,
     console,
     errors,
+    goes_with,
     progress_bar,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
@@ -185,6 +186,7 @@ def replay_command(
     Each date's P(war within 30, 90 and 365 days) is read from a branch of the ensemble run on with
     chance (docs/replay.md); the dated judgements of the time are drawn beside the curve.
     """
+    goes_with("--force", "--out", out is not None, "it replaces the results of an earlier replay there")
     check_range("--runs", runs, 1, MAX_REPLAY_RUNS)
     chosen_forecast = min(runs, 1024) if forecast_runs is None else forecast_runs
     check_range("--forecast-runs", chosen_forecast, 1, runs)
