@@ -470,3 +470,58 @@ def test_an_option_given_without_the_one_it_needs_is_refused(
 def test_options_are_given_only_on_the_command_line() -> None:
     """Outside a command (its function called from Python) no option counts as given."""
     assert not given("--draws")
+
+
+# --- 7. a replay starts no earlier than the scenario's calm state ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scenario", "first", "calm"),
+    [
+        ("korea-2017", "1990-01-01", "2017-01-01"),
+        ("korea-2017", "2016-12-31", "2017-01-01"),
+        ("cuba-1962", "1962-06-30", "1962-07-01"),
+    ],
+)
+def test_a_replay_from_before_the_calm_state_is_refused(
+    scenario: str,
+    first: str,
+    calm: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The replay starts every path in the calm state of the prelude's first date: from decades before
+    it would run the model in years the scenario does not describe."""
+    _no_computing(monkeypatch)
+    err = _one_line(capsys, ["replay", scenario, "--from", first, "--runs", "100"])
+    assert f"--from {first}: before the calm state of {scenario} on {calm} (the prelude's first date)" in err
+
+
+def test_without_a_prelude_a_replay_starts_no_earlier_than_the_start_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _no_computing(monkeypatch)
+    data = copy.deepcopy(builtin_mapping("korea-2017"))
+    del data["prelude"]
+    path = tmp_path / "no-prelude.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    err = _one_line(capsys, ["replay", str(path), "--no-events", "--from", "2017-09-25", "--runs", "100"])
+    assert "--from 2017-09-25: before the calm state of korea-2017 on 2017-09-26 (its start date" in err
+
+
+def test_events_before_the_calm_state_do_not_move_the_default_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The default --from is the calm state's date, as its help says, even where an event file begins
+    earlier: the earlier events are counted as before --from, not replayed from an earlier date."""
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "date,actor,kind,event,channel,description,source,terms\n"
+        "2016-12-20,DPRK,action,missile_test,public,,a source,\n"
+        "2017-01-05,DPRK,action,missile_test,public,,a source,\n",
+        encoding="utf-8",
+    )
+    args = ["replay", "korea-2017", "--events", str(path), "--runs", "32", "--every", "10", "--json"]
+    assert main(args) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["from"] == "2017-01-01" and record["events_before_from"] == 1

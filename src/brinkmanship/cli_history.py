@@ -136,12 +136,21 @@ def _date(flag: str, text: str | None) -> dt.date | None:
         raise UserError(f"{flag} {text!r}: not a date (YYYY-MM-DD)") from None
 
 
+def calm_date(sc: ScenarioFile) -> tuple[dt.date, str]:
+    """The first date a replay may start on, and what it is: the relationship's calm state, the prelude's
+    first date (its start date for a scenario without a prelude). Before it the scenario says nothing:
+    a replay from an earlier date would run the calm state in a year it does not describe."""
+    if sc.prelude is not None:
+        return sc.prelude.start_date, "the prelude's first date"
+    return sc.start_date, "its start date (it has no prelude)"
+
+
 def default_span(sc: ScenarioFile, loaded: EventFile) -> tuple[dt.date, dt.date]:
     """From the relationship's calm state (the prelude's first date, else the first event or the start
-    date) to the last event (else the end of the scenario's horizon)."""
-    first = sc.prelude.start_date if sc.prelude is not None else (loaded.first_date or sc.start_date)
-    if loaded.first_date is not None:
-        first = min(first, loaded.first_date)
+    date, whichever is later) to the last event (else the end of the scenario's horizon). Events before
+    the calm state are left out of a replay (counted as before ``--from``)."""
+    calm, _ = calm_date(sc)
+    first = calm if sc.prelude is not None else max(calm, loaded.first_date or calm)
     last = loaded.last_date or (sc.start_date + dt.timedelta(days=sc.horizon_days - 1))
     return first, max(last, first)
 
@@ -208,6 +217,12 @@ def replay_command(
             "give --events FILE or --no-events"
         )
     default_first, default_last = default_span(sc, loaded)
+    calm, what = calm_date(sc)
+    if first_date is not None and first_date < calm:
+        raise UserError(
+            f"--from {first_date}: before the calm state of {sc.name} on {calm} ({what}), where every "
+            f"replay starts; give --from {calm} or later"
+        )
     first_date = first_date or default_first
     last_date = last_date or default_last
     if not 1 <= (last_date - first_date).days + 1 <= MAX_REPLAY_DAYS:
