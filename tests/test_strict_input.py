@@ -13,6 +13,7 @@ import copy
 import io
 import json
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ import yaml
 
 from brinkmanship import cli_engine, cli_history, cli_policies, cli_sensitivity
 from brinkmanship.calibration import uncertainty
+from brinkmanship.calibration import validate as calibration_validate
+from brinkmanship.calibration.posterior import load_posterior
 from brinkmanship.cli import app, main
 from brinkmanship.cli_common import OptionsGivenOnce, given
 from brinkmanship.policies import Catalogue, Policy, check_policy
@@ -48,6 +51,8 @@ def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_policies, "compare_robustness", computed)
     monkeypatch.setattr(cli_sensitivity.gsa, "global_sensitivity", computed)
     monkeypatch.setattr(cli_sensitivity, "one_at_a_time", computed)
+    monkeypatch.setattr(calibration_validate, "target_checks", computed)
+    monkeypatch.setattr(calibration_validate, "literature_checks", computed)
 
 
 def _one_line(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
@@ -525,3 +530,120 @@ def test_events_before_the_calm_state_do_not_move_the_default_start(
     assert main(args) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["from"] == "2017-01-01" and record["events_before_from"] == 1
+
+
+# --- 8. every field of a posterior file that is read is checked --------------------------------------
+
+SHIPPED = load_posterior()
+
+
+def _posterior(change: Callable[[dict[str, Any]], None]) -> str:
+    document = copy.deepcopy(SHIPPED.document)
+    change(document)
+    return json.dumps(document)
+
+
+def _edit(path: str, value: object) -> Callable[[dict[str, Any]], None]:
+    return lambda document: _set_in(document, path, value)
+
+
+def _draw(k: int, path: str, value: object) -> Callable[[dict[str, Any]], None]:
+    """Set a draw's value (a draw's keys are dotted paths)."""
+    return lambda document: document["draws"][k].__setitem__(path, value)
+
+
+def _add_to_draw(document: dict[str, Any]) -> None:
+    document["draws"][3]["war.nuclear_hazard"] = 0.01
+
+
+def _drop_from_draw(document: dict[str, Any]) -> None:
+    del document["draws"][0]["tension.amplification"]
+
+
+def _twice(document: dict[str, Any]) -> None:
+    document["parameters"][1]["path"] = document["parameters"][0]["path"]
+
+
+BAD_POSTERIORS = [
+    (_edit("parameters.0.path", 5), "parameters.0.path: Input should be a valid string"),
+    (_edit("parameters.0.path", "war.no_such_thing"), "parameters.0.path: no parameter 'war.no_such_thing'"),
+    (_edit("parameters.0.path", "tension..amplification"), "parameters.0.path: malformed parameter path"),
+    (_twice, "parameters.1.path: 'tension.amplification' given twice"),
+    (_edit("parameters.0.prior.low", "1.5"), "parameters.0.prior.low: expected a number"),
+    (_edit("parameters.0.prior.high", True), "parameters.0.prior.high: expected a number, got true"),
+    (_edit("parameters.0.prior.low", 9.0), "parameters.0.prior: low (9.0) must be below high"),
+    (_edit("parameters.0.prior.dist", "normal"), "parameters.0.prior.dist"),
+    (_edit("parameters.0.posterior.median", "2.1"), "parameters.0.posterior.median: expected a number"),
+    (_edit("parameters.0.posterior.median", 1.0), "parameters.0.posterior: q05 1.84571, median 1"),
+    (
+        _edit("parameters.0.posterior.q95", 7.0),
+        "parameters.0: posterior q95 7 is outside the prior, 1.5 to 6",
+    ),
+    (_edit("parameters.0.shrinkage", "0.97"), "parameters.0.shrinkage: expected a number"),
+    (_edit("parameters.0.shrinkage", 5), "parameters.0.shrinkage: Input should be less than or equal to 1"),
+    (_edit("parameters.0.source", 3), "parameters.0.source: Input should be a valid string"),
+    (_add_to_draw, "draws.3: 'war.nuclear_hazard' is not a free parameter of the posterior"),
+    (_drop_from_draw, "draws.0: no value for 'tension.amplification'"),
+    (_draw(0, "escalation.clash_to_war", 1.5), "draws.0.escalation.clash_to_war: escalation.clash_to_war: "),
+    (
+        _draw(1, "tension.amplification", 9.0),
+        "draws.1.tension.amplification: 9 is outside its prior, 1.5 to 6",
+    ),
+    (_edit("draws", {"a": 1}), "draws and weights must be lists"),
+    (_edit("weights.0", "0.5"), "weights: '0.5' is not a number"),
+    (_edit("diagnostics.mcmc_acceptance", "0.15"), "diagnostics.mcmc_acceptance: expected a number"),
+    (_edit("diagnostics.mcmc_acceptance", 1.5), "diagnostics.mcmc_acceptance: Input should be less than"),
+    (_edit("diagnostics.effective_sample_size", -1), "diagnostics.effective_sample_size: Input should be"),
+    (
+        _edit("tensions.0.correlation", -2),
+        "tensions.0.correlation: Input should be greater than or equal to -1",
+    ),
+    (_edit("tensions.0.targets", ["calm-year-war"]), "tensions.0.targets: List should have at least 2 items"),
+    (_edit("simulations", "160"), "simulations: expected a number"),
+    (_edit("simulations", -1), "simulations: Input should be greater than or equal to 0"),
+    (_edit("created", "yesterday"), "created: not an ISO date (YYYY-MM-DD)"),
+    (_edit("method", 5), "method: Input should be a valid string"),
+]
+
+
+@pytest.mark.parametrize(("change", "said"), BAD_POSTERIORS, ids=[s.split(":")[0] for _, s in BAD_POSTERIORS])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["calibrate", "--show"],
+        ["validate", "--draws", "2"],
+        ["run", "korea-2017", "--runs", "100", "--days", "5", "--param-uncertainty", "--draws", "2"],
+        ["compare", "cuba-1962", "-n", "100", "--days", "5", "--param-uncertainty", "--draws", "2"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_a_posterior_file_is_checked_field_by_field(
+    change: Callable[[dict[str, Any]], None],
+    said: str,
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _no_computing(monkeypatch)
+    path = tmp_path / "posterior.json"
+    path.write_text(_posterior(change), encoding="utf-8")
+    err = _one_line(capsys, [*command, "--posterior", str(path)])
+    assert f"{path}: " in err and said in err
+
+
+def test_a_posterior_number_too_large_for_a_float_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON has no infinity, but Python reads 1e999 as one."""
+    text = _posterior(_edit("diagnostics.effective_sample_size", 12345.5)).replace("12345.5", "1e999")
+    path = tmp_path / "posterior.json"
+    path.write_text(text, encoding="utf-8")
+    err = _one_line(capsys, ["calibrate", "--show", "--posterior", str(path)])
+    assert f"{path}: malformed posterior: diagnostics.effective_sample_size: " in err
+
+
+def test_the_shipped_posterior_and_a_copy_of_it_load(tmp_path: Path) -> None:
+    path = tmp_path / "posterior.json"
+    path.write_text(json.dumps(SHIPPED.document), encoding="utf-8")
+    assert load_posterior(path).draws == SHIPPED.draws

@@ -137,12 +137,9 @@ def check_override(path: str, value: Any) -> None:
     Raises:
         ValueError: naming the path, and what is wrong with it or with the value.
     """
-    parts = split_path(path)
-    kind: Any = ScenarioFile
-    for depth, part in enumerate(parts):
-        kind = _member(kind, part, path, ".".join(parts[:depth]) or "a scenario")
-        if kind is None:
-            return  # a field that reads its input in its own way: checked where the lever is applied
+    kind = parameter_type(path)
+    if kind is None:
+        return  # a field that reads its input in its own way: checked where the lever is applied
     try:
         TypeAdapter(kind).validate_python(value)
     except ValidationError as error:
@@ -154,6 +151,24 @@ def check_override(path: str, value: Any) -> None:
         elif first["type"] == "missing":
             message = "required field is missing"
         raise ValueError(f"{path}{'.' + inside if inside else ''}: {message}") from None
+
+
+def parameter_type(path: str) -> Any:
+    """The type of the scenario format's parameter at ``path`` (list entries and mapping keys, which
+    depend on the scenario, taken on trust), or None for a field that reads its input in its own way.
+
+    Raises:
+        ValueError: a malformed path, or one the scenario format has no parameter at.
+    """
+    parts = path.split(".")
+    if any(part == "" for part in parts):
+        raise ValueError(f"malformed parameter path {path!r}: expected names separated by dots")
+    kind: Any = ScenarioFile
+    for depth, part in enumerate(parts):
+        kind = _member(kind, part, path, ".".join(parts[:depth]) or "a scenario")
+        if kind is None:
+            return None
+    return kind
 
 
 def _member(kind: Any, part: str, path: str, parent: str) -> Any:
