@@ -141,13 +141,30 @@ def test_a_user_lever_cannot_take_a_built_in_name(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("levers:\n  x:\n    set: {channels.direct.speed: 1}\n", "channels.direct.speed: unknown key"),
+        ("levers:\n  x:\n    set: {channels.direct.speed: 1}\n", "no parameter 'channels.direct.speed'"),
+        ("levers:\n  x:\n    set: {agreement.base_rate: 3}\n", "agreement.base_rate: Input should be less"),
+    ],
+)
+def test_problems_whatever_the_scenario_are_found_as_the_file_is_read(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    """A parameter the scenario format lacks, or a value outside its field's range, is a mistake in any
+    scenario: refused by every command that reads the file, `brink policies` included."""
+    path = write(tmp_path, text)
+    with pytest.raises(UserError) as error:
+        catalogue_for([str(path)])
+    line = str(error.value)
+    assert line.startswith(f"{path}: levers.x.set: ") and message in line, line
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
         (
             "levers:\n  x:\n    set: {actors.USSR.coordination: 1}\n",
             "no parameter 'actors.USSR.coordination'",
         ),
         ("levers:\n  x:\n    set: {actors.US.voices.9.hawkishness: 0}\n", "'9' is not an index"),
-        ("levers:\n  x:\n    set: {agreement.base_rate: 3}\n", "agreement.base_rate: Input should be less"),
         ("levers:\n  x:\n    add: {USSR: [hold]}\n", "'USSR' is not a principal of korea-2017"),
         (
             "levers:\n  x:\n    channels: {mediators: {Pope: true}}\n",

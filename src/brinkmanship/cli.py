@@ -27,9 +27,10 @@ from brinkmanship import (
     cli_sensitivity,
     cli_sweep,
 )
+from brinkmanship.cli_common import BrinkTyper
 from brinkmanship.errors import UserError
 
-app = typer.Typer(
+app = BrinkTyper(
     name="brink",
     help="How likely is war in a nuclear crisis, by which path, and what each diplomatic move does to it.",
     no_args_is_help=True,

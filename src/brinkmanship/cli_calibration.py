@@ -18,6 +18,8 @@ from brinkmanship.cli_common import (
     JsonOption,
     SeedOption,
     console,
+    given,
+    goes_with,
     stderr_progress,
 )
 from brinkmanship.cli_engine import calibrate_scenario
@@ -77,23 +79,14 @@ def calibrate(
     modes = sum([scenario is not None, out is not None, show])
     if modes != 1:
         raise UserError("calibrate: give one of SCENARIO, --out DIR (fit) or --show")
-    fit_flags = {
-        "--targets": targets is not None,
-        "--design": design != DEFAULT_DESIGN,
-        "--refine": refine != DEFAULT_REFINE,
-        "--check-draws": check_draws != DEFAULT_CHECK_DRAWS,
-        "--replay-runs": replay_runs != DEFAULT_FIT_RUNS,
-        "--forecast-runs": forecast_runs != DEFAULT_FORECAST_RUNS,
-        "--force": force,
-    }
-    given = [flag for flag, on in fit_flags.items() if on]
-    if out is None and given:
-        raise UserError(f"{given[0]} goes with --out (a fit)")
+    # Each option of a fit is refused without --out, even at its default value: it was asked for.
+    for flag in ("--targets", "--design", "--refine", "--check-draws", "--replay-runs", "--forecast-runs"):
+        goes_with(flag, "--out", out is not None, "a fit")
+    goes_with("--force", "--out", out is not None, "a fit")
     if show:
-        if runs is not None or seed != DEFAULT_SEED:
-            raise UserError(
-                f"{'--runs' if runs is not None else '--seed'} goes with --out or SCENARIO, not --show"
-            )
+        for flag in ("--runs", "--seed"):
+            if given(flag):
+                raise UserError(f"{flag} goes with --out or SCENARIO, not --show")
         _show(posterior, as_json)
         return
     if posterior is not None:

@@ -6,7 +6,8 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from contextvars import ContextVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +20,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from typer.core import TyperCommand, TyperOption
 
 from brinkmanship.errors import UserError
 
@@ -37,6 +39,74 @@ top half is kept free."""
 MAX_WORKERS = 64
 
 Advance = Callable[[int, str | None], None]
+
+
+_GIVEN = "brink.options_given"
+_options_given: ContextVar[frozenset[str]] = ContextVar(_GIVEN, default=frozenset())
+
+
+class OptionsGivenOnce(TyperCommand):
+    """A command that refuses a single-value option given twice (``--runs 100 --runs 200``), and records
+    which options were given on the command line for :func:`given`.
+
+    Click keeps the last value without a word, so the run would not be the one asked for; options declared
+    to repeat (``-p/--policy``, ``--policy-file``, ``--mb``) are left alone.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Parsed once more here, before the parameters are processed: Click's parser records each option
+        # as often as it is given, and nothing reads its values before this check.
+        _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        seen: set[str] = set()
+        spellings: set[str] = set()
+        for param in order:
+            name = param.name or ""
+            if not isinstance(param, TyperOption):
+                continue
+            if name in seen and not (param.multiple or param.count):
+                spelled = "/".join(sorted(param.opts, key=len, reverse=True))
+                raise UserError(f"{spelled}: given more than once; give it once")
+            seen.add(name)
+            spellings.update(param.opts)
+        ctx.meta[_GIVEN] = frozenset(spellings)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        token = _options_given.set(ctx.meta.get(_GIVEN, frozenset()))
+        try:
+            return super().invoke(ctx)
+        finally:
+            _options_given.reset(token)
+
+
+def given(option: str) -> bool:
+    """Whether the running command's ``option`` (any of its spellings: ``--runs`` or ``-n``) was given on
+    the command line, whatever its value: an option given at its default value was still asked for.
+    False outside a command (the command's function called from Python)."""
+    return option in _options_given.get()
+
+
+def goes_with(option: str, other: str, present: bool, why: str = "") -> None:
+    """Refuse ``option`` given without ``other`` (``present``: whether ``other`` is in effect), instead of
+    ignoring it: an option that means something only with another, given alone, is a request the command
+    would not carry out."""
+    if given(option) and not present:
+        raise UserError(f"{option} goes with {other}" + (f" ({why})" if why else ""))
+
+
+def param_uncertainty_options(param_uncertainty: bool) -> None:
+    """The options of a run over the posterior, refused without ``--param-uncertainty``."""
+    for option in ("--posterior", "--draws", "--runs-per-draw"):
+        goes_with(option, "--param-uncertainty", param_uncertainty)
+
+
+class BrinkTyper(typer.Typer):
+    """The commands' Typer app: every command refuses a single-value option given twice
+    (:class:`OptionsGivenOnce`)."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", OptionsGivenOnce)
+        return super().command(*args, **kwargs)
 
 
 def check_range(flag: str, value: int, low: int, high: int) -> None:

@@ -14,10 +14,10 @@ from typing import Annotated, Any
 
 import typer
 
-from brinkmanship.cli_common import check_number
+from brinkmanship.cli_common import BrinkTyper, check_number, given, goes_with
 from brinkmanship.errors import UserError
 
-intel_app = typer.Typer(
+intel_app = BrinkTyper(
     help="Read the crisis's evidence: test yields, missile ranges, reach.", no_args_is_help=True
 )
 
@@ -149,7 +149,7 @@ def effects(
     check_blast_model(blast_model)
     check_population(population)
     check_convention(convention)
-    if convention == "nukemap" and blast_model != "brode1986":
+    if convention == "nukemap" and given("--blast"):
         raise UserError(
             f"--convention nukemap: draws the blast rings on NUKEMAP's curves; --blast {blast_model} "
             "cannot apply too (leave out --blast)"
@@ -160,8 +160,11 @@ def effects(
     if wind_kmh is not None and not (0.0 < wind_kmh <= 300.0):
         raise UserError(f"--wind-kmh: must be in (0, 300] km/h, got {wind_kmh}")
     check_number("--wind-toward-deg", wind_toward_deg, -360.0, 360.0)
+    goes_with("--wind-toward-deg", "--wind-kmh", wind_kmh is not None, "the fallout's wind")
     if plan is not None:
-        if yield_kt is not None or target is not None or lat is not None or lon is not None:
+        # Each entry of a plan carries its own yield, place, burst and height: the options would be ignored.
+        one = (yield_kt, target, lat, lon, height_m)
+        if any(value is not None for value in one) or given("--burst"):
             raise UserError("--plan: give either a plan file or one detonation's options, not both")
         detonations = [dataclasses.replace(d, convention=convention) for d in load_plan(plan)]
     else:

@@ -33,6 +33,8 @@ from brinkmanship.cli_common import (
     check_ensemble_flags,
     check_range,
     console,
+    goes_with,
+    param_uncertainty_options,
     progress_bar,
 )
 from brinkmanship.cli_history import AsOfOption, as_of_start, as_of_work, posterior_as_of
@@ -341,11 +343,13 @@ def run(
     date (``brink replay``'s particle filter), and days count from the next day.
     """
     started = time.perf_counter()  # elapsed_s: the whole command's work, an --as-of replay included
+    param_uncertainty_options(param_uncertainty)
+    goes_with("--force", "--out", out is not None, "it replaces the results of an earlier run there")
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
     folder = None if out is None else check_out_text(out)
-    shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, DEFAULT_RUNS_PER_DRAW)
+    shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw)
     prelude = prelude_days_of(sc) if as_of is None else 0  # --as-of branches from the replay: no burn-in
     work = [(f"--runs {runs:,} x --days {horizon:,}", runs * horizon)]
     work += prelude_work(prelude, [("", 1, f"--runs {runs:,}", runs)])

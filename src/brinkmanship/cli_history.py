@@ -21,6 +21,7 @@ from brinkmanship.cli_common import (
     check_range,
     console,
     errors,
+    goes_with,
     progress_bar,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
@@ -38,7 +39,7 @@ from brinkmanship.history.judgements import judgements_in_span
 from brinkmanship.history.replay import HORIZONS, MAX_REPLAY_DAYS, Replay, replay, replayed_start
 from brinkmanship.report.briefing import HistoryCurve
 from brinkmanship.scenario import compile_scenario, load_scenario
-from brinkmanship.scenario.schema import ScenarioFile
+from brinkmanship.scenario.schema import ScenarioFile, iso_date
 from brinkmanship.wording import plural
 
 MAX_REPLAY_RUNS = 1_000_000
@@ -125,20 +126,31 @@ def _print_table(loaded: EventFile) -> None:
 
 
 def _date(flag: str, text: str | None) -> dt.date | None:
+    """A date option's text as a date: YYYY-MM-DD only (:func:`iso_date`), refused in one line naming the
+    option and the text."""
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise UserError(f"{flag} {text!r}: not a date (YYYY-MM-DD)") from None
 
 
+def calm_date(sc: ScenarioFile) -> tuple[dt.date, str]:
+    """The first date a replay may start on, and what it is: the relationship's calm state, the prelude's
+    first date (its start date for a scenario without a prelude). Before it the scenario says nothing:
+    a replay from an earlier date would run the calm state in a year it does not describe."""
+    if sc.prelude is not None:
+        return sc.prelude.start_date, "the prelude's first date"
+    return sc.start_date, "its start date (it has no prelude)"
+
+
 def default_span(sc: ScenarioFile, loaded: EventFile) -> tuple[dt.date, dt.date]:
     """From the relationship's calm state (the prelude's first date, else the first event or the start
-    date) to the last event (else the end of the scenario's horizon)."""
-    first = sc.prelude.start_date if sc.prelude is not None else (loaded.first_date or sc.start_date)
-    if loaded.first_date is not None:
-        first = min(first, loaded.first_date)
+    date, whichever is later) to the last event (else the end of the scenario's horizon). Events before
+    the calm state are left out of a replay (counted as before ``--from``)."""
+    calm, _ = calm_date(sc)
+    first = calm if sc.prelude is not None else max(calm, loaded.first_date or calm)
     last = loaded.last_date or (sc.start_date + dt.timedelta(days=sc.horizon_days - 1))
     return first, max(last, first)
 
@@ -183,6 +195,7 @@ def replay_command(
     Each date's P(war within 30, 90 and 365 days) is read from a branch of the ensemble run on with
     chance (docs/replay.md); the dated judgements of the time are drawn beside the curve.
     """
+    goes_with("--force", "--out", out is not None, "it replaces the results of an earlier replay there")
     check_range("--runs", runs, 1, MAX_REPLAY_RUNS)
     chosen_forecast = min(runs, 1024) if forecast_runs is None else forecast_runs
     check_range("--forecast-runs", chosen_forecast, 1, runs)
@@ -204,6 +217,12 @@ def replay_command(
             "give --events FILE or --no-events"
         )
     default_first, default_last = default_span(sc, loaded)
+    calm, what = calm_date(sc)
+    if first_date is not None and first_date < calm:
+        raise UserError(
+            f"--from {first_date}: before the calm state of {sc.name} on {calm} ({what}), where every "
+            f"replay starts; give --from {calm} or later"
+        )
     first_date = first_date or default_first
     last_date = last_date or default_last
     if not 1 <= (last_date - first_date).days + 1 <= MAX_REPLAY_DAYS:

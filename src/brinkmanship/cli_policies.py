@@ -37,6 +37,8 @@ from brinkmanship.cli_common import (
     check_range,
     console,
     errors,
+    given,
+    param_uncertainty_options,
     progress_bar,
 )
 from brinkmanship.cli_history import (
@@ -135,6 +137,10 @@ def policies(
             try:
                 entry["in_scenario"] = check_policy(sc, catalogue.parse(name)) or ["no change (already so)"]
             except UserError as error:
+                if lever is not None and lever.origin != "built-in":
+                    # A lever of the user's file that cannot apply is a mistake in the file, refused as
+                    # `compare` and `brief` refuse it; a built-in one is merely not for this scenario.
+                    raise
                 entry["in_scenario"] = [f"not applicable: {error}"]
         entries.append(entry)
     if as_json:
@@ -257,6 +263,7 @@ def compare(
     With ``--as-of DATE`` every policy starts from the crisis as the real history left it at the end of
     that date (the same replayed paths for all: the differences stay paired)."""
     started = time.perf_counter()  # elapsed_s: the whole command's work, an --as-of replay included
+    param_uncertainty_options(param_uncertainty)
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
@@ -266,7 +273,7 @@ def compare(
     chosen, notes = _policies(catalogue, sc, policy, policy_file)
     total = runs * (1 + len([p for p in chosen if not p.is_baseline]))
     show = not as_json and sys.stderr.isatty()
-    shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, COMPARE_RUNS_PER_DRAW)
+    shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw)
     # --as-of branches every policy (and each draw) from the replayed record: nothing burns in then.
     prelude = prelude_days_of(sc) if as_of is None else 0
     check_path_days(
@@ -456,6 +463,12 @@ def brief(
     that date, and the briefing draws the replayed risk of war up to that date with the judgements of the
     time; the sensitivity and the indicators stay at the scenario's start date (said in the notes)."""
     started = time.perf_counter()  # elapsed_s: the whole briefing's work, an --as-of replay included
+    param_uncertainty_options(param_uncertainty)
+    for option in ("--sensitivity", "--sensitivity-n"):
+        if sensitivity_runs == 0 and given(option):
+            raise UserError(
+                f"{option}: not used with --sensitivity-runs 0, which skips the sensitivity; leave out one"
+            )
     sc = load_scenario(scenario)
     if curve_runs is not None and as_of is None:
         raise UserError("--curve-runs: only with --as-of (without it the briefing draws no replayed curve)")
@@ -465,7 +478,7 @@ def brief(
     check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
     check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)
     _check_sensitivity(sc, sensitivity, sensitivity_n, sensitivity_runs)
-    shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw, COMPARE_RUNS_PER_DRAW)
+    shipped = checked_posterior(sc, param_uncertainty, posterior, draws, runs_per_draw)
     folder = check_out_text(out)
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     chosen, notes = _policies(catalogue, sc, policy, policy_file)

@@ -27,6 +27,7 @@ from brinkmanship.cli_common import (
     check_ensemble_flags,
     console,
     errors,
+    goes_with,
     stderr_progress,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
@@ -109,6 +110,7 @@ def sensitivity(
     Rows share one seed and one burn-in (common random numbers): Sobol N(k+2) rows, Morris N(k+1), oat 1+2k.
     """
     check_method(method)
+    goes_with("--force", "--out", out is not None, "it replaces the results of an earlier analysis there")
     sc = load_scenario(scenario)
     check_outcome(outcome)
     horizon = sc.horizon_days if days is None else days

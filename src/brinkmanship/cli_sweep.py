@@ -13,8 +13,9 @@ from typing import Annotated
 import typer
 from rich.progress import TextColumn
 
-from brinkmanship.cli_common import MAX_WORKERS, JsonOption, check_range, console, stderr_progress
+from brinkmanship.cli_common import MAX_WORKERS, JsonOption, check_range, console, given, stderr_progress
 from brinkmanship.engine.atomic import check_out_text
+from brinkmanship.errors import UserError
 from brinkmanship.scenario import load_scenario
 from brinkmanship.sweep.execute import Task, check_dask_address, runner
 from brinkmanship.sweep.grid import load_grid
@@ -67,6 +68,11 @@ def sweep(
     started = time.perf_counter()
     if dask is not None:
         check_dask_address(dask)
+        if dask != "local" and given("--workers"):
+            raise UserError(
+                f"--workers: not used with --dask {dask} (the scheduler's workers run the units); leave it "
+                "out, or give --dask local for a cluster of --workers processes here"
+            )
     sc = load_scenario(scenario)
     checked = load_grid(grid, sc)
     units = enumerate_units(checked)

@@ -13,14 +13,17 @@ import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from brinkmanship.calibration.targets import ErrorModel
+from brinkmanship.calibration.targets import ErrorModel, Prior
 from brinkmanship.errors import UserError
+from brinkmanship.policies.edits import check_override, parameter_type
 from brinkmanship.safe_yaml import read_text
+from brinkmanship.scenario.loader import format_validation_error
+from brinkmanship.scenario.schema import Count, IsoDate, Number, Strict
 
 POSTERIOR_FORMAT = "brinkmanship-posterior"
 POSTERIOR_VERSION = 1
@@ -89,25 +92,141 @@ def load_posterior(path: str | Path | None = None) -> ShippedPosterior:
     if missing:
         raise UserError(f"{where}: malformed posterior: no {missing[0]!r}")
     try:
-        paths = [str(p["path"]) for p in document["parameters"]]
-        for k, p in enumerate(document["parameters"]):
-            for key in ("prior", "posterior", "shrinkage", "source"):
-                if key not in p:
-                    raise UserError(f"{where}: malformed posterior: parameters.{k} has no {key!r}")
-        draws = tuple({path: _number(row[path]) for path in paths} for row in document["draws"])
-        weights = tuple(_number(w) for w in document["weights"])
-    except (KeyError, TypeError, ValueError) as error:
-        raise UserError(f"{where}: malformed posterior ({error!r} in parameters, draws or weights)") from None
-    if not paths:
+        record = PosteriorRecord.model_validate(document)
+    except ValidationError as error:
+        raise UserError(format_validation_error(error, f"{where}: malformed posterior")) from None
+    if not record.parameters:
         raise UserError(f"{where}: malformed posterior: no free parameters")
-    if not draws or len(draws) > MAX_DRAWS or len(weights) != len(draws):
+    priors: dict[str, PriorRecord] = {}
+    for k, parameter in enumerate(record.parameters):
+        if parameter.path in priors:
+            at = f"{where}: malformed posterior: parameters.{k}.path"
+            raise UserError(f"{at}: {parameter.path!r} given twice")
+        priors[parameter.path] = parameter.prior
+    rows, weights_given = document["draws"], document["weights"]
+    if not isinstance(rows, list) or not isinstance(weights_given, list):
+        raise UserError(f"{where}: malformed posterior: draws and weights must be lists")
+    if not rows or len(rows) > MAX_DRAWS or len(weights_given) != len(rows):
         raise UserError(f"{where}: needs 1 to {MAX_DRAWS} draws with one weight each")
-    if not all(math.isfinite(v) for row in draws for v in row.values()):
-        raise UserError(f"{where}: draws must be finite numbers")
-    if any(w < 0 for w in weights) or not math.isclose(sum(weights), 1.0):
+    draws = tuple(_draw(row, k, priors, where) for k, row in enumerate(rows))
+    try:
+        weights = tuple(_number(w) for w in weights_given)
+    except ValueError as error:
+        raise UserError(f"{where}: malformed posterior: weights: {error}") from None
+    if any(not math.isfinite(w) or w < 0 for w in weights) or not math.isclose(sum(weights), 1.0):
         raise UserError(f"{where}: weights must be at least 0 and sum to 1")
     _check_predictive(document["predictive"], where)
     return ShippedPosterior(where, document, draws, weights)
+
+
+def _draw(row: object, k: int, priors: dict[str, PriorRecord], where: str) -> dict[str, float]:
+    """Draw ``k``: a value for every free parameter and nothing else, each a finite number its field of
+    the scenario format takes, within the parameter's prior (the fit draws nothing outside it)."""
+    at = f"{where}: malformed posterior: draws.{k}"
+    if not isinstance(row, dict):
+        raise UserError(f"{at}: not a mapping of parameter values")
+    unknown = [key for key in row if key not in priors]
+    if unknown:
+        raise UserError(f"{at}: {unknown[0]!r} is not a free parameter of the posterior")
+    draw = {}
+    for path, prior in priors.items():
+        if path not in row:
+            raise UserError(f"{at}: no value for {path!r}")
+        try:
+            value = _number(row[path])
+            if not math.isfinite(value):
+                raise ValueError(f"{value} is not a finite number")
+            check_override(path, value)
+        except ValueError as error:
+            raise UserError(f"{at}.{path}: {error}") from None
+        if not prior.holds(value):
+            raise UserError(f"{at}.{path}: {value:g} is outside its prior, {prior.low:g} to {prior.high:g}")
+        draw[path] = value
+    return draw
+
+
+class PriorRecord(Prior):
+    """A free parameter's prior as a posterior records it: numbers as written."""
+
+    low: Number
+    high: Number
+
+    def holds(self, value: float) -> bool:
+        """Whether ``value`` lies in ``[low, high]``, give or take the rounding of a draw mapped from the
+        unit interval (:meth:`Prior.from_unit`)."""
+        slack = 1e-9 * max(abs(self.low), abs(self.high))
+        return self.low - slack <= value <= self.high + slack
+
+
+class Quantiles(Strict):
+    """A free parameter's posterior: median and 90% interval."""
+
+    median: Number
+    q05: Number
+    q95: Number
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Quantiles:
+        if not self.q05 <= self.median <= self.q95:
+            raise ValueError(f"q05 {self.q05:g}, median {self.median:g}, q95 {self.q95:g} are out of order")
+        return self
+
+
+class ParameterRecord(Strict):
+    """One free parameter of a posterior (``brink calibrate --show`` prints it; ``brink validate`` runs at
+    its median)."""
+
+    path: Annotated[str, Field(min_length=1, max_length=200)]
+    prior: PriorRecord
+    source: str
+    posterior: Quantiles
+    # 1 - posterior variance / prior variance in the unit cube: at most 1, at least 1 - 12 / 4.
+    shrinkage: Annotated[Number, Field(ge=-2.0, le=1.0)]
+
+    @field_validator("path")
+    @classmethod
+    def _a_parameter(cls, path: str) -> str:
+        parameter_type(path)  # a path the scenario format has (its scenario is checked where it is run)
+        return path
+
+    @model_validator(mode="after")
+    def _inside_the_prior(self) -> ParameterRecord:
+        for name in ("q05", "median", "q95"):
+            value = getattr(self.posterior, name)
+            if not self.prior.holds(value):
+                low, high = self.prior.low, self.prior.high
+                raise ValueError(f"posterior {name} {value:g} is outside the prior, {low:g} to {high:g}")
+        return self
+
+
+class Diagnostics(BaseModel):
+    """The sampler's diagnostics `brink calibrate --show` prints (the others are kept unread)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
+
+    mcmc_acceptance: Annotated[Number, Field(ge=0.0, le=1.0)]
+    effective_sample_size: Annotated[Number, Field(ge=0.0)]
+
+
+class Tension(Strict):
+    """Two targets that pull against each other, and the correlation of their log-likelihoods."""
+
+    targets: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=2, max_length=2)]
+    correlation: Annotated[Number, Field(ge=-1.0, le=1.0)]
+
+
+class PosteriorRecord(BaseModel):
+    """The fields of a posterior document that are read, each checked (the draws, weights and predictive
+    rows are checked by :func:`load_posterior`); other keys are kept unread."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
+
+    parameters: list[ParameterRecord]
+    diagnostics: Diagnostics
+    tensions: list[Tension]
+    simulations: Annotated[Count, Field(ge=0)]
+    created: IsoDate
+    method: Annotated[str, Field(min_length=1)]
 
 
 def _no_constant(name: str) -> float:

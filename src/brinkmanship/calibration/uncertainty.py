@@ -64,28 +64,16 @@ def check_scenario(scenario: ScenarioFile, posterior: ShippedPosterior) -> None:
 
 
 def checked_posterior(
-    scenario: ScenarioFile,
-    wanted: bool,
-    posterior: str | None,
-    draws: int,
-    runs_per_draw: int,
-    default_runs_per_draw: int,
+    scenario: ScenarioFile, wanted: bool, posterior: str | None, draws: int, runs_per_draw: int
 ) -> ShippedPosterior | None:
     """The posterior ``--param-uncertainty`` runs over, checked before anything is computed; None without
-    the flag, when ``--posterior``, ``--draws`` or ``--runs-per-draw`` given anyway is refused.
+    the flag (the command line refuses ``--posterior``, ``--draws`` or ``--runs-per-draw`` without it:
+    :func:`brinkmanship.cli_common.param_uncertainty_options`).
 
     Raises:
-        UserError: one of those flags without ``--param-uncertainty``; a posterior that cannot be read or
-            does not fit ``scenario``; sizes out of range.
+        UserError: a posterior that cannot be read or does not fit ``scenario``; sizes out of range.
     """
     if not wanted:
-        for flag, given in (
-            ("--posterior", posterior is not None),
-            ("--draws", draws != DEFAULT_DRAWS),
-            ("--runs-per-draw", runs_per_draw != default_runs_per_draw),
-        ):
-            if given:
-                raise UserError(f"{flag} goes with --param-uncertainty")
         return None
     shipped = load_posterior(posterior)
     check_sizes(draws, runs_per_draw, shipped)

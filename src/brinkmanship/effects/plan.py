@@ -353,17 +353,15 @@ def detonations_from_data(data: Any, *, source: str) -> list[Detonation]:
             raise UserError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
         if "yield_kt" not in entry:
             raise UserError(f"{where}: missing yield_kt")
-        try:
-            kwargs = {
-                "yield_kt": float(entry["yield_kt"]),
-                "burst": str(entry.get("burst", "air")),
-                "target": None if entry.get("target") is None else str(entry["target"]),
-                "lat": None if entry.get("lat") is None else float(entry["lat"]),
-                "lon": None if entry.get("lon") is None else float(entry["lon"]),
-                "height_m": None if entry.get("height_m") is None else float(entry["height_m"]),
-            }
-        except (TypeError, ValueError) as error:
-            raise UserError(f"{where}: {error}") from None
+        kwargs = {
+            "yield_kt": _number(entry["yield_kt"], f"{where}.yield_kt"),
+            "burst": _text(entry.get("burst", "air"), f"{where}.burst"),
+            "target": None if entry.get("target") is None else _text(entry["target"], f"{where}.target"),
+            **{
+                key: None if entry.get(key) is None else _number(entry[key], f"{where}.{key}")
+                for key in ("lat", "lon", "height_m")
+            },
+        }
         try:
             det = Detonation(**kwargs)  # type: ignore[arg-type]
         except UserError as error:
@@ -372,6 +370,21 @@ def detonations_from_data(data: Any, *, source: str) -> list[Detonation]:
             find_place(det.target, where=f"{where}.target")
         result.append(det)
     return result
+
+
+def _number(value: object, where: str) -> float:
+    """A plan's number as the file wrote it: not YAML's ``true`` (which float() reads as 1) nor quoted
+    text (``"10"``), as in scenario files (:data:`brinkmanship.scenario.schema.Number`)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UserError(f"{where}: expected a number, got {value!r}")
+    return float(value)
+
+
+def _text(value: object, where: str) -> str:
+    """A plan's name as the file wrote it: text, not a number or a boolean read as one."""
+    if not isinstance(value, str):
+        raise UserError(f"{where}: expected text, got {value!r}")
+    return value
 
 
 def load_plan(path: str | Path) -> list[Detonation]:

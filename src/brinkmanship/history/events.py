@@ -53,7 +53,7 @@ from pydantic import Field, ValidationError, field_validator
 from brinkmanship.errors import UserError
 from brinkmanship.model.ladder import ACTION_INDEX, ACTIONS, WAR_ACTIONS
 from brinkmanship.safe_yaml import parse_yaml, read_text
-from brinkmanship.scenario.schema import ScenarioFile, Strict, ThirdParty
+from brinkmanship.scenario.schema import IsoDate, ScenarioFile, Strict, ThirdParty
 
 EventKind = Literal["action", "third_party", "negotiation", "channel", "false_alarm", "capability"]
 ChannelName = Literal["public", "private", "mediated"]
@@ -95,7 +95,6 @@ NOT_EVENT_FILES = ("judgements",)
 """CSV files in ``history/data`` that are not event files."""
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 _PLAIN_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -134,7 +133,7 @@ class Terms(Strict):
 class EventRow(Strict):
     """One row of an event file as written (the file's own columns)."""
 
-    date: dt.date
+    date: IsoDate
     actor: Annotated[str, Field(min_length=1, max_length=200)]
     kind: EventKind
     event: Annotated[str, Field(min_length=1, max_length=200)]
@@ -142,21 +141,6 @@ class EventRow(Strict):
     description: Annotated[str, Field(max_length=2_000)] = ""
     source: Annotated[str, Field(max_length=2_000)]
     terms: Terms | None = None
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _iso_date(cls, value: object) -> object:
-        """An ISO date (YYYY-MM-DD) as text, or a date YAML already parsed; nothing else (no timestamps)."""
-        if isinstance(value, dt.datetime):
-            raise ValueError(f"expected a date (YYYY-MM-DD), got a date and time: {value.isoformat()}")
-        if isinstance(value, dt.date):
-            return value
-        if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
-            raise ValueError(f"not an ISO date (YYYY-MM-DD): {_short(value)}")
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"not a calendar date: {value.strip()!r}") from None
 
     @field_validator("source")
     @classmethod

@@ -17,10 +17,10 @@ import io
 from importlib import resources
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from brinkmanship.errors import UserError
-from brinkmanship.scenario.schema import Strict
+from brinkmanship.scenario.schema import IsoDate, Strict
 
 Measure = Literal["full_war", "armed_conflict", "deliberate_strike", "nuclear_use"]
 MEASURES: tuple[str, ...] = ("full_war", "armed_conflict", "deliberate_strike", "nuclear_use")
@@ -49,7 +49,7 @@ Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 class Judgement(Strict):
     """One dated judgement of the risk, as its author gave it."""
 
-    date: dt.date
+    date: IsoDate
     date_precision: Literal["exact", "approximate", "on or before"]
     who: Annotated[str, Field(min_length=1)]
     role: str
@@ -65,16 +65,6 @@ class Judgement(Strict):
     source: Annotated[str, Field(min_length=1)]
     note: str = ""
     line: int = Field(0, description="line in the CSV file")
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _iso(cls, value: object) -> object:
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
-        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> Judgement:

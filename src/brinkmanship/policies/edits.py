@@ -8,11 +8,15 @@ user could have written by hand.
 from __future__ import annotations
 
 import copy
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from brinkmanship.errors import UserError
+from brinkmanship.scenario.schema import ScenarioFile
 
 PROTECTED_FIELDS = (
     "name",
@@ -121,3 +125,82 @@ def _repertoire(data: dict[str, Any], name: str, principals: list[str], where: s
     repertoire = data["actors"][name]["repertoire"]
     assert isinstance(repertoire, list)
     return repertoire
+
+
+def check_override(path: str, value: Any) -> None:
+    """Check that ``path`` names a parameter of the scenario format and ``value`` fits its type and range,
+    whatever the scenario: a lever file is then refused as it is read, by every command (``brink
+    policies`` lists levers without applying them). What depends on the scenario (its actor keys, the
+    length of its lists, a field's own checks such as known action names) is checked where the lever is
+    applied.
+
+    Raises:
+        ValueError: naming the path, and what is wrong with it or with the value.
+    """
+    kind = parameter_type(path)
+    if kind is None:
+        return  # a field that reads its input in its own way: checked where the lever is applied
+    try:
+        TypeAdapter(kind).validate_python(value)
+    except ValidationError as error:
+        first = error.errors()[0]
+        inside = ".".join(str(step) for step in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif first["type"] == "missing":
+            message = "required field is missing"
+        raise ValueError(f"{path}{'.' + inside if inside else ''}: {message}") from None
+
+
+def parameter_type(path: str) -> Any:
+    """The type of the scenario format's parameter at ``path`` (list entries and mapping keys, which
+    depend on the scenario, taken on trust), or None for a field that reads its input in its own way.
+
+    Raises:
+        ValueError: a malformed path, or one the scenario format has no parameter at.
+    """
+    parts = path.split(".")
+    if any(part == "" for part in parts):
+        raise ValueError(f"malformed parameter path {path!r}: expected names separated by dots")
+    kind: Any = ScenarioFile
+    for depth, part in enumerate(parts):
+        kind = _member(kind, part, path, ".".join(parts[:depth]) or "a scenario")
+        if kind is None:
+            return None
+    return kind
+
+
+def _member(kind: Any, part: str, path: str, parent: str) -> Any:
+    """The type of ``part`` inside a value of type ``kind`` (a model's field, a list's item, a mapping's
+    value), or None for a model field that reads its input in its own way; a field no model of ``kind``
+    has is refused."""
+    found = []
+    for choice in _choices(kind):
+        if isinstance(choice, type) and issubclass(choice, BaseModel):
+            info = choice.model_fields.get(part)
+            if info is None:
+                continue
+            # A validator run before the type's own may accept what the type alone would not (the
+            # strategy's spelling 'trial-and-error'); one run after only refuses more.
+            validators = choice.__pydantic_decorators__.field_validators.values()
+            if any(part in v.info.fields and v.info.mode != "after" for v in validators):
+                return None
+            found.append(Annotated[info.annotation, info])
+        elif get_origin(choice) is dict:
+            found.append(get_args(choice)[1])
+        elif get_origin(choice) is list and part.isdigit():
+            found.append(get_args(choice)[0])
+    if not found:
+        raise ValueError(f"no parameter {path!r} in the scenario format ({parent} has no {part!r})")
+    return found[0] if len(found) == 1 else Union[tuple(found)]  # noqa: UP007 - a union built at run time
+
+
+def _choices(kind: Any) -> list[Any]:
+    """The types a value of type ``kind`` may have: the members of a union (None left out), each stripped
+    of ``Annotated``."""
+    while get_origin(kind) is Annotated:
+        kind = get_args(kind)[0]
+    if get_origin(kind) not in (Union, types.UnionType):
+        return [kind]
+    return [choice for member in get_args(kind) if member is not type(None) for choice in _choices(member)]

@@ -39,10 +39,10 @@ from pydantic import (
 from brinkmanship.errors import UserError
 from brinkmanship.model.ladder import ACTION_INDEX
 from brinkmanship.policies.builtin import PRIVATE_ACTIONS
-from brinkmanship.policies.edits import PROTECTED_FIELDS, Edits
+from brinkmanship.policies.edits import PROTECTED_FIELDS, Edits, check_override
 from brinkmanship.policies.lever import Lever, Targets, resolve_actor
 from brinkmanship.scenario.loader import format_validation_error, read_mapping
-from brinkmanship.scenario.schema import NonNegative, ScenarioFile, Strict
+from brinkmanship.scenario.schema import Flag, NonNegative, Number, Probability, ScenarioFile, Strict
 
 LeverName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 ALL_PRINCIPALS = "both"
@@ -56,10 +56,10 @@ class _Strict(BaseModel):
 class DirectChange(_Strict):
     """Changes to the direct channel; fields left out keep the scenario's values."""
 
-    enabled: bool | None = None
+    enabled: Flag | None = None
     noise: NonNegative | None = None
-    delay_days: Annotated[float, Field(ge=0.0, le=30.0)] | None = None
-    verify: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    delay_days: Annotated[Number, Field(ge=0.0, le=30.0)] | None = None
+    verify: Probability | None = None
 
 
 class ChannelChange(_Strict):
@@ -67,7 +67,7 @@ class ChannelChange(_Strict):
 
     direct: DirectChange | None = None
     public_noise: NonNegative | None = None
-    mediators: dict[str, bool] = {}
+    mediators: dict[str, Flag] = {}
 
 
 def _known_action(action: str) -> str:
@@ -103,6 +103,7 @@ class LeverSpec(_Strict):
                 raise ValueError(f"{path!r}: {head!r} defines the crisis and cannot be changed by a lever")
             if not _finite(overrides[path]):
                 raise ValueError(f"{path!r}: every number must be finite (no NaN or infinity)")
+            check_override(path, overrides[path])
         return overrides
 
     @model_validator(mode="after")

@@ -7,17 +7,72 @@ Every field carries its meaning; numbers from the literature are cited in the sc
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from brinkmanship.model.ladder import ACTION_INDEX, CLASH_ACTIONS, THRESHOLD_NAMES, WAR_ACTIONS
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0, le=10_000.0)]
-Positive = Annotated[float, Field(gt=0.0, le=10_000.0)]
-Signed = Annotated[float, Field(ge=-1_000.0, le=1_000.0)]
+
+def _number_as_written(value: object) -> object:
+    """A number as the file wrote it. Pydantic (lax) would read YAML's ``true`` as 1 and the text ``"0.5"``
+    as 0.5; in a file either is more likely a slip than the number meant."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    if isinstance(value, str):
+        shown = repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+        raise ValueError(f"expected a number, got the text {shown} (write a number without quotes)")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number_as_written)]
+"""A number field of a file: a YAML or JSON number, not a boolean or quoted text."""
+Count = Annotated[int, BeforeValidator(_number_as_written)]
+"""A whole-number field of a file, as :data:`Number`."""
+Flag = Annotated[bool, Field(strict=True)]
+"""A yes/no field of a file: true or false, not 1, "yes" or "on" (which pydantic would read as true)."""
+Probability = Annotated[Number, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[Number, Field(ge=0.0, le=10_000.0)]
+Positive = Annotated[Number, Field(gt=0.0, le=10_000.0)]
+Signed = Annotated[Number, Field(ge=-1_000.0, le=1_000.0)]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date(text: str) -> dt.date:
+    """A calendar date written YYYY-MM-DD, and only so.
+
+    Python's ``date.fromisoformat`` also reads ``20171231`` and the ISO week date ``2017-W52-7`` (3.11);
+    a date in another spelling is more likely a typing mistake than a choice, so both are refused.
+
+    Raises:
+        ValueError: not written YYYY-MM-DD, or no such day (2017-02-30).
+    """
+    shown = repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+    if not _ISO_DATE.match(text):
+        raise ValueError(f"not an ISO date (YYYY-MM-DD): {shown}")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a calendar date: {shown}") from None
+
+
+def _date_as_written(value: object) -> object:
+    """A date YAML already parsed, or text written YYYY-MM-DD; not a date and time, nor any other
+    spelling pydantic would take (``2017-12-31T00:00:00``)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"expected a date (YYYY-MM-DD), got a date and time: {value.isoformat()}")
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}")
+    return iso_date(value.strip())
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written)]
+"""A date field of a file: YYYY-MM-DD (:func:`iso_date`)."""
 
 
 def check_action_names(names: Iterable[str]) -> None:
@@ -136,9 +191,9 @@ class Response(Strict):
 
     after: Literal["missile_test", "nuclear_test"] | None = None
     by: str | None = Field(None, description="the principal whose test triggers it; None = either")
-    within_days: Annotated[int, Field(ge=1, le=365)] = 30
-    tension_above: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
-    locked_in_above: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
+    within_days: Annotated[Count, Field(ge=1, le=365)] = 30
+    tension_above: Annotated[Number, Field(ge=0.0, le=100.0)] | None = None
+    locked_in_above: Annotated[Number, Field(ge=0.0, le=100.0)] | None = None
     rate: Probability = Field(description="probability per day while the condition holds")
     note: str = ""
 
@@ -167,7 +222,7 @@ class MediatedChannel(Strict):
     """The channel a mediator provides when active (shuttle diplomacy, UN good offices)."""
 
     noise: NonNegative = Field(description="std. dev. of misreading through the mediator")
-    delay_days: Annotated[float, Field(ge=0.0, le=30.0)]
+    delay_days: Annotated[Number, Field(ge=0.0, le=30.0)]
     trust: Probability = Field(description="weight the parties give to what arrives through it")
     face_saving: Probability = Field(0.0, description="share of audience cost a mediated concession escapes")
 
@@ -177,7 +232,7 @@ class ThirdParty(Strict):
 
     role: Literal["third_party", "mediator"]
     name: str
-    active: bool = True
+    active: Flag = True
     acts: list[ThirdPartyAct] = []
     channel: MediatedChannel | None = None
     agreement_boost: NonNegative = Field(
@@ -200,9 +255,9 @@ class PublicChannel(Strict):
 class DirectChannel(Strict):
     """A direct, private, high-level channel (hotline, leader letters, envoy)."""
 
-    enabled: bool = False
+    enabled: Flag = False
     noise: NonNegative = 0.3
-    delay_days: Annotated[float, Field(ge=0.0, le=30.0)] = 0.5
+    delay_days: Annotated[Number, Field(ge=0.0, le=30.0)] = 0.5
     verify: Probability = Field(0.5, description="chance an alarm or incident is checked with the other side")
 
 
@@ -248,7 +303,7 @@ class CapabilityGrowth(Strict):
 class Beliefs(Strict):
     """Bayes' rule over the other side's type (Kydd 2005) and resolve (Powell 1990; Fearon 1994)."""
 
-    tremble: Annotated[float, Field(ge=0.0, le=0.05)] = Field(
+    tremble: Annotated[Number, Field(ge=0.0, le=0.05)] = Field(
         0.001, description="weight of a type never falls below this: nobody is ever certain"
     )
 
@@ -379,7 +434,7 @@ class Ceiling(Strict):
     (Powell 2006 on shifting power).
     """
 
-    base: Annotated[float, Field(ge=-1.0, le=1.0)] = Field(
+    base: Annotated[Number, Field(ge=-1.0, le=1.0)] = Field(
         description="ceiling with no pressure or capability"
     )
     pressure: NonNegative = Field(0.0, description="rise of the ceiling per unit of economic pressure")
@@ -419,10 +474,10 @@ class Agreement(Strict):
     )
     tension_damping: NonNegative = Field(description="the chance falls as exp(-damping * tension)")
     concession_boost: NonNegative = Field(description="relative rise per recent concession by each side")
-    talks_open: bool = Field(False, description="talks are open from day 0")
+    talks_open: Flag = Field(False, description="talks are open from day 0")
     talks_window_days: Positive = Field(30, description="both must propose within this window to open talks")
     breakdown_rate: Probability = Field(description="daily chance that an agreement in force breaks down")
-    calm: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+    calm: Annotated[Number, Field(ge=0.0, le=1.0)] = Field(
         0.0, description="daily fall of each side's tension stocks while an agreement is in force"
     )
     terms: AgreementTerms
@@ -431,7 +486,7 @@ class Agreement(Strict):
 class FreezeTerms(Strict):
     """A freeze-for-freeze: named actions of each principal halted; a breach ends it."""
 
-    active: bool = False
+    active: Flag = False
     terms: dict[str, list[str]] = {}
     breach_rate: Probability = Field(0.0, description="daily probability that a side breaches")
 
@@ -447,7 +502,7 @@ class StrikeSpec(Strict):
     """One detonation a nuclear use would bring (from the intelligence tables)."""
 
     target: str
-    yield_kt: Annotated[float, Field(gt=0.0, le=100_000.0)]
+    yield_kt: Annotated[Number, Field(gt=0.0, le=100_000.0)]
     burst: Literal["air", "surface"] = "air"
 
 
@@ -461,7 +516,7 @@ class Consequences(Strict):
 class PreludeEvent(Strict):
     """A principal's real action on a date before the start: imposed during the burn-in."""
 
-    date: dt.date
+    date: IsoDate
     actor: str
     action: str
     note: str = ""
@@ -492,7 +547,7 @@ class Prelude(Strict):
     short of attack. The start state is then one the model's own dynamics produce.
     """
 
-    start_date: dt.date
+    start_date: IsoDate
     events: list[PreludeEvent] = []
 
 
@@ -505,8 +560,8 @@ class Uncertainty(Strict):
     """
 
     path: str
-    low: float
-    high: float
+    low: Number
+    high: Number
     scale: Literal["linear", "log"] = "linear"
     note: str = ""
 
@@ -525,8 +580,8 @@ class ScenarioFile(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str
     description: str = Field(description="one line")
-    start_date: dt.date
-    horizon_days: Annotated[int, Field(gt=0, le=3650)]
+    start_date: IsoDate
+    horizon_days: Annotated[Count, Field(gt=0, le=3650)]
     principals: Annotated[list[str], Field(min_length=2, max_length=2)]
     actors: dict[str, Annotated[Principal | ThirdParty, Field(discriminator="role")]]
     channels: Channels
@@ -542,7 +597,7 @@ class ScenarioFile(Strict):
     war: War
     agreement: Agreement
     freeze: FreezeTerms = FreezeTerms()
-    face_saving_exit: bool = Field(False, description="Kennedy's maxim honoured: no side faces only defeat")
+    face_saving_exit: Flag = Field(False, description="Kennedy's maxim honoured: no side faces only defeat")
     consequences: Consequences = Consequences()
     prelude: Prelude | None = None
     uncertainties: list[Uncertainty] = []

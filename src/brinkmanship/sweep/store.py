@@ -311,7 +311,33 @@ class SweepStore:
             return None
         if meta.num_rows != 1 or not meta.schema.to_arrow_schema().equals(self.schema):
             return None
+        self._check_recorded(path, self.units[unit_id])
         return unit_id
+
+    def _check_recorded(self, path: Path, unit: Unit) -> None:
+        """Refuse a unit file whose row records another unit than its name (a file copied or renamed by
+        hand): resuming would keep it as this unit's result, and the dataset would hold one unit twice
+        and another never. Nothing is deleted: the file is the user's to move."""
+        expected: dict[str, Any] = {
+            "unit_id": unit.unit_id,
+            "set_id": unit.set_id,
+            "replicate": unit.replicate,
+            "seed": unit.seed,
+            "runs": self.grid.runs,
+            "days": self.grid.days,
+            **dict(unit.values),
+        }
+        try:
+            row = pq.read_table(path, columns=list(expected)).to_pylist()[0]
+        except (OSError, pa.ArrowException) as error:
+            raise self._refuse(f"cannot read {path.relative_to(self.folder)}: {error}") from None
+        for column, value in expected.items():
+            if row[column] != value:
+                raise self._refuse(
+                    f"{path.relative_to(self.folder)} records {column} {row[column]}, but unit "
+                    f"{unit.unit_id} (its name) has {column} {value}: another unit's result under this "
+                    "name; move it out, then run --resume again"
+                )
 
     def write(self, row: dict[str, Any]) -> Path:
         """Write one finished unit's row (whole or not at all) and return its file."""
