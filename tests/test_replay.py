@@ -363,3 +363,47 @@ def test_no_path_past_a_war_keeps_weight_on_the_record(korea_file):
     assert (state.status != ACTIVE).any()
     assert np.isneginf(log_w[state.status != ACTIVE]).all()
     assert np.isfinite(log_w[state.status == ACTIVE]).all()
+
+
+def test_a_forecast_after_a_recorded_clash_counts_new_clashes(capsys):
+    """Every war begins with a clash counted on its day, so P(clash) >= P(war) within any horizon. As of
+    27 October 1962 the record already holds a clash (the U-2 shot down); a forecast that kept the path's
+    first-clash day from the record could count no new clash (0.0% beside 25% war)."""
+    args = ["run", "cuba-1962", "--as-of", "1962-10-27", "--runs", "200", "--days", "30", "--json"]
+    assert main(args) == 0
+    outcomes = json.loads(capsys.readouterr().out)["outcomes"]
+    assert outcomes["war"]["count"] > 0
+    assert outcomes["clash"]["count"] >= outcomes["war"]["count"]
+
+
+def test_a_forecast_after_a_recorded_agreement_says_it_is_in_force():
+    """As of 28 October 1962 (the Jupiter trade, the broadcast) every path begins with the agreement in
+    force: the forecast says so, counts only agreements newly reached, and gives no share of breakdowns
+    among them (a breakdown may be of the agreement in force at the start)."""
+    runner = CliRunner()
+    args = ["run", "cuba-1962", "--as-of", "1962-10-28", "--runs", "200", "--days", "30", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    agreements = json.loads(result.stdout)["agreements"]
+    assert agreements["in_force_at_start"]["p"] > 0.9
+    assert agreements["broke_down_share"]["p"] is None
+    text = runner.invoke(app, args[:-1]).stdout
+    assert "in force at the start on" in " ".join(text.split())
+
+
+def test_the_replay_s_outlook_counts_new_clashes_after_a_recorded_one(korea_file):
+    """The replay's forecasts branch the same way: after the record's clash, P(clash) >= P(war)."""
+    cuba = load_scenario("cuba-1962")
+    result = replay(
+        cuba,
+        load_events("cuba-1962", cuba),
+        dt.date(1962, 10, 16),
+        dt.date(1962, 10, 27),
+        1024,
+        3,
+        every=11,
+        forecast_runs=512,
+        horizons=(30,),
+    )
+    outlook = result.days[-1].outlook[30]
+    assert outlook["war"] > 0 and outlook["clash"] >= outlook["war"]

@@ -50,7 +50,7 @@ from brinkmanship.engine.ensemble import (
 )
 from brinkmanship.engine.output import RESULT_FILES, PathWriter, write_summary
 from brinkmanship.engine.results import OUTCOMES, agreement_terms_text, summary
-from brinkmanship.engine.state import CrisisState
+from brinkmanship.engine.state import ACTIVE, CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
 from brinkmanship.scenario import CompiledScenario, builtin_names, compile_scenario, load_scenario
@@ -220,7 +220,12 @@ def _simulate(
             start=start,
         )
     elapsed = time.perf_counter() - started
-    result = summary(tally, sc.name, seed, model.principal_names, elapsed, agreement_terms_text(sc))
+    # A forecast from a replayed date may begin with an agreement in force (the Jupiter trade, Singapore):
+    # it counts agreements newly reached, and says how many paths began with one.
+    in_force = (
+        0 if start is None else int((start.agreement_on[:runs] & (start.status[:runs] == ACTIVE)).sum())
+    )
+    result = summary(tally, sc.name, seed, model.principal_names, elapsed, agreement_terms_text(sc), in_force)
     result["deaths"] = lives.summary()
     return result
 
@@ -257,13 +262,30 @@ def print_table(result: dict[str, Any]) -> None:
         )
     console.print(paths)
     a = result["agreements"]
-    if a["reached"]["count"]:
+    at_start = a["in_force_at_start"]["count"]
+    if a["reached"]["count"] or at_start:
         terms = a["terms"]
+        parts = []
+        if at_start:
+            parts.append(f"in force at the start on {a['in_force_at_start']['p']:.1%} of paths")
+        reached = (
+            f"newly reached on {a['reached']['p']:.1%} of paths"
+            if at_start
+            else (f"reached on {a['reached']['p']:.1%} of paths")
+        )
+        if a["reached"]["count"]:
+            reached += f", mean depth {a['mean_depth']:.2f}"
+        parts.append(reached)
+        if a["broke_down_share"]["p"] is not None:
+            parts.append(
+                f"the first broke down within the horizon on {a['broke_down_share']['p']:.0%} of them"
+            )
+        else:
+            parts.append(f"one broke down within the horizon on {a['broke_down']['p']:.1%} of paths")
+        parts.append(f"in force on {a['in_force_share_of_days']:.1%} of path-days in crisis")
         console.print(
-            f"Agreement ({terms.get('issue', 'terms')}): reached on {a['reached']['p']:.1%} of paths, mean "
-            f"depth {a['mean_depth']:.2f}; the first broke down within the horizon on "
-            f"{a['broke_down_share']['p']:.0%} of them; in force on {a['in_force_share_of_days']:.1%} of "
-            "path-days in crisis. Paths stay at risk after an agreement."
+            f"Agreement ({terms.get('issue', 'terms')}): {'; '.join(parts)}. Paths stay at risk after an "
+            "agreement."
         )
     if "deaths" in result:
         d = result["deaths"]

@@ -328,7 +328,7 @@ def run_chunk(
             state = burned_in(model, seed, ids)
         else:
             # A branch (a replayed date): talks and a freeze a lever declares are so from the branch on.
-            state = start.take(ids)
+            state = start.take(ids).counting_from_now()
             state.talks_open = state.talks_open | model.talks_open
             state.freeze_on = state.freeze_on | model.freeze_active
         first_day = state.day

@@ -107,15 +107,21 @@ def agreement_terms_text(scenario: ScenarioFile) -> dict[str, str]:
     }
 
 
-def agreement_summary(tally: Tally, terms: dict[str, str] | None = None) -> dict[str, Any]:
-    """Agreements within the horizon (docs/model.md, section 7): how often one was reached, how often the
-    first broke down within the horizon (of all paths, and of those that reached one: None where none
-    did), the mean depth of its terms, the share of path-days in crisis with one in force, and the terms in
-    words."""
+def agreement_summary(
+    tally: Tally, terms: dict[str, str] | None = None, in_force_at_start: int = 0
+) -> dict[str, Any]:
+    """Agreements within the horizon (docs/model.md, section 7): how often one was newly reached, how often
+    the first broke down within the horizon (of all paths, and of those that reached one: None where none
+    did, or where ``in_force_at_start`` paths of a forecast from a replayed date began with one in force,
+    whose breakdown is counted too), the mean depth of its terms, the share of path-days in crisis with one
+    in force, and the terms in words."""
     reached = Estimate(tally.agreement, tally.runs)
     broke = Estimate(tally.breakdown, tally.runs)
     broke_share, broke_interval = share_of(int(tally.breakdown), int(tally.agreement))
+    if in_force_at_start:
+        broke_share, broke_interval = None, None
     return {
+        "in_force_at_start": Estimate(in_force_at_start, tally.runs).as_dict(),
         "reached": reached.as_dict(),
         "broke_down": broke.as_dict(),
         "broke_down_share": {"p": broke_share, "ci95": broke_interval},
@@ -132,8 +138,10 @@ def summary(
     principals: tuple[str, str],
     elapsed_s: float,
     terms: dict[str, str] | None = None,
+    in_force_at_start: int = 0,
 ) -> dict[str, Any]:
-    """The JSON object printed by ``brink run --json``; ``terms``: the scenario's agreement terms in words."""
+    """The JSON object printed by ``brink run --json``; ``terms``: the scenario's agreement terms in words;
+    ``in_force_at_start``: paths that began with an agreement in force (a forecast from a replayed date)."""
     survival = survival_curve(tally)
     return {
         "scenario": scenario,
@@ -142,7 +150,7 @@ def summary(
         "seed": seed,
         "outcomes": {name: estimate.as_dict() for name, estimate in outcome_estimates(tally).items()},
         "paths": path_estimates(tally),
-        "agreements": agreement_summary(tally, terms),
+        "agreements": agreement_summary(tally, terms, in_force_at_start),
         "survival": [float(value) for value in survival],
         "behaviour": behaviour_summary(tally, principals),
         "elapsed_s": elapsed_s,

@@ -82,6 +82,22 @@ class CrisisState:
         values: dict[str, Any] = {f.name: _copy(getattr(self, f.name)) for f in dataclasses.fields(self)}
         return CrisisState(**values)
 
+    def counting_from_now(self) -> CrisisState:
+        """These paths with their first clash, agreement and breakdown forgotten, in place (returns self).
+
+        A forecast branched from a replayed date counts the first of each *within its horizon*: a clash or
+        an agreement already on the record (the quarantine; the Jupiter trade, Singapore) would otherwise
+        hold the path's first-event day before the branch, and no new clash or agreement could ever be
+        counted (P(clash) 0% beside P(war) 25% as of 27 Oct 1962). Nothing in the model reads these days;
+        an agreement still in force stays in force (``agreement_on``). War and nuclear use are kept: a path
+        at war is not at risk of a new war, and its nuclear use within the horizon counts.
+        """
+        self.clash_day[:] = NEVER
+        self.agreement_day[:] = NEVER
+        self.agreement_depth[:] = np.nan
+        self.breakdown_day[:] = NEVER
+        return self
+
     def take(self, index: np.ndarray) -> CrisisState:
         """The paths at ``index`` (an integer or boolean array), e.g. to replicate one path many times."""
         values: dict[str, Any] = {}

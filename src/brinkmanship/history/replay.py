@@ -455,7 +455,7 @@ def _forecast(
         )
         chosen = systematic_indices(log_w, k, u)
         branch_ids = FORECAST_ID_OFFSET + np.arange(k, dtype=np.int64)
-    branch = state.take(chosen)
+    branch = state.take(chosen).counting_from_now()
     at_risk = branch.status == ACTIVE
     started = branch.day
     advance(model, branch, branch_ids, key, max(horizons), Tally(days=max(horizons), runs=k))
