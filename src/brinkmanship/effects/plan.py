@@ -353,6 +353,9 @@ def detonations_from_data(data: Any, *, source: str) -> list[Detonation]:
             raise UserError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
         if "yield_kt" not in entry:
             raise UserError(f"{where}: missing yield_kt")
+        if entry.get("target") is not None and (entry.get("lat") is not None or entry.get("lon") is not None):
+            # The coordinates would be struck and the place's name printed over them.
+            raise UserError(f"{where}: give target or lat and lon, not both (one place per detonation)")
         kwargs = {
             "yield_kt": _number(entry["yield_kt"], f"{where}.yield_kt"),
             "burst": _text(entry.get("burst", "air"), f"{where}.burst"),
