@@ -36,6 +36,8 @@ def test_plan_loads(tmp_path: Path) -> None:
         ("detonations:\n  - {target: Atlantiss, yield_kt: 10}\n", r"detonations\[0\].target: unknown place"),
         ("detonations:\n  - {target: Seoul, yield_kt: ten}\n", r"detonations\[0\]"),
         ("- 3\n", r"detonations\[0\]: expected a mapping"),
+        ("wind_kmh: 5\ndetonations: [{target: Seoul, yield_kt: 15}]", "unknown top-level key.* wind_kmh"),
+        ("burst: surface\ndetonations: [{target: Seoul, yield_kt: 15}]", "unknown top-level key.* burst"),
         ("detonations: [{target: Seoul, lat: 1, lon: 2, yield_kt: 15}]", r"detonations\[0\]: give target"),
         ("detonations:\n  - {target: Seoul, lat: 1, yield_kt: 15}\n", r"detonations\[0\]: give target"),
     ],

@@ -340,6 +340,13 @@ def detonations_from_data(data: Any, *, source: str) -> list[Detonation]:
         UserError: Naming the file and the entry at fault.
     """
     if isinstance(data, Mapping):
+        # Only the detonations are read: a wind, burst or population written beside them would be ignored.
+        unknown = set(data) - {"detonations"}
+        if unknown:
+            raise UserError(
+                f"{source}: unknown top-level key(s) {', '.join(sorted(map(str, unknown)))}; a plan has only "
+                "'detonations' (burst and height_m go in each entry; wind and population are options)"
+            )
         data = data.get("detonations")
     if not isinstance(data, list) or not data:
         raise UserError(f"{source}: expected a non-empty list 'detonations' of entries")
