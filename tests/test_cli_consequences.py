@@ -360,3 +360,41 @@ def test_effects_daytime_names_the_census_2000_estimate(
     assert day["population"] == "daytime" and len(day["daytime_sources"]) == 1
     assert day["daytime_sources"][0].startswith(core)
     assert "PHC-T-40" in day["daytime_sources"][0] and resident in day["daytime_sources"][0]
+
+
+def test_effects_unwritable_map_folder_refused_before_computing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder the map cannot be written to is refused before seconds of computing (root passes
+    os.access everywhere, so the refusal is simulated)."""
+    import brinkmanship.cli_consequences as cc
+    import brinkmanship.effects as effects
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    monkeypatch.setattr(cc.os, "access", lambda path, mode: Path(path) != folder)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("computed before checking the map's folder")
+
+    monkeypatch.setattr(effects, "plan_consequences", never)
+    err = fail(capsys, ["effects", "--yield-kt", "15", "--target", "Seoul", "--map", str(folder / "x.png")])
+    assert "--map" in err and "not writable" in err
+
+
+def test_effects_results_printed_when_the_map_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A map that fails only when written (a full disk, a refusal os.access cannot see) loses nothing:
+    the results are printed, then the one-line error."""
+    import brinkmanship.intel.maps as maps
+    from brinkmanship.errors import UserError
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise UserError("--map: cannot write x.png (No space left on device)")
+
+    monkeypatch.setattr(maps, "rings_map", refuse)
+    assert main(["effects", "--yield-kt", "15", "--target", "Seoul", "--map", str(tmp_path / "x.png")]) == 2
+    captured = capsys.readouterr()
+    assert "deaths" in captured.out and "map:" not in captured.out
+    assert captured.err.strip().count("\n") == 0 and "No space left" in captured.err

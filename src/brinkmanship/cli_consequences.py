@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -89,6 +91,12 @@ def check_map_path(text: str) -> str:
         raise UserError(f"--map {text}: exists and is not a file")
     if not path.parent.is_dir():
         raise UserError(f"--map {text}: no folder {path.parent}")
+    # Checked now, not after seconds of computing (os.access cannot see every refusal, e.g. a full disk:
+    # the commands print their results before drawing the map, so those are not lost either).
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UserError(f"--map {text}: the file is not writable")
+    if not path.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise UserError(f"--map {text}: the folder {path.parent} is not writable")
     return text
 
 
@@ -217,13 +225,6 @@ def effects(
     }
     if wind_kmh is not None:
         data["fallout"] = _fallout(detonations, wind_kmh, wind_toward_deg)
-    if map_path:
-        from brinkmanship.intel.maps import rings_map
-
-        centres = [
-            (str(p["target"] or f"{p['lat']},{p['lon']}"), float(p["lat"]), float(p["lon"])) for p in per
-        ]
-        data["map"] = str(rings_map(centres, rings, map_path))
     lines = []
     for p in per:
         where = p["target"] or f"{p['lat']}, {p['lon']}"
@@ -243,9 +244,33 @@ def effects(
             f"fallout (EXPERIMENTAL, WSEG-10, unsheltered 30-day dose): >=450 rem over "
             f"{fo['area_km2']['rem_450']:,.0f} km2 holding {fo['people']['rem_450']:,.0f} people"
         )
-    if "map" in data:
-        lines.append(f"map: {data['map']}")
-    _emit(data, as_json, lines)
+
+    def draw() -> str:
+        from brinkmanship.intel.maps import rings_map
+
+        centres = [
+            (str(p["target"] or f"{p['lat']},{p['lon']}"), float(p["lat"]), float(p["lon"])) for p in per
+        ]
+        return str(rings_map(centres, rings, map_path))
+
+    _emit_with_map(data, as_json, lines, map_path, draw)
+
+
+def _emit_with_map(
+    data: dict[str, Any], as_json: bool, lines: list[str], map_path: str, draw: Callable[[], str]
+) -> None:
+    """Print the results with the map's name, or, if the map cannot be written, print them without it
+    and then fail: seconds of computing are not lost to a map that could not be saved."""
+    if not map_path:
+        _emit(data, as_json, lines)
+        return
+    try:
+        written = draw()
+    except UserError:
+        _emit(data, as_json, lines)
+        raise
+    data["map"] = written
+    _emit(data, as_json, [*lines, f"map: {written}"])
 
 
 def _population_text(population: str, sources: tuple[str, ...]) -> str:
@@ -508,15 +533,15 @@ def intel_reach(
             {"name": r.name, "distance_km": round(r.distance_km), "in_reach": r.in_reach} for r in rows
         ],
     }
-    if map_path:
-        from brinkmanship.intel.maps import reach_map
-
-        data["map"] = str(reach_map(site, rows, range_km, map_path))
     lines = [f"from {site.name}, range {range_km:,.0f} km:"]
     lines += [f"  {r.name:32s} {r.distance_km:8,.0f} km  {'IN REACH' if r.in_reach else '—'}" for r in rows]
-    if "map" in data:
-        lines.append(f"map: {data['map']}")
-    _emit(data, as_json, lines)
+
+    def draw() -> str:
+        from brinkmanship.intel.maps import reach_map
+
+        return str(reach_map(site, rows, range_km, map_path))
+
+    _emit_with_map(data, as_json, lines, map_path, draw)
 
 
 def register(app: typer.Typer) -> None:
