@@ -398,3 +398,21 @@ def test_effects_results_printed_when_the_map_fails(
     captured = capsys.readouterr()
     assert "deaths" in captured.out and "map:" not in captured.out
     assert captured.err.strip().count("\n") == 0 and "No space left" in captured.err
+
+
+def test_effects_population_help_lists_the_daytime_data(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--population's help names every urban area of data/daytime.csv (Seoul was missing)."""
+    from brinkmanship.cli_consequences import daytime_areas
+    from brinkmanship.effects.population import daytime_cores
+
+    assert daytime_areas() == list(daytime_cores())
+    assert "Seoul–Incheon" in daytime_areas()
+    monkeypatch.setenv("COLUMNS", "2000")
+    try:
+        main(["effects", "--help"])
+    except SystemExit:
+        pass
+    out = " ".join(capsys.readouterr().out.split())
+    assert all(area in out for area in daytime_areas())

@@ -100,6 +100,19 @@ def check_map_path(text: str) -> str:
     return text
 
 
+def daytime_areas() -> list[str]:
+    """The urban areas with census commuter data, in the order of ``effects/data/daytime.csv``.
+
+    Read with the csv module straight from the file, so that ``--help`` lists what the data hold
+    without importing the effects package (numpy, scipy) when the CLI starts.
+    """
+    import csv
+
+    path = Path(__file__).parent / "effects" / "data" / "daytime.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(dict.fromkeys(row["urban_area"] for row in csv.DictReader(handle)))
+
+
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f} km"
 
@@ -136,7 +149,7 @@ def effects(
         str,
         typer.Option(
             help="residential (census, default) or daytime (commuters moved into the employment cores "
-            "with census commuter data: Washington DC, Manhattan, Tokyo's 23 wards).",
+            f"with census commuter data: {', '.join(daytime_areas())}; elsewhere residential).",
         ),
     ] = "residential",
     convention: Annotated[
