@@ -416,3 +416,21 @@ def test_effects_population_help_lists_the_daytime_data(
         pass
     out = " ".join(capsys.readouterr().out.split())
     assert all(area in out for area in daytime_areas())
+
+
+def test_effects_mixed_plan_says_which_population_each_detonation_used(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Seoul has commuter data and Pyongyang none: the plan is 'mixed', not 'daytime' for both."""
+    plan = tmp_path / "pm.yaml"
+    plan.write_text("detonations: [{target: Seoul, yield_kt: 15}, {target: Pyongyang, yield_kt: 15}]")
+    args = ["effects", "--plan", str(plan), "--population", "daytime", "--map", ""]
+    out = run_json(capsys, [*args, "--json"])
+    assert out["population"] == "mixed"
+    seoul, pyongyang = out["detonations"]
+    assert seoul["population"] == "daytime" and seoul["daytime_sources"][0].startswith("Seoul (25 districts)")
+    assert pyongyang["population"] == "residential" and pyongyang["daytime_sources"] == []
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "population: mixed: daytime for 1 of 2 detonations" in text
+    assert "  population: daytime requested, but no commuter data for this area" in text

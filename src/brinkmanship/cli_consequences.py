@@ -218,8 +218,10 @@ def effects(
             "height_m": round(d.height(), 1),
             "height_basis": _height_basis(d),
             "radii_km": r,
+            "population": result.population_of(k),
+            "daytime_sources": list(result.daytime_by_detonation[k]),
         }
-        for d, r in zip(detonations, rings, strict=True)
+        for k, (d, r) in enumerate(zip(detonations, rings, strict=True))
     ]
     data: dict[str, Any] = {
         "radii_km": rings[0],
@@ -230,8 +232,8 @@ def effects(
         "convention": convention,
         "casualty_rules": CASUALTY_RULES,
         # What the counts are, not only what was asked: a daytime request where no commuter data exist
-        # falls back to residential counts.
-        "population": "daytime" if result.daytime_sources else "residential",
+        # falls back to residential counts, and a plan can be "mixed" (each detonation says which).
+        "population": result.population_used(),
         "population_requested": population,
         "daytime_sources": list(result.daytime_sources),
         "detonations": per,
@@ -244,11 +246,20 @@ def effects(
         lines.append(f"{p['yield_kt']:g} kt {p['burst']} burst at {p['height_m']:.0f} m over {where}")
         lines.append(f"  height: {p['height_basis']}")
         lines += [f"  {k:9s} {_fmt(v)}" for k, v in p["radii_km"].items()]
+        if population == "daytime" and len(per) > 1:
+            lines.append(f"  population: {_population_text(population, tuple(p['daytime_sources']))}")
     d, i = result.deaths, result.injuries
     rings_text = NUKEMAP_RINGS if convention == "nukemap" else BLAST_NAMES[blast_model]
     lines.append(f"  blast rings on {rings_text}")
     lines.append(f"casualties: {CASUALTY_RULES}")
-    lines.append(f"population: {_population_text(population, result.daytime_sources)}")
+    if data["population"] == "mixed":
+        used = sum(p["population"] == "daytime" for p in per)
+        lines.append(
+            f"population: mixed: daytime for {used} of {len(per)} detonations (commuter data where they "
+            "exist), residential counts for the others; each detonation above says which"
+        )
+    else:
+        lines.append(f"population: {_population_text(population, result.daytime_sources)}")
     lines.append(f"deaths   {d.central:,.0f}  (low {d.low:,.0f}, high {d.high:,.0f})")
     lines.append(f"injuries {i.central:,.0f}  (low {i.low:,.0f}, high {i.high:,.0f})")
     if "fallout" in data:
