@@ -434,3 +434,18 @@ def test_effects_mixed_plan_says_which_population_each_detonation_used(
     text = capsys.readouterr().out
     assert "population: mixed: daytime for 1 of 2 detonations" in text
     assert "  population: daytime requested, but no commuter data for this area" in text
+
+
+def test_effects_wind_with_only_air_bursts_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Fallout is modelled for surface bursts only: '0 km2 holding 0 people' for an air burst read as
+    a result. Refused before computing; a mixed plan says how many surface bursts the fallout covers."""
+    err = fail(capsys, ["effects", "--yield-kt", "15", "--target", "Seoul", "--wind-kmh", "30", "--map", ""])
+    assert "--wind-kmh" in err and "only for surface bursts" in err
+    plan = tmp_path / "p.yaml"
+    plan.write_text(
+        "detonations: [{target: Seoul, yield_kt: 15}, {target: Busan, yield_kt: 15, burst: surface}]"
+    )
+    assert main(["effects", "--plan", str(plan), "--wind-kmh", "30", "--map", ""]) == 0
+    assert "fallout from 1 of 2 detonations (surface bursts only)" in capsys.readouterr().out

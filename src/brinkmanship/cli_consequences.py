@@ -206,6 +206,15 @@ def effects(
                 convention=convention,
             )
         ]
+    surface = sum(d.burst == "surface" for d in detonations)
+    if wind_kmh is not None and not surface:
+        # An air burst whose fireball stays off the ground makes no local fallout; a report of
+        # "0 km2" would read as a computed result.
+        where = "the plan has no surface burst" if plan is not None else "the burst is an air burst"
+        raise UserError(
+            f"--wind-kmh: fallout is modelled only for surface bursts and {where} (use --burst surface "
+            "or leave out --wind-kmh)"
+        )
     result = plan_consequences(detonations, population)
     rings = [d.rings(blast_model).as_dict() for d in detonations]
     per: list[dict[str, Any]] = [
@@ -264,8 +273,9 @@ def effects(
     lines.append(f"injuries {i.central:,.0f}  (low {i.low:,.0f}, high {i.high:,.0f})")
     if "fallout" in data:
         fo = data["fallout"]
+        of = f" from {surface} of {len(per)} detonations (surface bursts only)" if surface < len(per) else ""
         lines.append(
-            f"fallout (EXPERIMENTAL, WSEG-10, unsheltered 30-day dose): >=450 rem over "
+            f"fallout{of} (EXPERIMENTAL, WSEG-10, unsheltered 30-day dose): >=450 rem over "
             f"{fo['area_km2']['rem_450']:,.0f} km2 holding {fo['people']['rem_450']:,.0f} people"
         )
 
