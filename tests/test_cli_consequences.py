@@ -142,6 +142,22 @@ def test_intel_tests(capsys: pytest.CaptureFixture[str]) -> None:
     assert "2017-09-03" in capsys.readouterr().out
 
 
+def test_intel_tests_table_is_aligned(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every row's columns start where the header's do (the yield and published columns drifted with
+    the length of each test's list of magnitudes)."""
+    assert main(["intel", "tests"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if "date" in line and "published" in line)
+    rows = [line for line in lines if line.lstrip("│ ")[:1].isdigit() and "-" in line]
+    assert len(rows) == 6
+
+    def bars(line: str) -> list[int]:
+        return [i for i, c in enumerate(line) if c in "│┃"]
+
+    assert len(bars(header)) == 7
+    assert all(bars(row) == bars(header) for row in rows)
+
+
 def test_intel_range(capsys: pytest.CaptureFixture[str]) -> None:
     out = run_json(
         capsys,

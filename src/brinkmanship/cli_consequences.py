@@ -422,7 +422,6 @@ def intel_tests(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
     from brinkmanship.intel.nk_tests import nk_tests
 
     rows = []
-    lines = ["#  date        magnitudes                               yield kt (low-high)   published"]
     for t in nk_tests():
         rows.append(
             {
@@ -434,11 +433,36 @@ def intel_tests(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
                 "published_source": t.published_source,
             }
         )
-        mags = ", ".join(f"{k} {v:g}" for k, v in t.magnitudes.items())
-        pub = f"{t.published_kt[0]:g}-{t.published_kt[1]:g}" if t.published_kt else "—"
+    if as_json:
+        _emit({"tests": rows}, as_json, [])
+        return
+    from rich.table import Table
+
+    from brinkmanship.cli_common import console
+
+    # A Rich table, as the other commands print: columns stay aligned however long a test's
+    # list of agency magnitudes is (the last test has six).
+    table = Table(title="North Korea's nuclear tests", header_style="bold")
+    for name, justify in (
+        ("#", "right"),
+        ("date", "left"),
+        ("magnitudes (mb)", "left"),
+        ("yield kt", "right"),
+        ("range kt", "right"),
+        ("published kt", "right"),
+    ):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for t in nk_tests():
         e = t.estimate
-        lines.append(f"{t.number}  {t.date}  {mags:40s} {e.central:7.3g} ({e.low:.3g}-{e.high:.3g})   {pub}")
-    _emit({"tests": rows}, as_json, lines)
+        table.add_row(
+            str(t.number),
+            t.date,
+            ", ".join(f"{k} {v:g}" for k, v in t.magnitudes.items()),
+            f"{e.central:.3g}",
+            f"{e.low:.3g}-{e.high:.3g}",
+            f"{t.published_kt[0]:g}-{t.published_kt[1]:g}" if t.published_kt else "—",
+        )
+    console.print(table)
 
 
 @intel_app.command("range")
