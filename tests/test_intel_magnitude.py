@@ -86,3 +86,27 @@ def test_yield_monotone_in_magnitude(mb: float, step: float) -> None:
     hi = yield_from_magnitudes([min(mb + step, 7.0)])
     assert hi.central >= lo.central
     assert lo.low <= lo.central <= lo.high
+
+
+def test_yield_never_falls_as_magnitude_rises_on_a_fine_grid() -> None:
+    """Relations entering or leaving at the edges of their ranges made the answer jump back (mb 3.49:
+    central 0.0919 kt, mb 3.5: 0.0835 kt); tapered weights keep the central value and both bounds
+    rising over the whole accepted range."""
+    import numpy as np
+
+    grid = np.round(np.arange(3.0, 7.0 + 1e-9, 0.005), 3)
+    estimates = [yield_from_magnitudes([float(mb)]) for mb in grid]
+    for key in ("low", "central", "high"):
+        values = np.array([getattr(e, key) for e in estimates])
+        assert np.all(np.diff(values) > 0), key
+    # No step between neighbouring magnitudes is a jump: 0.005 mb moves a yield by a few per cent.
+    central = np.array([e.central for e in estimates])
+    assert np.max(np.diff(np.log(central))) < 0.05
+
+
+def test_relations_taper_inside_their_ranges() -> None:
+    kim = next(r for r in RELATIONS if r.name == "kim_richards")
+    assert kim.weight(3.5) == 0.0 and kim.weight(3.4) == 0.0 and kim.weight(3.75) == 1.0
+    assert kim.weight(3.625) == pytest.approx(0.5) and kim.weight(6.5) == 0.0
+    murphy = next(r for r in RELATIONS if r.name == "murphy1981")
+    assert murphy.weight(3.0) == 1.0 and murphy.weight(7.0) == 1.0

@@ -398,6 +398,7 @@ def intel_yield(
                 "a": r.a,
                 "b": r.b,
                 "yield_kt": float(f"{est.by_relation[r.name]:.3g}"),
+                "weight": round(est.weights[r.name], 3),
                 "source": r.source,
             }
             for r in used
@@ -410,7 +411,9 @@ def intel_yield(
         f"{est.relations_span[0]:.3g}-{est.relations_span[1]:.3g} kt",
     ]
     lines += [
-        f"  {r['name']:12s} mb = {r['a']} + {r['b']} log Y -> {r['yield_kt']} kt  ({r['source']})"
+        f"  {r['name']:12s} mb = {r['a']} + {r['b']} log Y -> {r['yield_kt']} kt"
+        + (f", weight {r['weight']:g} (near the edge of its range)" if r["weight"] < 1 else "")
+        + f"  ({r['source']})"
         for r in data["relations"]
     ]
     _emit(data, as_json, lines)
