@@ -110,3 +110,16 @@ def test_relations_taper_inside_their_ranges() -> None:
     assert kim.weight(3.625) == pytest.approx(0.5) and kim.weight(6.5) == 0.0
     murphy = next(r for r in RELATIONS if r.name == "murphy1981")
     assert murphy.weight(3.0) == 1.0 and murphy.weight(7.0) == 1.0
+
+
+def test_disagreeing_magnitudes_widen_the_range() -> None:
+    """mb 6.3 and 4.0 cannot both be one event's magnitude within the agencies' 0.175 mb: their mean
+    was read with a smaller error than either alone. The Birge ratio widens it to their spread."""
+    both = yield_from_magnitudes([6.3, 4.0])
+    alone = yield_from_magnitudes([6.3])
+    assert both.birge_ratio > 5
+    assert both.sigma_mb > alone.sigma_mb
+    assert both.high / both.low > alone.high / alone.low
+    assert both.low < yield_from_magnitudes([4.0]).high and both.high > alone.low
+    agreeing = yield_from_magnitudes([6.1, 6.1, 6.2])
+    assert agreeing.birge_ratio == 1.0 and agreeing.sigma_mb < alone.sigma_mb

@@ -390,7 +390,11 @@ def intel_yield(
         "mb": list(mb),
         "yield_kt": est.as_dict(),
         "range_covers": COVERS,
-        "sigma_mb": {**{k: round(v, 3) for k, v in SIGMA_MB.items()}, "combined": round(est.sigma_mb, 3)},
+        "sigma_mb": {
+            **{k: round(v, 3) for k, v in SIGMA_MB.items()},
+            "birge_ratio": round(est.birge_ratio, 3),
+            "combined": round(est.sigma_mb, 3),
+        },
         "relations_span_kt": [float(f"{v:.3g}") for v in est.relations_span],
         "relations": [
             {
@@ -407,6 +411,15 @@ def intel_yield(
     lines = [
         f"yield {est.central:.3g} kt (range {est.low:.3g}-{est.high:.3g} kt) from mb {list(mb)}",
         f"  the range is a {COVERS} (combined {est.sigma_mb:.2f} mb);",
+        *(
+            [
+                "  the magnitudes disagree beyond the agencies' usual spread "
+                f"({SIGMA_MB['agencies']:.2f} mb): that term is widened {est.birge_ratio:.2g} times "
+                "(Birge ratio) to their observed spread;"
+            ]
+            if est.birge_ratio > 1.0
+            else []
+        ),
         "  the relations' central values alone span "
         f"{est.relations_span[0]:.3g}-{est.relations_span[1]:.3g} kt",
     ]

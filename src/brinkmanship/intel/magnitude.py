@@ -126,12 +126,31 @@ class YieldEstimate:
     """Each relation's weight (1 inside its range, less within :data:`TAPER_MB` of an inner edge)."""
     sigma_mb: float = 0.0
     """Combined one-sigma magnitude uncertainty the range was read with."""
+    birge_ratio: float = 1.0
+    """Factor the agencies' term was widened by because the given magnitudes disagree more than it
+    allows (:func:`birge_ratio`); 1 when they agree."""
     relations_span: tuple[float, float] = field(default=(0.0, 0.0))
     """Lowest and highest central value of the relations alone (the old, narrow range)."""
 
     def as_dict(self) -> dict[str, float]:
         """low/central/high rounded to 3 significant figures."""
         return {k: float(f"{getattr(self, k):.3g}") for k in ("low", "central", "high")}
+
+
+def birge_ratio(magnitudes: list[float]) -> float:
+    """How far several magnitudes of one event disagree beyond the agencies' usual spread (at least 1).
+
+    The Birge ratio R = sqrt(chi^2 / (n - 1)), chi^2 = sum((mb - mean)^2) / sigma^2 with sigma the
+    agencies' pooled standard deviation (:data:`SIGMA_MB`); when R > 1 the error of the mean is
+    scaled by R (Birge, *Phys. Rev.* 40, 207, 1932; the Particle Data Group's scale factor S,
+    *Review of Particle Physics*, Introduction, sec. 5.2.2). The error of the mean then follows the
+    observed spread: magnitudes 6.3 and 4.0 no longer give a range narrower than either alone.
+    """
+    if len(magnitudes) < 2:
+        return 1.0
+    values = np.asarray(magnitudes, dtype=float)
+    chi2 = float(np.sum((values - values.mean()) ** 2)) / SIGMA_MB["agencies"] ** 2
+    return max(1.0, float(np.sqrt(chi2 / (len(values) - 1))))
 
 
 def check_magnitude(mb: float, *, where: str = "--mb") -> None:
@@ -171,9 +190,10 @@ def yield_from_magnitudes(magnitudes: list[float]) -> YieldEstimate:
     used = [rel for rel in RELATIONS if rel.weight(mb_mean) > 0.0]
     if not used:
         raise UserError(f"--mb: no magnitude-yield relation here covers mb {magnitudes}")
+    birge = birge_ratio(magnitudes)
     sigma = float(
         np.sqrt(
-            SIGMA_MB["agencies"] ** 2 / len(magnitudes)
+            (birge * SIGMA_MB["agencies"]) ** 2 / len(magnitudes)
             + sum(v**2 for k, v in SIGMA_MB.items() if k != "agencies")
         )
     )
@@ -190,5 +210,6 @@ def yield_from_magnitudes(magnitudes: list[float]) -> YieldEstimate:
         by_relation=by_relation,
         weights={rel.name: float(w) for rel, w in zip(used, weights, strict=True)},
         sigma_mb=sigma,
+        birge_ratio=birge,
         relations_span=(float(values.min()), float(values.max())),
     )
