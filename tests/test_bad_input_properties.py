@@ -62,7 +62,7 @@ BASES: dict[str, tuple[dict[str, Any], Callable[[str], list[str]]]] = {
         {
             "detonations": [
                 {"target": "Seoul", "yield_kt": 10, "burst": "air"},
-                {"lat": 35.1, "lon": 129.0, "yield_kt": 5, "burst": "surface", "target": "Busan"},
+                {"lat": 35.1, "lon": 129.0, "yield_kt": 5, "burst": "surface"},
             ]
         },
         lambda path: ["effects", "--plan", path, "--map", "", "--json"],

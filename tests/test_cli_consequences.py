@@ -142,6 +142,22 @@ def test_intel_tests(capsys: pytest.CaptureFixture[str]) -> None:
     assert "2017-09-03" in capsys.readouterr().out
 
 
+def test_intel_tests_table_is_aligned(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every row's columns start where the header's do (the yield and published columns drifted with
+    the length of each test's list of magnitudes)."""
+    assert main(["intel", "tests"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if "date" in line and "published" in line)
+    rows = [line for line in lines if line.lstrip("│ ")[:1].isdigit() and "-" in line]
+    assert len(rows) == 6
+
+    def bars(line: str) -> list[int]:
+        return [i for i, c in enumerate(line) if c in "│┃"]
+
+    assert len(bars(header)) == 7
+    assert all(bars(row) == bars(header) for row in rows)
+
+
 def test_intel_range(capsys: pytest.CaptureFixture[str]) -> None:
     out = run_json(
         capsys,
@@ -360,3 +376,92 @@ def test_effects_daytime_names_the_census_2000_estimate(
     assert day["population"] == "daytime" and len(day["daytime_sources"]) == 1
     assert day["daytime_sources"][0].startswith(core)
     assert "PHC-T-40" in day["daytime_sources"][0] and resident in day["daytime_sources"][0]
+
+
+def test_effects_unwritable_map_folder_refused_before_computing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder the map cannot be written to is refused before seconds of computing (root passes
+    os.access everywhere, so the refusal is simulated)."""
+    import brinkmanship.cli_consequences as cc
+    import brinkmanship.effects as effects
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    monkeypatch.setattr(cc.os, "access", lambda path, mode: Path(path) != folder)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("computed before checking the map's folder")
+
+    monkeypatch.setattr(effects, "plan_consequences", never)
+    err = fail(capsys, ["effects", "--yield-kt", "15", "--target", "Seoul", "--map", str(folder / "x.png")])
+    assert "--map" in err and "not writable" in err
+
+
+def test_effects_results_printed_when_the_map_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A map that fails only when written (a full disk, a refusal os.access cannot see) loses nothing:
+    the results are printed, then the one-line error."""
+    import brinkmanship.intel.maps as maps
+    from brinkmanship.errors import UserError
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise UserError("--map: cannot write x.png (No space left on device)")
+
+    monkeypatch.setattr(maps, "rings_map", refuse)
+    assert main(["effects", "--yield-kt", "15", "--target", "Seoul", "--map", str(tmp_path / "x.png")]) == 2
+    captured = capsys.readouterr()
+    assert "deaths" in captured.out and "map:" not in captured.out
+    assert captured.err.strip().count("\n") == 0 and "No space left" in captured.err
+
+
+def test_effects_population_help_lists_the_daytime_data(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--population's help names every urban area of data/daytime.csv (Seoul was missing)."""
+    from brinkmanship.cli_consequences import daytime_areas
+    from brinkmanship.effects.population import daytime_cores
+
+    assert daytime_areas() == list(daytime_cores())
+    assert "Seoul–Incheon" in daytime_areas()
+    monkeypatch.setenv("COLUMNS", "2000")
+    try:
+        main(["effects", "--help"])
+    except SystemExit:
+        pass
+    out = " ".join(capsys.readouterr().out.split())
+    assert all(area in out for area in daytime_areas())
+
+
+def test_effects_mixed_plan_says_which_population_each_detonation_used(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Seoul has commuter data and Pyongyang none: the plan is 'mixed', not 'daytime' for both."""
+    plan = tmp_path / "pm.yaml"
+    plan.write_text("detonations: [{target: Seoul, yield_kt: 15}, {target: Pyongyang, yield_kt: 15}]")
+    args = ["effects", "--plan", str(plan), "--population", "daytime", "--map", ""]
+    out = run_json(capsys, [*args, "--json"])
+    assert out["population"] == "mixed"
+    seoul, pyongyang = out["detonations"]
+    assert seoul["population"] == "daytime" and seoul["daytime_sources"][0].startswith("Seoul (25 districts)")
+    assert pyongyang["population"] == "residential" and pyongyang["daytime_sources"] == []
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "population: mixed: daytime for 1 of 2 detonations" in text
+    assert "  population: daytime requested, but no commuter data for this area" in text
+
+
+def test_effects_wind_with_only_air_bursts_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Fallout is modelled for surface bursts only: '0 km2 holding 0 people' for an air burst read as
+    a result. Refused before computing; a mixed plan says how many surface bursts the fallout covers."""
+    err = fail(capsys, ["effects", "--yield-kt", "15", "--target", "Seoul", "--wind-kmh", "30", "--map", ""])
+    assert "--wind-kmh" in err and "only for surface bursts" in err
+    plan = tmp_path / "p.yaml"
+    plan.write_text(
+        "detonations: [{target: Seoul, yield_kt: 15}, {target: Busan, yield_kt: 15, burst: surface}]"
+    )
+    assert main(["effects", "--plan", str(plan), "--wind-kmh", "30", "--map", ""]) == 0
+    assert "fallout from 1 of 2 detonations (surface bursts only)" in capsys.readouterr().out

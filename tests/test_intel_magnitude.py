@@ -86,3 +86,40 @@ def test_yield_monotone_in_magnitude(mb: float, step: float) -> None:
     hi = yield_from_magnitudes([min(mb + step, 7.0)])
     assert hi.central >= lo.central
     assert lo.low <= lo.central <= lo.high
+
+
+def test_yield_never_falls_as_magnitude_rises_on_a_fine_grid() -> None:
+    """Relations entering or leaving at the edges of their ranges made the answer jump back (mb 3.49:
+    central 0.0919 kt, mb 3.5: 0.0835 kt); tapered weights keep the central value and both bounds
+    rising over the whole accepted range."""
+    import numpy as np
+
+    grid = np.round(np.arange(3.0, 7.0 + 1e-9, 0.005), 3)
+    estimates = [yield_from_magnitudes([float(mb)]) for mb in grid]
+    for key in ("low", "central", "high"):
+        values = np.array([getattr(e, key) for e in estimates])
+        assert np.all(np.diff(values) > 0), key
+    # No step between neighbouring magnitudes is a jump: 0.005 mb moves a yield by a few per cent.
+    central = np.array([e.central for e in estimates])
+    assert np.max(np.diff(np.log(central))) < 0.05
+
+
+def test_relations_taper_inside_their_ranges() -> None:
+    kim = next(r for r in RELATIONS if r.name == "kim_richards")
+    assert kim.weight(3.5) == 0.0 and kim.weight(3.4) == 0.0 and kim.weight(3.75) == 1.0
+    assert kim.weight(3.625) == pytest.approx(0.5) and kim.weight(6.5) == 0.0
+    murphy = next(r for r in RELATIONS if r.name == "murphy1981")
+    assert murphy.weight(3.0) == 1.0 and murphy.weight(7.0) == 1.0
+
+
+def test_disagreeing_magnitudes_widen_the_range() -> None:
+    """mb 6.3 and 4.0 cannot both be one event's magnitude within the agencies' 0.175 mb: their mean
+    was read with a smaller error than either alone. The Birge ratio widens it to their spread."""
+    both = yield_from_magnitudes([6.3, 4.0])
+    alone = yield_from_magnitudes([6.3])
+    assert both.birge_ratio > 5
+    assert both.sigma_mb > alone.sigma_mb
+    assert both.high / both.low > alone.high / alone.low
+    assert both.low < yield_from_magnitudes([4.0]).high and both.high > alone.low
+    agreeing = yield_from_magnitudes([6.1, 6.1, 6.2])
+    assert agreeing.birge_ratio == 1.0 and agreeing.sigma_mb < alone.sigma_mb

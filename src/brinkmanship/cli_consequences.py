@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -89,7 +91,26 @@ def check_map_path(text: str) -> str:
         raise UserError(f"--map {text}: exists and is not a file")
     if not path.parent.is_dir():
         raise UserError(f"--map {text}: no folder {path.parent}")
+    # Checked now, not after seconds of computing (os.access cannot see every refusal, e.g. a full disk:
+    # the commands print their results before drawing the map, so those are not lost either).
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UserError(f"--map {text}: the file is not writable")
+    if not path.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise UserError(f"--map {text}: the folder {path.parent} is not writable")
     return text
+
+
+def daytime_areas() -> list[str]:
+    """The urban areas with census commuter data, in the order of ``effects/data/daytime.csv``.
+
+    Read with the csv module straight from the file, so that ``--help`` lists what the data hold
+    without importing the effects package (numpy, scipy) when the CLI starts.
+    """
+    import csv
+
+    path = Path(__file__).parent / "effects" / "data" / "daytime.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(dict.fromkeys(row["urban_area"] for row in csv.DictReader(handle)))
 
 
 def _fmt(value: float | None) -> str:
@@ -128,7 +149,7 @@ def effects(
         str,
         typer.Option(
             help="residential (census, default) or daytime (commuters moved into the employment cores "
-            "with census commuter data: Washington DC, Manhattan, Tokyo's 23 wards).",
+            f"with census commuter data: {', '.join(daytime_areas())}; elsewhere residential).",
         ),
     ] = "residential",
     convention: Annotated[
@@ -185,6 +206,15 @@ def effects(
                 convention=convention,
             )
         ]
+    surface = sum(d.burst == "surface" for d in detonations)
+    if wind_kmh is not None and not surface:
+        # An air burst whose fireball stays off the ground makes no local fallout; a report of
+        # "0 km2" would read as a computed result.
+        where = "the plan has no surface burst" if plan is not None else "the burst is an air burst"
+        raise UserError(
+            f"--wind-kmh: fallout is modelled only for surface bursts and {where} (use --burst surface "
+            "or leave out --wind-kmh)"
+        )
     result = plan_consequences(detonations, population)
     rings = [d.rings(blast_model).as_dict() for d in detonations]
     per: list[dict[str, Any]] = [
@@ -197,8 +227,10 @@ def effects(
             "height_m": round(d.height(), 1),
             "height_basis": _height_basis(d),
             "radii_km": r,
+            "population": result.population_of(k),
+            "daytime_sources": list(result.daytime_by_detonation[k]),
         }
-        for d, r in zip(detonations, rings, strict=True)
+        for k, (d, r) in enumerate(zip(detonations, rings, strict=True))
     ]
     data: dict[str, Any] = {
         "radii_km": rings[0],
@@ -209,43 +241,70 @@ def effects(
         "convention": convention,
         "casualty_rules": CASUALTY_RULES,
         # What the counts are, not only what was asked: a daytime request where no commuter data exist
-        # falls back to residential counts.
-        "population": "daytime" if result.daytime_sources else "residential",
+        # falls back to residential counts, and a plan can be "mixed" (each detonation says which).
+        "population": result.population_used(),
         "population_requested": population,
         "daytime_sources": list(result.daytime_sources),
         "detonations": per,
     }
     if wind_kmh is not None:
         data["fallout"] = _fallout(detonations, wind_kmh, wind_toward_deg)
-    if map_path:
-        from brinkmanship.intel.maps import rings_map
-
-        centres = [
-            (str(p["target"] or f"{p['lat']},{p['lon']}"), float(p["lat"]), float(p["lon"])) for p in per
-        ]
-        data["map"] = str(rings_map(centres, rings, map_path))
     lines = []
     for p in per:
         where = p["target"] or f"{p['lat']}, {p['lon']}"
         lines.append(f"{p['yield_kt']:g} kt {p['burst']} burst at {p['height_m']:.0f} m over {where}")
         lines.append(f"  height: {p['height_basis']}")
         lines += [f"  {k:9s} {_fmt(v)}" for k, v in p["radii_km"].items()]
+        if population == "daytime" and len(per) > 1:
+            lines.append(f"  population: {_population_text(population, tuple(p['daytime_sources']))}")
     d, i = result.deaths, result.injuries
     rings_text = NUKEMAP_RINGS if convention == "nukemap" else BLAST_NAMES[blast_model]
     lines.append(f"  blast rings on {rings_text}")
     lines.append(f"casualties: {CASUALTY_RULES}")
-    lines.append(f"population: {_population_text(population, result.daytime_sources)}")
+    if data["population"] == "mixed":
+        used = sum(p["population"] == "daytime" for p in per)
+        lines.append(
+            f"population: mixed: daytime for {used} of {len(per)} detonations (commuter data where they "
+            "exist), residential counts for the others; each detonation above says which"
+        )
+    else:
+        lines.append(f"population: {_population_text(population, result.daytime_sources)}")
     lines.append(f"deaths   {d.central:,.0f}  (low {d.low:,.0f}, high {d.high:,.0f})")
     lines.append(f"injuries {i.central:,.0f}  (low {i.low:,.0f}, high {i.high:,.0f})")
     if "fallout" in data:
         fo = data["fallout"]
+        of = f" from {surface} of {len(per)} detonations (surface bursts only)" if surface < len(per) else ""
         lines.append(
-            f"fallout (EXPERIMENTAL, WSEG-10, unsheltered 30-day dose): >=450 rem over "
+            f"fallout{of} (EXPERIMENTAL, WSEG-10, unsheltered 30-day dose): >=450 rem over "
             f"{fo['area_km2']['rem_450']:,.0f} km2 holding {fo['people']['rem_450']:,.0f} people"
         )
-    if "map" in data:
-        lines.append(f"map: {data['map']}")
-    _emit(data, as_json, lines)
+
+    def draw() -> str:
+        from brinkmanship.intel.maps import rings_map
+
+        centres = [
+            (str(p["target"] or f"{p['lat']},{p['lon']}"), float(p["lat"]), float(p["lon"])) for p in per
+        ]
+        return str(rings_map(centres, rings, map_path))
+
+    _emit_with_map(data, as_json, lines, map_path, draw)
+
+
+def _emit_with_map(
+    data: dict[str, Any], as_json: bool, lines: list[str], map_path: str, draw: Callable[[], str]
+) -> None:
+    """Print the results with the map's name, or, if the map cannot be written, print them without it
+    and then fail: seconds of computing are not lost to a map that could not be saved."""
+    if not map_path:
+        _emit(data, as_json, lines)
+        return
+    try:
+        written = draw()
+    except UserError:
+        _emit(data, as_json, lines)
+        raise
+    data["map"] = written
+    _emit(data, as_json, [*lines, f"map: {written}"])
 
 
 def _population_text(population: str, sources: tuple[str, ...]) -> str:
@@ -331,7 +390,11 @@ def intel_yield(
         "mb": list(mb),
         "yield_kt": est.as_dict(),
         "range_covers": COVERS,
-        "sigma_mb": {**{k: round(v, 3) for k, v in SIGMA_MB.items()}, "combined": round(est.sigma_mb, 3)},
+        "sigma_mb": {
+            **{k: round(v, 3) for k, v in SIGMA_MB.items()},
+            "birge_ratio": round(est.birge_ratio, 3),
+            "combined": round(est.sigma_mb, 3),
+        },
         "relations_span_kt": [float(f"{v:.3g}") for v in est.relations_span],
         "relations": [
             {
@@ -339,6 +402,7 @@ def intel_yield(
                 "a": r.a,
                 "b": r.b,
                 "yield_kt": float(f"{est.by_relation[r.name]:.3g}"),
+                "weight": round(est.weights[r.name], 3),
                 "source": r.source,
             }
             for r in used
@@ -347,11 +411,22 @@ def intel_yield(
     lines = [
         f"yield {est.central:.3g} kt (range {est.low:.3g}-{est.high:.3g} kt) from mb {list(mb)}",
         f"  the range is a {COVERS} (combined {est.sigma_mb:.2f} mb);",
+        *(
+            [
+                "  the magnitudes disagree beyond the agencies' usual spread "
+                f"({SIGMA_MB['agencies']:.2f} mb): that term is widened {est.birge_ratio:.2g} times "
+                "(Birge ratio) to their observed spread;"
+            ]
+            if est.birge_ratio > 1.0
+            else []
+        ),
         "  the relations' central values alone span "
         f"{est.relations_span[0]:.3g}-{est.relations_span[1]:.3g} kt",
     ]
     lines += [
-        f"  {r['name']:12s} mb = {r['a']} + {r['b']} log Y -> {r['yield_kt']} kt  ({r['source']})"
+        f"  {r['name']:12s} mb = {r['a']} + {r['b']} log Y -> {r['yield_kt']} kt"
+        + (f", weight {r['weight']:g} (near the edge of its range)" if r["weight"] < 1 else "")
+        + f"  ({r['source']})"
         for r in data["relations"]
     ]
     _emit(data, as_json, lines)
@@ -363,7 +438,6 @@ def intel_tests(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
     from brinkmanship.intel.nk_tests import nk_tests
 
     rows = []
-    lines = ["#  date        magnitudes                               yield kt (low-high)   published"]
     for t in nk_tests():
         rows.append(
             {
@@ -375,11 +449,36 @@ def intel_tests(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
                 "published_source": t.published_source,
             }
         )
-        mags = ", ".join(f"{k} {v:g}" for k, v in t.magnitudes.items())
-        pub = f"{t.published_kt[0]:g}-{t.published_kt[1]:g}" if t.published_kt else "—"
+    if as_json:
+        _emit({"tests": rows}, as_json, [])
+        return
+    from rich.table import Table
+
+    from brinkmanship.cli_common import console
+
+    # A Rich table, as the other commands print: columns stay aligned however long a test's
+    # list of agency magnitudes is (the last test has six).
+    table = Table(title="North Korea's nuclear tests", header_style="bold")
+    for name, justify in (
+        ("#", "right"),
+        ("date", "left"),
+        ("magnitudes (mb)", "left"),
+        ("yield kt", "right"),
+        ("range kt", "right"),
+        ("published kt", "right"),
+    ):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for t in nk_tests():
         e = t.estimate
-        lines.append(f"{t.number}  {t.date}  {mags:40s} {e.central:7.3g} ({e.low:.3g}-{e.high:.3g})   {pub}")
-    _emit({"tests": rows}, as_json, lines)
+        table.add_row(
+            str(t.number),
+            t.date,
+            ", ".join(f"{k} {v:g}" for k, v in t.magnitudes.items()),
+            f"{e.central:.3g}",
+            f"{e.low:.3g}-{e.high:.3g}",
+            f"{t.published_kt[0]:g}-{t.published_kt[1]:g}" if t.published_kt else "—",
+        )
+    console.print(table)
 
 
 @intel_app.command("range")
@@ -508,15 +607,15 @@ def intel_reach(
             {"name": r.name, "distance_km": round(r.distance_km), "in_reach": r.in_reach} for r in rows
         ],
     }
-    if map_path:
-        from brinkmanship.intel.maps import reach_map
-
-        data["map"] = str(reach_map(site, rows, range_km, map_path))
     lines = [f"from {site.name}, range {range_km:,.0f} km:"]
     lines += [f"  {r.name:32s} {r.distance_km:8,.0f} km  {'IN REACH' if r.in_reach else '—'}" for r in rows]
-    if "map" in data:
-        lines.append(f"map: {data['map']}")
-    _emit(data, as_json, lines)
+
+    def draw() -> str:
+        from brinkmanship.intel.maps import reach_map
+
+        return str(reach_map(site, rows, range_km, map_path))
+
+    _emit_with_map(data, as_json, lines, map_path, draw)
 
 
 def register(app: typer.Typer) -> None:
