@@ -363,3 +363,32 @@ def test_no_path_past_a_war_keeps_weight_on_the_record(korea_file):
     assert (state.status != ACTIVE).any()
     assert np.isneginf(log_w[state.status != ACTIVE]).all()
     assert np.isfinite(log_w[state.status == ACTIVE]).all()
+
+
+def test_a_collapsed_ensemble_is_noted_in_json_html_and_text(tmp_path, capsys):
+    """The note on a low effective sample size is in the JSON (with a flag per date) and the HTML as in the
+    terminal's text, not in the text alone."""
+    from brinkmanship.cli_history import _print_replay
+    from brinkmanship.history.replay import Replay, ReplayDay
+    from brinkmanship.history.replay_output import write_replay
+
+    result = Replay("korea-2017", dt.date(2017, 9, 1), dt.date(2017, 9, 2), 256, 1, True, 64, 1)
+    p_war = {30: (0.1, (0.05, 0.2))}
+    result.days = [
+        ReplayDay(dt.date(2017, 9, 1), 0, p_war, 200.0, []),
+        ReplayDay(dt.date(2017, 9, 2), 1, p_war, 1.0, []),
+    ]
+    record = result.as_dict()
+    assert record["low_ess_below"] == pytest.approx(25.6)
+    assert [d["low_ess"] for d in record["days"]] == [False, True]
+    assert record["low_ess_dates"] == 1
+    assert "fell to 1 of 256 paths" in record["ess_note"]
+    write_replay(result, [], tmp_path)
+    written = json.loads((tmp_path / "replay.json").read_text(encoding="utf-8"))
+    assert written["ess_note"] == record["ess_note"]
+    page = (tmp_path / "replay.html").read_text(encoding="utf-8")
+    assert "fell to 1 of 256 paths" in page and "1 (low)" in page
+    _print_replay(result, 1.0)
+    assert "fell to 1 of 256 paths" in " ".join(capsys.readouterr().out.split())
+    result.days = result.days[:1]
+    assert result.as_dict()["ess_note"] is None

@@ -300,18 +300,16 @@ def _print_replay(result: Replay, seconds: float) -> None:
             p, (low, high) = day.p_war[h]
             cells.append(f"{p:.1%} [{100 * low:.1f}-{100 * high:.1f}%]")
         events = "; ".join(f"{e['actor']} {e['event']}" for e in day.events)
-        table.add_row(str(day.date), *cells, f"{day.ess:,.0f}", events)
+        table.add_row(str(day.date), *cells, f"{day.ess:,.0f}{'*' if result.low_ess(day) else ''}", events)
     console.print(table)
     record = result.as_dict()
     console.print(
         f"[dim]in brackets: the 95% interval (Wilson) of each forecast, from its {result.forecast_runs:,} "
         f"paths. {record['method']}[/dim]"
     )
-    if record["ess_min"] is not None and record["ess_min"] < 0.1 * result.runs:
-        console.print(
-            f"the effective sample size fell to {record['ess_min']:,.0f} of {result.runs:,} paths: the "
-            "record is unlikely under the model on those dates; more --runs narrow the forecasts"
-        )
+    note = result.ess_note()
+    if note is not None:
+        console.print(note.replace("marked low_ess", "their ESS marked *"))
     # Events outside --from/--to are left out of the replay; the JSON counts them, and a reader of the
     # table must not take the curve for one conditioned on them.
     if result.events_before:
