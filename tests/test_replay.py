@@ -392,3 +392,16 @@ def test_a_collapsed_ensemble_is_noted_in_json_html_and_text(tmp_path, capsys):
     assert "fell to 1 of 256 paths" in " ".join(capsys.readouterr().out.split())
     result.days = result.days[:1]
     assert result.as_dict()["ess_note"] is None
+
+
+def test_a_replay_page_without_judgements_says_there_are_none(tmp_path):
+    """No empty list under 'Judgements at the time' (cuba-1962 has none): the page says there are none."""
+    from brinkmanship.history.replay import Replay, ReplayDay
+    from brinkmanship.history.replay_output import write_replay
+
+    result = Replay("cuba-1962", dt.date(1962, 10, 20), dt.date(1962, 10, 21), 64, 1, True, 64, 1)
+    result.days = [ReplayDay(dt.date(1962, 10, 20), 0, {30: (0.1, (0.05, 0.2))}, 60.0, [])]
+    write_replay(result, [], tmp_path)
+    page = (tmp_path / "replay.html").read_text(encoding="utf-8")
+    assert "<ul></ul>" not in page
+    assert "None: no dated judgement of the time on cuba-1962 falls in 1962-10-20 to 1962-10-21" in page

@@ -71,6 +71,12 @@ def _html(result: Replay, judgements: list[Judgement], image: str) -> str:
         f"{html.escape(j.source)}</li>"
         for j in judgements
     )
+    judged = (
+        f"<ul>{quoted}</ul>"
+        if quoted
+        else f"<p>None: no dated judgement of the time on {html.escape(result.scenario)} falls in "
+        f"{result.first} to {result.last}.</p>"
+    )
     method = html.escape(result.as_dict()["method"])
     note = result.ess_note()
     warning = (
@@ -84,7 +90,7 @@ tr:nth-child(even){{background:#f4f4f4}}</style></head><body>
 <p>{result.runs:,} paths, seed {result.seed}; {method}; {result.resamplings} resamplings. Each date's
 forecast runs {result.forecast_runs:,} paths of the ensemble on with chance (docs/replay.md).</p>
 {warning}<img alt="risk of war as of each date" src="data:image/png;base64,{image}" style="width:100%">
-<h2>Judgements at the time</h2><ul>{quoted}</ul>
+<h2>Judgements at the time</h2>{judged}
 <h2>By date</h2><table><tr><th>date</th>{heads}<th>effective sample size</th><th>events</th></tr>
 {"".join(rows)}</table></body></html>
 """
