@@ -221,7 +221,12 @@ def test_run_as_of_starts_from_the_replayed_crisis(capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["run", "korea-2017", "--as-of", "2016-06-01"], "the history of korea-2017 runs from"),
+        (["run", "korea-2017", "--as-of", "2016-06-01"], "outside the replay of korea-2017"),
+        (
+            ["run", "cuba-1962", "--as-of", "1962-06-30"],
+            "outside the replay of cuba-1962, which runs from its calm state on 1962-07-01 (the prelude's "
+            "first date) to 1962-11-20; the record's events run from 1962-10-16 to 1962-11-20",
+        ),
         (["run", "korea-calm", "--as-of", "2017-06-01"], "has no built-in history"),
         (["compare", "korea-2017", "--as-of", "yesterday"], "not a date"),
     ],

@@ -424,7 +424,16 @@ def as_of_record(sc: ScenarioFile, as_of: str) -> tuple[dt.date, EventFile, dt.d
     loaded = load_events(builtin_events_for(sc.name), sc)
     first, last = default_span(sc, loaded)
     if not first <= date <= last:
-        raise UserError(f"--as-of {date}: the history of {sc.name} runs from {first} to {last}")
+        _, what = calm_date(sc)
+        record = (
+            f"; the record's events run from {loaded.first_date} to {loaded.last_date}"
+            if loaded.first_date is not None
+            else ""
+        )
+        raise UserError(
+            f"--as-of {date}: outside the replay of {sc.name}, which runs from its calm state on {first} "
+            f"({what}) to {last}{record}"
+        )
     return date, loaded, first
 
 
