@@ -169,6 +169,11 @@ runner = CliRunner()
         (["korea-2017", "--from", "2017-13-01"], "--from '2017-13-01': not a date"),
         (["korea-2017", "--from", "2017-09-01", "--to", "2017-08-01"], "the span must be"),
         (["korea-calm"], "no built-in history"),
+        (
+            ["korea-2017", "--from", "2030-01-01", "--to", "2030-02-01"],
+            "--from 2030-01-01: after 2027-09-26, the last date korea-2017's events may have",
+        ),
+        (["korea-2017", "--from", "2027-09-01", "--to", "2027-10-01"], "--to 2027-10-01: after 2027-09-26"),
         (["korea-2017", "--runs", "0"], "--runs"),
         (["korea-2017", "--runs", "100", "--forecast-runs", "200"], "--forecast-runs"),
         (["korea-2017", "--no-events", "--events", "x.csv"], "choose one"),

@@ -35,6 +35,7 @@ from brinkmanship.history import (
     load_events,
     load_judgements,
 )
+from brinkmanship.history.events import DEFAULT_SPAN_YEARS
 from brinkmanship.history.judgements import judgements_in_span
 from brinkmanship.history.replay import HORIZONS, MAX_REPLAY_DAYS, Replay, replay, replayed_start
 from brinkmanship.report.briefing import HistoryCurve
@@ -223,6 +224,14 @@ def replay_command(
             f"--from {first_date}: before the calm state of {sc.name} on {calm} ({what}), where every "
             f"replay starts; give --from {calm} or later"
         )
+    latest = loaded.span[1]
+    for flag, given in (("--from", first_date), ("--to", last_date)):
+        if given is not None and given > latest:
+            raise UserError(
+                f"{flag} {given}: after {latest}, the last date {sc.name}'s events may have "
+                f"({DEFAULT_SPAN_YEARS} years after its start date, {sc.start_date}); give {flag} {latest} "
+                "or earlier"
+            )
     first_date = first_date or default_first
     last_date = last_date or default_last
     if not 1 <= (last_date - first_date).days + 1 <= MAX_REPLAY_DAYS:
