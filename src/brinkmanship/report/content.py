@@ -334,8 +334,8 @@ def _assumptions(result: Sensitivity, briefing: Briefing) -> Section:
                 f"high end of its range, one at a time, on {result.runs:,} paired paths under "
                 f"{result.policy} (P({result.outcome}) {pct(result.p_base)} as set"
                 + (
-                    f"; fewer paths than the comparison's {briefing.comparison.runs:,}, so this base value "
-                    "differs from the headline's within Monte Carlo noise"
+                    f"; {than(result.runs, briefing.comparison.runs)}, so this base value differs from the "
+                    "headline's within Monte Carlo noise"
                     if result.runs != briefing.comparison.runs
                     else ""
                 )
@@ -633,6 +633,26 @@ def _start_date_note(briefing: Briefing) -> str:
     )
 
 
+def than(runs: int, other: int) -> str:
+    """``fewer paths than the comparison's 2,048``, ``more paths than ...`` or ``as many paths as ...``:
+    ``runs`` against the comparison's ``other``, compared as numbers."""
+    if runs == other:
+        return f"as many paths as the comparison's {other:,}"
+    return f"{'fewer' if runs < other else 'more'} paths than the comparison's {other:,}"
+
+
+def curve_paths(runs: int, forecast_runs: int, comparison_runs: int) -> str:
+    """The sentence on the briefing curve's own replay: its paths and forecast paths against the
+    comparison's, each compared as numbers."""
+    smaller = runs < comparison_runs and forecast_runs < comparison_runs
+    return (
+        f"The curve has its own replay of {runs:,} paths ({than(runs, comparison_runs)}) and "
+        f"{forecast_runs:,} forecast paths per date ({than(forecast_runs, comparison_runs)})"
+        + ("; fewer to keep the briefing quick" if smaller else "")
+        + "; `brink brief --curve-runs` sets them."
+    )
+
+
 def _history(history: HistoryCurve, briefing: Briefing) -> Section:
     """The replayed record to the as-of date: the curve, and the judgements of the time beside it."""
     result = history.replay
@@ -645,10 +665,8 @@ def _history(history: HistoryCurve, briefing: Briefing) -> Section:
             f"`brink replay` does; docs/replay.md): on each date, every {result.every} days, the model's "
             f"probability of war within {h} days given everything recorded so far, with its 95% interval; "
             f"grey lines mark the {imposed} imposed events, the dashed line the as-of date, black points the "
-            "judgements made at the time, marked with what each measured and labelled with its horizon. The "
-            f"curve has its own replay of {result.runs:,} paths and {result.forecast_runs:,} forecast paths "
-            f"per date (fewer than the comparison's {briefing.comparison.runs:,}, to keep the briefing "
-            "quick; `brink brief --curve-runs`)."
+            "judgements made at the time, marked with what each measured and labelled with its horizon. "
+            + curve_paths(result.runs, result.forecast_runs, briefing.comparison.runs)
         )
     ]
     if days:
