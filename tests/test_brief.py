@@ -528,3 +528,24 @@ def test_path_counts_are_compared_with_the_comparisons_as_numbers() -> None:
     assert "512 forecast paths per date (more paths than the comparison's 64)" in bigger
     assert "fewer" not in bigger and "quick" not in bigger
     assert "fewer to keep the briefing quick" in curve_paths(64, 16, 256)
+
+
+def test_shares_of_the_change_add_up_with_the_offsetting_paths_shown() -> None:
+    """'accident 75%, deliberate 62% of the change' left out the path that went the other way."""
+    change = {"diff": -0.1, "significant": True}
+    zero = {"diff": 0.0, "significant": False, "ci90": [0.0, 0.0]}
+    shares = {"accident": 0.75, "deliberate": 0.62, "miscalculation": -0.42, "false_alarm": 0.05}
+    row = {
+        "same_as": None,
+        "outcomes": {"war": {"vs_reference": change}, "nuclear_use": {"vs_reference": zero}}
+        | {"agreement": {"vs_reference": zero}},
+        "paths": {label: {"share_of_change": share} for label, share in shares.items()},
+        "deaths": None,
+    }
+    text = what_it_buys(row)
+    assert text == (
+        "fewer wars (accident 75%, deliberate 62%, miscalculation -42%, other paths 5% of the change; "
+        "a negative share went the other way)"
+    )
+    named = [int(n) for n in re.findall(r"(-?\d+)%", text)]
+    assert sum(named) == 100

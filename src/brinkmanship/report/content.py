@@ -70,14 +70,7 @@ def what_it_buys(row: dict[str, Any]) -> str:
         text = "no significant change in the risk of war"
     else:
         direction = "fewer" if change["diff"] < 0 else "more"
-        shares = [
-            (label, info["share_of_change"])
-            for label, info in row["paths"].items()
-            if info["share_of_change"] is not None and info["share_of_change"] > 0.1
-        ]
-        shares.sort(key=lambda item: item[1], reverse=True)
-        sources = ", ".join(f"{label.replace('_', ' ')} {100 * share:.0f}%" for label, share in shares)
-        text = f"{direction} wars ({sources} of the change)" if sources else f"{direction} wars"
+        text = f"{direction} wars{_shares_of_change(row)}"
     nuclear = row["outcomes"]["nuclear_use"]["vs_reference"]
     if nuclear["significant"]:
         text += f"; nuclear use {points(nuclear['diff'])}"
@@ -91,6 +84,32 @@ def what_it_buys(row: dict[str, Any]) -> str:
             sign = "+" if low > 0 else "-"
             text += f"; expected deaths {sign}{deaths_text(abs(deaths['vs_reference']['diff']))}"
     return text
+
+
+SHARE_SHOWN = 0.1
+"""A war path's share of the change in war risk is named from this size up (either sign); the smaller ones
+are summed as ``other paths``."""
+
+
+def _shares_of_change(row: dict[str, Any]) -> str:
+    """`` (accident 75%, deliberate 62%, miscalculation -37% of the change; a negative share went the other
+    way)``: each path's share of the change in war risk, offsetting (negative) ones included, so the shares
+    named add up to 100% (the paths each war came by divide it); empty with no change."""
+    shares = [
+        (label.replace("_", " "), info["share_of_change"])
+        for label, info in row["paths"].items()
+        if info["share_of_change"] is not None
+    ]
+    shown = [(label, share) for label, share in shares if abs(share) >= SHARE_SHOWN]
+    if not shown:
+        return ""
+    shown.sort(key=lambda item: item[1], reverse=True)
+    rest = sum(share for _, share in shares) - sum(share for _, share in shown)
+    if round(100 * rest) != 0:
+        shown.append(("other paths", rest))
+    sources = ", ".join(f"{label} {100 * share:.0f}%" for label, share in shown)
+    offset = "; a negative share went the other way" if any(share < 0 for _, share in shown) else ""
+    return f" ({sources} of the change{offset})"
 
 
 def _headline(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
