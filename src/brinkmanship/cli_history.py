@@ -54,7 +54,8 @@ def events(
         typer.Option(
             "--events",
             "-e",
-            help="an event file (CSV or YAML; docs/history.md); default: the scenario's built-in history",
+            help="an event file (CSV, YAML or JSON; docs/history.md); default: the scenario's built-in "
+            "history",
         ),
     ] = None,
     as_json: JsonOption = False,
@@ -164,7 +165,9 @@ def replay_command(
     last: Annotated[str | None, typer.Option("--to", help="last date; default: the last event's")] = None,
     events_file: Annotated[
         Path | None,
-        typer.Option("--events", "-e", help="an event file (CSV or YAML); default: the built-in history"),
+        typer.Option(
+            "--events", "-e", help="an event file (CSV, YAML or JSON); default: the built-in history"
+        ),
     ] = None,
     no_events: Annotated[
         bool, typer.Option("--no-events", help="impose nothing: a free run from the calm state")
