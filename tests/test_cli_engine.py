@@ -258,3 +258,10 @@ def test_brief_as_of_counts_the_replay_in_its_elapsed_time(monkeypatch, capsys, 
     assert float(capsys.readouterr().out.split()[-2]) >= PAUSE_S
     data = json.loads((tmp_path / "briefing.json").read_text(encoding="utf-8"))
     assert data["elapsed_s"] >= data["comparison"]["elapsed_s"] >= PAUSE_S
+
+
+def test_one_path_and_one_day_are_singular(capsys):
+    """'korea-2017: 1 paths x 30 days' (brinkmanship.wording.plural)."""
+    assert main(["run", "korea-2017", "--runs", "1", "--days", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "korea-2017: 1 path x 1 day (seed" in out

@@ -227,7 +227,10 @@ def _simulate(
 
 def print_table(result: dict[str, Any]) -> None:
     """The outcome and path tables a person reads."""
-    title = f"{result['scenario']}: {result['runs']:,} paths x {result['days']} days (seed {result['seed']})"
+    title = (
+        f"{result['scenario']}: {plural(result['runs'], 'path')} x {plural(result['days'], 'day')} "
+        f"(seed {result['seed']})"
+    )
     if "as_of" in result:
         title += f", from the replayed crisis at the end of {result['as_of']}"
     table = Table(title=title, header_style="bold")

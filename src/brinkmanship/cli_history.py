@@ -296,8 +296,9 @@ def replay_command(
 
 def _print_replay(result: Replay, seconds: float) -> None:
     table = Table(
-        title=f"{result.scenario} replayed {result.first} to {result.last}: {result.runs:,} paths, seed "
-        f"{result.seed}, {_count(result.resamplings, 'resampling')} ({seconds:.0f} s)",
+        title=f"{result.scenario} replayed {result.first} to {result.last}: "
+        f"{plural(result.runs, 'path')}, seed {result.seed}, {_count(result.resamplings, 'resampling')} "
+        f"({seconds:.0f} s)",
         header_style="bold",
     )
     table.add_column("date")

@@ -183,7 +183,8 @@ draw, so this is half of `run`'s)."""
 def _print_comparison(comparison: Comparison, rank_by: str) -> None:
     rows = comparison.summaries(rank_by)
     title = (
-        f"{comparison.scenario.name}: {comparison.runs:,} paths x {comparison.days} days per policy, "
+        f"{comparison.scenario.name}: {plural(comparison.runs, 'path')} x {plural(comparison.days, 'day')} "
+        "per policy, "
         f"seed {comparison.seed}, common random numbers"
     )
     table = Table(title=title, header_style="bold")
