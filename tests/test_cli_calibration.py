@@ -125,7 +125,7 @@ def test_validate_lists_fitted_and_held_out_checks(capsys: pytest.CaptureFixture
     args = [
         "validate",
         "--draws",
-        "1",
+        "2",
         "--runs",
         "256",
         "--replay-runs",
