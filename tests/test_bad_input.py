@@ -1086,3 +1086,27 @@ def test_a_forecast_as_of_the_day_before_the_start_runs(capsys: pytest.CaptureFi
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "Traceback" not in captured.err
+
+
+SEOUL = ["effects", "--yield-kt", "10", "--target", "Seoul", "--map", ""]
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (["run", "korea-2017", "--runs", "x"], "error: brink run: Invalid value for '--runs'"),
+        ([*SEOUL, "--wind-kmh", "-1"], "error: --wind-kmh must be"),
+        ([*SEOUL, "--wind-kmh", "20", "--wind-toward-deg", "nan"], "error: --wind-toward-deg must be"),
+        (["intel", "reach", "--range-km", "-5", "--map", ""], "error: --range-km must be"),
+        (
+            ["intel", "range", "--apogee-km", "-1", "--ground-range-km", "998", "--flight-time-min", "47"],
+            "error: --apogee-km must be",
+        ),
+    ],
+)
+def test_errors_share_one_style(args: list[str], start: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """'error (brink run): ...' for option parsing and '--wind-kmh: must be' beside '--wind-toward-deg must
+    be': every error starts 'error: ', and an option's own check reads '--flag must be ... (got X)'."""
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(start) and err.count("\n") == 1, err

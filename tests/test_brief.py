@@ -23,7 +23,7 @@ from brinkmanship.engine.ensemble import MAX_PATH_DAYS
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, catalogue_for
 from brinkmanship.report import Briefing, build_briefing, write_briefing
-from brinkmanship.report.content import build_document, what_it_buys
+from brinkmanship.report.content import build_document, curve_paths, than, what_it_buys
 from brinkmanship.report.document import Document, Image, Table
 from brinkmanship.report.html import to_html
 from brinkmanship.report.indicators import find_indicators, observable_events
@@ -290,7 +290,7 @@ def test_brief_as_of_draws_the_replayed_curve_with_the_judgements_to_that_date(
     assert (out / "figures" / "replay.png").read_bytes().startswith(PNG_MAGIC)
     section = markdown.split(f"## How the crisis got here: the record replayed to {AS_OF}")[1].split("## ")[0]
     assert "](figures/replay.png)" in section
-    assert "64 paths and 16 forecast paths per date" in section  # the curve's own, smaller replay
+    assert "64 paths (fewer paths than the comparison's 256) and 16 forecast paths per date" in section
     data = json.loads((out / "briefing.json").read_text(encoding="utf-8"))
     curve = data["history"]
     assert curve["from"] == "2017-01-01" and curve["to"] == AS_OF and curve["days"][-1]["date"] == AS_OF
@@ -516,3 +516,36 @@ def test_force_replaces_only_the_briefings_own_figures(
     err = capsys.readouterr().err
     assert "figures/tornado.png is a folder" in err and "remove it first" in err
     assert (out / "figures" / "tornado.png" / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_path_counts_are_compared_with_the_comparisons_as_numbers() -> None:
+    """'2,048 paths (fewer than the comparison's 64)' said the opposite of the numbers."""
+    assert than(2048, 64) == "more paths than the comparison's 64"
+    assert than(2000, 4096) == "fewer paths than the comparison's 4,096"
+    assert than(64, 64) == "as many paths as the comparison's 64"
+    bigger = curve_paths(2048, 512, 64)
+    assert "2,048 paths (more paths than the comparison's 64)" in bigger
+    assert "512 forecast paths per date (more paths than the comparison's 64)" in bigger
+    assert "fewer" not in bigger and "quick" not in bigger
+    assert "fewer to keep the briefing quick" in curve_paths(64, 16, 256)
+
+
+def test_shares_of_the_change_add_up_with_the_offsetting_paths_shown() -> None:
+    """'accident 75%, deliberate 62% of the change' left out the path that went the other way."""
+    change = {"diff": -0.1, "significant": True}
+    zero = {"diff": 0.0, "significant": False, "ci90": [0.0, 0.0]}
+    shares = {"accident": 0.75, "deliberate": 0.62, "miscalculation": -0.42, "false_alarm": 0.05}
+    row = {
+        "same_as": None,
+        "outcomes": {"war": {"vs_reference": change}, "nuclear_use": {"vs_reference": zero}}
+        | {"agreement": {"vs_reference": zero}},
+        "paths": {label: {"share_of_change": share} for label, share in shares.items()},
+        "deaths": None,
+    }
+    text = what_it_buys(row)
+    assert text == (
+        "fewer wars (accident 75%, deliberate 62%, miscalculation -42%, other paths 5% of the change; "
+        "a negative share went the other way)"
+    )
+    named = [int(n) for n in re.findall(r"(-?\d+)%", text)]
+    assert sum(named) == 100

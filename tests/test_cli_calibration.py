@@ -125,7 +125,7 @@ def test_validate_lists_fitted_and_held_out_checks(capsys: pytest.CaptureFixture
     args = [
         "validate",
         "--draws",
-        "1",
+        "2",
         "--runs",
         "256",
         "--replay-runs",
@@ -165,6 +165,8 @@ def test_validate_lists_fitted_and_held_out_checks(capsys: pytest.CaptureFixture
         (["run", "cuba-1962", "--draws", "4"], "--draws goes with --param-uncertainty"),
         (["compare", "cuba-1962", "--runs-per-draw", "100"], "--runs-per-draw goes with --param-uncertainty"),
         (["validate", "--draws", "0"], "--draws"),
+        (["validate", "--draws", "1"], "--draws: from 2 to"),  # as run's --draws: a spread needs two
+        (["run", "cuba-1962", "--param-uncertainty", "--draws", "1"], "--draws: from 2 to"),
     ],
 )
 def test_bad_calibration_flags_exit_2_with_one_line(

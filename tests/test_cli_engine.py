@@ -258,3 +258,35 @@ def test_brief_as_of_counts_the_replay_in_its_elapsed_time(monkeypatch, capsys, 
     assert float(capsys.readouterr().out.split()[-2]) >= PAUSE_S
     data = json.loads((tmp_path / "briefing.json").read_text(encoding="utf-8"))
     assert data["elapsed_s"] >= data["comparison"]["elapsed_s"] >= PAUSE_S
+
+
+def test_one_path_and_one_day_are_singular(capsys):
+    """'korea-2017: 1 paths x 30 days' (brinkmanship.wording.plural)."""
+    assert main(["run", "korea-2017", "--runs", "1", "--days", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "korea-2017: 1 path x 1 day (seed" in out
+
+
+def test_no_help_text_shows_rst_markup():
+    """'``--param-uncertainty``' in compare --help: help is read in a terminal, not rendered as RST."""
+    import typer
+    from typer.testing import CliRunner
+
+    from brinkmanship.cli import app
+
+    root = typer.main.get_command(app)
+    paths: list[list[str]] = [[]]
+
+    def walk(command: object, prefix: list[str]) -> None:
+        for name, sub in getattr(command, "commands", {}).items():
+            paths.append([*prefix, name])
+            walk(sub, [*prefix, name])
+
+    walk(root, [])
+    runner = CliRunner()
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, path
+        for mark in ("``", ":func:", ":class:", ":mod:", ":data:", ":meth:"):
+            assert mark not in result.output, (path, mark)
+    assert len(paths) > 10

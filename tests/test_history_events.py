@@ -564,12 +564,14 @@ def test_an_explicit_span_bounds_the_dates(tmp_path: Path, korea_sc: ScenarioFil
 @pytest.mark.parametrize(
     ("name", "content", "said"),
     [
-        ("empty.csv", "", "empty"),
+        ("empty.csv", "", "empty: an event file needs a header line and at least one event"),
+        ("empty.yaml", "", "empty: an event file needs a list of at least one event"),
+        ("blank.json", "\n \n", "empty: an event file needs a list of at least one event"),
         ("blank.csv", "\n \n", "empty"),
         ("header-only.csv", HEADER, "no events after the header"),
         ("comments-only.csv", "# nothing\n", "no header line"),
-        ("notes.txt", HEADER + GOOD, "not a CSV or YAML file"),
-        ("events.xlsx", "PK\x03\x04", "not a CSV or YAML file"),
+        ("notes.txt", HEADER + GOOD, "not a CSV, YAML or JSON file (expected a .csv, .yaml, .yml or .json"),
+        ("events.xlsx", "PK\x03\x04", "not a CSV, YAML or JSON file"),
         ("binary.csv", "\x00\x01\x02", "not a text file"),
         ("prose.csv", "Dear analyst, here is what happened.\n", "not a header of an event file"),
         ("quotes.csv", HEADER + '2017-10-01,US,action,public_threat,,"unclosed,src,\n', "malformed CSV"),
@@ -742,7 +744,7 @@ def test_events_command_in_a_process_has_no_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    assert f"{path}: not a CSV or YAML file" in done.stderr
+    assert f"{path}: not a CSV, YAML or JSON file" in done.stderr
 
 
 @pytest.mark.parametrize(
@@ -789,3 +791,36 @@ def test_yaml_terms_refuse_booleans_and_numbers_yaml_would_misread(tmp_path, ter
     with pytest.raises(UserError, match=expected) as caught:
         load_events(str(path), load_scenario("korea-2017"))
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "terms"),
+    [
+        ("big.csv", "depth=1e400"),
+        ("big.yaml", "{depth: 1.0e+400}"),
+        ("inf.yaml", "{depth: .inf}"),
+        ("nan.yaml", "{depth: .nan}"),
+        ("nan.csv", "depth=nan"),
+    ],
+)
+def test_a_number_too_large_or_not_a_number_gets_the_projects_message(
+    tmp_path: Path, korea_sc: ScenarioFile, name: str, terms: str
+) -> None:
+    """1e400 (infinity as a float) and .nan are refused as 'nan' is, not in pydantic's words."""
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        path.write_text(
+            "date,actor,kind,event,source,terms\n2017-10-01,both,negotiation,agreement,x," + terms + "\n",
+            encoding="utf-8",
+        )
+    else:
+        path.write_text(
+            "events:\n- {date: 2017-10-01, actor: both, kind: negotiation, event: agreement, source: x, "
+            f"terms: {terms}}}\n",
+            encoding="utf-8",
+        )
+    with pytest.raises(UserError) as caught:
+        load_events(path, korea_sc)
+    message = str(caught.value)
+    assert 'field "terms.depth": expected a plain, finite number from 0 to 1' in message, message
+    assert "Input should" not in message

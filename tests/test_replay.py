@@ -169,6 +169,11 @@ runner = CliRunner()
         (["korea-2017", "--from", "2017-13-01"], "--from '2017-13-01': not a date"),
         (["korea-2017", "--from", "2017-09-01", "--to", "2017-08-01"], "the span must be"),
         (["korea-calm"], "no built-in history"),
+        (
+            ["korea-2017", "--from", "2030-01-01", "--to", "2030-02-01"],
+            "--from 2030-01-01: after 2027-09-26, the last date korea-2017's events may have",
+        ),
+        (["korea-2017", "--from", "2027-09-01", "--to", "2027-10-01"], "--to 2027-10-01: after 2027-09-26"),
         (["korea-2017", "--runs", "0"], "--runs"),
         (["korea-2017", "--runs", "100", "--forecast-runs", "200"], "--forecast-runs"),
         (["korea-2017", "--no-events", "--events", "x.csv"], "choose one"),
@@ -221,7 +226,12 @@ def test_run_as_of_starts_from_the_replayed_crisis(capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["run", "korea-2017", "--as-of", "2016-06-01"], "the history of korea-2017 runs from"),
+        (["run", "korea-2017", "--as-of", "2016-06-01"], "outside the replay of korea-2017"),
+        (
+            ["run", "cuba-1962", "--as-of", "1962-06-30"],
+            "outside the replay of cuba-1962, which runs from its calm state on 1962-07-01 (the prelude's "
+            "first date) to 1962-11-20; the record's events run from 1962-10-16 to 1962-11-20",
+        ),
         (["run", "korea-calm", "--as-of", "2017-06-01"], "has no built-in history"),
         (["compare", "korea-2017", "--as-of", "yesterday"], "not a date"),
     ],
@@ -407,3 +417,45 @@ def test_the_replay_s_outlook_counts_new_clashes_after_a_recorded_one(korea_file
     )
     outlook = result.days[-1].outlook[30]
     assert outlook["war"] > 0 and outlook["clash"] >= outlook["war"]
+
+
+def test_a_collapsed_ensemble_is_noted_in_json_html_and_text(tmp_path, capsys):
+    """The note on a low effective sample size is in the JSON (with a flag per date) and the HTML as in the
+    terminal's text, not in the text alone."""
+    from brinkmanship.cli_history import _print_replay
+    from brinkmanship.history.replay import Replay, ReplayDay
+    from brinkmanship.history.replay_output import write_replay
+
+    result = Replay("korea-2017", dt.date(2017, 9, 1), dt.date(2017, 9, 2), 256, 1, True, 64, 1)
+    p_war = {30: (0.1, (0.05, 0.2))}
+    result.days = [
+        ReplayDay(dt.date(2017, 9, 1), 0, p_war, 200.0, []),
+        ReplayDay(dt.date(2017, 9, 2), 1, p_war, 1.0, []),
+    ]
+    record = result.as_dict()
+    assert record["low_ess_below"] == pytest.approx(25.6)
+    assert [d["low_ess"] for d in record["days"]] == [False, True]
+    assert record["low_ess_dates"] == 1
+    assert "fell to 1 of 256 paths" in record["ess_note"]
+    write_replay(result, [], tmp_path)
+    written = json.loads((tmp_path / "replay.json").read_text(encoding="utf-8"))
+    assert written["ess_note"] == record["ess_note"]
+    page = (tmp_path / "replay.html").read_text(encoding="utf-8")
+    assert "fell to 1 of 256 paths" in page and "1 (low)" in page
+    _print_replay(result, 1.0)
+    assert "fell to 1 of 256 paths" in " ".join(capsys.readouterr().out.split())
+    result.days = result.days[:1]
+    assert result.as_dict()["ess_note"] is None
+
+
+def test_a_replay_page_without_judgements_says_there_are_none(tmp_path):
+    """No empty list under 'Judgements at the time' (cuba-1962 has none): the page says there are none."""
+    from brinkmanship.history.replay import Replay, ReplayDay
+    from brinkmanship.history.replay_output import write_replay
+
+    result = Replay("cuba-1962", dt.date(1962, 10, 20), dt.date(1962, 10, 21), 64, 1, True, 64, 1)
+    result.days = [ReplayDay(dt.date(1962, 10, 20), 0, {30: (0.1, (0.05, 0.2))}, 60.0, [])]
+    write_replay(result, [], tmp_path)
+    page = (tmp_path / "replay.html").read_text(encoding="utf-8")
+    assert "<ul></ul>" not in page
+    assert "None: no dated judgement of the time on cuba-1962 falls in 1962-10-20 to 1962-10-21" in page

@@ -190,8 +190,8 @@ NOT_NUMBERS = [
     ("false_alarms.pass_through.0", "0.5", "expected a number"),
     ("loss_of_control.threshold_jump.nuclear", "2", "expected a number"),
     ("uncertainties.0.low", True, "expected a number"),
-    ("agreement.talks_open", 1, "valid boolean"),
-    ("channels.direct.enabled", "yes", "valid boolean"),
+    ("agreement.talks_open", 1, "expected true or false, got 1"),
+    ("channels.direct.enabled", "yes", "expected true or false, got 'yes'"),
 ]
 
 
@@ -219,9 +219,9 @@ def test_a_scenario_file_number_must_be_a_number(
 
 LEVER_VALUES = [
     ("channels: {direct: {verify: '0.9'}}", "channels.direct.verify", "expected a number"),
-    ("channels: {direct: {enabled: 'yes'}}", "channels.direct.enabled", "valid boolean"),
+    ("channels: {direct: {enabled: 'yes'}}", "channels.direct.enabled", "expected true or false, got 'yes'"),
     ("channels: {public_noise: true}", "channels.public_noise", "expected a number"),
-    ("channels: {mediators: {UN: 1}}", "channels.mediators.UN", "valid boolean"),
+    ("channels: {mediators: {UN: 1}}", "channels.mediators.UN", "expected true or false, got 1"),
 ]
 
 

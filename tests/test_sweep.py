@@ -230,6 +230,7 @@ def test_out_folder_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert not out.exists()
     assert _sweep(small, out) == 0
     capsys.readouterr()
+    assert not (out / LOCK).exists()  # held while the sweep wrote, not left behind
     before = sorted(p.name for p in out.rglob("*"))
     assert _sweep(small, out) == 2  # never silently overwritten
     assert "already holds a sweep (4 of 4 units done); give --resume" in _one_line(capsys.readouterr().err)
@@ -270,6 +271,7 @@ def test_a_sweep_never_mixes_with_other_results_or_sweeps(
     out = tmp_path / "out"
     assert _sweep(small, out) == 0
     capsys.readouterr()
+    assert not (out / LOCK).exists()  # held while the sweep wrote, not left behind
     before = sorted(p.name for p in out.rglob("*"))
     nested = out / "nested"
     assert _sweep(small, nested) == 2

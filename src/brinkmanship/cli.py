@@ -125,8 +125,9 @@ def _run(argv: list[str] | None) -> int:
         if type(error).__name__ == "NoArgsIsHelpError":
             return 0
         context = getattr(error, "ctx", None)
-        where = f" ({context.command_path})" if context is not None else ""
+        # One style for every error: "error: " and the message; an option-parsing error names the command.
+        where = f"{context.command_path}: " if context is not None else ""
         message = " ".join(error.format_message().split())  # type: ignore[attr-defined]
-        print(f"error{where}: {message}", file=sys.stderr)
+        print(f"error: {where}{message}", file=sys.stderr)
         return 2
     return 0

@@ -236,8 +236,10 @@ def validate(
     target_file, _ = load_targets(targets)
     shipped = load_posterior(posterior)
     settings = Settings(runs, replay_runs, forecast_runs, seed).check()
-    if not 1 <= draws <= len(shipped.draws):
-        raise UserError(f"--draws: from 1 to {len(shipped.draws)} (the posterior's draws), not {draws}")
+    # At least two, as for --param-uncertainty: a target passes within the spread across draws, which one
+    # draw does not have.
+    if not 2 <= draws <= len(shipped.draws):
+        raise UserError(f"--draws: from 2 to {len(shipped.draws)} (the posterior's draws), not {draws}")
     from brinkmanship.calibration.validate import check_validation_size
 
     check_validation_size(target_file, draws, settings, targets_where(targets))

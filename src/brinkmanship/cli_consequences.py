@@ -179,7 +179,7 @@ def effects(
     # Every flag is checked before anything is computed.
     check_map_path(map_path)
     if wind_kmh is not None and not (0.0 < wind_kmh <= 300.0):
-        raise UserError(f"--wind-kmh: must be in (0, 300] km/h, got {wind_kmh}")
+        raise UserError(f"--wind-kmh must be above 0 and at most 300 km/h (got {wind_kmh})")
     check_number("--wind-toward-deg", wind_toward_deg, -360.0, 360.0)
     goes_with("--wind-toward-deg", "--wind-kmh", wind_kmh is not None, "the fallout's wind")
     if plan is not None:
@@ -510,7 +510,7 @@ def intel_range(
     from brinkmanship.intel.rotation import AIMS, range_towards_km
 
     if aim not in AIMS:
-        raise UserError(f"--aim: must be one of {', '.join(AIMS)}, got {aim!r}")
+        raise UserError(f"--aim must be one of {', '.join(AIMS)} (got {aim!r})")
     site = find_place(launch, where="--from")
     places = [find_place(t, where="--target") for t in (targets or DEFAULT_TARGETS)]
     for place in places:

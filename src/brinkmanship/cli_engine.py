@@ -232,7 +232,10 @@ def _simulate(
 
 def print_table(result: dict[str, Any]) -> None:
     """The outcome and path tables a person reads."""
-    title = f"{result['scenario']}: {result['runs']:,} paths x {result['days']} days (seed {result['seed']})"
+    title = (
+        f"{result['scenario']}: {plural(result['runs'], 'path')} x {plural(result['days'], 'day')} "
+        f"(seed {result['seed']})"
+    )
     if "as_of" in result:
         title += f", from the replayed crisis at the end of {result['as_of']}"
     table = Table(title=title, header_style="bold")
@@ -358,11 +361,11 @@ def run(
 ) -> None:
     """Simulate a crisis: probabilities of clash, war, nuclear use and agreement, paths to war.
 
-    With ``--param-uncertainty`` it also runs the scenario over draws of the calibrated posterior and
+    With `--param-uncertainty` it also runs the scenario over draws of the calibrated posterior and
     splits each outcome's 95% interval into its Monte Carlo and parameter parts (docs/calibration.md).
 
-    With ``--as-of DATE`` the paths start from the crisis as the real history left it at the end of that
-    date (``brink replay``'s particle filter), and days count from the next day.
+    With `--as-of DATE` the paths start from the crisis as the real history left it at the end of that
+    date (`brink replay`'s particle filter), and days count from the next day.
     """
     started = time.perf_counter()  # elapsed_s: the whole command's work, an --as-of replay included
     param_uncertainty_options(param_uncertainty)

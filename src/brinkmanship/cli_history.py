@@ -35,6 +35,7 @@ from brinkmanship.history import (
     load_events,
     load_judgements,
 )
+from brinkmanship.history.events import DEFAULT_SPAN_YEARS
 from brinkmanship.history.judgements import judgements_in_span
 from brinkmanship.history.replay import HORIZONS, MAX_REPLAY_DAYS, Replay, replay, replayed_start
 from brinkmanship.report.briefing import HistoryCurve
@@ -53,7 +54,8 @@ def events(
         typer.Option(
             "--events",
             "-e",
-            help="an event file (CSV or YAML; docs/history.md); default: the scenario's built-in history",
+            help="an event file (CSV, YAML or JSON; docs/history.md); default: the scenario's built-in "
+            "history",
         ),
     ] = None,
     as_json: JsonOption = False,
@@ -163,7 +165,9 @@ def replay_command(
     last: Annotated[str | None, typer.Option("--to", help="last date; default: the last event's")] = None,
     events_file: Annotated[
         Path | None,
-        typer.Option("--events", "-e", help="an event file (CSV or YAML); default: the built-in history"),
+        typer.Option(
+            "--events", "-e", help="an event file (CSV, YAML or JSON); default: the built-in history"
+        ),
     ] = None,
     no_events: Annotated[
         bool, typer.Option("--no-events", help="impose nothing: a free run from the calm state")
@@ -223,6 +227,14 @@ def replay_command(
             f"--from {first_date}: before the calm state of {sc.name} on {calm} ({what}), where every "
             f"replay starts; give --from {calm} or later"
         )
+    latest = loaded.span[1]
+    for flag, given in (("--from", first_date), ("--to", last_date)):
+        if given is not None and given > latest:
+            raise UserError(
+                f"{flag} {given}: after {latest}, the last date {sc.name}'s events may have "
+                f"({DEFAULT_SPAN_YEARS} years after its start date, {sc.start_date}); give {flag} {latest} "
+                "or earlier"
+            )
     first_date = first_date or default_first
     last_date = last_date or default_last
     if not 1 <= (last_date - first_date).days + 1 <= MAX_REPLAY_DAYS:
@@ -284,8 +296,9 @@ def replay_command(
 
 def _print_replay(result: Replay, seconds: float) -> None:
     table = Table(
-        title=f"{result.scenario} replayed {result.first} to {result.last}: {result.runs:,} paths, seed "
-        f"{result.seed}, {_count(result.resamplings, 'resampling')} ({seconds:.0f} s)",
+        title=f"{result.scenario} replayed {result.first} to {result.last}: "
+        f"{plural(result.runs, 'path')}, seed {result.seed}, {_count(result.resamplings, 'resampling')} "
+        f"({seconds:.0f} s)",
         header_style="bold",
     )
     table.add_column("date")
@@ -300,18 +313,16 @@ def _print_replay(result: Replay, seconds: float) -> None:
             p, (low, high) = day.p_war[h]
             cells.append(f"{p:.1%} [{100 * low:.1f}-{100 * high:.1f}%]")
         events = "; ".join(f"{e['actor']} {e['event']}" for e in day.events)
-        table.add_row(str(day.date), *cells, f"{day.ess:,.0f}", events)
+        table.add_row(str(day.date), *cells, f"{day.ess:,.0f}{'*' if result.low_ess(day) else ''}", events)
     console.print(table)
     record = result.as_dict()
     console.print(
         f"[dim]in brackets: the 95% interval (Wilson) of each forecast, from its {result.forecast_runs:,} "
         f"paths. {record['method']}[/dim]"
     )
-    if record["ess_min"] is not None and record["ess_min"] < 0.1 * result.runs:
-        console.print(
-            f"the effective sample size fell to {record['ess_min']:,.0f} of {result.runs:,} paths: the "
-            "record is unlikely under the model on those dates; more --runs narrow the forecasts"
-        )
+    note = result.ess_note()
+    if note is not None:
+        console.print(note.replace("marked low_ess", "their ESS marked *"))
     # Events outside --from/--to are left out of the replay; the JSON counts them, and a reader of the
     # table must not take the curve for one conditioned on them.
     if result.events_before:
@@ -426,7 +437,16 @@ def as_of_record(sc: ScenarioFile, as_of: str) -> tuple[dt.date, EventFile, dt.d
     loaded = load_events(builtin_events_for(sc.name), sc)
     first, last = default_span(sc, loaded)
     if not first <= date <= last:
-        raise UserError(f"--as-of {date}: the history of {sc.name} runs from {first} to {last}")
+        _, what = calm_date(sc)
+        record = (
+            f"; the record's events run from {loaded.first_date} to {loaded.last_date}"
+            if loaded.first_date is not None
+            else ""
+        )
+        raise UserError(
+            f"--as-of {date}: outside the replay of {sc.name}, which runs from its calm state on {first} "
+            f"({what}) to {last}{record}"
+        )
     return date, loaded, first
 
 

@@ -183,7 +183,8 @@ draw, so this is half of `run`'s)."""
 def _print_comparison(comparison: Comparison, rank_by: str) -> None:
     rows = comparison.summaries(rank_by)
     title = (
-        f"{comparison.scenario.name}: {comparison.runs:,} paths x {comparison.days} days per policy, "
+        f"{comparison.scenario.name}: {plural(comparison.runs, 'path')} x {plural(comparison.days, 'day')} "
+        "per policy, "
         f"seed {comparison.seed}, common random numbers"
     )
     table = Table(title=title, header_style="bold")
@@ -257,10 +258,10 @@ def compare(
 ) -> None:
     """Compare the baseline with levers and packages on common random numbers, with paired intervals.
 
-    With ``--param-uncertainty`` every option also runs over draws of the calibrated posterior: how often it
+    With `--param-uncertainty` every option also runs over draws of the calibrated posterior: how often it
     beats the reference and how often it takes each rank, draw by draw (docs/calibration.md).
 
-    With ``--as-of DATE`` every policy starts from the crisis as the real history left it at the end of
+    With `--as-of DATE` every policy starts from the crisis as the real history left it at the end of
     that date (the same replayed paths for all: the differences stay paired)."""
     started = time.perf_counter()  # elapsed_s: the whole command's work, an --as-of replay included
     param_uncertainty_options(param_uncertainty)
@@ -459,7 +460,7 @@ def brief(
 ) -> None:
     """Write a briefing: one offline HTML file, its Markdown twin, the figures as PNG, the numbers as JSON.
 
-    With ``--as-of DATE`` the comparison starts from the crisis as the real history left it at the end of
+    With `--as-of DATE` the comparison starts from the crisis as the real history left it at the end of
     that date, and the briefing draws the replayed risk of war up to that date with the judgements of the
     time; the sensitivity and the indicators stay at the scenario's start date (said in the notes)."""
     started = time.perf_counter()  # elapsed_s: the whole briefing's work, an --as-of replay included

@@ -275,7 +275,8 @@ def _print_global(result: gsa.GlobalSensitivity) -> None:
     k = len(result.parameters)
     title = (
         f"{result.scenario} ({result.policy}): {result.method}, {k} parameter{'s' if k != 1 else ''}, "
-        f"N = {result.n}, {result.rows:,} rows x {result.runs_per_row:,} paths x {result.days} days, "
+        f"N = {result.n}, {plural(result.rows, 'row')} x {plural(result.runs_per_row, 'path')} x "
+        f"{plural(result.days, 'day')}, "
         f"seed {result.seed}; outcome {result.outcome}"
     )
     table = Table(title=title, header_style="bold")
@@ -308,8 +309,8 @@ def _print_global(result: gsa.GlobalSensitivity) -> None:
 
 def _print_oat(result: Sensitivity, seconds: float) -> None:
     table = Table(
-        title=f"{result.scenario} ({result.policy}): one at a time, {result.runs:,} paths per end, seed "
-        f"{result.seed}; P({result.outcome}) as set {100 * result.p_base:.1f}%",
+        title=f"{result.scenario} ({result.policy}): one at a time, {plural(result.runs, 'path')} per end, "
+        f"seed {result.seed}; P({result.outcome}) as set {100 * result.p_base:.1f}%",
         header_style="bold",
     )
     for header in ("parameter", "as set", "range", "at low", "at high", "swing"):

@@ -116,7 +116,7 @@ def sweep(
         f"{sc.name}: {len(units):,} units ({plural(len(checked.sets), 'parameter set')} x "
         f"{plural(len(checked.policies), 'policy', 'policies')} x "
         f"{plural(checked.replicates, 'replicate')}, "
-        f"{checked.runs:,} paths x {checked.days} days each) "
+        f"{plural(checked.runs, 'path')} x {plural(checked.days, 'day')} each) "
         f"in {store.folder}/ ({len(todo):,} computed now, {earlier:,} earlier) in {elapsed:.1f} s"
     )
     console.print(

@@ -1,7 +1,7 @@
 """History as data: dated event files checked against a scenario, and dated judgements of the risk.
 
-``events`` reads an event file (CSV or YAML; docs/history.md) into an :class:`EventFile` whose events carry
-their day relative to the scenario's start; ``judgements`` reads the table of dated public judgements of
+``events`` reads an event file (CSV, YAML or JSON; docs/history.md) into an :class:`EventFile` whose events
+carry their day relative to the scenario's start; ``judgements`` reads the table of dated public judgements of
 the risk of war. The built-in files live in ``history/data/``.
 """
 

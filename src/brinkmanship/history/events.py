@@ -41,6 +41,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -121,8 +122,12 @@ class Terms(Strict):
         (Python would read ``0_1`` as 1)."""
         if isinstance(value, bool):
             raise ValueError(f"expected a number from 0 to 1, got {value!r}")
-        if isinstance(value, str) and not _PLAIN_DECIMAL.match(value.strip()):
-            raise ValueError(f"expected a plain, finite number from 0 to 1 (e.g. 0.1), got {value.strip()!r}")
+        written = value.strip() if isinstance(value, str) else value
+        if isinstance(written, str) and not _PLAIN_DECIMAL.match(written):
+            raise ValueError(f"expected a plain, finite number from 0 to 1 (e.g. 0.1), got {written!r}")
+        if isinstance(written, (str, int, float)) and not math.isfinite(float(written)):
+            # 1e400 is written plainly but is too large for a number: infinity, as .inf and .nan in YAML
+            raise ValueError(f"expected a plain, finite number from 0 to 1 (e.g. 0.1), got {written!r}")
         return value
 
     def given(self) -> dict[str, float]:
@@ -307,7 +312,7 @@ def load_events(
     scenario: ScenarioLike,
     span: tuple[dt.date, dt.date] | None = None,
 ) -> EventFile:
-    """Read and check an event file: a built-in name (``korea-2017``) or a path to a CSV or YAML file.
+    """Read and check an event file: a built-in name (``korea-2017``) or a path to a CSV, YAML or JSON file.
 
     ``scenario`` is a validated scenario file, a compiled scenario, or a name or path for
     :func:`~brinkmanship.scenario.load_scenario`. ``span`` (first, last) bounds the dates allowed; without
@@ -327,9 +332,9 @@ def load_events(
         fmt = "yaml"
     else:
         known = ", ".join(builtin_event_names())
-        what = "a built-in event file" if not path.exists() else "a CSV or YAML file"
+        what = "a built-in event file" if not path.exists() else "a CSV, YAML or JSON file"
         raise UserError(
-            f"{path}: not {what} (expected a .csv, .yaml or .yml file, or a built-in name: {known})"
+            f"{path}: not {what} (expected a .csv, .yaml, .yml or .json file, or a built-in name: {known})"
         )
     return parse_events(read_text(path), fmt, str(path), checked, span)
 
@@ -347,7 +352,8 @@ def parse_events(
     if "\x00" in text:
         raise UserError(f"{where}: not a text file (it holds NUL bytes)")
     if not text.strip():
-        raise UserError(f"{where}: empty: an event file needs a header line and at least one event")
+        needs = "a header line and at least one event" if fmt == "csv" else "a list of at least one event"
+        raise UserError(f"{where}: empty: an event file needs {needs}")
     rows = _csv_rows(text, where) if fmt == "csv" else _yaml_rows(text, where)
     unit = "line" if fmt == "csv" else "row"
     if not rows:

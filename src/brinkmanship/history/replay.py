@@ -63,6 +63,10 @@ FORECAST_ID_OFFSET = 1 << 24
 """Forecast branches drawn by resampling take path ids from here, so their luck is fresh (the filter's
 paths use ids 0 .. runs - 1)."""
 MAX_REPLAY_DAYS = 3650
+LOW_ESS_SHARE = 0.1
+"""A reporting date whose ensemble has an effective sample size below this share of the paths is marked
+``low_ess``: its forecast's paths descend from few distinct paths, so its Wilson interval (which counts the
+``forecast_runs`` paths as independent) is too narrow."""
 
 Progress = Callable[[int, int], None]
 """Called with (days just stepped, days in all)."""
@@ -137,8 +141,35 @@ class Replay:
             "forecast_runs": self.forecast_runs,
             "every_days": self.every,
             "resamplings": self.resamplings,
-            "days": [d.as_dict() for d in self.days],
+            "low_ess_below": self.low_ess_below,
+            "low_ess_dates": sum(self.low_ess(d) for d in self.days),
+            "ess_note": self.ess_note(),
+            "days": [{**d.as_dict(), "low_ess": self.low_ess(d)} for d in self.days],
         }
+
+    @property
+    def low_ess_below(self) -> float:
+        """The effective sample size under which a date is marked ``low_ess``: :data:`LOW_ESS_SHARE` of
+        the paths."""
+        return LOW_ESS_SHARE * self.runs
+
+    def low_ess(self, day: ReplayDay) -> bool:
+        """The ensemble's effective sample size on ``day`` is below :attr:`low_ess_below`."""
+        return day.ess < self.low_ess_below
+
+    def ess_note(self) -> str | None:
+        """The note on a collapsed ensemble (text, JSON and HTML alike), None when no date is low."""
+        low = [d for d in self.days if self.low_ess(d)]
+        if not low:
+            return None
+        lowest = min(d.ess for d in low)
+        return (
+            f"the effective sample size fell to {lowest:,.0f} of {self.runs:,} paths (below "
+            f"{LOW_ESS_SHARE:.0%} of them on {len(low):,} of {len(self.days):,} dates, marked low_ess): the "
+            "record is unlikely under the model on those dates, and each of their forecasts descends from "
+            f"few distinct paths, so its interval, which counts its {self.forecast_runs:,} paths as "
+            "independent, is too narrow; more --runs narrow the forecasts"
+        )
 
 
 def effective_sample_size(log_weights: np.ndarray) -> float:

@@ -28,7 +28,7 @@ def write_replay(result: Replay, judgements: list[Judgement], folder: Path) -> l
     record["judgements"] = [j.record() for j in judgements]
     paths = [folder / name for name in RESULT_FILES]
     paths[0].write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    columns: dict[str, list[object]] = {"date": [], "day": [], "ess": [], "events": []}
+    columns: dict[str, list[object]] = {"date": [], "day": [], "ess": [], "low_ess": [], "events": []}
     for h in sorted(result.days[0].p_war) if result.days else ():
         for suffix in ("", "_low", "_high"):
             columns[f"p_war_{h}{suffix}"] = []
@@ -36,6 +36,7 @@ def write_replay(result: Replay, judgements: list[Judgement], folder: Path) -> l
         columns["date"].append(day.date)
         columns["day"].append(day.day)
         columns["ess"].append(day.ess)
+        columns["low_ess"].append(result.low_ess(day))
         columns["events"].append("; ".join(f"{e['actor']} {e['event']}" for e in day.events))
         for h, (p, (low, high)) in day.p_war.items():
             columns[f"p_war_{h}"].append(p)
@@ -59,7 +60,8 @@ def _html(result: Replay, judgements: list[Judgement], image: str) -> str:
             f"<td>{p:.1%} ({low:.1%}-{high:.1%})</td>" for _, (p, (low, high)) in sorted(d.p_war.items())
         )
         events = html.escape("; ".join(f"{e['actor']} {e['event']}" for e in d.events))
-        rows.append(f"<tr><td>{d.date}</td>{cells}<td>{d.ess:,.0f}</td><td>{events}</td></tr>")
+        low = " (low)" if result.low_ess(d) else ""
+        rows.append(f"<tr><td>{d.date}</td>{cells}<td>{d.ess:,.0f}{low}</td><td>{events}</td></tr>")
     heads = (
         "".join(f"<th>P(war within {h} d)</th>" for h in sorted(result.days[0].p_war)) if result.days else ""
     )
@@ -69,7 +71,17 @@ def _html(result: Replay, judgements: list[Judgement], image: str) -> str:
         f"{html.escape(j.source)}</li>"
         for j in judgements
     )
+    judged = (
+        f"<ul>{quoted}</ul>"
+        if quoted
+        else f"<p>None: no dated judgement of the time on {html.escape(result.scenario)} falls in "
+        f"{result.first} to {result.last}.</p>"
+    )
     method = html.escape(result.as_dict()["method"])
+    note = result.ess_note()
+    warning = (
+        "" if note is None else f"<p><strong>{html.escape(note.replace('low_ess', '(low)'))}</strong></p>\n"
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(result.scenario)} replay</title>
 <style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}td,th{{padding:2px 8px;font-size:90%}}
@@ -77,8 +89,8 @@ tr:nth-child(even){{background:#f4f4f4}}</style></head><body>
 <h1>{html.escape(result.scenario)}: the crisis replayed, {result.first} to {result.last}</h1>
 <p>{result.runs:,} paths, seed {result.seed}; {method}; {result.resamplings} resamplings. Each date's
 forecast runs {result.forecast_runs:,} paths of the ensemble on with chance (docs/replay.md).</p>
-<img alt="risk of war as of each date" src="data:image/png;base64,{image}" style="width:100%">
-<h2>Judgements at the time</h2><ul>{quoted}</ul>
+{warning}<img alt="risk of war as of each date" src="data:image/png;base64,{image}" style="width:100%">
+<h2>Judgements at the time</h2>{judged}
 <h2>By date</h2><table><tr><th>date</th>{heads}<th>effective sample size</th><th>events</th></tr>
 {"".join(rows)}</table></body></html>
 """

@@ -190,7 +190,7 @@ def check_observation(apogee_km: float, ground_range_km: float, flight_time_min:
         ("--flight-time-min", flight_time_min),
     ):
         if not np.isfinite(value) or value <= 0:
-            raise UserError(f"{name}: must be a positive, finite number, got {value}")
+            raise UserError(f"{name} must be a positive, finite number (got {value})")
     if apogee_km > 20_000 or ground_range_km > 20_000:
         raise UserError("--apogee-km/--ground-range-km: above 20,000 km is not a ballistic missile test")
 

@@ -33,7 +33,7 @@ def cities_in_reach(range_km: float, launch: str) -> tuple[Place, list[CityReach
         UserError: Non-positive range or unknown launch site.
     """
     if not np.isfinite(range_km) or range_km <= 0:
-        raise UserError(f"--range-km: must be a positive number of kilometres, got {range_km}")
+        raise UserError(f"--range-km must be a positive, finite number of kilometres (got {range_km})")
     site = find_place(launch, where="--from")
     rows = []
     for place in urban_areas():

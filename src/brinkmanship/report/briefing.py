@@ -23,7 +23,7 @@ class HistoryCurve:
     """The replayed record up to the as-of date, drawn in the briefing (``--as-of``).
 
     ``replay``: the forecast as of each reporting date from the record's first date to ``as_of`` (its own
-    particle filter, smaller than the comparison's: see ``brink brief --curve-runs``); ``judgements``: the
+    particle filter, its own size: see ``brink brief --curve-runs``); ``judgements``: the
     dated numeric judgements of the time up to ``as_of``."""
 
     replay: Replay

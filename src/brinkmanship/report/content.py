@@ -70,14 +70,7 @@ def what_it_buys(row: dict[str, Any]) -> str:
         text = "no significant change in the risk of war"
     else:
         direction = "fewer" if change["diff"] < 0 else "more"
-        shares = [
-            (label, info["share_of_change"])
-            for label, info in row["paths"].items()
-            if info["share_of_change"] is not None and info["share_of_change"] > 0.1
-        ]
-        shares.sort(key=lambda item: item[1], reverse=True)
-        sources = ", ".join(f"{label.replace('_', ' ')} {100 * share:.0f}%" for label, share in shares)
-        text = f"{direction} wars ({sources} of the change)" if sources else f"{direction} wars"
+        text = f"{direction} wars{_shares_of_change(row)}"
     nuclear = row["outcomes"]["nuclear_use"]["vs_reference"]
     if nuclear["significant"]:
         text += f"; nuclear use {points(nuclear['diff'])}"
@@ -91,6 +84,32 @@ def what_it_buys(row: dict[str, Any]) -> str:
             sign = "+" if low > 0 else "-"
             text += f"; expected deaths {sign}{deaths_text(abs(deaths['vs_reference']['diff']))}"
     return text
+
+
+SHARE_SHOWN = 0.1
+"""A war path's share of the change in war risk is named from this size up (either sign); the smaller ones
+are summed as ``other paths``."""
+
+
+def _shares_of_change(row: dict[str, Any]) -> str:
+    """`` (accident 75%, deliberate 62%, miscalculation -37% of the change; a negative share went the other
+    way)``: each path's share of the change in war risk, offsetting (negative) ones included, so the shares
+    named add up to 100% (the paths each war came by divide it); empty with no change."""
+    shares = [
+        (label.replace("_", " "), info["share_of_change"])
+        for label, info in row["paths"].items()
+        if info["share_of_change"] is not None
+    ]
+    shown = [(label, share) for label, share in shares if abs(share) >= SHARE_SHOWN]
+    if not shown:
+        return ""
+    shown.sort(key=lambda item: item[1], reverse=True)
+    rest = sum(share for _, share in shares) - sum(share for _, share in shown)
+    if round(100 * rest) != 0:
+        shown.append(("other paths", rest))
+    sources = ", ".join(f"{label} {100 * share:.0f}%" for label, share in shown)
+    offset = "; a negative share went the other way" if any(share < 0 for _, share in shown) else ""
+    return f" ({sources} of the change{offset})"
 
 
 def _headline(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
@@ -334,8 +353,8 @@ def _assumptions(result: Sensitivity, briefing: Briefing) -> Section:
                 f"high end of its range, one at a time, on {result.runs:,} paired paths under "
                 f"{result.policy} (P({result.outcome}) {pct(result.p_base)} as set"
                 + (
-                    f"; fewer paths than the comparison's {briefing.comparison.runs:,}, so this base value "
-                    "differs from the headline's within Monte Carlo noise"
+                    f"; {than(result.runs, briefing.comparison.runs)}, so this base value differs from the "
+                    "headline's within Monte Carlo noise"
                     if result.runs != briefing.comparison.runs
                     else ""
                 )
@@ -633,6 +652,26 @@ def _start_date_note(briefing: Briefing) -> str:
     )
 
 
+def than(runs: int, other: int) -> str:
+    """``fewer paths than the comparison's 2,048``, ``more paths than ...`` or ``as many paths as ...``:
+    ``runs`` against the comparison's ``other``, compared as numbers."""
+    if runs == other:
+        return f"as many paths as the comparison's {other:,}"
+    return f"{'fewer' if runs < other else 'more'} paths than the comparison's {other:,}"
+
+
+def curve_paths(runs: int, forecast_runs: int, comparison_runs: int) -> str:
+    """The sentence on the briefing curve's own replay: its paths and forecast paths against the
+    comparison's, each compared as numbers."""
+    smaller = runs < comparison_runs and forecast_runs < comparison_runs
+    return (
+        f"The curve has its own replay of {runs:,} paths ({than(runs, comparison_runs)}) and "
+        f"{forecast_runs:,} forecast paths per date ({than(forecast_runs, comparison_runs)})"
+        + ("; fewer to keep the briefing quick" if smaller else "")
+        + "; `brink brief --curve-runs` sets them."
+    )
+
+
 def _history(history: HistoryCurve, briefing: Briefing) -> Section:
     """The replayed record to the as-of date: the curve, and the judgements of the time beside it."""
     result = history.replay
@@ -645,10 +684,8 @@ def _history(history: HistoryCurve, briefing: Briefing) -> Section:
             f"`brink replay` does; docs/replay.md): on each date, every {result.every} days, the model's "
             f"probability of war within {h} days given everything recorded so far, with its 95% interval; "
             f"grey lines mark the {imposed} imposed events, the dashed line the as-of date, black points the "
-            "judgements made at the time, marked with what each measured and labelled with its horizon. The "
-            f"curve has its own replay of {result.runs:,} paths and {result.forecast_runs:,} forecast paths "
-            f"per date (fewer than the comparison's {briefing.comparison.runs:,}, to keep the briefing "
-            "quick; `brink brief --curve-runs`)."
+            "judgements made at the time, marked with what each measured and labelled with its horizon. "
+            + curve_paths(result.runs, result.forecast_runs, briefing.comparison.runs)
         )
     ]
     if days:

@@ -31,7 +31,17 @@ Number = Annotated[float, BeforeValidator(_number_as_written)]
 """A number field of a file: a YAML or JSON number, not a boolean or quoted text."""
 Count = Annotated[int, BeforeValidator(_number_as_written)]
 """A whole-number field of a file, as :data:`Number`."""
-Flag = Annotated[bool, Field(strict=True)]
+
+
+def _flag_as_written(value: object) -> object:
+    """A yes/no as the file wrote it: true or false, in the words of :func:`_number_as_written`."""
+    if not isinstance(value, bool):
+        shown = repr(value) if not isinstance(value, str) or len(value) <= 40 else repr(value[:37] + "...")
+        raise ValueError(f"expected true or false, got {shown}")
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_flag_as_written), Field(strict=True)]
 """A yes/no field of a file: true or false, not 1, "yes" or "on" (which pydantic would read as true)."""
 Probability = Annotated[Number, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[Number, Field(ge=0.0, le=10_000.0)]

@@ -4,7 +4,8 @@ Layout of ``--out DIR``::
 
     DIR/_manifest.json                          what the sweep is (JSON, replaced atomically)
     DIR/policy=<policy>/unit-000042.parquet     one finished unit: one row
-    DIR/.brink-sweep.lock                       held while a sweep writes here (advisory lock)
+    DIR/.brink-sweep.lock                       held while a sweep writes here (advisory lock; removed
+                                                when the sweep ends, finished or not)
 
 ``<policy>`` is the policy's name URL-quoted (``restraint%2Bdirect-channel``), which pyarrow's hive
 partitioning decodes back to ``restraint+direct-channel``. The manifest and the lock begin with ``_`` and
@@ -232,17 +233,7 @@ class SweepStore:
 
     def __enter__(self) -> SweepStore:
         """Create and lock the folder, clear a killed sweep's temporary files, find the finished units."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._lock = os.open(self.folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as error:
-            raise self._refuse(f"cannot write: {error.strerror or error}") from None
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(self._lock)
-            self._lock = None
-            raise self._refuse("another brink sweep is writing into this folder") from None
+        self._take_lock()
         try:
             self.check()  # again, under the lock: another sweep may have started here meanwhile
             self._clear_temporary()
@@ -261,9 +252,37 @@ class SweepStore:
         finally:
             self._unlock()
 
+    def _take_lock(self) -> None:
+        """Create the folder and hold its lock file. A sweep that ends removes the file while it still holds
+        it, so a lock taken on a file since removed is taken again on the new one (a few tries)."""
+        for _ in range(5):
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._lock = os.open(self.folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as error:
+                raise self._refuse(f"cannot write: {error.strerror or error}") from None
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(self._lock)
+                self._lock = None
+                raise self._refuse("another brink sweep is writing into this folder") from None
+            try:
+                current = os.stat(self.folder / LOCK).st_ino
+            except OSError:
+                current = None
+            if current == os.fstat(self._lock).st_ino:
+                return
+            os.close(self._lock)  # the sweep before removed it meanwhile
+            self._lock = None
+        raise self._refuse("another brink sweep is writing into this folder")
+
     def _unlock(self) -> None:
         if self._lock is not None:
-            os.close(self._lock)  # closing releases the flock
+            # Removed while still held, so no later sweep finds a lock file left behind; closing releases it.
+            with contextlib.suppress(OSError):
+                os.unlink(self.folder / LOCK)
+            os.close(self._lock)
             self._lock = None
 
     def _clear_temporary(self) -> None:
