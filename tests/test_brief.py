@@ -549,3 +549,19 @@ def test_shares_of_the_change_add_up_with_the_offsetting_paths_shown() -> None:
     )
     named = [int(n) for n in re.findall(r"(-?\d+)%", text)]
     assert sum(named) == 100
+
+
+def test_brief_as_of_an_agreement_says_it_is_in_force(tmp_path: Path) -> None:
+    """As of 28 October 1962 every path begins with the agreement in force: the bottom line gives the
+    agreements newly reached and says how often one was in force at the start (it read 'an agreement
+    0.0%' on the day of the agreement)."""
+    from brinkmanship.cli import main
+
+    out = tmp_path / "b62"
+    args = ["brief", "cuba-1962", "--as-of", "1962-10-28", "--out", str(out), "--runs", "128"]
+    args += ["--sensitivity-runs", "0", "--indicator-runs", "0", "--curve-runs", "16", "-p", "restraint"]
+    assert main(args) == 0
+    markdown = " ".join((out / "briefing.md").read_text(encoding="utf-8").split())
+    data = json.loads((out / "briefing.json").read_text(encoding="utf-8"))
+    assert data["agreement_in_force_at_start"] > 0.9
+    assert "an agreement newly reached" in markdown and "one was in force at the start on" in markdown

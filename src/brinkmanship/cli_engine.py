@@ -50,7 +50,7 @@ from brinkmanship.engine.ensemble import (
 )
 from brinkmanship.engine.output import RESULT_FILES, PathWriter, write_summary
 from brinkmanship.engine.results import OUTCOMES, agreement_terms_text, summary
-from brinkmanship.engine.state import ACTIVE, CrisisState
+from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue
 from brinkmanship.scenario import CompiledScenario, builtin_names, compile_scenario, load_scenario
@@ -222,9 +222,7 @@ def _simulate(
     elapsed = time.perf_counter() - started
     # A forecast from a replayed date may begin with an agreement in force (the Jupiter trade, Singapore):
     # it counts agreements newly reached, and says how many paths began with one.
-    in_force = (
-        0 if start is None else int((start.agreement_on[:runs] & (start.status[:runs] == ACTIVE)).sum())
-    )
+    in_force = 0 if start is None else start.agreements_in_force(runs)
     result = summary(tally, sc.name, seed, model.principal_names, elapsed, agreement_terms_text(sc), in_force)
     result["deaths"] = lives.summary()
     return result

@@ -98,6 +98,11 @@ class CrisisState:
         self.breakdown_day[:] = NEVER
         return self
 
+    def agreements_in_force(self, runs: int) -> int:
+        """How many of the first ``runs`` paths are in crisis with an agreement in force (a forecast from a
+        replayed date branches from those paths: it begins with the agreement)."""
+        return int((self.agreement_on[:runs] & (self.status[:runs] == ACTIVE)).sum())
+
     def take(self, index: np.ndarray) -> CrisisState:
         """The paths at ``index`` (an integer or boolean array), e.g. to replicate one path many times."""
         values: dict[str, Any] = {}

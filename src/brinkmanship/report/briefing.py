@@ -56,6 +56,9 @@ class Briefing:
     param_uncertainty: dict[str, Any] | None = None
     """``brink brief --param-uncertainty``: every option over the calibrated posterior
     (:func:`brinkmanship.calibration.uncertainty.compare_robustness`)."""
+    agreement_in_force_at_start: float | None = None
+    """With ``as_of``: the share of the comparison's paths that began with an agreement in force (its
+    P(agreement) counts agreements newly reached; docs/replay.md)."""
     elapsed_s: float | None = None
     """Seconds of the whole briefing's work before its files were written (`brink brief` sets it): the
     --as-of replay and curve, the comparison, indicators, sensitivity and posterior runs."""
@@ -78,6 +81,7 @@ class Briefing:
             "first_day": self.first_day.isoformat(),
             "history": None if self.history is None else self.history.as_dict(),
             "param_uncertainty": self.param_uncertainty,
+            "agreement_in_force_at_start": self.agreement_in_force_at_start,
             "elapsed_s": self.elapsed_s,
         }
 
@@ -170,4 +174,7 @@ def build_briefing(
             contender=best_option(comparison),
         )
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return Briefing(scenario, comparison, sensitivity, indicators, generated, as_of, history)
+    briefing = Briefing(scenario, comparison, sensitivity, indicators, generated, as_of, history)
+    if start is not None:
+        briefing.agreement_in_force_at_start = start.agreements_in_force(runs) / runs
+    return briefing

@@ -112,6 +112,19 @@ def _shares_of_change(row: dict[str, Any]) -> str:
     return f" ({sources} of the change{offset})"
 
 
+def _newly(briefing: Briefing) -> str:
+    """'newly reached ' where the forecast began with an agreement in force on some paths."""
+    return "newly reached " if briefing.agreement_in_force_at_start else ""
+
+
+def _in_force(briefing: Briefing) -> str:
+    """Where the forecast from a replayed date began with an agreement in force, how often."""
+    share = briefing.agreement_in_force_at_start
+    if not share:
+        return ""
+    return f"; one was in force at the start on {pct(share)} of paths"
+
+
 def _headline(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
     reference = rows[0]
     o = reference["outcomes"]
@@ -124,7 +137,8 @@ def _headline(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             f"interval {interval(o['war']['ci95'])}); "
             f"nuclear use {pct(o['nuclear_use']['p'])} ({interval(o['nuclear_use']['ci95'])}); an armed "
             f"clash {pct(o['clash']['p'])} ({interval(o['clash']['ci95'])}); an agreement "
-            f"{pct(o['agreement']['p'])} ({interval(o['agreement']['ci95'])})."
+            f"{_newly(briefing)}{pct(o['agreement']['p'])} ({interval(o['agreement']['ci95'])})"
+            f"{_in_force(briefing)}."
             + (
                 ""
                 if reference["deaths"] is None
