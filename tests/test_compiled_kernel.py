@@ -332,3 +332,27 @@ def test_the_packed_sampler_tells_hold_from_breakdown_and_clamps_like_the_full_o
     # Each packed column has the probability its weight gives (1 in 3 for the second positive one).
     picks = [compiled_kernel._sample(weights, 1, 4, u) for u in np.linspace(0.0, 0.999, 3000)]
     assert picks.count(3) == pytest.approx(1000, abs=2)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_no_war_on_a_false_alarm_weighs_the_record(use_kernel, compiled):
+    """On the record's days no war began on a false alarm: each path's weight carries, for each principal
+    and day, the chance that its warning chain did not act (1 - P(alarm) x pass-through). With every stage
+    passing, no imminence weight and no crisis multiplier, a day at alarm rate r costs exactly 2r in the
+    log of the weight against a day without alarms (P(no alarm) = exp(-r) for each side). Without the term
+    the two weights agree."""
+    from brinkmanship.scenario.loader import scenario_from_mapping
+
+    use_kernel(compiled)
+    data = load_scenario("korea-2017").model_dump(mode="json")
+    data["false_alarms"].update(crisis_multiplier=0.0, pass_through=[1.0], imminence_weight=0.0)
+    ids = np.arange(256, dtype=np.int64)
+    logs = []
+    for rate in (0.0, 0.25):
+        data["false_alarms"]["rate_per_day"] = rate
+        model = compile_scenario(scenario_from_mapping(data, "test"))
+        state = ensemble.initial_state(model, rnd.type_draws(rnd.seed_key(3), ids), model)
+        state.day = 0
+        ensemble.advance(model, state, ids, rnd.seed_key(3), 3, chance=False, weigh_forced=True)
+        logs.append(state.history_loglik.copy())
+    assert np.allclose(logs[0] - logs[1], 3 * 2 * 0.25, rtol=0, atol=1e-9)

@@ -1180,7 +1180,20 @@ def run_paths(
                 alarm1 = _uniform(key, pid, t, rnd.U_ALARM[1]) < alarm_p
                 agg[AGG_FALSE_ALARMS] += alarm0 + alarm1
             else:
+                # No incident happened, and no false alarm was acted on (each side's chain, as below).
                 history_loglik[q] += math.log1p(-min(p_inc, 0.999999))
+                alarm_p = -math.expm1(-p.alarm_rate * (1.0 + p.alarm_multiplier * (crisis_level - 1.0)))
+                missed0 = alarm_p * (
+                    p.pass_early
+                    * min(p.pass_last * (1.0 + p.imminence_weight * imminence[0]), 1.0)
+                    * (1.0 - verify)
+                )
+                missed1 = alarm_p * (
+                    p.pass_early
+                    * min(p.pass_last * (1.0 + p.imminence_weight * imminence[1]), 1.0)
+                    * (1.0 - verify)
+                )
+                history_loglik[q] += math.log1p(-min(missed0, 0.999999)) + math.log1p(-min(missed1, 0.999999))
             clash0 = p.is_attack_clash[c_0]
             clash1 = p.is_attack_clash[c_1]
             war0 = p.is_war[c_0]

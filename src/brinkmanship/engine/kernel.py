@@ -437,23 +437,24 @@ def step(
         model.threshold_jumps,
     )
     p_incident = hazards.incident_probability(hazard, model.action_incident[choice])
+    alarm_p = hazards.false_alarm_probability(model.alarm_rate, model.alarm_crisis_multiplier, crisis_level)
+    acted_on = hazards.false_alarm_pass_through(
+        model.alarm_pass_early, model.alarm_pass_last, model.alarm_imminence_weight, imminence, verify
+    )
     if chance:
         incident = uniforms[:, rnd.U_INCIDENT] < p_incident
-        alarm_p = hazards.false_alarm_probability(
-            model.alarm_rate, model.alarm_crisis_multiplier, crisis_level
-        )
         alarm = uniforms[:, list(rnd.U_ALARM)] < alarm_p[:, None]
         log.false_alarms = int((alarm & active[:, None]).sum())
     else:
-        # The prelude: no incident happens, and the history's likelihood counts the chance one would have.
+        # The prelude and the record: no incident happened and no false alarm was acted on; the history's
+        # likelihood counts the chance each would have had.
         state.history_loglik += np.where(active, np.log1p(-np.minimum(p_incident, 0.999999)), 0.0)
+        missed = np.log1p(-np.minimum(alarm_p[:, None] * acted_on, 0.999999))
+        state.history_loglik += np.where(active, missed[:, 0] + missed[:, 1], 0.0)
         incident = np.zeros(n, dtype=bool)
         alarm = np.zeros((n, 2), dtype=bool)
     chose_clash = model.action_is_attack_clash[choice]
     chose_war = model.action_is_war[choice]
-    acted_on = hazards.false_alarm_pass_through(
-        model.alarm_pass_early, model.alarm_pass_last, model.alarm_imminence_weight, imminence, verify
-    )
     alarm_war = alarm & (uniforms[:, list(rnd.U_ALARM_PASS)] < acted_on)
 
     # Clash to war: the chance at the true tension is the ordinary part; what the sides' misreadings add
