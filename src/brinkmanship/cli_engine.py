@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -155,27 +157,33 @@ def run_ensemble(
     start: CrisisState | None = None,
     as_of: str | None = None,
     started: float | None = None,
+    finish: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Run, optionally writing the result set into ``out``, and return the summary dictionary;
     ``start``: branch from this state (``runs`` paths; the replayed date ``as_of``) instead of the start
     date. ``started``: when the command's work began (``time.perf_counter()``; the replay to ``as_of``
-    comes before this run), from which ``elapsed_s`` counts; default: when this run begins."""
+    comes before this run), from which ``elapsed_s`` counts; default: when this run begins. ``finish``:
+    the rest of the command's work on the summary (``--param-uncertainty``'s draws), done before anything
+    is written, so that a failure or Ctrl-C there leaves no summary without it."""
     model = compile_scenario(sc)
     lives = DeathsTally(lives_model(sc), days)
-    if out is None:
-        return _with_as_of(
-            _simulate(sc, model, lives, runs, days, seed, workers, None, show_progress, start, started), as_of
-        )
     # The folder is checked, locked and staged before the simulation; see engine.atomic for the rules.
-    with ResultFolder(out, RESULT_FILES, force=force) as results:
-        writer = PathWriter(results.staging, days)
+    folder: AbstractContextManager[ResultFolder | None] = (
+        nullcontext() if out is None else ResultFolder(out, RESULT_FILES, force=force)
+    )
+    with folder as results:
+        writer = None if results is None else PathWriter(results.staging, days)
         result = _with_as_of(
             _simulate(sc, model, lives, runs, days, seed, workers, writer, show_progress, start, started),
             as_of,
         )
-        writer.close()
-        write_summary(results.staging, result)
-        results.commit()
+        if writer is not None:
+            writer.close()
+        if finish is not None:
+            finish(result)
+        if results is not None:
+            write_summary(results.staging, result)
+            results.commit()
     return result
 
 
@@ -390,6 +398,29 @@ def run(
     work += as_of_work(sc, as_of, runs, None if shipped is None else (draws, runs_per_draw))
     check_path_days(work, "lower --runs or --days" + (" (or --draws, --runs-per-draw)" if shipped else ""))
     start = None if as_of is None else as_of_start(sc, as_of, runs, seed, show=not as_json)
+
+    def finish(result: dict[str, Any]) -> None:
+        """The posterior's split and the whole work's time, in the summary before --out writes it."""
+        if shipped is not None:
+            with progress_bar(draws * runs_per_draw, "over the posterior", not as_json) as advance:
+                split = run_split(
+                    sc,
+                    shipped,
+                    draws,
+                    runs_per_draw,
+                    horizon,
+                    seed,
+                    lambda done: advance(done, None),
+                    posterior_as_of(sc, as_of),
+                )
+            result["param_uncertainty"] = split
+            for name, part in split["outcomes"].items():
+                o = result["outcomes"][name]
+                o["p_posterior"] = part["p"]
+                for key in ("ci95_total", "ci95_monte_carlo", "ci95_parameters"):
+                    o[key] = part[key]
+        result["elapsed_s"] = time.perf_counter() - started
+
     result = run_ensemble(
         sc,
         runs,
@@ -402,26 +433,8 @@ def run(
         start=start,
         as_of=as_of,
         started=started,
+        finish=finish,
     )
-    if shipped is not None:
-        with progress_bar(draws * runs_per_draw, "over the posterior", not as_json) as advance:
-            split = run_split(
-                sc,
-                shipped,
-                draws,
-                runs_per_draw,
-                horizon,
-                seed,
-                lambda done: advance(done, None),
-                posterior_as_of(sc, as_of),
-            )
-        result["param_uncertainty"] = split
-        for name, part in split["outcomes"].items():
-            o = result["outcomes"][name]
-            o["p_posterior"] = part["p"]
-            for key in ("ci95_total", "ci95_monte_carlo", "ci95_parameters"):
-                o[key] = part[key]
-    result["elapsed_s"] = time.perf_counter() - started
     if as_json:
         print(json.dumps(result))
     else:
