@@ -331,6 +331,12 @@ def test_a_policy_file_given_twice_says_so(tmp_path: Path, capsys: pytest.Captur
 
 WRITERS = {
     "run": (["run", "korea-2017", *TINY, "--json"], ("summary.json", "survival.csv", "paths.parquet")),
+    # --as-of replays the record before the forecast: the folder is refused before that replay too (it
+    # took half a minute at 100,000 paths, then refused a folder holding an earlier result)
+    "run --as-of": (
+        ["run", "cuba-1962", "--as-of", "1962-10-27", *TINY, "--json"],
+        ("summary.json", "survival.csv", "paths.parquet"),
+    ),
     "brief": (
         ["brief", "cuba-1962", "-n", "200", "--sensitivity-runs", "0", "--indicator-runs", "0"],
         ("briefing.html", "briefing.md", "briefing.json", "figures"),
@@ -350,6 +356,7 @@ def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(cli_engine, "simulate", computed)
     monkeypatch.setattr(cli_engine, "run_split", computed)
+    monkeypatch.setattr(cli_engine, "as_of_start", computed)
     monkeypatch.setattr(cli_policies, "build_briefing", computed)
     monkeypatch.setattr(cli_policies, "run_comparison", computed)
     monkeypatch.setattr(cli_policies, "compare_robustness", computed)

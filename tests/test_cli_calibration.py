@@ -89,6 +89,42 @@ def test_run_param_uncertainty_adds_the_three_intervals(capsys: pytest.CaptureFi
     assert result["param_uncertainty"]["draws"] == 3
 
 
+RUN_SPLIT = [
+    "run",
+    "cuba-1962",
+    "--runs",
+    "200",
+    "--param-uncertainty",
+    "--draws",
+    "3",
+    "--runs-per-draw",
+    "128",
+]
+
+
+def test_run_out_writes_its_results_only_once_the_draws_are_done(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run --out --param-uncertainty` wrote summary.json before the posterior's draws: Ctrl-C during them
+    left a summary without the split looking like a result. Now the files appear only when all is done,
+    the split in summary.json as in the JSON printed."""
+    from brinkmanship import cli_engine
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    out = tmp_path / "run"
+    with monkeypatch.context() as patch:
+        patch.setattr(cli_engine, "run_split", interrupted)
+        assert main([*RUN_SPLIT, "--out", str(out)]) == 130
+    assert not out.exists()
+    assert main([*RUN_SPLIT, "--out", str(out), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    written = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert written["param_uncertainty"] == printed["param_uncertainty"]
+    assert written["elapsed_s"] == printed["elapsed_s"]
+
+
 def test_param_uncertainty_as_of_replays_the_record_in_each_draw(capsys: pytest.CaptureFixture[str]) -> None:
     """With --as-of every draw replays 2017 in its own world and forecasts from there: the record of 2017
     puts the autumn's risk above what the scenario's start (conditioned only on no attack) gives."""

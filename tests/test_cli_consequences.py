@@ -465,3 +465,32 @@ def test_effects_wind_with_only_air_bursts_is_refused(
     )
     assert main(["effects", "--plan", str(plan), "--wind-kmh", "30", "--map", ""]) == 0
     assert "fallout from 1 of 2 detonations (surface bursts only)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("stop", "code"), [(OSError(28, "No space left on device"), 2), (KeyboardInterrupt(), 130)]
+)
+def test_a_map_that_fails_while_saving_leaves_no_half_written_png(
+    stop: BaseException,
+    code: int,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--map was saved straight into its file: a full disk or Ctrl-C while saving left a truncated PNG in
+    place of the earlier map. It is drawn into a hidden file and renamed into place."""
+    from matplotlib.figure import Figure
+
+    png = tmp_path / "reach.png"
+    png.write_bytes(b"earlier map")
+
+    def half_then_fail(self: Figure, where: object, **kwargs: object) -> None:
+        Path(str(where)).write_bytes(b"\x89PNG half")
+        raise stop
+
+    monkeypatch.setattr(Figure, "savefig", half_then_fail)
+    args = ["intel", "reach", "--range-km", "10400", "--from", "Pyongyang", "--map", str(png), "--json"]
+    assert main(args) == code
+    capsys.readouterr()
+    assert png.read_bytes() == b"earlier map"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reach.png"]

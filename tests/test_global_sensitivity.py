@@ -599,3 +599,20 @@ def test_the_row_counts_the_docs_give_are_the_commands() -> None:
     assert f"and {oat_ensembles(korea)} one-at-a-time rows" in docs
     assert f"korea-2017 now declares {len(korea.uncertainties)} parameters" in docs
     assert f"varies {k} (the same command is now {morris} rows: 10 trajectories x {k + 1})" in docs
+
+
+def test_force_removes_the_earlier_files_the_new_method_does_not_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--force` with oat after sobol left sobol's indices.csv and rows.csv beside oat's new results: stale
+    numbers read as the new analysis's. The set's files the new run does not write go; a user's stay."""
+    out = tmp_path / "sens"
+    sobol = ["cuba-1962", "--method", "sobol", "--n", "4", "--params", f"{CLASH},{HAZARD}", *SMALL]
+    assert main(["sensitivity", *sobol, "--out", str(out)]) == 0
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    oat = ["cuba-1962", "--method", "oat", "--runs", "200", "--out", str(out), "--force"]
+    assert main(["sensitivity", *oat]) == 0
+    capsys.readouterr()
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "sensitivity.json", "sensitivity.png"]
+    assert json.loads((out / "sensitivity.json").read_text())["method"] == "oat"
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"

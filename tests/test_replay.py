@@ -401,6 +401,27 @@ def test_a_forecast_after_a_recorded_agreement_says_it_is_in_force():
     assert "in force at the start on" in " ".join(text.split())
 
 
+def test_a_comparison_after_a_recorded_agreement_says_it_is_in_force_as_run_does():
+    """`compare --as-of` after the Jupiter trade gave P(agreement) 0% (agreements newly reached) without
+    saying that every path began with one in force: each policy now carries run's ``agreements``."""
+    runner = CliRunner()
+    common = ["cuba-1962", "--as-of", "1962-10-29", "--runs", "100", "--days", "10"]
+    ran = runner.invoke(app, ["run", *common, "--json"])
+    assert ran.exit_code == 0, ran.output
+    expected = json.loads(ran.stdout)["agreements"]
+    args = ["compare", *common, "-p", "talks", "--json"]
+    compared = runner.invoke(app, args)
+    assert compared.exit_code == 0, compared.output
+    for row in json.loads(compared.stdout)["policies"]:
+        agreements = row["agreements"]
+        assert agreements["in_force_at_start"] == expected["in_force_at_start"]
+        assert agreements["in_force_at_start"]["p"] > 0.9
+        assert agreements["reached"]["count"] == row["outcomes"]["agreement"]["count"]
+        assert agreements["broke_down_share"]["p"] is None
+    text = " ".join(runner.invoke(app, args[:-1]).stdout.split())
+    assert "An agreement was in force at the start on" in text
+
+
 def test_the_replay_s_outlook_counts_new_clashes_after_a_recorded_one(korea_file):
     """The replay's forecasts branch the same way: after the record's clash, P(clash) >= P(war)."""
     cuba = load_scenario("cuba-1962")

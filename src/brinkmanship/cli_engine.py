@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
+from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated, Any
 
 import typer
@@ -149,34 +149,24 @@ def run_ensemble(
     days: int,
     seed: int,
     workers: int,
-    out: Path | None,
+    results: ResultFolder | None,
     show_progress: bool,
-    force: bool = False,
     start: CrisisState | None = None,
     as_of: str | None = None,
     started: float | None = None,
 ) -> dict[str, Any]:
-    """Run, optionally writing the result set into ``out``, and return the summary dictionary;
+    """Run and return the summary dictionary, streaming the paths into ``results``' staging folder (its
+    paths.parquet) when given; the caller writes the summary and commits once all its work is done.
     ``start``: branch from this state (``runs`` paths; the replayed date ``as_of``) instead of the start
     date. ``started``: when the command's work began (``time.perf_counter()``; the replay to ``as_of``
     comes before this run), from which ``elapsed_s`` counts; default: when this run begins."""
     model = compile_scenario(sc)
     lives = DeathsTally(lives_model(sc), days)
-    if out is None:
-        return _with_as_of(
-            _simulate(sc, model, lives, runs, days, seed, workers, None, show_progress, start, started), as_of
-        )
-    # The folder is checked, locked and staged before the simulation; see engine.atomic for the rules.
-    with ResultFolder(out, RESULT_FILES, force=force) as results:
-        writer = PathWriter(results.staging, days)
-        result = _with_as_of(
-            _simulate(sc, model, lives, runs, days, seed, workers, writer, show_progress, start, started),
-            as_of,
-        )
+    writer = None if results is None else PathWriter(results.staging, days)
+    result = _simulate(sc, model, lives, runs, days, seed, workers, writer, show_progress, start, started)
+    if writer is not None:
         writer.close()
-        write_summary(results.staging, result)
-        results.commit()
-    return result
+    return _with_as_of(result, as_of)
 
 
 def _with_as_of(result: dict[str, Any], as_of: str | None) -> dict[str, Any]:
@@ -389,39 +379,47 @@ def run(
     # --as-of first replays the record to the date with its own ensemble: counted with the forecast.
     work += as_of_work(sc, as_of, runs, None if shipped is None else (draws, runs_per_draw))
     check_path_days(work, "lower --runs or --days" + (" (or --draws, --runs-per-draw)" if shipped else ""))
-    start = None if as_of is None else as_of_start(sc, as_of, runs, seed, show=not as_json)
-    result = run_ensemble(
-        sc,
-        runs,
-        horizon,
-        seed,
-        workers,
-        folder,
-        show_progress=not as_json,
-        force=force,
-        start=start,
-        as_of=as_of,
-        started=started,
+    # The folder is checked, locked and staged before anything is computed, the --as-of replay included,
+    # and the results appear only when all is done, the posterior's draws included (engine.atomic).
+    folder_or_none: AbstractContextManager[ResultFolder | None] = (
+        nullcontext() if folder is None else ResultFolder(folder, RESULT_FILES, force=force)
     )
-    if shipped is not None:
-        with progress_bar(draws * runs_per_draw, "over the posterior", not as_json) as advance:
-            split = run_split(
-                sc,
-                shipped,
-                draws,
-                runs_per_draw,
-                horizon,
-                seed,
-                lambda done: advance(done, None),
-                posterior_as_of(sc, as_of),
-            )
-        result["param_uncertainty"] = split
-        for name, part in split["outcomes"].items():
-            o = result["outcomes"][name]
-            o["p_posterior"] = part["p"]
-            for key in ("ci95_total", "ci95_monte_carlo", "ci95_parameters"):
-                o[key] = part[key]
-    result["elapsed_s"] = time.perf_counter() - started
+    with folder_or_none as results:
+        start = None if as_of is None else as_of_start(sc, as_of, runs, seed, show=not as_json)
+        result = run_ensemble(
+            sc,
+            runs,
+            horizon,
+            seed,
+            workers,
+            results,
+            show_progress=not as_json,
+            start=start,
+            as_of=as_of,
+            started=started,
+        )
+        if shipped is not None:
+            with progress_bar(draws * runs_per_draw, "over the posterior", not as_json) as advance:
+                split = run_split(
+                    sc,
+                    shipped,
+                    draws,
+                    runs_per_draw,
+                    horizon,
+                    seed,
+                    lambda done: advance(done, None),
+                    posterior_as_of(sc, as_of),
+                )
+            result["param_uncertainty"] = split
+            for name, part in split["outcomes"].items():
+                o = result["outcomes"][name]
+                o["p_posterior"] = part["p"]
+                for key in ("ci95_total", "ci95_monte_carlo", "ci95_parameters"):
+                    o[key] = part[key]
+        result["elapsed_s"] = time.perf_counter() - started
+        if results is not None:
+            write_summary(results.staging, result)
+            results.commit()
     if as_json:
         print(json.dumps(result))
     else:

@@ -226,6 +226,13 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
         "days at risk / hazard: the change in days spent in crisis and in wars per day in crisis "
         "(reference: days per path / wars per 1,000 days); wars = days x hazard"
     )
+    at_start = rows[0]["agreements"]["in_force_at_start"]
+    if at_start["count"]:
+        # As `brink run` says it: after a recorded agreement P(agreement) alone would read as none in force.
+        console.print(
+            f"An agreement was in force at the start on {at_start['p']:.1%} of paths (the same replayed "
+            "paths for every policy); P(agreement) counts agreements newly reached."
+        )
     for row in rows:
         if row["expansion"]:
             console.print(f"{row['policy']} = {row['expansion']}")

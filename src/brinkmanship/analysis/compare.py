@@ -38,7 +38,13 @@ from scipy import optimize, stats
 from brinkmanship.analysis.intervals import wilson_interval
 from brinkmanship.analysis.lives import LivesModel, deaths_per_path, lives_model
 from brinkmanship.engine.ensemble import PathTable, Tally, simulate
-from brinkmanship.engine.results import OUTCOMES, behaviour_summary, share_of
+from brinkmanship.engine.results import (
+    OUTCOMES,
+    agreement_summary,
+    agreement_terms_text,
+    behaviour_summary,
+    share_of,
+)
 from brinkmanship.engine.state import NEVER, PATH_LABELS, CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.policies import Policy, apply_policy, describe_changes
@@ -275,7 +281,8 @@ class Comparison:
     """Policies run on the same seed; the first is the reference (normally the baseline).
 
     ``elapsed_s``: seconds of the comparison's runs; `brink compare` sets it to its whole work (an --as-of
-    replay and --param-uncertainty included) before printing it."""
+    replay and --param-uncertainty included) before printing it. ``in_force_at_start``: paths that began
+    with an agreement in force (a forecast from a replayed date; the same paths for every policy)."""
 
     scenario: ScenarioFile
     runs: int
@@ -284,6 +291,7 @@ class Comparison:
     results: list[PolicyRun]
     notes: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
+    in_force_at_start: int = 0
 
     @property
     def reference(self) -> PolicyRun:
@@ -308,7 +316,7 @@ class Comparison:
         Lower is better for clash, war and nuclear use, higher for agreement; ties on the ranking
         outcome are broken by P(nuclear use), and exact ties share a rank.
         """
-        rows = [summarise(run, self.reference) for run in self.results]
+        rows = [summarise(run, self.reference, self.in_force_at_start) for run in self.results]
         sign = -1.0 if rank_by == "agreement" else 1.0
         keys = [(sign * row["outcomes"][rank_by]["p"], row["outcomes"]["nuclear_use"]["p"]) for row in rows]
         for row, key in zip(rows, keys, strict=True):
@@ -332,8 +340,9 @@ class Comparison:
         }
 
 
-def summarise(run: PolicyRun, reference: PolicyRun) -> dict[str, Any]:
-    """Outcomes, paired differences, path shifts, timing and behaviour of one policy."""
+def summarise(run: PolicyRun, reference: PolicyRun, in_force_at_start: int = 0) -> dict[str, Any]:
+    """Outcomes, paired differences, path shifts, agreements, timing and behaviour of one policy;
+    ``in_force_at_start``: paths that began with an agreement in force (``brink run``'s ``agreements``)."""
     outcomes: dict[str, Any] = {}
     for name in OUTCOMES:
         happened = run.outcomes.happened(name)
@@ -371,6 +380,9 @@ def summarise(run: PolicyRun, reference: PolicyRun) -> dict[str, Any]:
         "outcomes": outcomes,
         "paths": paths,
         "risk_split": risk_split(run, reference),
+        # As `brink run --json` gives them: after a recorded agreement (--as-of) the share of paths that
+        # began with one in force, which P(agreement), counting agreements newly reached, does not show.
+        "agreements": agreement_summary(run.tally, agreement_terms_text(run.scenario), in_force_at_start),
         "median_war_day": median_with_interval(run.outcomes.war_day[war]),
         "cumulative_war": [float(v) for v in run.outcomes.cumulative_war()],
         "behaviour": _behaviour(behaviour),
@@ -541,7 +553,8 @@ def run_comparison(
         run = PolicyRun(policy, applied, changes, tally, outcomes, time.perf_counter() - tick)
         seen[key] = run
         results.append(run)
-    return Comparison(scenario, runs, days, seed, results, all_notes, time.perf_counter() - started)
+    in_force = 0 if start is None else start.agreements_in_force(runs)
+    return Comparison(scenario, runs, days, seed, results, all_notes, time.perf_counter() - started, in_force)
 
 
 def _bind(progress: Progress, name: str) -> Callable[[int], None]:

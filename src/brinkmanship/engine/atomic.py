@@ -6,8 +6,10 @@ Every command that writes results (``run --out``, ``brief --out``) goes through 
    must be writable, and no other ``brink`` command may be writing into it (an advisory lock on the
    folder itself, released by the kernel when the process ends, however it ends).
 2. **The re-run rule**: if any file of the set is already in the folder (an earlier result), the command is
-   refused unless ``--force`` is given; with ``--force`` the whole set is replaced. Other files in the
-   folder are never touched. A folder of the set (the briefing's ``figures/``) is the set's only through
+   refused unless ``--force`` is given; with ``--force`` the whole set is replaced: a file of the set the
+   new run does not write (``indices.csv`` of an earlier Sobol analysis under a new one-at-a-time one) is
+   removed too, so no earlier result stays beside the new ones. Other files in the folder are never
+   touched. A folder of the set (the briefing's ``figures/``) is the set's only through
    the files it names inside it: those are replaced (or removed, where the new set has no such file), and
    anything else in that folder, a user's own files, stays where it is; a folder holding none of them is
    no earlier result.
@@ -227,30 +229,35 @@ class ResultFolder:
         return self.folder / name
 
     def commit(self) -> list[Path]:
-        """Move every staged result into place (replacing an earlier set under ``--force``)."""
+        """Move every staged result into place, replacing an earlier set under ``--force``: a file of the
+        set that this run did not write (``sensitivity --method oat`` after ``sobol``: no indices.csv) is
+        set aside with the staging folder, so no stale result is left beside the new ones."""
         staging = self.staging
         placed = []
         for name in self.names:
             source = staging / name
-            if not os.path.lexists(source):
-                continue
             target = self.folder / name
+            aside = staging / f"{name}.earlier"
+            written = os.path.lexists(source)
             if name in self.folders and self._is_folder(target):
                 # The folder is there, perhaps with a user's files in it: only the set's files change.
-                aside = staging / f"{name}.earlier"
                 aside.mkdir()
                 for inner in sorted(self.folders[name]):
                     if os.path.lexists(target / inner) and not os.path.lexists(source / inner):
                         os.replace(target / inner, aside / inner)  # an earlier result the new set lacks
-                for entry in sorted(os.listdir(source)):
-                    os.replace(source / entry, target / entry)
-                placed.append(target)
+                if written:
+                    for entry in sorted(os.listdir(source)):
+                        os.replace(source / entry, target / entry)
+                    placed.append(target)
                 continue
-            if self._is_folder(target):
-                # A folder cannot be renamed over a non-empty folder: set the old one aside first.
-                os.replace(target, staging / f"{name}.earlier")
-            os.replace(source, target)
-            placed.append(target)
+            if os.path.lexists(target) and (self._is_folder(target) or not written):
+                # An earlier result the new set lacks goes; a folder cannot be renamed over a non-empty
+                # folder, so the old one is set aside first. (Without --force, _check_earlier_results
+                # refused any file of the set found here: whatever is here was the set's.)
+                os.replace(target, aside)
+            if written:
+                os.replace(source, target)
+                placed.append(target)
         return placed
 
     def __exit__(

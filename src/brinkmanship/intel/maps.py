@@ -12,7 +12,9 @@ none is left out and its point stays drawn.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -46,13 +48,20 @@ def basemap() -> dict[str, list[np.ndarray]]:
 
 
 def _save(fig: Figure, path: str | Path) -> Path:
+    """Write the map whole or not at all: drawn into a hidden file beside it and renamed into place, so a
+    full disk or Ctrl-C while saving leaves no half-written PNG (and an earlier map as it was)."""
     out = Path(path)
+    real = Path(os.path.realpath(out))  # through a symbolic link: the rename replaces its target, not it
+    partial = real.with_name(f".{real.name}.{os.getpid()}.partial")
     try:
-        fig.savefig(out, dpi=110, bbox_inches="tight")
+        fig.savefig(partial, dpi=110, bbox_inches="tight", format="png")
+        os.replace(partial, real)
     except OSError as error:
         raise UserError(f"--map: cannot write {out} ({error.strerror})") from None
     finally:
         plt.close(fig)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return out
 
 
