@@ -28,12 +28,13 @@ from typing import Any
 import pytest
 import yaml
 
-from brinkmanship import cli_engine, cli_history, cli_policies, cli_sensitivity
+from brinkmanship import cli_engine, cli_policies, cli_sensitivity, report
+from brinkmanship.analysis import compare, sensitivity
 from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.calibration import uncertainty
 from brinkmanship.calibration import validate as calibration_validate
 from brinkmanship.cli import main
-from brinkmanship.engine import compiled_kernel
+from brinkmanship.engine import compiled_kernel, ensemble, output
 from brinkmanship.engine.ensemble import (
     MAX_PATH_DAYS,
     check_path_days,
@@ -42,6 +43,7 @@ from brinkmanship.engine.ensemble import (
     simulate,
 )
 from brinkmanship.errors import UserError
+from brinkmanship.history import replay as history_replay
 from brinkmanship.policies import Catalogue
 from brinkmanship.safe_yaml import MAX_DEPTH, MAX_FILE_BYTES
 from brinkmanship.scenario import compile_scenario
@@ -354,14 +356,14 @@ def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
     def computed(*args: object, **kwargs: object) -> None:
         raise AssertionError("computed before refusing")
 
-    monkeypatch.setattr(cli_engine, "simulate", computed)
-    monkeypatch.setattr(cli_engine, "run_split", computed)
+    monkeypatch.setattr(ensemble, "simulate", computed)
+    monkeypatch.setattr(uncertainty, "run_split", computed)
     monkeypatch.setattr(cli_engine, "as_of_start", computed)
-    monkeypatch.setattr(cli_policies, "build_briefing", computed)
-    monkeypatch.setattr(cli_policies, "run_comparison", computed)
-    monkeypatch.setattr(cli_policies, "compare_robustness", computed)
-    monkeypatch.setattr(cli_sensitivity.gsa, "global_sensitivity", computed)
-    monkeypatch.setattr(cli_sensitivity, "one_at_a_time", computed)
+    monkeypatch.setattr(report, "build_briefing", computed)
+    monkeypatch.setattr(compare, "run_comparison", computed)
+    monkeypatch.setattr(uncertainty, "compare_robustness", computed)
+    monkeypatch.setattr(gsa, "global_sensitivity", computed)
+    monkeypatch.setattr(sensitivity, "one_at_a_time", computed)
     monkeypatch.setattr(calibration_validate, "target_checks", computed)
 
 
@@ -513,12 +515,11 @@ def test_a_sweep_over_the_path_day_cap_is_refused(tmp_path: Path, capsys: pytest
 PRELUDE_DAYS = 268
 """korea-2017's prelude: 2017-01-01 to the day before its start date, 2017-09-26."""
 # Each request fits under the cap without the burn-in its ensembles run first, and not with it: the
-# command, the module whose check_path_days it calls, and the burn-in's path-days (whole blocks of 1,024
-# paths, counted once for the ensembles that share a prelude world and seed; the disk cache on).
-UNDER_THE_CAP_BUT_FOR_THE_PRELUDE: dict[str, tuple[list[str], Any, int]] = {
+# command and the burn-in's path-days (whole blocks of 1,024 paths, counted once for the ensembles that
+# share a prelude world and seed; the disk cache on).
+UNDER_THE_CAP_BUT_FOR_THE_PRELUDE: dict[str, tuple[list[str], int]] = {
     "run": (
         ["run", "korea-2017", "--runs", "13698630", "--days", "3650"],  # 4.99999995e10
-        cli_engine,
         13_699_072 * PRELUDE_DAYS,
     ),
     "run-posterior": (
@@ -533,12 +534,10 @@ UNDER_THE_CAP_BUT_FOR_THE_PRELUDE: dict[str, tuple[list[str], Any, int]] = {
             "--runs-per-draw",
             "50000",
         ],
-        cli_engine,
         (10_240 + 256 * 50_176) * PRELUDE_DAYS,  # the run's, and each draw's own (its world differs)
     ),
     "compare": (
         ["compare", "korea-2017", "--runs", "1000000", "--days", "3571"],  # 14 policies: 4.9994e10
-        cli_policies,
         1_000_448 * PRELUDE_DAYS,  # once: every policy starts from the same burned-in paths
     ),
     "brief": (
@@ -555,12 +554,10 @@ UNDER_THE_CAP_BUT_FOR_THE_PRELUDE: dict[str, tuple[list[str], Any, int]] = {
             "--sensitivity-runs",
             "3044140",
         ],
-        cli_policies,
         3_044_352 * PRELUDE_DAYS,  # shared by the comparison and the sensitivity: the larger
     ),
     "sensitivity-oat": (
         ["sensitivity", "korea-2017", "--method", "oat", "--runs", "3044140"],
-        cli_sensitivity,
         3_044_352 * PRELUDE_DAYS,
     ),
 }
@@ -575,14 +572,14 @@ def test_the_prelude_counts_towards_the_path_day_cap(
     a request over it started. Refused now, in one line naming the burn-in as a part, before any work."""
     monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path / "cache"))
     _no_computing(monkeypatch)
-    args, module, burn_in = UNDER_THE_CAP_BUT_FOR_THE_PRELUDE[command]
+    args, burn_in = UNDER_THE_CAP_BUT_FOR_THE_PRELUDE[command]
     checked: list[list[tuple[str, int]]] = []
 
     def spy(parts: list[tuple[str, int]], advice: str) -> int:
         checked.append(parts)
         return check_path_days(parts, advice)
 
-    monkeypatch.setattr(module, "check_path_days", spy)
+    monkeypatch.setattr(ensemble, "check_path_days", spy)
     out = tmp_path / "out"
     if command == "brief":
         args = [*args, "--out", str(out)]
@@ -720,8 +717,8 @@ def test_the_as_of_replay_counts_towards_the_path_day_cap(
     def replayed(*args: object, **kwargs: object) -> None:
         raise AssertionError("replayed before refusing")
 
-    monkeypatch.setattr(cli_history, "replayed_start", replayed)
-    monkeypatch.setattr(cli_history, "replay", replayed)
+    monkeypatch.setattr(history_replay, "replayed_start", replayed)
+    monkeypatch.setattr(history_replay, "replay", replayed)
     monkeypatch.setattr(uncertainty, "replayed_start", replayed)
     checked: list[list[tuple[str, int]]] = []
 
@@ -729,7 +726,7 @@ def test_the_as_of_replay_counts_towards_the_path_day_cap(
         checked.append(parts)
         return check_path_days(parts, advice)
 
-    monkeypatch.setattr(cli_engine if command.startswith("run") else cli_policies, "check_path_days", spy)
+    monkeypatch.setattr(ensemble, "check_path_days", spy)
     args, replay_figures = UNDER_THE_CAP_BUT_FOR_THE_AS_OF_REPLAY[command]
     out = tmp_path / "out"
     if command.startswith("brief"):
@@ -759,7 +756,7 @@ def test_a_full_disk_keeps_the_earlier_results_whole(
     assert main([*args, "--out", str(out)]) == 0
     capsys.readouterr()
     before = {name: (out / name).read_bytes() for name in names}
-    monkeypatch.setattr(cli_engine, "write_summary", _full_disk)
+    monkeypatch.setattr(output, "write_summary", _full_disk)
     err = _one_line(capsys, [*args, "--seed", "5", "--out", str(out), "--force"])
     assert "No space left on device" in err and "earlier results are unchanged" in err
     assert {name: (out / name).read_bytes() for name in names} == before
@@ -774,7 +771,7 @@ def test_a_full_disk_during_a_briefing_leaves_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args, _ = WRITERS["brief"]
-    monkeypatch.setattr(cli_policies, "write_briefing", _full_disk)
+    monkeypatch.setattr(report, "write_briefing", _full_disk)
     out = tmp_path / "brief"
     assert "No space left on device" in _one_line(capsys, [*args, "--out", str(out)])
     assert not out.exists()

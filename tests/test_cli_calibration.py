@@ -108,14 +108,14 @@ def test_run_out_writes_its_results_only_once_the_draws_are_done(
     """`run --out --param-uncertainty` wrote summary.json before the posterior's draws: Ctrl-C during them
     left a summary without the split looking like a result. Now the files appear only when all is done,
     the split in summary.json as in the JSON printed."""
-    from brinkmanship import cli_engine
+    from brinkmanship.calibration import uncertainty
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
     out = tmp_path / "run"
     with monkeypatch.context() as patch:
-        patch.setattr(cli_engine, "run_split", interrupted)
+        patch.setattr(uncertainty, "run_split", interrupted)
         assert main([*RUN_SPLIT, "--out", str(out)]) == 130
     assert not out.exists()
     assert main([*RUN_SPLIT, "--out", str(out), "--json"]) == 0

@@ -173,7 +173,7 @@ def test_sigterm_while_the_commands_import_is_one_line(tmp_path, module):
         env={**os.environ, "BRINK_CACHE_DIR": str(tmp_path)},
     )
     try:
-        time.sleep(1.0)  # the interpreter has started; importing the commands takes seconds
+        time.sleep(1.0)  # the interpreter has started; the command imports its libraries and runs: seconds
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=30)
     finally:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from brinkmanship import cli_policies, cli_sensitivity
+from brinkmanship import cli_sensitivity, report
 from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.analysis import sensitivity as sensitivity_module
 from brinkmanship.analysis.global_sensitivity import GlobalSensitivity, global_sensitivity
@@ -425,7 +425,7 @@ def test_brief_advises_only_an_n_the_whole_briefing_fits_with(
         seen.append(args[-1])  # sensitivity_largest_n
         raise _Stop
 
-    monkeypatch.setattr(cli_policies, "build_briefing", recorded)
+    monkeypatch.setattr(report, "build_briefing", recorded)
     args = ["brief", "korea-2017", "-p", "baseline", "--runs", "40000000", "--indicator-runs", "0"]
     args += ["--sensitivity", "sobol", "--sensitivity-n", "16", "--sensitivity-runs", "100000"]
     with pytest.raises(_Stop):

@@ -23,12 +23,16 @@ import pytest
 import typer
 import yaml
 
-from brinkmanship import cli_engine, cli_history, cli_policies, cli_sensitivity
+from brinkmanship import report
+from brinkmanship.analysis import compare, sensitivity
+from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.calibration import uncertainty
 from brinkmanship.calibration import validate as calibration_validate
 from brinkmanship.calibration.posterior import load_posterior
 from brinkmanship.cli import app, main
 from brinkmanship.cli_common import OptionsGivenOnce, given
+from brinkmanship.engine import ensemble
+from brinkmanship.history import replay as history_replay
 from brinkmanship.policies import Catalogue, Policy, check_policy
 from brinkmanship.scenario import load_scenario
 from brinkmanship.scenario.loader import builtin_mapping, builtin_names
@@ -41,16 +45,16 @@ def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
     def computed(*args: object, **kwargs: object) -> None:
         raise AssertionError("computed before refusing")
 
-    monkeypatch.setattr(cli_engine, "simulate", computed)
-    monkeypatch.setattr(cli_engine, "run_split", computed)
-    monkeypatch.setattr(cli_history, "replay", computed)
-    monkeypatch.setattr(cli_history, "replayed_start", computed)
+    monkeypatch.setattr(ensemble, "simulate", computed)
+    monkeypatch.setattr(uncertainty, "run_split", computed)
+    monkeypatch.setattr(history_replay, "replay", computed)
+    monkeypatch.setattr(history_replay, "replayed_start", computed)
     monkeypatch.setattr(uncertainty, "replayed_start", computed)
-    monkeypatch.setattr(cli_policies, "build_briefing", computed)
-    monkeypatch.setattr(cli_policies, "run_comparison", computed)
-    monkeypatch.setattr(cli_policies, "compare_robustness", computed)
-    monkeypatch.setattr(cli_sensitivity.gsa, "global_sensitivity", computed)
-    monkeypatch.setattr(cli_sensitivity, "one_at_a_time", computed)
+    monkeypatch.setattr(report, "build_briefing", computed)
+    monkeypatch.setattr(compare, "run_comparison", computed)
+    monkeypatch.setattr(uncertainty, "compare_robustness", computed)
+    monkeypatch.setattr(gsa, "global_sensitivity", computed)
+    monkeypatch.setattr(sensitivity, "one_at_a_time", computed)
     monkeypatch.setattr(calibration_validate, "target_checks", computed)
     monkeypatch.setattr(calibration_validate, "literature_checks", computed)
 
@@ -173,7 +177,7 @@ def test_options_meant_to_repeat_still_repeat(
         compared.extend(policy.name for policy in chosen)
         raise _Reached
 
-    monkeypatch.setattr(cli_policies, "run_comparison", comparison)
+    monkeypatch.setattr(compare, "run_comparison", comparison)
     with pytest.raises(_Reached):
         main(["compare", "korea-2017", "-p", "talks", "--policy", "restraint", "-n", "100", "--days", "5"])
     assert compared == ["talks", "restraint"]

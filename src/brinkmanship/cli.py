@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 if __name__ == "__main__":  # pragma: no cover - `python -m brinkmanship.cli`
-    # Go the console script's way (brinkmanship.entry) before the seconds of imports below: there Ctrl-C
-    # and SIGTERM while the commands import are one line and exit code 130 or 143, not a traceback or
+    # Go the console script's way (brinkmanship.entry) before the imports below: there Ctrl-C and
+    # SIGTERM while the commands import are one line and exit code 130 or 143, not a traceback or
     # silence. entry imports this file again as brinkmanship.cli and runs its main.
     from brinkmanship.entry import main as _entry
 

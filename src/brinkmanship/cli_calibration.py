@@ -9,9 +9,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from brinkmanship.calibration.posterior import load_posterior
-from brinkmanship.calibration.simulator import Settings
-from brinkmanship.calibration.targets import load_targets, targets_where
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
     ForceOption,
@@ -25,6 +22,9 @@ from brinkmanship.cli_common import (
 from brinkmanship.cli_engine import calibrate_scenario
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.errors import UserError
+
+# The model's libraries (NumPy, SciPy, scikit-learn, emcee...) are imported in the functions that use them,
+# so that `brink --help`, a command's help and a refused option do not wait seconds for them.
 
 DEFAULT_DESIGN, DEFAULT_REFINE, DEFAULT_CHECK_DRAWS = 96, 48, 16
 DEFAULT_FIT_RUNS, DEFAULT_FORECAST_RUNS = 1024, 512
@@ -96,6 +96,8 @@ def calibrate(
         return
     # Imported here: the fit needs scikit-learn and emcee, which every other command can do without.
     from brinkmanship.calibration.fit import FitConfig, run_fit
+    from brinkmanship.calibration.simulator import Settings
+    from brinkmanship.calibration.targets import load_targets, targets_where
 
     folder = check_out_text(str(out))
     settings = Settings(1024 if runs is None else runs, replay_runs, forecast_runs, seed)
@@ -120,6 +122,8 @@ def calibrate(
 
 
 def _show(path: str | None, as_json: bool) -> None:
+    from brinkmanship.calibration.posterior import load_posterior
+
     shipped = load_posterior(path)
     if as_json:
         print(json.dumps(shipped.document))
@@ -231,6 +235,9 @@ def validate(
 ) -> None:
     """Every fitted target and held-out check: the calibrated model's value, the band it must lie in, pass or
     fail, and the source. Exits 0 whether or not checks fail (a malformed file exits 2)."""
+    from brinkmanship.calibration.posterior import load_posterior
+    from brinkmanship.calibration.simulator import Settings
+    from brinkmanship.calibration.targets import load_targets, targets_where
     from brinkmanship.calibration.validate import literature_checks, target_checks
 
     target_file, _ = load_targets(targets)

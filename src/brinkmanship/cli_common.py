@@ -37,6 +37,10 @@ MAX_SEED = 2**63 - 1
 """Seeds key the counter-based random stream (engine/randomness.py) as one unsigned 64-bit word; the
 top half is kept free."""
 MAX_WORKERS = 64
+DEFAULT_DRAWS = 16
+"""Posterior draws of a run over the posterior (``--param-uncertainty``)."""
+DEFAULT_RUNS_PER_DRAW = 1024
+"""Paths in each posterior draw of `brink run --param-uncertainty`."""
 
 Advance = Callable[[int, str | None], None]
 

@@ -5,20 +5,14 @@ from __future__ import annotations
 import json
 import time
 from contextlib import AbstractContextManager, nullcontext
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from brinkmanship.analysis.calibration import calibration_report
-from brinkmanship.analysis.lives import DeathsTally, lives_model
-from brinkmanship.calibration.uncertainty import (
+from brinkmanship.cli_common import (
     DEFAULT_DRAWS,
     DEFAULT_RUNS_PER_DRAW,
-    checked_posterior,
-    run_split,
-)
-from brinkmanship.cli_common import (
     DEFAULT_SEED,
     DaysOption,
     DrawsOption,
@@ -39,24 +33,18 @@ from brinkmanship.cli_common import (
 )
 from brinkmanship.cli_history import AsOfOption, as_of_start, as_of_work, posterior_as_of
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import (
-    MAX_DAYS,
-    MAX_RUNS,
-    PathTable,
-    check_path_days,
-    prelude_days_of,
-    prelude_work,
-    simulate,
-)
-from brinkmanship.engine.output import RESULT_FILES, PathWriter, write_summary
-from brinkmanship.engine.results import OUTCOMES, agreement_terms_text, summary
-from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
-from brinkmanship.policies import Catalogue
-from brinkmanship.scenario import CompiledScenario, builtin_names, compile_scenario, load_scenario
-from brinkmanship.scenario.loader import builtin_mapping
-from brinkmanship.scenario.schema import Principal, ScenarioFile, ThirdParty
 from brinkmanship.wording import plural
+
+# The model's libraries (NumPy, SciPy, Numba, pyarrow...) are imported in the commands that use them, so
+# that `brink --help`, a command's help and a refused option do not wait seconds for them.
+if TYPE_CHECKING:
+    from brinkmanship.analysis.lives import DeathsTally
+    from brinkmanship.engine.ensemble import PathTable
+    from brinkmanship.engine.output import PathWriter
+    from brinkmanship.engine.state import CrisisState
+    from brinkmanship.scenario import CompiledScenario
+    from brinkmanship.scenario.schema import ScenarioFile
 
 DEFAULT_RUNS = 10_000
 NOT_APPLICABLE = "n/a"
@@ -65,6 +53,8 @@ NOT_APPLICABLE = "n/a"
 
 def scenarios() -> None:
     """List the built-in scenarios with one-line descriptions."""
+    from brinkmanship.scenario.loader import builtin_mapping, builtin_names
+
     table = Table(show_header=True, header_style="bold")
     table.add_column("scenario")
     table.add_column("horizon")
@@ -77,6 +67,10 @@ def scenarios() -> None:
 
 def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to a scenario file")]) -> None:
     """Actors, channels, levers, uncertain parameters and sources of a scenario."""
+    from brinkmanship.policies import Catalogue
+    from brinkmanship.scenario import load_scenario
+    from brinkmanship.scenario.schema import Principal, ThirdParty
+
     sc = load_scenario(scenario)
     console.print(
         f"[bold]{sc.title}[/bold] ({sc.name}) - start {sc.start_date}, horizon {sc.horizon_days} days"
@@ -140,6 +134,8 @@ def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to 
 
 def schema() -> None:
     """Print the JSON Schema of the scenario file format."""
+    from brinkmanship.scenario.schema import ScenarioFile
+
     print(json.dumps(ScenarioFile.model_json_schema(), indent=2))
 
 
@@ -160,6 +156,10 @@ def run_ensemble(
     ``start``: branch from this state (``runs`` paths; the replayed date ``as_of``) instead of the start
     date. ``started``: when the command's work began (``time.perf_counter()``; the replay to ``as_of``
     comes before this run), from which ``elapsed_s`` counts; default: when this run begins."""
+    from brinkmanship.analysis.lives import DeathsTally, lives_model
+    from brinkmanship.engine.output import PathWriter
+    from brinkmanship.scenario import compile_scenario
+
     model = compile_scenario(sc)
     lives = DeathsTally(lives_model(sc), days)
     writer = None if results is None else PathWriter(results.staging, days)
@@ -190,6 +190,9 @@ def _simulate(
     start: CrisisState | None = None,
     started: float | None = None,
 ) -> dict[str, Any]:
+    from brinkmanship.engine.ensemble import simulate
+    from brinkmanship.engine.results import agreement_terms_text, summary
+
     started = time.perf_counter() if started is None else started
     with progress_bar(runs, f"{sc.name}: paths", show_progress) as advance:
 
@@ -220,6 +223,8 @@ def _simulate(
 
 def print_table(result: dict[str, Any]) -> None:
     """The outcome and path tables a person reads."""
+    from brinkmanship.engine.results import OUTCOMES
+
     title = (
         f"{result['scenario']}: {plural(result['runs'], 'path')} x {plural(result['days'], 'day')} "
         f"(seed {result['seed']})"
@@ -355,9 +360,20 @@ def run(
     With `--as-of DATE` the paths start from the crisis as the real history left it at the end of that
     date (`brink replay`'s particle filter), and days count from the next day.
     """
-    started = time.perf_counter()  # elapsed_s: the whole command's work, an --as-of replay included
     param_uncertainty_options(param_uncertainty)
     goes_with("--force", "--out", out is not None, "it replaces the results of an earlier run there")
+    from brinkmanship.calibration.uncertainty import checked_posterior, run_split
+    from brinkmanship.engine.ensemble import (
+        MAX_DAYS,
+        MAX_RUNS,
+        check_path_days,
+        prelude_days_of,
+        prelude_work,
+    )
+    from brinkmanship.engine.output import RESULT_FILES, write_summary
+    from brinkmanship.scenario import load_scenario
+
+    started = time.perf_counter()  # elapsed_s: the whole command's work, an --as-of replay included
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
@@ -429,6 +445,10 @@ def run(
 def calibrate_scenario(scenario: str, runs: int, seed: int, as_json: bool) -> None:
     """`brink calibrate SCENARIO`: the simulated risks beside the published judgements, each quoted as its
     author gave it."""
+    from brinkmanship.analysis.calibration import calibration_report
+    from brinkmanship.engine.ensemble import MAX_RUNS, check_path_days, prelude_days_of, prelude_work
+    from brinkmanship.scenario import load_scenario
+
     sc = load_scenario(scenario)
     check_range("--runs", runs, 100, MAX_RUNS)
     check_path_days(

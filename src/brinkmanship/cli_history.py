@@ -8,12 +8,11 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from brinkmanship.calibration.uncertainty import AsOf
 from brinkmanship.cli_common import (
     ForceOption,
     JsonOption,
@@ -25,23 +24,18 @@ from brinkmanship.cli_common import (
     progress_bar,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import check_path_days
-from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
-from brinkmanship.history import (
-    EventFile,
-    builtin_event_names,
-    builtin_events_for,
-    load_events,
-    load_judgements,
-)
-from brinkmanship.history.events import DEFAULT_SPAN_YEARS
-from brinkmanship.history.judgements import judgements_in_span
-from brinkmanship.history.replay import HORIZONS, MAX_REPLAY_DAYS, Replay, replay, replayed_start
-from brinkmanship.report.briefing import HistoryCurve
-from brinkmanship.scenario import compile_scenario, load_scenario
-from brinkmanship.scenario.schema import ScenarioFile, iso_date
 from brinkmanship.wording import plural
+
+# The model's libraries (NumPy, SciPy, pydantic...) are imported in the functions that use them, so that
+# `brink --help`, a command's help and a refused option do not wait seconds for them.
+if TYPE_CHECKING:
+    from brinkmanship.calibration.uncertainty import AsOf
+    from brinkmanship.engine.state import CrisisState
+    from brinkmanship.history import EventFile
+    from brinkmanship.history.replay import Replay
+    from brinkmanship.report.briefing import HistoryCurve
+    from brinkmanship.scenario.schema import ScenarioFile
 
 MAX_REPLAY_RUNS = 1_000_000
 DEFAULT_REPLAY_RUNS = 4096
@@ -65,6 +59,9 @@ def events(
     Tests, threats, exercises, sanctions, talks, agreements and false alarms in the model's vocabulary
     (docs/history.md); days count from the scenario's start date.
     """
+    from brinkmanship.history import builtin_events_for, load_events
+    from brinkmanship.scenario import load_scenario
+
     sc = load_scenario(scenario)
     source: str | Path = _source(events_file) if events_file is not None else builtin_events_for(sc.name)
     loaded = load_events(source, sc)
@@ -130,6 +127,8 @@ def _print_table(loaded: EventFile) -> None:
 def _date(flag: str, text: str | None) -> dt.date | None:
     """A date option's text as a date: YYYY-MM-DD only (:func:`iso_date`), refused in one line naming the
     option and the text."""
+    from brinkmanship.scenario.schema import iso_date
+
     if text is None:
         return None
     try:
@@ -203,6 +202,19 @@ def replay_command(
     check_range("--runs", runs, 1, MAX_REPLAY_RUNS)
     chosen_forecast = min(runs, 1024) if forecast_runs is None else forecast_runs
     check_range("--forecast-runs", chosen_forecast, 1, runs)
+    from brinkmanship.engine.ensemble import check_path_days
+    from brinkmanship.history import (
+        EventFile,
+        builtin_event_names,
+        builtin_events_for,
+        load_events,
+        load_judgements,
+    )
+    from brinkmanship.history.events import DEFAULT_SPAN_YEARS
+    from brinkmanship.history.judgements import judgements_in_span
+    from brinkmanship.history.replay import HORIZONS, MAX_REPLAY_DAYS, replay
+    from brinkmanship.scenario import load_scenario
+
     if every is not None:
         check_range("--every", every, 1, MAX_REPLAY_DAYS)
     first_date, last_date = _date("--from", first), _date("--to", last)
@@ -377,6 +389,9 @@ def as_of_start(
     """The replayed ensemble at the end of ``as_of`` (``runs`` paths), to branch a forecast from; ``worlds``
     are the levered scenarios the forecast will run in. Refused for a scenario with no history, or a date
     before the calm state or after the record."""
+    from brinkmanship.history.replay import replayed_start
+    from brinkmanship.scenario import compile_scenario
+
     check_range("--runs (with --as-of)", runs, 1, MAX_REPLAY_RUNS)
     date, loaded, first = as_of_record(sc, as_of)
     compiled = tuple(compile_scenario(world) for world in worlds)
@@ -413,6 +428,8 @@ def as_of_work(
 
 def posterior_as_of(sc: ScenarioFile, as_of: str | None) -> AsOf | None:
     """``--as-of`` for ``--param-uncertainty``: the record each posterior draw replays (None without it)."""
+    from brinkmanship.calibration.uncertainty import AsOf
+
     if as_of is None:
         return None
     date, loaded, first = as_of_record(sc, as_of)
@@ -427,6 +444,8 @@ def as_of_date(as_of: str | None) -> dt.date | None:
 def as_of_record(sc: ScenarioFile, as_of: str) -> tuple[dt.date, EventFile, dt.date]:
     """The ``--as-of`` date, the scenario's built-in record and its first date (the calm state's), or one
     line: a malformed date, a scenario with no history, a date outside the record."""
+    from brinkmanship.history import builtin_event_names, builtin_events_for, load_events
+
     date = _date("--as-of", as_of)
     assert date is not None
     if sc.name not in builtin_event_names():
@@ -463,6 +482,11 @@ def as_of_curve(
     ``CURVE_DATES`` reporting dates (the last is ``as_of``), ``forecast_runs`` paths per forecast and
     ``CURVE_FILTER_FACTOR`` times as many in the filter, with the numeric, unconditional judgements of the
     time up to ``as_of``."""
+    from brinkmanship.history import load_judgements
+    from brinkmanship.history.judgements import judgements_in_span
+    from brinkmanship.history.replay import replay
+    from brinkmanship.report.briefing import HistoryCurve
+
     check_range("--curve-runs", forecast_runs, 1, MAX_REPLAY_RUNS // CURVE_FILTER_FACTOR)
     date, loaded, first = as_of_record(sc, as_of)
     span = (date - first).days + 1
@@ -499,6 +523,8 @@ def as_of_curve_work(sc: ScenarioFile, as_of: str, forecast_runs: int) -> list[t
     """The path-days of :func:`as_of_curve` (its filter stepped from the record's first date to ``as_of``,
     and a forecast of the longest horizon on each reporting date), in the options' terms (for
     :func:`check_path_days`); ``--curve-runs`` out of range is refused first, in one line."""
+    from brinkmanship.history.replay import HORIZONS
+
     check_range("--curve-runs", forecast_runs, 1, MAX_REPLAY_RUNS // CURVE_FILTER_FACTOR)
     date, _, first = as_of_record(sc, as_of)
     span = (date - first).days + 1

@@ -8,20 +8,13 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from brinkmanship.analysis import global_sensitivity as gsa
-from brinkmanship.analysis.compare import Comparison, run_comparison, split_text
-from brinkmanship.analysis.sensitivity import oat_ensembles
-from brinkmanship.calibration.uncertainty import (
-    DEFAULT_DRAWS,
-    checked_posterior,
-    compare_robustness,
-)
 from brinkmanship.cli_common import (
+    DEFAULT_DRAWS,
     DEFAULT_SEED,
     DaysOption,
     DrawsOption,
@@ -51,23 +44,16 @@ from brinkmanship.cli_history import (
     posterior_as_of,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import (
-    MAX_DAYS,
-    MAX_PATH_DAYS,
-    MAX_RUNS,
-    check_path_days,
-    prelude_days_of,
-    prelude_work,
-)
-from brinkmanship.engine.results import OUTCOMES
-from brinkmanship.engine.state import CrisisState
 from brinkmanship.errors import UserError
-from brinkmanship.policies import Catalogue, Policy, apply_policy, catalogue_for, check_policy
-from brinkmanship.report import BRIEFING_FILES, FIGURE_FILES, FIGURES, build_briefing, write_briefing
-from brinkmanship.report.indicators import DEFAULT_WINDOW_DAYS as INDICATOR_WINDOW_DAYS
-from brinkmanship.report.indicators import observable_events
-from brinkmanship.scenario import ScenarioFile, load_scenario
 from brinkmanship.wording import plural
+
+# The model's libraries (NumPy, SciPy, SALib, matplotlib...) are imported in the functions that use them,
+# so that `brink --help`, a command's help and a refused option do not wait seconds for them.
+if TYPE_CHECKING:
+    from brinkmanship.analysis.compare import Comparison
+    from brinkmanship.engine.state import CrisisState
+    from brinkmanship.policies import Catalogue, Policy
+    from brinkmanship.scenario import ScenarioFile
 
 DEFAULT_RUNS = 10_000
 DEFAULT_SENSITIVITY_RUNS = 2_000
@@ -115,6 +101,9 @@ def policies(
     as_json: JsonOption = False,
 ) -> None:
     """List the levers: what each changes in the model, why, and its sources in the literature."""
+    from brinkmanship.policies import catalogue_for, check_policy
+    from brinkmanship.scenario import load_scenario
+
     catalogue = catalogue_for([str(p) for p in policy_file or []])
     sc = load_scenario(scenario) if scenario else None
     entries = []
@@ -181,6 +170,8 @@ draw, so this is half of `run`'s)."""
 
 
 def _print_comparison(comparison: Comparison, rank_by: str) -> None:
+    from brinkmanship.analysis.compare import split_text
+
     rows = comparison.summaries(rank_by)
     title = (
         f"{comparison.scenario.name}: {plural(comparison.runs, 'path')} x {plural(comparison.days, 'day')} "
@@ -270,8 +261,15 @@ def compare(
 
     With `--as-of DATE` every policy starts from the crisis as the real history left it at the end of
     that date (the same replayed paths for all: the differences stay paired)."""
-    started = time.perf_counter()  # elapsed_s: the whole command's work, an --as-of replay included
     param_uncertainty_options(param_uncertainty)
+    from brinkmanship.analysis.compare import run_comparison
+    from brinkmanship.calibration.uncertainty import checked_posterior, compare_robustness
+    from brinkmanship.engine.ensemble import MAX_DAYS, MAX_RUNS, check_path_days, prelude_days_of
+    from brinkmanship.engine.results import OUTCOMES
+    from brinkmanship.policies import catalogue_for
+    from brinkmanship.scenario import load_scenario
+
+    started = time.perf_counter()  # elapsed_s: the whole command's work, an --as-of replay included
     sc = load_scenario(scenario)
     horizon = sc.horizon_days if days is None else days
     check_ensemble_flags(runs, horizon, workers, seed, MAX_RUNS, MAX_DAYS)
@@ -380,6 +378,8 @@ def _comparison_work(
     over the posterior's draws, in the options' terms (for :func:`check_path_days`); each with its burn-in
     (:func:`~brinkmanship.engine.ensemble.prelude_work`) given the scenario's ``prelude_days`` (0 where
     the comparison branches from a replayed date)."""
+    from brinkmanship.engine.ensemble import prelude_work
+
     options = _option_count(chosen)
     counted = plural(options, "policy", "policies")
     work = [
@@ -401,6 +401,8 @@ def _posterior_work(
     """The path-days of every option's runs over the posterior's draws (compare_robustness), with the
     burn-in of each draw's world (all its options share it) given ``prelude_days`` (0 where every draw
     replays the record to an --as-of date instead)."""
+    from brinkmanship.engine.ensemble import prelude_work
+
     options = _option_count(chosen)
     counted = plural(options, "policy", "policies")
     return [
@@ -420,6 +422,8 @@ def _replayed(
     sc: ScenarioFile, chosen: Sequence[Policy], as_of: str | None, runs: int, seed: int, show: bool
 ) -> CrisisState | None:
     """The replayed start of ``--as-of`` (sized for every policy's world), or None without it."""
+    from brinkmanship.policies import apply_policy
+
     if as_of is None:
         return None
     worlds = tuple(apply_policy(sc, policy) for policy in chosen)
@@ -470,13 +474,20 @@ def brief(
     With `--as-of DATE` the comparison starts from the crisis as the real history left it at the end of
     that date, and the briefing draws the replayed risk of war up to that date with the judgements of the
     time; the sensitivity and the indicators stay at the scenario's start date (said in the notes)."""
-    started = time.perf_counter()  # elapsed_s: the whole briefing's work, an --as-of replay included
     param_uncertainty_options(param_uncertainty)
     for option in ("--sensitivity", "--sensitivity-n"):
         if sensitivity_runs == 0 and given(option):
             raise UserError(
                 f"{option}: not used with --sensitivity-runs 0, which skips the sensitivity; leave out one"
             )
+    from brinkmanship.analysis import global_sensitivity as gsa
+    from brinkmanship.calibration.uncertainty import checked_posterior, compare_robustness
+    from brinkmanship.engine.ensemble import MAX_PATH_DAYS, MAX_RUNS, check_path_days, prelude_days_of
+    from brinkmanship.policies import catalogue_for
+    from brinkmanship.report import BRIEFING_FILES, FIGURE_FILES, FIGURES, build_briefing, write_briefing
+    from brinkmanship.scenario import load_scenario
+
+    started = time.perf_counter()  # elapsed_s: the whole briefing's work, an --as-of replay included
     sc = load_scenario(scenario)
     if curve_runs is not None and as_of is None:
         raise UserError("--curve-runs: only with --as-of (without it the briefing draws no replayed curve)")
@@ -602,6 +613,12 @@ def _briefing_work(
     as declared and the same seed, so they share it (:func:`~brinkmanship.engine.ensemble.prelude_work`);
     ``replayed``: the comparison branches from an --as-of date and burns in nothing (the sensitivity and
     the indicators still do)."""
+    from brinkmanship.analysis import global_sensitivity as gsa
+    from brinkmanship.analysis.sensitivity import oat_ensembles
+    from brinkmanship.engine.ensemble import prelude_days_of, prelude_work
+    from brinkmanship.report.indicators import DEFAULT_WINDOW_DAYS as INDICATOR_WINDOW_DAYS
+    from brinkmanship.report.indicators import observable_events
+
     days = sc.horizon_days
     work = _comparison_work(chosen, runs, days, False, 0, 0)
     options = _option_count(chosen)
@@ -654,6 +671,9 @@ def _briefing_work(
 
 def _check_sensitivity(sc: ScenarioFile, method: str, n: int | None, runs: int) -> None:
     """The briefing's sensitivity method and size, checked before anything is computed."""
+    from brinkmanship.analysis import global_sensitivity as gsa
+    from brinkmanship.engine.ensemble import prelude_days_of
+
     if method == "oat":
         if n is not None:
             raise UserError("--sensitivity-n: only for --sensitivity sobol or morris")

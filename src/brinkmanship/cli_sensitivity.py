@@ -9,14 +9,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from brinkmanship.analysis import global_sensitivity as gsa
-from brinkmanship.analysis.sensitivity import Sensitivity, oat_ensembles, one_at_a_time
-from brinkmanship.analysis.variants import PROBABILITY_OUTCOMES, check_outcome
+from brinkmanship.analysis.sensitivity_methods import METHODS as GLOBAL_METHODS
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
     DaysOption,
@@ -31,24 +29,19 @@ from brinkmanship.cli_common import (
     stderr_progress,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
-from brinkmanship.engine.ensemble import (
-    MAX_DAYS,
-    MAX_PATH_DAYS,
-    MAX_RUNS,
-    check_path_days,
-    largest_within,
-    prelude_days_of,
-    prelude_work,
-)
 from brinkmanship.errors import UserError
-from brinkmanship.policies import Policy, catalogue_for
-from brinkmanship.report import figures
-from brinkmanship.scenario import ScenarioFile, load_scenario
 from brinkmanship.wording import plural
+
+# The model's libraries (NumPy, SciPy, SALib, matplotlib...) are imported in the functions that use them,
+# so that `brink --help`, a command's help and a refused option do not wait seconds for them.
+if TYPE_CHECKING:
+    from brinkmanship.analysis import global_sensitivity as gsa
+    from brinkmanship.analysis.sensitivity import Sensitivity
+    from brinkmanship.scenario import ScenarioFile
 
 DEFAULT_RUNS = 2_000
 """Paths per row (per ensemble for oat)."""
-METHODS = (*gsa.METHODS, "oat")
+METHODS = (*GLOBAL_METHODS, "oat")
 RESULT_FILES = ("sensitivity.json", "indices.csv", "rows.csv", "sensitivity.png")
 """The result set of `brink sensitivity --out`, written and replaced as a whole (engine.atomic); oat
 writes sensitivity.json and sensitivity.png only."""
@@ -111,6 +104,21 @@ def sensitivity(
     """
     check_method(method)
     goes_with("--force", "--out", out is not None, "it replaces the results of an earlier analysis there")
+    from brinkmanship.analysis import global_sensitivity as gsa
+    from brinkmanship.analysis.sensitivity import Sensitivity, oat_ensembles, one_at_a_time
+    from brinkmanship.analysis.variants import check_outcome
+    from brinkmanship.engine.ensemble import (
+        MAX_DAYS,
+        MAX_PATH_DAYS,
+        MAX_RUNS,
+        check_path_days,
+        largest_within,
+        prelude_days_of,
+        prelude_work,
+    )
+    from brinkmanship.policies import Policy, catalogue_for
+    from brinkmanship.scenario import load_scenario
+
     sc = load_scenario(scenario)
     check_outcome(outcome)
     horizon = sc.horizon_days if days is None else days
@@ -208,6 +216,8 @@ def _check_oat(
     sc: ScenarioFile, n: int | None, names: list[str] | None, days: int | None, outcome: str
 ) -> None:
     """The one-at-a-time analysis runs every declared parameter over the scenario's horizon."""
+    from brinkmanship.analysis.variants import PROBABILITY_OUTCOMES
+
     for flag, given in (("--n", n), ("--params", names), ("--days", days)):
         if given is not None:
             raise UserError(
@@ -224,12 +234,16 @@ def _check_oat(
 
 
 def _as_dict(result: gsa.GlobalSensitivity | Sensitivity, seconds: float) -> dict[str, Any]:
+    from brinkmanship.analysis import global_sensitivity as gsa
+
     if isinstance(result, gsa.GlobalSensitivity):
         return result.as_dict()
     return {"method": "oat", **result.as_dict(), "seconds": round(seconds, 3)}
 
 
 def _written(result: gsa.GlobalSensitivity | Sensitivity) -> tuple[str, ...]:
+    from brinkmanship.analysis import global_sensitivity as gsa
+
     return (
         RESULT_FILES if isinstance(result, gsa.GlobalSensitivity) else ("sensitivity.json", "sensitivity.png")
     )
@@ -237,6 +251,9 @@ def _written(result: gsa.GlobalSensitivity | Sensitivity) -> tuple[str, ...]:
 
 def write_results(result: gsa.GlobalSensitivity | Sensitivity, folder: Path, seconds: float) -> None:
     """sensitivity.json, sensitivity.png and, for the global methods, indices.csv and rows.csv."""
+    from brinkmanship.analysis.sensitivity import Sensitivity
+    from brinkmanship.report import figures
+
     (folder / "sensitivity.json").write_text(
         json.dumps(_as_dict(result, seconds), indent=1), encoding="utf-8"
     )

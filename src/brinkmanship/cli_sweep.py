@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import TextColumn
@@ -16,12 +16,12 @@ from rich.progress import TextColumn
 from brinkmanship.cli_common import MAX_WORKERS, JsonOption, check_range, console, given, stderr_progress
 from brinkmanship.engine.atomic import check_out_text
 from brinkmanship.errors import UserError
-from brinkmanship.scenario import load_scenario
-from brinkmanship.sweep.execute import Task, check_dask_address, runner
-from brinkmanship.sweep.grid import load_grid
-from brinkmanship.sweep.store import SweepStore
-from brinkmanship.sweep.units import batches, enumerate_units
 from brinkmanship.wording import plural
+
+# The model's libraries (NumPy, SciPy, pyarrow, Dask...) are imported when the command runs, so that
+# `brink --help`, a command's help and a refused option do not wait seconds for them.
+if TYPE_CHECKING:
+    from brinkmanship.sweep.store import SweepStore
 
 
 def _workers_in_range(value: int) -> int:
@@ -65,6 +65,12 @@ def sweep(
     Units of one replicate share their random numbers (paired differences); results are identical serially,
     with --workers or on Dask; after Ctrl-C or kill -9, --resume computes only the missing units.
     """
+    from brinkmanship.scenario import load_scenario
+    from brinkmanship.sweep.execute import Task, check_dask_address, runner
+    from brinkmanship.sweep.grid import load_grid
+    from brinkmanship.sweep.store import SweepStore
+    from brinkmanship.sweep.units import batches, enumerate_units
+
     started = time.perf_counter()
     if dask is not None:
         check_dask_address(dask)

@@ -1,9 +1,10 @@
 """The `brink` console script: imports the command line only once Ctrl-C and SIGTERM are handled.
 
-Importing the commands takes seconds (NumPy, SciPy, pydantic, the kernel); a Ctrl-C in that time would
-otherwise print the interpreter's traceback of whatever was being imported, and a SIGTERM would kill the
-process without a word. Here each is one line and exit code 130 (Ctrl-C) or 143 (SIGTERM), as anywhere
-else in a command (:func:`brinkmanship.cli.main`, which sets its own handlers while it runs).
+Importing the command line takes a moment (typer, rich; each command imports NumPy, SciPy, the kernel...
+when it runs, under :func:`brinkmanship.cli.main`'s handlers); a Ctrl-C in that time would otherwise print
+the interpreter's traceback of whatever was being imported, and a SIGTERM would kill the process without a
+word. Here each is one line and exit code 130 (Ctrl-C) or 143 (SIGTERM), as anywhere else in a command
+(:func:`brinkmanship.cli.main`, which sets its own handlers while it runs).
 ``python -m brinkmanship.cli`` comes here too, before importing the commands.
 """
 

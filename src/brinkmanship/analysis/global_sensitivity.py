@@ -48,6 +48,7 @@ from SALib.sample import sobol as sobol_sample
 from brinkmanship.analysis.lives import lives_model
 from brinkmanship.analysis.parameters import UncertainParameter, salib_problem, uncertain_parameters
 from brinkmanship.analysis.sensitivity import TYPE_PRIOR
+from brinkmanship.analysis.sensitivity_methods import METHODS
 from brinkmanship.analysis.variants import OUTCOMES, check_outcome, run_variant
 from brinkmanship.engine.ensemble import (
     MAX_PATH_DAYS,
@@ -61,7 +62,6 @@ from brinkmanship.policies import Policy
 from brinkmanship.scenario import ScenarioFile
 from brinkmanship.wording import plural
 
-METHODS = ("sobol", "morris")
 DEFAULT_N = {"sobol": 64, "morris": 10}
 """Default ``N``: Sobol base sample (a power of two), Morris trajectories."""
 MORRIS_LEVELS = 4

@@ -39,8 +39,6 @@ from brinkmanship.policies import Policy, apply_policy
 from brinkmanship.scenario import ScenarioFile, compile_scenario
 
 OUTCOMES = ("clash", "war", "nuclear_use", "agreement")
-DEFAULT_DRAWS = 16
-DEFAULT_RUNS_PER_DRAW = 1024
 
 Advance = Callable[[int], None]
 
