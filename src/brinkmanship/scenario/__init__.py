@@ -15,12 +15,14 @@ if TYPE_CHECKING:
 _COMPILED = ("CompiledScenario", "compile_scenario")
 
 
-def __getattr__(name: str) -> Any:
-    if name in _COMPILED:
-        from brinkmanship.scenario import compiled
+if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any name on this module
 
-        return getattr(compiled, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def __getattr__(name: str) -> Any:
+        if name in _COMPILED:
+            from brinkmanship.scenario import compiled
+
+            return getattr(compiled, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
