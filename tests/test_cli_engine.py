@@ -184,6 +184,34 @@ def test_sigterm_while_the_commands_import_is_one_line(tmp_path, module):
     assert err == entry.TERMINATED + "\n"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
+@pytest.mark.parametrize("module", ["brinkmanship.entry", "brinkmanship.cli"])
+def test_ctrl_c_while_the_commands_import_stops_a_background_job(tmp_path, module):
+    """A shell starts a background job (`brink run ... &`) with SIGINT ignored: a Ctrl-C (SIGINT) while the
+    commands imported was dropped, and the command ran on to the end and exited 0. It is one line and exit
+    code 130, as later in the command."""
+    from brinkmanship import entry
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, "run", "korea-2017", "--runs", "200", "--days", "20"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "BRINK_CACHE_DIR": str(tmp_path)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        time.sleep(1.0)  # the interpreter has started; importing the commands takes seconds
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert out == ""
+    assert err == entry.INTERRUPTED + "\n"
+
+
 def test_without_a_war_the_shares_of_the_paths_to_war_are_undefined(capsys):
     """No war, no share: 'deliberate 0%' of no wars was printed (and 0 in JSON); now n/a and null, as is the
     share of no agreements that broke down."""
