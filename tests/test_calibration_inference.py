@@ -76,6 +76,7 @@ def test_the_shipped_targets_load_and_fit_the_scenarios() -> None:
     [
         ({"value": 1.5}, "must lie in (0, 1)"),
         ({"band": [0.3, 0.5]}, "must hold the value"),
+        ({"band": [0.05, 5.0]}, "a probability's band must lie within [0, 1]"),
         ({"error": {"kind": "log_normal", "sd": 0.5, "reason": "r"}}, "not log_normal"),
         (
             {"quantity": {"kind": "ratio", "scenario": "korea-2017", "outcome": "war", "horizon_days": 365}},
