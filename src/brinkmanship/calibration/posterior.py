@@ -249,25 +249,58 @@ def _check_predictive(rows: object, where: str) -> None:
             raise UserError(f"{at} is not a mapping")
         try:
             for key in ("name", "use"):
-                if not isinstance(row[key], str):
-                    raise ValueError(f"{key} is not text")
+                if not isinstance(_field(row, key), str):
+                    raise ValueError(f"{key}: not text")
             for key in ("value", "z", "margin"):
-                _number(row[key])
-            if not isinstance(row["met"], bool):
-                raise ValueError("met is not true or false")
-            if row["band"] is not None:
-                _, _ = (_number(x) for x in row["band"])
+                _named_number(row, key)
+            if not isinstance(_field(row, "met"), bool):
+                raise ValueError("met: not true or false")
+            band = _field(row, "band")
+            if band is not None:
+                if not (isinstance(band, list) and len(band) == 2):
+                    raise ValueError(f"band: not null or a pair of numbers ({band!r})")
+                for end in band:
+                    try:
+                        _number(end)
+                    except ValueError as error:
+                        raise ValueError(f"band: {error}") from None
             for key in ("prior_predictive", "posterior_predictive"):
+                quantiles = _mapping(row, key)
                 for q in ("q05", "median", "q95"):
-                    _number(row[key][q])
-            ErrorModel.model_validate(row["error"])
-            judgement = row["judgement"]
-            if not (isinstance(judgement["who"], str) and isinstance(judgement["when"], str)):
-                raise ValueError("judgement's who and when are not text")
+                    _named_number(quantiles, q, f"{key}.")
+            ErrorModel.model_validate(_field(row, "error"))
+            judgement = _mapping(row, "judgement")
+            for key in ("who", "when"):
+                if not isinstance(_field(judgement, key, "judgement."), str):
+                    raise ValueError(f"judgement.{key}: not text")
         except ValidationError as error:
             raise UserError(f"{at}: its error model: {error.errors()[0]['msg']}") from None
-        except (KeyError, TypeError, ValueError) as error:
-            raise UserError(f"{at}: {error!r}") from None
+        except ValueError as error:
+            raise UserError(f"{at}.{error}") from None
+
+
+def _field(row: dict[str, Any], key: str, prefix: str = "") -> Any:
+    """``row[key]``; a missing key is ValueError naming it."""
+    if key not in row:
+        raise ValueError(f"{prefix}{key}: missing")
+    return row[key]
+
+
+def _mapping(row: dict[str, Any], key: str) -> dict[str, Any]:
+    """``row[key]``, a mapping; ValueError naming the key otherwise."""
+    value = _field(row, key)
+    if not isinstance(value, dict):
+        raise ValueError(f"{key}: not a mapping ({value!r})")
+    return value
+
+
+def _named_number(row: dict[str, Any], key: str, prefix: str = "") -> float:
+    """``row[key]`` as a number; ValueError naming the key otherwise."""
+    value = _field(row, key, prefix)
+    try:
+        return _number(value)
+    except ValueError as error:
+        raise ValueError(f"{prefix}{key}: {error}") from None
 
 
 REQUIRED_KEYS = (
