@@ -34,6 +34,32 @@ def test_show_lists_actors_channels_uncertainties_and_sources(capsys):
         assert expected in out, expected
 
 
+def test_a_users_text_is_printed_as_written(tmp_path, capsys):
+    """A scenario's title with '[/x]' stopped `brink show` with Rich's MarkupError (a traceback), and
+    '[red]...[/red]' or ':warning:' in a description, an event's source or a lever's summary were changed
+    silently; text from a user's file is printed as written."""
+    import yaml
+
+    from brinkmanship.scenario.loader import builtin_mapping
+
+    data = dict(builtin_mapping("cuba-1962"))
+    data |= {"name": "my-crisis", "title": "Crisis [/x]", "description": "a [red]red[/red] line :warning:"}
+    path = tmp_path / "my.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert main(["show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Crisis [/x] (my-crisis)" in out and "a [red]red[/red] line :warning:" in out
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "date,actor,kind,event,channel,description,source,terms\n"
+        "1962-10-22,US,action,show_of_force,public,Quarantine [/x],Sorensen [b]1965[/b],\n",
+        encoding="utf-8",
+    )
+    assert main(["events", "cuba-1962", "--events", str(events)]) == 0
+    out = capsys.readouterr().out
+    assert "Quarantine [/x]" in out and "Sorensen [b]1965[/b]" in out
+
+
 def test_run_json_has_the_documented_keys(capsys):
     assert main(["run", "cuba-1962", "--runs", "2000", "--seed", "7", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from brinkmanship.analysis.calibration import calibration_report
 from brinkmanship.analysis.lives import DeathsTally, lives_model
@@ -79,7 +80,9 @@ def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to 
     """Actors, channels, levers, uncertain parameters and sources of a scenario."""
     sc = load_scenario(scenario)
     console.print(
-        f"[bold]{sc.title}[/bold] ({sc.name}) - start {sc.start_date}, horizon {sc.horizon_days} days"
+        Text.assemble(
+            (sc.title, "bold"), f" ({sc.name}) - start {sc.start_date}, horizon {sc.horizon_days} days"
+        )
     )
     console.print(sc.description)
     actors = Table(title="Actors", header_style="bold")
@@ -124,7 +127,7 @@ def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to 
         + ", ".join(policy.name for policy in policies)
     )
     for note in notes:
-        console.print(f"  [dim]{note}[/dim]")
+        console.print(f"  {note}", style="dim")
     if sc.uncertainties:
         table = Table(title="Uncertain parameters", header_style="bold")
         for column in ("parameter", "low", "high", "note"):
@@ -133,7 +136,7 @@ def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to 
             table.add_row(u.path, f"{u.low:g}", f"{u.high:g}", u.note)
         console.print(table)
     if sc.sources:
-        console.print("[bold]Sources[/bold]")
+        console.print("Sources", style="bold")
         for key, text in sc.sources.items():
             console.print(f"  {key}: {text}")
 
@@ -304,7 +307,7 @@ def print_table(result: dict[str, Any]) -> None:
         )
     if "param_uncertainty" in result:
         print_split(result)
-    console.print(f"[dim]{result['elapsed_s']:.1f} s[/dim]")
+    console.print(f"{result['elapsed_s']:.1f} s", style="dim")
 
 
 def print_split(result: dict[str, Any]) -> None:

@@ -317,8 +317,9 @@ def _print_replay(result: Replay, seconds: float) -> None:
     console.print(table)
     record = result.as_dict()
     console.print(
-        f"[dim]in brackets: the 95% interval (Wilson) of each forecast, from its {result.forecast_runs:,} "
-        f"paths. {record['method']}[/dim]"
+        f"in brackets: the 95% interval (Wilson) of each forecast, from its {result.forecast_runs:,} "
+        f"paths. {record['method']}",
+        style="dim",
     )
     note = result.ess_note()
     if note is not None:

@@ -230,8 +230,8 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
         if row["expansion"]:
             console.print(f"{row['policy']} = {row['expansion']}")
     for note in comparison.notes:
-        console.print(f"[dim]note: {note}[/dim]")
-    console.print(f"[dim]{comparison.elapsed_s:.1f} s[/dim]")
+        console.print(f"note: {note}", style="dim")
+    console.print(f"{comparison.elapsed_s:.1f} s", style="dim")
 
 
 def _largest_shift(row: dict[str, Any]) -> str:
@@ -577,7 +577,7 @@ def brief(
         results.commit()
     console.print(f"wrote {html} (self-contained), {markdown}, {data}")
     console.print("figures: " + ", ".join(str(path) for path in files))
-    console.print(f"[dim]{time.perf_counter() - started:.1f} s[/dim]")
+    console.print(f"{time.perf_counter() - started:.1f} s", style="dim")
 
 
 def _briefing_work(
