@@ -98,7 +98,12 @@ def _policies(
 ) -> tuple[list[Policy], list[str]]:
     """Policies named with -p; else the levers of the policy files; else every applicable built-in."""
     if texts:
-        return [catalogue.parse(text) for text in texts], []
+        chosen = [catalogue.parse(text) for text in texts]
+        names = [policy.name for policy in chosen]
+        twice = next((name for k, name in enumerate(names) if name in names[:k]), None)
+        if twice is not None:  # it ran twice, the second as '(= it)'
+            raise UserError(f"-p/--policy {twice}: given more than once; give it once")
+        return chosen, []
     if files:
         return [
             catalogue.parse(name) for name, lever in catalogue.levers.items() if lever.origin != "built-in"
