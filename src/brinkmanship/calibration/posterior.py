@@ -78,7 +78,9 @@ def load_posterior(path: str | Path | None = None) -> ShippedPosterior:
         where = str(path)
         text = read_text(Path(path))
     try:
-        document = json.loads(text, parse_constant=_no_constant)
+        document = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_no_key_twice)
+    except _KeyTwice as error:
+        raise UserError(f"{where}: malformed posterior: {error}") from None
     except ValueError as error:
         raise UserError(f"{where}: not JSON ({error})") from None
     if not isinstance(document, dict) or document.get("format") != POSTERIOR_FORMAT:
@@ -227,6 +229,21 @@ class PosteriorRecord(BaseModel):
     simulations: Annotated[Count, Field(ge=0)]
     created: IsoDate
     method: Annotated[str, Field(min_length=1)]
+
+
+class _KeyTwice(ValueError):
+    """A key given twice in one JSON object."""
+
+
+def _no_key_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice: Python's reader keeps the last without a word, where every
+    other file a user gives is refused (README)."""
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise _KeyTwice(f"the key {key!r} is given twice in one object")
+        document[key] = value
+    return document
 
 
 def _no_constant(name: str) -> float:
