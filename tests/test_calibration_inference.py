@@ -564,6 +564,27 @@ def test_a_row_cut_short_is_dropped_and_the_fit_resumes_on_a_fresh_line(tmp_path
     assert set(again.rows) == {(1, 0), (1, 1), (1, 2)}
 
 
+def test_a_journal_that_is_not_rows_is_one_line(tmp_path: Path) -> None:
+    """simulations.jsonl that is not UTF-8 stopped the fit with a UnicodeDecodeError traceback; a row with
+    JSON's NaN, or quantities that are not a mapping, were read as rows (or a traceback)."""
+    _, digest = _tiny(tmp_path)
+    config = FitConfig(wave1=16, wave2=0, check_draws=2, settings=Settings(runs=64))
+    folder = tmp_path / "fit"
+    folder.mkdir()
+    fit_module.Journal(folder, digest, config)
+    path = folder / fit_module.JOURNAL
+    path.write_bytes(b"\xf8\x01binary")
+    with pytest.raises(UserError, match="not the fit's simulated rows \\(not UTF-8 text\\)"):
+        fit_module.Journal(folder, digest, config)
+    for row in (
+        '{"wave": 1, "row": 0, "quantities": {"t": NaN}}',
+        '{"wave": 1, "row": 0, "quantities": [1]}',
+    ):
+        path.write_text(row + "\n" + '{"wave": 1, "row": 1, "quantities": {"t": 0.1}}\n')
+        with pytest.raises(UserError, match="line 1: not a simulated row"):
+            fit_module.Journal(folder, digest, config)
+
+
 def test_force_discards_a_fit_of_other_targets(tmp_path: Path) -> None:
     """Without --force a fit of other targets (or an unreadable manifest) is refused and the message offers
     --force; with it, that fit's rows are discarded and the fit starts afresh."""

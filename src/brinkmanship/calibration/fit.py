@@ -117,16 +117,23 @@ class Journal:
         self.rows: dict[tuple[int, int], dict[str, float]] = {}
         if not self.path.exists():
             return
-        text = self.path.read_text(encoding="utf-8")
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise UserError(
+                f"{self.path}: not the fit's simulated rows (not UTF-8 text); move it out of {folder}, or "
+                "choose another --out folder"
+            ) from None
         lines = text.splitlines(keepends=True)
         kept = 0  # characters of complete rows
         for number, line in enumerate(lines, 1):
             try:
                 row = json.loads(line)
-                self.rows[(int(row["wave"]), int(row["row"]))] = {
-                    str(k): float(v) for k, v in row["quantities"].items()
-                }
-            except (ValueError, KeyError, TypeError):
+                quantities = {str(k): float(v) for k, v in row["quantities"].items()}
+                if not all(math.isfinite(v) for v in quantities.values()):  # JSON's NaN, 1e999
+                    raise ValueError("not a finite number")
+                self.rows[(int(row["wave"]), int(row["row"]))] = quantities
+            except (ValueError, KeyError, TypeError, AttributeError):
                 if number < len(lines):
                     raise UserError(f"{self.path}, line {number}: not a simulated row") from None
                 # The last line cut short by an interruption: dropped, so that the next row starts on a
