@@ -437,6 +437,25 @@ def test_an_interrupted_fit_resumes_to_the_same_posterior(tmp_path: Path, quick_
         run_fit(targets, "0" * 64, tmp_path / "cut", config)
 
 
+@pytest.mark.parametrize("content", [b"\x93NUMPY garbage", None])
+def test_saved_wave_1_draws_that_are_not_draws_are_one_line(
+    tmp_path: Path, quick_mcmc: None, content: bytes | None
+) -> None:
+    """A wave1-posterior.npy that is not the draws (not a .npy file, or an array of another shape) stopped a
+    resumed fit with NumPy's ValueError or an IndexError traceback."""
+    targets, digest = _tiny(tmp_path)
+    config = FitConfig(wave1=16, wave2=8, check_draws=2, settings=Settings(runs=32))
+    folder = tmp_path / "fit"
+    folder.mkdir()
+    saved = folder / fit_module.WAVE1_DRAWS
+    if content is None:
+        np.save(saved, np.zeros((3, 5)))
+    else:
+        saved.write_bytes(content)
+    with pytest.raises(UserError, match=r"wave1-posterior\.npy: not the wave-1 posterior's draws"):
+        run_fit(targets, digest, folder, config)
+
+
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, Terminated])
 @pytest.mark.parametrize("when", ["early", "in the last step"])
 def test_a_signal_while_sampling_stops_without_emcee_printing(
