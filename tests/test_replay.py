@@ -171,7 +171,7 @@ runner = CliRunner()
         # Without --to the replay ends on the last event's date: said so, not as a '--to' the user gave.
         (
             ["korea-2017", "--from", "2018-12-20"],
-            "--from 2018-12-20 to 2018-12-10 (the last event's date, without --to): the span must be",
+            "--from 2018-12-20 to 2018-12-10 (the default end, without --to): the span must be",
         ),
         (["korea-calm"], "no built-in history"),
         (

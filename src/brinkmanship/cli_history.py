@@ -236,8 +236,10 @@ def replay_command(
                 "or earlier"
             )
     # Each end as given or as defaulted: '--to 2018-12-10' read as if the user had typed it.
-    start = f"--from {first_date}" if first_date else f"from {default_first} (the calm state, without --from)"
-    end = f"--to {last_date}" if last_date else f"to {default_last} (the last event's date, without --to)"
+    start = (
+        f"--from {first_date}" if first_date else f"from {default_first} (the default start, without --from)"
+    )
+    end = f"--to {last_date}" if last_date else f"to {default_last} (the default end, without --to)"
     first_date = first_date or default_first
     last_date = last_date or default_last
     if not 1 <= (last_date - first_date).days + 1 <= MAX_REPLAY_DAYS:
