@@ -416,6 +416,29 @@ def test_effects_results_printed_when_the_map_fails(
     assert captured.err.strip().count("\n") == 0 and "No space left" in captured.err
 
 
+def test_a_map_that_fails_mid_write_leaves_the_earlier_map_whole(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map was written in place: a full disk (or Ctrl-C) mid-write left a truncated PNG where the
+    earlier map had been. It is written beside it and moved into place, or not at all."""
+    import errno
+
+    from matplotlib.figure import Figure
+
+    earlier = tmp_path / "x.png"
+    earlier.write_bytes(b"the earlier map")
+
+    def half_written(self: Figure, where: object, **kwargs: object) -> None:
+        Path(str(where)).write_bytes(b"\x89PNG half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", half_written)
+    assert main(["effects", "--yield-kt", "15", "--target", "Seoul", "--map", str(earlier)]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert earlier.read_bytes() == b"the earlier map"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.png"]
+
+
 def test_effects_population_help_lists_the_daytime_data(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,6 +13,7 @@ none is left out and its point stays drawn.
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from brinkmanship.effects.places import Place
+from brinkmanship.engine.atomic import STAGING_PREFIX
 from brinkmanship.errors import UserError
 from brinkmanship.intel.reach import CityReach
 
@@ -46,13 +48,18 @@ def basemap() -> dict[str, list[np.ndarray]]:
 
 
 def _save(fig: Figure, path: str | Path) -> Path:
+    """Write the map whole or not at all: into a hidden file beside it, then moved into place. Written in
+    place, a full disk or a Ctrl-C mid-write left a truncated PNG where an earlier map had been."""
     out = Path(path)
+    staged = out.with_name(f"{STAGING_PREFIX}{out.name}.{os.getpid()}")
     try:
-        fig.savefig(out, dpi=110, bbox_inches="tight")
+        fig.savefig(staged, dpi=110, bbox_inches="tight", format="png")
+        os.replace(staged, out)
     except OSError as error:
         raise UserError(f"--map: cannot write {out} ({error.strerror})") from None
     finally:
         plt.close(fig)
+        staged.unlink(missing_ok=True)
     return out
 
 
