@@ -442,7 +442,7 @@ def test_saved_wave_1_draws_that_are_not_draws_are_one_line(
     tmp_path: Path, quick_mcmc: None, content: bytes | None
 ) -> None:
     """A wave1-posterior.npy that is not the draws (not a .npy file, or an array of another shape) stopped a
-    resumed fit with NumPy's ValueError or an IndexError traceback."""
+    resumed fit with a ValueError traceback (NumPy's, or numpy.random's)."""
     targets, digest = _tiny(tmp_path)
     config = FitConfig(wave1=16, wave2=8, check_draws=2, settings=Settings(runs=32))
     folder = tmp_path / "fit"
