@@ -238,6 +238,11 @@ REFERENCES = [
     (_set("consequences.nuclear_strikes.0.target", ""), "nuclear_strikes.0.target"),
     (_set("uncertainties", [{"path": "escalation.nope", "low": 0.1, "high": 0.2}]), "uncertainties.0.path"),
     (_set("uncertainties", [{"path": "name", "low": 0.1, "high": 0.2}]), "uncertainties.0.path"),
+    # Deaths are computed once per scenario: every row read the same, and the parameter showed no effect.
+    (
+        _set("uncertainties", [{"path": "consequences.nuclear_strikes.0.yield_kt", "low": 10, "high": 500}]),
+        "uncertainties.0.path",
+    ),
     (
         _set("uncertainties", [{"path": "escalation.clash_to_war", "low": 0.5, "high": 0.2}]),
         "uncertainties.0",

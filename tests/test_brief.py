@@ -565,3 +565,19 @@ def test_brief_as_of_an_agreement_says_it_is_in_force(tmp_path: Path) -> None:
     data = json.loads((out / "briefing.json").read_text(encoding="utf-8"))
     assert data["agreement_in_force_at_start"] > 0.9
     assert "an agreement newly reached" in markdown and "one was in force at the start on" in markdown
+
+
+@pytest.mark.parametrize(
+    ("policies", "said", "not_said"),
+    [
+        (["baseline"], "No option but the baseline was compared.", "What each option changes"),
+        (["no-private-channel"], "Of the 1 distinct option compared, ", "distinct options"),
+    ],
+)
+def test_a_briefing_of_the_baseline_alone_says_so(policies: list[str], said: str, not_said: str) -> None:
+    """`brink brief -p baseline` read 'Of the 0 distinct options compared, 0 lower the risk...' above an
+    empty 'What each option changes in the model:'; one option read 'the 1 distinct options'."""
+    cuba = load_scenario("cuba-1962")
+    briefing = build_briefing(cuba, [CATALOGUE.parse(text) for text in policies], 128, 3, 0, 0)
+    markdown = to_markdown(build_document(briefing))
+    assert said in markdown and not_said not in markdown

@@ -76,6 +76,7 @@ def test_the_shipped_targets_load_and_fit_the_scenarios() -> None:
     [
         ({"value": 1.5}, "must lie in (0, 1)"),
         ({"band": [0.3, 0.5]}, "must hold the value"),
+        ({"band": [0.05, 5.0]}, "a probability's band must lie within [0, 1]"),
         ({"error": {"kind": "log_normal", "sd": 0.5, "reason": "r"}}, "not log_normal"),
         (
             {"quantity": {"kind": "ratio", "scenario": "korea-2017", "outcome": "war", "horizon_days": 365}},
@@ -436,6 +437,25 @@ def test_an_interrupted_fit_resumes_to_the_same_posterior(tmp_path: Path, quick_
         run_fit(targets, "0" * 64, tmp_path / "cut", config)
 
 
+@pytest.mark.parametrize("content", [b"\x93NUMPY garbage", None])
+def test_saved_wave_1_draws_that_are_not_draws_are_one_line(
+    tmp_path: Path, quick_mcmc: None, content: bytes | None
+) -> None:
+    """A wave1-posterior.npy that is not the draws (not a .npy file, or an array of another shape) stopped a
+    resumed fit with a ValueError traceback (NumPy's, or numpy.random's)."""
+    targets, digest = _tiny(tmp_path)
+    config = FitConfig(wave1=16, wave2=8, check_draws=2, settings=Settings(runs=32))
+    folder = tmp_path / "fit"
+    folder.mkdir()
+    saved = folder / fit_module.WAVE1_DRAWS
+    if content is None:
+        np.save(saved, np.zeros((3, 5)))
+    else:
+        saved.write_bytes(content)
+    with pytest.raises(UserError, match=r"wave1-posterior\.npy: not the wave-1 posterior's draws"):
+        run_fit(targets, digest, folder, config)
+
+
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, Terminated])
 @pytest.mark.parametrize("when", ["early", "in the last step"])
 def test_a_signal_while_sampling_stops_without_emcee_printing(
@@ -561,6 +581,27 @@ def test_a_row_cut_short_is_dropped_and_the_fit_resumes_on_a_fresh_line(tmp_path
     resumed.add(1, 2, np.zeros(1), {"t": 0.2})
     again = fit_module.Journal(folder, digest, config)
     assert set(again.rows) == {(1, 0), (1, 1), (1, 2)}
+
+
+def test_a_journal_that_is_not_rows_is_one_line(tmp_path: Path) -> None:
+    """simulations.jsonl that is not UTF-8 stopped the fit with a UnicodeDecodeError traceback; a row with
+    JSON's NaN, or quantities that are not a mapping, were read as rows (or a traceback)."""
+    _, digest = _tiny(tmp_path)
+    config = FitConfig(wave1=16, wave2=0, check_draws=2, settings=Settings(runs=64))
+    folder = tmp_path / "fit"
+    folder.mkdir()
+    fit_module.Journal(folder, digest, config)
+    path = folder / fit_module.JOURNAL
+    path.write_bytes(b"\xf8\x01binary")
+    with pytest.raises(UserError, match="not the fit's simulated rows \\(not UTF-8 text\\)"):
+        fit_module.Journal(folder, digest, config)
+    for row in (
+        '{"wave": 1, "row": 0, "quantities": {"t": NaN}}',
+        '{"wave": 1, "row": 0, "quantities": [1]}',
+    ):
+        path.write_text(row + "\n" + '{"wave": 1, "row": 1, "quantities": {"t": 0.1}}\n')
+        with pytest.raises(UserError, match="line 1: not a simulated row"):
+            fit_module.Journal(folder, digest, config)
 
 
 def test_force_discards_a_fit_of_other_targets(tmp_path: Path) -> None:

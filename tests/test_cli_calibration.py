@@ -234,6 +234,13 @@ def test_a_file_that_is_not_a_posterior_is_refused(
     _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], "malformed posterior", capsys)
     bad.write_text("{")
     _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], "not JSON", capsys)
+    # A key given twice: Python's reader kept the last without a word.
+    bad.write_text('{"simulations": 5, ' + json.dumps(POSTERIOR.document)[1:])
+    _one_line_exit_2(
+        ["calibrate", "--show", "--posterior", str(bad)],
+        "malformed posterior: the key 'simulations' is given twice in one object",
+        capsys,
+    )
     for key in ("diagnostics", "predictive", "tensions"):
         bad.write_text(json.dumps({k: v for k, v in POSTERIOR.document.items() if k != key}))
         _one_line_exit_2(["calibrate", "--show", "--posterior", str(bad)], repr(key), capsys)

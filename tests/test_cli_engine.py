@@ -34,6 +34,32 @@ def test_show_lists_actors_channels_uncertainties_and_sources(capsys):
         assert expected in out, expected
 
 
+def test_a_users_text_is_printed_as_written(tmp_path, capsys):
+    """A scenario's title with '[/x]' stopped `brink show` with Rich's MarkupError (a traceback), and
+    '[red]...[/red]' or ':warning:' in a description, an event's source or a lever's summary were changed
+    silently; text from a user's file is printed as written."""
+    import yaml
+
+    from brinkmanship.scenario.loader import builtin_mapping
+
+    data = dict(builtin_mapping("cuba-1962"))
+    data |= {"name": "my-crisis", "title": "Crisis [/x]", "description": "a [red]red[/red] line :warning:"}
+    path = tmp_path / "my.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert main(["show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Crisis [/x] (my-crisis)" in out and "a [red]red[/red] line :warning:" in out
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "date,actor,kind,event,channel,description,source,terms\n"
+        "1962-10-22,US,action,show_of_force,public,Quarantine [/x],Sorensen [b]1965[/b],\n",
+        encoding="utf-8",
+    )
+    assert main(["events", "cuba-1962", "--events", str(events)]) == 0
+    out = capsys.readouterr().out
+    assert "Quarantine [/x]" in out and "Sorensen [b]1965[/b]" in out
+
+
 def test_run_json_has_the_documented_keys(capsys):
     assert main(["run", "cuba-1962", "--runs", "2000", "--seed", "7", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -182,6 +208,34 @@ def test_sigterm_while_the_commands_import_is_one_line(tmp_path, module):
     assert process.returncode == 143
     assert out == ""
     assert err == entry.TERMINATED + "\n"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
+@pytest.mark.parametrize("module", ["brinkmanship.entry", "brinkmanship.cli"])
+def test_ctrl_c_while_the_commands_import_stops_a_background_job(tmp_path, module):
+    """A shell starts a background job (`brink run ... &`) with SIGINT ignored: a Ctrl-C (SIGINT) while the
+    commands imported was dropped, and the command ran on to the end and exited 0. It is one line and exit
+    code 130, as later in the command."""
+    from brinkmanship import entry
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, "run", "korea-2017", "--runs", "200", "--days", "20"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "BRINK_CACHE_DIR": str(tmp_path)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        time.sleep(1.0)  # the interpreter has started; importing the commands takes seconds
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert out == ""
+    assert err == entry.INTERRUPTED + "\n"
 
 
 def test_without_a_war_the_shares_of_the_paths_to_war_are_undefined(capsys):

@@ -143,6 +143,10 @@ def test_malformed_lever_file_names_file_and_field(
         (["compare", "korea-2017", "--runs", "0"], "--runs must be between"),
         (["compare", "korea-2017", "--days", "0"], "--days must be between"),
         (["compare", "korea-2017", "--rank-by", "peace"], "--rank-by: unknown outcome 'peace'"),
+        (
+            ["compare", "korea-2017", "-p", "restraint", "-p", "restraint"],
+            "-p/--policy restraint: given more",
+        ),
         (["compare", "atlantis-2030"], "unknown scenario 'atlantis-2030'"),
         (["compare", "korea-2017", "--policy-file", "/nonexistent/levers.yaml"], "no such file"),
         (["compare", "korea-2017", "--runs", "many"], "--runs"),
@@ -154,6 +158,16 @@ def test_user_mistakes_exit_2_with_one_line(
     args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert message in _fails(args, capsys)
+
+
+def test_brief_refuses_a_policy_given_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It ran twice, the second row '(= baseline)', as `--runs 100 --runs 200` is refused."""
+    monkeypatch.chdir(tmp_path)
+    line = _fails(["brief", "cuba-1962", "-p", "baseline", "-p", " baseline", "--runs", "100"], capsys)
+    assert "-p/--policy baseline: given more than once; give it once" in line
+    assert not (tmp_path / "brief").exists()
 
 
 def test_brief_refuses_a_file_as_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -103,6 +103,14 @@ def test_user_levers_compose_with_built_ins_and_are_checked(tmp_path: Path, kore
         ),
         ("levers:\n  x:\n    set: {nonsense.path: 1}\n", "levers.x.set", "'nonsense' is not a field"),
         ("levers:\n  x:\n    set: {horizon_days: 30}\n", "levers.x.set", "defines the crisis"),
+        # The burned-in run-up: compare stopped with a ValueError traceback.
+        ("levers:\n  x:\n    set: {prelude.start_date: 2016-01-01}\n", "levers.x.set", "defines the crisis"),
+        # Deaths come from the scenario's consequences under every policy: the lever ran, deaths unchanged.
+        (
+            "levers:\n  x:\n    set: {consequences.nuclear_strikes: []}\n",
+            "levers.x.set",
+            "what a war costs is the scenario's",
+        ),
         ("levers:\n  x:\n    summary: nothing\n", "levers.x", "changes nothing"),
         ("levers:\n  Bad_Name:\n    forbid: {US: [hold]}\n", "levers.Bad_Name", "pattern"),
         ("levers: {}\n", "levers", "at least 1"),

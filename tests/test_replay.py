@@ -168,6 +168,11 @@ runner = CliRunner()
     [
         (["korea-2017", "--from", "2017-13-01"], "--from '2017-13-01': not a date"),
         (["korea-2017", "--from", "2017-09-01", "--to", "2017-08-01"], "the span must be"),
+        # Without --to the replay ends on the last event's date: said so, not as a '--to' the user gave.
+        (
+            ["korea-2017", "--from", "2018-12-20"],
+            "--from 2018-12-20 to 2018-12-10 (the default end, without --to): the span must be",
+        ),
         (["korea-calm"], "no built-in history"),
         (
             ["korea-2017", "--from", "2030-01-01", "--to", "2030-02-01"],

@@ -564,6 +564,10 @@ def _drop_from_draw(document: dict[str, Any]) -> None:
     del document["draws"][0]["tension.amplification"]
 
 
+def _drop_predictive(key: str) -> Callable[[dict[str, Any]], None]:
+    return lambda document: document["predictive"][0].pop(key)
+
+
 def _twice(document: dict[str, Any]) -> None:
     document["parameters"][1]["path"] = document["parameters"][0]["path"]
 
@@ -607,6 +611,14 @@ BAD_POSTERIORS = [
     (_edit("simulations", -1), "simulations: Input should be greater than or equal to 0"),
     (_edit("created", "yesterday"), "created: not an ISO date (YYYY-MM-DD)"),
     (_edit("method", 5), "method: Input should be a valid string"),
+    # The per-target block: each field named in words (it read KeyError('met'), TypeError("'int' object
+    # is not iterable")).
+    (_drop_predictive("met"), "predictive.0.met: missing"),
+    (_edit("predictive.0.value", "x"), "predictive.0.value: 'x' is not a number"),
+    (_edit("predictive.0.band", 5), "predictive.0.band: not null or a pair of numbers (5)"),
+    (_edit("predictive.0.band", [0.1]), "predictive.0.band: not null or a pair of numbers ([0.1])"),
+    (_edit("predictive.0.judgement", None), "predictive.0.judgement: not a mapping (None)"),
+    (_edit("predictive.0.prior_predictive", [1]), "predictive.0.prior_predictive: not a mapping ([1])"),
 ]
 
 

@@ -222,6 +222,17 @@ def test_a_malformed_json_grid_is_named_json(tmp_path: Path, capsys: pytest.Capt
     assert "YAML" not in line and not out.exists()
 
 
+def test_a_one_unit_sweep_says_1_unit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The summary line counts its units as it counts the rest ('1 parameter set x 1 policy'): it read
+    '1 units'."""
+    one = "runs: 200\ndays: 30\nparameters:\n  escalation.clash_to_war: [0.02]\n"
+    assert _sweep(_write(tmp_path, one), tmp_path / "out") == 0
+    out = capsys.readouterr().out
+    assert "cuba-1962: 1 unit (1 parameter set x 1 policy x 1 replicate, 200 paths x 30 days each)" in out, (
+        out
+    )
+
+
 def test_out_folder_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     small = _write(tmp_path, GRID.replace("replicates: 2", "replicates: 1").replace("[3, 9]", "[3]"))
     out = tmp_path / "out"

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
@@ -155,9 +156,12 @@ def _published(
 def _print_posterior(document: dict[str, Any], where: str) -> None:
     diagnostics = document["diagnostics"]
     console.print(
-        f"[bold]{where}[/bold]: {document['simulations']} model rows, created {document['created']}; "
-        f"{document['method']}. MCMC acceptance {diagnostics['mcmc_acceptance']:.2f}, "
-        f"effective sample size {diagnostics['effective_sample_size']:.0f}."
+        Text.assemble(
+            (where, "bold"),
+            f": {document['simulations']} model rows, created {document['created']}; "
+            f"{document['method']}. MCMC acceptance {diagnostics['mcmc_acceptance']:.2f}, "
+            f"effective sample size {diagnostics['effective_sample_size']:.0f}.",
+        )
     )
     table = Table(
         title="free parameters: prior and posterior",

@@ -30,8 +30,11 @@ DEFAULT_SEED = 20171126
 WIDE = 160
 """Width of tables written to a file or a pipe (Rich would otherwise wrap them at 80 columns)."""
 
-console = Console(width=None if sys.stdout.isatty() else WIDE)
-errors = Console(stderr=True)
+# No markup or emoji codes: what the consoles print holds the user's own text (a scenario's title, a lever's
+# summary, an event's description, a file name), where '[/x]' stopped the command with Rich's MarkupError
+# and '[red]' or ':warning:' were silently changed. Styles are given as style=.
+console = Console(width=None if sys.stdout.isatty() else WIDE, markup=False, emoji=False)
+errors = Console(stderr=True, markup=False, emoji=False)
 
 MAX_SEED = 2**63 - 1
 """Seeds key the counter-based random stream (engine/randomness.py) as one unsigned 64-bit word; the
@@ -189,7 +192,7 @@ def stderr_progress(enabled: bool, *middle: ProgressColumn, time_left: bool = Fa
     columns, time elapsed and, with ``time_left``, the time left."""
     tail = (TextColumn("left"), TimeRemainingColumn()) if time_left else ()
     return Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         *middle,

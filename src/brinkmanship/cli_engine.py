@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from brinkmanship.cli_common import (
     DEFAULT_DRAWS,
@@ -73,7 +74,9 @@ def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to 
 
     sc = load_scenario(scenario)
     console.print(
-        f"[bold]{sc.title}[/bold] ({sc.name}) - start {sc.start_date}, horizon {sc.horizon_days} days"
+        Text.assemble(
+            (sc.title, "bold"), f" ({sc.name}) - start {sc.start_date}, horizon {sc.horizon_days} days"
+        )
     )
     console.print(sc.description)
     actors = Table(title="Actors", header_style="bold")
@@ -118,7 +121,7 @@ def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to 
         + ", ".join(policy.name for policy in policies)
     )
     for note in notes:
-        console.print(f"  [dim]{note}[/dim]")
+        console.print(f"  {note}", style="dim")
     if sc.uncertainties:
         table = Table(title="Uncertain parameters", header_style="bold")
         for column in ("parameter", "low", "high", "note"):
@@ -127,7 +130,7 @@ def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to 
             table.add_row(u.path, f"{u.low:g}", f"{u.high:g}", u.note)
         console.print(table)
     if sc.sources:
-        console.print("[bold]Sources[/bold]")
+        console.print("Sources", style="bold")
         for key, text in sc.sources.items():
             console.print(f"  {key}: {text}")
 
@@ -299,7 +302,7 @@ def print_table(result: dict[str, Any]) -> None:
         )
     if "param_uncertainty" in result:
         print_split(result)
-    console.print(f"[dim]{result['elapsed_s']:.1f} s[/dim]")
+    console.print(f"{result['elapsed_s']:.1f} s", style="dim")
 
 
 def print_split(result: dict[str, Any]) -> None:

@@ -247,10 +247,15 @@ def replay_command(
                 f"({DEFAULT_SPAN_YEARS} years after its start date, {sc.start_date}); give {flag} {latest} "
                 "or earlier"
             )
+    # Each end as given or as defaulted: '--to 2018-12-10' read as if the user had typed it.
+    start = (
+        f"--from {first_date}" if first_date else f"from {default_first} (the default start, without --from)"
+    )
+    end = f"--to {last_date}" if last_date else f"to {default_last} (the default end, without --to)"
     first_date = first_date or default_first
     last_date = last_date or default_last
     if not 1 <= (last_date - first_date).days + 1 <= MAX_REPLAY_DAYS:
-        raise UserError(f"--from {first_date} --to {last_date}: the span must be 1 to {MAX_REPLAY_DAYS} days")
+        raise UserError(f"{start} {end}: the span must be 1 to {MAX_REPLAY_DAYS} days")
     span_days = (last_date - first_date).days + 1
     every = min(every, span_days) if every is not None else max(1, span_days // 100)
     dates = _forecast_dates(span_days, every)
@@ -329,8 +334,9 @@ def _print_replay(result: Replay, seconds: float) -> None:
     console.print(table)
     record = result.as_dict()
     console.print(
-        f"[dim]in brackets: the 95% interval (Wilson) of each forecast, from its {result.forecast_runs:,} "
-        f"paths. {record['method']}[/dim]"
+        f"in brackets: the 95% interval (Wilson) of each forecast, from its {result.forecast_runs:,} "
+        f"paths. {record['method']}",
+        style="dim",
     )
     note = result.ess_note()
     if note is not None:

@@ -84,7 +84,12 @@ def _policies(
 ) -> tuple[list[Policy], list[str]]:
     """Policies named with -p; else the levers of the policy files; else every applicable built-in."""
     if texts:
-        return [catalogue.parse(text) for text in texts], []
+        chosen = [catalogue.parse(text) for text in texts]
+        names = [policy.name for policy in chosen]
+        twice = next((name for k, name in enumerate(names) if name in names[:k]), None)
+        if twice is not None:  # it ran twice, the second as '(= it)'
+            raise UserError(f"-p/--policy {twice}: given more than once; give it once")
+        return chosen, []
     if files:
         return [
             catalogue.parse(name) for name, lever in catalogue.levers.items() if lever.origin != "built-in"
@@ -228,8 +233,8 @@ def _print_comparison(comparison: Comparison, rank_by: str) -> None:
         if row["expansion"]:
             console.print(f"{row['policy']} = {row['expansion']}")
     for note in comparison.notes:
-        console.print(f"[dim]note: {note}[/dim]")
-    console.print(f"[dim]{comparison.elapsed_s:.1f} s[/dim]")
+        console.print(f"note: {note}", style="dim")
+    console.print(f"{comparison.elapsed_s:.1f} s", style="dim")
 
 
 def _largest_shift(row: dict[str, Any]) -> str:
@@ -595,7 +600,7 @@ def brief(
         results.commit()
     console.print(f"wrote {html} (self-contained), {markdown}, {data}")
     console.print("figures: " + ", ".join(str(path) for path in files))
-    console.print(f"[dim]{time.perf_counter() - started:.1f} s[/dim]")
+    console.print(f"{time.perf_counter() - started:.1f} s", style="dim")
 
 
 def _briefing_work(

@@ -318,8 +318,8 @@ def _print_global(result: gsa.GlobalSensitivity) -> None:
         table.add_row(str(entry["rank"]), entry["parameter"], *cells)
     console.print(table)
     for left_out in result.excluded:
-        console.print(f"[dim]left out: {left_out['path']}: {left_out['reason']}[/dim]")
-    console.print(f"[dim]{result.seconds:.1f} s[/dim]")
+        console.print(f"left out: {left_out['path']}: {left_out['reason']}", style="dim")
+    console.print(f"{result.seconds:.1f} s", style="dim")
     if result.warning:
         print(f"warning: {result.warning}", file=sys.stderr)  # one line, whatever the terminal's width
 
@@ -343,7 +343,7 @@ def _print_oat(result: Sensitivity, seconds: float) -> None:
             f"{100 * row.swing:.1f} pts" if measured else "-",
         )
     console.print(table)
-    console.print(f"[dim]{seconds:.1f} s[/dim]")
+    console.print(f"{seconds:.1f} s", style="dim")
 
 
 @contextmanager

@@ -119,7 +119,7 @@ def sweep(
         print(json.dumps(summary))
         return
     console.print(
-        f"{sc.name}: {len(units):,} units ({plural(len(checked.sets), 'parameter set')} x "
+        f"{sc.name}: {plural(len(units), 'unit')} ({plural(len(checked.sets), 'parameter set')} x "
         f"{plural(len(checked.policies), 'policy', 'policies')} x "
         f"{plural(checked.replicates, 'replicate')}, "
         f"{plural(checked.runs, 'path')} x {plural(checked.days, 'day')} each) "

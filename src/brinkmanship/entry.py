@@ -13,6 +13,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from typing import Any
 
 INTERRUPTED = "error: interrupted; stopped without writing results"
 TERMINATED = "error: terminated; stopped without writing results"
@@ -28,9 +29,14 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 def main() -> int:
     """Entry point of the `brink` script (``[project.scripts]``): run :func:`brinkmanship.cli.main`."""
-    previous = None
+    previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        # SIGINT too: a shell starts a background job (`brink run ... &`) with it ignored, and while the
+        # commands import (seconds) that ignored Ctrl-C let the whole command run on and exit 0.
+        previous = {
+            signal.SIGTERM: signal.signal(signal.SIGTERM, _on_sigterm),
+            signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+        }
     try:
         from brinkmanship.cli import main as run
 
@@ -42,8 +48,8 @@ def main() -> int:
         print(TERMINATED, file=sys.stderr)
         return 143
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m brinkmanship.entry`

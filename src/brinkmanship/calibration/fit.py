@@ -88,6 +88,31 @@ def unit_to_values(targets: TargetsFile, u: np.ndarray) -> dict[str, float]:
     return {p.path: p.prior.from_unit(float(x)) for p, x in zip(targets.parameters, u, strict=True)}
 
 
+def _saved_draws(path: Path, k: int, wave2: int) -> np.ndarray:
+    """The wave-1 posterior's draws kept in ``path``: at least ``wave2`` rows of ``k`` finite coordinates.
+
+    Raises:
+        UserError: the file holds something else (it stopped the fit with NumPy's traceback).
+    """
+    try:
+        draws = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):  # not a NumPy array file (or one of objects)
+        draws = None
+    if not (
+        isinstance(draws, np.ndarray)
+        and draws.ndim == 2
+        and draws.shape[1] == k
+        and len(draws) >= wave2
+        and np.issubdtype(draws.dtype, np.floating)
+        and np.isfinite(draws).all()
+    ):
+        raise UserError(
+            f"{path}: not the wave-1 posterior's draws ({wave2} or more of {k} parameters, as NumPy's .npy); "
+            f"move it out of {path.parent} and the fit samples them again"
+        )
+    return draws
+
+
 class Journal:
     """The rows simulated so far, read back from and appended to ``simulations.jsonl``."""
 
@@ -117,16 +142,23 @@ class Journal:
         self.rows: dict[tuple[int, int], dict[str, float]] = {}
         if not self.path.exists():
             return
-        text = self.path.read_text(encoding="utf-8")
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise UserError(
+                f"{self.path}: not the fit's simulated rows (not UTF-8 text); move it out of {folder}, or "
+                "choose another --out folder"
+            ) from None
         lines = text.splitlines(keepends=True)
         kept = 0  # characters of complete rows
         for number, line in enumerate(lines, 1):
             try:
                 row = json.loads(line)
-                self.rows[(int(row["wave"]), int(row["row"]))] = {
-                    str(k): float(v) for k, v in row["quantities"].items()
-                }
-            except (ValueError, KeyError, TypeError):
+                quantities = {str(k): float(v) for k, v in row["quantities"].items()}
+                if not all(math.isfinite(v) for v in quantities.values()):  # JSON's NaN, 1e999
+                    raise ValueError("not a finite number")
+                self.rows[(int(row["wave"]), int(row["row"]))] = quantities
+            except (ValueError, KeyError, TypeError, AttributeError):
                 if number < len(lines):
                     raise UserError(f"{self.path}, line {number}: not a simulated row") from None
                 # The last line cut short by an interruption: dropped, so that the next row starts on a
@@ -219,7 +251,8 @@ def run_fit(
     # them again (they fix wave 2's design, so they must be the same ones).
     saved = folder / WAVE1_DRAWS
     if config.wave2 and saved.exists():
-        posterior = Posterior(np.load(saved), np.zeros((0, len(fitted))), math.nan, math.nan, math.nan)
+        draws = _saved_draws(saved, k, config.wave2)
+        posterior = Posterior(draws, np.zeros((0, len(fitted))), math.nan, math.nan, math.nan)
     else:
         posterior = sample_posterior(
             emulator, fitted, k, seed, progress=mcmc("posterior after wave 1 (MCMC steps)")

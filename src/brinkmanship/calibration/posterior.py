@@ -78,7 +78,9 @@ def load_posterior(path: str | Path | None = None) -> ShippedPosterior:
         where = str(path)
         text = read_text(Path(path))
     try:
-        document = json.loads(text, parse_constant=_no_constant)
+        document = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_no_key_twice)
+    except _KeyTwice as error:
+        raise UserError(f"{where}: malformed posterior: {error}") from None
     except ValueError as error:
         raise UserError(f"{where}: not JSON ({error})") from None
     if not isinstance(document, dict) or document.get("format") != POSTERIOR_FORMAT:
@@ -229,6 +231,21 @@ class PosteriorRecord(BaseModel):
     method: Annotated[str, Field(min_length=1)]
 
 
+class _KeyTwice(ValueError):
+    """A key given twice in one JSON object."""
+
+
+def _no_key_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice: Python's reader keeps the last without a word, where every
+    other file a user gives is refused (README)."""
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise _KeyTwice(f"the key {key!r} is given twice in one object")
+        document[key] = value
+    return document
+
+
 def _no_constant(name: str) -> float:
     """JSON has no NaN or Infinity; Python's reader would take them."""
     raise ValueError(f"{name} is not a JSON number")
@@ -249,25 +266,58 @@ def _check_predictive(rows: object, where: str) -> None:
             raise UserError(f"{at} is not a mapping")
         try:
             for key in ("name", "use"):
-                if not isinstance(row[key], str):
-                    raise ValueError(f"{key} is not text")
+                if not isinstance(_field(row, key), str):
+                    raise ValueError(f"{key}: not text")
             for key in ("value", "z", "margin"):
-                _number(row[key])
-            if not isinstance(row["met"], bool):
-                raise ValueError("met is not true or false")
-            if row["band"] is not None:
-                _, _ = (_number(x) for x in row["band"])
+                _named_number(row, key)
+            if not isinstance(_field(row, "met"), bool):
+                raise ValueError("met: not true or false")
+            band = _field(row, "band")
+            if band is not None:
+                if not (isinstance(band, list) and len(band) == 2):
+                    raise ValueError(f"band: not null or a pair of numbers ({band!r})")
+                for end in band:
+                    try:
+                        _number(end)
+                    except ValueError as error:
+                        raise ValueError(f"band: {error}") from None
             for key in ("prior_predictive", "posterior_predictive"):
+                quantiles = _mapping(row, key)
                 for q in ("q05", "median", "q95"):
-                    _number(row[key][q])
-            ErrorModel.model_validate(row["error"])
-            judgement = row["judgement"]
-            if not (isinstance(judgement["who"], str) and isinstance(judgement["when"], str)):
-                raise ValueError("judgement's who and when are not text")
+                    _named_number(quantiles, q, f"{key}.")
+            ErrorModel.model_validate(_field(row, "error"))
+            judgement = _mapping(row, "judgement")
+            for key in ("who", "when"):
+                if not isinstance(_field(judgement, key, "judgement."), str):
+                    raise ValueError(f"judgement.{key}: not text")
         except ValidationError as error:
             raise UserError(f"{at}: its error model: {error.errors()[0]['msg']}") from None
-        except (KeyError, TypeError, ValueError) as error:
-            raise UserError(f"{at}: {error!r}") from None
+        except ValueError as error:
+            raise UserError(f"{at}.{error}") from None
+
+
+def _field(row: dict[str, Any], key: str, prefix: str = "") -> Any:
+    """``row[key]``; a missing key is ValueError naming it."""
+    if key not in row:
+        raise ValueError(f"{prefix}{key}: missing")
+    return row[key]
+
+
+def _mapping(row: dict[str, Any], key: str) -> dict[str, Any]:
+    """``row[key]``, a mapping; ValueError naming the key otherwise."""
+    value = _field(row, key)
+    if not isinstance(value, dict):
+        raise ValueError(f"{key}: not a mapping ({value!r})")
+    return value
+
+
+def _named_number(row: dict[str, Any], key: str, prefix: str = "") -> float:
+    """``row[key]`` as a number; ValueError naming the key otherwise."""
+    value = _field(row, key, prefix)
+    try:
+        return _number(value)
+    except ValueError as error:
+        raise ValueError(f"{prefix}{key}: {error}") from None
 
 
 REQUIRED_KEYS = (

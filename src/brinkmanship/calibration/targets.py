@@ -254,6 +254,8 @@ class Target(Strict):
             low, high = self.band
             if not 0 <= low <= self.value <= high:
                 raise ValueError(f"band {list(self.band)} must hold the value {self.value}")
+            if probability and high > 1.0:
+                raise ValueError(f"band {list(self.band)}: a probability's band must lie within [0, 1]")
         return self
 
 

@@ -26,6 +26,9 @@ PROTECTED_FIELDS = (
     "horizon_days",
     "principals",
     "uncertainties",
+    # The recorded run-up the crisis burns in from: every policy starts from the same burned-in paths (a
+    # lever editing it stopped compare with a ValueError traceback).
+    "prelude",
 )
 """Top-level fields a lever may not change: they define the crisis and its horizon, not a policy."""
 

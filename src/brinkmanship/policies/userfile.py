@@ -101,6 +101,13 @@ class LeverSpec(_Strict):
                 raise ValueError(f"{path!r}: {head!r} is not a field of a scenario")
             if head in PROTECTED_FIELDS:
                 raise ValueError(f"{path!r}: {head!r} defines the crisis and cannot be changed by a lever")
+            if head == "consequences":
+                # What a war costs is computed once per scenario and shared by every policy (deaths are
+                # paired across policies): a lever setting it ran with the deaths unchanged, without a word.
+                raise ValueError(
+                    f"{path!r}: what a war costs is the scenario's, the same under every policy; a lever "
+                    "cannot change it"
+                )
             if not _finite(overrides[path]):
                 raise ValueError(f"{path!r}: every number must be finite (no NaN or infinity)")
             check_override(path, overrides[path])

@@ -14,6 +14,7 @@ from brinkmanship.report import figures
 from brinkmanship.report.briefing import Briefing, HistoryCurve
 from brinkmanship.report.document import Block, Bullets, Document, Image, Paragraph, Section, Table
 from brinkmanship.report.indicators import Indicators
+from brinkmanship.wording import plural
 
 PATH_MEANING = {
     "deliberate": "a side chose to attack, not on a false belief that the other was about to strike",
@@ -171,12 +172,20 @@ def _headline(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
                 f"{points(change['diff'])} (paired 95% interval {points_interval(change['ci95'])} points)."
             )
         )
+    same = len(rows) - 1 - len(others)
+    counted = (
+        f"Of {_options_counted(len(others), same)}, {len(lower)} "
+        f"{'lowers' if len(lower) == 1 else 'lower'} the risk of war significantly and {len(higher)} "
+        f"{'raises' if len(higher) == 1 else 'raise'} it."
+        if others
+        else "No option but the baseline was compared"
+        + (f" ({_label(rows[1])} is the same scenario here)" if same == 1 else "")
+        + (f" ({plural(same, 'option')} are the same scenario here)" if same > 1 else "")
+        + "."
+    )
     section.blocks.append(
         Paragraph(
-            f"Of {_options_counted(len(others), len(rows) - 1 - len(others))}, {len(lower)} "
-            f"{'lowers' if len(lower) == 1 else 'lower'} the risk of war significantly and {len(higher)} "
-            f"{'raises' if len(higher) == 1 else 'raise'} it. These are model estimates from parameters "
-            "that are partly judgement, "
+            f"{counted} These are model estimates from parameters that are partly judgement, "
             "not measurements: trust the differences between options, which share their random numbers, "
             "more than the levels; the assumptions section shows how far the levels move."
         )
@@ -278,8 +287,10 @@ def _options(briefing: Briefing, rows: list[dict[str, Any]]) -> Section:
             ),
         ],
     )
-    section.blocks.append(Paragraph("What each option changes in the model:"))
-    section.blocks.append(Bullets(_lever_notes(briefing)))
+    notes = _lever_notes(briefing)
+    if notes:  # none where only the baseline was compared
+        section.blocks.append(Paragraph("What each option changes in the model:"))
+        section.blocks.append(Bullets(notes))
     return section
 
 
@@ -614,7 +625,7 @@ def _parameter_uncertainty(robust: dict[str, Any]) -> Section:
 
 def _options_counted(distinct: int, duplicates: int) -> str:
     """'11 options compared' and, where the table repeats some, how many rows are the same as another."""
-    text = f"the {distinct} distinct options compared"
+    text = f"the {plural(distinct, 'distinct option')} compared"
     if duplicates:
         rows = "row is" if duplicates == 1 else "rows are"
         text += f" ({duplicates} more {rows} the same as another option)"

@@ -51,6 +51,13 @@ def _check_uncertainties(scenario: ScenarioFile, where: str) -> None:
             raise UserError(f"{here}.path: malformed parameter path {path!r}")
         if path.split(".")[0] in PROTECTED_FIELDS:
             raise UserError(f"{here}.path: {path!r} defines the crisis and cannot be varied")
+        if path.split(".")[0] == "consequences":
+            # What a war costs is computed once per scenario: every row of a sensitivity or a sweep read
+            # the same deaths, and the parameter showed no effect at all (mu_star 0).
+            raise UserError(
+                f"{here}.path: {path!r}: what a war costs is computed once per scenario, not for each "
+                "value of an uncertain parameter; it cannot be varied"
+            )
         value = get_path(data, path, f"{here}.path")
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise UserError(f"{here}.path: {path!r} is not a number (it holds {_short(value)})")
