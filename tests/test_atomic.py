@@ -39,3 +39,22 @@ def test_force_removes_the_sets_files_the_new_run_does_not_write(tmp_path: Path)
     assert (out / "result.json").read_text(encoding="utf-8") == "new"
     _write(out, ["result.json", "figures/two.png"], force=True)
     assert sorted(os.listdir(out / "figures")) == ["mine.png", "two.png"]
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_file_where_a_result_folder_belongs_says_remove_it_with_or_without_force(
+    tmp_path: Path, force: bool
+) -> None:
+    """A file named `figures` in the folder was reported as figures "from an earlier run; add --force",
+    and --force then said it was a file where a result folder belongs: --force cannot help, so the first
+    answer already says what can (remove it), and nothing is hinted about --force."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "figures").write_text("x", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        _write(out, ["result.json", "figures/one.png"], force=force)
+    message = str(caught.value)
+    assert "figures is a file where a result folder belongs; remove it first" in message
+    assert "--force" not in message and "earlier run" not in message
+    assert (out / "figures").read_text(encoding="utf-8") == "x"
+    assert sorted(os.listdir(out)) == ["figures"]

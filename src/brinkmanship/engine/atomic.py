@@ -199,17 +199,19 @@ class ResultFolder:
         existing = self._earlier()
         if not existing:
             return
-        if not self.force:
-            raise self._refuse(
-                f"already holds {', '.join(existing)} from an earlier run; choose another folder, or add "
-                "--force to replace that set of files"
-            )
+        # A file where a result folder belongs (or the reverse) is refused first, with or without --force:
+        # --force replaces an earlier set of results, it cannot turn a file into a folder.
         for name in existing:
             target = self.folder / name
             is_folder = self._is_folder(target)
             if is_folder != (name in self.folders):
                 kind = "a folder where a result file" if is_folder else "a file where a result folder"
                 raise self._refuse(f"{name} is {kind} belongs; remove it first")
+        if not self.force:
+            raise self._refuse(
+                f"already holds {', '.join(existing)} from an earlier run; choose another folder, or add "
+                "--force to replace that set of files"
+            )
 
     def staged(self, name: str) -> Path:
         """Where to write the result ``name`` (a file, or a folder such as ``figures``)."""
