@@ -494,3 +494,41 @@ def test_a_map_that_fails_while_saving_leaves_no_half_written_png(
     capsys.readouterr()
     assert png.read_bytes() == b"earlier map"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reach.png"]
+
+
+def test_a_name_several_places_share_says_which_was_used_and_how_to_choose(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--target Springfield` and `intel reach --from Springfield` silently picked one of eight
+    Springfields. The text now names the place used with its country, region and coordinates, says the
+    name matched several places and how to choose another ('Springfield, US-IL'), which then works; the
+    JSON keeps its fields and adds the place's label."""
+    assert main(["effects", "--yield-kt", "15", "--target", "Springfield", "--map", ""]) == 0
+    out = capsys.readouterr().out
+    assert "over Springfield (Springfield, US-MO; 37.2153, -93.2982)" in out
+    assert "'Springfield' names 8 places; used Springfield, US-MO (the largest)" in out
+    assert "Springfield, US-IL" in out and "or give --lat and --lon" in out
+
+    assert main(["effects", "--yield-kt", "15", "--target", "Springfield, US-IL", "--map", ""]) == 0
+    out = capsys.readouterr().out
+    assert "over Springfield, US-IL (39.8017, -89.6437)" in out and "names 8 places" not in out
+    detonation = run_json(
+        capsys, ["effects", "--yield-kt", "15", "--target", "springfield, us-il", "--map", "", "--json"]
+    )["detonations"][0]
+    assert detonation["target"] == "springfield, us-il" and detonation["place"] == "Springfield, US-IL"
+    assert (round(detonation["lat"], 2), round(detonation["lon"], 2)) == (39.8, -89.64)
+    err = fail(capsys, ["effects", "--yield-kt", "15", "--target", "Springfield, FR", "--map", ""])
+    assert "no place 'Springfield' in FR; the places of that name: Springfield, US-MO;" in err
+
+    assert main(["intel", "reach", "--range-km", "10000", "--from", "Springfield", "--map", ""]) == 0
+    out = capsys.readouterr().out
+    assert "from Springfield, US-MO (37.2153, -93.2982), range 10,000 km:" in out
+    assert "--from: 'Springfield' names 8 places" in out
+    reach = run_json(
+        capsys,
+        ["intel", "reach", "--range-km", "10000", "--from", "Springfield, US-MA", "--map", "", "--json"],
+    )
+    assert reach["from"] == "Springfield" and reach["from_place"] == "Springfield, US-MA"
+    # A name one place has gets no note.
+    assert main(["intel", "reach", "--range-km", "1000", "--from", "Pyongyang", "--map", ""]) == 0
+    assert "names" not in capsys.readouterr().out

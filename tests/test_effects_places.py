@@ -180,3 +180,20 @@ def test_daytime_osaka_matches_the_japanese_census() -> None:
 def test_unknown_population_kind() -> None:
     with pytest.raises(UserError, match="--population"):
         density_grid(LocalFrame(0.0, 0.0), [], np.zeros(1), np.zeros(1), "weekend")
+
+
+def test_a_country_and_region_ending_chooses_among_namesakes() -> None:
+    """Eight GeoNames cities are called Springfield; a plain name gives the largest, and
+    'Springfield, US-IL' (or just the country for a name one country has) chooses another."""
+    from brinkmanship.effects.places import namesakes, namesakes_note
+
+    assert find_place("Springfield").label == "Springfield, US-MO"
+    assert find_place("Springfield, US-IL").label == "Springfield, US-IL"
+    assert find_place("Moscow, US").label == "Moscow, US-ID"
+    assert find_place("Moscow, RU") == find_place("Moscow") and find_place("Moscow") in urban_areas()
+    assert len(namesakes("Springfield")) == 8 and namesakes("Pyongyang") == (find_place("Pyongyang"),)
+    assert namesakes_note("Pyongyang", find_place("Pyongyang")) is None
+    note = namesakes_note("Moscow", find_place("Moscow"))
+    assert note is not None and "used Moscow, RU (the urban-area table's)" in note and "Moscow, US-ID" in note
+    with pytest.raises(UserError, match="no place 'Springfield' in US-ZZ"):
+        find_place("Springfield, US-ZZ")

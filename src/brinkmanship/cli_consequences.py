@@ -164,6 +164,7 @@ def effects(
     """Rings (km), deaths and injuries of one detonation or a strike plan."""
     from brinkmanship.effects import Detonation, load_plan, plan_consequences
     from brinkmanship.effects.blast import check_blast_model
+    from brinkmanship.effects.places import find_place, namesakes_note
     from brinkmanship.effects.population import check_population
     from brinkmanship.effects.rings import check_convention
 
@@ -217,9 +218,11 @@ def effects(
         )
     result = plan_consequences(detonations, population)
     rings = [d.rings(blast_model).as_dict() for d in detonations]
+    places = [find_place(d.target, where="target") if d.target else None for d in detonations]
     per: list[dict[str, Any]] = [
         {
             "target": d.target,
+            "place": None if place is None else place.label,
             "lat": round(d.location()[0], 5),
             "lon": round(d.location()[1], 5),
             "yield_kt": d.yield_kt,
@@ -230,7 +233,7 @@ def effects(
             "population": result.population_of(k),
             "daytime_sources": list(result.daytime_by_detonation[k]),
         }
-        for k, (d, r) in enumerate(zip(detonations, rings, strict=True))
+        for k, (d, r, place) in enumerate(zip(detonations, rings, places, strict=True))
     ]
     data: dict[str, Any] = {
         "radii_km": rings[0],
@@ -250,9 +253,16 @@ def effects(
     if wind_kmh is not None:
         data["fallout"] = _fallout(detonations, wind_kmh, wind_toward_deg)
     lines = []
-    for p in per:
-        where = p["target"] or f"{p['lat']}, {p['lon']}"
+    choose = ", or give --lat and --lon" if plan is None else ", or give its lat and lon"
+    for p, place in zip(per, places, strict=True):
+        where = f"{p['lat']}, {p['lon']}"
+        if place is not None:  # which place a name meant: several share a name (Springfield)
+            named = f"{p['target']} ({place.label}; " if p["target"] != place.label else f"{place.label} ("
+            where = f"{named}{place.lat:.4f}, {place.lon:.4f})"
         lines.append(f"{p['yield_kt']:g} kt {p['burst']} burst at {p['height_m']:.0f} m over {where}")
+        note = namesakes_note(p["target"], place, otherwise=choose) if place is not None else None
+        if note:
+            lines.append(f"  place: {note}")
         lines.append(f"  height: {p['height_basis']}")
         lines += [f"  {k:9s} {_fmt(v)}" for k, v in p["radii_km"].items()]
         if population == "daytime" and len(per) > 1:
@@ -594,6 +604,7 @@ def intel_reach(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Which cities are within a range of a launch site (WGS-84), with a map image."""
+    from brinkmanship.effects.places import namesakes_note
     from brinkmanship.intel.reach import cities_in_reach
 
     # Beyond half the Earth's circumference every place is in reach; larger numbers are typing mistakes.
@@ -602,12 +613,16 @@ def intel_reach(
     site, rows = cities_in_reach(range_km, launch)
     data: dict[str, Any] = {
         "from": site.name,
+        "from_place": site.label,
         "range_km": range_km,
         "cities": [
             {"name": r.name, "distance_km": round(r.distance_km), "in_reach": r.in_reach} for r in rows
         ],
     }
-    lines = [f"from {site.name}, range {range_km:,.0f} km:"]
+    lines = [f"from {site.described}, range {range_km:,.0f} km:"]
+    note = namesakes_note(launch, site)
+    if note:  # several places share the name (Springfield): say which was used and how to choose another
+        lines.insert(0, f"--from: {note}")
     lines += [f"  {r.name:32s} {r.distance_km:8,.0f} km  {'IN REACH' if r.in_reach else '—'}" for r in rows]
 
     def draw() -> str:
