@@ -411,7 +411,7 @@ def test_a_good_user_file_loads_and_counts_lines_with_comments_and_blanks(
             "2017-10-01,both,negotiation,agreement,,x,src,depth=1.5\n",
             2,
             "terms.depth",
-            "less than or equal to 1",
+            "should be at most 1",
         ),
         ("2017-10-01,both,negotiation,agreement,,x,src,depth=nan\n", 2, "terms.depth", "finite"),
         ("2017-10-01,both,negotiation,agreement,,x,src,deep\n", 2, "terms", "key=value"),

@@ -99,7 +99,7 @@ def test_user_levers_compose_with_built_ins_and_are_checked(tmp_path: Path, kore
         (
             "levers:\n  x:\n    channels: {direct: {verify: 2.0}}\n",
             "levers.x.channels.direct.verify",
-            "less than",
+            "should be at most 1",
         ),
         ("levers:\n  x:\n    set: {nonsense.path: 1}\n", "levers.x.set", "'nonsense' is not a field"),
         ("levers:\n  x:\n    set: {horizon_days: 30}\n", "levers.x.set", "defines the crisis"),
@@ -112,7 +112,7 @@ def test_user_levers_compose_with_built_ins_and_are_checked(tmp_path: Path, kore
             "what a war costs is the scenario's",
         ),
         ("levers:\n  x:\n    summary: nothing\n", "levers.x", "changes nothing"),
-        ("levers:\n  Bad_Name:\n    forbid: {US: [hold]}\n", "levers.Bad_Name", "pattern"),
+        ("levers:\n  Bad_Name:\n    forbid: {US: [hold]}\n", "levers", "'Bad_Name' is not a name: names are"),
         ("levers: {}\n", "levers", "at least 1"),
         ("lever:\n  x: {}\n", "levers", "required field is missing"),
     ],
@@ -150,7 +150,7 @@ def test_a_user_lever_cannot_take_a_built_in_name(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("levers:\n  x:\n    set: {channels.direct.speed: 1}\n", "no parameter 'channels.direct.speed'"),
-        ("levers:\n  x:\n    set: {agreement.base_rate: 3}\n", "agreement.base_rate: Input should be less"),
+        ("levers:\n  x:\n    set: {agreement.base_rate: 3}\n", "agreement.base_rate: should be at most"),
     ],
 )
 def test_problems_whatever_the_scenario_are_found_as_the_file_is_read(
@@ -217,3 +217,40 @@ def test_a_user_lever_says_what_it_changes_in_words(tmp_path: Path) -> None:
     assert changes["quiet-both"] == "Forbids public_threat for both principals"
     for name, words in changes.items():
         assert not any(mark in words for mark in ("{", "}", "': ", "True", "False", "None")), name
+
+
+def test_pydantic_messages_reach_users_in_plain_words(tmp_path: Path) -> None:
+    """A lever named `a+b` gave "String should match pattern '^[a-z0-9][a-z0-9-]*$'", a list where a
+    mapping belongs "Input should be a valid dictionary": in lever files, scenario files and grids alike
+    each now says what the field takes in words."""
+    from brinkmanship.scenario.loader import builtin_mapping, scenario_from_mapping
+    from brinkmanship.sweep.grid import load_grid
+
+    name_rule = (
+        "is not a name: names are lowercase letters, digits and hyphens, starting with a letter or digit"
+    )
+    cases: list[tuple[str, str]] = []
+    for text in ("levers:\n  a+b:\n    forbid: {US: [hold]}\n", "levers: [x]\n", "levers:\n  x: 3\n"):
+        path = write(tmp_path, text)
+        with pytest.raises(UserError) as error:
+            catalogue_for([str(path)])
+        cases.append((str(error.value), str(path)))
+    assert cases[0][0] == f"{cases[0][1]}: levers: 'a+b' {name_rule}"
+    assert cases[1][0] == f"{cases[1][1]}: levers: should be a mapping of keys to values (got a list)"
+    assert cases[2][0] == f"{cases[2][1]}: levers.x: should be a mapping of keys to values (got the number 3)"
+
+    scenario = builtin_mapping("korea-2017")
+    with pytest.raises(UserError) as error:
+        scenario_from_mapping({**scenario, "name": "A+B"}, "s.yaml")
+    assert str(error.value) == f"s.yaml: name: 'A+B' {name_rule}"
+    with pytest.raises(UserError) as error:
+        scenario_from_mapping({**scenario, "actors": []}, "s.yaml")
+    assert str(error.value) == "s.yaml: actors: should be a mapping of keys to values (got a list)"
+
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("parameters: [5]\n", encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        load_grid(grid, load_scenario("korea-2017"))
+    assert str(error.value) == f"{grid}: parameters: should be a mapping of keys to values (got a list)"
+    for message, _ in cases:
+        assert "Input should" not in message and "pattern" not in message

@@ -291,7 +291,7 @@ def test_the_shipped_files_still_load() -> None:
 # --- 4. `brink policies` refuses a bad lever file as the other commands do ---------------------------
 
 BAD_LEVERS = [
-    ("set: {war.nuclear_hazard: 2.0}", "war.nuclear_hazard: Input should be less than or equal to 1"),
+    ("set: {war.nuclear_hazard: 2.0}", "war.nuclear_hazard: should be at most 1 (got the number 2.0)"),
     ("set: {war.nuclear_hazard: true}", "war.nuclear_hazard: expected a number, got true"),
     ("set: {war.no_such_thing: 0.5}", "no parameter 'war.no_such_thing'"),
     ("set: {actors.US.voices.first.weight: 1.0}", "no parameter 'actors.US.voices.first.weight'"),
@@ -573,7 +573,7 @@ def _twice(document: dict[str, Any]) -> None:
 
 
 BAD_POSTERIORS = [
-    (_edit("parameters.0.path", 5), "parameters.0.path: Input should be a valid string"),
+    (_edit("parameters.0.path", 5), "parameters.0.path: should be text (got the number 5)"),
     (_edit("parameters.0.path", "war.no_such_thing"), "parameters.0.path: no parameter 'war.no_such_thing'"),
     (_edit("parameters.0.path", "tension..amplification"), "parameters.0.path: malformed parameter path"),
     (_twice, "parameters.1.path: 'tension.amplification' given twice"),
@@ -588,8 +588,8 @@ BAD_POSTERIORS = [
         "parameters.0: posterior q95 7 is outside the prior, 1.5 to 6",
     ),
     (_edit("parameters.0.shrinkage", "0.97"), "parameters.0.shrinkage: expected a number"),
-    (_edit("parameters.0.shrinkage", 5), "parameters.0.shrinkage: Input should be less than or equal to 1"),
-    (_edit("parameters.0.source", 3), "parameters.0.source: Input should be a valid string"),
+    (_edit("parameters.0.shrinkage", 5), "parameters.0.shrinkage: should be at most 1 (got the number 5)"),
+    (_edit("parameters.0.source", 3), "parameters.0.source: should be text (got the number 3)"),
     (_add_to_draw, "draws.3: 'war.nuclear_hazard' is not a free parameter of the posterior"),
     (_drop_from_draw, "draws.0: no value for 'tension.amplification'"),
     (_draw(0, "escalation.clash_to_war", 1.5), "draws.0.escalation.clash_to_war: escalation.clash_to_war: "),
@@ -600,17 +600,20 @@ BAD_POSTERIORS = [
     (_edit("draws", {"a": 1}), "draws and weights must be lists"),
     (_edit("weights.0", "0.5"), "weights: '0.5' is not a number"),
     (_edit("diagnostics.mcmc_acceptance", "0.15"), "diagnostics.mcmc_acceptance: expected a number"),
-    (_edit("diagnostics.mcmc_acceptance", 1.5), "diagnostics.mcmc_acceptance: Input should be less than"),
-    (_edit("diagnostics.effective_sample_size", -1), "diagnostics.effective_sample_size: Input should be"),
+    (_edit("diagnostics.mcmc_acceptance", 1.5), "diagnostics.mcmc_acceptance: should be at most"),
+    (_edit("diagnostics.effective_sample_size", -1), "diagnostics.effective_sample_size: should be"),
     (
         _edit("tensions.0.correlation", -2),
-        "tensions.0.correlation: Input should be greater than or equal to -1",
+        "tensions.0.correlation: should be at least -1 (got the number -2)",
     ),
-    (_edit("tensions.0.targets", ["calm-year-war"]), "tensions.0.targets: List should have at least 2 items"),
+    (
+        _edit("tensions.0.targets", ["calm-year-war"]),
+        "tensions.0.targets: should have at least 2 entries (got 1)",
+    ),
     (_edit("simulations", "160"), "simulations: expected a number"),
-    (_edit("simulations", -1), "simulations: Input should be greater than or equal to 0"),
+    (_edit("simulations", -1), "simulations: should be at least 0 (got the number -1)"),
     (_edit("created", "yesterday"), "created: not an ISO date (YYYY-MM-DD)"),
-    (_edit("method", 5), "method: Input should be a valid string"),
+    (_edit("method", 5), "method: should be text (got the number 5)"),
     # The per-target block: each field named in words (it read KeyError('met'), TypeError("'int' object
     # is not iterable")).
     (_drop_predictive("met"), "predictive.0.met: missing"),

@@ -22,7 +22,7 @@ from brinkmanship.calibration.targets import ErrorModel, Prior
 from brinkmanship.errors import UserError
 from brinkmanship.policies.edits import check_override, parameter_type
 from brinkmanship.safe_yaml import read_text
-from brinkmanship.scenario.loader import format_validation_error
+from brinkmanship.scenario.loader import format_validation_error, plain_message
 from brinkmanship.scenario.schema import Count, IsoDate, Number, Strict
 
 POSTERIOR_FORMAT = "brinkmanship-posterior"
@@ -291,7 +291,7 @@ def _check_predictive(rows: object, where: str) -> None:
                 if not isinstance(_field(judgement, key, "judgement."), str):
                     raise ValueError(f"judgement.{key}: not text")
         except ValidationError as error:
-            raise UserError(f"{at}: its error model: {error.errors()[0]['msg']}") from None
+            raise UserError(f"{at}: its error model: {plain_message(error.errors()[0])}") from None
         except ValueError as error:
             raise UserError(f"{at}.{error}") from None
 

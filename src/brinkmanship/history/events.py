@@ -54,6 +54,7 @@ from pydantic import Field, ValidationError, field_validator
 from brinkmanship.errors import UserError
 from brinkmanship.model.ladder import ACTION_INDEX, ACTIONS, WAR_ACTIONS
 from brinkmanship.safe_yaml import parse_yaml, read_text
+from brinkmanship.scenario.loader import plain_message
 from brinkmanship.scenario.schema import IsoDate, ScenarioFile, Strict, ThirdParty
 
 EventKind = Literal["action", "third_party", "negotiation", "channel", "false_alarm", "capability"]
@@ -542,7 +543,7 @@ def _row_error(error: ValidationError, here: str) -> str:
     field = str(first["loc"][0]) if first["loc"] else "(row)"
     if len(first["loc"]) > 1 and field == "terms":
         field = f"terms.{first['loc'][1]}"
-    message = first["msg"].removeprefix("Value error, ")
+    message = plain_message(first)
     if first["type"] == "missing":
         message = "required field is missing"
         if field == "source":

@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from brinkmanship.errors import UserError
+from brinkmanship.scenario.loader import plain_message
 from brinkmanship.scenario.schema import IsoDate, Strict
 
 Measure = Literal["full_war", "armed_conflict", "deliberate_strike", "nuclear_use"]
@@ -130,8 +131,7 @@ def load_judgements(text: str | None = None, where: str = "built-in judgements.c
             except ValidationError as error:
                 first = error.errors()[0]
                 field = str(first["loc"][0]) if first["loc"] else "(row)"
-                message = first["msg"].removeprefix("Value error, ")
-                raise UserError(f'{where} line {line}, field "{field}": {message}') from None
+                raise UserError(f'{where} line {line}, field "{field}": {plain_message(first)}') from None
     except csv.Error as error:
         raise UserError(f"{where} line {reader.line_num}: malformed CSV: {error}") from None
     return tuple(sorted(rows, key=lambda j: (j.date, j.line)))

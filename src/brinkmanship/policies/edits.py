@@ -16,6 +16,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from brinkmanship.errors import UserError
+from brinkmanship.scenario.loader import plain_message
 from brinkmanship.scenario.schema import ScenarioFile
 
 PROTECTED_FIELDS = (
@@ -148,11 +149,7 @@ def check_override(path: str, value: Any) -> None:
     except ValidationError as error:
         first = error.errors()[0]
         inside = ".".join(str(step) for step in first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif first["type"] == "missing":
-            message = "required field is missing"
+        message = plain_message(first)
         raise ValueError(f"{path}{'.' + inside if inside else ''}: {message}") from None
 
 

@@ -18,6 +18,7 @@ from brinkmanship.effects.conventional import conventional_war_deaths
 from brinkmanship.effects.places import find_place
 from brinkmanship.errors import UserError
 from brinkmanship.policies.edits import PROTECTED_FIELDS, get_path, set_path
+from brinkmanship.scenario.loader import plain_message
 from brinkmanship.scenario.schema import ScenarioFile
 
 
@@ -73,7 +74,7 @@ def _check_end(data: dict[str, Any], path: str, value: float, here: str) -> None
         ScenarioFile.model_validate(varied)
     except ValidationError as error:
         first = error.errors()[0]
-        raise UserError(f"{here}: {value:g} is not a value {path} accepts ({first['msg']})") from None
+        raise UserError(f"{here}: {value:g} is not a value {path} accepts ({plain_message(first)})") from None
 
 
 def _short(value: Any) -> str:
