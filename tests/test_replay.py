@@ -166,7 +166,8 @@ runner = CliRunner()
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["korea-2017", "--from", "2017-13-01"], "--from '2017-13-01': not a date"),
+        (["korea-2017", "--from", "2017-13-01"], "--from '2017-13-01': not a calendar date"),
+        (["korea-2017", "--from", "2017/10/01"], "--from '2017/10/01': not an ISO date (YYYY-MM-DD)"),
         (["korea-2017", "--from", "2017-09-01", "--to", "2017-08-01"], "the span must be"),
         # Without --to the replay ends on the last event's date: said so, not as a '--to' the user gave.
         (
@@ -485,3 +486,22 @@ def test_a_replay_page_without_judgements_says_there_are_none(tmp_path):
     page = (tmp_path / "replay.html").read_text(encoding="utf-8")
     assert "<ul></ul>" not in page
     assert "None: no dated judgement of the time on cuba-1962 falls in 1962-10-20 to 1962-10-21" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("2017-02-29", "not a calendar date"), ("20171001", "not an ISO date (YYYY-MM-DD)")],
+)
+def test_a_date_option_says_what_an_event_file_says(text, message, tmp_path, capsys):
+    """`--as-of 2017-02-29` said "not a date (YYYY-MM-DD)" where an event file with that date says "not a
+    calendar date": a date option now gives the shared parser's words, as the files do, before any work."""
+    assert main(["run", "korea-2017", "--runs", "10", "--as-of", text]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"error: --as-of {text!r}: {message}"
+    events = tmp_path / "events.csv"
+    events.write_text(
+        f"date,actor,kind,event,channel,description,source,terms\n{text},US,action,public_threat,,x,src,\n",
+        encoding="utf-8",
+    )
+    assert main(["events", "korea-2017", "--events", str(events)]) == 2
+    assert f'field "date": {message}' in capsys.readouterr().err

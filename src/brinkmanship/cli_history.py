@@ -133,8 +133,12 @@ def _date(flag: str, text: str | None) -> dt.date | None:
         return None
     try:
         return iso_date(text)
-    except ValueError:
-        raise UserError(f"{flag} {text!r}: not a date (YYYY-MM-DD)") from None
+    except ValueError as error:
+        # iso_date's own words, as in event files: "not an ISO date (YYYY-MM-DD)" for another spelling,
+        # "not a calendar date" for a day no calendar has (2017-02-29); it names the text last, the
+        # option's line names it first.
+        reason = str(error).rpartition(": ")[0]
+        raise UserError(f"{flag} {text!r}: {reason}") from None
 
 
 def calm_date(sc: ScenarioFile) -> tuple[dt.date, str]:
