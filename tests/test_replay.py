@@ -239,7 +239,7 @@ def test_run_as_of_starts_from_the_replayed_crisis(capsys):
             "first date) to 1962-11-20; the record's events run from 1962-10-16 to 1962-11-20",
         ),
         (["run", "korea-calm", "--as-of", "2017-06-01"], "has no built-in history"),
-        (["compare", "korea-2017", "--as-of", "yesterday"], "not a date"),
+        (["compare", "korea-2017", "--as-of", "yesterday"], "not an ISO date (YYYY-MM-DD)"),
     ],
 )
 def test_bad_as_of_is_refused_in_one_line(args, message, capsys):
