@@ -66,29 +66,6 @@ def test_show_prints_priors_posteriors_and_checks(capsys: pytest.CaptureFixture[
     assert "tension.amplification" in out and "kennedy-odds" in out
 
 
-def test_run_param_uncertainty_adds_the_three_intervals(capsys: pytest.CaptureFixture[str]) -> None:
-    args = [
-        "run",
-        "cuba-1962",
-        "--runs",
-        "200",
-        "--param-uncertainty",
-        "--draws",
-        "3",
-        "--runs-per-draw",
-        "128",
-    ]
-    assert main([*args, "--json"]) == 0
-    result = json.loads(capsys.readouterr().out)
-    for name in ("war", "clash", "nuclear_use", "agreement"):
-        o = result["outcomes"][name]
-        for key in ("ci95_total", "ci95_monte_carlo", "ci95_parameters"):
-            low, high = o[key]
-            assert 0 <= low <= high <= 1
-        assert o["ci95_total"][0] <= o["p_posterior"] <= o["ci95_total"][1]
-    assert result["param_uncertainty"]["draws"] == 3
-
-
 RUN_SPLIT = [
     "run",
     "cuba-1962",
@@ -100,6 +77,18 @@ RUN_SPLIT = [
     "--runs-per-draw",
     "128",
 ]
+
+
+def test_run_param_uncertainty_adds_the_three_intervals(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*RUN_SPLIT, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    for name in ("war", "clash", "nuclear_use", "agreement"):
+        o = result["outcomes"][name]
+        for key in ("ci95_total", "ci95_monte_carlo", "ci95_parameters"):
+            low, high = o[key]
+            assert 0 <= low <= high <= 1
+        assert o["ci95_total"][0] <= o["p_posterior"] <= o["ci95_total"][1]
+    assert result["param_uncertainty"]["draws"] == 3
 
 
 def test_run_out_writes_its_results_only_once_the_draws_are_done(

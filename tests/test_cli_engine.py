@@ -183,6 +183,28 @@ def test_ctrl_c_while_the_commands_import_is_one_line(monkeypatch, capsys):
     assert capsys.readouterr().err.strip() == entry.INTERRUPTED
 
 
+def _signalled_while_starting(module: str, sig: int, tmp_path, ignore_sigint: bool = False):
+    """``brink run`` started as ``python -m module``, sent ``sig`` a second later (while the interpreter
+    imports the commands or the command runs): its exit code, stdout and stderr."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, "run", "korea-2017", "--runs", "200", "--days", "20"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "BRINK_CACHE_DIR": str(tmp_path)},
+        # A shell starts a background job (`brink run ... &`) with SIGINT ignored.
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None,
+    )
+    try:
+        time.sleep(1.0)  # the interpreter has started; the command imports its libraries and runs: seconds
+        process.send_signal(sig)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, out, err
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
 @pytest.mark.parametrize("module", ["brinkmanship.entry", "brinkmanship.cli"])
 def test_sigterm_while_the_commands_import_is_one_line(tmp_path, module):
@@ -191,23 +213,7 @@ def test_sigterm_while_the_commands_import_is_one_line(tmp_path, module):
     the commands before any handler was set, and exited 143 in silence."""
     from brinkmanship import entry
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", module, "run", "korea-2017", "--runs", "200", "--days", "20"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "BRINK_CACHE_DIR": str(tmp_path)},
-    )
-    try:
-        time.sleep(1.0)  # the interpreter has started; the command imports its libraries and runs: seconds
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 143
-    assert out == ""
-    assert err == entry.TERMINATED + "\n"
+    assert _signalled_while_starting(module, signal.SIGTERM, tmp_path) == (143, "", entry.TERMINATED + "\n")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
@@ -218,24 +224,8 @@ def test_ctrl_c_while_the_commands_import_stops_a_background_job(tmp_path, modul
     code 130, as later in the command."""
     from brinkmanship import entry
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", module, "run", "korea-2017", "--runs", "200", "--days", "20"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "BRINK_CACHE_DIR": str(tmp_path)},
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )
-    try:
-        time.sleep(1.0)  # the interpreter has started; importing the commands takes seconds
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130
-    assert out == ""
-    assert err == entry.INTERRUPTED + "\n"
+    outcome = _signalled_while_starting(module, signal.SIGINT, tmp_path, ignore_sigint=True)
+    assert outcome == (130, "", entry.INTERRUPTED + "\n")
 
 
 def test_without_a_war_the_shares_of_the_paths_to_war_are_undefined(capsys):
