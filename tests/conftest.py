@@ -44,3 +44,36 @@ def cuba() -> CompiledScenario:
 @pytest.fixture(scope="session")
 def calm() -> CompiledScenario:
     return variant("korea-calm")
+
+
+def no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any computation fail the test: a refusal must come before it (the simulation, the replay and
+    the branch from it, the posterior's draws, the briefing, the comparison, the sensitivity analyses,
+    the validation's checks)."""
+    from brinkmanship import cli_engine, report
+    from brinkmanship.analysis import compare, sensitivity
+    from brinkmanship.analysis import global_sensitivity as gsa
+    from brinkmanship.calibration import uncertainty
+    from brinkmanship.calibration import validate as calibration_validate
+    from brinkmanship.engine import ensemble
+    from brinkmanship.history import replay as history_replay
+
+    def computed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("computed before refusing")
+
+    for module, name in [
+        (ensemble, "simulate"),
+        (uncertainty, "run_split"),
+        (history_replay, "replay"),
+        (history_replay, "replayed_start"),
+        (uncertainty, "replayed_start"),
+        (cli_engine, "as_of_start"),
+        (report, "build_briefing"),
+        (compare, "run_comparison"),
+        (uncertainty, "compare_robustness"),
+        (gsa, "global_sensitivity"),
+        (sensitivity, "one_at_a_time"),
+        (calibration_validate, "target_checks"),
+        (calibration_validate, "literature_checks"),
+    ]:
+        monkeypatch.setattr(module, name, computed)

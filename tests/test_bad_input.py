@@ -28,11 +28,9 @@ from typing import Any
 import pytest
 import yaml
 
-from brinkmanship import cli_engine, cli_policies, cli_sensitivity, report
-from brinkmanship.analysis import compare, sensitivity
+from brinkmanship import cli_policies, cli_sensitivity, report
 from brinkmanship.analysis import global_sensitivity as gsa
 from brinkmanship.calibration import uncertainty
-from brinkmanship.calibration import validate as calibration_validate
 from brinkmanship.cli import main
 from brinkmanship.engine import compiled_kernel, ensemble, output
 from brinkmanship.engine.ensemble import (
@@ -49,6 +47,7 @@ from brinkmanship.safe_yaml import MAX_DEPTH, MAX_FILE_BYTES
 from brinkmanship.scenario import compile_scenario
 from brinkmanship.scenario.loader import builtin_mapping, scenario_from_mapping
 from brinkmanship.sweep.grid import load_grid
+from tests.conftest import no_computing
 
 KOREA_DATA = builtin_mapping("korea-2017")
 KOREA = yaml.safe_dump(KOREA_DATA, sort_keys=False)
@@ -355,29 +354,12 @@ WRITERS = {
 }
 
 
-def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make any computation fail the test: a refusal must come before it."""
-
-    def computed(*args: object, **kwargs: object) -> None:
-        raise AssertionError("computed before refusing")
-
-    monkeypatch.setattr(ensemble, "simulate", computed)
-    monkeypatch.setattr(uncertainty, "run_split", computed)
-    monkeypatch.setattr(cli_engine, "as_of_start", computed)
-    monkeypatch.setattr(report, "build_briefing", computed)
-    monkeypatch.setattr(compare, "run_comparison", computed)
-    monkeypatch.setattr(uncertainty, "compare_robustness", computed)
-    monkeypatch.setattr(gsa, "global_sensitivity", computed)
-    monkeypatch.setattr(sensitivity, "one_at_a_time", computed)
-    monkeypatch.setattr(calibration_validate, "target_checks", computed)
-
-
 @pytest.mark.parametrize("writer", list(WRITERS))
 def test_output_faults_are_refused_before_computing(
     writer: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args, names = WRITERS[writer]
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
     assert "give a folder name" in _one_line(capsys, [*args, "--out", ""])
@@ -427,7 +409,7 @@ def test_a_sweep_dataset_is_never_a_result_folder(
     import pandas as pd
 
     args = REPLAY_WRITER if writer == "replay" else WRITERS[writer][0]
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     dataset = tmp_path / "sweep"
     listing = _sweep_dataset(dataset)
     err = _one_line(capsys, [*args, "--out", str(dataset)])
@@ -444,7 +426,7 @@ def test_an_unwritable_folder_is_refused_before_computing(
     writer: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args, _ = WRITERS[writer]
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
 
     def read_only(*args: object, **kwargs: object) -> str:  # what mkdtemp meets in a read-only folder
         raise PermissionError(errno.EACCES, "Permission denied")
@@ -494,7 +476,7 @@ def test_every_simulating_command_shares_one_path_day_cap(
 ) -> None:
     """Each bound alone (paths, days) lets through a request that would run for days: every command that
     simulates refuses over the one shared cap, naming its figures, before any work or any file."""
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     out = tmp_path / "out"
     args = TOO_MANY_PATH_DAYS[command]
     if command in ("brief", "calibrate"):
@@ -576,7 +558,7 @@ def test_the_prelude_counts_towards_the_path_day_cap(
     (268 days for korea-2017, whole blocks of 1,024 paths): those path-days were left out of the cap, so
     a request over it started. Refused now, in one line naming the burn-in as a part, before any work."""
     monkeypatch.setenv("BRINK_CACHE_DIR", str(tmp_path / "cache"))
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     args, burn_in = UNDER_THE_CAP_BUT_FOR_THE_PRELUDE[command]
     checked: list[list[tuple[str, int]]] = []
 
@@ -605,7 +587,7 @@ def test_the_burn_in_is_counted_per_ensemble_with_the_cache_off(
     """Without the disk cache (BRINK_CACHE_DIR=off) the policies of a comparison share no burn-in beyond
     this process's cache (256 blocks) and no worker sees another's: each is counted."""
     monkeypatch.setenv("BRINK_CACHE_DIR", "off")
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     err = _one_line(capsys, ["compare", "korea-2017", "--runs", "1000000", "--days", "3571"])
     assert (
         " + 268 prelude days x 14 policies x 1,000,448 paths burned in (--runs 1,000,000 in whole blocks of "
@@ -717,7 +699,7 @@ def test_the_as_of_replay_counts_towards_the_path_day_cap(
     (and, with --param-uncertainty, one per posterior draw; brief also replays for its curve): those
     path-days were left out of the cap, so a request over it started replaying. Refused now, in one line
     naming the replay's figures, before any replay, computation or file."""
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
 
     def replayed(*args: object, **kwargs: object) -> None:
         raise AssertionError("replayed before refusing")
@@ -833,7 +815,7 @@ BAD_SENSITIVITY = [
 def test_bad_sensitivity_requests(
     args: list[str], said: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     assert said in _one_line(capsys, args)
 
 

@@ -23,40 +23,15 @@ import pytest
 import typer
 import yaml
 
-from brinkmanship import report
-from brinkmanship.analysis import compare, sensitivity
-from brinkmanship.analysis import global_sensitivity as gsa
-from brinkmanship.calibration import uncertainty
-from brinkmanship.calibration import validate as calibration_validate
+from brinkmanship.analysis import compare
 from brinkmanship.calibration.posterior import load_posterior
 from brinkmanship.cli import app, main
 from brinkmanship.cli_common import OptionsGivenOnce, given
-from brinkmanship.engine import ensemble
-from brinkmanship.history import replay as history_replay
 from brinkmanship.policies import Catalogue, Policy, check_policy
 from brinkmanship.scenario import load_scenario
 from brinkmanship.scenario.loader import builtin_mapping, builtin_names
 from brinkmanship.sweep.grid import load_grid
-
-
-def _no_computing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make any computation fail the test: a refusal must come before it."""
-
-    def computed(*args: object, **kwargs: object) -> None:
-        raise AssertionError("computed before refusing")
-
-    monkeypatch.setattr(ensemble, "simulate", computed)
-    monkeypatch.setattr(uncertainty, "run_split", computed)
-    monkeypatch.setattr(history_replay, "replay", computed)
-    monkeypatch.setattr(history_replay, "replayed_start", computed)
-    monkeypatch.setattr(uncertainty, "replayed_start", computed)
-    monkeypatch.setattr(report, "build_briefing", computed)
-    monkeypatch.setattr(compare, "run_comparison", computed)
-    monkeypatch.setattr(uncertainty, "compare_robustness", computed)
-    monkeypatch.setattr(gsa, "global_sensitivity", computed)
-    monkeypatch.setattr(sensitivity, "one_at_a_time", computed)
-    monkeypatch.setattr(calibration_validate, "target_checks", computed)
-    monkeypatch.setattr(calibration_validate, "literature_checks", computed)
+from tests.conftest import no_computing
 
 
 def _one_line(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
@@ -92,7 +67,7 @@ def test_a_date_option_takes_only_yyyy_mm_dd(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     out = tmp_path / "out"
     args = [part.replace("{}", spelling).replace("{out}", str(out)) for part in command]
     flag = command[command.index("{}") - 1]
@@ -140,7 +115,7 @@ def test_a_single_value_option_given_twice_is_refused(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     out = tmp_path / "out"
     err = _one_line(capsys, [part.replace("{out}", str(out)) for part in command])
     assert flag in err and "given more than once" in err
@@ -241,7 +216,7 @@ def test_a_lever_file_number_must_be_a_number(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The lever's own fields, checked as the file is read (its ``set`` values: see section 4)."""
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     path = tmp_path / "levers.yaml"
     path.write_text(f"levers:\n  mine:\n    {change}\n", encoding="utf-8")
     err = _one_line(capsys, [*command, "--policy-file", str(path)])
@@ -315,7 +290,7 @@ def test_a_bad_lever_is_refused_as_the_file_is_read(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     path = tmp_path / "levers.yaml"
     path.write_text(
         f"levers:\n  fine:\n    forbid: {{both: [nuclear_test]}}\n  mine:\n    {change}\n", "utf-8"
@@ -468,7 +443,7 @@ def test_an_option_given_without_the_one_it_needs_is_refused(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
     err = _one_line(capsys, [part.replace("{out}", str(out)) for part in command])
@@ -501,7 +476,7 @@ def test_a_replay_from_before_the_calm_state_is_refused(
 ) -> None:
     """The replay starts every path in the calm state of the prelude's first date: from decades before
     it would run the model in years the scenario does not describe."""
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     err = _one_line(capsys, ["replay", scenario, "--from", first, "--runs", "100"])
     assert f"--from {first}: before the calm state of {scenario} on {calm} (the prelude's first date)" in err
 
@@ -509,7 +484,7 @@ def test_a_replay_from_before_the_calm_state_is_refused(
 def test_without_a_prelude_a_replay_starts_no_earlier_than_the_start_date(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     data = copy.deepcopy(builtin_mapping("korea-2017"))
     del data["prelude"]
     path = tmp_path / "no-prelude.yaml"
@@ -644,7 +619,7 @@ def test_a_posterior_file_is_checked_field_by_field(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _no_computing(monkeypatch)
+    no_computing(monkeypatch)
     path = tmp_path / "posterior.json"
     path.write_text(_posterior(change), encoding="utf-8")
     err = _one_line(capsys, [*command, "--posterior", str(path)])
