@@ -13,8 +13,6 @@ if __name__ == "__main__":  # pragma: no cover - `python -m brinkmanship.cli`
     sys.exit(_entry())
 
 import os
-import signal
-import threading
 
 import typer
 
@@ -26,9 +24,11 @@ from brinkmanship import (
     cli_policies,
     cli_sensitivity,
     cli_sweep,
+    stopping,
 )
 from brinkmanship.cli_common import BrinkTyper
 from brinkmanship.errors import UserError
+from brinkmanship.stopping import Terminated
 
 app = BrinkTyper(
     name="brink",
@@ -52,14 +52,6 @@ def _is_click_exception(error: Exception) -> bool:
     return hasattr(error, "format_message") and hasattr(error, "exit_code")
 
 
-class Terminated(BaseException):
-    """SIGTERM, raised in the main thread so that cleanup (staged files, worker processes) runs."""
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise Terminated
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app; user errors become one line on stderr and exit code 2.
 
@@ -67,12 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     block does (staged results removed, workers killed). SIGINT is handled even when the shell started
     the command with it ignored (a background job), so a signal always stops it.
     """
-    handlers = {}
-    if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
-        handlers = {
-            signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
-            signal.SIGTERM: signal.signal(signal.SIGTERM, _on_sigterm),
-        }
+    handlers = stopping.install()  # held back while a module imports (brinkmanship.stopping)
     try:
         code = _run(argv)
         sys.stdout.flush()  # a full disk or closed pipe shows here, not in an interpreter-exit traceback
@@ -86,8 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         return _output_failed(error)
     finally:
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
+        stopping.restore(handlers)
 
 
 def _output_failed(error: OSError) -> int:

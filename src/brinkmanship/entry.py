@@ -10,33 +10,19 @@ word. Here each is one line and exit code 130 (Ctrl-C) or 143 (SIGTERM), as anyw
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
-from typing import Any
+
+from brinkmanship import stopping
 
 INTERRUPTED = "error: interrupted; stopped without writing results"
 TERMINATED = "error: terminated; stopped without writing results"
 
 
-class _Terminated(BaseException):
-    """SIGTERM while the command line is imported (or after it returned)."""
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise _Terminated
-
-
 def main() -> int:
     """Entry point of the `brink` script (``[project.scripts]``): run :func:`brinkmanship.cli.main`."""
-    previous: dict[signal.Signals, Any] = {}
-    if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
-        # SIGINT too: a shell starts a background job (`brink run ... &`) with it ignored, and while the
-        # commands import (seconds) that ignored Ctrl-C let the whole command run on and exit 0.
-        previous = {
-            signal.SIGTERM: signal.signal(signal.SIGTERM, _on_sigterm),
-            signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
-        }
+    # SIGINT too: a shell starts a background job (`brink run ... &`) with it ignored, and while the
+    # commands import (seconds) that ignored Ctrl-C let the whole command run on and exit 0.
+    previous = stopping.install()
     try:
         from brinkmanship.cli import main as run
 
@@ -44,12 +30,11 @@ def main() -> int:
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
         return 130
-    except _Terminated:
+    except stopping.Terminated:
         print(TERMINATED, file=sys.stderr)
         return 143
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        stopping.restore(previous)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m brinkmanship.entry`
