@@ -21,6 +21,7 @@ from brinkmanship import (
     cli_consequences,
     cli_engine,
     cli_history,
+    cli_play,
     cli_policies,
     cli_sensitivity,
     cli_sweep,
@@ -45,6 +46,7 @@ cli_sensitivity.register(app)
 cli_sweep.register(app)
 cli_history.register(app)
 cli_calibration.register(app)
+cli_play.register(app)
 
 
 def _is_click_exception(error: Exception) -> bool:

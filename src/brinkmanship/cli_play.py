@@ -1,0 +1,284 @@
+"""`brink play`: play one principal of a crisis day by day against the model, with an advice panel."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from brinkmanship.cli_common import DEFAULT_SEED, JsonOption, SeedOption, check_range, console, errors
+from brinkmanship.cli_history import AsOfOption, as_of_start
+from brinkmanship.errors import UserError
+from brinkmanship.wording import plural
+
+if TYPE_CHECKING:
+    from brinkmanship.play.game import Game, Option
+
+DEFAULT_DAYS = 30
+DEFAULT_HORIZON = 90
+DEFAULT_ADVICE_RUNS = 2000
+MAX_GAME_DAYS = 3650
+MAX_ADVICE_RUNS = 100_000
+QUIT = ("quit", "q", "exit")
+REPLAY_PATHS = 1024
+"""Paths of the replay that ``--as-of`` runs to draw the game's world from (one block)."""
+
+
+def _moves_from(text: str) -> list[tuple[str, str]]:
+    """The moves of ``--moves`` as (where, move) pairs: comma-separated, each ``NAME`` or ``NAME DAYS``."""
+    return [(f"--moves item {k}", item.strip()) for k, item in enumerate(text.split(","), 1)]
+
+
+def _lines_from_stdin(prompt_to: Console) -> Iterator[tuple[str, str]]:
+    """Moves typed (or piped) on standard input, one a line, each after a prompt."""
+    number = 0
+    while True:
+        prompt_to.print("your move (number or name, 'NAME DAYS' to repeat it, 'quit'): ", end="")
+        line = sys.stdin.readline()
+        if not line:
+            prompt_to.print("")
+            return
+        number += 1
+        yield f"standard input line {number}", line.strip()
+
+
+def _parse(move: str, where: str, options: list[str]) -> tuple[str, int] | None:
+    """A move as (action, days); None for quit. ``where`` names it in the error.
+
+    Raises:
+        UserError: an empty move, an unknown or closed action, or a day count that is not 1 to 365.
+    """
+    words = move.split()
+    if not words:
+        raise UserError(f"{where}: empty move; give an action's number or name")
+    if words[0].lower() in QUIT and len(words) == 1:
+        return None
+    name = words[0]
+    if name.isdigit():
+        k = int(name)
+        if not 1 <= k <= len(options):
+            raise UserError(f"{where}: move number {k} is not one of 1 to {len(options)}")
+        name = options[k - 1]
+    elif name not in options:
+        raise UserError(f"{where}: {name!r} is not a move open today; open: {', '.join(options)}")
+    days = 1
+    if len(words) == 2:
+        if not words[1].isdigit() or not 1 <= int(words[1]) <= 365:
+            raise UserError(f"{where}: days {words[1]!r} must be a whole number from 1 to 365")
+        days = int(words[1])
+    elif len(words) > 2:
+        raise UserError(f"{where}: {move!r}: give an action and at most a number of days")
+    return name, days
+
+
+def _position_table(game: Game) -> Table:
+    p = game.position()
+    you, them = game.you, game.them
+    table = Table(title=f"day {p['day']} · {p['date']} · you play {you}", show_header=False, box=None)
+    table.add_row("posture (Kahn rung)", f"{you} {p['rung'][you]:.1f} · {them} {p['rung'][them]:.1f}")
+    table.add_row(
+        f"hostility of {them}",
+        f"you read {p['you_read_their_hostility']:.2f} · in truth {p['their_hostility_in_truth']:.2f}",
+    )
+    table.add_row(
+        f"your hostility, as {them} reads it",
+        f"{p['they_read_your_hostility']:.2f} · in truth {p['your_hostility_in_truth']:.2f}",
+    )
+    table.add_row(
+        "audience costs (Fearon)",
+        f"{you} {p['audience_costs'][you]:.2f} · {them} {p['audience_costs'][them]:.2f}",
+    )
+    table.add_row(
+        f"your belief about {them}",
+        f"greedy {p['belief_they_are_greedy']:.0%} · resolute {p['belief_they_are_resolute']:.0%}",
+    )
+    table.add_row(
+        "talks · freeze · agreement",
+        " · ".join("yes" if p[k] else "no" for k in ("talks_open", "freeze_in_force", "agreement_in_force")),
+    )
+    return table
+
+
+def _advice_table(game: Game, advice: list[Option], runs: int, horizon: int) -> Table:
+    table = Table(
+        title=f"advice: if you make this move today ({plural(runs, 'branch', 'branches')}, {horizon} days; "
+        f"{game.them}'s type drawn from your belief)"
+    )
+    for column in ("#", "move", f"P(war, {horizon} d)", "95% CI", "P(nuclear use)", "P(clash)"):
+        table.add_column(column, justify="left" if column == "move" else "right")
+    with_lives = advice and advice[0].expected_deaths is not None
+    if with_lives:
+        table.add_column("expected deaths", justify="right")
+    paired = advice and advice[0].vs_hold is not None
+    if paired:
+        table.add_column("P(war) vs hold (95%, paired)", justify="right")
+    lowest = min(o.p_war for o in advice)
+    for k, o in enumerate(advice, 1):
+        row = [
+            str(k),
+            o.action + (" *" if o.p_war == lowest else ""),
+            f"{o.p_war:.1%}",
+            f"{o.p_war_ci95[0]:.1%}-{o.p_war_ci95[1]:.1%}",
+            f"{o.p_nuclear:.1%}",
+            f"{o.p_clash:.1%}",
+        ]
+        if with_lives:
+            row.append(f"{o.expected_deaths:,.0f}")
+        if paired and o.vs_hold is not None:
+            difference, (low, high) = o.vs_hold
+            row.append(f"{difference:+.1%} ({low:+.1%} to {high:+.1%})" if o.action != "hold" else "")
+        table.add_row(*row)
+    return table
+
+
+def play(
+    scenario: Annotated[str, typer.Argument(help="built-in name (see `brink scenarios`) or a scenario file")],
+    side: Annotated[str, typer.Option("--as", help="the principal you play (e.g. US or DPRK)")],
+    days: Annotated[int, typer.Option("--days", help="days to play at most")] = DEFAULT_DAYS,
+    moves: Annotated[
+        str | None,
+        typer.Option(
+            "--moves", help="play these moves, comma-separated ('hold 7' holds seven days); else ask"
+        ),
+    ] = None,
+    advice: Annotated[bool, typer.Option("--advice/--no-advice", help="forecast each move first")] = True,
+    horizon: Annotated[
+        int, typer.Option("--horizon", help="days each forecast looks ahead")
+    ] = DEFAULT_HORIZON,
+    advice_runs: Annotated[
+        int, typer.Option("--advice-runs", help="branches per move")
+    ] = DEFAULT_ADVICE_RUNS,
+    policy: Annotated[
+        str | None, typer.Option("--policy", "-p", help="levers in force (one policy; join levers with +)")
+    ] = None,
+    as_of: AsOfOption = None,
+    seed: SeedOption = DEFAULT_SEED,
+    as_json: JsonOption = False,
+) -> None:
+    """Play one side of a crisis day by day; the model plays the other side and the rest of the world.
+
+    Each day shows the board (postures, hostility as each side reads it and as it is, audience costs,
+    your belief about the other side) and, unless --no-advice, what each open move does to P(war),
+    P(nuclear use) and the expected deaths over --horizon days. The game ends when a war begins (it is
+    played out to its end), after --days days, on 'quit' or at the end of the moves.
+
+    With --as-of DATE the game starts from the crisis as the real record left it at the end of that date
+    (one path of `brink replay`'s particle filter, drawn in proportion to its weight).
+    """
+    check_range("--days", days, 1, MAX_GAME_DAYS)
+    check_range("--horizon", horizon, 1, MAX_GAME_DAYS)
+    check_range("--advice-runs", advice_runs, 1, MAX_ADVICE_RUNS)
+    import numpy as np
+
+    from brinkmanship.analysis.lives import lives_model
+    from brinkmanship.play.game import Game
+    from brinkmanship.policies import Policy, apply_policy, catalogue_for
+    from brinkmanship.scenario import compile_scenario, load_scenario
+
+    sc = load_scenario(scenario)
+    chosen = catalogue_for([]).parse(policy) if policy else Policy("baseline")
+    levered = apply_policy(sc, chosen)
+    model = compile_scenario(levered)
+    world = None
+    if as_of is not None:
+        # One path drawn from the filter's weighted ensemble of a block's paths (path 0 after resampling).
+        world = as_of_start(sc, as_of, REPLAY_PATHS, seed, (levered,), show=not as_json).take(
+            np.zeros(1, int)
+        )
+    game = Game.start(model, side, seed, lives_model(sc) if advice else None, world)
+    shown = errors if as_json else console  # with --json, standard output carries the JSON alone
+    scripted = moves is not None or not sys.stdin.isatty()
+    listed = None if moves is None else _moves_from(moves)
+    source = iter(listed) if listed is not None else _lines_from_stdin(shown)
+    record: list[dict[str, Any]] = []
+    ended = "moves used up"
+    while not game.over and game.day < days and (listed is None or len(record) < len(listed)):
+        shown.print(_position_table(game))
+        options = game.options()
+        offered = game.advise(advice_runs, horizon) if advice else []
+        if offered:
+            shown.print(_advice_table(game, offered, advice_runs, horizon))
+        else:
+            shown.print("open moves: " + ", ".join(f"{k} {name}" for k, name in enumerate(options, 1)))
+        parsed = None
+        for where, text in source:
+            try:
+                parsed = _parse(text, where, options)
+                break
+            except UserError as error:
+                if scripted:
+                    raise
+                shown.print(f"error: {error}")
+        else:
+            break
+        if parsed is None:
+            ended = "quit"
+            break
+        action, repeat = parsed
+        entry: dict[str, Any] = {"position": game.position(), "advice": [o.as_dict() for o in offered]}
+        played = []
+        for _ in range(repeat):
+            if game.over or game.day >= days:
+                break
+            turn = game.move(action)
+            played.append(turn.as_dict())
+            shown.print(_turn_line(game, turn))
+        entry["turns"] = played
+        record.append(entry)
+    if game.over:
+        war_days = game.play_out_the_war()
+        if war_days:
+            how = "with nuclear use" if game.outcome()["nuclear_use"] else "in a ceasefire"
+            shown.print(f"the war ends {how} on {war_days[-1].date}, after {plural(len(war_days), 'day')}")
+        ended = "war"
+    elif game.day >= days:
+        ended = f"{plural(days, 'day')} played"
+    outcome = game.outcome()
+    if as_json:
+        result = {
+            "scenario": sc.name,
+            "policy": chosen.name,
+            "you": game.you,
+            "seed": seed,
+            "days": days,
+            "horizon": horizon,
+            "advice_runs": advice_runs if advice else 0,
+            "ended": ended,
+            "moves": record,
+            "outcome": outcome,
+        }
+        print(json.dumps(result, indent=2))
+    else:
+        console.print(_outcome_line(game, outcome, ended))
+
+
+def _turn_line(game: Game, turn: Any) -> str:
+    said = f"{turn.date}: you ({game.you}) {turn.yours}; {game.them} {turn.theirs or '-'}"
+    if turn.clashes:
+        said += f"; {plural(turn.clashes, 'armed clash', 'armed clashes')}"
+    if turn.false_alarms:
+        said += f"; {plural(turn.false_alarms, 'false alarm')}"
+    if turn.war_began:
+        outcome = game.outcome()
+        said += f"; WAR begins ({outcome['war_path'].replace('_', ' ')}"
+        said += f", begun by {outcome['war_begun_by']})" if outcome["war_begun_by"] else ")"
+    return said
+
+
+def _outcome_line(game: Game, outcome: dict[str, Any], ended: str) -> str:
+    played = plural(outcome["days_played"], "day")
+    if outcome["war"]:
+        nuclear = "with nuclear use" if outcome["nuclear_use"] else "without nuclear use"
+        return f"game over after {played}: war on {outcome['war_date']} ({outcome['war_path']}), {nuclear}"
+    agreement = "; an agreement is in force" if outcome["agreement_in_force"] else ""
+    return f"game over ({ended}) after {played}: no war{agreement}"
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the play command to the main app."""
+    app.command("play")(play)

@@ -1,0 +1,342 @@
+"""A crisis game: the user plays one principal day by day against the model, with an advice panel.
+
+The world is one path of the model (path 0 of the seed's random stream, burned in like any other): each day
+the player's move is imposed on their principal (as the replay imposes the record) and everything else -
+the other principal's choice, third parties, signals and their misreading, incidents, clashes, false alarms,
+escalation to war and to nuclear use - is the model's, drawn from the same stream as ``brink run``'s path 0.
+
+The advice panel is a forecast for each move open to the player today: ``advice_runs`` branches of the
+world, the move imposed today and the player's government following the model's own decision rule after it,
+run ``horizon`` days (the same forecast as ``brink run --as-of``; every option uses the same branches and
+random numbers, so the differences between options are not Monte Carlo noise of one against another).
+The branches know only what the player knows of the other side: its private type (greedy or not, its
+resolve, its sensitivity to audience costs) is drawn again in each branch from the player's current belief
+(and the prior's halves of the resolve distribution), not copied from the world, where it stays hidden. Its
+perceptions and beliefs about the player are taken as the world has them: the panel knows how the other
+side reads the player, which a real government would know only roughly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from brinkmanship.analysis.intervals import wilson_interval
+from brinkmanship.analysis.lives import LivesModel
+from brinkmanship.engine import randomness as rnd
+from brinkmanship.engine.ensemble import Tally, advance, burned_in
+from brinkmanship.engine.kernel import available_actions
+from brinkmanship.engine.state import ACTIVE, AT_WAR, NEVER, PATH_LABELS, CrisisState
+from brinkmanship.errors import UserError
+from brinkmanship.model import beliefs
+from brinkmanship.model.ladder import ACTIONS, N_ACTIONS
+from brinkmanship.policies.lever import resolve_actor
+from brinkmanship.scenario.compiled import CompiledScenario
+
+ACTION_NAMES = tuple(a.name for a in ACTIONS)
+ADVICE_ID_OFFSET = 1 << 25
+"""The advice's branches take path ids from here: their luck is not the world's (path 0), whose future
+draws they would otherwise foretell, nor a replay's forecast's (``1 << 24``)."""
+ADVICE_TYPES_TAG = 0x9A3E
+"""Mixed into the seed of the draws of the other side's types in the branches."""
+Z95 = float(stats.norm.ppf(0.975))
+MAX_WAR_DAYS = 3650
+"""A war is played out to its end (a ceasefire or nuclear use), at most this many days."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """The forecast for one move open to the player today (``horizon`` days, ``runs`` branches).
+
+    ``p_war``: P(a war begins within the horizon), with its Wilson 95% interval; ``p_nuclear``: P(nuclear
+    use within it); ``p_clash``: P(an armed clash); ``expected_deaths``: mean deaths over the branches
+    (:mod:`brinkmanship.analysis.lives`), None without a lives model. ``vs_hold``: P(war) less P(war) if
+    the player holds, branch by branch on the same random numbers, with its 95% interval (normal, from
+    the paired differences): much narrower than the two Wilson intervals side by side; None where
+    holding is not open.
+    """
+
+    action: str
+    p_war: float
+    p_war_ci95: tuple[float, float]
+    p_nuclear: float
+    p_clash: float
+    expected_deaths: float | None
+    vs_hold: tuple[float, tuple[float, float]] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "p_war": self.p_war,
+            "p_war_ci95": list(self.p_war_ci95),
+            "p_nuclear_use": self.p_nuclear,
+            "p_clash": self.p_clash,
+            "expected_deaths": self.expected_deaths,
+            "p_war_vs_hold": None if self.vs_hold is None else self.vs_hold[0],
+            "p_war_vs_hold_ci95": None if self.vs_hold is None else list(self.vs_hold[1]),
+        }
+
+
+def _paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple[float, float]]:
+    """Mean of ``a - b`` (0/1 outcomes of the same branches) with its normal 95% interval."""
+    d = a.astype(float) - b.astype(float)
+    half = Z95 * float(d.std(ddof=1)) / np.sqrt(d.size) if d.size > 1 else 0.0
+    mean = float(d.mean())
+    return mean, (mean - half, mean + half)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One day of the game: who did what, and what happened."""
+
+    day: int
+    date: dt.date
+    yours: str
+    theirs: str | None  # None on a day the other side did not move in crisis (a war running)
+    clashes: int
+    false_alarms: int
+    war_began: bool
+    nuclear_use: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "day": self.day,
+            "date": self.date.isoformat(),
+            "yours": self.yours,
+            "theirs": self.theirs,
+            "clashes": self.clashes,
+            "false_alarms": self.false_alarms,
+            "war_began": self.war_began,
+            "nuclear_use": self.nuclear_use,
+        }
+
+
+@dataclass
+class Game:
+    """The world (one path), the player's principal and the game's record.
+
+    Use :meth:`start`; then :meth:`options`, :meth:`advise` and :meth:`move` until :attr:`over`.
+    """
+
+    model: CompiledScenario
+    side: int
+    seed: int
+    world: CrisisState
+    lives: LivesModel | None = None
+    turns: list[Turn] = field(default_factory=list)
+
+    @classmethod
+    def start(
+        cls,
+        model: CompiledScenario,
+        side: str,
+        seed: int,
+        lives: LivesModel | None = None,
+        world: CrisisState | None = None,
+    ) -> Game:
+        """A game of ``model``, the player on principal ``side`` (key or name, any case): from ``world`` (one
+        path, e.g. a path of the replayed record, :func:`brinkmanship.history.replay.replayed_start`), else
+        on the start date from path 0 of ``seed``'s burned-in paths.
+
+        Raises:
+            UserError: ``side`` is not one of the scenario's two principals.
+        """
+        key = resolve_actor(model.source, side, "--as")  # its key or its name ('United States')
+        if world is None:
+            world = burned_in(model, seed, np.zeros(1, dtype=np.int64))
+        if world.n_paths != 1:
+            raise ValueError(f"the world is one path, not {world.n_paths}")
+        return cls(model, list(model.source.principals).index(key), seed, world, lives)
+
+    # -- what the player sees ------------------------------------------------------------------------
+
+    @property
+    def you(self) -> str:
+        return self.model.principal_names[self.side]
+
+    @property
+    def them(self) -> str:
+        return self.model.principal_names[1 - self.side]
+
+    @property
+    def day(self) -> int:
+        """The day to be played next (0 = the scenario's start date)."""
+        return self.world.day
+
+    @property
+    def date(self) -> dt.date:
+        return self.model.source.start_date + dt.timedelta(days=self.world.day)
+
+    @property
+    def over(self) -> bool:
+        """The crisis is over for the player: a war began (it is then played out to its end)."""
+        return bool(self.world.status[0] != ACTIVE)
+
+    def options(self) -> list[str]:
+        """The moves open to the player today: the repertoire, less private moves without a private
+        channel and moves an agreed freeze forbids (:func:`kernel.available_actions`)."""
+        open_now = available_actions(self.model, self.world.freeze_on)[:, 0, self.side]
+        return [ACTION_NAMES[a] for a in range(N_ACTIONS) if open_now[a]]
+
+    def position(self) -> dict[str, Any]:
+        """The board, as the player may read it: postures (Kahn's rungs), hostility as each side reads the
+        other and as it is, audience costs, the player's belief about the other side's type, talks,
+        freeze and agreement. Keys name principals by their scenario names."""
+        w, i, o = self.world, self.side, 1 - self.side
+        return {
+            "day": w.day,
+            "date": self.date.isoformat(),
+            "rung": {self.you: float(w.level[0, i]), self.them: float(w.level[0, o])},
+            "you_read_their_hostility": float(w.perceived[0, i]),
+            "their_hostility_in_truth": float(w.true_hostility[0, i]),
+            "they_read_your_hostility": float(w.perceived[0, o]),
+            "your_hostility_in_truth": float(w.true_hostility[0, o]),
+            "audience_costs": {self.you: float(w.audience[0, i]), self.them: float(w.audience[0, o])},
+            "belief_they_are_greedy": float(beliefs.greed(w.posterior[0, i])),
+            "belief_they_are_resolute": float(beliefs.resolve(w.posterior[0, i])),
+            "talks_open": bool(w.talks_open[0]),
+            "freeze_in_force": bool(w.freeze_on[0]),
+            "agreement_in_force": bool(w.agreement_on[0]),
+        }
+
+    # -- the advice panel ----------------------------------------------------------------------------
+
+    def _branches(self, runs: int) -> CrisisState:
+        """``runs`` copies of the world with the other side's private type drawn from the player's belief."""
+        branch = self.world.take(np.zeros(runs, dtype=np.int64)).counting_from_now()
+        o = 1 - self.side
+        m = self.model
+        rng = np.random.default_rng([self.seed, self.world.day + (1 << 20), ADVICE_TYPES_TAG])
+        belief = self.world.posterior[0, self.side]
+        kind = rng.choice(beliefs.N_TYPES, size=runs, p=belief / belief.sum())
+        resolute = beliefs.RESOLUTE[kind] > 0.5
+        # 'resolute' is the upper half of the resolve prior (beliefs.prior: the median split)
+        half = rng.random(runs) * 0.5 + np.where(resolute, 0.5, 0.0)
+        branch.resolve[:, o] = stats.beta.ppf(half, m.resolve_alpha[o], m.resolve_beta[o])
+        branch.greedy[:, o] = beliefs.GREEDY[kind]
+        branch.sensitivity[:, o] = m.sensitivity_low[o] + rng.random(runs) * (
+            m.sensitivity_high[o] - m.sensitivity_low[o]
+        )
+        branch.deaths_quantile = rng.random(runs)
+        return branch
+
+    def advise(self, runs: int = 2000, horizon: int = 90) -> list[Option]:
+        """The forecast for each move in :meth:`options` (see the module's docstring), in that order.
+
+        Raises:
+            RuntimeError: the game is over (no move to advise on).
+        """
+        if self.over:
+            raise RuntimeError("the game is over: no move to advise on")
+        base = self._branches(runs)
+        ids = ADVICE_ID_OFFSET + np.arange(runs, dtype=np.int64)
+        key = rnd.seed_key(self.seed)
+        started = base.day
+        out = []
+        wars: dict[str, np.ndarray] = {}
+        for name in self.options():
+            branch = base.copy()
+            forced = np.full((runs, 2), -1, dtype=np.int64)
+            forced[:, self.side] = ACTION_NAMES.index(name)
+            advance(
+                self.model,
+                branch,
+                ids,
+                key,
+                horizon,
+                Tally(days=horizon, runs=runs),
+                forced={started: forced},
+            )
+
+            def within(first_day: np.ndarray) -> np.ndarray:
+                return (first_day != NEVER) & (first_day >= started) & (first_day < started + horizon)
+
+            war, nuclear = within(branch.war_day), within(branch.nuclear_day)
+            deaths = None
+            if self.lives is not None:
+                lost = np.where(war, self.lives.war.quantile(branch.deaths_quantile), 0.0)
+                lost = np.where(nuclear, self.lives.nuclear_use.quantile(branch.deaths_quantile), lost)
+                deaths = float(lost.mean())
+            count = int(war.sum())
+            wars[name] = war
+            out.append(
+                Option(
+                    name,
+                    count / runs,
+                    wilson_interval(count, runs),
+                    float(nuclear.mean()),
+                    float(within(branch.clash_day).mean()),
+                    deaths,
+                )
+            )
+        held = wars.get("hold")
+        if held is None:
+            return out
+        return [dataclasses.replace(o, vs_hold=_paired_difference(wars[o.action], held)) for o in out]
+
+    # -- playing -------------------------------------------------------------------------------------
+
+    def move(self, action: str) -> Turn:
+        """Play ``action`` today: the world steps one day with it imposed on the player's principal.
+
+        Raises:
+            UserError: ``action`` is not a move open to the player today.
+            RuntimeError: the game is over.
+        """
+        if self.over:
+            raise RuntimeError("the game is over: no more moves")
+        open_now = self.options()
+        if action not in open_now:
+            raise UserError(f"{action!r} is not a move open to {self.you} today; open: {', '.join(open_now)}")
+        forced = np.full(2, -1, dtype=np.int64)
+        forced[self.side] = ACTION_NAMES.index(action)
+        return self._step({self.world.day: forced}, action)
+
+    def play_out_the_war(self) -> list[Turn]:
+        """Step a war that began to its end (a ceasefire or nuclear use), at most :data:`MAX_WAR_DAYS`."""
+        turns: list[Turn] = []
+        while self.world.status[0] == AT_WAR and len(turns) < MAX_WAR_DAYS:
+            turns.append(self._step({}, "war"))
+        return turns
+
+    def _step(self, forced: dict[int, np.ndarray], yours: str) -> Turn:
+        w = self.world
+        day, date = w.day, self.date
+        was_active, nuclear_before = w.status[0] == ACTIVE, w.nuclear_day[0] != NEVER
+        tally = Tally(days=1, runs=1)
+        advance(self.model, w, np.zeros(1, dtype=np.int64), rnd.seed_key(self.seed), 1, tally, forced=forced)
+        moved = np.flatnonzero(tally.actions[1 - self.side])
+        turn = Turn(
+            day=day,
+            date=date,
+            yours=yours,
+            theirs=ACTION_NAMES[int(moved[0])] if was_active and moved.size else None,
+            clashes=int(tally.clash_events.sum()),
+            false_alarms=int(tally.false_alarms),
+            war_began=bool(was_active and w.war_day[0] != NEVER),
+            nuclear_use=bool(not nuclear_before and w.nuclear_day[0] != NEVER),
+        )
+        self.turns.append(turn)
+        return turn
+
+    def outcome(self) -> dict[str, Any]:
+        """How the game ended so far: war (its path and who began it), nuclear use, agreement."""
+        w = self.world
+        war = w.war_day[0] != NEVER
+        initiator = int(w.war_initiator[0])
+        return {
+            "war": bool(war),
+            "war_date": (self.model.source.start_date + dt.timedelta(days=int(w.war_day[0]))).isoformat()
+            if war
+            else None,
+            "war_path": PATH_LABELS[int(w.war_path[0])] if war else None,
+            "war_begun_by": self.model.principal_names[initiator] if war and initiator >= 0 else None,
+            "nuclear_use": bool(w.nuclear_day[0] != NEVER),
+            "agreement_in_force": bool(w.agreement_on[0]),
+            "days_played": sum(1 for t in self.turns if t.yours != "war"),
+        }

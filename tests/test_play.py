@@ -1,0 +1,177 @@
+"""`brink play`: one principal played by the user, the rest by the model, with an advice panel."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from brinkmanship.cli import main
+from brinkmanship.engine.state import WAR_OVER
+from brinkmanship.errors import UserError
+from brinkmanship.play.game import Game
+from brinkmanship.scenario import compile_scenario, load_scenario
+
+SEED = 11
+
+
+@pytest.fixture(scope="module")
+def korea():
+    return compile_scenario(load_scenario("korea-2017"))
+
+
+def test_the_players_move_is_imposed_on_the_world(korea):
+    """A nuclear test the model's North Korea would seldom choose on a given day happens when played."""
+    game = Game.start(korea, "dprk", SEED)
+    day = game.day
+    turn = game.move("nuclear_test")
+    assert turn.yours == "nuclear_test" and turn.day == day
+    assert game.world.last_test_day[0, 1, 1] == day  # DPRK's nuclear test, as the third parties see it
+    assert game.day == day + 1
+
+
+def test_a_move_not_open_today_is_refused(korea):
+    game = Game.start(korea, "us", SEED)
+    assert "nuclear_test" not in game.options()  # not in the US repertoire of this scenario
+    with pytest.raises(UserError, match="not a move open to US today"):
+        game.move("nuclear_test")
+
+
+def test_the_side_is_a_principal_by_key_or_name(korea):
+    assert Game.start(korea, "United States", SEED).side == 0
+    assert Game.start(korea, "DPRK", SEED).side == 1
+    with pytest.raises(UserError, match="not a principal of korea-2017"):
+        Game.start(korea, "china", SEED)
+
+
+def test_the_advice_forecasts_each_move(korea):
+    """Starting a war today is war; holding is not. Fails if the forecast ignored the move."""
+    game = Game.start(korea, "us", SEED)
+    advice = {o.action: o for o in game.advise(runs=400, horizon=30)}
+    assert list(advice) == game.options()
+    assert advice["conventional_war"].p_war == 1.0
+    assert advice["hold"].p_war < 0.5
+    assert advice["limited_strike"].p_clash == 1.0
+    assert advice["hold"].expected_deaths is None  # no lives model given
+    # paired with holding on the same branches: the difference of the two P(war), its interval around it
+    assert advice["hold"].vs_hold == (0.0, (0.0, 0.0))
+    difference, (low, high) = advice["mobilisation"].vs_hold
+    assert difference == pytest.approx(advice["mobilisation"].p_war - advice["hold"].p_war)
+    assert low <= difference <= high and high - low < 0.1
+
+
+def test_the_advice_does_not_know_the_other_sides_hidden_type(korea):
+    """Two worlds that differ only in North Korea's private type (what the US cannot see) get the same
+    advice: the branches draw that type from the US belief. Fails if they copied the world's."""
+    game = Game.start(korea, "us", SEED)
+    other = Game.start(korea, "us", SEED)
+    other.world.resolve[0, 1] = 1.0 - game.world.resolve[0, 1]
+    other.world.greedy[0, 1] = 1.0 - game.world.greedy[0, 1]
+    other.world.sensitivity[0, 1] = korea.sensitivity_high[1]
+    assert [o.as_dict() for o in game.advise(600, 60)] == [o.as_dict() for o in other.advise(600, 60)]
+
+
+def test_the_branches_draw_the_other_sides_type_from_the_players_belief(korea):
+    """Certain that the other side is greedy and resolute: every branch is; certain of the opposite:
+    none is. Fails if the branches drew from the prior or kept the world's type."""
+    game = Game.start(korea, "us", SEED)
+    game.world.posterior[0, 0] = [0.0, 0.0, 0.0, 1.0]  # greedy and resolute (beliefs.GREEDY, RESOLUTE)
+    branches = game._branches(500)
+    assert np.all(branches.greedy[:, 1] == 1.0)
+    assert np.all(branches.resolve[:, 1] >= korea.resolve_median[1])
+    game.world.posterior[0, 0] = [1.0, 0.0, 0.0, 0.0]  # secure and of low resolve
+    branches = game._branches(500)
+    assert np.all(branches.greedy[:, 1] == 0.0)
+    assert np.all(branches.resolve[:, 1] <= korea.resolve_median[1])
+    assert np.all(branches.resolve[:, 0] == game.world.resolve[0, 0])  # the player's own type is kept
+
+
+def test_a_war_ends_the_game_and_is_played_out(korea):
+    game = Game.start(korea, "dprk", SEED)
+    turn = game.move("conventional_war")
+    assert turn.war_began and game.over
+    outcome = game.outcome()
+    assert outcome["war"] and outcome["war_begun_by"] == "DPRK"
+    assert outcome["war_path"] in ("deliberate", "miscalculation")  # chosen; miscalculation if it misread
+    game.play_out_the_war()
+    assert game.world.status[0] == WAR_OVER
+    with pytest.raises(RuntimeError, match="over"):
+        game.move("hold")
+
+
+def _play(**options: str) -> list[str]:
+    """``brink play korea-2017`` with small forecasts; ``options`` (``advice_runs="0"``) replace defaults."""
+    chosen = {"as": "us", "advice_runs": "200", "horizon": "20", "seed": str(SEED), **options}
+    return ["play", "korea-2017", *[x for k, v in chosen.items() for x in ("--" + k.replace("_", "-"), v)]]
+
+
+MOVES = _play()
+
+
+def test_play_json_is_reproducible_and_records_each_move(capsys):
+    args = [*MOVES, "--moves", "hold,public_threat,propose_talks 3", "--json"]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out) == first
+    assert first["you"] == "US" and first["ended"] == "moves used up"
+    assert [len(m["turns"]) for m in first["moves"]] == [1, 1, 3]
+    assert [t["yours"] for m in first["moves"] for t in m["turns"]] == ["hold", "public_threat"] + [
+        "propose_talks"
+    ] * 3
+    advice = first["moves"][0]["advice"]
+    assert {a["action"] for a in advice} >= {"hold", "conventional_war"}
+    assert all(a["expected_deaths"] >= 0 for a in advice)
+    assert first["outcome"]["days_played"] == 5
+
+
+def test_play_stops_at_its_days(capsys):
+    assert main([*MOVES, "--no-advice", "--days", "2", "--moves", "hold 5", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["ended"] == "2 days played" and len(result["moves"][0]["turns"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (["--moves", "hold,bogus"], "--moves item 2: 'bogus' is not a move open today"),
+        (["--moves", "hold 0"], "--moves item 1: days '0' must be a whole number from 1 to 365"),
+        (["--moves", "12"], "--moves item 1: move number 12 is not one of 1 to 10"),
+        (["--moves", "hold 2 3"], "give an action and at most a number of days"),
+        (["--days", "0"], "--days must be between 1 and 3,650"),
+        ({"advice_runs": "0"}, "--advice-runs must be between 1 and 100,000"),
+        ({"as": "china"}, "--as: 'china' is not a principal of korea-2017"),
+    ],
+)
+def test_play_refuses_bad_moves_in_one_line(capsys, extra, said):
+    args = _play(**extra) if isinstance(extra, dict) else [*MOVES, *extra]
+    assert main([*args, "--no-advice"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and said in captured.err
+
+
+class _Typed(io.StringIO):
+    """Standard input at a terminal: a mistyped move is said and asked again, not fatal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_at_a_terminal_a_mistyped_move_is_asked_again(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", _Typed("bogus\nhold\nquit\n"))
+    assert main([*MOVES, "--no-advice"]) == 0
+    out = capsys.readouterr().out
+    assert "'bogus' is not a move open today" in out
+    assert "you (US) hold" in out and "game over (quit) after 1 day: no war" in out
+
+
+def test_play_reads_moves_from_standard_input_until_it_ends(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hold\n2\n"))
+    assert main([*MOVES, "--no-advice", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [t["yours"] for m in result["moves"] for t in m["turns"]] == ["hold", "hold"]
+    assert result["ended"] == "moves used up"
+    assert result["outcome"]["war"] is False
