@@ -82,6 +82,10 @@ def test_the_editorial_proposals_and_its_package_are_built_in() -> None:
 
 
 def test_parse_composes_levers_with_qualifiers() -> None:
+    assert [c.label for c in CATALOGUE.parse("restraint:us+restraint:dprk").choices] == [
+        "restraint:us",
+        "restraint:dprk",
+    ]
     policy = CATALOGUE.parse(" restraint:us + direct-channel ")
     assert [c.label for c in policy.choices] == ["restraint:us", "direct-channel"]
     assert CATALOGUE.parse("baseline").is_baseline
@@ -95,6 +99,9 @@ def test_parse_composes_levers_with_qualifiers() -> None:
         ("talks:us", "takes no ':actor'"),
         ("restraint:", "no actor after it"),
         ("restraint+restraint", "appears twice"),
+        # once on both sides and once on one of them, or twice on one actor in different case
+        ("restraint+restraint:us", r"lever 'restraint' appears twice \(restraint, restraint:us\)"),
+        ("restraint:us+restraint:US", "lever 'restraint' appears twice"),
         ("baseline+talks", "'baseline' stands alone"),
     ],
 )

@@ -88,8 +88,16 @@ class Catalogue:
             if ":" in token and not qualifier:
                 raise UserError(f"policy {policy!r}: {token!r} has ':' but no actor after it")
             choice = LeverChoice(lever, qualifier or None)
-            if any(c.label == choice.label for c in choices):
-                raise UserError(f"policy {policy!r}: lever {choice.label!r} appears twice")
+            # The same lever twice: on the same actor, or once on its default sides and once on one of
+            # them (restraint + restraint:us); on two different actors it is two choices.
+            for earlier in choices:
+                if earlier.lever.name == lever.name and (
+                    earlier.qualifier is None
+                    or choice.qualifier is None
+                    or earlier.qualifier.strip().lower() == choice.qualifier.strip().lower()
+                ):
+                    both = "" if earlier.label == choice.label else f" ({earlier.label}, {choice.label})"
+                    raise UserError(f"policy {policy!r}: lever {lever.name!r} appears twice{both}")
             choices.append(choice)
         return tuple(choices)
 
