@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from brinkmanship.history.judgements import Judgement, judgements_in_span
 from brinkmanship.history.replay import Replay
 from brinkmanship.history.replay_plot import judgement_number, risk_figure
+from brinkmanship.wording import literal_text
 
 __all__ = ["RESULT_FILES", "judgements_in_span", "write_replay"]
 
@@ -50,7 +51,7 @@ def write_replay(result: Replay, judgements: list[Judgement], folder: Path) -> l
 
 
 def _plot(result: Replay, judgements: list[Judgement], path: Path) -> None:
-    risk_figure(result, judgements).savefig(path)
+    literal_text(risk_figure(result, judgements)).savefig(path)
 
 
 def _html(result: Replay, judgements: list[Judgement], image: str) -> str:

@@ -175,6 +175,7 @@ def _place_labels(figure: Figure, axis: Axes, points: Sequence[Judgement]) -> No
             "fontsize": LABEL_POINTS,
             "ha": "right" if leftward else "left",
             "va": "bottom",
+            "parse_math": False,  # measured here, before wording.literal_text runs at saving
         }
         probe: Annotation = axis.annotate(
             judgement_label(j), (x, y), xytext=(side, 3.0), textcoords="offset points", **style

@@ -33,6 +33,7 @@ from matplotlib.transforms import Bbox
 from brinkmanship.effects.places import Place
 from brinkmanship.errors import UserError
 from brinkmanship.intel.reach import CityReach
+from brinkmanship.wording import literal_text
 
 EARTH_RADIUS_KM = 6371.0088
 COAST_STYLE: dict[str, Any] = {"color": "#6b8fb3", "lw": 0.6}
@@ -54,7 +55,7 @@ def _save(fig: Figure, path: str | Path) -> Path:
     real = Path(os.path.realpath(out))  # through a symbolic link: the rename replaces its target, not it
     partial = real.with_name(f".{real.name}.{os.getpid()}.partial")
     try:
-        fig.savefig(partial, dpi=110, bbox_inches="tight", format="png")
+        literal_text(fig).savefig(partial, dpi=110, bbox_inches="tight", format="png")
         os.replace(partial, real)
     except OSError as error:
         raise UserError(f"--map: cannot write {out} ({error.strerror})") from None
@@ -147,6 +148,7 @@ def place_labels(ax: Axes, items: list[tuple[str, float, float]], fontsize: floa
                 va=va,
                 fontsize=fontsize,
                 zorder=5,
+                parse_math=False,  # measured here, before wording.literal_text runs at saving
                 arrowprops=leader,
             )
             text.update_positions(renderer)

@@ -15,6 +15,7 @@ from brinkmanship.analysis.sensitivity import Sensitivity
 from brinkmanship.engine.state import PATH_LABELS
 from brinkmanship.history.replay_plot import risk_figure
 from brinkmanship.report.briefing import HistoryCurve
+from brinkmanship.wording import literal_text
 
 DPI = 110
 PATH_COLOURS = {
@@ -30,7 +31,7 @@ POLICY_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17bec
 def _png(figure: Figure) -> bytes:
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    literal_text(figure).savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
     return buffer.getvalue()
 
 
