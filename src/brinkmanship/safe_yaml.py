@@ -152,7 +152,7 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as error:
-        raise _Refused(f"{node.value!r} is not a valid date ({error})", node.start_mark.line) from None
+        raise _Refused(f"{node.value!r} is not a calendar date ({error})", node.start_mark.line) from None
 
 
 _LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
