@@ -62,15 +62,16 @@ def main(argv: list[str] | None = None) -> int:
     the command with it ignored (a background job), so a signal always stops it.
     """
     handlers = stopping.install()  # held back while a module imports (brinkmanship.stopping)
+    stopping.kept()  # no note left from an earlier command in this process
     try:
         code = _run(argv)
         sys.stdout.flush()  # a full disk or closed pipe shows here, not in an interpreter-exit traceback
         return code
     except (KeyboardInterrupt, typer.Abort):
-        print("error: interrupted; stopped without writing results", file=sys.stderr)
+        print("error: interrupted; stopped without writing results" + stopping.kept(), file=sys.stderr)
         return 130
     except Terminated:
-        print("error: terminated; stopped without writing results", file=sys.stderr)
+        print("error: terminated; stopped without writing results" + stopping.kept(), file=sys.stderr)
         return 143
     except OSError as error:
         return _output_failed(error)

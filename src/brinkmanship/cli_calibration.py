@@ -4,12 +4,14 @@ judgements) and `brink validate` (every fitted target and held-out check: value,
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
+from brinkmanship import stopping
 from brinkmanship.cli_common import (
     DEFAULT_SEED,
     ForceOption,
@@ -23,6 +25,8 @@ from brinkmanship.cli_common import (
 from brinkmanship.cli_engine import calibrate_scenario
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
 from brinkmanship.errors import UserError
+from brinkmanship.stopping import Terminated
+from brinkmanship.wording import plural
 
 # The model's libraries (NumPy, SciPy, scikit-learn, emcee...) are imported in the functions that use them,
 # so that `brink --help`, a command's help and a refused option do not wait seconds for them.
@@ -113,13 +117,33 @@ def calibrate(
         def report(stage: str, done: int, total: int) -> None:
             bar.update(task, description=stage, completed=done, total=total)
 
-        document = run_fit(target_file, digest, folder, config, report, targets_where(targets), force)
+        try:
+            document = run_fit(target_file, digest, folder, config, report, targets_where(targets), force)
+        except (KeyboardInterrupt, Terminated):
+            stopping.keeping(_journal_kept(folder))
+            raise
         result.staged("posterior.json").write_text(json.dumps(document, indent=1), encoding="utf-8")
         result.commit()
     if as_json:
         print(json.dumps(document))
     else:
         _print_posterior(document, str(folder / "posterior.json"))
+
+
+def _journal_kept(folder: Path) -> str:
+    """What an interrupted fit leaves for resuming it: its journal of simulated rows, if any."""
+    from brinkmanship.calibration.fit import JOURNAL
+
+    journal = folder / JOURNAL
+    try:
+        with journal.open(encoding="utf-8") as lines:
+            rows = sum(1 for line in lines if line.endswith("\n"))  # whole rows; a cut last one is redone
+    except OSError:
+        return ""
+    if not rows:
+        return ""
+    verb = "is" if rows == 1 else "are"
+    return f"the {plural(rows, 'model row')} simulated {verb} kept in {journal}; the same command resumes"
 
 
 def _show(path: str | None, as_json: bool) -> None:

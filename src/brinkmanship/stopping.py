@@ -106,3 +106,22 @@ def restore(previous: dict[int, Any]) -> None:
         signal.signal(number, handler)
     if previous:
         _pending = None
+
+
+_kept = ""
+"""What the command being stopped kept, noted by :func:`keeping` for the command's one line."""
+
+
+def keeping(what: str) -> None:
+    """Note, as a Ctrl-C or SIGTERM passes on its way out, what the command kept (a fit's journal, to
+    resume it): :func:`brinkmanship.cli.main` says it at the end of its one line. The note travels beside
+    the exception, not on it: typer raises a KeyboardInterrupt of its own in its place."""
+    global _kept
+    _kept = what
+
+
+def kept() -> str:
+    """What :func:`keeping` noted, as the end of the command's line ("; ..."), or ""; the note is cleared."""
+    global _kept
+    what, _kept = _kept, ""
+    return f"; {what}" if what else ""
