@@ -128,6 +128,12 @@ def test_play_json_is_reproducible_and_records_each_move(capsys):
     assert first["outcome"]["days_played"] == 5
 
 
+def test_move_names_are_read_in_any_case(capsys):
+    assert main([*MOVES, "--no-advice", "--moves", "HOLD,Public_Threat", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [t["yours"] for m in result["moves"] for t in m["turns"]] == ["hold", "public_threat"]
+
+
 def test_play_stops_at_its_days(capsys):
     assert main([*MOVES, "--no-advice", "--days", "2", "--moves", "hold 5", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -137,7 +143,13 @@ def test_play_stops_at_its_days(capsys):
 @pytest.mark.parametrize(
     ("extra", "said"),
     [
-        (["--moves", "hold,bogus"], "--moves item 2: 'bogus' is not a move open today"),
+        (["--moves", "hold,bogus"], "--moves item 2: 'bogus' is not one of your moves"),
+        (["--moves", "nuclear_test"], "--moves item 1: 'nuclear_test' is not one of your moves"),
+        (["--moves", "\u00b2"], "--moves item 1: move number \u00b2 is not one of 1 to 10"),
+        (["--moves", "hold \u00b2"], "--moves item 1: days '\u00b2' must be a whole number from 1 to 365"),
+        (["--moves", "9" * 5000], "--moves item 1: move number 9999999999999"),
+        (["--moves", "hold " + "9" * 5000], "--moves item 1: days '9999999999"),
+        (["--moves", "quit 3"], "--moves item 1: 'quit 3': 'quit' takes no number of days"),
         (["--moves", "hold 0"], "--moves item 1: days '0' must be a whole number from 1 to 365"),
         (["--moves", "12"], "--moves item 1: move number 12 is not one of 1 to 10"),
         (["--moves", "hold 2 3"], "give an action and at most a number of days"),
@@ -150,7 +162,16 @@ def test_play_refuses_bad_moves_in_one_line(capsys, extra, said):
     args = _play(**extra) if isinstance(extra, dict) else [*MOVES, *extra]
     assert main([*args, "--no-advice"]) == 2
     captured = capsys.readouterr()
-    assert captured.err.count("\n") == 1 and said in captured.err
+    assert captured.err.count("\n") == 1 and said in captured.err and len(captured.err) < 300
+
+
+def test_a_move_of_the_repertoire_closed_today_is_told_apart(capsys):
+    """Cuba's US has private moves, closed without a private channel: said so, not 'not one of your moves'."""
+    args = ["play", "cuba-1962", "--as", "us", "-p", "no-private-channel", "--no-advice"]
+    assert main([*args, "--moves", "private_message"]) == 2
+    assert "--moves item 1: 'private_message' is not open today (a private move needs a private channel" in (
+        capsys.readouterr().err
+    )
 
 
 class _Typed(io.StringIO):
@@ -164,7 +185,7 @@ def test_at_a_terminal_a_mistyped_move_is_asked_again(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", _Typed("bogus\nhold\nquit\n"))
     assert main([*MOVES, "--no-advice"]) == 0
     out = capsys.readouterr().out
-    assert "'bogus' is not a move open today" in out
+    assert "'bogus' is not one of your moves" in out
     assert "you (US) hold" in out and "game over (quit) after 1 day: no war" in out
 
 

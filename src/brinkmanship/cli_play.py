@@ -47,8 +47,29 @@ def _lines_from_stdin(prompt_to: Console) -> Iterator[tuple[str, str]]:
         yield f"standard input line {number}", line.strip()
 
 
-def _parse(move: str, where: str, options: list[str]) -> tuple[str, int] | None:
-    """A move as (action, days); None for quit. ``where`` names it in the error.
+def _number(text: str) -> int | None:
+    """``text`` as a whole number if it is one written in ASCII digits, else None (``'²'`` and ``'٣'`` are
+    digits to :meth:`str.isdigit` that :func:`int` refuses or reads, and a number of thousands of digits
+    is over :func:`int`'s limit)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
+def _short(text: str, most: int = 40) -> str:
+    """``text`` shortened to ``most`` characters for an error line."""
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted and shortened for an error line."""
+    return repr(_short(text))
+
+
+def _parse(
+    move: str, where: str, options: list[str], known: list[str] | None = None
+) -> tuple[str, int] | None:
+    """A move as (action, days); None for quit. ``where`` names it in the error; ``options`` are the moves
+    open today (numbered from 1), ``known`` the player's whole repertoire (if given), to tell a
+    move closed today from one that is not the player's. Names are read in any case.
 
     Raises:
         UserError: an empty move, an unknown or closed action, or a day count that is not 1 to 365.
@@ -56,23 +77,31 @@ def _parse(move: str, where: str, options: list[str]) -> tuple[str, int] | None:
     words = move.split()
     if not words:
         raise UserError(f"{where}: empty move; give an action's number or name")
-    if words[0].lower() in QUIT and len(words) == 1:
+    if words[0].lower() in QUIT:
+        if len(words) > 1:
+            raise UserError(f"{where}: {_shown(move)}: '{words[0]}' takes no number of days")
         return None
-    name = words[0]
-    if name.isdigit():
-        k = int(name)
-        if not 1 <= k <= len(options):
-            raise UserError(f"{where}: move number {k} is not one of 1 to {len(options)}")
+    name = words[0].lower()
+    k = _number(name)
+    if k is not None or name.isdigit():
+        if k is None or not 1 <= k <= len(options):
+            raise UserError(f"{where}: move number {_short(name)} is not one of 1 to {len(options)}")
         name = options[k - 1]
     elif name not in options:
-        raise UserError(f"{where}: {name!r} is not a move open today; open: {', '.join(options)}")
+        said = (
+            "not one of your moves"
+            if known is not None and name not in known
+            else "not open today (a private move needs a private channel; a freeze closes some moves)"
+        )
+        raise UserError(f"{where}: {_shown(words[0])} is {said}; open today: {', '.join(options)}")
     days = 1
     if len(words) == 2:
-        if not words[1].isdigit() or not 1 <= int(words[1]) <= 365:
-            raise UserError(f"{where}: days {words[1]!r} must be a whole number from 1 to 365")
-        days = int(words[1])
+        days_given = _number(words[1])
+        if days_given is None or not 1 <= days_given <= 365:
+            raise UserError(f"{where}: days {_shown(words[1])} must be a whole number from 1 to 365")
+        days = days_given
     elif len(words) > 2:
-        raise UserError(f"{where}: {move!r}: give an action and at most a number of days")
+        raise UserError(f"{where}: {_shown(move)}: give an action and at most a number of days")
     return name, days
 
 
@@ -208,7 +237,7 @@ def play(
         parsed = None
         for where, text in source:
             try:
-                parsed = _parse(text, where, options)
+                parsed = _parse(text, where, options, game.repertoire())
                 break
             except UserError as error:
                 if scripted:

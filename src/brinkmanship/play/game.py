@@ -183,6 +183,10 @@ class Game:
         open_now = available_actions(self.model, self.world.freeze_on)[:, 0, self.side]
         return [ACTION_NAMES[a] for a in range(N_ACTIONS) if open_now[a]]
 
+    def repertoire(self) -> list[str]:
+        """Every move of the player's principal, open today or not (:meth:`options` are those open)."""
+        return [ACTION_NAMES[a] for a in range(N_ACTIONS) if self.model.repertoire[self.side, a]]
+
     def position(self) -> dict[str, Any]:
         """The board, as the player may read it: postures (Kahn's rungs), hostility as each side reads the
         other and as it is, audience costs, the player's belief about the other side's type, talks,
