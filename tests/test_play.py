@@ -28,7 +28,7 @@ def test_the_players_move_is_imposed_on_the_world(korea):
     game = Game.start(korea, "dprk", SEED)
     day = game.day
     turn = game.move("nuclear_test")
-    assert turn.yours == "nuclear_test" and turn.day == day
+    assert turn.yours == "nuclear_test" and turn.day == 1  # the game's first day
     assert game.world.last_test_day[0, 1, 1] == day  # DPRK's nuclear test, as the third parties see it
     assert game.day == day + 1
 
@@ -138,6 +138,18 @@ def test_play_stops_at_its_days(capsys):
     assert main([*MOVES, "--no-advice", "--days", "2", "--moves", "hold 5", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["ended"] == "2 days played" and len(result["moves"][0]["turns"]) == 2
+
+
+def test_from_a_replayed_date_the_days_count_from_the_games_first(capsys):
+    """From 8 August 2017, 49 days before the scenario's start date, --days 2 plays two days, numbered 1
+    and 2. Fails if they counted from the start date (all five days of 'hold 5' played, numbered -48 on)."""
+    replayed = ["--as-of", "2017-08-08", "--days", "2", "--moves", "hold 5"]
+    assert main([*MOVES, "--no-advice", *replayed, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["ended"] == "2 days played" and result["outcome"]["days_played"] == 2
+    assert result["moves"][0]["position"]["day"] == 1
+    turns = result["moves"][0]["turns"]
+    assert [(t["day"], t["date"]) for t in turns] == [(1, "2017-08-09"), (2, "2017-08-10")]
 
 
 @pytest.mark.parametrize(

@@ -226,7 +226,7 @@ def play(
     source = iter(listed) if listed is not None else _lines_from_stdin(shown)
     record: list[dict[str, Any]] = []
     ended = "moves used up"
-    while not game.over and game.day < days and (listed is None or len(record) < len(listed)):
+    while not game.over and game.number <= days and (listed is None or len(record) < len(listed)):
         shown.print(_position_table(game))
         options = game.options()
         offered = game.advise(advice_runs, horizon) if advice else []
@@ -252,7 +252,7 @@ def play(
         entry: dict[str, Any] = {"position": game.position(), "advice": [o.as_dict() for o in offered]}
         played = []
         for _ in range(repeat):
-            if game.over or game.day >= days:
+            if game.over or game.number > days:
                 break
             turn = game.move(action)
             played.append(turn.as_dict())
@@ -265,7 +265,7 @@ def play(
             how = "with nuclear use" if game.outcome()["nuclear_use"] else "in a ceasefire"
             shown.print(f"the war ends {how} on {war_days[-1].date}, after {plural(len(war_days), 'day')}")
         ended = "war"
-    elif game.day >= days:
+    elif game.number > days:
         ended = f"{plural(days, 'day')} played"
     outcome = game.outcome()
     if as_json:

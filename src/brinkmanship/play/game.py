@@ -94,7 +94,7 @@ def _paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple[float
 class Turn:
     """One day of the game: who did what, and what happened."""
 
-    day: int
+    day: int  # the game's day, 1 on its first (:attr:`Game.number`)
     date: dt.date
     yours: str
     theirs: str | None  # None on a day the other side did not move in crisis (a war running)
@@ -129,6 +129,9 @@ class Game:
     world: CrisisState
     lives: LivesModel | None = None
     turns: list[Turn] = field(default_factory=list)
+    first_day: int = 0
+    """The model's day of the game's first move (:attr:`day` when it began; below 0 from a replayed date
+    before the scenario's start date)."""
 
     @classmethod
     def start(
@@ -151,7 +154,7 @@ class Game:
             world = burned_in(model, seed, np.zeros(1, dtype=np.int64))
         if world.n_paths != 1:
             raise ValueError(f"the world is one path, not {world.n_paths}")
-        return cls(model, list(model.source.principals).index(key), seed, world, lives)
+        return cls(model, list(model.source.principals).index(key), seed, world, lives, first_day=world.day)
 
     # -- what the player sees ------------------------------------------------------------------------
 
@@ -167,6 +170,12 @@ class Game:
     def day(self) -> int:
         """The day to be played next (0 = the scenario's start date)."""
         return self.world.day
+
+    @property
+    def number(self) -> int:
+        """The game's day to be played next: 1 on its first, wherever the game began (the ``day`` that
+        :meth:`position` and each :class:`Turn` report)."""
+        return self.world.day - self.first_day + 1
 
     @property
     def date(self) -> dt.date:
@@ -193,7 +202,7 @@ class Game:
         freeze and agreement. Keys name principals by their scenario names."""
         w, i, o = self.world, self.side, 1 - self.side
         return {
-            "day": w.day,
+            "day": self.number,
             "date": self.date.isoformat(),
             "rung": {self.you: float(w.level[0, i]), self.them: float(w.level[0, o])},
             "you_read_their_hostility": float(w.perceived[0, i]),
@@ -310,7 +319,7 @@ class Game:
 
     def _step(self, forced: dict[int, np.ndarray], yours: str) -> Turn:
         w = self.world
-        day, date = w.day, self.date
+        day, date = self.number, self.date
         was_active, nuclear_before = w.status[0] == ACTIVE, w.nuclear_day[0] != NEVER
         tally = Tally(days=1, runs=1)
         advance(self.model, w, np.zeros(1, dtype=np.int64), rnd.seed_key(self.seed), 1, tally, forced=forced)
