@@ -186,6 +186,45 @@ def test_a_move_of_the_repertoire_closed_today_is_told_apart(capsys):
     )
 
 
+def test_a_bad_move_is_refused_before_any_work(capsys):
+    """A typo in the last of the moves is refused before the first day's board and advice (and before the
+    --as-of replay), not after the game up to it was computed and then lost."""
+    assert main([*MOVES, "--moves", "hold 3,public_threat,bogus", "--as-of", "2017-08-08"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == (
+        "error: --moves item 3: 'bogus' is not one of your moves (concession_public, hold, "
+        "diplomatic_gesture, propose_talks, sanctions, public_threat, show_of_force, mobilisation, "
+        "limited_strike, conventional_war)\n"
+    )
+
+
+def test_the_side_and_an_empty_policy_are_refused_before_the_replay(monkeypatch, capsys):
+    def replay(*args, **kwargs):
+        raise AssertionError("the replay ran")
+
+    monkeypatch.setattr("brinkmanship.cli_play.as_of_start", replay)
+    for extra, said in [
+        ({"as": "china"}, "error: --as: 'china' is not a principal of korea-2017 (use one of: us, dprk)\n"),
+        ({"policy": ""}, "error: policy '': empty lever name (levers are joined by '+')\n"),
+    ]:
+        assert main([*_play(**extra), "--as-of", "2017-08-08", "--moves", "hold"]) == 2
+        assert capsys.readouterr().err == said
+
+
+def test_a_game_too_large_is_refused_before_any_work(monkeypatch, capsys):
+    """The advice of every day and the --as-of replay together against the path-days cap (lowered here;
+    --advice-runs 100,000 x --horizon 3,650 over 30 days is refused by the real one, 5e10)."""
+    monkeypatch.setattr("brinkmanship.engine.ensemble.MAX_PATH_DAYS", 1_190_000)
+    assert main([*MOVES, "--moves", "hold 30"]) == 2  # 30 days x 10 moves x 200 runs x 20 days
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == (
+        "error: request too large: 30 days x 10 moves x --advice-runs 200 x --horizon 20 = 1.2e+06 path-days "
+        "(at most 1e+06 path-days); lower --advice-runs, --horizon or --days\n"
+    )
+    assert main([*MOVES, "--moves", "hold 29", "--json"]) == 0  # one day fewer fits
+    assert json.loads(capsys.readouterr().out)["outcome"]["days_played"] == 29
+
+
 class _Typed(io.StringIO):
     """Standard input at a terminal: a mistyped move is said and asked again, not fatal."""
 

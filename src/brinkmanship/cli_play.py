@@ -12,12 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from brinkmanship.cli_common import DEFAULT_SEED, JsonOption, SeedOption, check_range, console, errors
-from brinkmanship.cli_history import AsOfOption, as_of_start
+from brinkmanship.cli_history import AsOfOption, as_of_record, as_of_start
 from brinkmanship.errors import UserError
 from brinkmanship.wording import plural
 
 if TYPE_CHECKING:
     from brinkmanship.play.game import Game, Option
+    from brinkmanship.scenario.schema import ScenarioFile
 
 DEFAULT_DAYS = 30
 DEFAULT_HORIZON = 90
@@ -87,12 +88,10 @@ def _parse(
         if k is None or not 1 <= k <= len(options):
             raise UserError(f"{where}: move number {_short(name)} is not one of 1 to {len(options)}")
         name = options[k - 1]
+    elif known is not None and name not in known:
+        raise UserError(f"{where}: {_shown(words[0])} is not one of your moves ({', '.join(known)})")
     elif name not in options:
-        said = (
-            "not one of your moves"
-            if known is not None and name not in known
-            else "not open today (a private move needs a private channel; a freeze closes some moves)"
-        )
+        said = "not open today (a private move needs a private channel; a freeze closes some moves)"
         raise UserError(f"{where}: {_shown(words[0])} is {said}; open today: {', '.join(options)}")
     days = 1
     if len(words) == 2:
@@ -103,6 +102,38 @@ def _parse(
     elif len(words) > 2:
         raise UserError(f"{where}: {_shown(move)}: give an action and at most a number of days")
     return name, days
+
+
+def _days_of(listed: list[tuple[str, str]], repertoire: list[str]) -> int:
+    """The days the moves of ``--moves`` would play at most (to a ``quit``), after refusing, in one line,
+    any that is malformed, not of the player's ``repertoire`` or numbered beyond it. (Whether a move is
+    open on its day, and which move a number names, are known only on that day.)"""
+    total, quit_given = 0, False
+    for where, text in listed:
+        parsed = _parse(text, where, repertoire, repertoire)  # every item, those after a quit too
+        quit_given = quit_given or parsed is None
+        total += 0 if quit_given or parsed is None else parsed[1]
+    return total
+
+
+def _check_size(sc: ScenarioFile, as_of: str | None, turns: int, moves: int, runs: int, horizon: int) -> None:
+    """Refuse, in one line before any work, a game whose advice (``turns`` days of at most ``moves`` open
+    moves, 0 without advice; each forecast ``runs`` branches x ``horizon`` days) and ``--as-of`` replay are
+    over the path-days cap (:func:`~brinkmanship.engine.ensemble.check_path_days`); a malformed or
+    out-of-record date too."""
+    from brinkmanship.engine.ensemble import check_path_days
+
+    parts = []
+    if turns:
+        advice = f"{plural(turns, 'day')} x {plural(moves, 'move')} x --advice-runs {runs:,} x --horizon "
+        advice += f"{horizon:,}"
+        parts.append((advice, turns * moves * runs * horizon))
+    if as_of is not None:
+        date, _, first = as_of_record(sc, as_of)
+        span = (date - first).days + 1
+        replayed = f"{REPLAY_PATHS:,} paths x {plural(span, 'day')} replayed ({first} to --as-of {date})"
+        parts.append((replayed, REPLAY_PATHS * span))
+    check_path_days(parts, "lower --advice-runs, --horizon or --days")
 
 
 def _position_table(game: Game) -> Table:
@@ -205,14 +236,20 @@ def play(
     import numpy as np
 
     from brinkmanship.analysis.lives import lives_model
-    from brinkmanship.play.game import Game
+    from brinkmanship.play.game import Game, repertoire_of, side_of
     from brinkmanship.policies import Policy, apply_policy, catalogue_for
     from brinkmanship.scenario import compile_scenario, load_scenario
 
     sc = load_scenario(scenario)
-    chosen = catalogue_for([]).parse(policy) if policy else Policy("baseline")
+    chosen = catalogue_for([]).parse(policy) if policy is not None else Policy("baseline")  # -p '' refused
     levered = apply_policy(sc, chosen)
     model = compile_scenario(levered)
+    # Refused before any work: the side, every move given (as far as it can be read before its day), the
+    # --as-of date and the request's size.
+    mine = repertoire_of(model, side_of(model, side))
+    listed = None if moves is None else _moves_from(moves)
+    turns = days if listed is None else min(days, _days_of(listed, mine))
+    _check_size(sc, as_of, turns if advice else 0, len(mine), advice_runs, horizon)
     world = None
     if as_of is not None:
         # One path drawn from the filter's weighted ensemble of a block's paths (path 0 after resampling).
@@ -222,7 +259,6 @@ def play(
     game = Game.start(model, side, seed, lives_model(sc) if advice else None, world)
     shown = errors if as_json else console  # with --json, standard output carries the JSON alone
     scripted = moves is not None or not sys.stdin.isatty()
-    listed = None if moves is None else _moves_from(moves)
     source = iter(listed) if listed is not None else _lines_from_stdin(shown)
     record: list[dict[str, Any]] = []
     ended = "moves used up"

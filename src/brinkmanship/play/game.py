@@ -116,6 +116,20 @@ class Turn:
         }
 
 
+def side_of(model: CompiledScenario, side: str) -> int:
+    """The index of principal ``side`` (its key or its name, any case: 'dprk', 'United States').
+
+    Raises:
+        UserError: ``side`` is not one of the scenario's two principals.
+    """
+    return list(model.source.principals).index(resolve_actor(model.source, side, "--as"))
+
+
+def repertoire_of(model: CompiledScenario, side: int) -> list[str]:
+    """Every move of principal ``side``'s repertoire, in the ladder's order."""
+    return [ACTION_NAMES[a] for a in range(N_ACTIONS) if model.repertoire[side, a]]
+
+
 @dataclass
 class Game:
     """The world (one path), the player's principal and the game's record.
@@ -149,12 +163,12 @@ class Game:
         Raises:
             UserError: ``side`` is not one of the scenario's two principals.
         """
-        key = resolve_actor(model.source, side, "--as")  # its key or its name ('United States')
+        index = side_of(model, side)
         if world is None:
             world = burned_in(model, seed, np.zeros(1, dtype=np.int64))
         if world.n_paths != 1:
             raise ValueError(f"the world is one path, not {world.n_paths}")
-        return cls(model, list(model.source.principals).index(key), seed, world, lives, first_day=world.day)
+        return cls(model, index, seed, world, lives, first_day=world.day)
 
     # -- what the player sees ------------------------------------------------------------------------
 
@@ -194,7 +208,7 @@ class Game:
 
     def repertoire(self) -> list[str]:
         """Every move of the player's principal, open today or not (:meth:`options` are those open)."""
-        return [ACTION_NAMES[a] for a in range(N_ACTIONS) if self.model.repertoire[self.side, a]]
+        return repertoire_of(self.model, self.side)
 
     def position(self) -> dict[str, Any]:
         """The board, as the player may read it: postures (Kahn's rungs), hostility as each side reads the
