@@ -247,3 +247,18 @@ def test_play_reads_moves_from_standard_input_until_it_ends(monkeypatch, capsys)
     assert [t["yours"] for m in result["moves"] for t in m["turns"]] == ["hold", "hold"]
     assert result["ended"] == "moves used up"
     assert result["outcome"]["war"] is False
+
+
+def test_piped_moves_pass_over_blank_lines_and_are_shown_after_their_prompt(monkeypatch, capsys):
+    """A file's blank and trailing empty lines are no moves (they stopped the game, exit 2, all lost); each
+    move read is shown after its prompt, not the prompt run into the day's line. Line numbers are the
+    input's."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hold\n\n  \n2\n\n"))
+    assert main([*MOVES, "--no-advice"]) == 0
+    out = capsys.readouterr().out
+    assert "'quit'): hold\n2017-09-26: you (US) hold" in out
+    assert "'quit'): 2\n2017-09-27: you (US) hold" in out
+    assert "game over (moves used up) after 2 days" in out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hold\n\nbogus\n"))
+    assert main([*MOVES, "--no-advice"]) == 2
+    assert "standard input line 3: 'bogus'" in capsys.readouterr().err

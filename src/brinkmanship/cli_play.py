@@ -35,16 +35,23 @@ def _moves_from(text: str) -> list[tuple[str, str]]:
     return [(f"--moves item {k}", item.strip()) for k, item in enumerate(text.split(","), 1)]
 
 
-def _lines_from_stdin(prompt_to: Console) -> Iterator[tuple[str, str]]:
-    """Moves typed (or piped) on standard input, one a line, each after a prompt."""
+def _lines_from_stdin(prompt_to: Console, typed: bool) -> Iterator[tuple[str, str]]:
+    """Moves typed (``typed``: standard input is a terminal) or piped on standard input, one a line, each
+    after a prompt. Piped, blank lines are passed over (a file's trailing empty line is no move) and each
+    move is shown after its prompt, as a terminal would echo it; lines are numbered as in the input."""
     number = 0
     while True:
         prompt_to.print("your move (number or name, 'NAME DAYS' to repeat it, 'quit'): ", end="")
-        line = sys.stdin.readline()
+        while True:
+            line = sys.stdin.readline()
+            number += 1 if line else 0
+            if typed or not line or line.strip():
+                break
         if not line:
             prompt_to.print("")
             return
-        number += 1
+        if not typed:
+            prompt_to.print(line.strip())
         yield f"standard input line {number}", line.strip()
 
 
@@ -258,8 +265,9 @@ def play(
         )
     game = Game.start(model, side, seed, lives_model(sc) if advice else None, world)
     shown = errors if as_json else console  # with --json, standard output carries the JSON alone
-    scripted = moves is not None or not sys.stdin.isatty()
-    source = iter(listed) if listed is not None else _lines_from_stdin(shown)
+    typed = sys.stdin.isatty()
+    scripted = moves is not None or not typed
+    source = iter(listed) if listed is not None else _lines_from_stdin(shown, typed)
     record: list[dict[str, Any]] = []
     ended = "moves used up"
     while not game.over and game.number <= days and (listed is None or len(record) < len(listed)):
