@@ -262,3 +262,18 @@ def test_piped_moves_pass_over_blank_lines_and_are_shown_after_their_prompt(monk
     monkeypatch.setattr(sys, "stdin", io.StringIO("hold\n\nbogus\n"))
     assert main([*MOVES, "--no-advice"]) == 2
     assert "standard input line 3: 'bogus'" in capsys.readouterr().err
+
+
+def test_the_advice_table_says_what_its_star_and_pairing_mean(capsys):
+    assert main([*MOVES, "--moves", "hold"]) == 0
+    out = capsys.readouterr().out
+    assert "* lowest P(war); vs hold: the change in P(war) against holding today" in out
+
+
+def test_a_war_not_over_at_the_play_out_cap_is_not_said_to_end(monkeypatch, capsys):
+    """Cut short after a day, the war is said to be still fought, not to have ended in a ceasefire."""
+    monkeypatch.setattr("brinkmanship.play.game.MAX_WAR_DAYS", 1)
+    assert main([*_play(**{"as": "dprk"}), "--no-advice", "--moves", "conventional_war"]) == 0
+    out = capsys.readouterr().out
+    assert "the war is still fought on " in out and "after 1 day (played out no further)" in out
+    assert "the war ends" not in out

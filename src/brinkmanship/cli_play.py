@@ -174,7 +174,8 @@ def _position_table(game: Game) -> Table:
 def _advice_table(game: Game, advice: list[Option], runs: int, horizon: int) -> Table:
     table = Table(
         title=f"advice: if you make this move today ({plural(runs, 'branch', 'branches')}, {horizon} days; "
-        f"{game.them}'s type drawn from your belief)"
+        f"{game.them}'s type drawn from your belief)",
+        caption="* lowest P(war); vs hold: the change in P(war) against holding today, on the same branches",
     )
     for column in ("#", "move", f"P(war, {horizon} d)", "95% CI", "P(nuclear use)", "P(clash)"):
         table.add_column(column, justify="left" if column == "move" else "right")
@@ -305,7 +306,12 @@ def play(
         record.append(entry)
     if game.over:
         war_days = game.play_out_the_war()
-        if war_days:
+        if war_days and game.at_war:
+            shown.print(
+                f"the war is still fought on {war_days[-1].date}, after {plural(len(war_days), 'day')} "
+                "(played out no further)"
+            )
+        elif war_days:
             how = "with nuclear use" if game.outcome()["nuclear_use"] else "in a ceasefire"
             shown.print(f"the war ends {how} on {war_days[-1].date}, after {plural(len(war_days), 'day')}")
         ended = "war"

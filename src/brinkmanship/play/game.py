@@ -200,6 +200,11 @@ class Game:
         """The crisis is over for the player: a war began (it is then played out to its end)."""
         return bool(self.world.status[0] != ACTIVE)
 
+    @property
+    def at_war(self) -> bool:
+        """A war is being fought (begun and not yet ended by a ceasefire or nuclear use)."""
+        return bool(self.world.status[0] == AT_WAR)
+
     def options(self) -> list[str]:
         """The moves open to the player today: the repertoire, less private moves without a private
         channel and moves an agreed freeze forbids (:func:`kernel.available_actions`)."""
@@ -327,7 +332,7 @@ class Game:
     def play_out_the_war(self) -> list[Turn]:
         """Step a war that began to its end (a ceasefire or nuclear use), at most :data:`MAX_WAR_DAYS`."""
         turns: list[Turn] = []
-        while self.world.status[0] == AT_WAR and len(turns) < MAX_WAR_DAYS:
+        while self.at_war and len(turns) < MAX_WAR_DAYS:
             turns.append(self._step({}, "war"))
         return turns
 
