@@ -28,7 +28,7 @@ def test_the_players_move_is_imposed_on_the_world(korea):
     game = Game.start(korea, "dprk", SEED)
     day = game.day
     turn = game.move("nuclear_test")
-    assert turn.yours == "nuclear_test" and turn.day == day
+    assert turn.yours == "nuclear_test" and turn.day == 1  # the game's first day
     assert game.world.last_test_day[0, 1, 1] == day  # DPRK's nuclear test, as the third parties see it
     assert game.day == day + 1
 
@@ -128,16 +128,40 @@ def test_play_json_is_reproducible_and_records_each_move(capsys):
     assert first["outcome"]["days_played"] == 5
 
 
+def test_move_names_are_read_in_any_case(capsys):
+    assert main([*MOVES, "--no-advice", "--moves", "HOLD,Public_Threat", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [t["yours"] for m in result["moves"] for t in m["turns"]] == ["hold", "public_threat"]
+
+
 def test_play_stops_at_its_days(capsys):
     assert main([*MOVES, "--no-advice", "--days", "2", "--moves", "hold 5", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["ended"] == "2 days played" and len(result["moves"][0]["turns"]) == 2
 
 
+def test_from_a_replayed_date_the_days_count_from_the_games_first(capsys):
+    """From 8 August 2017, 49 days before the scenario's start date, --days 2 plays two days, numbered 1
+    and 2. Fails if they counted from the start date (all five days of 'hold 5' played, numbered -48 on)."""
+    replayed = ["--as-of", "2017-08-08", "--days", "2", "--moves", "hold 5"]
+    assert main([*MOVES, "--no-advice", *replayed, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["ended"] == "2 days played" and result["outcome"]["days_played"] == 2
+    assert result["moves"][0]["position"]["day"] == 1
+    turns = result["moves"][0]["turns"]
+    assert [(t["day"], t["date"]) for t in turns] == [(1, "2017-08-09"), (2, "2017-08-10")]
+
+
 @pytest.mark.parametrize(
     ("extra", "said"),
     [
-        (["--moves", "hold,bogus"], "--moves item 2: 'bogus' is not a move open today"),
+        (["--moves", "hold,bogus"], "--moves item 2: 'bogus' is not one of your moves"),
+        (["--moves", "nuclear_test"], "--moves item 1: 'nuclear_test' is not one of your moves"),
+        (["--moves", "\u00b2"], "--moves item 1: move number \u00b2 is not one of 1 to 10"),
+        (["--moves", "hold \u00b2"], "--moves item 1: days '\u00b2' must be a whole number from 1 to 365"),
+        (["--moves", "9" * 5000], "--moves item 1: move number 9999999999999"),
+        (["--moves", "hold " + "9" * 5000], "--moves item 1: days '9999999999"),
+        (["--moves", "quit 3"], "--moves item 1: 'quit 3': 'quit' takes no number of days"),
         (["--moves", "hold 0"], "--moves item 1: days '0' must be a whole number from 1 to 365"),
         (["--moves", "12"], "--moves item 1: move number 12 is not one of 1 to 10"),
         (["--moves", "hold 2 3"], "give an action and at most a number of days"),
@@ -150,7 +174,55 @@ def test_play_refuses_bad_moves_in_one_line(capsys, extra, said):
     args = _play(**extra) if isinstance(extra, dict) else [*MOVES, *extra]
     assert main([*args, "--no-advice"]) == 2
     captured = capsys.readouterr()
-    assert captured.err.count("\n") == 1 and said in captured.err
+    assert captured.err.count("\n") == 1 and said in captured.err and len(captured.err) < 300
+
+
+def test_a_move_of_the_repertoire_closed_today_is_told_apart(capsys):
+    """Cuba's US has private moves, closed without a private channel: said so, not 'not one of your moves'."""
+    args = ["play", "cuba-1962", "--as", "us", "-p", "no-private-channel", "--no-advice"]
+    assert main([*args, "--moves", "private_message"]) == 2
+    assert "--moves item 1: 'private_message' is not open today (a private move needs a private channel" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_bad_move_is_refused_before_any_work(capsys):
+    """A typo in the last of the moves is refused before the first day's board and advice (and before the
+    --as-of replay), not after the game up to it was computed and then lost."""
+    assert main([*MOVES, "--moves", "hold 3,public_threat,bogus", "--as-of", "2017-08-08"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == (
+        "error: --moves item 3: 'bogus' is not one of your moves (concession_public, hold, "
+        "diplomatic_gesture, propose_talks, sanctions, public_threat, show_of_force, mobilisation, "
+        "limited_strike, conventional_war)\n"
+    )
+
+
+def test_the_side_and_an_empty_policy_are_refused_before_the_replay(monkeypatch, capsys):
+    def replay(*args, **kwargs):
+        raise AssertionError("the replay ran")
+
+    monkeypatch.setattr("brinkmanship.cli_play.as_of_start", replay)
+    for extra, said in [
+        ({"as": "china"}, "error: --as: 'china' is not a principal of korea-2017 (use one of: us, dprk)\n"),
+        ({"policy": ""}, "error: policy '': empty lever name (levers are joined by '+')\n"),
+    ]:
+        assert main([*_play(**extra), "--as-of", "2017-08-08", "--moves", "hold"]) == 2
+        assert capsys.readouterr().err == said
+
+
+def test_a_game_too_large_is_refused_before_any_work(monkeypatch, capsys):
+    """The advice of every day and the --as-of replay together against the path-days cap (lowered here;
+    --advice-runs 100,000 x --horizon 3,650 over 30 days is refused by the real one, 5e10)."""
+    monkeypatch.setattr("brinkmanship.engine.ensemble.MAX_PATH_DAYS", 1_190_000)
+    assert main([*MOVES, "--moves", "hold 30"]) == 2  # 30 days x 10 moves x 200 runs x 20 days
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == (
+        "error: request too large: 30 days x 10 moves x --advice-runs 200 x --horizon 20 = 1.2e+06 path-days "
+        "(at most 1e+06 path-days); lower --advice-runs, --horizon or --days\n"
+    )
+    assert main([*MOVES, "--moves", "hold 29", "--json"]) == 0  # one day fewer fits
+    assert json.loads(capsys.readouterr().out)["outcome"]["days_played"] == 29
 
 
 class _Typed(io.StringIO):
@@ -164,7 +236,7 @@ def test_at_a_terminal_a_mistyped_move_is_asked_again(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", _Typed("bogus\nhold\nquit\n"))
     assert main([*MOVES, "--no-advice"]) == 0
     out = capsys.readouterr().out
-    assert "'bogus' is not a move open today" in out
+    assert "'bogus' is not one of your moves" in out
     assert "you (US) hold" in out and "game over (quit) after 1 day: no war" in out
 
 
@@ -175,3 +247,33 @@ def test_play_reads_moves_from_standard_input_until_it_ends(monkeypatch, capsys)
     assert [t["yours"] for m in result["moves"] for t in m["turns"]] == ["hold", "hold"]
     assert result["ended"] == "moves used up"
     assert result["outcome"]["war"] is False
+
+
+def test_piped_moves_pass_over_blank_lines_and_are_shown_after_their_prompt(monkeypatch, capsys):
+    """A file's blank and trailing empty lines are no moves (they stopped the game, exit 2, all lost); each
+    move read is shown after its prompt, not the prompt run into the day's line. Line numbers are the
+    input's."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hold\n\n  \n2\n\n"))
+    assert main([*MOVES, "--no-advice"]) == 0
+    out = capsys.readouterr().out
+    assert "'quit'): hold\n2017-09-26: you (US) hold" in out
+    assert "'quit'): 2\n2017-09-27: you (US) hold" in out
+    assert "game over (moves used up) after 2 days" in out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hold\n\nbogus\n"))
+    assert main([*MOVES, "--no-advice"]) == 2
+    assert "standard input line 3: 'bogus'" in capsys.readouterr().err
+
+
+def test_the_advice_table_says_what_its_star_and_pairing_mean(capsys):
+    assert main([*MOVES, "--moves", "hold"]) == 0
+    out = capsys.readouterr().out
+    assert "* lowest P(war); vs hold: the change in P(war) against holding today" in out
+
+
+def test_a_war_not_over_at_the_play_out_cap_is_not_said_to_end(monkeypatch, capsys):
+    """Cut short after a day, the war is said to be still fought, not to have ended in a ceasefire."""
+    monkeypatch.setattr("brinkmanship.play.game.MAX_WAR_DAYS", 1)
+    assert main([*_play(**{"as": "dprk"}), "--no-advice", "--moves", "conventional_war"]) == 0
+    out = capsys.readouterr().out
+    assert "the war is still fought on " in out and "after 1 day (played out no further)" in out
+    assert "the war ends" not in out

@@ -12,12 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from brinkmanship.cli_common import DEFAULT_SEED, JsonOption, SeedOption, check_range, console, errors
-from brinkmanship.cli_history import AsOfOption, as_of_start
+from brinkmanship.cli_history import AsOfOption, as_of_record, as_of_start
 from brinkmanship.errors import UserError
 from brinkmanship.wording import plural
 
 if TYPE_CHECKING:
     from brinkmanship.play.game import Game, Option
+    from brinkmanship.scenario.schema import ScenarioFile
 
 DEFAULT_DAYS = 30
 DEFAULT_HORIZON = 90
@@ -34,21 +35,49 @@ def _moves_from(text: str) -> list[tuple[str, str]]:
     return [(f"--moves item {k}", item.strip()) for k, item in enumerate(text.split(","), 1)]
 
 
-def _lines_from_stdin(prompt_to: Console) -> Iterator[tuple[str, str]]:
-    """Moves typed (or piped) on standard input, one a line, each after a prompt."""
+def _lines_from_stdin(prompt_to: Console, typed: bool) -> Iterator[tuple[str, str]]:
+    """Moves typed (``typed``: standard input is a terminal) or piped on standard input, one a line, each
+    after a prompt. Piped, blank lines are passed over (a file's trailing empty line is no move) and each
+    move is shown after its prompt, as a terminal would echo it; lines are numbered as in the input."""
     number = 0
     while True:
         prompt_to.print("your move (number or name, 'NAME DAYS' to repeat it, 'quit'): ", end="")
-        line = sys.stdin.readline()
+        while True:
+            line = sys.stdin.readline()
+            number += 1 if line else 0
+            if typed or not line or line.strip():
+                break
         if not line:
             prompt_to.print("")
             return
-        number += 1
+        if not typed:
+            prompt_to.print(line.strip())
         yield f"standard input line {number}", line.strip()
 
 
-def _parse(move: str, where: str, options: list[str]) -> tuple[str, int] | None:
-    """A move as (action, days); None for quit. ``where`` names it in the error.
+def _number(text: str) -> int | None:
+    """``text`` as a whole number if it is one written in ASCII digits, else None (``'²'`` and ``'٣'`` are
+    digits to :meth:`str.isdigit` that :func:`int` refuses or reads, and a number of thousands of digits
+    is over :func:`int`'s limit)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
+def _short(text: str, most: int = 40) -> str:
+    """``text`` shortened to ``most`` characters for an error line."""
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted and shortened for an error line."""
+    return repr(_short(text))
+
+
+def _parse(
+    move: str, where: str, options: list[str], known: list[str] | None = None
+) -> tuple[str, int] | None:
+    """A move as (action, days); None for quit. ``where`` names it in the error; ``options`` are the moves
+    open today (numbered from 1), ``known`` the player's whole repertoire (if given), to tell a
+    move closed today from one that is not the player's. Names are read in any case.
 
     Raises:
         UserError: an empty move, an unknown or closed action, or a day count that is not 1 to 365.
@@ -56,24 +85,62 @@ def _parse(move: str, where: str, options: list[str]) -> tuple[str, int] | None:
     words = move.split()
     if not words:
         raise UserError(f"{where}: empty move; give an action's number or name")
-    if words[0].lower() in QUIT and len(words) == 1:
+    if words[0].lower() in QUIT:
+        if len(words) > 1:
+            raise UserError(f"{where}: {_shown(move)}: '{words[0]}' takes no number of days")
         return None
-    name = words[0]
-    if name.isdigit():
-        k = int(name)
-        if not 1 <= k <= len(options):
-            raise UserError(f"{where}: move number {k} is not one of 1 to {len(options)}")
+    name = words[0].lower()
+    k = _number(name)
+    if k is not None or name.isdigit():
+        if k is None or not 1 <= k <= len(options):
+            raise UserError(f"{where}: move number {_short(name)} is not one of 1 to {len(options)}")
         name = options[k - 1]
+    elif known is not None and name not in known:
+        raise UserError(f"{where}: {_shown(words[0])} is not one of your moves ({', '.join(known)})")
     elif name not in options:
-        raise UserError(f"{where}: {name!r} is not a move open today; open: {', '.join(options)}")
+        said = "not open today (a private move needs a private channel; a freeze closes some moves)"
+        raise UserError(f"{where}: {_shown(words[0])} is {said}; open today: {', '.join(options)}")
     days = 1
     if len(words) == 2:
-        if not words[1].isdigit() or not 1 <= int(words[1]) <= 365:
-            raise UserError(f"{where}: days {words[1]!r} must be a whole number from 1 to 365")
-        days = int(words[1])
+        days_given = _number(words[1])
+        if days_given is None or not 1 <= days_given <= 365:
+            raise UserError(f"{where}: days {_shown(words[1])} must be a whole number from 1 to 365")
+        days = days_given
     elif len(words) > 2:
-        raise UserError(f"{where}: {move!r}: give an action and at most a number of days")
+        raise UserError(f"{where}: {_shown(move)}: give an action and at most a number of days")
     return name, days
+
+
+def _days_of(listed: list[tuple[str, str]], repertoire: list[str]) -> int:
+    """The days the moves of ``--moves`` would play at most (to a ``quit``), after refusing, in one line,
+    any that is malformed, not of the player's ``repertoire`` or numbered beyond it. (Whether a move is
+    open on its day, and which move a number names, are known only on that day.)"""
+    total, quit_given = 0, False
+    for where, text in listed:
+        parsed = _parse(text, where, repertoire, repertoire)  # every item, those after a quit too
+        quit_given = quit_given or parsed is None
+        total += 0 if quit_given or parsed is None else parsed[1]
+    return total
+
+
+def _check_size(sc: ScenarioFile, as_of: str | None, turns: int, moves: int, runs: int, horizon: int) -> None:
+    """Refuse, in one line before any work, a game whose advice (``turns`` days of at most ``moves`` open
+    moves, 0 without advice; each forecast ``runs`` branches x ``horizon`` days) and ``--as-of`` replay are
+    over the path-days cap (:func:`~brinkmanship.engine.ensemble.check_path_days`); a malformed or
+    out-of-record date too."""
+    from brinkmanship.engine.ensemble import check_path_days
+
+    parts = []
+    if turns:
+        advice = f"{plural(turns, 'day')} x {plural(moves, 'move')} x --advice-runs {runs:,} x --horizon "
+        advice += f"{horizon:,}"
+        parts.append((advice, turns * moves * runs * horizon))
+    if as_of is not None:
+        date, _, first = as_of_record(sc, as_of)
+        span = (date - first).days + 1
+        replayed = f"{REPLAY_PATHS:,} paths x {plural(span, 'day')} replayed ({first} to --as-of {date})"
+        parts.append((replayed, REPLAY_PATHS * span))
+    check_path_days(parts, "lower --advice-runs, --horizon or --days")
 
 
 def _position_table(game: Game) -> Table:
@@ -107,7 +174,8 @@ def _position_table(game: Game) -> Table:
 def _advice_table(game: Game, advice: list[Option], runs: int, horizon: int) -> Table:
     table = Table(
         title=f"advice: if you make this move today ({plural(runs, 'branch', 'branches')}, {horizon} days; "
-        f"{game.them}'s type drawn from your belief)"
+        f"{game.them}'s type drawn from your belief)",
+        caption="* lowest P(war); vs hold: the change in P(war) against holding today, on the same branches",
     )
     for column in ("#", "move", f"P(war, {horizon} d)", "95% CI", "P(nuclear use)", "P(clash)"):
         table.add_column(column, justify="left" if column == "move" else "right")
@@ -176,14 +244,20 @@ def play(
     import numpy as np
 
     from brinkmanship.analysis.lives import lives_model
-    from brinkmanship.play.game import Game
+    from brinkmanship.play.game import Game, repertoire_of, side_of
     from brinkmanship.policies import Policy, apply_policy, catalogue_for
     from brinkmanship.scenario import compile_scenario, load_scenario
 
     sc = load_scenario(scenario)
-    chosen = catalogue_for([]).parse(policy) if policy else Policy("baseline")
+    chosen = catalogue_for([]).parse(policy) if policy is not None else Policy("baseline")  # -p '' refused
     levered = apply_policy(sc, chosen)
     model = compile_scenario(levered)
+    # Refused before any work: the side, every move given (as far as it can be read before its day), the
+    # --as-of date and the request's size.
+    mine = repertoire_of(model, side_of(model, side))
+    listed = None if moves is None else _moves_from(moves)
+    turns = days if listed is None else min(days, _days_of(listed, mine))
+    _check_size(sc, as_of, turns if advice else 0, len(mine), advice_runs, horizon)
     world = None
     if as_of is not None:
         # One path drawn from the filter's weighted ensemble of a block's paths (path 0 after resampling).
@@ -192,12 +266,12 @@ def play(
         )
     game = Game.start(model, side, seed, lives_model(sc) if advice else None, world)
     shown = errors if as_json else console  # with --json, standard output carries the JSON alone
-    scripted = moves is not None or not sys.stdin.isatty()
-    listed = None if moves is None else _moves_from(moves)
-    source = iter(listed) if listed is not None else _lines_from_stdin(shown)
+    typed = sys.stdin.isatty()
+    scripted = moves is not None or not typed
+    source = iter(listed) if listed is not None else _lines_from_stdin(shown, typed)
     record: list[dict[str, Any]] = []
     ended = "moves used up"
-    while not game.over and game.day < days and (listed is None or len(record) < len(listed)):
+    while not game.over and game.number <= days and (listed is None or len(record) < len(listed)):
         shown.print(_position_table(game))
         options = game.options()
         offered = game.advise(advice_runs, horizon) if advice else []
@@ -208,7 +282,7 @@ def play(
         parsed = None
         for where, text in source:
             try:
-                parsed = _parse(text, where, options)
+                parsed = _parse(text, where, options, game.repertoire())
                 break
             except UserError as error:
                 if scripted:
@@ -223,7 +297,7 @@ def play(
         entry: dict[str, Any] = {"position": game.position(), "advice": [o.as_dict() for o in offered]}
         played = []
         for _ in range(repeat):
-            if game.over or game.day >= days:
+            if game.over or game.number > days:
                 break
             turn = game.move(action)
             played.append(turn.as_dict())
@@ -232,11 +306,16 @@ def play(
         record.append(entry)
     if game.over:
         war_days = game.play_out_the_war()
-        if war_days:
+        if war_days and game.at_war:
+            shown.print(
+                f"the war is still fought on {war_days[-1].date}, after {plural(len(war_days), 'day')} "
+                "(played out no further)"
+            )
+        elif war_days:
             how = "with nuclear use" if game.outcome()["nuclear_use"] else "in a ceasefire"
             shown.print(f"the war ends {how} on {war_days[-1].date}, after {plural(len(war_days), 'day')}")
         ended = "war"
-    elif game.day >= days:
+    elif game.number > days:
         ended = f"{plural(days, 'day')} played"
     outcome = game.outcome()
     if as_json:

@@ -94,7 +94,7 @@ def _paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple[float
 class Turn:
     """One day of the game: who did what, and what happened."""
 
-    day: int
+    day: int  # the game's day, 1 on its first (:attr:`Game.number`)
     date: dt.date
     yours: str
     theirs: str | None  # None on a day the other side did not move in crisis (a war running)
@@ -116,6 +116,20 @@ class Turn:
         }
 
 
+def side_of(model: CompiledScenario, side: str) -> int:
+    """The index of principal ``side`` (its key or its name, any case: 'dprk', 'United States').
+
+    Raises:
+        UserError: ``side`` is not one of the scenario's two principals.
+    """
+    return list(model.source.principals).index(resolve_actor(model.source, side, "--as"))
+
+
+def repertoire_of(model: CompiledScenario, side: int) -> list[str]:
+    """Every move of principal ``side``'s repertoire, in the ladder's order."""
+    return [ACTION_NAMES[a] for a in range(N_ACTIONS) if model.repertoire[side, a]]
+
+
 @dataclass
 class Game:
     """The world (one path), the player's principal and the game's record.
@@ -129,6 +143,9 @@ class Game:
     world: CrisisState
     lives: LivesModel | None = None
     turns: list[Turn] = field(default_factory=list)
+    first_day: int = 0
+    """The model's day of the game's first move (:attr:`day` when it began; below 0 from a replayed date
+    before the scenario's start date)."""
 
     @classmethod
     def start(
@@ -146,12 +163,12 @@ class Game:
         Raises:
             UserError: ``side`` is not one of the scenario's two principals.
         """
-        key = resolve_actor(model.source, side, "--as")  # its key or its name ('United States')
+        index = side_of(model, side)
         if world is None:
             world = burned_in(model, seed, np.zeros(1, dtype=np.int64))
         if world.n_paths != 1:
             raise ValueError(f"the world is one path, not {world.n_paths}")
-        return cls(model, list(model.source.principals).index(key), seed, world, lives)
+        return cls(model, index, seed, world, lives, first_day=world.day)
 
     # -- what the player sees ------------------------------------------------------------------------
 
@@ -169,6 +186,12 @@ class Game:
         return self.world.day
 
     @property
+    def number(self) -> int:
+        """The game's day to be played next: 1 on its first, wherever the game began (the ``day`` that
+        :meth:`position` and each :class:`Turn` report)."""
+        return self.world.day - self.first_day + 1
+
+    @property
     def date(self) -> dt.date:
         return self.model.source.start_date + dt.timedelta(days=self.world.day)
 
@@ -177,11 +200,20 @@ class Game:
         """The crisis is over for the player: a war began (it is then played out to its end)."""
         return bool(self.world.status[0] != ACTIVE)
 
+    @property
+    def at_war(self) -> bool:
+        """A war is being fought (begun and not yet ended by a ceasefire or nuclear use)."""
+        return bool(self.world.status[0] == AT_WAR)
+
     def options(self) -> list[str]:
         """The moves open to the player today: the repertoire, less private moves without a private
         channel and moves an agreed freeze forbids (:func:`kernel.available_actions`)."""
         open_now = available_actions(self.model, self.world.freeze_on)[:, 0, self.side]
         return [ACTION_NAMES[a] for a in range(N_ACTIONS) if open_now[a]]
+
+    def repertoire(self) -> list[str]:
+        """Every move of the player's principal, open today or not (:meth:`options` are those open)."""
+        return repertoire_of(self.model, self.side)
 
     def position(self) -> dict[str, Any]:
         """The board, as the player may read it: postures (Kahn's rungs), hostility as each side reads the
@@ -189,7 +221,7 @@ class Game:
         freeze and agreement. Keys name principals by their scenario names."""
         w, i, o = self.world, self.side, 1 - self.side
         return {
-            "day": w.day,
+            "day": self.number,
             "date": self.date.isoformat(),
             "rung": {self.you: float(w.level[0, i]), self.them: float(w.level[0, o])},
             "you_read_their_hostility": float(w.perceived[0, i]),
@@ -300,13 +332,13 @@ class Game:
     def play_out_the_war(self) -> list[Turn]:
         """Step a war that began to its end (a ceasefire or nuclear use), at most :data:`MAX_WAR_DAYS`."""
         turns: list[Turn] = []
-        while self.world.status[0] == AT_WAR and len(turns) < MAX_WAR_DAYS:
+        while self.at_war and len(turns) < MAX_WAR_DAYS:
             turns.append(self._step({}, "war"))
         return turns
 
     def _step(self, forced: dict[int, np.ndarray], yours: str) -> Turn:
         w = self.world
-        day, date = w.day, self.date
+        day, date = self.number, self.date
         was_active, nuclear_before = w.status[0] == ACTIVE, w.nuclear_day[0] != NEVER
         tally = Tally(days=1, runs=1)
         advance(self.model, w, np.zeros(1, dtype=np.int64), rnd.seed_key(self.seed), 1, tally, forced=forced)
