@@ -12,7 +12,7 @@ import pytest
 from brinkmanship.cli import main
 from brinkmanship.engine.state import WAR_OVER
 from brinkmanship.errors import UserError
-from brinkmanship.play.game import Game
+from brinkmanship.play.game import Game, _paired_difference, repertoire_of
 from brinkmanship.scenario import compile_scenario, load_scenario
 
 SEED = 11
@@ -57,7 +57,7 @@ def test_the_advice_forecasts_each_move(korea):
     assert advice["limited_strike"].p_clash == 1.0
     assert advice["hold"].expected_deaths is None  # no lives model given
     # paired with holding on the same branches: the difference of the two P(war), its interval around it
-    assert advice["hold"].vs_hold == (0.0, (0.0, 0.0))
+    assert advice["hold"].vs_hold == (0.0, (-3 / 400, 3 / 400))  # no branch differs: the rule of three
     difference, (low, high) = advice["mobilisation"].vs_hold
     assert difference == pytest.approx(advice["mobilisation"].p_war - advice["hold"].p_war)
     assert low <= difference <= high and high - low < 0.1
@@ -277,3 +277,42 @@ def test_a_war_not_over_at_the_play_out_cap_is_not_said_to_end(monkeypatch, caps
     out = capsys.readouterr().out
     assert "the war is still fought on " in out and "after 1 day (played out no further)" in out
     assert "the war ends" not in out
+
+
+def test_the_other_sides_moves_today_come_from_the_players_belief(korea):
+    """The shares of the other side's moves today sum to one over its repertoire, and depend on what the
+    player believes of it: certain it is greedy and resolute, or certain of the opposite, the shares
+    differ. Fails if the branches ignored the belief."""
+    game = Game.start(korea, "us", SEED)
+    expected = game.their_moves_today(1000)
+    assert sum(expected.values()) == pytest.approx(1.0)
+    assert set(expected) <= set(repertoire_of(korea, 1))
+    assert list(expected.values()) == sorted(expected.values(), reverse=True)
+    game.world.posterior[0, 0] = [0.0, 0.0, 0.0, 1.0]
+    hawk = game.their_moves_today(1000)
+    game.world.posterior[0, 0] = [1.0, 0.0, 0.0, 0.0]
+    dove = game.their_moves_today(1000)
+    assert hawk != dove
+
+
+def test_no_branch_that_differs_is_not_certainty():
+    """Where no branch's outcome differs from holding, the paired interval is the rule of three's, not
+    a zero-width one."""
+    same = np.array([True, False] * 500)
+    assert _paired_difference(same, same) == (0.0, (-0.003, 0.003))
+    one_more = same.copy()
+    one_more[1] = True
+    difference, (low, high) = _paired_difference(one_more, same)
+    assert difference == pytest.approx(0.001) and low < 0.0 < difference < high
+
+
+def test_a_war_played_out_says_when_it_ended(korea):
+    game = Game.start(korea, "dprk", SEED)
+    game.move("conventional_war")
+    assert game.outcome()["war_ended"] is None or not game.at_war
+    game.play_out_the_war()
+    outcome = game.outcome()
+    assert (
+        outcome["war_ended"] == game.turns[-1].date.isoformat()
+        and outcome["war_ended"] >= outcome["war_date"]
+    )

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from brinkmanship.cli_common import DEFAULT_SEED, JsonOption, SeedOption, check_range, console, errors
-from brinkmanship.cli_history import AsOfOption, as_of_record, as_of_start
+from brinkmanship.cli_history import as_of_record, as_of_start
 from brinkmanship.errors import UserError
 from brinkmanship.wording import plural
 
@@ -147,7 +147,7 @@ def _position_table(game: Game) -> Table:
     p = game.position()
     you, them = game.you, game.them
     table = Table(title=f"day {p['day']} · {p['date']} · you play {you}", show_header=False, box=None)
-    table.add_row("posture (Kahn rung)", f"{you} {p['rung'][you]:.1f} · {them} {p['rung'][them]:.1f}")
+    table.add_row("posture (Kahn rung, 1-44)", f"{you} {p['rung'][you]:.1f} · {them} {p['rung'][them]:.1f}")
     table.add_row(
         f"hostility of {them}",
         f"you read {p['you_read_their_hostility']:.2f} · in truth {p['their_hostility_in_truth']:.2f}",
@@ -224,7 +224,12 @@ def play(
     policy: Annotated[
         str | None, typer.Option("--policy", "-p", help="levers in force (one policy; join levers with +)")
     ] = None,
-    as_of: AsOfOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="start from the replayed crisis at the end of this date (YYYY-MM-DD; the record)"
+        ),
+    ] = None,
     seed: SeedOption = DEFAULT_SEED,
     as_json: JsonOption = False,
 ) -> None:
@@ -275,8 +280,10 @@ def play(
         shown.print(_position_table(game))
         options = game.options()
         offered = game.advise(advice_runs, horizon) if advice else []
+        expected = game.their_moves_today(advice_runs) if advice else {}
         if offered:
             shown.print(_advice_table(game, offered, advice_runs, horizon))
+            shown.print(_their_moves_line(game, expected))
         else:
             shown.print("open moves: " + ", ".join(f"{k} {name}" for k, name in enumerate(options, 1)))
         parsed = None
@@ -294,7 +301,11 @@ def play(
             ended = "quit"
             break
         action, repeat = parsed
-        entry: dict[str, Any] = {"position": game.position(), "advice": [o.as_dict() for o in offered]}
+        entry: dict[str, Any] = {
+            "position": game.position(),
+            "advice": [o.as_dict() for o in offered],
+            "their_moves_today": expected,
+        }
         played = []
         for _ in range(repeat):
             if game.over or game.number > days:
@@ -349,13 +360,29 @@ def _turn_line(game: Game, turn: Any) -> str:
     return said
 
 
+def _share(share: float) -> str:
+    """A share in whole per cent, or to a tenth below 1% (0.3%, not 0%)."""
+    return f"{share:.0%}" if share >= 0.01 else f"{share:.1%}"
+
+
+def _their_moves_line(game: Game, expected: dict[str, float], shown: int = 5) -> str:
+    """The other side's likeliest moves today, as the player's belief has it (Game.their_moves_today)."""
+    moves = list(expected.items())
+    said = " · ".join(f"{name} {_share(share)}" for name, share in moves[:shown])
+    rest = sum(share for _, share in moves[shown:])
+    if rest:
+        said += f" · other moves {_share(rest)}"
+    return f"{game.them} today, as your belief has it (it moves as you do, not after): {said}"
+
+
 def _outcome_line(game: Game, outcome: dict[str, Any], ended: str) -> str:
     played = plural(outcome["days_played"], "day")
     if outcome["war"]:
         nuclear = "with nuclear use" if outcome["nuclear_use"] else "without nuclear use"
         return f"game over after {played}: war on {outcome['war_date']} ({outcome['war_path']}), {nuclear}"
     agreement = "; an agreement is in force" if outcome["agreement_in_force"] else ""
-    return f"game over ({ended}) after {played}: no war{agreement}"
+    why = "" if ended.endswith("played") else f" ({ended})"  # "after 30 days" says the rest
+    return f"game over{why} after {played}: no war{agreement}"
 
 
 def register(app: typer.Typer) -> None:

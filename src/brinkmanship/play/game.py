@@ -31,7 +31,7 @@ from brinkmanship.analysis.lives import LivesModel
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.ensemble import Tally, advance, burned_in
 from brinkmanship.engine.kernel import available_actions
-from brinkmanship.engine.state import ACTIVE, AT_WAR, NEVER, PATH_LABELS, CrisisState
+from brinkmanship.engine.state import ACTIVE, AT_WAR, NEVER, PATH_LABELS, WAR_OVER, CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.model import beliefs
 from brinkmanship.model.ladder import ACTIONS, N_ACTIONS
@@ -83,10 +83,14 @@ class Option:
 
 
 def _paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple[float, float]]:
-    """Mean of ``a - b`` (0/1 outcomes of the same branches) with its normal 95% interval."""
+    """Mean of ``a - b`` (0/1 outcomes of the same branches) with its normal 95% interval; where no
+    branch differs, the rule of three: the share of branches that differ is below 3/n (95%), and so is
+    the difference either way (a zero-width interval would read as certainty)."""
     d = a.astype(float) - b.astype(float)
-    half = Z95 * float(d.std(ddof=1)) / np.sqrt(d.size) if d.size > 1 else 0.0
     mean = float(d.mean())
+    if not d.any():
+        return 0.0, (-3.0 / d.size, 3.0 / d.size)
+    half = Z95 * float(d.std(ddof=1)) / np.sqrt(d.size)
     return mean, (mean - half, mean + half)
 
 
@@ -257,6 +261,25 @@ class Game:
         branch.deaths_quantile = rng.random(runs)
         return branch
 
+    def their_moves_today(self, runs: int = 2000) -> dict[str, float]:
+        """What the other side may do today, as the player's belief has it: the share of ``runs`` branches
+        (those of :meth:`advise`) in which it takes each move, largest first, moves no branch took left
+        out. Both sides choose on the same day from the board as it stands at its start, so this does not
+        depend on the player's own move today.
+
+        Raises:
+            RuntimeError: the game is over.
+        """
+        if self.over:
+            raise RuntimeError("the game is over: the other side makes no more moves")
+        branch = self._branches(runs)
+        ids = ADVICE_ID_OFFSET + np.arange(runs, dtype=np.int64)
+        tally = Tally(days=1, runs=runs)
+        advance(self.model, branch, ids, rnd.seed_key(self.seed), 1, tally)
+        counts = tally.actions[1 - self.side]
+        order = np.argsort(-counts, kind="stable")
+        return {ACTION_NAMES[a]: float(counts[a]) / runs for a in order if counts[a]}
+
     def advise(self, runs: int = 2000, horizon: int = 90) -> list[Option]:
         """The forecast for each move in :meth:`options` (see the module's docstring), in that order.
 
@@ -368,6 +391,7 @@ class Game:
             else None,
             "war_path": PATH_LABELS[int(w.war_path[0])] if war else None,
             "war_begun_by": self.model.principal_names[initiator] if war and initiator >= 0 else None,
+            "war_ended": self.turns[-1].date.isoformat() if war and w.status[0] == WAR_OVER else None,
             "nuclear_use": bool(w.nuclear_day[0] != NEVER),
             "agreement_in_force": bool(w.agreement_on[0]),
             "days_played": sum(1 for t in self.turns if t.yours != "war"),
