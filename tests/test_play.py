@@ -12,7 +12,7 @@ import pytest
 from brinkmanship.cli import main
 from brinkmanship.engine.state import WAR_OVER
 from brinkmanship.errors import UserError
-from brinkmanship.play.game import Game, _paired_difference, repertoire_of
+from brinkmanship.play.game import Game, repertoire_of
 from brinkmanship.scenario import compile_scenario, load_scenario
 
 SEED = 11
@@ -57,10 +57,11 @@ def test_the_advice_forecasts_each_move(korea):
     assert advice["limited_strike"].p_clash == 1.0
     assert advice["hold"].expected_deaths is None  # no lives model given
     # paired with holding on the same branches: the difference of the two P(war), its interval around it
-    assert advice["hold"].vs_hold == (0.0, (-3 / 400, 3 / 400))  # no branch differs: the rule of three
-    difference, (low, high) = advice["mobilisation"].vs_hold
-    assert difference == pytest.approx(advice["mobilisation"].p_war - advice["hold"].p_war)
-    assert low <= difference <= high and high - low < 0.1
+    held = advice["hold"].vs_hold
+    assert held.diff == 0.0 and held.gained == held.lost == 0 and held.ci95[0] < 0.0 < held.ci95[1]
+    mobilised = advice["mobilisation"].vs_hold
+    assert mobilised.diff == pytest.approx(advice["mobilisation"].p_war - advice["hold"].p_war)
+    assert mobilised.significant and 0.0 < mobilised.ci95[0] < mobilised.diff < mobilised.ci95[1]
 
 
 def test_the_advice_does_not_know_the_other_sides_hidden_type(korea):
@@ -293,17 +294,6 @@ def test_the_other_sides_moves_today_come_from_the_players_belief(korea):
     game.world.posterior[0, 0] = [1.0, 0.0, 0.0, 0.0]
     dove = game.their_moves_today(1000)
     assert hawk != dove
-
-
-def test_no_branch_that_differs_is_not_certainty():
-    """Where no branch's outcome differs from holding, the paired interval is the rule of three's, not
-    a zero-width one."""
-    same = np.array([True, False] * 500)
-    assert _paired_difference(same, same) == (0.0, (-0.003, 0.003))
-    one_more = same.copy()
-    one_more[1] = True
-    difference, (low, high) = _paired_difference(one_more, same)
-    assert difference == pytest.approx(0.001) and low < 0.0 < difference < high
 
 
 def test_a_war_played_out_says_when_it_ended(korea):

@@ -198,7 +198,7 @@ def _advice_table(game: Game, advice: list[Option], runs: int, horizon: int) -> 
         if with_lives:
             row.append(f"{o.expected_deaths:,.0f}")
         if paired and o.vs_hold is not None:
-            difference, (low, high) = o.vs_hold
+            difference, (low, high) = o.vs_hold.diff, o.vs_hold.ci95
             row.append(f"{difference:+.1%} ({low:+.1%} to {high:+.1%})" if o.action != "hold" else "")
         table.add_row(*row)
     return table

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from brinkmanship.analysis.compare import PairedDifference, paired_difference
 from brinkmanship.analysis.intervals import wilson_interval
 from brinkmanship.analysis.lives import LivesModel
 from brinkmanship.engine import randomness as rnd
@@ -44,7 +45,6 @@ ADVICE_ID_OFFSET = 1 << 25
 draws they would otherwise foretell, nor a replay's forecast's (``1 << 24``)."""
 ADVICE_TYPES_TAG = 0x9A3E
 """Mixed into the seed of the draws of the other side's types in the branches."""
-Z95 = float(stats.norm.ppf(0.975))
 MAX_WAR_DAYS = 3650
 """A war is played out to its end (a ceasefire or nuclear use), at most this many days."""
 
@@ -56,9 +56,9 @@ class Option:
     ``p_war``: P(a war begins within the horizon), with its Wilson 95% interval; ``p_nuclear``: P(nuclear
     use within it); ``p_clash``: P(an armed clash); ``expected_deaths``: mean deaths over the branches
     (:mod:`brinkmanship.analysis.lives`), None without a lives model. ``vs_hold``: P(war) less P(war) if
-    the player holds, branch by branch on the same random numbers, with its 95% interval (normal, from
-    the paired differences): much narrower than the two Wilson intervals side by side; None where
-    holding is not open.
+    the player holds, branch by branch on the same random numbers, as ``brink compare`` pairs policies
+    (McNemar's test, Tango's score interval: :func:`brinkmanship.analysis.compare.paired_difference`):
+    much narrower than the two Wilson intervals side by side; None where holding is not open.
     """
 
     action: str
@@ -67,7 +67,7 @@ class Option:
     p_nuclear: float
     p_clash: float
     expected_deaths: float | None
-    vs_hold: tuple[float, tuple[float, float]] | None = None
+    vs_hold: PairedDifference | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,21 +77,8 @@ class Option:
             "p_nuclear_use": self.p_nuclear,
             "p_clash": self.p_clash,
             "expected_deaths": self.expected_deaths,
-            "p_war_vs_hold": None if self.vs_hold is None else self.vs_hold[0],
-            "p_war_vs_hold_ci95": None if self.vs_hold is None else list(self.vs_hold[1]),
+            "p_war_vs_hold": None if self.vs_hold is None else self.vs_hold.as_dict(),
         }
-
-
-def _paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple[float, float]]:
-    """Mean of ``a - b`` (0/1 outcomes of the same branches) with its normal 95% interval; where no
-    branch differs, the rule of three: the share of branches that differ is below 3/n (95%), and so is
-    the difference either way (a zero-width interval would read as certainty)."""
-    d = a.astype(float) - b.astype(float)
-    mean = float(d.mean())
-    if not d.any():
-        return 0.0, (-3.0 / d.size, 3.0 / d.size)
-    half = Z95 * float(d.std(ddof=1)) / np.sqrt(d.size)
-    return mean, (mean - half, mean + half)
 
 
 @dataclass(frozen=True)
@@ -332,7 +319,7 @@ class Game:
         held = wars.get("hold")
         if held is None:
             return out
-        return [dataclasses.replace(o, vs_hold=_paired_difference(wars[o.action], held)) for o in out]
+        return [dataclasses.replace(o, vs_hold=paired_difference(wars[o.action], held)) for o in out]
 
     # -- playing -------------------------------------------------------------------------------------
 
