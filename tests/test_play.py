@@ -306,3 +306,16 @@ def test_a_war_played_out_says_when_it_ended(korea):
         outcome["war_ended"] == game.turns[-1].date.isoformat()
         and outcome["war_ended"] >= outcome["war_date"]
     )
+
+
+def test_a_scripted_move_closed_on_its_day_ends_the_game_and_keeps_its_record(capsys):
+    """Without a private channel a private move is in the repertoire but closed: found on its day, it
+    stopped the game with exit 2 and every day played was lost. Now the record of the days played is
+    given, says why it ended, and the command still exits 2 with the reason as its last line."""
+    args = ["play", "cuba-1962", "--as", "ussr", "-p", "no-private-channel", "--no-advice"]
+    assert main([*args, "--moves", "hold,private_message,hold", "--json"]) == 2
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["ended"] == "move refused" and "'private_message' is not open today" in result["refused"]
+    assert [t["yours"] for m in result["moves"] for t in m["turns"]] == ["hold"]
+    assert captured.err.splitlines()[-1] == f"error: {result['refused']}"

@@ -276,6 +276,7 @@ def play(
     source = iter(listed) if listed is not None else _lines_from_stdin(shown, typed)
     record: list[dict[str, Any]] = []
     ended = "moves used up"
+    refused: UserError | None = None
     while not game.over and game.number <= days and (listed is None or len(record) < len(listed)):
         shown.print(_position_table(game))
         options = game.options()
@@ -293,9 +294,16 @@ def play(
                 break
             except UserError as error:
                 if scripted:
-                    raise
+                    # A scripted move closed on its day (a freeze, a lost channel; every other mistake was
+                    # refused before the game began): the game ends there, its record is given, and the
+                    # command exits 2 with the reason, so that the days played are not lost.
+                    refused = error
+                    break
                 shown.print(f"error: {error}")
         else:
+            break
+        if refused is not None:
+            ended = "move refused"
             break
         if parsed is None:
             ended = "quit"
@@ -339,12 +347,15 @@ def play(
             "horizon": horizon,
             "advice_runs": advice_runs if advice else 0,
             "ended": ended,
+            "refused": None if refused is None else str(refused),
             "moves": record,
             "outcome": outcome,
         }
         print(json.dumps(result, indent=2))
     else:
         console.print(_outcome_line(game, outcome, ended))
+    if refused is not None:
+        raise refused
 
 
 def _turn_line(game: Game, turn: Any) -> str:
