@@ -113,10 +113,15 @@ def _parse(
 
 def _days_of(listed: list[tuple[str, str]], repertoire: list[str]) -> int:
     """The days the moves of ``--moves`` would play at most (to a ``quit``), after refusing, in one line,
-    any that is malformed, not of the player's ``repertoire`` or numbered beyond it. (Whether a move is
-    open on its day, and which move a number names, are known only on that day.)"""
+    any that is malformed, numbered (names only: the numbers follow the day's list) or not of the player's
+    ``repertoire``. (Whether a move is open on its day is known only on that day.)"""
     total, quit_given = 0, False
     for where, text in listed:
+        first = (text.split() or [""])[0]
+        if _number(first) is not None or first.isdigit():
+            # A number names a move of the day's list, which changes from day to day (a freeze, a channel
+            # lost): a script that numbers its moves could play other moves than it meant.
+            raise UserError(f"{where}: {_shown(first)}: give the move's name in --moves, not its number")
         parsed = _parse(text, where, repertoire, repertoire)  # every item, those after a quit too
         quit_given = quit_given or parsed is None
         total += 0 if quit_given or parsed is None else parsed[1]
