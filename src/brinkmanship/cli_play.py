@@ -216,7 +216,7 @@ def play(
     moves: Annotated[
         str | None,
         typer.Option(
-            "--moves", help="play these moves, comma-separated ('hold 7' holds seven days); else ask"
+            "--moves", help="play these moves by name, comma-separated ('hold 7' holds seven days); else ask"
         ),
     ] = None,
     advice: Annotated[bool, typer.Option("--advice/--no-advice", help="forecast each move first")] = True,
