@@ -111,6 +111,8 @@ def test_out_keeps_files_already_there(tmp_path):
         (["run", "korea-2017", "--runs", "many"], "--runs"),
         (["run", "atlantis-2030"], "unknown scenario 'atlantis-2030'"),
         (["show", "atlantis-2030"], "unknown scenario"),
+        (["run", ""], "no scenario given: name a built-in"),  # was ".: is a folder, not a file"
+        (["play", "", "--as", "us"], "no scenario given: name a built-in"),
         (["run", "korea-2017", "--frobnicate"], "--frobnicate"),
         (["teleport"], "teleport"),
     ],

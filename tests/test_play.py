@@ -320,3 +320,22 @@ def test_a_scripted_move_closed_on_its_day_ends_the_game_and_keeps_its_record(ca
     assert result["ended"] == "move refused" and "'private_message' is not open today" in result["refused"]
     assert [t["yours"] for m in result["moves"] for t in m["turns"]] == ["hold"]
     assert captured.err.splitlines()[-1] == f"error: {result['refused']}"
+
+
+class _Interrupted(io.StringIO):
+    """Standard input at a terminal on which the user presses Ctrl-C at the prompt."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self, size: int = -1) -> str:
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_at_the_prompt_ends_the_prompts_line_first(monkeypatch, capsys):
+    """The command's one line came after the prompt and the terminal's ^C, on the same line."""
+    monkeypatch.setattr(sys, "stdin", _Interrupted())
+    assert main([*MOVES, "--no-advice"]) == 130
+    captured = capsys.readouterr()
+    assert captured.out.endswith("'quit'): \n")
+    assert captured.err == "error: interrupted; stopped without writing results\n"

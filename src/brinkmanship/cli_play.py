@@ -43,7 +43,11 @@ def _lines_from_stdin(prompt_to: Console, typed: bool) -> Iterator[tuple[str, st
     while True:
         prompt_to.print("your move (number or name, 'NAME DAYS' to repeat it, 'quit'): ", end="")
         while True:
-            line = sys.stdin.readline()
+            try:
+                line = sys.stdin.readline()
+            except KeyboardInterrupt:
+                prompt_to.print("")  # Ctrl-C at the prompt: the command's line goes below it, not after ^C
+                raise
             number += 1 if line else 0
             if typed or not line or line.strip():
                 break

@@ -172,6 +172,9 @@ def load_scenario(name_or_path: str) -> ScenarioFile:
     # Imported here: the reference checks use the effects and policy tables, which import this module.
     from brinkmanship.scenario.references import check_references
 
+    if not name_or_path.strip():  # Path("") is "." (the current folder): say what is wrong instead
+        known = ", ".join(builtin_names())
+        raise UserError(f"no scenario given: name a built-in ({known}) or a scenario file")
     if name_or_path in builtin_names():
         where = f"built-in scenario {name_or_path}"
         scenario = scenario_from_mapping(builtin_mapping(name_or_path), where)
