@@ -158,7 +158,7 @@ def _position_table(game: Game) -> Table:
     table = Table(title=f"day {p['day']} · {p['date']} · you play {you}", show_header=False, box=None)
     table.add_row("posture (Kahn rung, 1-44)", f"{you} {p['rung'][you]:.1f} · {them} {p['rung'][them]:.1f}")
     table.add_row(
-        f"hostility of {them}",
+        f"hostility of {them} (calm: {game.model.tension_calm:.2f})",
         f"you read {p['you_read_their_hostility']:.2f} · in truth {p['their_hostility_in_truth']:.2f}",
     )
     table.add_row(
