@@ -217,13 +217,13 @@ def test_a_game_too_large_is_refused_before_any_work(monkeypatch, capsys):
     """The advice of every day and the --as-of replay together against the path-days cap (lowered here;
     --advice-runs 100,000 x --horizon 3,650 over 30 days is refused by the real one, 5e10)."""
     monkeypatch.setattr("brinkmanship.engine.ensemble.MAX_PATH_DAYS", 1_190_000)
-    assert main([*MOVES, "--moves", "hold 30"]) == 2  # 30 days x 10 moves x 200 runs x 20 days
+    assert main([*MOVES, "--no-levers", "--moves", "hold 30"]) == 2  # 30 days x 10 moves x 200 runs x 20 days
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == (
-        "error: request too large: 30 days x 10 moves x --advice-runs 200 x --horizon 20 = 1.2e+06 path-days "
-        "(at most 1e+06 path-days); lower --advice-runs, --horizon or --days\n"
+        "error: request too large: 30 days x 10 forecasts x --advice-runs 200 x --horizon 20 = 1.2e+06 "
+        "path-days (at most 1e+06 path-days); lower --advice-runs, --horizon or --days\n"
     )
-    assert main([*MOVES, "--moves", "hold 29", "--json"]) == 0  # one day fewer fits
+    assert main([*MOVES, "--no-levers", "--moves", "hold 29", "--json"]) == 0  # one day fewer fits
     assert json.loads(capsys.readouterr().out)["outcome"]["days_played"] == 29
 
 
@@ -339,3 +339,88 @@ def test_ctrl_c_at_the_prompt_ends_the_prompts_line_first(monkeypatch, capsys):
     captured = capsys.readouterr()
     assert captured.out.endswith("'quit'): \n")
     assert captured.err == "error: interrupted; stopped without writing results\n"
+
+
+def test_a_longer_ring_buffer_of_messages_changes_nothing(korea):
+    """A game's world is burned in with room for every lever's channels (burned_in's also_for); the paths
+    are the same to the bit as with the scenario's own buffer, on the start date and 60 days on."""
+    import dataclasses
+
+    from brinkmanship.engine import ensemble
+    from brinkmanship.engine import randomness as rnd
+    from brinkmanship.engine.ensemble import Tally, advance, burned_in
+    from brinkmanship.play.levers import ways_out, widest
+    from brinkmanship.policies import Policy
+
+    wide = widest([way.model for way in ways_out(korea.source, Policy("baseline")).values()])
+    assert wide.max_delay_days > korea.max_delay_days
+    ids = np.arange(1024)
+    ensemble.BURN_IN_CACHE.clear()
+    own = burned_in(korea, 3, ids)
+    ensemble.BURN_IN_CACHE.clear()
+    roomy = burned_in(korea, 3, ids, also_for=wide)
+    assert roomy.inbox_value.shape[0] == wide.max_delay_days
+    for state in (own, roomy):
+        advance(korea, state, ids, rnd.seed_key(3), 60, Tally(days=60, runs=1024))
+    for f in dataclasses.fields(own):
+        if not f.name.startswith("inbox"):
+            assert np.array_equal(getattr(own, f.name), getattr(roomy, f.name), equal_nan=True), f.name
+
+
+def test_a_pulled_lever_is_in_force_from_today(korea):
+    sc = load_scenario("korea-2017")
+    game = Game.start(korea, "us", SEED, scenario=sc)
+    assert "freeze-for-freeze" in game.ways and not game.world.freeze_on[0]
+    game.pull("freeze-for-freeze")
+    assert game.world.freeze_on[0] and game.policy.name == "freeze-for-freeze"
+    assert game.model.freeze_active and "freeze-for-freeze" not in game.ways
+    assert game.pulled == [(1, "freeze-for-freeze")]
+    assert "editorial" not in game.ways  # it holds the freeze already: the composition is refused
+    with pytest.raises(UserError, match="cannot be pulled now"):
+        game.pull("freeze-for-freeze")
+    game.move("hold")
+
+
+def test_the_lever_advice_runs_each_lever_on_the_same_branches(korea):
+    """A lever that leaves korea-2017 as it is (maximum-pressure: the US is at it already) changes no
+    branch; the editorial's package lowers P(war) beyond its paired interval. Fails if the forecast ran
+    the model in force for every lever, or other branches for each."""
+    game = Game.start(korea, "us", SEED, scenario=load_scenario("korea-2017"))
+    advice = {o.action: o for o in game.advise_levers(runs=600, horizon=60)}
+    assert list(advice) == list(game.ways)
+    same = advice["maximum-pressure"].vs_hold
+    assert same.diff == 0.0 and same.gained == same.lost == 0
+    assert advice["editorial"].vs_hold.significant and advice["editorial"].vs_hold.diff < 0.0
+    # restraint changes the decisions only (no talks, no freeze to lay over the branches)
+    assert advice["restraint"].vs_hold.significant and advice["restraint"].vs_hold.diff < 0.0
+
+
+def test_play_pulls_levers_from_its_moves(capsys):
+    args = [*MOVES, "--no-advice", "--moves", "hold,pull talks,propose_talks,pull DIRECT-CHANNEL", "--json"]
+    assert main(args) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [m.get("pulled") for m in result["moves"]] == [None, "talks", None, "direct-channel"]
+    assert result["policy_at_end"] == "talks+direct-channel"
+    assert result["outcome"]["days_played"] == 2
+
+
+@pytest.mark.parametrize(
+    ("moves", "said"),
+    [
+        ("pull hotline", "--moves item 1: no lever 'hotline' (known: "),
+        ("pull", "--moves item 1: 'pull': give 'pull' and one lever's name"),
+        ("pull talks direct-channel", "give 'pull' and one lever's name"),
+    ],
+)
+def test_play_refuses_a_malformed_pull_before_it_starts(capsys, moves, said):
+    assert main([*MOVES, "--no-advice", "--moves", moves]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and said in err
+
+
+def test_a_lever_pulled_twice_in_a_script_ends_the_game_on_its_day(capsys):
+    assert main([*MOVES, "--no-advice", "--moves", "pull talks,hold,pull talks,hold", "--json"]) == 2
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["ended"] == "move refused" and "lever 'talks' cannot be pulled now" in result["refused"]
+    assert captured.err.splitlines()[-1] == f"error: {result['refused']}"

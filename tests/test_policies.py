@@ -102,6 +102,9 @@ def test_parse_composes_levers_with_qualifiers() -> None:
         # once on both sides and once on one of them, or twice on one actor in different case
         ("restraint+restraint:us", r"lever 'restraint' appears twice \(restraint, restraint:us\)"),
         ("restraint:us+restraint:US", "lever 'restraint' appears twice"),
+        # through a package, in either order (only the package first was refused)
+        ("restraint+editorial", "lever 'restraint' appears twice"),
+        ("editorial+editorial", "lever 'restraint' appears twice"),
         ("baseline+talks", "'baseline' stands alone"),
     ],
 )

@@ -41,7 +41,7 @@ def _lines_from_stdin(prompt_to: Console, typed: bool) -> Iterator[tuple[str, st
     move is shown after its prompt, as a terminal would echo it; lines are numbered as in the input."""
     number = 0
     while True:
-        prompt_to.print("your move (number or name, 'NAME DAYS' to repeat it, 'quit'): ", end="")
+        prompt_to.print("your move (number or name, 'NAME DAYS' repeats it, 'pull LEVER', 'quit'): ", end="")
         while True:
             try:
                 line = sys.stdin.readline()
@@ -115,12 +115,40 @@ def _parse(
     return name, days
 
 
-def _days_of(listed: list[tuple[str, str]], repertoire: list[str]) -> int:
+def _lever_names() -> list[str]:
+    """Every lever and package of the built-in catalogue, by name (`brink policies`)."""
+    from brinkmanship.policies import catalogue_for
+
+    catalogue = catalogue_for([])
+    return [*catalogue.levers, *catalogue.packages]
+
+
+def _pull_of(text: str, where: str, known: list[str] | None = None) -> str | None:
+    """The lever of a ``pull NAME`` move (lower case), or None for any other move. With ``known`` (the
+    catalogue's names), an unknown lever is refused here; whether it can be pulled is known on its day.
+
+    Raises:
+        UserError: ``pull`` without exactly one lever name, or (with ``known``) an unknown one.
+    """
+    words = text.split()
+    if not words or words[0].lower() != "pull":
+        return None
+    if len(words) != 2:
+        raise UserError(f"{where}: {_shown(text)}: give 'pull' and one lever's name (`brink policies`)")
+    lever = words[1].lower()
+    if known is not None and lever not in known:
+        raise UserError(f"{where}: no lever {_shown(words[1])} (known: {', '.join(known)})")
+    return lever
+
+
+def _days_of(listed: list[tuple[str, str]], repertoire: list[str], known_levers: list[str]) -> int:
     """The days the moves of ``--moves`` would play at most (to a ``quit``), after refusing, in one line,
     any that is malformed, numbered (names only: the numbers follow the day's list) or not of the player's
     ``repertoire``. (Whether a move is open on its day is known only on that day.)"""
     total, quit_given = 0, False
     for where, text in listed:
+        if _pull_of(text, where, known_levers) is not None:
+            continue  # no day of its own
         first = (text.split() or [""])[0]
         if _number(first) is not None or first.isdigit():
             # A number names a move of the day's list, which changes from day to day (a freeze, a channel
@@ -133,15 +161,15 @@ def _days_of(listed: list[tuple[str, str]], repertoire: list[str]) -> int:
 
 
 def _check_size(sc: ScenarioFile, as_of: str | None, turns: int, moves: int, runs: int, horizon: int) -> None:
-    """Refuse, in one line before any work, a game whose advice (``turns`` days of at most ``moves`` open
-    moves, 0 without advice; each forecast ``runs`` branches x ``horizon`` days) and ``--as-of`` replay are
-    over the path-days cap (:func:`~brinkmanship.engine.ensemble.check_path_days`); a malformed or
-    out-of-record date too."""
+    """Refuse, in one line before any work, a game whose advice (``turns`` days of at most ``moves``
+    forecasts - the open moves, and with --levers each lever and holding without it - 0 without advice;
+    each forecast ``runs`` branches x ``horizon`` days) and ``--as-of`` replay are over the path-days cap
+    (:func:`~brinkmanship.engine.ensemble.check_path_days`); a malformed or out-of-record date too."""
     from brinkmanship.engine.ensemble import check_path_days
 
     parts = []
     if turns:
-        advice = f"{plural(turns, 'day')} x {plural(moves, 'move')} x --advice-runs {runs:,} x --horizon "
+        advice = f"{plural(turns, 'day')} x {plural(moves, 'forecast')} x --advice-runs {runs:,} x --horizon "
         advice += f"{horizon:,}"
         parts.append((advice, turns * moves * runs * horizon))
     if as_of is not None:
@@ -177,6 +205,22 @@ def _position_table(game: Game) -> Table:
         "talks · freeze · agreement",
         " · ".join("yes" if p[k] else "no" for k in ("talks_open", "freeze_in_force", "agreement_in_force")),
     )
+    return table
+
+
+def _levers_table(game: Game, advice: list[Option], runs: int, horizon: int) -> Table:
+    table = Table(
+        title=f"levers: if in force from today, you holding today ({horizon} days, the same branches)",
+        caption="pull NAME puts one in force from today; vs hold: against holding without it",
+    )
+    for column in ("lever", f"P(war, {horizon} d)", "P(nuclear use)", "P(war) vs hold (95%, paired)"):
+        table.add_column(column, justify="left" if column == "lever" else "right")
+    for o in advice:
+        change = ""
+        if o.vs_hold is not None:
+            low, high = o.vs_hold.ci95
+            change = f"{o.vs_hold.diff:+.1%} ({low:+.1%} to {high:+.1%})"
+        table.add_row(o.action, f"{o.p_war:.1%}", f"{o.p_nuclear:.1%}", change)
     return table
 
 
@@ -233,6 +277,9 @@ def play(
     policy: Annotated[
         str | None, typer.Option("--policy", "-p", help="levers in force (one policy; join levers with +)")
     ] = None,
+    levers: Annotated[
+        bool, typer.Option("--levers/--no-levers", help="with the advice, forecast each lever you may pull")
+    ] = True,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -259,6 +306,7 @@ def play(
 
     from brinkmanship.analysis.lives import lives_model
     from brinkmanship.play.game import Game, repertoire_of, side_of
+    from brinkmanship.play.levers import ways_out
     from brinkmanship.policies import Policy, apply_policy, catalogue_for
     from brinkmanship.scenario import compile_scenario, load_scenario
 
@@ -269,16 +317,18 @@ def play(
     # Refused before any work: the side, every move given (as far as it can be read before its day), the
     # --as-of date and the request's size.
     mine = repertoire_of(model, side_of(model, side))
+    ways = ways_out(sc, chosen)
     listed = None if moves is None else _moves_from(moves)
-    turns = days if listed is None else min(days, _days_of(listed, mine))
-    _check_size(sc, as_of, turns if advice else 0, len(mine), advice_runs, horizon)
+    turns = days if listed is None else min(days, _days_of(listed, mine, _lever_names()))
+    forecasts = len(mine) + (len(ways) + 1 if levers else 0)
+    _check_size(sc, as_of, turns if advice else 0, forecasts, advice_runs, horizon)
     world = None
     if as_of is not None:
-        # One path drawn from the filter's weighted ensemble of a block's paths (path 0 after resampling).
-        world = as_of_start(sc, as_of, REPLAY_PATHS, seed, (levered,), show=not as_json).take(
-            np.zeros(1, int)
-        )
-    game = Game.start(model, side, seed, lives_model(sc) if advice else None, world)
+        # One path drawn from the filter's weighted ensemble of a block's paths (path 0 after resampling),
+        # with room for every way out's channels.
+        worlds = (levered, *(way.scenario for way in ways.values()))
+        world = as_of_start(sc, as_of, REPLAY_PATHS, seed, worlds, show=not as_json).take(np.zeros(1, int))
+    game = Game.start(model, side, seed, lives_model(sc) if advice else None, world, sc, chosen)
     shown = errors if as_json else console  # with --json, standard output carries the JSON alone
     typed = sys.stdin.isatty()
     scripted = moves is not None or not typed
@@ -291,14 +341,22 @@ def play(
         options = game.options()
         offered = game.advise(advice_runs, horizon) if advice else []
         expected = game.their_moves_today(advice_runs) if advice else {}
+        ways_advice = game.advise_levers(advice_runs, horizon) if advice and levers else []
         if offered:
             shown.print(_advice_table(game, offered, advice_runs, horizon))
             shown.print(_their_moves_line(game, expected))
         else:
             shown.print("open moves: " + ", ".join(f"{k} {name}" for k, name in enumerate(options, 1)))
+        if ways_advice:
+            shown.print(_levers_table(game, ways_advice, advice_runs, horizon))
         parsed = None
+        pulled = None
         for where, text in source:
             try:
+                pulled = _pull_of(text, where)
+                if pulled is not None:
+                    game.pull(pulled)
+                    break
                 parsed = _parse(text, where, options, game.repertoire())
                 break
             except UserError as error:
@@ -314,6 +372,11 @@ def play(
         if refused is not None:
             ended = "move refused"
             break
+        if pulled is not None:
+            # A lever is no day's move: the board and the advice are shown again under it.
+            record.append({"pulled": pulled, "day": game.number, "policy": game.policy.name})
+            shown.print(f"{game.date}: you pull {pulled}; in force from today: {game.policy.name}")
+            continue
         if parsed is None:
             ended = "quit"
             break
@@ -322,6 +385,7 @@ def play(
             "position": game.position(),
             "advice": [o.as_dict() for o in offered],
             "their_moves_today": expected,
+            "levers": [o.as_dict() for o in ways_advice],
         }
         played = []
         for _ in range(repeat):
@@ -357,6 +421,7 @@ def play(
             "advice_runs": advice_runs if advice else 0,
             "ended": ended,
             "refused": None if refused is None else str(refused),
+            "policy_at_end": game.policy.name,
             "moves": record,
             "outcome": outcome,
         }

@@ -594,9 +594,13 @@ before any lever). A block's luck does not depend on the ensemble size, so neith
 BURN_IN_CACHE_SIZE = 256
 
 
-def burned_in(model: CompiledScenario, seed: int, ids: np.ndarray) -> CrisisState:
+def burned_in(
+    model: CompiledScenario, seed: int, ids: np.ndarray, also_for: CompiledScenario | None = None
+) -> CrisisState:
     """The paths ``ids`` (whole blocks but perhaps the last) on the start date, from the caches or by
-    :func:`burn_in`.
+    :func:`burn_in`. ``also_for``: another world the paths will be stepped in later (a lever pulled in a
+    game, :mod:`brinkmanship.play`), whose private channels may need a longer ring buffer; the paths are
+    the same to the bit with a longer buffer (a cached block with one serves a model needing less).
 
     Every block is burned in whole (``BLOCK_SIZE`` paths, the last one too) and resampled as a whole,
     so that a path's start state does not depend on how many paths were asked for; the chunk keeps each
@@ -604,8 +608,9 @@ def burned_in(model: CompiledScenario, seed: int, ids: np.ndarray) -> CrisisStat
     (:mod:`burn_in_cache`), and are computed together otherwise.
     """
     key = rnd.seed_key(seed)
+    ring = model if also_for is None or also_for.max_delay_days <= model.max_delay_days else also_for
     if not model.prelude_days:
-        state = initial_state(model, rnd.type_draws(key, ids))
+        state = initial_state(model, rnd.type_draws(key, ids), ring)
         state.day = 0
         return on_start_date(model, state)
     world = model.prelude_model or model
@@ -616,7 +621,7 @@ def burned_in(model: CompiledScenario, seed: int, ids: np.ndarray) -> CrisisStat
     blocks: list[CrisisState | None] = []
     for block_key in keys:
         found = BURN_IN_CACHE.get(block_key) or burn_in_cache.load(block_key)
-        if found is not None and _same_inbox(found, model):
+        if found is not None and _same_inbox(found, ring):
             BURN_IN_CACHE[block_key] = found
             BURN_IN_CACHE.move_to_end(block_key)
             blocks.append(found)
@@ -629,7 +634,7 @@ def burned_in(model: CompiledScenario, seed: int, ids: np.ndarray) -> CrisisStat
         )
         # The calm state of the world before any lever (its talks, freeze and channels), with the ring
         # buffer the levered world will need too.
-        state = initial_state(world, rnd.type_draws(key, whole), model)
+        state = initial_state(world, rnd.type_draws(key, whole), ring)
         burn_in(model, state, whole, key)
         for position, k in enumerate(missing):
             block = state.take(np.arange(position * rnd.BLOCK_SIZE, (position + 1) * rnd.BLOCK_SIZE))

@@ -36,8 +36,11 @@ from brinkmanship.engine.state import ACTIVE, AT_WAR, NEVER, PATH_LABELS, WAR_OV
 from brinkmanship.errors import UserError
 from brinkmanship.model import beliefs
 from brinkmanship.model.ladder import ACTIONS, N_ACTIONS
+from brinkmanship.play.levers import WayOut, ways_out, widest
+from brinkmanship.policies import Policy
 from brinkmanship.policies.lever import resolve_actor
 from brinkmanship.scenario.compiled import CompiledScenario
+from brinkmanship.scenario.schema import ScenarioFile
 
 ACTION_NAMES = tuple(a.name for a in ACTIONS)
 ADVICE_ID_OFFSET = 1 << 25
@@ -137,6 +140,14 @@ class Game:
     first_day: int = 0
     """The model's day of the game's first move (:attr:`day` when it began; below 0 from a replayed date
     before the scenario's start date)."""
+    scenario: ScenarioFile | None = None
+    """The scenario file before any lever; None: no lever can be pulled (:meth:`pull`)."""
+    policy: Policy = field(default_factory=lambda: Policy("baseline"))
+    """The levers in force (``-p`` and those pulled)."""
+    ways: dict[str, WayOut] = field(default_factory=dict)
+    """The levers that can be pulled now, each composed with :attr:`policy` (:func:`levers.ways_out`)."""
+    pulled: list[tuple[int, str]] = field(default_factory=list)
+    """(game day, lever) of each lever pulled."""
 
     @classmethod
     def start(
@@ -146,20 +157,34 @@ class Game:
         seed: int,
         lives: LivesModel | None = None,
         world: CrisisState | None = None,
+        scenario: ScenarioFile | None = None,
+        policy: Policy | None = None,
     ) -> Game:
         """A game of ``model``, the player on principal ``side`` (key or name, any case): from ``world`` (one
-        path, e.g. a path of the replayed record, :func:`brinkmanship.history.replay.replayed_start`), else
-        on the start date from path 0 of ``seed``'s burned-in paths.
+        path, e.g. a path of the replayed record, :func:`brinkmanship.history.replay.replayed_start`, made
+        with room for every way out's channels), else on the start date from path 0 of ``seed``'s
+        burned-in paths. With ``scenario`` (the file before any lever) and ``policy`` (the levers that make
+        ``model`` of it), the catalogue's other levers can be pulled during the game (:meth:`pull`).
 
         Raises:
             UserError: ``side`` is not one of the scenario's two principals.
         """
         index = side_of(model, side)
+        policy = Policy("baseline") if policy is None else policy
+        ways = {} if scenario is None else ways_out(scenario, policy)
         if world is None:
-            world = burned_in(model, seed, np.zeros(1, dtype=np.int64))
+            room = widest([model, *(way.model for way in ways.values())])
+            world = burned_in(model, seed, np.zeros(1, dtype=np.int64), also_for=room)
         if world.n_paths != 1:
             raise ValueError(f"the world is one path, not {world.n_paths}")
-        return cls(model, index, seed, world, lives, first_day=world.day)
+        game = cls(model, index, seed, world, lives, first_day=world.day, scenario=scenario, policy=policy)
+        game.ways = game._fitting(ways)
+        return game
+
+    def _fitting(self, ways: dict[str, WayOut]) -> dict[str, WayOut]:
+        """The ways out whose private channels' delays the world's ring buffer of messages can carry."""
+        room = self.world.inbox_value.shape[0]
+        return {name: way for name, way in ways.items() if way.model.max_delay_days <= room}
 
     # -- what the player sees ------------------------------------------------------------------------
 
@@ -267,6 +292,47 @@ class Game:
         order = np.argsort(-counts, kind="stable")
         return {ACTION_NAMES[a]: float(counts[a]) / runs for a in order if counts[a]}
 
+    def _lay(self, state: CrisisState, model: CompiledScenario) -> None:
+        """Lay over ``state`` the talks and the freeze that ``model`` declares and the model in force does
+        not (a lever pulled today; a freeze in force earlier and breached since stays breached)."""
+        state.talks_open = state.talks_open | (bool(model.talks_open) and not bool(self.model.talks_open))
+        state.freeze_on = state.freeze_on | (bool(model.freeze_active) and not bool(self.model.freeze_active))
+
+    def _forecast(
+        self, model: CompiledScenario, base: CrisisState, action: str, name: str, horizon: int
+    ) -> tuple[Option, np.ndarray]:
+        """``base``'s branches run ``horizon`` days in ``model`` with ``action`` imposed on the player today:
+        the forecast (labelled ``name``) and each branch's war within the horizon (for pairing)."""
+        runs = base.n_paths
+        branch = base.copy()
+        self._lay(branch, model)
+        forced = np.full((runs, 2), -1, dtype=np.int64)
+        forced[:, self.side] = ACTION_NAMES.index(action)
+        ids = ADVICE_ID_OFFSET + np.arange(runs, dtype=np.int64)
+        started = base.day
+        tally = Tally(days=horizon, runs=runs)
+        advance(model, branch, ids, rnd.seed_key(self.seed), horizon, tally, forced={started: forced})
+
+        def within(first_day: np.ndarray) -> np.ndarray:
+            return (first_day != NEVER) & (first_day >= started) & (first_day < started + horizon)
+
+        war, nuclear = within(branch.war_day), within(branch.nuclear_day)
+        deaths = None
+        if self.lives is not None:
+            lost = np.where(war, self.lives.war.quantile(branch.deaths_quantile), 0.0)
+            lost = np.where(nuclear, self.lives.nuclear_use.quantile(branch.deaths_quantile), lost)
+            deaths = float(lost.mean())
+        count = int(war.sum())
+        option = Option(
+            name,
+            count / runs,
+            wilson_interval(count, runs),
+            float(nuclear.mean()),
+            float(within(branch.clash_day).mean()),
+            deaths,
+        )
+        return option, war
+
     def advise(self, runs: int = 2000, horizon: int = 90) -> list[Option]:
         """The forecast for each move in :meth:`options` (see the module's docstring), in that order.
 
@@ -276,50 +342,61 @@ class Game:
         if self.over:
             raise RuntimeError("the game is over: no move to advise on")
         base = self._branches(runs)
-        ids = ADVICE_ID_OFFSET + np.arange(runs, dtype=np.int64)
-        key = rnd.seed_key(self.seed)
-        started = base.day
         out = []
         wars: dict[str, np.ndarray] = {}
         for name in self.options():
-            branch = base.copy()
-            forced = np.full((runs, 2), -1, dtype=np.int64)
-            forced[:, self.side] = ACTION_NAMES.index(name)
-            advance(
-                self.model,
-                branch,
-                ids,
-                key,
-                horizon,
-                Tally(days=horizon, runs=runs),
-                forced={started: forced},
-            )
-
-            def within(first_day: np.ndarray) -> np.ndarray:
-                return (first_day != NEVER) & (first_day >= started) & (first_day < started + horizon)
-
-            war, nuclear = within(branch.war_day), within(branch.nuclear_day)
-            deaths = None
-            if self.lives is not None:
-                lost = np.where(war, self.lives.war.quantile(branch.deaths_quantile), 0.0)
-                lost = np.where(nuclear, self.lives.nuclear_use.quantile(branch.deaths_quantile), lost)
-                deaths = float(lost.mean())
-            count = int(war.sum())
-            wars[name] = war
-            out.append(
-                Option(
-                    name,
-                    count / runs,
-                    wilson_interval(count, runs),
-                    float(nuclear.mean()),
-                    float(within(branch.clash_day).mean()),
-                    deaths,
-                )
-            )
+            option, wars[name] = self._forecast(self.model, base, name, name, horizon)
+            out.append(option)
         held = wars.get("hold")
         if held is None:
             return out
         return [dataclasses.replace(o, vs_hold=paired_difference(wars[o.action], held)) for o in out]
+
+    def advise_levers(self, runs: int = 2000, horizon: int = 90) -> list[Option]:
+        """For each way out that can be pulled now (:attr:`ways`), the forecast if it were in force from
+        today and the player held today, paired against holding today without it (the same branches as
+        :meth:`advise`): what `brink compare` measures, from the game's day. Empty where holding is not
+        open today or no lever can be pulled.
+
+        Raises:
+            RuntimeError: the game is over.
+        """
+        if self.over:
+            raise RuntimeError("the game is over: no lever to advise on")
+        if "hold" not in self.options() or not self.ways:
+            return []
+        base = self._branches(runs)
+        _, held = self._forecast(self.model, base, "hold", "hold", horizon)
+        out = []
+        for name, way in self.ways.items():
+            option, war = self._forecast(way.model, base, "hold", name, horizon)
+            out.append(dataclasses.replace(option, vs_hold=paired_difference(war, held)))
+        return out
+
+    def pull(self, lever: str) -> None:
+        """Put ``lever`` (a name of :attr:`ways`) in force from today: the world runs in the scenario with it
+        added, its talks and freeze laid over the world as they are in a forecast branched from a date.
+
+        Raises:
+            UserError: ``lever`` cannot be pulled now (unknown, in force already, contradicting a lever in
+                force, or not applicable to the scenario).
+            RuntimeError: the game is over.
+        """
+        if self.over:
+            raise RuntimeError("the game is over: no lever to pull")
+        way = self.ways.get(lever)
+        if way is None:
+            can = ", ".join(self.ways) or "none"
+            raise UserError(
+                f"lever {lever!r} cannot be pulled now (in force already, contradicting one in "
+                f"force, or not of this scenario); can be pulled: {can}"
+            )
+        self._lay(self.world, way.model)
+        self.model = way.model
+        self.policy = way.policy
+        self.pulled.append((self.number, lever))
+        assert self.scenario is not None  # ways are empty without it
+        self.ways = self._fitting(ways_out(self.scenario, self.policy))
 
     # -- playing -------------------------------------------------------------------------------------
 

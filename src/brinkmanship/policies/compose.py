@@ -88,17 +88,8 @@ class Catalogue:
             if ":" in token and not qualifier:
                 raise UserError(f"policy {policy!r}: {token!r} has ':' but no actor after it")
             choice = LeverChoice(lever, qualifier or None)
-            # The same lever twice: on the same actor, or once on its default sides and once on one of
-            # them (restraint + restraint:us); on two different actors it is two choices.
-            for earlier in choices:
-                if earlier.lever.name == lever.name and (
-                    earlier.qualifier is None
-                    or choice.qualifier is None
-                    or earlier.qualifier.strip().lower() == choice.qualifier.strip().lower()
-                ):
-                    both = "" if earlier.label == choice.label else f" ({earlier.label}, {choice.label})"
-                    raise UserError(f"policy {policy!r}: lever {lever.name!r} appears twice{both}")
             choices.append(choice)
+        _refuse_repeats(choices, policy)  # a package's levers too (restraint+editorial)
         return tuple(choices)
 
     def default_policies(self, scenario: ScenarioFile) -> tuple[list[Policy], list[str]]:
@@ -120,6 +111,21 @@ class Catalogue:
                 continue
             policies.append(policy)
         return policies, notes
+
+
+def _refuse_repeats(choices: list[LeverChoice], policy: str) -> None:
+    """Refuse the same lever twice in one policy, as written or through a package: on the same actor, or
+    once on its default sides and once on one of them (restraint + restraint:us); on two different
+    actors it is two choices (restraint:us + restraint:dprk)."""
+    for k, choice in enumerate(choices):
+        for earlier in choices[:k]:
+            if earlier.lever.name == choice.lever.name and (
+                earlier.qualifier is None
+                or choice.qualifier is None
+                or earlier.qualifier.strip().lower() == choice.qualifier.strip().lower()
+            ):
+                both = "" if earlier.label == choice.label else f" ({earlier.label}, {choice.label})"
+                raise UserError(f"policy {policy!r}: lever {choice.lever.name!r} appears twice{both}")
 
 
 def _halted(edits: Edits, scenario: ScenarioFile) -> dict[str, set[str]]:

@@ -1,0 +1,51 @@
+"""The ways out a player can pull in a game: each lever or package of the catalogue on top of those in force.
+
+A lever in a game is what `brink compare` measures, pulled from the game's day on rather than from the
+start date: the scenario with the lever applied (:func:`brinkmanship.policies.apply_policy`), its talks and
+freeze laid over the world (as a forecast from a replayed date lays them, ``engine.ensemble.run_chunk``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from brinkmanship.errors import UserError
+from brinkmanship.policies import Policy, apply_policy, catalogue_for
+from brinkmanship.scenario.compiled import CompiledScenario, compile_scenario
+from brinkmanship.scenario.schema import ScenarioFile
+
+
+@dataclass(frozen=True)
+class WayOut:
+    """A lever (or package) pulled on top of the policy in force: the policy they make together, the
+    scenario file with it applied and its compiled model."""
+
+    name: str
+    policy: Policy
+    scenario: ScenarioFile
+    model: CompiledScenario
+
+
+def ways_out(scenario: ScenarioFile, policy: Policy) -> dict[str, WayOut]:
+    """Each lever and package of the built-in catalogue that applies to ``scenario`` (the file before any
+    lever) and composes with ``policy`` (the levers in force), by name, in the catalogue's order. A lever
+    already in force, or one that contradicts a lever in force, is left out (``apply_policy`` refuses
+    the composition)."""
+    catalogue = catalogue_for([])
+    candidates, _ = catalogue.default_policies(scenario)
+    out = {}
+    for candidate in candidates:
+        text = candidate.name if policy.is_baseline else f"{policy.name}+{candidate.name}"
+        try:
+            combined = catalogue.parse(text)
+            levered = apply_policy(scenario, combined)
+        except UserError:
+            continue
+        out[candidate.name] = WayOut(candidate.name, combined, levered, compile_scenario(levered))
+    return out
+
+
+def widest(models: list[CompiledScenario]) -> CompiledScenario:
+    """The model whose private channels need the longest ring buffer of delayed messages (the world is
+    built with room for every way out: :func:`brinkmanship.engine.ensemble.burned_in`'s ``also_for``)."""
+    return max(models, key=lambda m: m.max_delay_days)
