@@ -410,6 +410,11 @@ def test_play_pulls_levers_from_its_moves(capsys):
         ("pull hotline", "--moves item 1: no lever 'hotline' (known: "),
         ("pull", "--moves item 1: 'pull': give 'pull' and one lever's name"),
         ("pull talks direct-channel", "give 'pull' and one lever's name"),
+        # Leng's strategies are run on request, never offered as ways out: refused before the game, not
+        # on their day as 'in force already, contradicting one in force, or not of this scenario'
+        ("pull Bullying", "--moves item 1: 'Bullying': one of Leng's strategies"),
+        ("pull restraint:us", "--moves item 1: 'restraint:us': pull a lever by its name alone"),
+        ("pull restraint+talks", "--moves item 1: 'restraint+talks': pull one lever at a time"),
     ],
 )
 def test_play_refuses_a_malformed_pull_before_it_starts(capsys, moves, said):
@@ -424,3 +429,24 @@ def test_a_lever_pulled_twice_in_a_script_ends_the_game_on_its_day(capsys):
     result = json.loads(captured.out)
     assert result["ended"] == "move refused" and "lever 'talks' cannot be pulled now" in result["refused"]
     assert captured.err.splitlines()[-1] == f"error: {result['refused']}"
+
+
+def test_a_lever_that_cannot_be_pulled_says_why_and_where(monkeypatch, capsys):
+    """Piped or typed, a pull refused says the line and the reason (was: no line, and 'in force already,
+    contradicting one in force, or not of this scenario' for a contradiction and a typo alike)."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hold\npull maximum-pressure\n"))
+    assert main([*MOVES, "--no-advice", "-p", "restraint"]) == 2
+    said = capsys.readouterr().err.splitlines()[-1]
+    assert said.startswith("error: standard input line 2: lever 'maximum-pressure' cannot be pulled now: ")
+    assert "contradictory levers: maximum-pressure relies on US's public_threat but restraint" in said
+    monkeypatch.setattr(sys, "stdin", io.StringIO("pull hotline\n"))
+    assert main([*MOVES, "--no-advice"]) == 2
+    said = capsys.readouterr().err.splitlines()[-1]
+    assert said.startswith("error: standard input line 1: no lever 'hotline'")
+
+
+def test_a_lever_in_force_is_refused_as_such(korea):
+    game = Game.start(korea, "us", SEED, scenario=load_scenario("korea-2017"))
+    game.pull("restraint")
+    with pytest.raises(UserError, match=r"'editorial' cannot be pulled now: in force already \(restraint\)"):
+        game.pull("editorial")

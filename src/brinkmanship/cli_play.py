@@ -116,19 +116,21 @@ def _parse(
 
 
 def _lever_names() -> list[str]:
-    """Every lever and package of the built-in catalogue, by name (`brink policies`)."""
+    """Every lever and package of the built-in catalogue that a game may pull, by name (`brink policies`;
+    not Leng's strategies, which are named with ``-p`` only, as `brink compare` runs them on request)."""
     from brinkmanship.policies import catalogue_for
 
     catalogue = catalogue_for([])
-    return [*catalogue.levers, *catalogue.packages]
+    return [name for name in [*catalogue.levers, *catalogue.packages] if name not in catalogue.on_request]
 
 
-def _pull_of(text: str, where: str, known: list[str] | None = None) -> str | None:
-    """The lever of a ``pull NAME`` move (lower case), or None for any other move. With ``known`` (the
-    catalogue's names), an unknown lever is refused here; whether it can be pulled is known on its day.
+def _pull_of(text: str, where: str, known: list[str]) -> str | None:
+    """The lever of a ``pull NAME`` move (lower case), or None for any other move. A name not in
+    ``known`` (the catalogue's levers a game may pull) is refused here; whether a known one can be pulled
+    is known on its day.
 
     Raises:
-        UserError: ``pull`` without exactly one lever name, or (with ``known``) an unknown one.
+        UserError: ``pull`` without exactly one lever name, or an unknown one.
     """
     words = text.split()
     if not words or words[0].lower() != "pull":
@@ -136,8 +138,19 @@ def _pull_of(text: str, where: str, known: list[str] | None = None) -> str | Non
     if len(words) != 2:
         raise UserError(f"{where}: {_shown(text)}: give 'pull' and one lever's name (`brink policies`)")
     lever = words[1].lower()
-    if known is not None and lever not in known:
-        raise UserError(f"{where}: no lever {_shown(words[1])} (known: {', '.join(known)})")
+    if lever not in known:
+        from brinkmanship.play.levers import STRATEGY
+        from brinkmanship.policies import catalogue_for
+
+        if "+" in lever:
+            said = "pull one lever at a time"
+        elif lever.partition(":")[0] in known:
+            said = "pull a lever by its name alone (it acts on its default sides; 'lever:actor' goes in -p)"
+        elif lever in catalogue_for([]).on_request:
+            said = STRATEGY
+        else:
+            raise UserError(f"{where}: no lever {_shown(words[1])} (known: {', '.join(known)})")
+        raise UserError(f"{where}: {_shown(words[1])}: {said}")
     return lever
 
 
@@ -319,7 +332,8 @@ def play(
     mine = repertoire_of(model, side_of(model, side))
     ways = ways_out(sc, chosen)
     listed = None if moves is None else _moves_from(moves)
-    turns = days if listed is None else min(days, _days_of(listed, mine, _lever_names()))
+    pullable = _lever_names()
+    turns = days if listed is None else min(days, _days_of(listed, mine, pullable))
     forecasts = len(mine) + (len(ways) + 1 if levers else 0)
     _check_size(sc, as_of, turns if advice else 0, forecasts, advice_runs, horizon)
     world = None
@@ -353,9 +367,12 @@ def play(
         pulled = None
         for where, text in source:
             try:
-                pulled = _pull_of(text, where)
+                pulled = _pull_of(text, where, pullable)
                 if pulled is not None:
-                    game.pull(pulled)
+                    try:
+                        game.pull(pulled)
+                    except UserError as error:
+                        raise UserError(f"{where}: {error}") from None
                     break
                 parsed = _parse(text, where, options, game.repertoire())
                 break

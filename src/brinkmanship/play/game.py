@@ -36,7 +36,7 @@ from brinkmanship.engine.state import ACTIVE, AT_WAR, NEVER, PATH_LABELS, WAR_OV
 from brinkmanship.errors import UserError
 from brinkmanship.model import beliefs
 from brinkmanship.model.ladder import ACTIONS, N_ACTIONS
-from brinkmanship.play.levers import WayOut, ways_out, widest
+from brinkmanship.play.levers import WayOut, ways_out, why_not, widest
 from brinkmanship.policies import Policy
 from brinkmanship.policies.lever import resolve_actor
 from brinkmanship.scenario.compiled import CompiledScenario
@@ -386,11 +386,12 @@ class Game:
             raise RuntimeError("the game is over: no lever to pull")
         way = self.ways.get(lever)
         if way is None:
+            if self.scenario is None:
+                why = "the game was started without its scenario file"
+            else:
+                why = why_not(self.scenario, self.policy, lever)
             can = ", ".join(self.ways) or "none"
-            raise UserError(
-                f"lever {lever!r} cannot be pulled now (in force already, contradicting one in "
-                f"force, or not of this scenario); can be pulled: {can}"
-            )
+            raise UserError(f"lever {lever!r} cannot be pulled now: {why}; can be pulled: {can}")
         self._lay(self.world, way.model)
         self.model = way.model
         self.policy = way.policy

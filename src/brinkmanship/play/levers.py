@@ -14,6 +14,9 @@ from brinkmanship.policies import Policy, apply_policy, catalogue_for
 from brinkmanship.scenario.compiled import CompiledScenario, compile_scenario
 from brinkmanship.scenario.schema import ScenarioFile
 
+STRATEGY = "one of Leng's strategies, a way of bargaining rather than a lever to pull: give it with -p"
+"""Why Leng's strategies (the catalogue's ``on_request`` levers) are no ways out."""
+
 
 @dataclass(frozen=True)
 class WayOut:
@@ -43,6 +46,26 @@ def ways_out(scenario: ScenarioFile, policy: Policy) -> dict[str, WayOut]:
             continue
         out[candidate.name] = WayOut(candidate.name, combined, levered, compile_scenario(levered))
     return out
+
+
+def why_not(scenario: ScenarioFile, policy: Policy, name: str) -> str:
+    """Why ``name`` is not a way out on top of ``policy`` (the levers in force) in ``scenario`` (the file
+    before any lever): one of Leng's strategies (named with ``-p`` only, as in `brink compare`), a lever
+    in force already, or the error that composing or applying it raises (a contradiction, a lever that
+    does not apply to the scenario, an unknown name)."""
+    catalogue = catalogue_for([])
+    if name in catalogue.on_request:
+        return STRATEGY
+    try:
+        candidate = catalogue.parse(name)
+        wanted = {choice.lever.name for choice in candidate.choices}
+        in_force = [choice.label for choice in policy.choices if choice.lever.name in wanted]
+        if in_force:
+            return f"in force already ({', '.join(in_force)})"
+        apply_policy(scenario, catalogue.parse(name if policy.is_baseline else f"{policy.name}+{name}"))
+    except UserError as error:
+        return str(error)
+    return "its private channels' delays are longer than the world's buffer of messages"
 
 
 def widest(models: list[CompiledScenario]) -> CompiledScenario:
