@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,35 @@ def test_parse_composes_levers_with_qualifiers() -> None:
 def test_parse_refuses_bad_policies(text: str, message: str) -> None:
     with pytest.raises(UserError, match=message):
         CATALOGUE.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "targets"),
+    [
+        # bullying's default is the first principal (US): with bullying:dprk, two actors, as Leng's table
+        # in docs/policies.md pairs them (was refused as 'appears twice')
+        ("bullying+bullying:dprk", [("US",), ("DPRK",)]),
+        ("reciprocating:us+bullying:dprk", [("US",), ("DPRK",)]),
+        ("restraint:us+restraint:dprk", [("US",), ("DPRK",)]),
+    ],
+)
+def test_a_lever_on_two_actors_is_two_choices(korea: ScenarioFile, text: str, targets: list) -> None:
+    policy = CATALOGUE.parse(text)
+    assert [choice.targets(korea) for choice in policy.choices] == targets
+    apply_policy(korea, policy)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bullying+bullying:us",  # the default (the first principal) and the same actor by its key
+        "restraint:us+restraint:United States",  # one actor by its key and by its name (was accepted)
+        "bullying:dprk+bullying:north korea",
+    ],
+)
+def test_a_lever_twice_on_one_actor_is_refused_in_the_scenario(korea: ScenarioFile, text: str) -> None:
+    with pytest.raises(UserError, match=re.escape(f"policy {text!r}: lever ") + "'[a-z]+' appears twice"):
+        apply_policy(korea, CATALOGUE.parse(text))
 
 
 def test_unknown_lever_lists_the_known_ones() -> None:

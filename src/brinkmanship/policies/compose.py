@@ -114,18 +114,43 @@ class Catalogue:
 
 
 def _refuse_repeats(choices: list[LeverChoice], policy: str) -> None:
-    """Refuse the same lever twice in one policy, as written or through a package: on the same actor, or
-    once on its default sides and once on one of them (restraint + restraint:us); on two different
-    actors it is two choices (restraint:us + restraint:dprk)."""
+    """Refuse the same lever twice in one policy, as written or through a package, where that is known
+    without the scenario: twice on its default sides, twice on the same actor as written, or once on its
+    default sides and once on one actor when its default is both sides (restraint + restraint:us). On two
+    different actors it is two choices (restraint:us + restraint:dprk); whether a lever whose default is
+    one side (bullying) and the same lever on an actor (bullying:dprk) overlap, or two spellings of one
+    actor (restraint:us + restraint:united states), is known in the scenario (:func:`_refuse_overlaps`)."""
     for k, choice in enumerate(choices):
         for earlier in choices[:k]:
             if earlier.lever.name == choice.lever.name and (
-                earlier.qualifier is None
-                or choice.qualifier is None
-                or earlier.qualifier.strip().lower() == choice.qualifier.strip().lower()
+                (earlier.qualifier is None and choice.qualifier is None)
+                or (
+                    (earlier.qualifier is None or choice.qualifier is None)
+                    and choice.lever.default_targets in ("both", "none")
+                )
+                or (
+                    earlier.qualifier is not None
+                    and choice.qualifier is not None
+                    and earlier.qualifier.strip().lower() == choice.qualifier.strip().lower()
+                )
             ):
-                both = "" if earlier.label == choice.label else f" ({earlier.label}, {choice.label})"
-                raise UserError(f"policy {policy!r}: lever {choice.lever.name!r} appears twice{both}")
+                _twice(earlier, choice, policy)
+
+
+def _refuse_overlaps(choices: list[LeverChoice], scenario: ScenarioFile, policy: str) -> None:
+    """Refuse the same lever twice on one principal of ``scenario`` (bullying + bullying:us, whose default
+    is the first principal; restraint:us + restraint:united states)."""
+    for k, choice in enumerate(choices):
+        for earlier in choices[:k]:
+            if earlier.lever.name == choice.lever.name and set(earlier.targets(scenario)) & set(
+                choice.targets(scenario)
+            ):
+                _twice(earlier, choice, policy)
+
+
+def _twice(earlier: LeverChoice, choice: LeverChoice, policy: str) -> None:
+    both = "" if earlier.label == choice.label else f" ({earlier.label}, {choice.label})"
+    raise UserError(f"policy {policy!r}: lever {choice.lever.name!r} appears twice{both}")
 
 
 def _halted(edits: Edits, scenario: ScenarioFile) -> dict[str, set[str]]:
@@ -198,6 +223,7 @@ def apply_policy(scenario: ScenarioFile, policy: Policy) -> ScenarioFile:
     for choice in policy.choices:
         edits = choice.edits(scenario)
         resolved.append((choice, edits))
+    _refuse_overlaps(list(policy.choices), scenario, policy.name)
     check_contradictions(policy, resolved, scenario)
     data = scenario.model_dump(mode="json")
     for choice, edits in resolved:
