@@ -450,3 +450,19 @@ def test_a_lever_in_force_is_refused_as_such(korea):
     game.pull("restraint")
     with pytest.raises(UserError, match=r"'editorial' cannot be pulled now: in force already \(restraint\)"):
         game.pull("editorial")
+
+
+def test_the_levers_table_says_why_it_is_missing_where_holding_is_closed(tmp_path, capsys):
+    """The levers are forecast with the player holding today: where a freeze closes holding (a scenario
+    of the user's), the table is left out with a line saying why (was left out without a word)."""
+    from importlib.resources import files
+
+    text = files("brinkmanship.scenario.builtin").joinpath("korea-2017.yaml").read_text()
+    frozen = text.replace("    US: [show_of_force]\n", "    US: [show_of_force, hold]\n", 1)
+    assert frozen != text
+    (tmp_path / "frozen.yaml").write_text(frozen)
+    args = ["play", str(tmp_path / "frozen.yaml"), "--as", "us", "--advice-runs", "50", "--horizon", "5"]
+    assert main([*args, "--moves", "pull freeze-for-freeze,diplomatic_gesture"]) == 0
+    out = capsys.readouterr().out
+    assert "levers: not forecast today, holding is not open to you; can be pulled: " in out
+    assert out.count("levers: if in force from today") == 1  # before the pull, with holding open

@@ -363,6 +363,10 @@ def play(
             shown.print("open moves: " + ", ".join(f"{k} {name}" for k, name in enumerate(options, 1)))
         if ways_advice:
             shown.print(_levers_table(game, ways_advice, advice_runs, horizon))
+        elif advice and levers and game.ways:
+            # The levers are forecast with the player holding today, against holding without them.
+            can = ", ".join(game.ways)
+            shown.print(f"levers: not forecast today, holding is not open to you; can be pulled: {can}")
         parsed = None
         pulled = None
         for where, text in source:
