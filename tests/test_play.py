@@ -12,7 +12,7 @@ import pytest
 from brinkmanship.cli import main
 from brinkmanship.engine.state import WAR_OVER
 from brinkmanship.errors import UserError
-from brinkmanship.play.game import Game, repertoire_of
+from brinkmanship.play.game import ACTION_NAMES, Game, repertoire_of
 from brinkmanship.scenario import compile_scenario, load_scenario
 
 SEED = 11
@@ -413,7 +413,7 @@ def test_play_pulls_levers_from_its_moves(capsys):
         # Leng's strategies are run on request, never offered as ways out: refused before the game, not
         # on their day as 'in force already, contradicting one in force, or not of this scenario'
         ("pull Bullying", "--moves item 1: 'Bullying': one of Leng's strategies"),
-        ("pull restraint:us", "--moves item 1: 'restraint:us': pull a lever by its name alone"),
+        ("pull editorial:us", "--moves item 1: 'editorial:us': a package takes no ':actor'"),
         ("pull restraint+talks", "--moves item 1: 'restraint+talks': pull one lever at a time"),
     ],
 )
@@ -466,3 +466,27 @@ def test_the_levers_table_says_why_it_is_missing_where_holding_is_closed(tmp_pat
     out = capsys.readouterr().out
     assert "levers: not forecast today, holding is not open to you; can be pulled: " in out
     assert out.count("levers: if in force from today") == 1  # before the pull, with holding open
+
+
+def test_a_lever_can_be_pulled_on_one_side_only(korea):
+    """The player restrains its own side, not the other side too: restraint:us is in force, on the US."""
+    game = Game.start(korea, "us", SEED, scenario=load_scenario("korea-2017"))
+    game.pull("restraint:us")
+    assert game.policy.name == "restraint:us" and game.pulled == [(1, "restraint:us")]
+    both = Game.start(korea, "us", SEED, scenario=load_scenario("korea-2017"))
+    both.pull("restraint")
+    threat = ACTION_NAMES.index("public_threat")  # restraint takes public threats off the repertoire
+    assert korea.repertoire[0, threat] and korea.repertoire[1, threat]
+    assert not game.model.repertoire[0, threat] and not both.model.repertoire[0, threat]  # the US either way
+    assert game.model.repertoire[1, threat] and not both.model.repertoire[1, threat]  # the DPRK by both only
+    assert "public_threat" not in game.options()
+    with pytest.raises(UserError, match=r"in force already \(restraint:us\)"):
+        game.pull("restraint:United States")
+    with pytest.raises(UserError, match="not a principal"):
+        game.pull("restraint:china")
+
+
+def test_play_pulls_a_lever_on_one_side(capsys):
+    assert main([*MOVES, "--no-advice", "--moves", "pull restraint:us,hold", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["policy_at_end"] == "restraint:us" and result["moves"][0]["pulled"] == "restraint:us"

@@ -105,6 +105,7 @@ def test_parse_composes_levers_with_qualifiers() -> None:
         ("restraint:us+restraint:US", "lever 'restraint' appears twice"),
         # through a package, in either order (only the package first was refused)
         ("restraint+editorial", "lever 'restraint' appears twice"),
+        ("editorial:us", "package 'editorial' takes no ':actor'"),  # was the whole package, both sides
         ("editorial+editorial", "lever 'restraint' appears twice"),
         ("baseline+talks", "'baseline' stands alone"),
     ],

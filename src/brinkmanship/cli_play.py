@@ -142,11 +142,14 @@ def _pull_of(text: str, where: str, known: list[str]) -> str | None:
         from brinkmanship.play.levers import STRATEGY
         from brinkmanship.policies import catalogue_for
 
+        catalogue = catalogue_for([])
         if "+" in lever:
             said = "pull one lever at a time"
+        elif lever.partition(":")[0] in catalogue.levers and lever.partition(":")[2]:
+            return lever  # one principal only (restraint:us); whether it can be is known on its day
         elif lever.partition(":")[0] in known:
-            said = "pull a lever by its name alone (it acts on its default sides; 'lever:actor' goes in -p)"
-        elif lever in catalogue_for([]).on_request:
+            said = "a package takes no ':actor'; pull it by its name alone"
+        elif lever.partition(":")[0] in catalogue.on_request:
             said = STRATEGY
         else:
             raise UserError(f"{where}: no lever {_shown(words[1])} (known: {', '.join(known)})")

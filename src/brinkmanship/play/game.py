@@ -36,7 +36,7 @@ from brinkmanship.engine.state import ACTIVE, AT_WAR, NEVER, PATH_LABELS, WAR_OV
 from brinkmanship.errors import UserError
 from brinkmanship.model import beliefs
 from brinkmanship.model.ladder import ACTIONS, N_ACTIONS
-from brinkmanship.play.levers import WayOut, ways_out, why_not, widest
+from brinkmanship.play.levers import WayOut, way_for, ways_out, why_not, widest
 from brinkmanship.policies import Policy
 from brinkmanship.policies.lever import resolve_actor
 from brinkmanship.scenario.compiled import CompiledScenario
@@ -374,8 +374,9 @@ class Game:
         return out
 
     def pull(self, lever: str) -> None:
-        """Put ``lever`` (a name of :attr:`ways`) in force from today: the world runs in the scenario with it
-        added, its talks and freeze laid over the world as they are in a forecast branched from a date.
+        """Put ``lever`` (a name of :attr:`ways`, or a lever on one principal: ``restraint:us``) in force
+        from today: the world runs in the scenario with it added, its talks and freeze laid over the world
+        as they are in a forecast branched from a date.
 
         Raises:
             UserError: ``lever`` cannot be pulled now (unknown, in force already, contradicting a lever in
@@ -385,6 +386,12 @@ class Game:
         if self.over:
             raise RuntimeError("the game is over: no lever to pull")
         way = self.ways.get(lever)
+        if way is None and ":" in lever and self.scenario is not None:
+            # One side only (the player restraining itself, not the other side too): composed here.
+            try:
+                way = self._fitting({lever: way_for(self.scenario, self.policy, lever)}).get(lever)
+            except UserError:
+                way = None
         if way is None:
             if self.scenario is None:
                 why = "the game was started without its scenario file"

@@ -48,22 +48,39 @@ def ways_out(scenario: ScenarioFile, policy: Policy) -> dict[str, WayOut]:
     return out
 
 
+def way_for(scenario: ScenarioFile, policy: Policy, name: str) -> WayOut:
+    """``name`` (a lever, a package, or a lever on one actor: ``restraint:us``) on top of ``policy`` in
+    ``scenario`` (the file before any lever).
+
+    Raises:
+        UserError: one of Leng's strategies, or the composition or its application refused (the lever
+            in force already, a contradiction, not of this scenario, an unknown name or actor).
+    """
+    catalogue = catalogue_for([])
+    if name.partition(":")[0] in catalogue.on_request:
+        raise UserError(STRATEGY)
+    combined = catalogue.parse(name if policy.is_baseline else f"{policy.name}+{name}")
+    levered = apply_policy(scenario, combined)
+    return WayOut(name, combined, levered, compile_scenario(levered))
+
+
 def why_not(scenario: ScenarioFile, policy: Policy, name: str) -> str:
     """Why ``name`` is not a way out on top of ``policy`` (the levers in force) in ``scenario`` (the file
     before any lever): one of Leng's strategies (named with ``-p`` only, as in `brink compare`), a lever
     in force already, or the error that composing or applying it raises (a contradiction, a lever that
     does not apply to the scenario, an unknown name)."""
     catalogue = catalogue_for([])
-    if name in catalogue.on_request:
+    if name.partition(":")[0] in catalogue.on_request:
         return STRATEGY
+    candidate = None
     try:
         candidate = catalogue.parse(name)
-        wanted = {choice.lever.name for choice in candidate.choices}
-        in_force = [choice.label for choice in policy.choices if choice.lever.name in wanted]
-        if in_force:
-            return f"in force already ({', '.join(in_force)})"
         apply_policy(scenario, catalogue.parse(name if policy.is_baseline else f"{policy.name}+{name}"))
     except UserError as error:
+        if "appears twice" in str(error) and candidate is not None:  # say which lever in force it repeats
+            wanted = {choice.lever.name for choice in candidate.choices}
+            in_force = [choice.label for choice in policy.choices if choice.lever.name in wanted]
+            return f"in force already ({', '.join(in_force)})"
         return str(error)
     return "its private channels' delays are longer than the world's buffer of messages"
 

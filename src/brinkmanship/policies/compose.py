@@ -73,6 +73,8 @@ class Catalogue:
             if not lever_name:
                 raise UserError(f"policy {policy!r}: empty lever name (levers are joined by '+')")
             if lever_name in self.packages:
+                if ":" in token:  # editorial:us read as the whole package on both sides
+                    raise UserError(f"policy {policy!r}: package {lever_name!r} takes no ':actor'")
                 choices.extend(self._choices(self.packages[lever_name][0], policy))
                 continue
             lever = self.levers.get(lever_name)
