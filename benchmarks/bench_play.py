@@ -2,9 +2,9 @@
 
 Each open move is a forecast of ``--advice-runs`` branches x ``--horizon`` days from the game's world
 (2,000 x 90 by default: the crisis room's forecast of bench_kernel.py, once per move), and so is each lever
-that can be pulled (with holding without it, the reference). Reported: the median wall time of the moves'
-panel and of the levers' over ``--repeats`` turns on the start date, per forecast, and of one move of the
-world (a single path, one day).
+that can be pulled (against holding without it: the moves' forecast, reused). Reported: the median wall
+time of the moves' panel and of the levers' over ``--repeats`` turns on the start date, per forecast, and
+of one move of the world (a single path, one day).
 
 Run: ``.venv/bin/python benchmarks/bench_play.py [--scenario korea-2017] [--side us] [--repeats 5]``.
 """
@@ -33,7 +33,7 @@ def main() -> None:
     model = compile_scenario(sc)
     game = Game.start(model, args.side, 1, lives_model(sc), scenario=sc)
     game.advise(args.advice_runs, args.horizon)  # warm-up: the compiled kernel and the caches
-    moves, levers = len(game.options()), len(game.ways) + 1
+    moves, levers = len(game.options()), len(game.ways)  # holding: advise's forecast, reused
     panel, lever_panel = [], []
     for _ in range(args.repeats):
         started = time.perf_counter()

@@ -490,3 +490,15 @@ def test_play_pulls_a_lever_on_one_side(capsys):
     assert main([*MOVES, "--no-advice", "--moves", "pull restraint:us,hold", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["policy_at_end"] == "restraint:us" and result["moves"][0]["pulled"] == "restraint:us"
+
+
+def test_the_levers_reuse_the_forecast_of_holding_to_the_bit(korea):
+    """advise_levers takes advise's forecast of holding on the same day (it saves one forecast a turn):
+    the same figures as computing it again."""
+    sc = load_scenario("korea-2017")
+    warm, cold = Game.start(korea, "us", SEED, scenario=sc), Game.start(korea, "us", SEED, scenario=sc)
+    warm.advise(300, 30)
+    assert warm._held[0] is not None
+    assert [o.as_dict() for o in warm.advise_levers(300, 30)] == [
+        o.as_dict() for o in cold.advise_levers(300, 30)
+    ]

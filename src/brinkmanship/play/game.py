@@ -148,6 +148,10 @@ class Game:
     """The levers that can be pulled now, each composed with :attr:`policy` (:func:`levers.ways_out`)."""
     pulled: list[tuple[int, str]] = field(default_factory=list)
     """(game day, lever) of each lever pulled."""
+    _held: tuple[tuple[int, str, int, int] | None, np.ndarray] = field(
+        default_factory=lambda: (None, np.zeros(0, dtype=bool)), repr=False
+    )
+    """The last forecast of holding (:meth:`_board_key`, each branch's war), for :meth:`advise_levers`."""
 
     @classmethod
     def start(
@@ -292,6 +296,11 @@ class Game:
         order = np.argsort(-counts, kind="stable")
         return {ACTION_NAMES[a]: float(counts[a]) / runs for a in order if counts[a]}
 
+    def _board_key(self, runs: int, horizon: int) -> tuple[int, str, int, int]:
+        """What a forecast of holding depends on: the day (the world moves only with it), the policy in
+        force, the branches and the horizon."""
+        return (self.world.day, self.policy.name, runs, horizon)
+
     def _lay(self, state: CrisisState, model: CompiledScenario) -> None:
         """Lay over ``state`` the talks and the freeze that ``model`` declares and the model in force does
         not (a lever pulled today; a freeze in force earlier and breached since stays breached)."""
@@ -348,6 +357,8 @@ class Game:
             option, wars[name] = self._forecast(self.model, base, name, name, horizon)
             out.append(option)
         held = wars.get("hold")
+        if held is not None:
+            self._held = (self._board_key(runs, horizon), held)
         if held is None:
             return out
         return [dataclasses.replace(o, vs_hold=paired_difference(wars[o.action], held)) for o in out]
@@ -366,7 +377,9 @@ class Game:
         if "hold" not in self.options() or not self.ways:
             return []
         base = self._branches(runs)
-        _, held = self._forecast(self.model, base, "hold", "hold", horizon)
+        key, held = self._held
+        if key != self._board_key(runs, horizon):  # advise() ran holding on these branches already
+            _, held = self._forecast(self.model, base, "hold", "hold", horizon)
         out = []
         for name, way in self.ways.items():
             option, war = self._forecast(way.model, base, "hold", name, horizon)
