@@ -309,8 +309,10 @@ def play(
 
     Each day shows the board (postures, hostility as each side reads it and as it is, audience costs,
     your belief about the other side) and, unless --no-advice, what each open move does to P(war),
-    P(nuclear use) and the expected deaths over --horizon days. The game ends when a war begins (it is
-    played out to its end), after --days days, on 'quit' or at the end of the moves.
+    P(nuclear use) and the expected deaths over --horizon days, the other side's likeliest moves, and
+    what each lever of `brink policies` would do if in force from today; 'pull LEVER' puts one in force.
+    The game ends when a war begins (it is played out to its end), after --days days, on 'quit' or at the
+    end of the moves.
 
     With --as-of DATE the game starts from the crisis as the real record left it at the end of that date
     (one path of `brink replay`'s particle filter, drawn in proportion to its weight).
