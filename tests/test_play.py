@@ -502,3 +502,41 @@ def test_the_levers_reuse_the_forecast_of_holding_to_the_bit(korea):
     assert [o.as_dict() for o in warm.advise_levers(300, 30)] == [
         o.as_dict() for o in cold.advise_levers(300, 30)
     ]
+
+
+def test_the_third_parties_acts_told_are_those_the_kernel_draws(korea, monkeypatch):
+    """The kernel keeps no per-path record of third-party acts; the game reads them from the same numbers.
+    Oracle: the NumPy kernel's own `fired` matrix for the world's day (caught where it is used), over 40
+    days of a DPRK that tests (China's and the others' responses make the acts vary)."""
+    from brinkmanship.engine import kernel
+    from brinkmanship.engine import randomness as rnd
+    from brinkmanship.play.game import act_labels
+
+    caught = []
+    push = kernel.third_party_push
+
+    def catching(fired, model, kind):
+        caught.append(fired.copy())
+        return push(fired, model, kind)
+
+    monkeypatch.setattr(kernel, "third_party_push", catching)
+    game = Game.start(korea, "dprk", SEED)
+    labels = act_labels(korea)
+    told_any = 0
+    for day in range(40):
+        if game.over:
+            break
+        twin = game.world.copy()
+        caught.clear()
+        uniforms, normals = rnd.day_draws(
+            rnd.seed_key(SEED), np.zeros(1, dtype=np.int64), twin.day, len(labels)
+        )
+        move = "nuclear_test" if day % 10 == 3 else "missile_test" if day % 5 == 1 else "hold"
+        forced = np.full(2, -1, dtype=np.int64)
+        forced[1] = ACTION_NAMES.index(move)
+        kernel.step(korea, twin, uniforms, normals, forced=forced)
+        drawn = tuple(label for j, label in enumerate(labels) if caught[0][0, j])
+        turn = game.move(move)
+        assert turn.third_parties == drawn, turn.date
+        told_any += bool(drawn)
+    assert told_any >= 3

@@ -460,6 +460,8 @@ def play(
 
 def _turn_line(game: Game, turn: Any) -> str:
     said = f"{turn.date}: you ({game.you}) {turn.yours}; {game.them} {turn.theirs or '-'}"
+    if turn.third_parties:
+        said += "; " + ", ".join(turn.third_parties)
     if turn.clashes:
         said += f"; {plural(turn.clashes, 'armed clash', 'armed clashes')}"
     if turn.false_alarms:

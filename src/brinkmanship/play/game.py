@@ -31,16 +31,17 @@ from brinkmanship.analysis.intervals import wilson_interval
 from brinkmanship.analysis.lives import LivesModel
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.engine.ensemble import Tally, advance, burned_in
-from brinkmanship.engine.kernel import available_actions
+from brinkmanship.engine.kernel import act_probabilities, available_actions
 from brinkmanship.engine.state import ACTIVE, AT_WAR, NEVER, PATH_LABELS, WAR_OVER, CrisisState
 from brinkmanship.errors import UserError
 from brinkmanship.model import beliefs
+from brinkmanship.model import tension as tension_model
 from brinkmanship.model.ladder import ACTIONS, N_ACTIONS
 from brinkmanship.play.levers import WayOut, way_for, ways_out, why_not, widest
 from brinkmanship.policies import Policy
 from brinkmanship.policies.lever import resolve_actor
 from brinkmanship.scenario.compiled import CompiledScenario
-from brinkmanship.scenario.schema import ScenarioFile
+from brinkmanship.scenario.schema import ScenarioFile, ThirdParty
 
 ACTION_NAMES = tuple(a.name for a in ACTIONS)
 ADVICE_ID_OFFSET = 1 << 25
@@ -96,6 +97,7 @@ class Turn:
     false_alarms: int
     war_began: bool
     nuclear_use: bool
+    third_parties: tuple[str, ...] = ()  # the third parties' acts of the day ("China sanctions")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -107,7 +109,32 @@ class Turn:
             "false_alarms": self.false_alarms,
             "war_began": self.war_began,
             "nuclear_use": self.nuclear_use,
+            "third_parties": list(self.third_parties),
         }
+
+
+ACT_WORDS = {
+    "sanctions": "sanctions",
+    "restraint_call": "calls for restraint",
+    "press_talks": "presses for talks",
+}
+"""How a third-party act of each kind (compiled.THIRD_PARTY_ACT_KINDS) is told."""
+
+
+def act_labels(model: CompiledScenario) -> list[str]:
+    """One label per third-party act, in the order the compiled scenario flattens them (each third party's
+    acts in the file's order, as :class:`~brinkmanship.scenario.compiled.ThirdPartyActs` rows)."""
+    labels = [
+        f"{actor.name} {ACT_WORDS.get(act.kind, act.kind)}"
+        for actor in model.source.actors.values()
+        if isinstance(actor, ThirdParty)
+        for act in actor.acts
+    ]
+    if len(labels) != model.third_party_acts.rate.size:
+        raise ValueError(
+            f"{len(labels)} third-party acts in the file, {model.third_party_acts.rate.size} compiled"
+        )
+    return labels
 
 
 def side_of(model: CompiledScenario, side: str) -> int:
@@ -448,6 +475,7 @@ class Game:
         w = self.world
         day, date = self.number, self.date
         was_active, nuclear_before = w.status[0] == ACTIVE, w.nuclear_day[0] != NEVER
+        acts = self._third_parties_today() if was_active else ()
         tally = Tally(days=1, runs=1)
         advance(self.model, w, np.zeros(1, dtype=np.int64), rnd.seed_key(self.seed), 1, tally, forced=forced)
         moved = np.flatnonzero(tally.actions[1 - self.side])
@@ -460,9 +488,24 @@ class Game:
             false_alarms=int(tally.false_alarms),
             war_began=bool(was_active and w.war_day[0] != NEVER),
             nuclear_use=bool(not nuclear_before and w.nuclear_day[0] != NEVER),
+            third_parties=acts,
         )
         self.turns.append(turn)
         return turn
+
+    def _third_parties_today(self) -> tuple[str, ...]:
+        """The third parties' acts the kernel will draw for the world today, told: each act's chance from
+        the board at the day's start (:func:`kernel.act_probabilities`, both kernels' rule) against the
+        world's own uniform of that act (the stream's column ``U_FIXED + j`` for path 0 and today). The
+        kernel keeps no record of them per path; they are read from the same numbers it uses."""
+        w = self.world
+        chance = act_probabilities(self.model, w, tension_model.tension(w.perceived))[0]
+        key, path = rnd.seed_key(self.seed), np.zeros(1, dtype=np.int64)
+        return tuple(
+            label
+            for j, label in enumerate(act_labels(self.model))
+            if rnd.uniform(key, path, w.day, rnd.U_FIXED + j)[0] < chance[j]
+        )
 
     def outcome(self) -> dict[str, Any]:
         """How the game ended so far: war (its path and who began it), nuclear use, agreement."""
