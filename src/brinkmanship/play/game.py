@@ -14,6 +14,9 @@ resolve, its sensitivity to audience costs) is drawn again in each branch from t
 (and the prior's halves of the resolve distribution), not copied from the world, where it stays hidden. Its
 perceptions and beliefs about the player are taken as the world has them: the panel knows how the other
 side reads the player, which a real government would know only roughly.
+
+Levers (:mod:`brinkmanship.play.levers`): the panel forecasts each lever of the catalogue as if in force
+from today, and :meth:`Game.pull` puts one in force. docs/play.md is the user's account of all this.
 """
 
 from __future__ import annotations
