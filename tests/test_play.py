@@ -540,3 +540,20 @@ def test_the_third_parties_acts_told_are_those_the_kernel_draws(korea, monkeypat
         assert turn.third_parties == drawn, turn.date
         told_any += bool(drawn)
     assert told_any >= 3
+
+
+def test_play_pulls_a_users_own_lever_from_a_policy_file(tmp_path, capsys):
+    """--policy-file adds a user's levers to those a game offers and can pull, as in `brink compare`."""
+    levers = tmp_path / "mine.yaml"
+    levers.write_text(
+        "levers:\n  no-tests:\n    summary: North Korea stops testing\n"
+        "    forbid: {DPRK: [missile_test, nuclear_test]}\n"
+    )
+    args = [*_play(advice_runs="100", horizon="10"), "--policy-file", str(levers)]
+    assert main([*args, "--moves", "hold,pull no-tests,hold", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["policy_at_end"] == "no-tests"
+    assert "no-tests" in [row["action"] for row in result["moves"][0]["levers"]]
+    assert result["moves"][1]["pulled"] == "no-tests"
+    assert main([*MOVES, "--no-advice", "--moves", "pull no-tests"]) == 2  # without the file: unknown
+    assert "no lever 'no-tests'" in capsys.readouterr().err

@@ -13,11 +13,13 @@ from rich.table import Table
 
 from brinkmanship.cli_common import DEFAULT_SEED, JsonOption, SeedOption, check_range, console, errors
 from brinkmanship.cli_history import as_of_record, as_of_start
+from brinkmanship.cli_policies import PolicyFileOption
 from brinkmanship.errors import UserError
 from brinkmanship.wording import plural
 
 if TYPE_CHECKING:
     from brinkmanship.play.game import Game, Option
+    from brinkmanship.policies import Catalogue
     from brinkmanship.scenario.schema import ScenarioFile
 
 DEFAULT_DAYS = 30
@@ -115,19 +117,17 @@ def _parse(
     return name, days
 
 
-def _lever_names() -> list[str]:
-    """Every lever and package of the built-in catalogue that a game may pull, by name (`brink policies`;
-    not Leng's strategies, which are named with ``-p`` only, as `brink compare` runs them on request)."""
-    from brinkmanship.policies import catalogue_for
-
-    catalogue = catalogue_for([])
+def _lever_names(catalogue: Catalogue) -> list[str]:
+    """Every lever and package of ``catalogue`` (the built-ins, and a ``--policy-file``'s) that a game may
+    pull, by name (`brink policies`; not Leng's strategies, which are named with ``-p`` only, as `brink
+    compare` runs them on request)."""
     return [name for name in [*catalogue.levers, *catalogue.packages] if name not in catalogue.on_request]
 
 
-def _pull_of(text: str, where: str, known: list[str]) -> str | None:
-    """The lever of a ``pull NAME`` move (lower case), or None for any other move. A name not in
-    ``known`` (the catalogue's levers a game may pull) is refused here; whether a known one can be pulled
-    is known on its day.
+def _pull_of(text: str, where: str, catalogue: Catalogue) -> str | None:
+    """The lever of a ``pull NAME`` move (lower case), or None for any other move. A name that is not a
+    lever or package of ``catalogue`` a game may pull (:func:`_lever_names`), nor such a lever on one actor,
+    is refused here; whether a known one can be pulled is known on its day.
 
     Raises:
         UserError: ``pull`` without exactly one lever name, or an unknown one.
@@ -138,11 +138,10 @@ def _pull_of(text: str, where: str, known: list[str]) -> str | None:
     if len(words) != 2:
         raise UserError(f"{where}: {_shown(text)}: give 'pull' and one lever's name (`brink policies`)")
     lever = words[1].lower()
+    known = _lever_names(catalogue)
     if lever not in known:
         from brinkmanship.play.levers import STRATEGY
-        from brinkmanship.policies import catalogue_for
 
-        catalogue = catalogue_for([])
         if "+" in lever:
             said = "pull one lever at a time"
         elif lever.partition(":")[0] in catalogue.levers and lever.partition(":")[2]:
@@ -157,13 +156,13 @@ def _pull_of(text: str, where: str, known: list[str]) -> str | None:
     return lever
 
 
-def _days_of(listed: list[tuple[str, str]], repertoire: list[str], known_levers: list[str]) -> int:
+def _days_of(listed: list[tuple[str, str]], repertoire: list[str], catalogue: Catalogue) -> int:
     """The days the moves of ``--moves`` would play at most (to a ``quit``), after refusing, in one line,
     any that is malformed, numbered (names only: the numbers follow the day's list) or not of the player's
     ``repertoire``. (Whether a move is open on its day is known only on that day.)"""
     total, quit_given = 0, False
     for where, text in listed:
-        if _pull_of(text, where, known_levers) is not None:
+        if _pull_of(text, where, catalogue) is not None:
             continue  # no day of its own
         first = (text.split() or [""])[0]
         if _number(first) is not None or first.isdigit():
@@ -293,6 +292,7 @@ def play(
     policy: Annotated[
         str | None, typer.Option("--policy", "-p", help="levers in force (one policy; join levers with +)")
     ] = None,
+    policy_file: PolicyFileOption = None,
     levers: Annotated[
         bool, typer.Option("--levers/--no-levers", help="with the advice, forecast each lever you may pull")
     ] = True,
@@ -329,16 +329,16 @@ def play(
     from brinkmanship.scenario import compile_scenario, load_scenario
 
     sc = load_scenario(scenario)
-    chosen = catalogue_for([]).parse(policy) if policy is not None else Policy("baseline")  # -p '' refused
+    catalogue = catalogue_for([str(path) for path in policy_file or []])
+    chosen = catalogue.parse(policy) if policy is not None else Policy("baseline")  # -p '' refused
     levered = apply_policy(sc, chosen)
     model = compile_scenario(levered)
     # Refused before any work: the side, every move given (as far as it can be read before its day), the
     # --as-of date and the request's size.
     mine = repertoire_of(model, side_of(model, side))
-    ways = ways_out(sc, chosen)
+    ways = ways_out(sc, chosen, catalogue)
     listed = None if moves is None else _moves_from(moves)
-    pullable = _lever_names()
-    turns = days if listed is None else min(days, _days_of(listed, mine, pullable))
+    turns = days if listed is None else min(days, _days_of(listed, mine, catalogue))
     forecasts = len(mine) + (len(ways) + 1 if levers else 0)
     _check_size(sc, as_of, turns if advice else 0, forecasts, advice_runs, horizon)
     world = None
@@ -347,7 +347,7 @@ def play(
         # with room for every way out's channels.
         worlds = (levered, *(way.scenario for way in ways.values()))
         world = as_of_start(sc, as_of, REPLAY_PATHS, seed, worlds, show=not as_json).take(np.zeros(1, int))
-    game = Game.start(model, side, seed, lives_model(sc) if advice else None, world, sc, chosen)
+    game = Game.start(model, side, seed, lives_model(sc) if advice else None, world, sc, chosen, catalogue)
     shown = errors if as_json else console  # with --json, standard output carries the JSON alone
     typed = sys.stdin.isatty()
     scripted = moves is not None or not typed
@@ -376,7 +376,7 @@ def play(
         pulled = None
         for where, text in source:
             try:
-                pulled = _pull_of(text, where, pullable)
+                pulled = _pull_of(text, where, catalogue)
                 if pulled is not None:
                     try:
                         game.pull(pulled)

@@ -41,7 +41,7 @@ from brinkmanship.model import beliefs
 from brinkmanship.model import tension as tension_model
 from brinkmanship.model.ladder import ACTIONS, N_ACTIONS
 from brinkmanship.play.levers import WayOut, way_for, ways_out, why_not, widest
-from brinkmanship.policies import Policy
+from brinkmanship.policies import Catalogue, Policy
 from brinkmanship.policies.lever import resolve_actor
 from brinkmanship.scenario.compiled import CompiledScenario
 from brinkmanship.scenario.schema import ScenarioFile, ThirdParty
@@ -178,6 +178,8 @@ class Game:
     """The levers that can be pulled now, each composed with :attr:`policy` (:func:`levers.ways_out`)."""
     pulled: list[tuple[int, str]] = field(default_factory=list)
     """(game day, lever) of each lever pulled."""
+    catalogue: Catalogue | None = None
+    """The levers that can be pulled (None: the built-ins; with ``--policy-file`` a user's too)."""
     _held: tuple[tuple[int, str, int, int] | None, np.ndarray] = field(
         default_factory=lambda: (None, np.zeros(0, dtype=bool)), repr=False
     )
@@ -193,6 +195,7 @@ class Game:
         world: CrisisState | None = None,
         scenario: ScenarioFile | None = None,
         policy: Policy | None = None,
+        catalogue: Catalogue | None = None,
     ) -> Game:
         """A game of ``model``, the player on principal ``side`` (key or name, any case): from ``world`` (one
         path, e.g. a path of the replayed record, :func:`brinkmanship.history.replay.replayed_start`, made
@@ -205,13 +208,23 @@ class Game:
         """
         index = side_of(model, side)
         policy = Policy("baseline") if policy is None else policy
-        ways = {} if scenario is None else ways_out(scenario, policy)
+        ways = {} if scenario is None else ways_out(scenario, policy, catalogue)
         if world is None:
             room = widest([model, *(way.model for way in ways.values())])
             world = burned_in(model, seed, np.zeros(1, dtype=np.int64), also_for=room)
         if world.n_paths != 1:
             raise ValueError(f"the world is one path, not {world.n_paths}")
-        game = cls(model, index, seed, world, lives, first_day=world.day, scenario=scenario, policy=policy)
+        game = cls(
+            model,
+            index,
+            seed,
+            world,
+            lives,
+            first_day=world.day,
+            scenario=scenario,
+            policy=policy,
+            catalogue=catalogue,
+        )
         game.ways = game._fitting(ways)
         return game
 
@@ -432,14 +445,15 @@ class Game:
         if way is None and ":" in lever and self.scenario is not None:
             # One side only (the player restraining itself, not the other side too): composed here.
             try:
-                way = self._fitting({lever: way_for(self.scenario, self.policy, lever)}).get(lever)
+                one_side = way_for(self.scenario, self.policy, lever, self.catalogue)
+                way = self._fitting({lever: one_side}).get(lever)
             except UserError:
                 way = None
         if way is None:
             if self.scenario is None:
                 why = "the game was started without its scenario file"
             else:
-                why = why_not(self.scenario, self.policy, lever)
+                why = why_not(self.scenario, self.policy, lever, self.catalogue)
             can = ", ".join(self.ways) or "none"
             raise UserError(f"lever {lever!r} cannot be pulled now: {why}; can be pulled: {can}")
         self._lay(self.world, way.model)
@@ -447,7 +461,7 @@ class Game:
         self.policy = way.policy
         self.pulled.append((self.number, lever))
         assert self.scenario is not None  # ways are empty without it
-        self.ways = self._fitting(ways_out(self.scenario, self.policy))
+        self.ways = self._fitting(ways_out(self.scenario, self.policy, self.catalogue))
 
     # -- playing -------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from brinkmanship.errors import UserError
-from brinkmanship.policies import Policy, apply_policy, catalogue_for
+from brinkmanship.policies import Catalogue, Policy, apply_policy, catalogue_for
 from brinkmanship.scenario.compiled import CompiledScenario, compile_scenario
 from brinkmanship.scenario.schema import ScenarioFile
 
@@ -29,12 +29,12 @@ class WayOut:
     model: CompiledScenario
 
 
-def ways_out(scenario: ScenarioFile, policy: Policy) -> dict[str, WayOut]:
-    """Each lever and package of the built-in catalogue that applies to ``scenario`` (the file before any
-    lever) and composes with ``policy`` (the levers in force), by name, in the catalogue's order. A lever
-    already in force, or one that contradicts a lever in force, is left out (``apply_policy`` refuses
-    the composition)."""
-    catalogue = catalogue_for([])
+def ways_out(scenario: ScenarioFile, policy: Policy, catalogue: Catalogue | None = None) -> dict[str, WayOut]:
+    """Each lever and package of ``catalogue`` (default: the built-ins; with ``--policy-file`` a user's
+    levers too) that applies to ``scenario`` (the file before any lever) and composes with ``policy`` (the
+    levers in force), by name, in the catalogue's order. A lever already in force, or one that contradicts
+    a lever in force, is left out (``apply_policy`` refuses the composition)."""
+    catalogue = catalogue_for([]) if catalogue is None else catalogue
     candidates, _ = catalogue.default_policies(scenario)
     out = {}
     for candidate in candidates:
@@ -48,7 +48,7 @@ def ways_out(scenario: ScenarioFile, policy: Policy) -> dict[str, WayOut]:
     return out
 
 
-def way_for(scenario: ScenarioFile, policy: Policy, name: str) -> WayOut:
+def way_for(scenario: ScenarioFile, policy: Policy, name: str, catalogue: Catalogue | None = None) -> WayOut:
     """``name`` (a lever, a package, or a lever on one actor: ``restraint:us``) on top of ``policy`` in
     ``scenario`` (the file before any lever).
 
@@ -56,7 +56,7 @@ def way_for(scenario: ScenarioFile, policy: Policy, name: str) -> WayOut:
         UserError: one of Leng's strategies, or the composition or its application refused (the lever
             in force already, a contradiction, not of this scenario, an unknown name or actor).
     """
-    catalogue = catalogue_for([])
+    catalogue = catalogue_for([]) if catalogue is None else catalogue
     if name.partition(":")[0] in catalogue.on_request:
         raise UserError(STRATEGY)
     combined = catalogue.parse(name if policy.is_baseline else f"{policy.name}+{name}")
@@ -64,12 +64,12 @@ def way_for(scenario: ScenarioFile, policy: Policy, name: str) -> WayOut:
     return WayOut(name, combined, levered, compile_scenario(levered))
 
 
-def why_not(scenario: ScenarioFile, policy: Policy, name: str) -> str:
+def why_not(scenario: ScenarioFile, policy: Policy, name: str, catalogue: Catalogue | None = None) -> str:
     """Why ``name`` is not a way out on top of ``policy`` (the levers in force) in ``scenario`` (the file
     before any lever): one of Leng's strategies (named with ``-p`` only, as in `brink compare`), a lever
     in force already, or the error that composing or applying it raises (a contradiction, a lever that
     does not apply to the scenario, an unknown name)."""
-    catalogue = catalogue_for([])
+    catalogue = catalogue_for([]) if catalogue is None else catalogue
     if name.partition(":")[0] in catalogue.on_request:
         return STRATEGY
     candidate = None
