@@ -557,3 +557,11 @@ def test_play_pulls_a_users_own_lever_from_a_policy_file(tmp_path, capsys):
     assert result["moves"][1]["pulled"] == "no-tests"
     assert main([*MOVES, "--no-advice", "--moves", "pull no-tests"]) == 2  # without the file: unknown
     assert "no lever 'no-tests'" in capsys.readouterr().err
+
+
+def test_the_levers_table_says_when_a_lever_changes_nothing(capsys):
+    """maximum-pressure is korea-2017's US posture already: its row says no branch changes, rather than
+    '+0.0%' with an interval (pulling it would only block the levers it contradicts)."""
+    assert main([*_play(advice_runs="100", horizon="10"), "--moves", "hold"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if "maximum-pressure" in line]
+    assert len(rows) == 1 and "none: no branch changes" in rows[0]

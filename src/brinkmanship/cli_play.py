@@ -232,7 +232,11 @@ def _levers_table(game: Game, advice: list[Option], runs: int, horizon: int) -> 
         table.add_column(column, justify="left" if column == "lever" else "right")
     for o in advice:
         change = ""
-        if o.vs_hold is not None:
+        if o.vs_hold is not None and o.vs_hold.gained == o.vs_hold.lost == 0:
+            # the scenario is so already (maximum-pressure in korea-2017): pulling it would only block the
+            # levers it contradicts
+            change = "none: no branch changes"
+        elif o.vs_hold is not None:
             low, high = o.vs_hold.ci95
             change = f"{o.vs_hold.diff:+.1%} ({low:+.1%} to {high:+.1%})"
         table.add_row(o.action, f"{o.p_war:.1%}", f"{o.p_nuclear:.1%}", change)
