@@ -86,3 +86,24 @@ def test_restore_puts_back_the_handlers_and_drops_a_held_back_signal():
         print(signal.getsignal(signal.SIGINT) is signal.default_int_handler, stopping._pending)
     """)
     assert said.splitlines() == ["True True", "True None"]
+
+
+def test_once_a_stop_is_raised_no_log_record_is_written_until_restore():
+    """Library threads log what they see as a command stops (distributed's loop thread logged a traceback
+    through tornado after a Ctrl-C, beside the command's one line): from the stop on, nothing is logged;
+    restore puts logging back as it was."""
+    said = _run("""
+        import logging, threading
+        logging.basicConfig(stream=sys.stdout, format="logged: %(message)s")
+        log = logging.getLogger("library")
+        log.error("before")
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            worker = threading.Thread(target=log.error, args=("after, from a thread",))
+            worker.start()
+            worker.join()
+        stopping.restore(previous)
+        log.error("once restored")
+    """)
+    assert said.splitlines() == ["logged: before", "logged: once restored"]

@@ -21,6 +21,7 @@ noted, and raised as soon as it is out of it (a helper thread sends it to the ma
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 import time
@@ -82,9 +83,27 @@ def on_signal(signum: int, frame: FrameType | None) -> None:
         _pending = signum  # a SIGTERM after a Ctrl-C (or the reverse): the latest wins
         return
     _pending = None
+    _quiet_logs()
     if signum == signal.SIGTERM:
         raise Terminated
     raise KeyboardInterrupt
+
+
+_logging_before: int | None = None
+"""Logging's switch before a stop turned every record off (:func:`_quiet_logs`), to put back in
+:func:`restore`; None while nothing was turned off."""
+
+
+def _quiet_logs() -> None:
+    """Turn every log record of the process off, from the moment a stop is raised: the command's one line
+    is all it says. Library threads go on for a moment and log what they see; measured: distributed's
+    loop thread logged a NameError traceback through tornado when a Ctrl-C came before one of its futures
+    existed (its ``sync`` schedules a cancel that reads it), which `_logs_silenced` in the sweep's Dask
+    runner came too late to stop (CI, 1 Dec 2026, one run in several)."""
+    global _logging_before
+    if _logging_before is None:
+        _logging_before = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
 
 
 def install() -> dict[int, Any]:
@@ -100,12 +119,16 @@ def install() -> dict[int, Any]:
 
 
 def restore(previous: dict[int, Any]) -> None:
-    """Put back the handlers :func:`install` returned; a signal still held back is dropped."""
-    global _pending
+    """Put back the handlers :func:`install` returned, and logging if a stop turned it off; a signal still
+    held back is dropped."""
+    global _pending, _logging_before
     for number, handler in previous.items():
         signal.signal(number, handler)
     if previous:
         _pending = None
+        if _logging_before is not None:  # logging as it was before the stop
+            logging.disable(_logging_before)
+            _logging_before = None
 
 
 _kept = ""
