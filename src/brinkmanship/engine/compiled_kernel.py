@@ -28,7 +28,7 @@ import numpy as np
 
 from brinkmanship.engine import randomness as rnd
 from brinkmanship.errors import UserError
-from brinkmanship.model import decisions, perception
+from brinkmanship.model import decisions, fast_exp, perception
 from brinkmanship.model.audience import STANDING_RUNG
 from brinkmanship.model.hazards import MAX_CLASH_TO_WAR
 from brinkmanship.model.ladder import ACTION_INDEX, N_ACTIONS
@@ -85,44 +85,81 @@ except ImportError as error:  # pragma: no cover
         return lambda function: function
 
 
-def _libm_exp() -> Any:
-    """``exp`` for the kernel's choice weights: the C library's own computation, without glibc's error
-    handling around it.
-
-    Compiled code calls ``exp`` through the symbol the process resolves, on glibc a wrapper around
-    ``__ieee754_exp`` that checks each result to set ``errno``: about a tenth of the kernel's time (perf,
-    30 Nov 2026), for an ``errno`` nothing reads. ``__exp_finite`` (a compatibility symbol every glibc since
-    2.15 keeps) is ``__ieee754_exp`` itself: the same value to the bit for every input (NaN in, NaN out;
-    underflow to 0), so the kernels still agree path for path. It is found with ``dlvsym`` and registered
-    with llvmlite under a name of our own before anything is compiled or loaded from Numba's cache;
-    elsewhere (another C library, no ``dlvsym``) the kernel uses ``math.exp``.
-    """
+def _bit_casts() -> tuple[Any, Any]:
+    """Reinterpret a float64's bits as an int64 and back (no conversion): the compiled twins of NumPy's
+    ``view``, as LLVM ``bitcast`` instructions (they vectorise); plain Python without Numba."""
     if not HAVE_NUMBA:
-        return math.exp
-    try:
-        import ctypes
-        import ctypes.util
+        import struct
 
-        from llvmlite import binding
-        from numba import types
-        from numba.core.typing import signature
+        def float_bits(value: float) -> int:
+            return int(struct.unpack("<q", struct.pack("<d", value))[0])
 
-        libc = ctypes.CDLL(None)
-        dlvsym = libc.dlvsym
-        dlvsym.restype = ctypes.c_void_p
-        dlvsym.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
-        libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
-        address = dlvsym(libm._handle, b"__exp_finite", b"GLIBC_2.15")
-    except (OSError, AttributeError, ImportError):
-        return math.exp
-    if not address:
-        return math.exp
-    binding.add_symbol(LIBM_EXP_SYMBOL, address)
-    return types.ExternalFunction(LIBM_EXP_SYMBOL, signature(types.float64, types.float64))
+        def bits_float(bits: int) -> float:
+            return float(struct.unpack("<d", struct.pack("<q", bits))[0])
+
+        return float_bits, bits_float
+    from llvmlite import ir
+    from numba import types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def as_int(typingctx: Any, value: Any) -> Any:
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            return builder.bitcast(args[0], ir.IntType(64))
+
+        return types.int64(types.float64), codegen
+
+    @intrinsic
+    def as_float(typingctx: Any, bits: Any) -> Any:
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            return builder.bitcast(args[0], ir.DoubleType())
+
+        return types.float64(types.int64), codegen
+
+    return as_int, as_float
 
 
-LIBM_EXP_SYMBOL = "brinkmanship_ieee754_exp"
-_exp = _libm_exp()
+_as_int, _as_float = _bit_casts()
+_LOG2E = fast_exp.LOG2E
+_LN2_HI = fast_exp.LN2_HI
+_LN2_LO = fast_exp.LN2_LO
+_ROUND = fast_exp.ROUND_TO_INTEGER
+_ROUND_BITS = fast_exp.ROUND_BITS
+_EXP_LOWEST = fast_exp.WEIGHT_EXP_LOWEST
+_EXP_HIGHEST = fast_exp.WEIGHT_EXP_HIGHEST
+(_T0, _T1, _T2, _T3, _T4, _T5, _T6, _T7, _T8, _T9, _T10, _T11, _T12, _T13) = fast_exp.TAYLOR
+
+
+@njit(cache=True, inline="always")
+def weight_exp(x: float) -> float:
+    """:func:`brinkmanship.model.fast_exp.weight_exp` for one number, the same operations in the same
+    order (the same bits); branch-free, so that a loop of them vectorises."""
+    clipped = min(max(x, _EXP_LOWEST), _EXP_HIGHEST)
+    shifted = clipped * _LOG2E
+    shifted += _ROUND
+    k = shifted - _ROUND
+    r = clipped - k * _LN2_HI
+    r -= k * _LN2_LO
+    r2 = r * r
+    r4 = r2 * r2
+    r8 = r4 * r4
+    q0 = _T1 * r + _T0
+    q1 = _T3 * r + _T2
+    q2 = _T5 * r + _T4
+    q3 = _T7 * r + _T6
+    q4 = _T9 * r + _T8
+    q5 = _T11 * r + _T10
+    q6 = _T13 * r + _T12
+    s0 = q1 * r2 + q0
+    s1 = q3 * r2 + q2
+    s2 = q5 * r2 + q4
+    v0 = s1 * r4 + s0
+    v1 = q6 * r4 + s2
+    poly = v1 * r8 + v0
+    poly *= _as_float(((_as_int(shifted) - _ROUND_BITS) + 1023) << 52)
+    poly = 0.0 if x < _EXP_LOWEST else poly
+    return math.inf if x > _EXP_HIGHEST else poly
+
 
 _NOTICE_GIVEN = False
 
@@ -610,16 +647,21 @@ def _sample(weights: np.ndarray, row: int, n: int, uniform: float) -> int:
 
 @njit(cache=True)
 def _logit_weights_pair(
-    utility: np.ndarray, available: np.ndarray, size: np.ndarray, precision: np.ndarray, out: np.ndarray
+    utility: np.ndarray,
+    available: np.ndarray,
+    size: np.ndarray,
+    precision: np.ndarray,
+    scratch: np.ndarray,
+    out: np.ndarray,
 ) -> None:
     """decisions.choice_weights for both principals: row ``i`` of ``out`` gets exp(lambda_i * U - max)
     over the first ``size[i]`` (compact) columns of ``utility[i]`` where ``available[i]``, 0 elsewhere.
 
-    The two rows are computed side by side, each with its own operations in its own order (so the result
-    is the same to the bit as one row after the other), because their chains of dependent operations (the
-    running maximum, each exp) then overlap in the processor. Rows are indexed in place: a row view
-    (``utility[i]``) takes and releases a reference on the array, an atomic operation that cost about a
-    tenth of the kernel's time."""
+    The two rows' maxima are found side by side (their chains of dependent operations overlap in the
+    processor); the exponents, -inf where unavailable, go into the flat ``scratch`` (at least
+    ``2 * N_ACTIONS``), so that one branch-free loop of :func:`weight_exp` over both rows vectorises.
+    Rows are indexed in place: a row view (``utility[i]``) takes and releases a reference on the array,
+    an atomic operation that cost about a tenth of the kernel's time."""
     n0 = size[0]
     n1 = size[1]
     lam0 = precision[0]
@@ -631,11 +673,16 @@ def _logit_weights_pair(
             top0 = max(top0, utility[0, a] * lam0)
         if a < n1 and available[1, a]:
             top1 = max(top1, utility[1, a] * lam1)
-    for a in range(max(n0, n1)):
-        if a < n0:
-            out[0, a] = _exp(utility[0, a] * lam0 - top0) if available[0, a] else 0.0
-        if a < n1:
-            out[1, a] = _exp(utility[1, a] * lam1 - top1) if available[1, a] else 0.0
+    for a in range(n0):
+        scratch[a] = utility[0, a] * lam0 - top0 if available[0, a] else -math.inf
+    for a in range(n1):
+        scratch[n0 + a] = utility[1, a] * lam1 - top1 if available[1, a] else -math.inf
+    for a in range(n0 + n1):
+        scratch[a] = weight_exp(scratch[a])
+    for a in range(n0):
+        out[0, a] = scratch[a]
+    for a in range(n1):
+        out[1, a] = scratch[n0 + a]
 
 
 @njit(cache=True, nogil=True)
@@ -710,6 +757,7 @@ def run_paths(
     greed = np.empty((2, n_act))
     weights = np.empty((2, n_act))
     type_util = np.empty((N_TYPES, n_act))
+    flat = np.empty(N_TYPES * n_act)
     type_fixed = np.empty(n_act)
     type_scaled = np.empty(n_act)
     avail = np.empty((2, n_act), dtype=np.bool_)
@@ -874,7 +922,7 @@ def run_paths(
                     util[i, a] = u
                     avail[i, a] = c_available[i, a] and not (frozen_today and c_freeze[i, a])
                 precision[i] = p.precision[i] / (1.0 + p.stress * tension_now)
-            _logit_weights_pair(util, avail, size, precision, weights)
+            _logit_weights_pair(util, avail, size, precision, flat, weights)
             for i in range(2):
                 n_i = size[i]
                 if not chance:
@@ -1116,29 +1164,29 @@ def run_paths(
                         top1 = max(top1, type_util[1, a])
                         top2 = max(top2, type_util[2, a])
                         top3 = max(top3, type_util[3, a])
+                # The exponents (-inf where unavailable: weight 0, which adds nothing to a total) in one
+                # flat row, so that one branch-free loop of weight_exp over the four types vectorises.
+                for a in range(n_i):
+                    usable = avail[i, a]
+                    flat[a] = type_util[0, a] - top0 if usable else -math.inf
+                    flat[n_i + a] = type_util[1, a] - top1 if usable else -math.inf
+                    flat[2 * n_i + a] = type_util[2, a] - top2 if usable else -math.inf
+                    flat[3 * n_i + a] = type_util[3, a] - top3 if usable else -math.inf
+                for a in range(N_TYPES * n_i):
+                    flat[a] = weight_exp(flat[a])
                 total0 = 0.0
                 total1 = 0.0
                 total2 = 0.0
                 total3 = 0.0
-                seen0 = 0.0
-                seen1 = 0.0
-                seen2 = 0.0
-                seen3 = 0.0
                 for a in range(n_i):
-                    if avail[i, a]:
-                        w0 = _exp(type_util[0, a] - top0)
-                        w1 = _exp(type_util[1, a] - top1)
-                        w2 = _exp(type_util[2, a] - top2)
-                        w3 = _exp(type_util[3, a] - top3)
-                        total0 += w0
-                        total1 += w1
-                        total2 += w2
-                        total3 += w3
-                        if a == seen:
-                            seen0 = w0
-                            seen1 = w1
-                            seen2 = w2
-                            seen3 = w3
+                    total0 += flat[a]
+                    total1 += flat[n_i + a]
+                    total2 += flat[2 * n_i + a]
+                    total3 += flat[3 * n_i + a]
+                seen0 = flat[seen] if seen >= 0 else 0.0
+                seen1 = flat[n_i + seen] if seen >= 0 else 0.0
+                seen2 = flat[2 * n_i + seen] if seen >= 0 else 0.0
+                seen3 = flat[3 * n_i + seen] if seen >= 0 else 0.0
                 if seen >= 0:
                     likelihood[0] = seen0 / total0
                     likelihood[1] = seen1 / total1

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from brinkmanship.model import beliefs as belief_model
+from brinkmanship.model.fast_exp import weight_exp
 from brinkmanship.model.hazards import loss_of_control_hazard
 from brinkmanship.scenario.compiled import CompiledScenario
 
@@ -285,7 +286,7 @@ def choice_weights(utilities: np.ndarray, penalty: np.ndarray, precision: np.nda
     scaled = utilities * precision
     scaled += penalty
     scaled -= np.maximum.reduce(scaled, axis=0)
-    return np.exp(scaled, out=scaled)
+    return weight_exp(scaled)
 
 
 def choice_probabilities(utilities: np.ndarray, available: np.ndarray, precision: np.ndarray) -> np.ndarray:
