@@ -34,42 +34,72 @@ TAYLOR = tuple(1.0 / math.factorial(k) for k in range(14))
 """exp's Taylor coefficients 1/k!, k = 0 to 13."""
 
 
-def _estrin(r: np.ndarray) -> np.ndarray:
-    """The Taylor polynomial by Estrin's scheme (Knuth, *TAOCP* vol. 2, 4.6.4): pairs of terms, then
-    pairs of pairs with r**2, r**4, r**8, a chain of 5 dependent multiply-adds instead of Horner's 13."""
-    t = TAYLOR
-    r2 = r * r
-    r4 = r2 * r2
-    r8 = r4 * r4
-    q0 = t[1] * r + t[0]
-    q1 = t[3] * r + t[2]
-    q2 = t[5] * r + t[4]
-    q3 = t[7] * r + t[6]
-    q4 = t[9] * r + t[8]
-    q5 = t[11] * r + t[10]
-    q6 = t[13] * r + t[12]
-    s0 = q1 * r2 + q0
-    s1 = q3 * r2 + q2
-    s2 = q5 * r2 + q4
-    v0 = s1 * r4 + s0
-    v1 = q6 * r4 + s2
-    return v1 * r8 + v0
-
-
 def weight_exp(x: np.ndarray) -> np.ndarray:
     """``exp(x)`` elementwise, as the choice weights take it (see the module docstring): an array of
     ``x``'s shape; within 2 ulp of ``np.exp`` on [-708, 709], 0 below, inf above, NaN for NaN."""
     given = np.asarray(x, dtype=float)
-    x = given.reshape(-1) if given.ndim == 0 else given
-    clipped = np.clip(x, WEIGHT_EXP_LOWEST, WEIGHT_EXP_HIGHEST)
-    shifted = clipped * LOG2E
+    flat = np.ascontiguousarray(given).reshape(-1)
+    out = np.empty_like(flat)
+    # In blocks that the allocator serves from memory it holds: a fresh temporary of a few hundred
+    # kilobytes costs more in page faults than the arithmetic on it (about 0.4 ms for 70,000 numbers on
+    # the development machine, a virtual one).
+    for start in range(0, flat.size, BLOCK):
+        out[start : start + BLOCK] = _block(flat[start : start + BLOCK])
+    return out.reshape(given.shape)
+
+
+BLOCK = 16_384
+"""Numbers per block of :func:`weight_exp` (128 KiB temporaries)."""
+
+
+def _block(x: np.ndarray) -> np.ndarray:
+    """:func:`weight_exp` of a 1-d block."""
+    t = TAYLOR
+    r = np.clip(x, WEIGHT_EXP_LOWEST, WEIGHT_EXP_HIGHEST)
+    shifted = r * LOG2E
     shifted += ROUND_TO_INTEGER
     k = shifted - ROUND_TO_INTEGER
-    r = clipped - k * LN2_HI
-    r -= k * LN2_LO
-    poly = _estrin(r)
-    scale = ((shifted.view(np.int64) - ROUND_BITS + 1023) << 52).view(np.float64)
-    poly *= scale
+    part = k * LN2_HI
+    r -= part
+    np.multiply(k, LN2_LO, out=part)
+    r -= part
+    r2 = np.multiply(r, r, out=k)
+    r4 = np.multiply(r2, r2, out=part)
+    r8 = r4 * r4
+    # Estrin's scheme (Knuth, *TAOCP* vol. 2, 4.6.4): pairs of terms, then pairs of pairs with r**2,
+    # r**4, r**8: a chain of 5 dependent multiply-adds instead of Horner's 13 (it is the compiled
+    # kernel's loop that needs the short chain; the operations here are the same).
+    s0 = _pair(t[3], t[2], r, r2)  # q1 * r2 + q0, q_j = t[2j+1] * r + t[2j]
+    s0 += _term(t[1], t[0], r)
+    s1 = _pair(t[7], t[6], r, r2)
+    s1 += _term(t[5], t[4], r)
+    s2 = _pair(t[11], t[10], r, r2)
+    s2 += _term(t[9], t[8], r)
+    s1 *= r4  # v0 = s1 * r4 + s0
+    s1 += s0
+    poly = _pair(t[13], t[12], r, r4)  # v1 = q6 * r4 + s2
+    poly += s2
+    poly *= r8  # v1 * r8 + v0
+    poly += s1
+    scale = shifted.view(np.int64)
+    scale -= ROUND_BITS
+    scale += 1023
+    scale <<= 52
+    poly *= shifted  # 2**k, the bits just written
     poly[x < WEIGHT_EXP_LOWEST] = 0.0
     poly[x > WEIGHT_EXP_HIGHEST] = np.inf
-    return poly.reshape(given.shape)
+    return poly
+
+
+def _term(slope: float, intercept: float, r: np.ndarray) -> np.ndarray:
+    """slope * r + intercept, in a new array."""
+    out = r * slope
+    out += intercept
+    return out
+
+
+def _pair(slope: float, intercept: float, r: np.ndarray, power: np.ndarray) -> np.ndarray:
+    """(slope * r + intercept) * power, in a new array."""
+    out = _term(slope, intercept, r)
+    out *= power
+    return out
