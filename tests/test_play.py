@@ -565,3 +565,16 @@ def test_the_levers_table_says_when_a_lever_changes_nothing(capsys):
     assert main([*_play(advice_runs="100", horizon="10"), "--moves", "hold"]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if "maximum-pressure" in line]
     assert len(rows) == 1 and "none: no branch changes" in rows[0]
+
+
+def test_what_a_script_asks_after_the_game_ended_is_said_not_dropped(capsys):
+    """A pull or a move after the last of --days is listed as not played (it was dropped without a word)."""
+    script = "hold 2,pull direct-channel,propose_talks"
+    assert main([*MOVES, "--no-advice", "--days", "2", "--moves", script, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["ended"] == "2 days played"
+    assert result["unplayed"] == ["pull direct-channel", "propose_talks"]
+    assert main([*MOVES, "--no-advice", "--days", "2", "--moves", script]) == 0
+    assert "not played (the game ended first): pull direct-channel, propose_talks" in capsys.readouterr().out
+    assert main([*MOVES, "--no-advice", "--days", "3", "--moves", "hold,quit,hold", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["unplayed"] == []  # a quit ends the script on purpose

@@ -439,6 +439,11 @@ def play(
         ended = "war"
     elif game.number > days:
         ended = f"{plural(days, 'day')} played"
+    # What a script asked for and the game did not play (it ended first: its days, a war, a refused
+    # move): said, not dropped. Days of a repeated move cut short are counted in its entry's turns.
+    unplayed = [text for _, text in source] if listed is not None and ended != "quit" else []
+    if unplayed and not as_json:
+        shown.print(f"not played (the game ended first): {_short(', '.join(unplayed), 120)}")
     outcome = game.outcome()
     if as_json:
         result = {
@@ -453,6 +458,7 @@ def play(
             "refused": None if refused is None else str(refused),
             "policy_at_end": game.policy.name,
             "moves": record,
+            "unplayed": unplayed,
             "outcome": outcome,
         }
         print(json.dumps(result, indent=2))

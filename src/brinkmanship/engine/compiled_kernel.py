@@ -224,6 +224,17 @@ AGG_ERROR = AGG_ACTIONS + 2 * N_ACTIONS
 UserError, as the NumPy kernel's ``checked_arithmetic`` does."""
 N_AGG = AGG_ERROR + 1
 
+# Fields of the packed table the decision loop reads (``rep_decide``, (2, D_FIELDS, A)) and of the one
+# it writes (``work``, (2, W_FIELDS, A)).
+D_BASE = 0  # six columns: the base utility's terms (decisions.action_vectors)
+D_TIMID = 6  # five columns: the timid leader's terms
+D_GREEDY = 11  # two columns: the greedy type's terms
+D_HAZARD = 13
+D_COERCE = 14
+D_FIELDS = 15
+W_BASE, W_TIMID, W_GREED, W_UTIL = range(4)
+W_FIELDS = 4
+
 
 class Params(NamedTuple):
     """A compiled scenario as the compiled kernel reads it: arrays and numbers only."""
@@ -353,6 +364,7 @@ class Params(NamedTuple):
     rep_frozen: np.ndarray
     rep_strike: np.ndarray
     rep_recorded: np.ndarray
+    rep_decide: np.ndarray
 
 
 def _repertoire_columns(params: Params) -> dict[str, np.ndarray]:
@@ -387,6 +399,7 @@ def _repertoire_columns(params: Params) -> dict[str, np.ndarray]:
         out[name] = np.zeros((2, n_act), dtype=table.dtype)
     for name, table in vectors.items():
         out[name] = np.zeros(table.shape, dtype=float)
+    out["rep_decide"] = np.zeros((2, D_FIELDS, n_act))
     for i in range(2):
         chosen = np.flatnonzero(params.available[i] | params.frozen[i])
         k = chosen.size
@@ -397,6 +410,13 @@ def _repertoire_columns(params: Params) -> dict[str, np.ndarray]:
             out[name][i, :k] = table[i, chosen]
         for name, table in vectors.items():
             out[name][i, :, :k] = table[i][:, chosen]
+    for i in range(2):
+        decide = out["rep_decide"][i]
+        decide[D_BASE : D_BASE + 6] = out["rep_base"][i]
+        decide[D_TIMID : D_TIMID + 5] = out["rep_timid"][i]
+        decide[D_GREEDY : D_GREEDY + 2] = out["rep_greedy"][i]
+        decide[D_HAZARD] = out["rep_hazard"][i]
+        decide[D_COERCE] = out["rep_coerce"][i]
     return out
 
 
@@ -655,7 +675,8 @@ def _logit_weights_pair(
     out: np.ndarray,
 ) -> None:
     """decisions.choice_weights for both principals: row ``i`` of ``out`` gets exp(lambda_i * U - max)
-    over the first ``size[i]`` (compact) columns of ``utility[i]`` where ``available[i]``, 0 elsewhere.
+    over the first ``size[i]`` (compact) columns of ``utility[i, W_UTIL]`` where ``available[i]``, 0
+    elsewhere.
 
     The two rows' maxima are found side by side (their chains of dependent operations overlap in the
     processor); the exponents, -inf where unavailable, go into the flat ``scratch`` (at least
@@ -670,13 +691,13 @@ def _logit_weights_pair(
     top1 = -math.inf
     for a in range(max(n0, n1)):
         if a < n0 and available[0, a]:
-            top0 = max(top0, utility[0, a] * lam0)
+            top0 = max(top0, utility[0, W_UTIL, a] * lam0)
         if a < n1 and available[1, a]:
-            top1 = max(top1, utility[1, a] * lam1)
+            top1 = max(top1, utility[1, W_UTIL, a] * lam1)
     for a in range(n0):
-        scratch[a] = utility[0, a] * lam0 - top0 if available[0, a] else -math.inf
+        scratch[a] = utility[0, W_UTIL, a] * lam0 - top0 if available[0, a] else -math.inf
     for a in range(n1):
-        scratch[n0 + a] = utility[1, a] * lam1 - top1 if available[1, a] else -math.inf
+        scratch[n0 + a] = utility[1, W_UTIL, a] * lam1 - top1 if available[1, a] else -math.inf
     for a in range(n0 + n1):
         scratch[a] = weight_exp(scratch[a])
     for a in range(n0):
@@ -751,10 +772,8 @@ def run_paths(
     n_third = p.act_rate.shape[0]
     slots = inbox_value.shape[0]
     verify = p.verify
-    util = np.empty((2, n_act))
-    base = np.empty((2, n_act))
-    timid = np.empty((2, n_act))
-    greed = np.empty((2, n_act))
+    work = np.empty((2, W_FIELDS, n_act))
+    decide = p.rep_decide
     weights = np.empty((2, n_act))
     type_util = np.empty((N_TYPES, n_act))
     flat = np.empty(N_TYPES * n_act)
@@ -782,11 +801,7 @@ def run_paths(
     actions = p.rep_actions
     column_of = p.rep_column
     size = p.rep_size
-    c_base = p.rep_base
-    c_timid = p.rep_timid
-    c_greedy = p.rep_greedy
     c_coerce = p.rep_coerce
-    c_hazard = p.rep_hazard
     c_hostility = p.rep_hostility
     c_attack = p.rep_attack
     c_available = p.rep_available
@@ -895,34 +910,37 @@ def run_paths(
                 r = resolve[q, i]
                 g = greedy[q, i]
                 n_i = size[i]
-                # Tables are indexed in place, not through row views (see _logit_weights_pair).
+                # One table in, one table out (``rep_decide``, ``work``), indexed in place (not through row
+                # views, see _logit_weights_pair): with two arrays the compiler can check once that they do
+                # not overlap, and the loop vectorises.
                 for a in range(n_i):
-                    b = c_base[i, 0, a] * c0
-                    b += c_base[i, 1, a] * 1.0
-                    b += c_base[i, 2, a] * c2
-                    b += c_base[i, 3, a] * c3
-                    b += c_base[i, 4, a] * c4
-                    b += c_base[i, 5, a] * c5
-                    tm = c_timid[i, 0, a] * war_cost
-                    tm += c_timid[i, 1, a] * d1
-                    tm += c_timid[i, 2, a] * d2
-                    tm += c_timid[i, 3, a] * d3
-                    tm += c_timid[i, 4, a] * d4
-                    risk = min(max(c_hazard[i, a] * heat, standing_hazard), 1.0)
+                    b = decide[i, D_BASE, a] * c0
+                    b += decide[i, D_BASE + 1, a] * 1.0
+                    b += decide[i, D_BASE + 2, a] * c2
+                    b += decide[i, D_BASE + 3, a] * c3
+                    b += decide[i, D_BASE + 4, a] * c4
+                    b += decide[i, D_BASE + 5, a] * c5
+                    tm = decide[i, D_TIMID, a] * war_cost
+                    tm += decide[i, D_TIMID + 1, a] * d1
+                    tm += decide[i, D_TIMID + 2, a] * d2
+                    tm += decide[i, D_TIMID + 3, a] * d3
+                    tm += decide[i, D_TIMID + 4, a] * d4
+                    risk = min(max(decide[i, D_HAZARD, a] * heat, standing_hazard), 1.0)
                     tm += risk * risk_scale
-                    gr = c_greedy[i, 0, a] * 1.0
-                    gr += c_greedy[i, 1, a] * g1
-                    base[i, a] = b
-                    timid[i, a] = tm
-                    greed[i, a] = gr
-                    u = (tm + c_coerce[i, a]) * r
+                    gr = decide[i, D_GREEDY, a] * 1.0
+                    gr += decide[i, D_GREEDY + 1, a] * g1
+                    work[i, W_BASE, a] = b
+                    work[i, W_TIMID, a] = tm
+                    work[i, W_GREED, a] = gr
+                    u = (tm + decide[i, D_COERCE, a]) * r
                     u += b
                     u -= tm
                     u += g * gr
-                    util[i, a] = u
+                    work[i, W_UTIL, a] = u
+                for a in range(n_i):
                     avail[i, a] = c_available[i, a] and not (frozen_today and c_freeze[i, a])
                 precision[i] = p.precision[i] / (1.0 + p.stress * tension_now)
-            _logit_weights_pair(util, avail, size, precision, flat, weights)
+            _logit_weights_pair(work, avail, size, precision, flat, weights)
             for i in range(2):
                 n_i = size[i]
                 if not chance:
@@ -972,7 +990,7 @@ def run_paths(
                         best = -math.inf
                         best_a = 0
                         for a in range(size[i]):
-                            value = util[i, a] if c_frozen[i, a] else -math.inf
+                            value = work[i, W_UTIL, a] if c_frozen[i, a] else -math.inf
                             if value > best:
                                 best = value
                                 best_a = actions[i, a]
@@ -1124,10 +1142,10 @@ def run_paths(
                     # The type-free parts, once for the four types (the same operations as per type).
                     shift = c_hostility[i, a] * shift_target
                     shift += c_attack[i, a] * shift_imminence
-                    fixed = base[i, a] - timid[i, a]
+                    fixed = work[i, W_BASE, a] - work[i, W_TIMID, a]
                     fixed += shift
                     type_fixed[a] = fixed
-                    type_scaled[a] = timid[i, a] + c_coerce[i, a]
+                    type_scaled[a] = work[i, W_TIMID, a] + c_coerce[i, a]
                 seen = column_of[i, choice[i]]
                 # The four types' choice weights (decisions.choice_weights), computed side by side: each
                 # type's operations are those of its own pass, in the same order, so the results are the
@@ -1144,7 +1162,7 @@ def run_paths(
                 for a in range(n_i):
                     scaled = type_scaled[a]
                     fixed = type_fixed[a]
-                    extra = greed[i, a]
+                    extra = work[i, W_GREED, a]
                     u0 = scaled * r_low
                     u0 += fixed
                     u1 = scaled * r_high
