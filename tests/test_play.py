@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
@@ -560,11 +561,35 @@ def test_play_pulls_a_users_own_lever_from_a_policy_file(tmp_path, capsys):
 
 
 def test_the_levers_table_says_when_a_lever_changes_nothing(capsys):
-    """maximum-pressure is korea-2017's US posture already: its row says no branch changes, rather than
-    '+0.0%' with an interval (pulling it would only block the levers it contradicts)."""
+    """maximum-pressure is korea-2017's US posture already: its row says so, rather than '+0.0%' with an
+    interval, and pulling it is refused (it would only block the levers it contradicts, restraint among
+    them); a lever that changes the model is pulled."""
     assert main([*_play(advice_runs="100", horizon="10"), "--moves", "hold"]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if "maximum-pressure" in line]
-    assert len(rows) == 1 and "none: no branch changes" in rows[0]
+    assert len(rows) == 1 and "none: the scenario is so already" in rows[0]
+    assert main([*MOVES, "--no-advice", "--moves", "pull maximum-pressure,hold", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert "lever 'maximum-pressure' changes nothing in this game" in captured.err
+    assert json.loads(captured.out)["policy_at_end"] == "baseline"
+    assert main([*MOVES, "--no-advice", "--moves", "pull restraint,hold", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["policy_at_end"] == "restraint"
+
+
+def test_same_model_tells_a_lever_that_changes_nothing_from_one_that_changes_a_number():
+    from brinkmanship.policies import apply_policy, catalogue_for
+    from brinkmanship.scenario import compile_scenario, load_scenario
+    from brinkmanship.scenario.compiled import same_model
+
+    sc, catalogue = load_scenario("korea-2017"), catalogue_for([])
+    base = compile_scenario(sc)
+    assert same_model(base, compile_scenario(apply_policy(sc, catalogue.parse("maximum-pressure"))))
+    assert not same_model(base, compile_scenario(apply_policy(sc, catalogue.parse("restraint"))))
+    changed = dataclasses.replace(base, precision=base.precision * (1 + 1e-12))
+    assert not same_model(base, changed)  # one number in one array
+    nested = dataclasses.replace(
+        base.third_party_acts, rate=np.where(np.arange(base.third_party_acts.rate.size) == 0, 0.5, 0.0)
+    )
+    assert not same_model(base, dataclasses.replace(base, third_party_acts=nested))
 
 
 def test_what_a_script_asks_after_the_game_ended_is_said_not_dropped(capsys):

@@ -232,10 +232,10 @@ def _levers_table(game: Game, advice: list[Option], runs: int, horizon: int) -> 
         table.add_column(column, justify="left" if column == "lever" else "right")
     for o in advice:
         change = ""
-        if o.vs_hold is not None and o.vs_hold.gained == o.vs_hold.lost == 0:
-            # the scenario is so already (maximum-pressure in korea-2017): pulling it would only block the
-            # levers it contradicts
-            change = "none: no branch changes"
+        if o.action in game.ways and game.changes_nothing(o.action):
+            # the scenario is so already (maximum-pressure in korea-2017): pulling it is refused, since it
+            # would only block the levers it contradicts
+            change = "none: the scenario is so already"
         elif o.vs_hold is not None:
             low, high = o.vs_hold.ci95
             change = f"{o.vs_hold.diff:+.1%} ({low:+.1%} to {high:+.1%})"

@@ -43,7 +43,7 @@ from brinkmanship.model.ladder import ACTIONS, N_ACTIONS
 from brinkmanship.play.levers import WayOut, way_for, ways_out, why_not, widest
 from brinkmanship.policies import Catalogue, Policy
 from brinkmanship.policies.lever import resolve_actor
-from brinkmanship.scenario.compiled import CompiledScenario
+from brinkmanship.scenario.compiled import CompiledScenario, same_model
 from brinkmanship.scenario.schema import ScenarioFile, ThirdParty
 
 ACTION_NAMES = tuple(a.name for a in ACTIONS)
@@ -429,6 +429,10 @@ class Game:
             out.append(dataclasses.replace(option, vs_hold=paired_difference(war, held)))
         return out
 
+    def changes_nothing(self, lever: str) -> bool:
+        """Whether the way out ``lever`` (a name of :attr:`ways`) would leave the model as it is in force."""
+        return same_model(self.ways[lever].model, self.model)
+
     def pull(self, lever: str) -> None:
         """Put ``lever`` (a name of :attr:`ways`, or a lever on one principal: ``restraint:us``) in force
         from today: the world runs in the scenario with it added, its talks and freeze laid over the world
@@ -436,7 +440,8 @@ class Game:
 
         Raises:
             UserError: ``lever`` cannot be pulled now (unknown, in force already, contradicting a lever in
-                force, or not applicable to the scenario).
+                force, not applicable to the scenario, or changing nothing: the model with it is the one in
+                force, :func:`~brinkmanship.scenario.compiled.same_model`).
             RuntimeError: the game is over.
         """
         if self.over:
@@ -456,6 +461,12 @@ class Game:
                 why = why_not(self.scenario, self.policy, lever, self.catalogue)
             can = ", ".join(self.ways) or "none"
             raise UserError(f"lever {lever!r} cannot be pulled now: {why}; can be pulled: {can}")
+        if same_model(way.model, self.model):
+            # Nothing would change but the levers it contradicts, which it would block from then on.
+            raise UserError(
+                f"lever {lever!r} changes nothing in this game: the scenario is so already (its model, "
+                "lever for lever, is the one in force); not pulled"
+            )
         self._lay(self.world, way.model)
         self.model = way.model
         self.policy = way.policy

@@ -6,7 +6,8 @@ Per-principal parameters are arrays of shape ``(2,)``; per-action ones ``(2, n_a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -487,3 +488,25 @@ def compile_scenario(scenario: ScenarioFile, prelude_world: ScenarioFile | None 
             raise ValueError("prelude_world must share the scenario's prelude and start date")
         compiled = replace(compiled, prelude_model=compile_scenario(prelude_world))
     return compiled
+
+
+def same_model(a: CompiledScenario, b: CompiledScenario) -> bool:
+    """Whether ``a`` and ``b`` are one model to the engine: every compiled field equal, arrays element by
+    element, the scenario files they were compiled from aside (a lever that sets what the scenario already
+    has gives a different file and the same model: maximum pressure in korea-2017)."""
+    return _equal(a, b)
+
+
+def _equal(x: Any, y: Any) -> bool:
+    if is_dataclass(x) and not isinstance(x, type):
+        return type(x) is type(y) and all(
+            _equal(getattr(x, f.name), getattr(y, f.name)) for f in fields(x) if f.name != "source"
+        )
+    if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+        u, v = np.asarray(x), np.asarray(y)
+        floats = u.dtype.kind == v.dtype.kind == "f"  # NaN: "none" (a capability not revealed that day)
+        return bool(np.array_equal(u, v, equal_nan=floats))
+    if isinstance(x, tuple | list):
+        same_length = type(x) is type(y) and len(x) == len(y)
+        return same_length and all(_equal(u, v) for u, v in zip(x, y, strict=True))
+    return bool(x == y)
