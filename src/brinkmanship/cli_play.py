@@ -246,7 +246,7 @@ def _levers_table(game: Game, advice: list[Option], runs: int, horizon: int) -> 
 def _advice_table(game: Game, advice: list[Option], runs: int, horizon: int) -> Table:
     table = Table(
         title=f"advice: if you make this move today ({plural(runs, 'branch', 'branches')}, {horizon} days; "
-        f"{game.them}'s type drawn from your belief)",
+        f"{game.them}'s type drawn from its prior)",
         caption="* lowest P(war); vs hold: the change in P(war) against holding today, on the same branches",
     )
     for column in ("#", "move", f"P(war, {horizon} d)", "95% CI", "P(nuclear use)", "P(clash)"):
@@ -495,7 +495,7 @@ def _their_moves_line(game: Game, expected: dict[str, float], shown: int = 5) ->
     rest = sum(share for _, share in moves[shown:])
     if rest:
         said += f" · other moves {_share(rest)}"
-    return f"{game.them} today, as your belief has it (it moves as you do, not after): {said}"
+    return f"{game.them} today, in those branches (it moves as you do, not after): {said}"
 
 
 def _outcome_line(game: Game, outcome: dict[str, Any], ended: str) -> str:

@@ -302,13 +302,17 @@ class Game:
     # -- the advice panel ----------------------------------------------------------------------------
 
     def _branches(self, runs: int) -> CrisisState:
-        """``runs`` copies of the world with the other side's private type drawn from the player's belief."""
+        """``runs`` copies of the world with the other side's private type drawn from the scenario's prior
+        (as `brink run` and `brink compare` draw it), not from the player's belief: in the model that belief
+        is biased by misreadings (in korea-2017 the US holds the DPRK greedy at about 97% after the prelude,
+        where a quarter of the DPRK's types are), and forecasts drawn from it overstated the risk about
+        2.5-fold (docs/play.md)."""
         branch = self.world.take(np.zeros(runs, dtype=np.int64)).counting_from_now()
         o = 1 - self.side
         m = self.model
         rng = np.random.default_rng([self.seed, self.world.day + (1 << 20), ADVICE_TYPES_TAG])
-        belief = self.world.posterior[0, self.side]
-        kind = rng.choice(beliefs.N_TYPES, size=runs, p=belief / belief.sum())
+        prior = beliefs.prior(m.p_greedy, 1)[0, self.side]  # the player's belief before any move
+        kind = rng.choice(beliefs.N_TYPES, size=runs, p=prior / prior.sum())
         resolute = beliefs.RESOLUTE[kind] > 0.5
         # 'resolute' is the upper half of the resolve prior (beliefs.prior: the median split)
         half = rng.random(runs) * 0.5 + np.where(resolute, 0.5, 0.0)
@@ -409,8 +413,8 @@ class Game:
     def advise_levers(self, runs: int = 2000, horizon: int = 90) -> list[Option]:
         """For each way out that can be pulled now (:attr:`ways`), the forecast if it were in force from
         today and the player held today, paired against holding today without it (the same branches as
-        :meth:`advise`): what `brink compare` measures, from the game's day. Empty where holding is not
-        open today or no lever can be pulled.
+        :meth:`advise`): what `brink compare` measures, branched from the world on the game's day. Empty
+        where holding is not open today or no lever can be pulled.
 
         Raises:
             RuntimeError: the game is over.
