@@ -111,10 +111,13 @@ def test_a_war_ends_the_game_and_is_played_out(korea):
 def _play(**options: str) -> list[str]:
     """``brink play korea-2017`` with small forecasts; ``options`` (``advice_runs="0"``) replace defaults."""
     chosen = {"as": "us", "advice_runs": "200", "horizon": "20", "seed": str(SEED), **options}
-    return ["play", "korea-2017", *[x for k, v in chosen.items() for x in ("--" + k.replace("_", "-"), v)]]
+    given = [x for k, v in chosen.items() if v is not None for x in ("--" + k.replace("_", "-"), v)]
+    return ["play", "korea-2017", *given]
 
 
 MOVES = _play()
+NO_ADVICE = [*_play(advice_runs=None, horizon=None), "--no-advice"]
+"""The game without its advice (--advice-runs and --horizon go with the advice: refused with --no-advice)."""
 
 
 def test_play_json_is_reproducible_and_records_each_move(capsys):
@@ -135,13 +138,13 @@ def test_play_json_is_reproducible_and_records_each_move(capsys):
 
 
 def test_move_names_are_read_in_any_case(capsys):
-    assert main([*MOVES, "--no-advice", "--moves", "HOLD,Public_Threat", "--json"]) == 0
+    assert main([*NO_ADVICE, "--moves", "HOLD,Public_Threat", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert [t["yours"] for m in result["moves"] for t in m["turns"]] == ["hold", "public_threat"]
 
 
 def test_play_stops_at_its_days(capsys):
-    assert main([*MOVES, "--no-advice", "--days", "2", "--moves", "hold 5", "--json"]) == 0
+    assert main([*NO_ADVICE, "--days", "2", "--moves", "hold 5", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["ended"] == "2 days played" and len(result["moves"][0]["turns"]) == 2
 
@@ -150,7 +153,7 @@ def test_from_a_replayed_date_the_days_count_from_the_games_first(capsys):
     """From 8 August 2017, 49 days before the scenario's start date, --days 2 plays two days, numbered 1
     and 2. Fails if they counted from the start date (all five days of 'hold 5' played, numbered -48 on)."""
     replayed = ["--as-of", "2017-08-08", "--days", "2", "--moves", "hold 5"]
-    assert main([*MOVES, "--no-advice", *replayed, "--json"]) == 0
+    assert main([*NO_ADVICE, *replayed, "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["ended"] == "2 days played" and result["outcome"]["days_played"] == 2
     assert result["moves"][0]["position"]["day"] == 1
@@ -178,7 +181,8 @@ def test_from_a_replayed_date_the_days_count_from_the_games_first(capsys):
     ],
 )
 def test_play_refuses_bad_moves_in_one_line(capsys, extra, said):
-    args = _play(**extra) if isinstance(extra, dict) else [*MOVES, *extra]
+    quiet = {"advice_runs": None, "horizon": None}
+    args = _play(**{**quiet, **extra}) if isinstance(extra, dict) else [*_play(**quiet), *extra]
     assert main([*args, "--no-advice"]) == 2
     captured = capsys.readouterr()
     assert captured.err.count("\n") == 1 and said in captured.err and len(captured.err) < 300
@@ -219,17 +223,34 @@ def test_the_side_and_an_empty_policy_are_refused_before_the_replay(monkeypatch,
 
 
 def test_a_game_too_large_is_refused_before_any_work(monkeypatch, capsys):
-    """The advice of every day and the --as-of replay together against the path-days cap (lowered here;
-    --advice-runs 100,000 x --horizon 3,650 over 30 days is refused by the real one, 5e10)."""
+    """The advice of every panel and the --as-of replay together against the path-days cap (lowered here;
+    --advice-runs 100,000 x --horizon 3,650 over 30 days is refused by the real one, 5e10). A panel comes
+    before each item of --moves the game reaches: a move and its repeats ('hold 30' is one panel), a pull,
+    the quit (pulls and the quit were counted as nothing: a script of pulls ran past the cap)."""
     monkeypatch.setattr("brinkmanship.engine.ensemble.MAX_PATH_DAYS", 1_190_000)
-    assert main([*MOVES, "--no-levers", "--moves", "hold 30"]) == 2  # 30 days x 10 moves x 200 runs x 20 days
+    thirty = ",".join(["hold"] * 30)
+    assert main([*MOVES, "--no-levers", "--moves", thirty]) == 2  # 30 panels x 10 moves x 200 runs x 20 days
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == (
-        "error: request too large: 30 days x 10 forecasts x --advice-runs 200 x --horizon 20 = 1.2e+06 "
+        "error: request too large: 30 panels x 10 forecasts x --advice-runs 200 x --horizon 20 = 1.2e+06 "
         "path-days (at most 1e+06 path-days); lower --advice-runs, --horizon or --days\n"
     )
-    assert main([*MOVES, "--no-levers", "--moves", "hold 29", "--json"]) == 0  # one day fewer fits
+    assert main([*MOVES, "--no-levers", "--moves", thirty, "--days", "29", "--json"]) == 0  # 29 reached
     assert json.loads(capsys.readouterr().out)["outcome"]["days_played"] == 29
+    assert main([*MOVES, "--no-levers", "--moves", "hold 30", "--json"]) == 0  # one panel
+    assert json.loads(capsys.readouterr().out)["outcome"]["days_played"] == 30
+    monkeypatch.setattr("brinkmanship.engine.ensemble.MAX_PATH_DAYS", 100_000)  # 2 panels fit, not 3
+    assert main([*MOVES, "--no-levers", "--moves", "pull restraint,pull direct-channel,quit"]) == 2
+    assert "3 panels x 10 forecasts" in capsys.readouterr().err
+    assert main([*MOVES, "--no-levers", "--moves", "pull restraint,quit"]) == 0
+
+
+def test_a_pull_on_one_principal_not_of_the_scenario_is_refused_before_the_game(capsys):
+    """'pull restraint:usa' was accepted, three days played, then the game ended on its day (exit 2)."""
+    assert main([*NO_ADVICE, "--moves", "hold 3,pull restraint:usa,hold 2"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "'usa' is not a principal of korea-2017" in captured.err
+    assert "--moves item 2" in captured.err
 
 
 class _Typed(io.StringIO):
@@ -241,7 +262,7 @@ class _Typed(io.StringIO):
 
 def test_at_a_terminal_a_mistyped_move_is_asked_again(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", _Typed("bogus\nhold\nquit\n"))
-    assert main([*MOVES, "--no-advice"]) == 0
+    assert main([*NO_ADVICE]) == 0
     out = capsys.readouterr().out
     assert "'bogus' is not one of your moves" in out
     assert "you (US) hold" in out and "game over (quit) after 1 day: no war" in out
@@ -249,7 +270,7 @@ def test_at_a_terminal_a_mistyped_move_is_asked_again(monkeypatch, capsys):
 
 def test_play_reads_moves_from_standard_input_until_it_ends(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO("hold\n2\n"))
-    assert main([*MOVES, "--no-advice", "--json"]) == 0
+    assert main([*NO_ADVICE, "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert [t["yours"] for m in result["moves"] for t in m["turns"]] == ["hold", "hold"]
     assert result["ended"] == "moves used up"
@@ -261,13 +282,13 @@ def test_piped_moves_pass_over_blank_lines_and_are_shown_after_their_prompt(monk
     move read is shown after its prompt, not the prompt run into the day's line. Line numbers are the
     input's."""
     monkeypatch.setattr(sys, "stdin", io.StringIO("hold\n\n  \n2\n\n"))
-    assert main([*MOVES, "--no-advice"]) == 0
+    assert main([*NO_ADVICE]) == 0
     out = capsys.readouterr().out
     assert "'quit'): hold\n2017-09-26: you (US) hold" in out
     assert "'quit'): 2\n2017-09-27: you (US) hold" in out
     assert "game over (moves used up) after 2 days" in out
     monkeypatch.setattr(sys, "stdin", io.StringIO("hold\n\nbogus\n"))
-    assert main([*MOVES, "--no-advice"]) == 2
+    assert main([*NO_ADVICE]) == 2
     assert "standard input line 3: 'bogus'" in capsys.readouterr().err
 
 
@@ -280,7 +301,17 @@ def test_the_advice_table_says_what_its_star_and_pairing_mean(capsys):
 def test_a_war_not_over_at_the_play_out_cap_is_not_said_to_end(monkeypatch, capsys):
     """Cut short after a day, the war is said to be still fought, not to have ended in a ceasefire."""
     monkeypatch.setattr("brinkmanship.play.game.MAX_WAR_DAYS", 1)
-    assert main([*_play(**{"as": "dprk"}), "--no-advice", "--moves", "conventional_war"]) == 0
+    assert (
+        main(
+            [
+                *_play(**{"as": "dprk", "advice_runs": None, "horizon": None}),
+                "--no-advice",
+                "--moves",
+                "conventional_war",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "the war is still fought on " in out and "after 1 day (played out no further)" in out
     assert "the war ends" not in out
@@ -340,7 +371,7 @@ class _Interrupted(io.StringIO):
 def test_ctrl_c_at_the_prompt_ends_the_prompts_line_first(monkeypatch, capsys):
     """The command's one line came after the prompt and the terminal's ^C, on the same line."""
     monkeypatch.setattr(sys, "stdin", _Interrupted())
-    assert main([*MOVES, "--no-advice"]) == 130
+    assert main([*NO_ADVICE]) == 130
     captured = capsys.readouterr()
     assert captured.out.endswith("'quit'): \n")
     assert captured.err == "error: interrupted; stopped without writing results\n"
@@ -401,7 +432,7 @@ def test_the_lever_advice_runs_each_lever_on_the_same_branches(korea):
 
 
 def test_play_pulls_levers_from_its_moves(capsys):
-    args = [*MOVES, "--no-advice", "--moves", "hold,pull talks,propose_talks,pull DIRECT-CHANNEL", "--json"]
+    args = [*NO_ADVICE, "--moves", "hold,pull talks,propose_talks,pull DIRECT-CHANNEL", "--json"]
     assert main(args) == 0
     result = json.loads(capsys.readouterr().out)
     assert [m.get("pulled") for m in result["moves"]] == [None, "talks", None, "direct-channel"]
@@ -423,13 +454,13 @@ def test_play_pulls_levers_from_its_moves(capsys):
     ],
 )
 def test_play_refuses_a_malformed_pull_before_it_starts(capsys, moves, said):
-    assert main([*MOVES, "--no-advice", "--moves", moves]) == 2
+    assert main([*NO_ADVICE, "--moves", moves]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and said in err
 
 
 def test_a_lever_pulled_twice_in_a_script_ends_the_game_on_its_day(capsys):
-    assert main([*MOVES, "--no-advice", "--moves", "pull talks,hold,pull talks,hold", "--json"]) == 2
+    assert main([*NO_ADVICE, "--moves", "pull talks,hold,pull talks,hold", "--json"]) == 2
     captured = capsys.readouterr()
     result = json.loads(captured.out)
     assert result["ended"] == "move refused" and "lever 'talks' cannot be pulled now" in result["refused"]
@@ -440,12 +471,12 @@ def test_a_lever_that_cannot_be_pulled_says_why_and_where(monkeypatch, capsys):
     """Piped or typed, a pull refused says the line and the reason (was: no line, and 'in force already,
     contradicting one in force, or not of this scenario' for a contradiction and a typo alike)."""
     monkeypatch.setattr(sys, "stdin", io.StringIO("hold\npull maximum-pressure\n"))
-    assert main([*MOVES, "--no-advice", "-p", "restraint"]) == 2
+    assert main([*NO_ADVICE, "-p", "restraint"]) == 2
     said = capsys.readouterr().err.splitlines()[-1]
     assert said.startswith("error: standard input line 2: lever 'maximum-pressure' cannot be pulled now: ")
     assert "contradictory levers: maximum-pressure relies on US's public_threat but restraint" in said
     monkeypatch.setattr(sys, "stdin", io.StringIO("pull hotline\n"))
-    assert main([*MOVES, "--no-advice"]) == 2
+    assert main([*NO_ADVICE]) == 2
     said = capsys.readouterr().err.splitlines()[-1]
     assert said.startswith("error: standard input line 1: no lever 'hotline'")
 
@@ -492,7 +523,7 @@ def test_a_lever_can_be_pulled_on_one_side_only(korea):
 
 
 def test_play_pulls_a_lever_on_one_side(capsys):
-    assert main([*MOVES, "--no-advice", "--moves", "pull restraint:us,hold", "--json"]) == 0
+    assert main([*NO_ADVICE, "--moves", "pull restraint:us,hold", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["policy_at_end"] == "restraint:us" and result["moves"][0]["pulled"] == "restraint:us"
 
@@ -560,7 +591,7 @@ def test_play_pulls_a_users_own_lever_from_a_policy_file(tmp_path, capsys):
     assert result["policy_at_end"] == "no-tests"
     assert "no-tests" in [row["action"] for row in result["moves"][0]["levers"]]
     assert result["moves"][1]["pulled"] == "no-tests"
-    assert main([*MOVES, "--no-advice", "--moves", "pull no-tests"]) == 2  # without the file: unknown
+    assert main([*NO_ADVICE, "--moves", "pull no-tests"]) == 2  # without the file: unknown
     assert "no lever 'no-tests'" in capsys.readouterr().err
 
 
@@ -571,11 +602,11 @@ def test_the_levers_table_says_when_a_lever_changes_nothing(capsys):
     assert main([*_play(advice_runs="100", horizon="10"), "--moves", "hold"]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if "maximum-pressure" in line]
     assert len(rows) == 1 and "none: the scenario is so already" in rows[0]
-    assert main([*MOVES, "--no-advice", "--moves", "pull maximum-pressure,hold", "--json"]) == 2
+    assert main([*NO_ADVICE, "--moves", "pull maximum-pressure,hold", "--json"]) == 2
     captured = capsys.readouterr()
     assert "lever 'maximum-pressure' changes nothing in this game" in captured.err
     assert json.loads(captured.out)["policy_at_end"] == "baseline"
-    assert main([*MOVES, "--no-advice", "--moves", "pull restraint,hold", "--json"]) == 0
+    assert main([*NO_ADVICE, "--moves", "pull restraint,hold", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["policy_at_end"] == "restraint"
 
 
@@ -599,11 +630,29 @@ def test_same_model_tells_a_lever_that_changes_nothing_from_one_that_changes_a_n
 def test_what_a_script_asks_after_the_game_ended_is_said_not_dropped(capsys):
     """A pull or a move after the last of --days is listed as not played (it was dropped without a word)."""
     script = "hold 2,pull direct-channel,propose_talks"
-    assert main([*MOVES, "--no-advice", "--days", "2", "--moves", script, "--json"]) == 0
+    assert main([*NO_ADVICE, "--days", "2", "--moves", script, "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["ended"] == "2 days played"
     assert result["unplayed"] == ["pull direct-channel", "propose_talks"]
-    assert main([*MOVES, "--no-advice", "--days", "2", "--moves", script]) == 0
+    assert main([*NO_ADVICE, "--days", "2", "--moves", script]) == 0
     assert "not played (the game ended first): pull direct-channel, propose_talks" in capsys.readouterr().out
-    assert main([*MOVES, "--no-advice", "--days", "3", "--moves", "hold,quit,hold", "--json"]) == 0
+    assert main([*NO_ADVICE, "--days", "3", "--moves", "hold,quit,hold", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["unplayed"] == []  # a quit ends the script on purpose
+    assert main([*NO_ADVICE, "--days", "2", "--moves", "hold 2,pull restraint,quit,hold", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["unplayed"] == ["pull restraint"]  # not the quit, nor after
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (["--advice-runs", "500"], "--advice-runs goes with the advice"),
+        (["--horizon", "90"], "--horizon goes with the advice"),
+        (["--levers"], "--levers/--no-levers goes with the advice"),
+        (["--no-levers"], "--levers/--no-levers goes with the advice"),
+    ],
+)
+def test_advice_options_with_no_advice_are_refused_not_ignored(capsys, extra, said):
+    """Each means something only with the advice (accepted and ignored, exit 0), even at its default."""
+    assert main([*NO_ADVICE, *extra, "--moves", "hold"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == f"error: {said}, which --no-advice turns off\n"

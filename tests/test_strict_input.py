@@ -641,3 +641,22 @@ def test_the_shipped_posterior_and_a_copy_of_it_load(tmp_path: Path) -> None:
     path = tmp_path / "posterior.json"
     path.write_text(json.dumps(SHIPPED.document), encoding="utf-8")
     assert load_posterior(path).draws == SHIPPED.draws
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("levers:\n  mine:\n    set: {channels.public.noise: %s}\n", ["policies", "--policy-file"]),
+        ("name: big\nhorizon_days: %s\n", ["run"]),
+        ("levers:\n  mine:\n    set: {channels.public.noise: %s.5}\n", ["policies", "--policy-file"]),
+    ],
+)
+def test_a_number_of_thousands_of_digits_is_one_line_not_a_traceback(
+    text: str, command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python refuses to read an integer of over 4,300 digits with a ValueError (it was a traceback,
+    exit 1): the file reader refuses any number of over 100 digits, naming the file and line."""
+    path = tmp_path / "big.yaml"
+    path.write_text(text % ("9" * 5000), encoding="utf-8")
+    err = _one_line(capsys, [*command, str(path)])
+    assert f"{path}:" in err and "a number of 5,000 digits (at most 100)" in err

@@ -11,7 +11,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from brinkmanship.cli_common import DEFAULT_SEED, JsonOption, SeedOption, check_range, console, errors
+from brinkmanship.cli_common import (
+    DEFAULT_SEED,
+    JsonOption,
+    SeedOption,
+    check_range,
+    console,
+    errors,
+    given,
+)
 from brinkmanship.cli_history import as_of_record, as_of_start
 from brinkmanship.cli_policies import PolicyFileOption
 from brinkmanship.errors import UserError
@@ -156,23 +164,37 @@ def _pull_of(text: str, where: str, catalogue: Catalogue) -> str | None:
     return lever
 
 
-def _days_of(listed: list[tuple[str, str]], repertoire: list[str], catalogue: Catalogue) -> int:
-    """The days the moves of ``--moves`` would play at most (to a ``quit``), after refusing, in one line,
-    any that is malformed, numbered (names only: the numbers follow the day's list) or not of the player's
-    ``repertoire``. (Whether a move is open on its day is known only on that day.)"""
-    total, quit_given = 0, False
+def _panels_of(
+    listed: list[tuple[str, str]], repertoire: list[str], catalogue: Catalogue, sc: ScenarioFile, days: int
+) -> int:
+    """The advice panels the moves of ``--moves`` would be shown at most within ``days`` (one before each
+    item the game reaches: a move and its repeats, a pull, the quit), after refusing, in one line, any
+    that is malformed, numbered (names only: the numbers follow the day's list), not of the player's
+    ``repertoire``, or a pull on one principal that is not the scenario's. (Whether a move is open, or a
+    lever can be pulled, on its day is known only on that day.)"""
+    from brinkmanship.policies.lever import resolve_actor
+
+    panels, played, ended = 0, 0, False
     for where, text in listed:
-        if _pull_of(text, where, catalogue) is not None:
-            continue  # no day of its own
+        reached = not ended and played < days
+        pulled = _pull_of(text, where, catalogue)
+        if pulled is not None:
+            if ":" in pulled:
+                resolve_actor(sc, pulled.partition(":")[2], f"{where}: {_shown(text)}")
+            panels += reached
+            continue
         first = (text.split() or [""])[0]
         if _number(first) is not None or first.isdigit():
             # A number names a move of the day's list, which changes from day to day (a freeze, a channel
             # lost): a script that numbers its moves could play other moves than it meant.
             raise UserError(f"{where}: {_shown(first)}: give the move's name in --moves, not its number")
         parsed = _parse(text, where, repertoire, repertoire)  # every item, those after a quit too
-        quit_given = quit_given or parsed is None
-        total += 0 if quit_given or parsed is None else parsed[1]
-    return total
+        panels += reached
+        if parsed is None:
+            ended = True
+        elif reached:
+            played += parsed[1]
+    return panels
 
 
 def _check_size(sc: ScenarioFile, as_of: str | None, turns: int, moves: int, runs: int, horizon: int) -> None:
@@ -184,7 +206,9 @@ def _check_size(sc: ScenarioFile, as_of: str | None, turns: int, moves: int, run
 
     parts = []
     if turns:
-        advice = f"{plural(turns, 'day')} x {plural(moves, 'forecast')} x --advice-runs {runs:,} x --horizon "
+        advice = (
+            f"{plural(turns, 'panel')} x {plural(moves, 'forecast')} x --advice-runs {runs:,} x --horizon "
+        )
         advice += f"{horizon:,}"
         parts.append((advice, turns * moves * runs * horizon))
     if as_of is not None:
@@ -324,6 +348,13 @@ def play(
     check_range("--days", days, 1, MAX_GAME_DAYS)
     check_range("--horizon", horizon, 1, MAX_GAME_DAYS)
     check_range("--advice-runs", advice_runs, 1, MAX_ADVICE_RUNS)
+    for option, spelled in (
+        ("--advice-runs", "--advice-runs"),
+        ("--horizon", "--horizon"),
+        ("--levers", "--levers/--no-levers"),
+    ):
+        if given(option) and not advice:
+            raise UserError(f"{spelled} goes with the advice, which --no-advice turns off")
     import numpy as np
 
     from brinkmanship.analysis.lives import lives_model
@@ -342,7 +373,9 @@ def play(
     mine = repertoire_of(model, side_of(model, side))
     ways = ways_out(sc, chosen, catalogue)
     listed = None if moves is None else _moves_from(moves)
-    turns = days if listed is None else min(days, _days_of(listed, mine, catalogue))
+    # A panel before each day's move and after each pull (a lever can be pulled once), or, with --moves,
+    # before each item the game reaches.
+    turns = days + len(ways) if listed is None else _panels_of(listed, mine, catalogue, sc, days)
     forecasts = len(mine) + (len(ways) + 1 if levers else 0)
     _check_size(sc, as_of, turns if advice else 0, forecasts, advice_runs, horizon)
     world = None
@@ -441,7 +474,11 @@ def play(
         ended = f"{plural(days, 'day')} played"
     # What a script asked for and the game did not play (it ended first: its days, a war, a refused
     # move): said, not dropped. Days of a repeated move cut short are counted in its entry's turns.
-    unplayed = [text for _, text in source] if listed is not None and ended != "quit" else []
+    unplayed = []
+    for _, text in source if listed is not None and ended != "quit" else ():
+        if (text.split() or [""])[0].lower() in QUIT:
+            break  # the script's own end: nothing after it was asked for
+        unplayed.append(text)
     if unplayed and not as_json:
         shown.print(f"not played (the game ended first): {_short(', '.join(unplayed), 120)}")
     outcome = game.outcome()

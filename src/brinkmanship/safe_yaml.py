@@ -176,9 +176,23 @@ def _plain_number(kind: str, construct: Any) -> Any:
                 "'_' as a separator, ':' as base 60)",
                 node.start_mark.line,
             )
+        if len(digits) > MAX_DIGITS:
+            # Python refuses to read an integer of over 4,300 digits (a ValueError, not a YAML error)
+            raise _Refused(
+                f"{_clipped(str(node.value))}: a number of {len(digits):,} digits (at most {MAX_DIGITS})",
+                node.start_mark.line,
+            )
         return construct(loader, node)
 
     return constructor
+
+
+MAX_DIGITS = 100
+"""Most digits in a number of a YAML file: far beyond any field's range, far below Python's limit."""
+
+
+def _clipped(text: str, most: int = 24) -> str:
+    return repr(text if len(text) <= most else text[: most - 3] + "...")
 
 
 _LimitedLoader.add_constructor(
