@@ -58,8 +58,7 @@ def test_the_advice_forecasts_each_move(korea):
     assert advice["limited_strike"].p_clash == 1.0
     assert advice["hold"].expected_deaths is None  # no lives model given
     # paired with holding on the same branches: the difference of the two P(war), its interval around it
-    held = advice["hold"].vs_hold
-    assert held.diff == 0.0 and held.gained == held.lost == 0 and held.ci95[0] < 0.0 < held.ci95[1]
+    assert advice["hold"].vs_hold is None  # holding against itself is no comparison
     mobilised = advice["mobilisation"].vs_hold
     assert mobilised.diff == pytest.approx(advice["mobilisation"].p_war - advice["hold"].p_war)
     assert mobilised.significant and 0.0 < mobilised.ci95[0] < mobilised.diff < mobilised.ci95[1]
@@ -354,7 +353,8 @@ def test_a_scripted_move_closed_on_its_day_ends_the_game_and_keeps_its_record(ca
     captured = capsys.readouterr()
     result = json.loads(captured.out)
     assert result["ended"] == "move refused" and "'private_message' is not open today" in result["refused"]
-    assert [t["yours"] for m in result["moves"] for t in m["turns"]] == ["hold"]
+    assert [t["yours"] for m in result["moves"] for t in m.get("turns", [])] == ["hold"]
+    assert result["moves"][-1]["refused"] == "private_message" and result["moves"][-1]["day"] == 2
     assert captured.err.splitlines()[-1] == f"error: {result['refused']}"
 
 
@@ -656,3 +656,22 @@ def test_advice_options_with_no_advice_are_refused_not_ignored(capsys, extra, sa
     assert main([*NO_ADVICE, *extra, "--moves", "hold"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == f"error: {said}, which --no-advice turns off\n"
+
+
+def test_the_json_record_carries_every_panel_the_text_shows(capsys):
+    """The panel before a pull and the one before the quit were shown and left out of --json; a pull's
+    entry had no position or advice. Each item answered has its day, position, advice and levers."""
+    assert main([*MOVES, "--moves", "hold,pull restraint,quit", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    held, pulled, quit_ = result["moves"]
+    assert [held["day"], pulled["day"], quit_["day"]] == [1, 2, 2]
+    assert pulled["pulled"] == "restraint" and quit_["quit"] is True and "turns" in held
+    for entry in (held, pulled, quit_):
+        assert entry["position"] and entry["advice"] and entry["their_moves_today"]
+    assert "restraint" in [row["action"] for row in pulled["levers"]]
+    assert "restraint" not in [row["action"] for row in quit_["levers"]]  # in force by then
+    hold = [row for row in held["advice"] if row["action"] == "hold"]
+    assert hold[0]["p_war_vs_hold"] is None
+    assert main([*NO_ADVICE, "--moves", "quit", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["horizon"] is None and result["moves"][0]["quit"] is True

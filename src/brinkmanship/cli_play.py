@@ -409,9 +409,20 @@ def play(
             # The levers are forecast with the player holding today, against holding without them.
             can = ", ".join(game.ways)
             shown.print(f"levers: not forecast today, holding is not open to you; can be pulled: {can}")
+        # What was shown before the player's answer, for the record whatever the answer (a move, a pull,
+        # the quit, a refused move): the JSON carries every panel the text shows.
+        panel: dict[str, Any] = {
+            "day": game.number,
+            "position": game.position(),
+            "advice": [o.as_dict() for o in offered],
+            "their_moves_today": expected,
+            "levers": [o.as_dict() for o in ways_advice],
+        }
         parsed = None
         pulled = None
+        answered = ""
         for where, text in source:
+            answered = text
             try:
                 pulled = _pull_of(text, where, catalogue)
                 if pulled is not None:
@@ -434,22 +445,19 @@ def play(
             break
         if refused is not None:
             ended = "move refused"
+            record.append({"refused": answered, **panel})
             break
         if pulled is not None:
             # A lever is no day's move: the board and the advice are shown again under it.
-            record.append({"pulled": pulled, "day": game.number, "policy": game.policy.name})
+            record.append({"pulled": pulled, "policy": game.policy.name, **panel})
             shown.print(f"{game.date}: you pull {pulled}; in force from today: {game.policy.name}")
             continue
         if parsed is None:
             ended = "quit"
+            record.append({"quit": True, **panel})
             break
         action, repeat = parsed
-        entry: dict[str, Any] = {
-            "position": game.position(),
-            "advice": [o.as_dict() for o in offered],
-            "their_moves_today": expected,
-            "levers": [o.as_dict() for o in ways_advice],
-        }
+        entry: dict[str, Any] = dict(panel)
         played = []
         for _ in range(repeat):
             if game.over or game.number > days:
@@ -489,7 +497,7 @@ def play(
             "you": game.you,
             "seed": seed,
             "days": days,
-            "horizon": horizon,
+            "horizon": horizon if advice else None,
             "advice_runs": advice_runs if advice else 0,
             "ended": ended,
             "refused": None if refused is None else str(refused),

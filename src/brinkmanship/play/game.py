@@ -408,7 +408,13 @@ class Game:
             self._held = (self._board_key(runs, horizon), held)
         if held is None:
             return out
-        return [dataclasses.replace(o, vs_hold=paired_difference(wars[o.action], held)) for o in out]
+        # holding against itself is no comparison (0 with an interval): none
+        return [
+            dataclasses.replace(
+                o, vs_hold=None if o.action == "hold" else paired_difference(wars[o.action], held)
+            )
+            for o in out
+        ]
 
     def advise_levers(self, runs: int = 2000, horizon: int = 90) -> list[Option]:
         """For each way out that can be pulled now (:attr:`ways`), the forecast if it were in force from
