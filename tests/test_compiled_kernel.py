@@ -350,3 +350,17 @@ def test_no_war_on_a_false_alarm_weighs_the_record(use_kernel, compiled):
         ensemble.advance(model, state, ids, rnd.seed_key(3), 3, chance=False, weigh_forced=True)
         logs.append(state.history_loglik.copy())
     assert np.allclose(logs[0] - logs[1], 3 * 2 * 0.25, rtol=0, atol=1e-9)
+
+
+def test_the_schedule_of_imposed_actions_ends_at_its_last_imposed_day():
+    """A forecast imposes a move on its first day only: the compiled kernel's schedule was one row per day
+    of the horizon and path (5.8 GB at 100,000 branches x 3,650 days); now its rows end at the last day with
+    an imposed action, and the days after it are free."""
+    runs = 1000
+    one_day = {40: np.full((runs, 2), 3)}
+    dense = ensemble._dense_forced(one_day, 40, 3650, runs)
+    assert dense.shape == (1, runs, 2) and np.all(dense == 3)
+    shared = ensemble._dense_forced({42: np.array([-1, 5])}, 40, 3650, runs)
+    assert shared.shape == (3, 1, 2) and shared[2, 0, 1] == 5 and np.all(shared[:2] == -1)
+    assert ensemble._dense_forced({10: np.array([1, 1])}, 40, 3650, runs).shape == (0, 1, 2)  # outside
+    assert ensemble._dense_forced(None, 40, 3650, runs).shape == (0, 1, 2)

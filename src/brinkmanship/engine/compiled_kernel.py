@@ -706,6 +706,16 @@ def _logit_weights_pair(
         out[1, a] = scratch[n0 + a]
 
 
+@njit(cache=True)
+def _imposed(forced: np.ndarray, d: int, q: int, i: int) -> int:
+    """The action imposed on principal ``i`` of path ``q`` on the task's day ``d``, -1 for none: the
+    schedule's rows end at its last day with an imposed action (a forecast's first day: not one row per day
+    of the horizon, which at 100,000 branches x 3,650 days was 5.8 GB)."""
+    if d >= forced.shape[0]:
+        return -1
+    return forced[d, 0, i] if forced.shape[1] == 1 else forced[d, q, i]
+
+
 @njit(cache=True, nogil=True)
 def run_paths(
     first_path: int,
@@ -756,16 +766,16 @@ def run_paths(
 ) -> None:
     """Step paths ``first_path .. end_path`` through days ``first_day .. first_day + n_days`` in place.
 
-    State arrays are those of :class:`~brinkmanship.engine.state.CrisisState`. ``path_ids`` ``(n,)``:
-    each path's global id (its place in the random stream). ``forced`` ``(n_days, 1 or n, 2)``: imposed
-    actions (-1 free). ``reveals`` ``(n_days or 0, 2, 2)``: capabilities learnt at the end of a day
-    (NaN none). ``forced_acts`` ``(n_days or 0, n_acts)`` bool: third-party acts that happen that day
-    (the record). ``weigh_forced``: without chance, weigh each path by the probability of the record
-    (kernel.step's ``weigh_forced``). ``aggregates`` ``(N_AGG,)`` int64: the task's DayLog totals are added
-    to it (one row per task, not per path: integer sums are exact in any order, and a row per path is
-    tens of megabytes to zero and sum at 100,000 paths). On an invalid choice weight it gets
-    ``AGG_ERROR`` and the call returns at once (the caller raises). The GIL is released: threads may
-    step disjoint ranges of paths at once.
+    State arrays are those of :class:`~brinkmanship.engine.state.CrisisState`. ``path_ids`` ``(n,)``: each
+    path's global id (its place in the random stream). ``forced`` ``(rows <= n_days, 1 or n, 2)``: imposed
+    actions (-1 free; the days after the last row free). ``reveals`` ``(n_days or 0, 2, 2)``: capabilities
+    learnt at the end of a day (NaN none). ``forced_acts`` ``(n_days or 0, n_acts)`` bool: third-party acts
+    that happen that day (the record). ``weigh_forced``: without chance, weigh each path by the probability of
+    the record (kernel.step's ``weigh_forced``). ``aggregates`` ``(N_AGG,)`` int64: the task's DayLog totals
+    are added to it (one row per task, not per path: integer sums are exact in any order, and a row per path
+    is tens of megabytes to zero and sum at 100,000 paths). On an invalid choice weight it gets ``AGG_ERROR``
+    and the call returns at once (the caller raises). The GIL is released: threads may step disjoint ranges of
+    paths at once.
     """
     # Scratch arrays, allocated once per task and reused for every path and day.
     n_act = N_ACTIONS
@@ -953,7 +963,7 @@ def run_paths(
                         total_weight += weights[i, a]
                     if weigh_forced:
                         # The record's probability: the imposed move, or none of the recorded kinds.
-                        imposed_now = forced[d, 0, i] if forced.shape[1] == 1 else forced[d, q, i]
+                        imposed_now = _imposed(forced, d, q, i)
                         if imposed_now >= 0:
                             imposed_column = column_of[i, imposed_now]
                             imposed_weight = weights[i, imposed_column] if imposed_column >= 0 else 0.0
@@ -1013,7 +1023,7 @@ def run_paths(
                         choice[i] = HOLD
                 if not chance and attack:
                     choice[i] = HOLD
-                imposed = forced[d, 0, i] if forced.shape[1] == 1 else forced[d, q, i]
+                imposed = _imposed(forced, d, q, i)
                 if imposed >= 0:
                     choice[i] = imposed
 

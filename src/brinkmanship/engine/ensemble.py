@@ -572,12 +572,15 @@ def _writable(state: CrisisState, name: str) -> np.ndarray:
 
 
 def _dense_forced(forced: ForcedSchedule | None, first_day: int, days: int, n: int) -> np.ndarray:
-    """A schedule as the compiled kernel reads it: ``(days, 1 or n, 2)`` action indices, -1 = free."""
-    per_path = forced is not None and any(np.ndim(a) == 2 for a in forced.values())
-    dense = np.full((days, n if per_path else 1, 2), -1, dtype=np.int64)
-    for day, actions in (forced or {}).items():
-        if first_day <= day < first_day + days:
-            dense[day - first_day] = np.asarray(actions)
+    """A schedule as the compiled kernel reads it: ``(rows, 1 or n, 2)`` action indices, -1 = free, one
+    row per day up to the last day with an imposed action in the window (``rows`` <= ``days``; the kernel
+    reads the days after it as free)."""
+    within = {day: actions for day, actions in (forced or {}).items() if first_day <= day < first_day + days}
+    per_path = any(np.ndim(a) == 2 for a in within.values())
+    rows = max((day - first_day + 1 for day in within), default=0)
+    dense = np.full((rows, n if per_path else 1, 2), -1, dtype=np.int64)
+    for day, actions in within.items():
+        dense[day - first_day] = np.asarray(actions)
     return dense
 
 
