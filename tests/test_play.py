@@ -675,3 +675,13 @@ def test_the_json_record_carries_every_panel_the_text_shows(capsys):
     assert main([*NO_ADVICE, "--moves", "quit", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["horizon"] is None and result["moves"][0]["quit"] is True
+
+
+def test_a_lever_in_force_on_one_side_says_how_to_add_the_other(capsys):
+    """'pull restraint' after 'pull restraint:us' said only 'in force already (restraint:us)', though the
+    DPRK was not restrained."""
+    assert main([*NO_ADVICE, "--moves", "pull restraint:us,pull restraint"]) == 2
+    err = capsys.readouterr().err
+    assert "in force already (restraint:us); to add the other side, pull restraint:dprk" in err
+    assert main([*NO_ADVICE, "--moves", "pull restraint:us,pull restraint:dprk,hold", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["policy_at_end"] == "restraint:us+restraint:dprk"

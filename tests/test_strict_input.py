@@ -201,6 +201,8 @@ LEVER_VALUES = [
     ("channels: {direct: {enabled: 'yes'}}", "channels.direct.enabled", "expected true or false, got 'yes'"),
     ("channels: {public_noise: true}", "channels.public_noise", "expected a number"),
     ("channels: {mediators: {UN: 1}}", "channels.mediators.UN", "expected true or false, got 1"),
+    # YAML 1.1 reads 2e0 as text: the message said "write a number without quotes" to a user who had
+    ("channels: {direct: {verify: 9e-1}}", "channels.direct.verify", "with a point and a signed exponent"),
 ]
 
 

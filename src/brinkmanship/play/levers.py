@@ -79,8 +79,19 @@ def why_not(scenario: ScenarioFile, policy: Policy, name: str, catalogue: Catalo
     except UserError as error:
         if "appears twice" in str(error) and candidate is not None:  # say which lever in force it repeats
             wanted = {choice.lever.name for choice in candidate.choices}
-            in_force = [choice.label for choice in policy.choices if choice.lever.name in wanted]
-            return f"in force already ({', '.join(in_force)})"
+            in_force = [choice for choice in policy.choices if choice.lever.name in wanted]
+            said = f"in force already ({', '.join(choice.label for choice in in_force)})"
+            # On one principal only (restraint:us): the other side is added by naming it
+            others = [
+                f"{choice.lever.name}:{actor.lower()}"
+                for choice in in_force
+                if choice.qualifier is not None
+                for actor in scenario.principals
+                if actor not in choice.targets(scenario)
+                and not any(actor in c.targets(scenario) for c in in_force if c.lever is choice.lever)
+            ]
+            others = list(dict.fromkeys(others))
+            return said + (f"; to add the other side, pull {' or '.join(others)}" if others else "")
         return str(error)
     return "its private channels' delays are longer than the world's buffer of messages"
 
