@@ -332,3 +332,16 @@ def test_every_applied_scenario_uses_known_actions(korea: ScenarioFile) -> None:
             continue
         for key in applied.principals:
             assert set(principal(applied, key).repertoire) <= set(ACTION_INDEX)
+
+
+def test_lever_names_are_read_in_any_case_as_play_reads_them():
+    """`compare -p RESTRAINT` was an unknown lever while `play`'s `pull RESTRAINT` took it."""
+    from brinkmanship.policies import catalogue_for
+
+    catalogue = catalogue_for([])
+    assert catalogue.parse("RESTRAINT") == catalogue.parse("restraint")
+    assert catalogue.parse(" Editorial ").name == "editorial"
+    assert catalogue.parse("BASELINE").is_baseline
+    mixed = catalogue.parse("Restraint:US+direct-CHANNEL")
+    assert mixed.name == "restraint:US+direct-channel"
+    assert [choice.label for choice in mixed.choices] == ["restraint:US", "direct-channel"]

@@ -56,8 +56,10 @@ class Catalogue:
         return ", ".join([*self.levers, *self.packages])
 
     def parse(self, text: str) -> Policy:
-        """A policy from ``lever[:actor]+lever...``, a package name, or ``baseline``."""
-        name = text.strip()
+        """A policy from ``lever[:actor]+lever...``, a package name, or ``baseline``. Lever and package
+        names are read in any case (they are lower case in the catalogue, and `brink play`'s ``pull`` took
+        ``RESTRAINT`` where ``-p RESTRAINT`` was unknown); the policy is named in lower case."""
+        name = "+".join(_lower_lever(token.strip()) for token in text.strip().split("+"))
         if name == BASELINE:
             return Policy(BASELINE)
         if name in self.packages:
@@ -271,3 +273,10 @@ def _diff(old: Any, new: Any, path: str, lines: list[str]) -> None:
         lines.append(f"{path}: {' '.join(parts)}")
     elif old != new:
         lines.append(f"{path}: {old} -> {new}")
+
+
+def _lower_lever(token: str) -> str:
+    """``token`` (``lever`` or ``lever:actor``) with the lever's name in lower case; an actor is matched in
+    any case where it is resolved."""
+    lever, colon, actor = token.partition(":")
+    return lever.lower() + colon + actor
