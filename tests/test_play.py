@@ -59,9 +59,9 @@ def test_the_advice_forecasts_each_move(korea):
     assert advice["hold"].expected_deaths is None  # no lives model given
     # paired with holding on the same branches: the difference of the two P(war), its interval around it
     assert advice["hold"].vs_hold is None  # holding against itself is no comparison
-    mobilised = advice["mobilisation"].vs_hold
-    assert mobilised.diff == pytest.approx(advice["mobilisation"].p_war - advice["hold"].p_war)
-    assert mobilised.significant and 0.0 < mobilised.ci95[0] < mobilised.diff < mobilised.ci95[1]
+    struck = advice["limited_strike"].vs_hold
+    assert struck.diff == pytest.approx(advice["limited_strike"].p_war - advice["hold"].p_war)
+    assert struck.significant and 0.0 < struck.ci95[0] < struck.diff < struck.ci95[1]
 
 
 def test_the_advice_does_not_know_the_other_sides_hidden_type(korea):

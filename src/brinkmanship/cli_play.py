@@ -240,6 +240,12 @@ def _position_table(game: Game) -> Table:
         f"your belief about {them}",
         f"greedy {p['belief_they_are_greedy']:.0%} · resolute {p['belief_they_are_resolute']:.0%}",
     )
+    said = p["their_moves_say"]
+    if said is not None:
+        table.add_row(
+            f"what {them}'s moves say (the advice's branches)",
+            f"greedy {said['greedy']:.0%} · resolute {said['resolute']:.0%}",
+        )
     table.add_row(
         "talks · freeze · agreement",
         " · ".join("yes" if p[k] else "no" for k in ("talks_open", "freeze_in_force", "agreement_in_force")),
@@ -270,7 +276,7 @@ def _levers_table(game: Game, advice: list[Option], runs: int, horizon: int) -> 
 def _advice_table(game: Game, advice: list[Option], runs: int, horizon: int) -> Table:
     table = Table(
         title=f"advice: if you make this move today ({plural(runs, 'branch', 'branches')}, {horizon} days; "
-        f"{game.them}'s type drawn from its prior)",
+        f"{game.them}'s type drawn from what its moves say)",
         caption="* lowest P(war); vs hold: the change in P(war) against holding today, on the same branches",
     )
     for column in ("#", "move", f"P(war, {horizon} d)", "95% CI", "P(nuclear use)", "P(clash)"):
@@ -384,7 +390,17 @@ def play(
         # with room for every way out's channels.
         worlds = (levered, *(way.scenario for way in ways.values()))
         world = as_of_start(sc, as_of, REPLAY_PATHS, seed, worlds, show=not as_json).take(np.zeros(1, int))
-    game = Game.start(model, side, seed, lives_model(sc) if advice else None, world, sc, chosen, catalogue)
+    game = Game.start(
+        model,
+        side,
+        seed,
+        lives_model(sc) if advice else None,
+        world,
+        sc,
+        chosen,
+        catalogue,
+        read_their_moves=advice,
+    )
     shown = errors if as_json else console  # with --json, standard output carries the JSON alone
     typed = sys.stdin.isatty()
     scripted = moves is not None or not typed

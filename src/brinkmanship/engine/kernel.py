@@ -24,6 +24,7 @@ Mechanisms live in :mod:`brinkmanship.model`; docs/model.md gives the equations 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -172,6 +173,69 @@ def act_probabilities(model: CompiledScenario, state: CrisisState, tension_now: 
     return np.where(responding, 1.0 - keep, plain)
 
 
+def decision_inputs(
+    model: CompiledScenario, state: CrisisState, fired: np.ndarray
+) -> decisions.DecisionInputs:
+    """What each principal decides from at the start of the day (step 1), for every path of ``state``:
+    beliefs, imminence, tension, the chance that a clash becomes war, pressure (with the third parties'
+    pressing for talks among ``fired``, ``(n, n_acts)`` bool: the acts that happen today)."""
+    post = state.posterior
+    belief_greedy = beliefs.greed(post)
+    tension_now = tension_model.tension(state.perceived)
+    return decisions.DecisionInputs(
+        level=state.level,
+        sensitivity=state.sensitivity,
+        audience=state.audience,
+        belief_greedy=belief_greedy,
+        belief_resolute=beliefs.resolve(post),
+        perceived=state.perceived,
+        imminence=perception.imminence(
+            belief_greedy, state.perceived, model.imminence_threshold, model.imminence_scale
+        ),
+        pressure=state.pressure,
+        pressed=third_party_push(fired, model, PRESS_TALKS),
+        threat=capability.threat(state.reach, state.warhead)[:, ::-1],
+        tension=tension_now,
+        p_war_clash=hazards.clash_to_war(
+            model.clash_to_war,
+            model.tension_weight,
+            tension_now,
+            model.audience_weight,
+            state.audience.mean(axis=1),
+        ),
+        incident_checked=clarification(model),
+    )
+
+
+class ChoiceTables(NamedTuple):
+    """Each principal's choice table today (step 1; :func:`choice_tables`)."""
+
+    parts: decisions.UtilityParts
+    utilities: np.ndarray
+    """``(N_ACTIONS, n, 2)``: the utility of each action to each principal, of its own type."""
+    available: np.ndarray
+    """``(N_ACTIONS, n, 2)`` bool: open today."""
+    penalty: np.ndarray
+    """0 where open, -inf where not."""
+    precision: np.ndarray
+    """``(n, 2)``: the logit's precision today (lower under stress)."""
+    weights: np.ndarray
+    """``(N_ACTIONS, n, 2)``: the logit weights (unnormalised; 0 where not open)."""
+
+
+def choice_tables(
+    model: CompiledScenario, state: CrisisState, inputs: decisions.DecisionInputs
+) -> ChoiceTables:
+    """Each principal's choice table today, from :func:`decision_inputs` for the same ``state``."""
+    parts = decisions.utility_parts(model, inputs)
+    utilities = parts.utilities(state.greedy, state.resolve)
+    available = available_actions(model, state.freeze_on)
+    penalty = availability_penalty(available)
+    precision = model.precision / (1.0 + model.stress * inputs.tension[:, None])
+    weights = decisions.choice_weights(utilities, penalty, precision)
+    return ChoiceTables(parts, utilities, available, penalty, precision, weights)
+
+
 def war_step(model: CompiledScenario, state: CrisisState, uniforms: np.ndarray, normals: np.ndarray) -> int:
     """One day of every war still running (Kennedy's maxim: :mod:`brinkmanship.model.war`); returns how
     many paths were at war."""
@@ -228,44 +292,15 @@ def step(
     log.active = int(active.sum())
 
     # 1. Decide.
-    post = state.posterior
-    belief_greedy = beliefs.greed(post)
-    belief_resolute = beliefs.resolve(post)
-    imminence = perception.imminence(
-        belief_greedy, state.perceived, model.imminence_threshold, model.imminence_scale
-    )
     tension_now = tension_model.tension(state.perceived)
-    audience_mean = state.audience.mean(axis=1)
-    p_war_clash = hazards.clash_to_war(
-        model.clash_to_war, model.tension_weight, tension_now, model.audience_weight, audience_mean
-    )
     acts = model.third_party_acts
     fired = uniforms[:, rnd.U_FIXED : rnd.U_FIXED + acts.rate.size] < act_probabilities(
         model, state, tension_now
     )
-    pressed = third_party_push(fired, model, PRESS_TALKS)
-    verify = model.direct_verify if model.direct_enabled else 0.0
-    inputs = decisions.DecisionInputs(
-        level=state.level,
-        sensitivity=state.sensitivity,
-        audience=state.audience,
-        belief_greedy=belief_greedy,
-        belief_resolute=belief_resolute,
-        perceived=state.perceived,
-        imminence=imminence,
-        pressure=state.pressure,
-        pressed=pressed,
-        threat=capability.threat(state.reach, state.warhead)[:, ::-1],
-        tension=tension_now,
-        p_war_clash=p_war_clash,
-        incident_checked=verify,
-    )
-    parts = decisions.utility_parts(model, inputs)
-    utilities = parts.utilities(state.greedy, state.resolve)
-    available = available_actions(model, state.freeze_on)
-    penalty = availability_penalty(available)
-    precision = model.precision / (1.0 + model.stress * tension_now[:, None])
-    weights = decisions.choice_weights(utilities, penalty, precision)
+    verify = clarification(model)
+    inputs = decision_inputs(model, state, fired)
+    post, belief_greedy, imminence = state.posterior, inputs.belief_greedy, inputs.imminence
+    parts, utilities, available, penalty, precision, weights = choice_tables(model, state, inputs)
     if not chance:
         # The prelude: its record of tests, military moves and attacks is complete, so free choices are
         # among the rest; the history's likelihood counts the chance that the path attacked (it did not).

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from brinkmanship.analysis.compare import PairedDifference, paired_difference
 from brinkmanship.analysis.intervals import wilson_interval
@@ -41,6 +40,7 @@ from brinkmanship.model import beliefs
 from brinkmanship.model import tension as tension_model
 from brinkmanship.model.ladder import ACTIONS, N_ACTIONS
 from brinkmanship.play.levers import WayOut, way_for, ways_out, why_not, widest
+from brinkmanship.play.their_type import TheirTypes
 from brinkmanship.policies import Catalogue, Policy
 from brinkmanship.policies.lever import resolve_actor
 from brinkmanship.scenario.compiled import CompiledScenario, same_model
@@ -178,6 +178,9 @@ class Game:
     """The levers that can be pulled now, each composed with :attr:`policy` (:func:`levers.ways_out`)."""
     pulled: list[tuple[int, str]] = field(default_factory=list)
     """(game day, lever) of each lever pulled."""
+    their_types: TheirTypes | None = None
+    """What the other side's moves in this game say of its private type (:mod:`their_type`): the types the
+    advice's branches draw from. None: the game gives no advice and keeps no such reading."""
     catalogue: Catalogue | None = None
     """The levers that can be pulled (None: the built-ins; with ``--policy-file`` a user's too)."""
     _held: tuple[tuple[int, str, int, int] | None, np.ndarray] = field(
@@ -196,12 +199,15 @@ class Game:
         scenario: ScenarioFile | None = None,
         policy: Policy | None = None,
         catalogue: Catalogue | None = None,
+        read_their_moves: bool = True,
     ) -> Game:
         """A game of ``model``, the player on principal ``side`` (key or name, any case): from ``world`` (one
         path, e.g. a path of the replayed record, :func:`brinkmanship.history.replay.replayed_start`, made
         with room for every way out's channels), else on the start date from path 0 of ``seed``'s
         burned-in paths. With ``scenario`` (the file before any lever) and ``policy`` (the levers that make
-        ``model`` of it), the catalogue's other levers can be pulled during the game (:meth:`pull`).
+        ``model`` of it), the catalogue's other levers can be pulled during the game (:meth:`pull`). With
+        ``read_their_moves`` (the default) the game reads the other side's type from its moves for the
+        advice (:attr:`their_types`; about 16 ms a day); a game without advice may skip it.
 
         Raises:
             UserError: ``side`` is not one of the scenario's two principals.
@@ -226,6 +232,9 @@ class Game:
             catalogue=catalogue,
         )
         game.ways = game._fitting(ways)
+        if read_their_moves:
+            rng = np.random.default_rng([seed, world.day + (1 << 20), ADVICE_TYPES_TAG])
+            game.their_types = TheirTypes.from_prior(model, 1 - index, rng)
         return game
 
     def _fitting(self, ways: dict[str, WayOut]) -> dict[str, WayOut]:
@@ -281,7 +290,8 @@ class Game:
     def position(self) -> dict[str, Any]:
         """The board, as the player may read it: postures (Kahn's rungs), hostility as each side reads the
         other and as it is, audience costs, the player's belief about the other side's type, talks,
-        freeze and agreement. Keys name principals by their scenario names."""
+        freeze and agreement; what the other side's moves say of its type (``their_moves_say``, None in a
+        game without advice). Keys name principals by their scenario names."""
         w, i, o = self.world, self.side, 1 - self.side
         return {
             "day": self.number,
@@ -294,33 +304,43 @@ class Game:
             "audience_costs": {self.you: float(w.audience[0, i]), self.them: float(w.audience[0, o])},
             "belief_they_are_greedy": float(beliefs.greed(w.posterior[0, i])),
             "belief_they_are_resolute": float(beliefs.resolve(w.posterior[0, i])),
+            "their_moves_say": self._their_moves_say(),
             "talks_open": bool(w.talks_open[0]),
             "freeze_in_force": bool(w.freeze_on[0]),
             "agreement_in_force": bool(w.agreement_on[0]),
         }
 
+    def _their_moves_say(self) -> dict[str, float] | None:
+        """What the other side's moves in this game say of its type (:attr:`their_types`): P(greedy),
+        P(resolute) and how many equally weighted types the filter's draws are worth; None without it."""
+        types = self.their_types
+        if types is None:
+            return None
+        return {
+            "greedy": types.share_greedy(),
+            "resolute": types.share_resolute(self.model, 1 - self.side),
+            "effective_types": types.effective_size(),
+        }
+
     # -- the advice panel ----------------------------------------------------------------------------
 
     def _branches(self, runs: int) -> CrisisState:
-        """``runs`` copies of the world with the other side's private type drawn from the scenario's prior
-        (as `brink run` and `brink compare` draw it), not from the player's belief: in the model that belief
-        is biased by misreadings (in korea-2017 the US holds the DPRK greedy at about 97% after the prelude,
-        where a quarter of the DPRK's types are), and forecasts drawn from it overstated the risk about
-        2.5-fold (docs/play.md)."""
+        """``runs`` copies of the world with the other side's private type drawn from what its moves in the
+        game say of it (:attr:`their_types`: the scenario's prior weighed by the record, Bayes' rule; the
+        prior itself before its first move, as `brink run` and `brink compare` draw it). Not from the
+        player's belief on the board: in the model that belief is biased by misreadings (in korea-2017 the
+        US holds the DPRK greedy at about 97% after the prelude, where a quarter of the DPRK's types are),
+        and forecasts drawn from it overstated the risk about 2.5-fold (docs/play.md)."""
         branch = self.world.take(np.zeros(runs, dtype=np.int64)).counting_from_now()
         o = 1 - self.side
-        m = self.model
         rng = np.random.default_rng([self.seed, self.world.day + (1 << 20), ADVICE_TYPES_TAG])
-        prior = beliefs.prior(m.p_greedy, 1)[0, self.side]  # the player's belief before any move
-        kind = rng.choice(beliefs.N_TYPES, size=runs, p=prior / prior.sum())
-        resolute = beliefs.RESOLUTE[kind] > 0.5
-        # 'resolute' is the upper half of the resolve prior (beliefs.prior: the median split)
-        half = rng.random(runs) * 0.5 + np.where(resolute, 0.5, 0.0)
-        branch.resolve[:, o] = stats.beta.ppf(half, m.resolve_alpha[o], m.resolve_beta[o])
-        branch.greedy[:, o] = beliefs.GREEDY[kind]
-        branch.sensitivity[:, o] = m.sensitivity_low[o] + rng.random(runs) * (
-            m.sensitivity_high[o] - m.sensitivity_low[o]
-        )
+        types = self.their_types
+        if types is None:
+            types = TheirTypes.from_prior(self.model, o, np.random.default_rng([self.seed, ADVICE_TYPES_TAG]))
+        drawn = types.draw(rng, runs)
+        branch.resolve[:, o] = types.resolve[drawn]
+        branch.greedy[:, o] = types.greedy[drawn]
+        branch.sensitivity[:, o] = types.sensitivity[drawn]
         branch.deaths_quantile = rng.random(runs)
         return branch
 
@@ -513,15 +533,23 @@ class Game:
         w = self.world
         day, date = self.number, self.date
         was_active, nuclear_before = w.status[0] == ACTIVE, w.nuclear_day[0] != NEVER
-        acts = self._third_parties_today() if was_active else ()
+        fired = self._fired_today() if was_active else np.zeros(self.model.n_third_party_acts, dtype=bool)
+        acts = tuple(label for label, now in zip(act_labels(self.model), fired, strict=True) if now)
+        o = 1 - self.side
+        reading = None
+        if was_active and self.their_types is not None:
+            reading = self.their_types.move_probabilities(self.model, w, o, fired)
         tally = Tally(days=1, runs=1)
         advance(self.model, w, np.zeros(1, dtype=np.int64), rnd.seed_key(self.seed), 1, tally, forced=forced)
-        moved = np.flatnonzero(tally.actions[1 - self.side])
+        moved = np.flatnonzero(tally.actions[o])
+        theirs = int(moved[0]) if was_active and moved.size else None
+        if reading is not None and theirs is not None and self.their_types is not None:
+            self.their_types.observe(reading, theirs)
         turn = Turn(
             day=day,
             date=date,
             yours=yours,
-            theirs=ACTION_NAMES[int(moved[0])] if was_active and moved.size else None,
+            theirs=None if theirs is None else ACTION_NAMES[theirs],
             clashes=int(tally.clash_events.sum()),
             false_alarms=int(tally.false_alarms),
             war_began=bool(was_active and w.war_day[0] != NEVER),
@@ -531,18 +559,17 @@ class Game:
         self.turns.append(turn)
         return turn
 
-    def _third_parties_today(self) -> tuple[str, ...]:
-        """The third parties' acts the kernel will draw for the world today, told: each act's chance from
-        the board at the day's start (:func:`kernel.act_probabilities`, both kernels' rule) against the
-        world's own uniform of that act (the stream's column ``U_FIXED + j`` for path 0 and today). The
-        kernel keeps no record of them per path; they are read from the same numbers it uses."""
+    def _fired_today(self) -> np.ndarray:
+        """The third parties' acts the kernel will draw for the world today, ``(n_acts,)`` bool: each act's
+        chance from the board at the day's start (:func:`kernel.act_probabilities`, both kernels' rule)
+        against the world's own uniform of that act (the stream's column ``U_FIXED + j`` for path 0 and
+        today). The kernel keeps no record of them per path; they are read from the same numbers it uses."""
         w = self.world
         chance = act_probabilities(self.model, w, tension_model.tension(w.perceived))[0]
         key, path = rnd.seed_key(self.seed), np.zeros(1, dtype=np.int64)
-        return tuple(
-            label
-            for j, label in enumerate(act_labels(self.model))
-            if rnd.uniform(key, path, w.day, rnd.U_FIXED + j)[0] < chance[j]
+        return np.array(
+            [rnd.uniform(key, path, w.day, rnd.U_FIXED + j)[0] < chance[j] for j in range(chance.size)],
+            dtype=bool,
         )
 
     def outcome(self) -> dict[str, Any]:
