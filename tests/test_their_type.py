@@ -10,6 +10,7 @@ type is known: it must tell the greedy worlds from the others.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -155,3 +156,21 @@ def test_a_game_without_advice_keeps_no_reading(korea):
     game = Game.start(korea, "us", SEED, read_their_moves=False)
     game.move("hold")
     assert game.their_types is None and game.position()["their_moves_say"] is None
+
+
+def test_a_game_from_a_replayed_date_starts_from_the_types_the_record_made_likely(capsys):
+    """`brink play --as-of`: the advice's types start as the replay's ensemble has them (as `brink run
+    --as-of` branches from it), not at the prior. Fails if the game started the filter from the prior."""
+    from brinkmanship.cli import main
+    from brinkmanship.cli_history import as_of_start
+    from brinkmanship.cli_play import REPLAY_PATHS
+
+    args = ["play", "korea-2017", "--as", "us", "--seed", str(SEED), "--as-of", "2017-12-31"]
+    small = ["--moves", "hold", "--advice-runs", "50", "--horizon", "5", "--no-levers", "--json"]
+    assert main([*args, *small]) == 0
+    said = json.loads(capsys.readouterr().out)["moves"][0]["position"]["their_moves_say"]
+    replayed = as_of_start(load_scenario("korea-2017"), "2017-12-31", REPLAY_PATHS, SEED)
+    assert said["greedy"] == pytest.approx(replayed.greedy[:, DPRK].mean())
+    assert said["effective_types"] == pytest.approx(REPLAY_PATHS)
+    prior = compile_scenario(load_scenario("korea-2017")).p_greedy[DPRK]
+    assert abs(said["greedy"] - prior) > 0.1  # the record of 2017 says something of the DPRK's type

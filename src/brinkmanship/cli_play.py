@@ -366,6 +366,7 @@ def play(
     from brinkmanship.analysis.lives import lives_model
     from brinkmanship.play.game import Game, repertoire_of, side_of
     from brinkmanship.play.levers import ways_out
+    from brinkmanship.play.their_type import TheirTypes
     from brinkmanship.policies import Policy, apply_policy, catalogue_for
     from brinkmanship.scenario import compile_scenario, load_scenario
 
@@ -385,11 +386,16 @@ def play(
     forecasts = len(mine) + (len(ways) + 1 if levers else 0)
     _check_size(sc, as_of, turns if advice else 0, forecasts, advice_runs, horizon)
     world = None
+    their_types = None
     if as_of is not None:
         # One path drawn from the filter's weighted ensemble of a block's paths (path 0 after resampling),
         # with room for every way out's channels.
         worlds = (levered, *(way.scenario for way in ways.values()))
-        world = as_of_start(sc, as_of, REPLAY_PATHS, seed, worlds, show=not as_json).take(np.zeros(1, int))
+        replayed = as_of_start(sc, as_of, REPLAY_PATHS, seed, worlds, show=not as_json)
+        world = replayed.take(np.zeros(1, int))
+        # The advice starts from the types the record made likely (the replay's ensemble), as `brink run
+        # --as-of` does, and reads the other side's moves in the game from there.
+        their_types = TheirTypes.of_paths(replayed, 1 - side_of(model, side))
     game = Game.start(
         model,
         side,
@@ -400,6 +406,7 @@ def play(
         chosen,
         catalogue,
         read_their_moves=advice,
+        their_types=their_types,
     )
     shown = errors if as_json else console  # with --json, standard output carries the JSON alone
     typed = sys.stdin.isatty()

@@ -200,6 +200,7 @@ class Game:
         policy: Policy | None = None,
         catalogue: Catalogue | None = None,
         read_their_moves: bool = True,
+        their_types: TheirTypes | None = None,
     ) -> Game:
         """A game of ``model``, the player on principal ``side`` (key or name, any case): from ``world`` (one
         path, e.g. a path of the replayed record, :func:`brinkmanship.history.replay.replayed_start`, made
@@ -207,7 +208,9 @@ class Game:
         burned-in paths. With ``scenario`` (the file before any lever) and ``policy`` (the levers that make
         ``model`` of it), the catalogue's other levers can be pulled during the game (:meth:`pull`). With
         ``read_their_moves`` (the default) the game reads the other side's type from its moves for the
-        advice (:attr:`their_types`; about 16 ms a day); a game without advice may skip it.
+        advice (:attr:`their_types`; about 16 ms a day), from ``their_types`` where given (a replay's
+        ensemble: :meth:`TheirTypes.of_paths`), else from the scenario's prior; a game without advice may
+        skip it.
 
         Raises:
             UserError: ``side`` is not one of the scenario's two principals.
@@ -232,7 +235,9 @@ class Game:
             catalogue=catalogue,
         )
         game.ways = game._fitting(ways)
-        if read_their_moves:
+        if read_their_moves and their_types is not None:
+            game.their_types = their_types
+        elif read_their_moves:
             rng = np.random.default_rng([seed, world.day + (1 << 20), ADVICE_TYPES_TAG])
             game.their_types = TheirTypes.from_prior(model, 1 - index, rng)
         return game

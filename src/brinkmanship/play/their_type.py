@@ -69,6 +69,18 @@ class TheirTypes:
             log_weight=np.zeros(k),
         )
 
+    @classmethod
+    def of_paths(cls, state: CrisisState, other: int) -> TheirTypes:
+        """The types of principal ``other`` on the paths of ``state``, weighted equally: a replay's
+        resampled ensemble (:func:`brinkmanship.history.replay.replayed_start`) gives the types the real
+        record made likely, from which a game branched from a replayed date starts."""
+        return cls(
+            greedy=state.greedy[:, other].astype(float),
+            resolve=state.resolve[:, other].astype(float),
+            sensitivity=state.sensitivity[:, other].astype(float),
+            log_weight=np.zeros(state.n_paths),
+        )
+
     @property
     def weights(self) -> np.ndarray:
         """The normalised weights, ``(k,)``, summing to one."""
