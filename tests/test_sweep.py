@@ -720,3 +720,15 @@ def test_workers_without_this_brinkmanship_are_refused_before_anything_is_writte
             assert _sweep(grid, tmp_path / "none", "--dask", cluster.scheduler_address) == 2
         assert "has no brinkmanship installed" in _one_line(capsys.readouterr().err)
     assert not (tmp_path / "other").exists() and not (tmp_path / "none").exists()
+
+
+def test_a_json_grid_as_a_program_writes_it_is_read(tmp_path: Path) -> None:
+    """Python's json writes 0.00005 as 5e-05, which YAML 1.1 reads as text: such a grid was refused
+    ("should be a number (got the text '5e-05')"). Fails if exponent notation is not read as a number."""
+    path = tmp_path / "grid.json"
+    path.write_text(
+        json.dumps({"runs": 100, "days": 10, "parameters": {"loss_of_control.base": [5e-05, 1e-4]}})
+    )
+    assert "5e-05" in path.read_text()
+    grid = load_grid(path, load_scenario("korea-2017"))
+    assert [s["loss_of_control.base"] for s in grid.sets] == [5e-05, 1e-4]

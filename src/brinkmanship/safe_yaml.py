@@ -19,6 +19,7 @@ Every refusal is a :class:`~brinkmanship.errors.UserError` naming the file and t
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -201,6 +202,16 @@ _LimitedLoader.add_constructor(
 _LimitedLoader.add_constructor(
     "tag:yaml.org,2002:float", _plain_number("number", yaml.SafeLoader.construct_yaml_float)
 )
+
+
+_LimitedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+"""A number in exponent notation is a number, as JSON and YAML 1.2 read it (``5e-05``, which Python's
+``json`` writes, ``1e2``, ``1.0e5``): YAML 1.1, which PyYAML follows, reads one as text unless it has a
+point and a signed exponent, so a JSON file written by a program was refused."""
 
 
 def parse_yaml(text: str, where: str) -> Any:

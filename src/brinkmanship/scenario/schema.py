@@ -23,26 +23,8 @@ def _number_as_written(value: object) -> object:
         raise ValueError(f"expected a number, got {str(value).lower()}")
     if isinstance(value, str):
         shown = repr(value) if len(value) <= 40 else repr(value[:37] + "...")
-        if _yaml_reads_as_text(value):
-            # YAML 1.1 (PyYAML) reads 2e0 and 1e-3, written without quotes, as text
-            raise ValueError(
-                f"expected a number, got the text {shown}: YAML reads a number with an exponent as one only "
-                "with a point and a signed exponent (2.0e+0, 1.0e-3), or write it plainly (2.0, 0.001)"
-            )
         raise ValueError(f"expected a number, got the text {shown} (write a number without quotes)")
     return value
-
-
-def _yaml_reads_as_text(text: str) -> bool:
-    """Whether ``text`` is a number in exponent notation that YAML 1.1 takes as text (``2e0``, ``1E5``)."""
-    mantissa, e, exponent = text.strip().lower().partition("e")
-    if not e:
-        return False
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return "." not in mantissa or exponent[:1] not in ("+", "-")
 
 
 Number = Annotated[float, BeforeValidator(_number_as_written)]
