@@ -132,9 +132,31 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
 
 
 def test_schema_is_json_schema_of_the_scenario_format(capsys):
+    """A JSON Schema validator (jsonschema, independent of pydantic) takes the built-in scenarios and
+    refuses values out of the ranges brink refuses. Fails with pydantic's own bound names (``ge``, ``le``,
+    ``gt``), which a validator ignores: it took horizon_days 100000 and a negative clash_to_war."""
+    import copy
+
+    import jsonschema
+
+    from brinkmanship.scenario.loader import builtin_mapping, builtin_names
+
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["title"] == "ScenarioFile" and "actors" in schema["properties"]
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for name in builtin_names():
+        mapping = json.loads(json.dumps(builtin_mapping(name), default=str))  # dates as JSON has them
+        assert not list(validator.iter_errors(mapping)), name
+    korea = json.loads(json.dumps(builtin_mapping("korea-2017"), default=str))
+    for path, value in ((("horizon_days",), 100_000), (("escalation", "clash_to_war"), -1.0)):
+        bad = copy.deepcopy(korea)
+        where = bad
+        for key in path[:-1]:
+            where = where[key]
+        where[path[-1]] = value
+        assert list(validator.iter_errors(bad)), path
 
 
 def test_calibrate_sets_the_model_beside_the_published_judgements(capsys):

@@ -137,9 +137,9 @@ def show(scenario: Annotated[str, typer.Argument(help="built-in name or path to 
 
 def schema() -> None:
     """Print the JSON Schema of the scenario file format."""
-    from brinkmanship.scenario.schema import ScenarioFile
+    from brinkmanship.scenario.schema import scenario_json_schema
 
-    print(json.dumps(ScenarioFile.model_json_schema(), indent=2))
+    print(json.dumps(scenario_json_schema(), indent=2))
 
 
 def run_ensemble(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -654,3 +654,30 @@ class ScenarioFile(Strict):
             if principal not in self.principals:
                 raise ValueError(f"freeze terms name {principal!r}, which is not a principal")
         return self
+
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+"""Pydantic's names of a field's bounds and JSON Schema's. Pydantic writes a bound it cannot push into
+the field's core schema (a number field checked first by :func:`_number_as_written`) under its own name,
+``ge``, which a JSON Schema validator or an editor ignores."""
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the scenario file format: pydantic's, with every field's bounds
+    under JSON Schema's keywords (``minimum``, ``maximum``, ``exclusiveMinimum``, ``exclusiveMaximum``), so
+    that a validator or an editor enforces the ranges `brink` enforces."""
+
+    def standard(node: Any) -> Any:
+        if isinstance(node, list):
+            return [standard(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            bound = _BOUNDS.get(key)
+            # A "ge" is a bound only beside a type (a property named "ge" is a key of "properties").
+            out[bound if bound and "type" in node and not isinstance(value, dict) else key] = standard(value)
+        return out
+
+    return {"$schema": JSON_SCHEMA_DIALECT, **standard(ScenarioFile.model_json_schema())}
