@@ -609,19 +609,33 @@ def test_a_journal_that_is_not_rows_is_one_line(tmp_path: Path) -> None:
             fit_module.Journal(folder, digest, config)
 
 
-def test_force_discards_a_fit_of_other_targets(tmp_path: Path) -> None:
+def test_force_keeps_the_earlier_fit_until_the_new_one_is_done(tmp_path: Path) -> None:
     """Without --force a fit of other targets (or an unreadable manifest) is refused and the message offers
-    --force; with it, that fit's rows are discarded and the fit starts afresh."""
+    --force. With it the fit starts afresh in a subfolder, and the earlier fit's rows, draws and settings
+    stay as they were until the new fit is done: a tester's Ctrl-C during a forced fit left the earlier fit's
+    112 s of rows replaced by the new fit's five and its wave-1 draws deleted."""
     _, digest = _tiny(tmp_path)
     config = FitConfig(wave1=16, wave2=0, check_draws=2, settings=Settings(runs=64))
     folder = tmp_path / "fit"
     folder.mkdir()
     fit_module.Journal(folder, "0" * 64, config).add(1, 0, np.zeros(1), {"t": 0.1})
+    np.save(folder / fit_module.WAVE1_DRAWS, np.zeros((3, 1)))
+    names = (fit_module.JOURNAL, fit_module.MANIFEST, fit_module.WAVE1_DRAWS)
+    before = {name: (folder / name).read_bytes() for name in names}
     with pytest.raises(UserError, match="add --force"):
         fit_module.Journal(folder, digest, config)
-    fresh = fit_module.Journal(folder, digest, config, force=True)
-    assert fresh.rows == {}
+    forced = fit_module.Journal(folder, digest, config, force=True)
+    assert forced.rows == {}
+    forced.add(1, 0, np.zeros(1), {"t": 0.5})
+    # Interrupted here: the earlier fit is whole, and the same command resumes the forced one.
+    assert {name: (folder / name).read_bytes() for name in names} == before
+    assert fit_module.active_journal(folder) == folder / fit_module.FORCED / fit_module.JOURNAL
+    resumed = fit_module.Journal(folder, digest, config, force=True)
+    assert resumed.rows == {(1, 0): {"t": 0.5}}
+    resumed.finish()  # the fit is done: its files take the earlier fit's place
+    assert not (folder / fit_module.FORCED).exists() and not (folder / fit_module.WAVE1_DRAWS).exists()
     assert json.loads((folder / fit_module.MANIFEST).read_text())["targets_sha256"] == digest
+    assert fit_module.Journal(folder, digest, config).rows == {(1, 0): {"t": 0.5}}  # no --force needed now
     (folder / fit_module.MANIFEST).write_text("{")
     with pytest.raises(UserError, match="cannot read"):
         fit_module.Journal(folder, digest, config)

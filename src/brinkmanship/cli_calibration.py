@@ -132,9 +132,9 @@ def calibrate(
 
 def _journal_kept(folder: Path) -> str:
     """What an interrupted fit leaves for resuming it: its journal of simulated rows, if any."""
-    from brinkmanship.calibration.fit import JOURNAL
+    from brinkmanship.calibration.fit import active_journal
 
-    journal = folder / JOURNAL
+    journal = active_journal(folder)
     try:
         with journal.open(encoding="utf-8") as lines:
             rows = sum(1 for line in lines if line.endswith("\n"))  # whole rows; a cut last one is redone

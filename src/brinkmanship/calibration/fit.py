@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -50,6 +51,9 @@ from brinkmanship.wording import plural
 JOURNAL = "simulations.jsonl"
 WAVE1_DRAWS = "wave1-posterior.npy"
 MANIFEST = "fit.json"
+FORCED = "forced-fit"
+"""The subfolder in which a fit started with ``--force`` over a fit of other settings works until it is
+done (the earlier fit's files stay in place until then)."""
 SHIPPED_DRAWS = 256
 
 
@@ -118,25 +122,26 @@ class Journal:
 
     def __init__(self, folder: Path, digest: str, config: FitConfig, force: bool = False) -> None:
         """Resume the fit in ``folder``, or start one there. A folder holding a fit of other targets or
-        settings (or one whose settings cannot be read) is refused, unless ``force``: then that fit's rows
-        are discarded and the fit starts afresh."""
-        self.path = folder / JOURNAL
-        manifest = folder / MANIFEST
+        settings (or one whose settings cannot be read) is refused, unless ``force``: then this fit starts
+        afresh in the folder's :data:`FORCED` subfolder (or resumes there, if an interrupted forced fit of
+        these settings left it), and the earlier fit's files stay as they are until this one is done
+        (:meth:`finish` then puts this one's in their place): an interrupted ``--force`` loses nothing."""
+        self.home = folder
+        self.folder = folder
         wanted = {"targets_sha256": digest, "config": config.as_dict()}
-        if manifest.exists():
-            try:
-                found = json.loads(manifest.read_text(encoding="utf-8"))
-                problem = None if found == wanted else "holds a fit of other targets or settings"
-            except (OSError, ValueError) as error:
-                problem = f"cannot read the earlier fit's settings ({error})"
-            if problem is not None and not force:
-                raise UserError(
-                    f"{folder}: {problem} ({MANIFEST}); resume it with the same targets and settings, "
-                    "choose another --out folder, or add --force to discard it and start afresh"
-                )
-            if problem is not None:
-                for name in (JOURNAL, WAVE1_DRAWS, MANIFEST):
-                    (folder / name).unlink(missing_ok=True)
+        problem = _settings_problem(folder / MANIFEST, wanted)
+        if problem is not None and not force:
+            raise UserError(
+                f"{folder}: {problem} ({MANIFEST}); resume it with the same targets and settings, "
+                "choose another --out folder, or add --force to discard it and start afresh"
+            )
+        if problem is not None:
+            self.folder = folder / FORCED
+            if _settings_problem(self.folder / MANIFEST, wanted) is not None:
+                shutil.rmtree(self.folder, ignore_errors=True)  # a forced fit of yet other settings
+            self.folder.mkdir(exist_ok=True)
+        self.path = self.folder / JOURNAL
+        manifest = self.folder / MANIFEST
         if not manifest.exists():
             manifest.write_text(json.dumps(wanted, indent=1), encoding="utf-8")
         self.rows: dict[tuple[int, int], dict[str, float]] = {}
@@ -183,6 +188,38 @@ class Journal:
             handle.write(line + "\n")
             handle.flush()
             os.fsync(handle.fileno())
+
+    def finish(self) -> None:
+        """The fit is done: a forced fit's files (its rows, its wave-1 draws, its settings) replace the
+        earlier fit's, and its subfolder goes."""
+        if self.folder == self.home:
+            return
+        for name in (JOURNAL, WAVE1_DRAWS, MANIFEST):
+            source, target = self.folder / name, self.home / name
+            if source.exists():
+                os.replace(source, target)
+            else:
+                target.unlink(missing_ok=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _settings_problem(manifest: Path, wanted: dict[str, Any]) -> str | None:
+    """What keeps the fit whose settings are ``manifest`` from being resumed as ``wanted``; None where it
+    can be (or where there is none)."""
+    if not manifest.exists():
+        return None
+    try:
+        found = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        return f"cannot read the earlier fit's settings ({error})"
+    return None if found == wanted else "holds a fit of other targets or settings"
+
+
+def active_journal(folder: Path) -> Path:
+    """The journal an interrupted fit in ``folder`` left: a forced fit's (in :data:`FORCED`) where there is
+    one, else the folder's own."""
+    forced = folder / FORCED / JOURNAL
+    return forced if forced.exists() else folder / JOURNAL
 
 
 def run_fit(
@@ -249,7 +286,7 @@ def run_fit(
     emulator = Emulator.fit(fitted, design1, rows1, seed)
     # The wave-1 posterior's draws are kept beside the journal: a fit resumed in wave 2 does not sample
     # them again (they fix wave 2's design, so they must be the same ones).
-    saved = folder / WAVE1_DRAWS
+    saved = journal.folder / WAVE1_DRAWS
     if config.wave2 and saved.exists():
         draws = _saved_draws(saved, k, config.wave2)
         posterior = Posterior(draws, np.zeros((0, len(fitted))), math.nan, math.nan, math.nan)
@@ -282,6 +319,7 @@ def run_fit(
         )
     document["fit_seconds"] = round(seconds, 1)
     document["rows_simulated_this_session"] = simulated
+    journal.finish()
     return document
 
 
