@@ -135,6 +135,13 @@ def test_intel_yield(capsys: pytest.CaptureFixture[str]) -> None:
     assert "depth of burial" in out["range_covers"] and out["sigma_mb"]["combined"] > 0.2
 
 
+def test_intel_yield_text_writes_a_large_yield_plainly(capsys: pytest.CaptureFixture[str]) -> None:
+    """mb 6.3's range ends above 1,000 kt: it read '93-1.01e+03 kt' (a tester)."""
+    assert main(["intel", "yield", "--mb", "6.3"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "e+" not in first and "1,0" in first
+
+
 def test_intel_tests(capsys: pytest.CaptureFixture[str]) -> None:
     out = run_json(capsys, ["intel", "tests", "--json"])
     assert len(out["tests"]) == 6

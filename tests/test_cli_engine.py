@@ -369,3 +369,13 @@ def test_no_help_text_shows_rst_markup():
         for mark in ("``", ":func:", ":class:", ":mod:", ":data:", ":meth:"):
             assert mark not in result.output, (path, mark)
     assert len(paths) > 10
+
+
+def test_an_out_name_longer_than_the_file_system_takes_is_named_with_its_flag(tmp_path, capsys):
+    """It read 'error: cannot write xxx...: File name too long', without saying which option (a tester)."""
+    assert (
+        main(["run", "korea-calm", "--runs", "10", "--days", "2", "--out", str(tmp_path / ("x" * 300))]) == 2
+    )
+    err = capsys.readouterr().err
+    assert err.startswith("error: --out: the name 'xxx") and "300 bytes long" in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []

@@ -419,7 +419,8 @@ def intel_yield(
         ],
     }
     lines = [
-        f"yield {est.central:.3g} kt (range {est.low:.3g}-{est.high:.3g} kt) from mb {list(mb)}",
+        f"yield {_kilotons(est.central)} kt (range {_kilotons(est.low)}-{_kilotons(est.high)} kt) "
+        f"from mb {list(mb)}",
         f"  the range is a {COVERS} (combined {est.sigma_mb:.2f} mb);",
         *(
             [
@@ -637,3 +638,9 @@ def register(app: typer.Typer) -> None:
     """Attach the consequences and intelligence commands to the main app."""
     app.command("effects")(effects)
     app.add_typer(intel_app, name="intel")
+
+
+def _kilotons(value: float) -> str:
+    """A yield for a line of text: three significant figures, never in exponent notation (1,010, not
+    1.01e+03)."""
+    return f"{float(f'{value:.3g}'):,.0f}" if value >= 100 else f"{value:.3g}"

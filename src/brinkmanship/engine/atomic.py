@@ -79,7 +79,27 @@ def check_out_text(text: str, flag: str = "--out") -> Path:
     """A folder path from the command line; an empty one would silently mean the current directory."""
     if not text.strip():
         raise UserError(f"{flag}: give a folder name (an empty name is not the current directory)")
-    return Path(text)
+    path = Path(text)
+    longest = _name_max(path)
+    for part in path.parts:
+        if len(os.fsencode(part)) > longest:
+            shown = part if len(part) <= 40 else part[:37] + "..."
+            raise UserError(
+                f"{flag}: the name {shown!r} is {len(os.fsencode(part)):,} bytes long; the file system takes "
+                f"at most {longest}"
+            )
+    return path
+
+
+def _name_max(path: Path) -> int:
+    """The longest name (bytes) of one folder or file that the file system under ``path`` takes."""
+    for place in (path, *path.parents, Path.cwd()):
+        try:
+            if place.exists():
+                return int(os.pathconf(place, "PC_NAME_MAX"))
+        except (OSError, ValueError):
+            continue
+    return 255
 
 
 class ResultFolder:
