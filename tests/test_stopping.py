@@ -65,6 +65,23 @@ def test_a_signal_during_eval_is_raised_once_eval_has_returned():
     assert said == "raised after [42]"
 
 
+def test_a_signal_during_a_finalizer_is_raised_once_it_has_run():
+    """An exception raised in ``__del__`` is printed ("Exception ignored in") and dropped: a Ctrl-C inside
+    pyarrow's ParquetWriter.__del__ was lost and a sweep ran to its end (CI, 1 Dec 2026)."""
+    said = _run("""
+        class Writer:
+            def __del__(self):
+                signal.raise_signal(signal.SIGINT)
+                self.closed = True
+        try:
+            Writer()  # dropped at once: its finalizer runs here
+            wait_for_the_signal()
+        except KeyboardInterrupt:
+            print("raised after the finalizer")
+    """)
+    assert said == "raised after the finalizer"
+
+
 def test_elsewhere_a_signal_is_raised_at_once():
     """Also in the program's own code when it comes from a string (``python -c``, as here)."""
     said = _run("""

@@ -14,9 +14,12 @@ commands import NumPy, SciPy, Numba... when they run, and typer reads each comma
   whatever catches it later: two runs of eight printed the one line and then died of SIGINT (a shell's 130,
   but -2 to a parent process, which CI's test saw).
 
-So a signal that arrives while the main thread is importing a module or running code from a string is
-noted, and raised as soon as it is out of it (a helper thread sends it to the main thread again every
-:data:`RETRY_S` seconds until then): within tenths of a second.
+The same holds in a finalizer (``__del__``): an exception raised in one is printed as "Exception ignored
+in ..." and dropped, and the command went on to the end (pyarrow's ``ParquetWriter.__del__``, in a sweep).
+
+So a signal that arrives while the main thread is importing a module, running code from a string or
+running a finalizer is noted, and raised as soon as it is out of it (a helper thread sends it to the main
+thread again every :data:`RETRY_S` seconds until then): within tenths of a second.
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ class Terminated(BaseException):
 
 
 def _held_back_in(frame: FrameType | None) -> bool:
-    """Whether ``frame`` or a frame that called it runs importlib's machinery (a module being imported)
-    or code that ``eval`` or ``exec`` compiled from a string (file name ``<string>``, name ``<module>``).
+    """Whether ``frame`` or a frame that called it runs importlib's machinery (a module being imported),
+    code that ``eval`` or ``exec`` compiled from a string (file name ``<string>``, name ``<module>``), or a
+    finalizer (``__del__``), where an exception is printed and dropped.
 
     The outermost frame is the program: ``python -c`` runs its code from a string too (its functions too
     are in ``<string>``), and there an interrupt that nothing catches is unhandled indeed.
@@ -51,6 +55,11 @@ def _held_back_in(frame: FrameType | None) -> bool:
         if code.co_filename.startswith("<frozen importlib"):
             return True
         if code.co_filename == "<string>" and code.co_name == "<module>" and frame.f_back is not None:
+            return True
+        if code.co_name == "__del__":
+            # A finalizer run by the garbage collector: Python prints an exception raised in it as
+            # "Exception ignored in ..." and goes on (CI, 1 Dec 2026: a Ctrl-C inside pyarrow's
+            # ParquetWriter.__del__ was lost, and the sweep finished with exit code 0).
             return True
         frame = frame.f_back
     return False
