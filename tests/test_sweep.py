@@ -732,3 +732,29 @@ def test_a_json_grid_as_a_program_writes_it_is_read(tmp_path: Path) -> None:
     assert "5e-05" in path.read_text()
     grid = load_grid(path, load_scenario("korea-2017"))
     assert [s["loss_of_control.base"] for s in grid.sets] == [5e-05, 1e-4]
+
+
+def test_whole_numbers_in_exponent_notation_are_counts(tmp_path: Path) -> None:
+    """``runs: 2e1`` is 20 (a tester found every count of a grid, and a target's events, refused as 'the
+    number 20.0'); a fraction is still refused."""
+    from brinkmanship.calibration.targets import load_targets
+
+    grid = _write(
+        tmp_path,
+        "runs: 2e1\ndays: 5e0\nreplicates: 1e0\nseed: 1e3\nparameters: {escalation.clash_to_war: [0.02]}\n",
+    )
+    loaded = load_grid(grid, load_scenario("korea-2017"))
+    assert (loaded.runs, loaded.days, loaded.replicates, loaded.seed) == (20, 5, 1, 1000)
+    assert isinstance(loaded.runs, int)
+    fraction = _write(tmp_path, "runs: 2.55e1\nparameters: {escalation.clash_to_war: [0.02]}\n")
+    with pytest.raises(UserError, match="runs: should be a whole number"):
+        load_grid(fraction, load_scenario("korea-2017"))
+    shipped = Path(__file__).parents[1] / "src" / "brinkmanship" / "calibration" / "data" / "targets.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    assert "events: 0, trials: 26" in text
+    (tmp_path / "targets.yaml").write_text(
+        text.replace("events: 0, trials: 26", "events: 0e0, trials: 2.6e1")
+    )
+    targets, _ = load_targets(tmp_path / "targets.yaml")
+    binomial = [t.error for t in targets.targets if t.error.kind == "binomial"]
+    assert [(e.events, e.trials) for e in binomial] == [(0, 26)]

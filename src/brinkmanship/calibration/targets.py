@@ -51,7 +51,7 @@ from brinkmanship.errors import UserError
 from brinkmanship.model.ladder import ACTION_INDEX
 from brinkmanship.safe_yaml import parse_yaml, read_text
 from brinkmanship.scenario.loader import format_validation_error
-from brinkmanship.scenario.schema import Strict
+from brinkmanship.scenario.schema import Strict, WholeNumber
 
 Outcome = Literal["war", "clash", "contained_clash", "nuclear_use", "agreement"]
 OUTCOMES: tuple[str, ...] = ("war", "clash", "contained_clash", "nuclear_use", "agreement")
@@ -162,8 +162,8 @@ class ErrorModel(Strict):
     kind: Literal["logit_normal", "log_normal", "at_most", "at_least", "binomial"]
     sd: Annotated[float, Field(gt=0.0, le=10.0)] | None = None
     # strict: a count is an integer as written, not a boolean (YAML's true) or a quoted "0".
-    events: Annotated[int, Field(ge=0, le=1_000_000, strict=True)] | None = None
-    trials: Annotated[int, Field(ge=1, le=1_000_000, strict=True)] | None = None
+    events: Annotated[WholeNumber, Field(ge=0, le=1_000_000, strict=True)] | None = None
+    trials: Annotated[WholeNumber, Field(ge=1, le=1_000_000, strict=True)] | None = None
     reason: Text
 
     @model_validator(mode="after")

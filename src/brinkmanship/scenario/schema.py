@@ -7,6 +7,7 @@ Every field carries its meaning; numbers from the literature are cited in the sc
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
@@ -27,6 +28,18 @@ def _number_as_written(value: object) -> object:
     return value
 
 
+def _whole_number(value: object) -> object:
+    """A count as a file writes it: a whole number, in exponent notation too (``2e1`` is 20, as JSON and
+    YAML 1.2 read it); a fraction (``2.5``) is left for the integer check to refuse."""
+    value = _number_as_written(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+"""A count of a file read strictly (a sweep grid's runs, a target's events): a whole number, ``2e1``
+included; not a fraction, a boolean or quoted text."""
 Number = Annotated[float, BeforeValidator(_number_as_written)]
 """A number field of a file: a YAML or JSON number, not a boolean or quoted text."""
 Count = Annotated[int, BeforeValidator(_number_as_written)]

@@ -44,6 +44,7 @@ from brinkmanship.errors import UserError
 from brinkmanship.policies import Catalogue, check_policy
 from brinkmanship.scenario import ScenarioFile
 from brinkmanship.scenario.loader import format_validation_error, read_mapping
+from brinkmanship.scenario.schema import WholeNumber
 from brinkmanship.wording import plural
 
 MAX_UNITS = 10_000
@@ -70,9 +71,9 @@ class SampleSpec(_Strict):
     """
 
     method: Literal["lhs", "sobol", "uniform"]
-    n: Annotated[int, Field(ge=1, le=MAX_UNITS)]
+    n: Annotated[WholeNumber, Field(ge=1, le=MAX_UNITS)]
     parameters: Annotated[list[str], Field(min_length=1)]
-    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
+    seed: Annotated[WholeNumber, Field(ge=0, le=MAX_SEED)] | None = None
 
 
 class SampleBlock(_Strict):
@@ -82,10 +83,10 @@ class SampleBlock(_Strict):
 class GridFile(_Strict):
     """The file as written; :func:`load_grid` checks it against the scenario."""
 
-    runs: Annotated[int, Field(ge=1, le=MAX_RUNS)] = 1_000
-    days: Annotated[int, Field(ge=1, le=MAX_DAYS)] | None = None
-    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 20171126
-    replicates: Annotated[int, Field(ge=1, le=MAX_REPLICATES)] = 1
+    runs: Annotated[WholeNumber, Field(ge=1, le=MAX_RUNS)] = 1_000
+    days: Annotated[WholeNumber, Field(ge=1, le=MAX_DAYS)] | None = None
+    seed: Annotated[WholeNumber, Field(ge=0, le=MAX_SEED)] = 20171126
+    replicates: Annotated[WholeNumber, Field(ge=1, le=MAX_REPLICATES)] = 1
     prelude: Literal["own", "shared"] = "own"
     parameters: Annotated[dict[str, Any], Field(min_length=1)]
     policies: Annotated[list[str], Field(min_length=1)] = ["baseline"]
