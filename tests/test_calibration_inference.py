@@ -632,7 +632,7 @@ def test_force_keeps_the_earlier_fit_until_the_new_one_is_done(tmp_path: Path) -
     assert fit_module.active_journal(folder) == folder / fit_module.FORCED / fit_module.JOURNAL
     resumed = fit_module.Journal(folder, digest, config, force=True)
     assert resumed.rows == {(1, 0): {"t": 0.5}}
-    resumed.finish()  # the fit is done: its files take the earlier fit's place
+    resumed.finish()  # the fit is done (its posterior written): its files take the earlier fit's place
     assert not (folder / fit_module.FORCED).exists() and not (folder / fit_module.WAVE1_DRAWS).exists()
     assert json.loads((folder / fit_module.MANIFEST).read_text())["targets_sha256"] == digest
     assert fit_module.Journal(folder, digest, config).rows == {(1, 0): {"t": 0.5}}  # no --force needed now
@@ -640,6 +640,13 @@ def test_force_keeps_the_earlier_fit_until_the_new_one_is_done(tmp_path: Path) -
     with pytest.raises(UserError, match="cannot read"):
         fit_module.Journal(folder, digest, config)
     assert fit_module.Journal(folder, digest, config, force=True).rows == {}
+    # A file of the user's in the forced fit's folder (a tester's notes, removed with it) is refused, kept.
+    (folder / fit_module.MANIFEST).write_text("{")
+    mine = folder / fit_module.FORCED / "notes.txt"
+    mine.write_text("mine")
+    with pytest.raises(UserError, match=r"holds files that are not a fit's \(notes\.txt\)"):
+        fit_module.Journal(folder, "1" * 64, config, force=True)
+    assert mine.read_text() == "mine"
 
 
 def test_split_takes_the_monte_carlo_noise_out_of_the_parameter_part() -> None:

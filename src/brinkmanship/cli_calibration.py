@@ -100,7 +100,7 @@ def calibrate(
         calibrate_scenario(scenario, 20_000 if runs is None else runs, seed, as_json)
         return
     # Imported here: the fit needs scikit-learn and emcee, which every other command can do without.
-    from brinkmanship.calibration.fit import FitConfig, run_fit
+    from brinkmanship.calibration.fit import FitConfig, finish_forced, run_fit
     from brinkmanship.calibration.simulator import Settings
     from brinkmanship.calibration.targets import load_targets, targets_where
 
@@ -124,6 +124,9 @@ def calibrate(
             raise
         result.staged("posterior.json").write_text(json.dumps(document, indent=1), encoding="utf-8")
         result.commit()
+        finish_forced(
+            folder
+        )  # a forced fit's rows and settings replace the earlier fit's, after its posterior
     if as_json:
         print(json.dumps(document))
     else:

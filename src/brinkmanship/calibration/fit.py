@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import math
 import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -51,9 +50,12 @@ from brinkmanship.wording import plural
 JOURNAL = "simulations.jsonl"
 WAVE1_DRAWS = "wave1-posterior.npy"
 MANIFEST = "fit.json"
-FORCED = "forced-fit"
+FORCED = ".brink-forced-fit"
 """The subfolder in which a fit started with ``--force`` over a fit of other settings works until it is
-done (the earlier fit's files stay in place until then)."""
+done (the earlier fit's files stay in place until then). Hidden, and named for brink, so that it is not a
+folder of the user's; one holding anything but a fit's files is refused, not removed."""
+FIT_WORK_FILES = (JOURNAL, WAVE1_DRAWS, MANIFEST)
+"""What a fit writes beside its posterior, and all that :data:`FORCED` may hold."""
 SHIPPED_DRAWS = 256
 
 
@@ -124,8 +126,9 @@ class Journal:
         """Resume the fit in ``folder``, or start one there. A folder holding a fit of other targets or
         settings (or one whose settings cannot be read) is refused, unless ``force``: then this fit starts
         afresh in the folder's :data:`FORCED` subfolder (or resumes there, if an interrupted forced fit of
-        these settings left it), and the earlier fit's files stay as they are until this one is done
-        (:meth:`finish` then puts this one's in their place): an interrupted ``--force`` loses nothing."""
+        these settings left it), and the earlier fit's files stay as they are until this one is done and
+        its posterior written (:func:`finish_forced` then puts this one's in their place): an interrupted
+        ``--force`` loses nothing."""
         self.home = folder
         self.folder = folder
         wanted = {"targets_sha256": digest, "config": config.as_dict()}
@@ -137,8 +140,19 @@ class Journal:
             )
         if problem is not None:
             self.folder = folder / FORCED
+            if self.folder.exists() and not self.folder.is_dir():
+                raise UserError(f"{self.folder}: not a folder; move it out of {folder} to force a new fit")
+            strangers = sorted(
+                p.name for p in self.folder.glob("*") if self.folder.is_dir() and p.name not in FIT_WORK_FILES
+            )
+            if strangers:
+                raise UserError(
+                    f"{self.folder}: holds files that are not a fit's ({', '.join(strangers[:3])}); "
+                    "move them out to force a new fit"
+                )
             if _settings_problem(self.folder / MANIFEST, wanted) is not None:
-                shutil.rmtree(self.folder, ignore_errors=True)  # a forced fit of yet other settings
+                for name in FIT_WORK_FILES:  # a forced fit of yet other settings
+                    (self.folder / name).unlink(missing_ok=True)
             self.folder.mkdir(exist_ok=True)
         self.path = self.folder / JOURNAL
         manifest = self.folder / MANIFEST
@@ -190,17 +204,25 @@ class Journal:
             os.fsync(handle.fileno())
 
     def finish(self) -> None:
-        """The fit is done: a forced fit's files (its rows, its wave-1 draws, its settings) replace the
-        earlier fit's, and its subfolder goes."""
-        if self.folder == self.home:
-            return
-        for name in (JOURNAL, WAVE1_DRAWS, MANIFEST):
-            source, target = self.folder / name, self.home / name
-            if source.exists():
-                os.replace(source, target)
-            else:
-                target.unlink(missing_ok=True)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """The fit is done and its posterior written: :func:`finish_forced`."""
+        finish_forced(self.home)
+
+
+def finish_forced(folder: Path) -> None:
+    """A forced fit in ``folder`` is done and its posterior written: its files (rows, wave-1 draws,
+    settings) replace the earlier fit's, and its subfolder (:data:`FORCED`) goes. Nothing where no forced
+    fit worked."""
+    work = folder / FORCED
+    if not (work / MANIFEST).exists():
+        return
+    for name in (JOURNAL, WAVE1_DRAWS):
+        source, target = work / name, folder / name
+        if source.exists():
+            os.replace(source, target)
+        else:
+            target.unlink(missing_ok=True)
+    os.replace(work / MANIFEST, folder / MANIFEST)  # last: until then the forced fit is the one to resume
+    work.rmdir()
 
 
 def _settings_problem(manifest: Path, wanted: dict[str, Any]) -> str | None:
@@ -319,7 +341,6 @@ def run_fit(
         )
     document["fit_seconds"] = round(seconds, 1)
     document["rows_simulated_this_session"] = simulated
-    journal.finish()
     return document
 
 
