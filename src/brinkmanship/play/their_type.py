@@ -88,8 +88,12 @@ class TheirTypes:
         return shifted / shifted.sum()
 
     def effective_size(self) -> float:
-        """Kish's effective sample size, 1 / sum(w^2): how many equally weighted types the draws are worth."""
-        w = self.weights
+        """Kish's effective sample size, 1 / sum(w^2), over the distinct types: how many equally weighted
+        types the draws are worth. Copies of one type (a resampled replay ensemble holds many: 1,024 paths,
+        112 distinct types on 31 Dec 2017) count once, with their weights summed."""
+        types = np.stack([self.greedy, self.resolve, self.sensitivity], axis=1)
+        _, distinct = np.unique(types, axis=0, return_inverse=True)
+        w = np.bincount(distinct.reshape(-1), weights=self.weights)
         return float(1.0 / np.sum(w * w))
 
     def share_greedy(self) -> float:
