@@ -379,3 +379,12 @@ def test_an_out_name_longer_than_the_file_system_takes_is_named_with_its_flag(tm
     err = capsys.readouterr().err
     assert err.startswith("error: --out: the name 'xxx") and "300 bytes long" in err and err.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_out_path_longer_than_the_file_system_takes_is_one_short_line(tmp_path, capsys):
+    """It printed the whole path, 5,065 characters, in its one line (a tester)."""
+    deep = tmp_path.joinpath(*(["b" * 200] * 25))
+    assert main(["run", "korea-calm", "--runs", "10", "--days", "2", "--out", str(deep)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --out: the path is ") and "bytes long" in err and len(err) < 120
+    assert list(tmp_path.iterdir()) == []

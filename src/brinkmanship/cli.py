@@ -91,7 +91,8 @@ def _output_failed(error: OSError) -> int:
         pass
     if isinstance(error, BrokenPipeError):
         return 141  # the reader went away (`brink schema | head`): what a shell reports for SIGPIPE
-    where = f" {error.filename}" if error.filename else " standard output"
+    named = str(error.filename)
+    where = f" {named if len(named) <= 80 else named[:77] + '...'}" if error.filename else " standard output"
     print(f"error: cannot write{where}: {error.strerror or error}", file=sys.stderr)
     return 2
 

@@ -80,7 +80,12 @@ def check_out_text(text: str, flag: str = "--out") -> Path:
     if not text.strip():
         raise UserError(f"{flag}: give a folder name (an empty name is not the current directory)")
     path = Path(text)
-    longest = _name_max(path)
+    whole, most = len(os.fsencode(os.path.abspath(text))), _limit(path, "PC_PATH_MAX", 4096)
+    if whole >= most:
+        raise UserError(
+            f"{flag}: the path is {whole:,} bytes long; the file system takes at most {most - 1:,}"
+        )
+    longest = _limit(path, "PC_NAME_MAX", 255)
     for part in path.parts:
         if len(os.fsencode(part)) > longest:
             shown = part if len(part) <= 40 else part[:37] + "..."
@@ -91,15 +96,16 @@ def check_out_text(text: str, flag: str = "--out") -> Path:
     return path
 
 
-def _name_max(path: Path) -> int:
-    """The longest name (bytes) of one folder or file that the file system under ``path`` takes."""
+def _limit(path: Path, name: str, default: int) -> int:
+    """The file system's limit ``name`` (``os.pathconf``: PC_NAME_MAX, the longest name of one folder or
+    file, or PC_PATH_MAX, the longest path, in bytes) where ``path`` would be."""
     for place in (path, *path.parents, Path.cwd()):
         try:
             if place.exists():
-                return int(os.pathconf(place, "PC_NAME_MAX"))
+                return int(os.pathconf(place, name))
         except (OSError, ValueError):
             continue
-    return 255
+    return default
 
 
 class ResultFolder:
