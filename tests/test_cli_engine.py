@@ -150,7 +150,15 @@ def test_schema_is_json_schema_of_the_scenario_format(capsys):
         mapping = json.loads(json.dumps(builtin_mapping(name), default=str))  # dates as JSON has them
         assert not list(validator.iter_errors(mapping)), name
     korea = json.loads(json.dumps(builtin_mapping("korea-2017"), default=str))
-    for path, value in ((("horizon_days",), 100_000), (("escalation", "clash_to_war"), -1.0)):
+    refused = (
+        (("horizon_days",), 100_000),
+        (("escalation", "clash_to_war"), -1.0),
+        (("actors", "US", "repertoire"), ["hold", "bogus"]),  # an action not on the ladder
+        (("actors", "US", "repertoire"), ["hold", "hold"]),
+        (("prelude", "events", 0, "action"), "limited_strike"),  # the prelude runs short of any clash
+        (("loss_of_control", "threshold_jump"), {"no_such_threshold": 2.0}),
+    )
+    for path, value in refused:
         bad = copy.deepcopy(korea)
         where = bad
         for key in path[:-1]:

@@ -174,7 +174,11 @@ class Principal(Strict):
     resolve: BetaPrior = Field(description="risk tolerance (Powell 1987; Schelling 1966)")
     p_greedy: Probability = Field(description="prior probability of the greedy type (Kydd 1997)")
     audience_sensitivity: UniformPrior = Field(description="weight on audience costs (Fearon 1994)")
-    repertoire: list[str] = Field(min_length=1, description="actions this principal may take")
+    repertoire: list[str] = Field(
+        min_length=1,
+        description="actions this principal may take",
+        json_schema_extra={"items": {"enum": list(ACTION_INDEX)}, "uniqueItems": True},
+    )
     precision: Positive = Field(description="logit precision lambda (McKelvey & Palfrey 1995)")
     war_cost: Positive = Field(description="disutility of a war, in the utility units of the decision model")
     military_strength: Positive = Field(
@@ -361,7 +365,9 @@ class Decision(Strict):
         description="cost of doing anything but hold on a given day (attention, effort): sets the daily tempo"
     )
     action_costs: dict[str, Signed] = Field(
-        default_factory=dict, description="overrides of the catalogue's per-action costs"
+        default_factory=dict,
+        description="overrides of the catalogue's per-action costs",
+        json_schema_extra={"propertyNames": {"enum": list(ACTION_INDEX)}},
     )
 
     @field_validator("action_costs")
@@ -390,9 +396,13 @@ class LossOfControl(Strict):
     growth: Positive = Field(le=10.0, description="factor per rung climbed")
     tension_growth: NonNegative = Field(le=10.0, description="log-factor per unit of tension")
     posture_decay: NonNegative = Field(description="rungs per day a posture falls back when not renewed")
-    threshold_jump: dict[str, Positive] = Field(description="extra factor once a Kahn threshold is crossed")
+    threshold_jump: dict[str, Positive] = Field(
+        description="extra factor once a Kahn threshold is crossed",
+        json_schema_extra={"propertyNames": {"enum": list(THRESHOLD_NAMES)}},
+    )
     action_incident: dict[str, Probability] = Field(
         default_factory=dict,
+        json_schema_extra={"propertyNames": {"enum": list(ACTION_INDEX)}},
         description="extra chance of an armed incident on the day an action is taken (tests gone astray, "
         "bomber flights near airspace; Sagan 1993)",
     )
@@ -510,7 +520,10 @@ class FreezeTerms(Strict):
     """A freeze-for-freeze: named actions of each principal halted; a breach ends it."""
 
     active: Flag = False
-    terms: dict[str, list[str]] = {}
+    terms: dict[str, list[str]] = Field(
+        default_factory=dict,
+        json_schema_extra={"additionalProperties": {"items": {"enum": list(ACTION_INDEX)}}},
+    )
     breach_rate: Probability = Field(0.0, description="daily probability that a side breaches")
 
     @field_validator("terms")
@@ -541,7 +554,11 @@ class PreludeEvent(Strict):
 
     date: IsoDate
     actor: str
-    action: str
+    action: str = Field(
+        json_schema_extra={
+            "enum": [a for a in ACTION_INDEX if a not in CLASH_ACTIONS and a not in WAR_ACTIONS]
+        }
+    )
     note: str = ""
     source: str = ""
     reveals: Capability | None = Field(
