@@ -112,6 +112,12 @@ def test_air_burst_at_height_zero_is_refused() -> None:
         Detonation(15.0, "air", "Austin", height_m=0.0)
 
 
+def test_an_infinite_height_is_refused_as_not_finite() -> None:
+    """It said 'must be >= 0 m, got inf', which infinity is (a tester)."""
+    with pytest.raises(UserError, match="must be a finite number of metres"):
+        Detonation(15.0, "air", "Austin", height_m=float("inf"))
+
+
 def test_far_apart_targets_are_computed_separately_and_added() -> None:
     apart = [Detonation(1000.0, "air", "Washington"), Detonation(1000.0, "air", "Moscow")]
     together = plan_consequences(apart).deaths.central

@@ -202,6 +202,8 @@ LEVER_VALUES = [
     ("channels: {public_noise: true}", "channels.public_noise", "expected a number"),
     ("channels: {mediators: {UN: 1}}", "channels.mediators.UN", "expected true or false, got 1"),
     ("channels: {direct: {verify: '9e-1'}}", "channels.direct.verify", "write a number without quotes"),
+    # a digit separator: YAML reads it as text, and there were no quotes to take away
+    ("channels: {direct: {verify: 9_0e-2}}", "channels.direct.verify", "write it plainly: no '_', no quotes"),
 ]
 
 

@@ -39,7 +39,10 @@ def check_burst(yield_kt: float, burst: str, height_m: float | None, *, where: s
         raise UserError(f"{where}: burst must be 'air' or 'surface', got {burst!r}")
     if height_m is not None:
         if not np.isfinite(height_m) or height_m < 0:
-            raise UserError(f"{where}: height of burst must be >= 0 m (above ground), got {height_m}")
+            raise UserError(
+                f"{where}: height of burst must be a finite number of metres, >= 0 (above ground), "
+                f"got {height_m}"
+            )
         if burst == "surface" and height_m > 0:
             raise UserError(f"{where}: a surface burst has height 0; use --burst air for {height_m:g} m")
         if burst == "air" and height_m == 0:

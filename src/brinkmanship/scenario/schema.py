@@ -24,8 +24,21 @@ def _number_as_written(value: object) -> object:
         raise ValueError(f"expected a number, got {str(value).lower()}")
     if isinstance(value, str):
         shown = repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+        if _number_once_plain(value):
+            raise ValueError(f"expected a number, got the text {shown} (write it plainly: no '_', no quotes)")
         raise ValueError(f"expected a number, got the text {shown} (write a number without quotes)")
     return value
+
+
+def _number_once_plain(text: str) -> bool:
+    """Whether ``text`` is a number written with digit separators (``1_5e-2``), which YAML reads as text."""
+    if "_" not in text:
+        return False
+    try:
+        float(text.replace("_", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _whole_number(value: object) -> object:
