@@ -680,3 +680,13 @@ def test_a_scenario_saved_as_json_by_a_program_is_read_as_the_built_in(tmp_path:
     path.write_text(json.dumps(huge, default=str).replace('"__HUGE__"', "1e400"))
     err = _one_line(capsys, ["show", str(path)])
     assert "escalation.clash_to_war: should be a finite number" in err
+
+
+def test_a_date_written_as_a_number_says_it_became_one(tmp_path: Path, capsys) -> None:
+    """``start_date: 2017e1`` is the number 20170.0 once read: the message says a number came, not only its
+    value (it read 'not an ISO date (YYYY-MM-DD): 20170.0')."""
+    data = builtin_mapping("korea-2017")
+    path = tmp_path / "dated.json"
+    path.write_text(json.dumps({**data, "start_date": "__D__"}, default=str).replace('"__D__"', "2017e1"))
+    err = _one_line(capsys, ["show", str(path)])
+    assert "start_date: not an ISO date (YYYY-MM-DD): got a number, 20170.0" in err

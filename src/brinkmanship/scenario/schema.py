@@ -102,8 +102,10 @@ def _date_as_written(value: object) -> object:
         raise ValueError(f"expected a date (YYYY-MM-DD), got a date and time: {value.isoformat()}")
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str):
-        raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}")
+    if isinstance(value, bool) or not isinstance(value, str):
+        # a number (2017e1 is read as 20170.0): say what the file's text became, not only its value
+        kind = "a number" if isinstance(value, int | float) and not isinstance(value, bool) else "not text"
+        raise ValueError(f"not an ISO date (YYYY-MM-DD): got {kind}, {value!r}")
     return iso_date(value.strip())
 
 
