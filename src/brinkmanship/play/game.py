@@ -10,10 +10,11 @@ world, the move imposed today and the player's government following the model's 
 run ``horizon`` days (the same forecast as ``brink run --as-of``; every option uses the same branches and
 random numbers, so the differences between options are not Monte Carlo noise of one against another).
 The branches know only what the player knows of the other side: its private type (greedy or not, its
-resolve, its sensitivity to audience costs) is drawn again in each branch from the player's current belief
-(and the prior's halves of the resolve distribution), not copied from the world, where it stays hidden. Its
-perceptions and beliefs about the player are taken as the world has them: the panel knows how the other
-side reads the player, which a real government would know only roughly.
+resolve, its sensitivity to audience costs) is drawn again in each branch from what its moves in the game
+say of it (:mod:`brinkmanship.play.their_type`: the scenario's prior, or a replay's ensemble, weighed by
+Bayes' rule over its moves), not copied from the world, where it stays hidden. Its perceptions and beliefs
+about the player are taken as the world has them: the panel knows how the other side reads the player,
+which a real government would know only roughly.
 
 Levers (:mod:`brinkmanship.play.levers`): the panel forecasts each lever of the catalogue as if in force
 from today, and :meth:`Game.pull` puts one in force. docs/play.md is the user's account of all this.
@@ -350,7 +351,7 @@ class Game:
         return branch
 
     def their_moves_today(self, runs: int = 2000) -> dict[str, float]:
-        """What the other side may do today, as the player's belief has it: the share of ``runs`` branches
+        """What the other side may do today, as its moves so far have it: the share of ``runs`` branches
         (those of :meth:`advise`) in which it takes each move, largest first, moves no branch took left
         out. Both sides choose on the same day from the board as it stands at its start, so this does not
         depend on the player's own move today.
