@@ -185,3 +185,19 @@ def test_a_game_from_a_replayed_date_starts_from_the_types_the_record_made_likel
     assert said["effective_types"] < copies.size < REPLAY_PATHS
     prior = compile_scenario(load_scenario("korea-2017")).p_greedy[DPRK]
     assert abs(said["greedy"] - prior) > 0.1  # the record of 2017 says something of the DPRK's type
+
+
+def test_the_game_ends_by_telling_the_other_sides_true_type(korea, capsys):
+    """The debrief: the type hidden during the game (the world's), beside what the moves said of it."""
+    from brinkmanship.cli import main
+
+    args = ["play", "korea-2017", "--as", "us", "--seed", str(SEED), "--moves", "hold 3"]
+    assert main([*args, "--advice-runs", "50", "--horizon", "5", "--no-levers", "--json"]) == 0
+    told = json.loads(capsys.readouterr().out)["debrief"]
+    world = Game.start(korea, "us", SEED).world
+    assert told["their_type"]["greedy"] == bool(world.greedy[0, DPRK] == 1.0)
+    assert told["their_type"]["resolve"] == pytest.approx(world.resolve[0, DPRK])
+    assert 0.0 <= told["their_moves_said"]["greedy"] <= 1.0
+    assert main([*args, "--no-advice"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("DPRK was in truth ") and "moves said" not in last

@@ -528,12 +528,28 @@ def play(
             "moves": record,
             "unplayed": unplayed,
             "outcome": outcome,
+            "debrief": game.debrief(),
         }
         print(json.dumps(result, indent=2))
     else:
         console.print(_outcome_line(game, outcome, ended))
+        console.print(_debrief_line(game))
     if refused is not None:
         raise refused
+
+
+def _debrief_line(game: Game) -> str:
+    """The other side's type, hidden during the game, beside what its moves said of it."""
+    told = game.debrief()
+    truth = told["their_type"]
+    kind = ("greedy" if truth["greedy"] else "security-seeking") + (
+        ", resolute" if truth["resolute"] else ", not resolute"
+    )
+    line = f"{game.them} was in truth {kind} (resolve {truth['resolve']:.2f})"
+    said = told["their_moves_said"]
+    if said is not None:
+        line += f"; its moves said greedy {_share(said['greedy'])}, resolute {_share(said['resolute'])}"
+    return line
 
 
 def _turn_line(game: Game, turn: Any) -> str:
@@ -557,7 +573,7 @@ def _share(share: float) -> str:
 
 
 def _their_moves_line(game: Game, expected: dict[str, float], shown: int = 5) -> str:
-    """The other side's likeliest moves today, as the player's belief has it (Game.their_moves_today)."""
+    """The other side's likeliest moves today, as its moves so far have it (Game.their_moves_today)."""
     moves = list(expected.items())
     said = " · ".join(f"{name} {_share(share)}" for name, share in moves[:shown])
     rest = sum(share for _, share in moves[shown:])

@@ -578,6 +578,22 @@ class Game:
             dtype=bool,
         )
 
+    def debrief(self) -> dict[str, Any]:
+        """After the game, what was hidden during it: the other side's true type (greedy or not, its resolve
+        and whether it is in the upper half of the resolve prior, its sensitivity to audience costs), beside
+        what its moves said of it (:meth:`_their_moves_say`; None in a game without advice)."""
+        o = 1 - self.side
+        w = self.world
+        return {
+            "their_type": {
+                "greedy": bool(w.greedy[0, o] == 1.0),
+                "resolute": bool(w.resolve[0, o] >= self.model.resolve_median[o]),
+                "resolve": float(w.resolve[0, o]),
+                "sensitivity": float(w.sensitivity[0, o]),
+            },
+            "their_moves_said": self._their_moves_say(),
+        }
+
     def outcome(self) -> dict[str, Any]:
         """How the game ended so far: war (its path and who began it), nuclear use, agreement."""
         w = self.world
