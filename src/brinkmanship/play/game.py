@@ -302,7 +302,8 @@ class Game:
         return {
             "day": self.number,
             "date": self.date.isoformat(),
-            "rung": {self.you: float(w.level[0, i]), self.them: float(w.level[0, o])},
+            # A rung decays by steps of 0.15 a day: rounded so that 4.7 does not read 4.699999999999999.
+            "rung": {self.you: round(float(w.level[0, i]), 9), self.them: round(float(w.level[0, o]), 9)},
             "you_read_their_hostility": float(w.perceived[0, i]),
             "their_hostility_in_truth": float(w.true_hostility[0, i]),
             "they_read_your_hostility": float(w.perceived[0, o]),
