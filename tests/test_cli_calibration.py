@@ -168,6 +168,10 @@ def test_validate_lists_fitted_and_held_out_checks(capsys: pytest.CaptureFixture
     for check in checks:
         assert {"name", "kind", "value", "band", "pass", "source"} <= set(check)
         assert isinstance(check["pass"], bool) and np.isfinite(check["value"])
+        # The value shown is the value judged: it passes exactly when it lies within its band.
+        low, high = check["band"]
+        inside = (low is None or check["value"] >= low) and (high is None or check["value"] <= high)
+        assert check["pass"] == inside, check["name"]
 
 
 @pytest.mark.parametrize(

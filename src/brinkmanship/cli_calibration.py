@@ -294,6 +294,7 @@ def validate(
         return
     table = Table(title=f"validation: {shipped.where}, {draws} posterior draws, seed {seed}")
     table.caption = (
+        "model: the posterior draws' mean on the target's error scale (logit or log), the value judged; "
         "passes within: two sd of the target's error model and the spread across draws about the published "
         "value (the project's band), or for a count from the record (k of n) its exact 95% interval; "
         "published: the author's own number or band"

@@ -100,7 +100,10 @@ def target_checks(
             {
                 "name": target.name,
                 "kind": "fitted" if target.use == "fit" else "held_out",
-                "value": predictive["posterior_predictive"]["median"],
+                # The value judged: the draws' mean on the target's error scale (logit or log), turned back.
+                # Their median can lie inside a band the mean lies outside of (a count's edge, for one).
+                "value": predictive["posterior_predictive"]["mean_on_error_scale"],
+                "median": predictive["posterior_predictive"]["median"],
                 "value_90": [
                     predictive["posterior_predictive"]["q05"],
                     predictive["posterior_predictive"]["q95"],
