@@ -596,7 +596,7 @@ def test_the_row_counts_the_docs_give_are_the_commands() -> None:
     )
     assert f"{morris:,} Morris rows ({gsa.DEFAULT_N['morris']} x {k + 1})" in docs
     assert f"{sobol:,} Sobol rows ({gsa.DEFAULT_N['sobol']} x {k + 2})" in docs
-    assert f"and {oat_ensembles(korea)} one-at-a-time rows" in docs
+    assert f"and {oat_ensembles(korea)} one-at-a-time ensembles" in docs
     assert f"korea-2017 now declares {len(korea.uncertainties)} parameters" in docs
     assert f"varies {k} (the same command is now {morris} rows: 10 trajectories x {k + 1})" in docs
 
