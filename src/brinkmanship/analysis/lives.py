@@ -99,13 +99,19 @@ def _lives_model(theatre: str, strikes: tuple[tuple[str, float, str], ...]) -> L
             "theatre": model.theatre,
             "strikes": list(model.strikes),
         }
+        temporary: Path | None = None
         try:
             where.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", dir=where.parent, suffix=".tmp", delete=False) as handle:
+                temporary = Path(handle.name)
                 json.dump(entry, handle)
-            os.replace(handle.name, where)
+            os.replace(temporary, where)
+            temporary = None
         except OSError:
             pass  # a cache that cannot be written is no cache
+        finally:
+            if temporary is not None:  # a full disk or Ctrl-C: no temporary file left behind
+                temporary.unlink(missing_ok=True)
     return model
 
 
