@@ -38,6 +38,49 @@ def test_run_reports_deaths_consistent_with_outcomes(tmp_path, capsys):
     assert np.all(per_path[(outcome != "war") & (outcome != "nuclear_use")] == 0)
     assert np.all(per_path[outcome == "nuclear_use"] > 0)
     assert np.isclose(per_path.mean(), deaths["mean"])
+    # "In the worst 5% of paths at least p95": the paths' own 95th percentile is at least it, within a bin.
+    exact = float(np.quantile(per_path, 0.95))
+    assert exact / 1.06 <= deaths["p95"] <= exact
+
+
+def _tally(deaths: np.ndarray):
+    """A DeathsTally over given deaths per path (its histogram and sums, as :meth:`add` fills them)."""
+    from brinkmanship.analysis.lives import HISTOGRAM_EDGES, DeathsTally
+
+    tally = DeathsTally(lives_model(load_scenario("korea-2017")), days=365)
+    tally.n, tally.total, tally.total_sq = deaths.size, float(deaths.sum()), float((deaths**2).sum())
+    tally.any = int((deaths > 0).sum())
+    tally.histogram = np.histogram(deaths, HISTOGRAM_EDGES)[0]
+    return tally
+
+
+@pytest.mark.parametrize(
+    "deaths", [[1_155_397.0], [0.0] * 9 + [1_155_397.0], list(np.geomspace(10, 1e7, 999))]
+)
+def test_the_quantiles_of_deaths_are_bounds_from_below(deaths: list[float]) -> None:
+    """One path of 1,155,397 deaths read "in the worst 5% of paths at least 1,188,502": the upper edge of
+    its histogram bin. The lower edge is at most the paths' own quantile, within a bin's width."""
+    values = np.array(deaths)
+    tally = _tally(values)
+    for q in (0.05, 0.5, 0.95):
+        exact = float(np.quantile(values, q, method="inverted_cdf"))
+        assert exact / 1.06 <= tally.quantile(q) <= exact
+
+
+def test_expected_deaths_have_an_interval_where_no_path_or_one_reached_war() -> None:
+    """With no war in 10 paths the interval of expected deaths was 0 - 0 beside a P(war) whose interval
+    reached 28%; with one path of one war, the one value. Both have width now, and a wide sample keeps
+    the normal interval it had."""
+    none = _tally(np.zeros(10))
+    low, high = none.mean_interval()
+    assert low == 0.0 and high > 0.2 * none.model.war.central
+    one = _tally(np.array([1_155_397.0]))
+    low, high = one.mean_interval()
+    assert low < 1_155_397.0 <= high
+    many = _tally(np.random.default_rng(3).exponential(50_000.0, 100_000))
+    low, high = many.mean_interval()
+    mean, sd = many.total / many.n, np.sqrt(many.total_sq / many.n - (many.total / many.n) ** 2)
+    assert np.isclose(high - mean, 1.6449 * sd / np.sqrt(many.n), rtol=1e-3)
 
 
 def test_the_lives_model_is_read_back_from_the_disk_cache(tmp_path, monkeypatch) -> None:
