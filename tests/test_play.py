@@ -685,3 +685,26 @@ def test_a_lever_in_force_on_one_side_says_how_to_add_the_other(capsys):
     assert "in force already (restraint:us); to add the other side, pull restraint:dprk" in err
     assert main([*NO_ADVICE, "--moves", "pull restraint:us,pull restraint:dprk,hold", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["policy_at_end"] == "restraint:us+restraint:dprk"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("  calm: 0.3", "  calm: 1000"), ("  amplification: 2.0", "  amplification: 10000")]
+)
+def test_an_extreme_allowed_value_saturates_without_a_warning(field, value, tmp_path, capsys):
+    """A scenario the schema accepts (tension's calm level at its bound of 1000) made `brink play` print
+    NumPy's "overflow encountered in exp" with its source line: the game now runs under the engine's
+    floating-point rules, as `brink run` does (overflow saturates)."""
+    import warnings
+    from importlib import resources
+
+    text = (resources.files("brinkmanship.scenario") / "builtin" / "korea-2017.yaml").read_text()
+    lines = [value if line.startswith(field + " ") else line for line in text.splitlines()]
+    assert value in lines
+    extreme = tmp_path / "extreme.yaml"
+    extreme.write_text("\n".join(lines))
+    args = [str(extreme), "--as", "us", "--moves", "hold 2", "--advice-runs", "64", "--horizon", "10"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = main(["play", *args, "--no-levers", "--json"])
+    assert code == 0, capsys.readouterr().err
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]

@@ -364,6 +364,7 @@ def play(
     import numpy as np
 
     from brinkmanship.analysis.lives import lives_model
+    from brinkmanship.engine.numerics import checked_arithmetic
     from brinkmanship.play.game import Game, repertoire_of, side_of
     from brinkmanship.play.levers import ways_out
     from brinkmanship.play.their_type import TheirTypes
@@ -396,146 +397,151 @@ def play(
         # The advice starts from the types the record made likely (the replay's ensemble), as `brink run
         # --as-of` does, and reads the other side's moves in the game from there.
         their_types = TheirTypes.of_paths(replayed, 1 - side_of(model, side))
-    game = Game.start(
-        model,
-        side,
-        seed,
-        lives_model(sc) if advice else None,
-        world,
-        sc,
-        chosen,
-        catalogue,
-        read_their_moves=advice,
-        their_types=their_types,
-    )
-    shown = errors if as_json else console  # with --json, standard output carries the JSON alone
-    typed = sys.stdin.isatty()
-    scripted = moves is not None or not typed
-    source = iter(listed) if listed is not None else _lines_from_stdin(shown, typed)
-    record: list[dict[str, Any]] = []
-    ended = "moves used up"
-    refused: UserError | None = None
-    while not game.over and game.number <= days and (listed is None or len(record) < len(listed)):
-        shown.print(_position_table(game))
-        options = game.options()
-        offered = game.advise(advice_runs, horizon) if advice else []
-        expected = game.their_moves_today(advice_runs) if advice else {}
-        ways_advice = game.advise_levers(advice_runs, horizon) if advice and levers else []
-        if offered:
-            shown.print(_advice_table(game, offered, advice_runs, horizon))
-            shown.print(_their_moves_line(game, expected))
-        else:
-            shown.print("open moves: " + ", ".join(f"{k} {name}" for k, name in enumerate(options, 1)))
-        if ways_advice:
-            shown.print(_levers_table(game, ways_advice, advice_runs, horizon))
-        elif advice and levers and game.ways:
-            # The levers are forecast with the player holding today, against holding without them.
-            can = ", ".join(game.ways)
-            shown.print(f"levers: not forecast today, holding is not open to you; can be pulled: {can}")
-        # What was shown before the player's answer, for the record whatever the answer (a move, a pull,
-        # the quit, a refused move): the JSON carries every panel the text shows.
-        panel: dict[str, Any] = {
-            "day": game.number,
-            "position": game.position(),
-            "advice": [o.as_dict() for o in offered],
-            "their_moves_today": expected,
-            "levers": [o.as_dict() for o in ways_advice],
-        }
-        parsed = None
-        pulled = None
-        answered = ""
-        for where, text in source:
-            answered = text
-            try:
-                pulled = _pull_of(text, where, catalogue)
-                if pulled is not None:
-                    try:
-                        game.pull(pulled)
-                    except UserError as error:
-                        raise UserError(f"{where}: {error}") from None
+    # Overflow at an extreme (allowed) parameter saturates, as in `brink run`: no NumPy warning reaches the
+    # player; an invalid result ends the game with one line (engine/numerics.py).
+    with checked_arithmetic():
+        game = Game.start(
+            model,
+            side,
+            seed,
+            lives_model(sc) if advice else None,
+            world,
+            sc,
+            chosen,
+            catalogue,
+            read_their_moves=advice,
+            their_types=their_types,
+        )
+        shown = errors if as_json else console  # with --json, standard output carries the JSON alone
+        typed = sys.stdin.isatty()
+        scripted = moves is not None or not typed
+        source = iter(listed) if listed is not None else _lines_from_stdin(shown, typed)
+        record: list[dict[str, Any]] = []
+        ended = "moves used up"
+        refused: UserError | None = None
+        while not game.over and game.number <= days and (listed is None or len(record) < len(listed)):
+            shown.print(_position_table(game))
+            options = game.options()
+            offered = game.advise(advice_runs, horizon) if advice else []
+            expected = game.their_moves_today(advice_runs) if advice else {}
+            ways_advice = game.advise_levers(advice_runs, horizon) if advice and levers else []
+            if offered:
+                shown.print(_advice_table(game, offered, advice_runs, horizon))
+                shown.print(_their_moves_line(game, expected))
+            else:
+                shown.print("open moves: " + ", ".join(f"{k} {name}" for k, name in enumerate(options, 1)))
+            if ways_advice:
+                shown.print(_levers_table(game, ways_advice, advice_runs, horizon))
+            elif advice and levers and game.ways:
+                # The levers are forecast with the player holding today, against holding without them.
+                can = ", ".join(game.ways)
+                shown.print(f"levers: not forecast today, holding is not open to you; can be pulled: {can}")
+            # What was shown before the player's answer, for the record whatever the answer (a move, a pull,
+            # the quit, a refused move): the JSON carries every panel the text shows.
+            panel: dict[str, Any] = {
+                "day": game.number,
+                "position": game.position(),
+                "advice": [o.as_dict() for o in offered],
+                "their_moves_today": expected,
+                "levers": [o.as_dict() for o in ways_advice],
+            }
+            parsed = None
+            pulled = None
+            answered = ""
+            for where, text in source:
+                answered = text
+                try:
+                    pulled = _pull_of(text, where, catalogue)
+                    if pulled is not None:
+                        try:
+                            game.pull(pulled)
+                        except UserError as error:
+                            raise UserError(f"{where}: {error}") from None
+                        break
+                    parsed = _parse(text, where, options, game.repertoire())
                     break
-                parsed = _parse(text, where, options, game.repertoire())
+                except UserError as error:
+                    if scripted:
+                        # A scripted move closed on its day (a freeze, a lost channel; every other mistake was
+                        # refused before the game began): the game ends there, its record is given, and the
+                        # command exits 2 with the reason, so that the days played are not lost.
+                        refused = error
+                        break
+                    shown.print(f"error: {error}")
+            else:
                 break
-            except UserError as error:
-                if scripted:
-                    # A scripted move closed on its day (a freeze, a lost channel; every other mistake was
-                    # refused before the game began): the game ends there, its record is given, and the
-                    # command exits 2 with the reason, so that the days played are not lost.
-                    refused = error
+            if refused is not None:
+                ended = "move refused"
+                record.append({"refused": answered, **panel})
+                break
+            if pulled is not None:
+                # A lever is no day's move: the board and the advice are shown again under it.
+                record.append({"pulled": pulled, "policy": game.policy.name, **panel})
+                shown.print(f"{game.date}: you pull {pulled}; in force from today: {game.policy.name}")
+                continue
+            if parsed is None:
+                ended = "quit"
+                record.append({"quit": True, **panel})
+                break
+            action, repeat = parsed
+            entry: dict[str, Any] = dict(panel)
+            played = []
+            for _ in range(repeat):
+                if game.over or game.number > days:
                     break
-                shown.print(f"error: {error}")
+                turn = game.move(action)
+                played.append(turn.as_dict())
+                shown.print(_turn_line(game, turn))
+            entry["turns"] = played
+            record.append(entry)
+        if game.over:
+            war_days = game.play_out_the_war()
+            if war_days and game.at_war:
+                shown.print(
+                    f"the war is still fought on {war_days[-1].date}, after {plural(len(war_days), 'day')} "
+                    "(played out no further)"
+                )
+            elif war_days:
+                how = "with nuclear use" if game.outcome()["nuclear_use"] else "in a ceasefire"
+                shown.print(
+                    f"the war ends {how} on {war_days[-1].date}, after {plural(len(war_days), 'day')}"
+                )
+            ended = "war"
+        elif game.number > days:
+            ended = f"{plural(days, 'day')} played"
+        # What a script asked for and the game did not play (it ended first: its days, a war, a refused
+        # move): said, not dropped. Days of a repeated move cut short are counted in its entry's turns.
+        unplayed = []
+        for _, text in source if listed is not None and ended != "quit" else ():
+            if (text.split() or [""])[0].lower() in QUIT:
+                break  # the script's own end: nothing after it was asked for
+            unplayed.append(text)
+        if unplayed and not as_json:
+            shown.print(f"not played (the game ended first): {_short(', '.join(unplayed), 120)}")
+        outcome = game.outcome()
+        if as_json:
+            result = {
+                "scenario": sc.name,
+                "policy": chosen.name,
+                "you": game.you,
+                "seed": seed,
+                "days": days,
+                "horizon": horizon if advice else None,
+                "advice_runs": advice_runs if advice else 0,
+                "ended": ended,
+                "refused": None if refused is None else str(refused),
+                "policy_at_end": game.policy.name,
+                "moves": record,
+                "unplayed": unplayed,
+                "outcome": outcome,
+                "debrief": game.debrief(),
+            }
+            print(json.dumps(result, indent=2))
         else:
-            break
+            console.print(_outcome_line(game, outcome, ended))
+            console.print(_debrief_line(game))
         if refused is not None:
-            ended = "move refused"
-            record.append({"refused": answered, **panel})
-            break
-        if pulled is not None:
-            # A lever is no day's move: the board and the advice are shown again under it.
-            record.append({"pulled": pulled, "policy": game.policy.name, **panel})
-            shown.print(f"{game.date}: you pull {pulled}; in force from today: {game.policy.name}")
-            continue
-        if parsed is None:
-            ended = "quit"
-            record.append({"quit": True, **panel})
-            break
-        action, repeat = parsed
-        entry: dict[str, Any] = dict(panel)
-        played = []
-        for _ in range(repeat):
-            if game.over or game.number > days:
-                break
-            turn = game.move(action)
-            played.append(turn.as_dict())
-            shown.print(_turn_line(game, turn))
-        entry["turns"] = played
-        record.append(entry)
-    if game.over:
-        war_days = game.play_out_the_war()
-        if war_days and game.at_war:
-            shown.print(
-                f"the war is still fought on {war_days[-1].date}, after {plural(len(war_days), 'day')} "
-                "(played out no further)"
-            )
-        elif war_days:
-            how = "with nuclear use" if game.outcome()["nuclear_use"] else "in a ceasefire"
-            shown.print(f"the war ends {how} on {war_days[-1].date}, after {plural(len(war_days), 'day')}")
-        ended = "war"
-    elif game.number > days:
-        ended = f"{plural(days, 'day')} played"
-    # What a script asked for and the game did not play (it ended first: its days, a war, a refused
-    # move): said, not dropped. Days of a repeated move cut short are counted in its entry's turns.
-    unplayed = []
-    for _, text in source if listed is not None and ended != "quit" else ():
-        if (text.split() or [""])[0].lower() in QUIT:
-            break  # the script's own end: nothing after it was asked for
-        unplayed.append(text)
-    if unplayed and not as_json:
-        shown.print(f"not played (the game ended first): {_short(', '.join(unplayed), 120)}")
-    outcome = game.outcome()
-    if as_json:
-        result = {
-            "scenario": sc.name,
-            "policy": chosen.name,
-            "you": game.you,
-            "seed": seed,
-            "days": days,
-            "horizon": horizon if advice else None,
-            "advice_runs": advice_runs if advice else 0,
-            "ended": ended,
-            "refused": None if refused is None else str(refused),
-            "policy_at_end": game.policy.name,
-            "moves": record,
-            "unplayed": unplayed,
-            "outcome": outcome,
-            "debrief": game.debrief(),
-        }
-        print(json.dumps(result, indent=2))
-    else:
-        console.print(_outcome_line(game, outcome, ended))
-        console.print(_debrief_line(game))
-    if refused is not None:
-        raise refused
+            raise refused
 
 
 def _debrief_line(game: Game) -> str:
