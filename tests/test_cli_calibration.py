@@ -172,6 +172,13 @@ def test_validate_lists_fitted_and_held_out_checks(capsys: pytest.CaptureFixture
         low, high = check["band"]
         inside = (low is None or check["value"] >= low) and (high is None or check["value"] <= high)
         assert check["pass"] == inside, check["name"]
+    # A target every draw put at 0 (1962 at 256 paths a draw) read as the logit's floor, 0.0001, as if the
+    # model had said so: it is marked as below the floor now.
+    for check in checks:
+        if "value_90" in check and check["value_90"] == [0.0, 0.0]:
+            assert check["floored"], check["name"]
+        if check.get("floored"):
+            assert check["median"] == 0.0 or check["value_90"][1] < 1e-4, check["name"]
 
 
 @pytest.mark.parametrize(

@@ -267,7 +267,7 @@ def validate(
     """Every fitted target and held-out check: the calibrated model's value, the band it must lie in, pass or
     fail, and the source. Exits 0 whether or not checks fail (a malformed file exits 2)."""
     from brinkmanship.calibration.posterior import load_posterior
-    from brinkmanship.calibration.simulator import Settings
+    from brinkmanship.calibration.simulator import PROBABILITY_FLOOR, Settings
     from brinkmanship.calibration.targets import load_targets, targets_where
     from brinkmanship.calibration.validate import literature_checks, target_checks
 
@@ -294,7 +294,8 @@ def validate(
         return
     table = Table(title=f"validation: {shipped.where}, {draws} posterior draws, seed {seed}")
     table.caption = (
-        "model: the posterior draws' mean on the target's error scale (logit or log), the value judged; "
+        "model: the posterior draws' mean on the target's error scale (logit or log), the value judged "
+        "(<0.0001: every draw below the floor that scale reads); "
         "passes within: two sd of the target's error model and the spread across draws about the published "
         "value (the project's band), or for a count from the record (k of n) its exact 95% interval; "
         "published: the author's own number or band"
@@ -315,7 +316,7 @@ def validate(
         table.add_row(
             check["name"],
             check["kind"],
-            number(check["value"]),
+            f"<{PROBABILITY_FLOOR:g}" if check.get("floored") else number(check["value"]),
             _within(check["band"]),
             shown or check.get("detail", ""),
             "pass" if check["pass"] else "FAIL",

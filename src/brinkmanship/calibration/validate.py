@@ -31,6 +31,7 @@ from brinkmanship.analysis.parameters import with_parameters
 from brinkmanship.calibration.fit import count_interval, predictive_row
 from brinkmanship.calibration.posterior import ShippedPosterior
 from brinkmanship.calibration.simulator import (
+    PROBABILITY_FLOOR,
     Settings,
     row_path_days,
     scenarios_for,
@@ -104,6 +105,8 @@ def target_checks(
                 # Their median can lie inside a band the mean lies outside of (a count's edge, for one).
                 "value": predictive["posterior_predictive"]["mean_on_error_scale"],
                 "median": predictive["posterior_predictive"]["median"],
+                # Every draw below the floor its error scale reads values at: the value is that floor.
+                "floored": all(row[target.name] < PROBABILITY_FLOOR for row in rows),
                 "value_90": [
                     predictive["posterior_predictive"]["q05"],
                     predictive["posterior_predictive"]["q95"],
