@@ -690,3 +690,20 @@ def test_a_date_written_as_a_number_says_it_became_one(tmp_path: Path, capsys) -
     path.write_text(json.dumps({**data, "start_date": "__D__"}, default=str).replace('"__D__"', "2017e1"))
     err = _one_line(capsys, ["show", str(path)])
     assert "start_date: not an ISO date (YYYY-MM-DD): got a number, 20170.0" in err
+
+
+@pytest.mark.parametrize(("field", "most"), [("name", 64), ("title", 200), ("description", 1000)])
+def test_a_scenarios_name_title_and_description_have_a_length_limit(
+    field: str, most: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 100,000-character name was accepted and printed whole in every run's header."""
+    data = copy.deepcopy(builtin_mapping("korea-2017"))
+    data[field] = "a" * most
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["show", str(path)]) == 0
+    capsys.readouterr()
+    data[field] = "a" * (most + 1)
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    err = _one_line(capsys, ["show", str(path)])
+    assert err.rstrip().endswith(f"{field}: should have at most {most} characters (got {most + 1})"), err

@@ -110,6 +110,9 @@ def plain_message(first: Any) -> str:
         return f"{_short(got)} does not have the form this field takes"
     if kind == "string_too_short":
         return "should not be empty" if ctx.get("min_length") == 1 else message
+    if kind == "string_too_long":
+        length = len(got) if isinstance(got, str) else "more"
+        return f"should have at most {ctx.get('max_length')} characters (got {length})"
     if kind in ("too_short", "too_long"):
         entries = "at least" if kind == "too_short" else "at most"
         limit = ctx.get("min_length" if kind == "too_short" else "max_length")

@@ -632,9 +632,10 @@ class Uncertainty(Strict):
 class ScenarioFile(Strict):
     """A whole crisis: actors, channels, mechanisms, chance, and the uncertain parameters."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str
-    description: str = Field(description="one line")
+    # Lengths: a name heads every run and names saved results; a 100,000-character one was printed whole.
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
+    title: str = Field(max_length=200)
+    description: str = Field(description="one line", max_length=1000)
     start_date: IsoDate
     horizon_days: Annotated[Count, Field(gt=0, le=3650)]
     principals: Annotated[list[str], Field(min_length=2, max_length=2)]
