@@ -423,6 +423,48 @@ def test_effects_results_printed_when_the_map_fails(
     assert captured.err.strip().count("\n") == 0 and "No space left" in captured.err
 
 
+@pytest.mark.parametrize(
+    ("args", "default"),
+    [
+        (["effects", "--yield-kt", "15", "--target", "Seoul"], "effects.png"),
+        (["intel", "reach", "--range-km", "1000"], "reach.png"),
+    ],
+)
+def test_an_existing_map_is_replaced_only_with_force(
+    args: list[str],
+    default: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The map's default name lands in the current folder: a file of that name (an earlier map, or a
+    user's own) is refused before anything is computed and left as it was; --force replaces it."""
+    import brinkmanship.effects as effects
+    import brinkmanship.intel.reach as reach
+
+    mine = tmp_path / default
+    mine.write_bytes(b"a user's own file")
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("computed before checking the map file")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(effects, "plan_consequences", never)
+        patched.setattr(reach, "cities_in_reach", never)
+        err = fail(capsys, args)
+        assert (
+            err
+            == f"error: --map {default}: the file exists; choose another name, or add --force to replace it"
+        )
+        assert fail(capsys, [*args, "--map", str(mine)]).endswith("add --force to replace it")
+    assert mine.read_bytes() == b"a user's own file"
+    assert main([*args, "--force"]) == 0
+    assert f"map: {default}" in capsys.readouterr().out
+    assert mine.read_bytes().startswith(b"\x89PNG")
+    err = fail(capsys, [*args, "--map", "", "--force"])
+    assert err == "error: --force goes with --map (it replaces an existing map file)"
+
+
 def test_effects_population_help_lists_the_daytime_data(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -496,9 +538,10 @@ def test_a_map_that_fails_while_saving_leaves_no_half_written_png(
         raise stop
 
     monkeypatch.setattr(Figure, "savefig", half_then_fail)
-    args = ["intel", "reach", "--range-km", "10400", "--from", "Pyongyang", "--map", str(png), "--json"]
-    assert main(args) == code
-    capsys.readouterr()
+    args = ["intel", "reach", "--range-km", "10400", "--from", "Pyongyang", "--map", str(png), "--force"]
+    assert main([*args, "--json"]) == code
+    err = capsys.readouterr().err
+    assert code == 130 or "cannot write" in err, err  # the save failed, not a refusal of the earlier map
     assert png.read_bytes() == b"earlier map"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reach.png"]
 

@@ -76,12 +76,20 @@ def _reach_text(row: dict[str, Any]) -> str:
     return "anywhere" if row["any_point_on_earth"] else f"{row['range_km']:,.0f} km"
 
 
-def check_map_path(text: str) -> str:
+MapForceOption = Annotated[
+    bool, typer.Option("--force", help="replace an existing --map file (refused without it)")
+]
+
+
+def check_map_path(text: str, force: bool = False) -> str:
     """The --map file, checked before anything is computed; '' means no map.
 
     The name must end in .png: matplotlib picks the format from the extension and adds ``.png`` to a name
-    without one, so the file written would not be the one reported.
+    without one, so the file written would not be the one reported. An existing file is replaced only
+    with ``force``: the map has a default name in the current folder, so a second run there (or a user's
+    own ``effects.png``) would otherwise lose the earlier file without a word.
     """
+    goes_with("--force", "--map", bool(text), "it replaces an existing map file")
     if not text:
         return text
     path = Path(text)
@@ -89,6 +97,8 @@ def check_map_path(text: str) -> str:
         raise UserError(f"--map {text}: the map is a PNG image; give a file name ending in .png")
     if path.exists() and not path.is_file():
         raise UserError(f"--map {text}: exists and is not a file")
+    if path.exists() and not force:
+        raise UserError(f"--map {text}: the file exists; choose another name, or add --force to replace it")
     if not path.parent.is_dir():
         raise UserError(f"--map {text}: no folder {path.parent}")
     # Checked now, not after seconds of computing (os.access cannot see every refusal, e.g. a full disk:
@@ -130,6 +140,7 @@ def effects(
     map_path: Annotated[
         str, typer.Option("--map", help="PNG map of the rings to write ('' for none).")
     ] = "effects.png",
+    force: MapForceOption = False,
     wind_kmh: Annotated[
         float | None,
         typer.Option("--wind-kmh", help="EXPERIMENTAL: WSEG-10 fallout of surface bursts with this wind."),
@@ -178,7 +189,7 @@ def effects(
         )
 
     # Every flag is checked before anything is computed.
-    check_map_path(map_path)
+    check_map_path(map_path, force)
     if wind_kmh is not None and not (0.0 < wind_kmh <= 300.0):
         raise UserError(f"--wind-kmh must be above 0 and at most 300 km/h (got {wind_kmh})")
     check_number("--wind-toward-deg", wind_toward_deg, -360.0, 360.0)
@@ -602,6 +613,7 @@ def intel_reach(
     range_km: Annotated[float, typer.Option("--range-km", help="Missile range (km).")],
     launch: Annotated[str, typer.Option("--from", help="Launch site.")] = "Pyongyang",
     map_path: Annotated[str, typer.Option("--map", help="PNG map to write ('' for none).")] = "reach.png",
+    force: MapForceOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Which cities are within a range of a launch site (WGS-84), with a map image."""
@@ -610,7 +622,7 @@ def intel_reach(
 
     # Beyond half the Earth's circumference every place is in reach; larger numbers are typing mistakes.
     check_number("--range-km", range_km, 0.0, 40_000.0)
-    check_map_path(map_path)
+    check_map_path(map_path, force)
     site, rows = cities_in_reach(range_km, launch)
     data: dict[str, Any] = {
         "from": site.name,
