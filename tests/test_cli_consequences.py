@@ -582,3 +582,34 @@ def test_a_name_several_places_share_says_which_was_used_and_how_to_choose(
     # A name one place has gets no note.
     assert main(["intel", "reach", "--range-km", "1000", "--from", "Pyongyang", "--map", ""]) == 0
     assert "names" not in capsys.readouterr().out
+
+
+def test_intel_range_says_which_place_a_name_meant(capsys: pytest.CaptureFixture[str]) -> None:
+    """`intel range --target Springfield` picked one of eight Springfields without a word, and `--from
+    Atlantis` was reported without its country. It now says so as `effects` and `intel reach` do: the
+    same note for each name given, the launch site with its label and coordinates; two places of one
+    name are two rows, not one replacing the other."""
+    args = ["intel", "range", "--apogee-km", "3725", "--ground-range-km", "998", "--flight-time-min", "47"]
+    assert main([*args, "--target", "Springfield", "--from", "Atlantis"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("--target: 'Springfield' names 8 places; used Springfield, US-MO (the largest); ")
+    assert "choose one as 'Springfield, US-MA'\n" in out
+    assert "with Earth rotation from Atlantis, ZA-11 (-33.5667, 18.4834) (central;" in out
+
+    assert main([*args, "--target", "Seoul", "--from", "Springfield"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("--from: 'Springfield' names 8 places; used Springfield, US-MO (the largest); ")
+    assert "from Springfield, US-MO (37.2153, -93.2982) (central;" in out
+
+    both = ["--target", "Springfield", "--target", "Springfield, US-IL", "--json"]
+    data = run_json(capsys, [*args, *both])
+    assert data["from"] == "Pyongyang" and data["from_place"] == "Pyongyang, KP"
+    by_target = data["range_km_by_target"]
+    assert list(by_target) == ["Springfield, US-MO", "Springfield, US-IL"]
+    assert by_target["Springfield, US-IL"]["place"] == "Springfield, US-IL"
+
+    # A name one place has gets no note, and neither does the default list (the urban-area table's rows).
+    assert main([*args, "--target", "Seoul"]) == 0
+    assert "names" not in capsys.readouterr().out
+    assert main(args) == 0
+    assert "names" not in capsys.readouterr().out

@@ -526,7 +526,7 @@ def intel_range(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Missile range from a lofted test on a minimum-energy trajectory, and towards named targets."""
-    from brinkmanship.effects.places import find_place
+    from brinkmanship.effects.places import find_place, namesakes_note
     from brinkmanship.intel.geodesy import wgs84_distance_km
     from brinkmanship.intel.missile import HALF_CIRCUMFERENCE_KM, estimate_range
     from brinkmanship.intel.rotation import AIMS, range_towards_km
@@ -534,17 +534,27 @@ def intel_range(
     if aim not in AIMS:
         raise UserError(f"--aim must be one of {', '.join(AIMS)} (got {aim!r})")
     site = find_place(launch, where="--from")
-    places = [find_place(t, where="--target") for t in (targets or DEFAULT_TARGETS)]
+    names = targets or DEFAULT_TARGETS
+    places = [find_place(t, where="--target") for t in names]
     for place in places:
         if wgs84_distance_km(site.lat, site.lon, place.lat, place.lon) < 1.0:
             raise UserError(f"--target {place.name}: the launch site itself (--from {site.name}); no bearing")
+    # Which place each name meant, as `effects` and `intel reach` say it: several places share a name
+    # (Springfield). Only for names given: the default list's US cities are the urban-area table's rows.
+    notes = [("--from", namesakes_note(launch, site))]
+    if targets:
+        notes += [("--target", namesakes_note(n, p)) for n, p in zip(names, places, strict=True)]
+    shared = {p.name for p in places if any(q.name == p.name and q != p for q in places)}
     est = estimate_range(apogee_km, ground_range_km, flight_time_min)
     by_target = {}
     for place in places:
         reach = range_towards_km(est.boost, site.lat, site.lon, place.lat, place.lon, aim=aim)
         dist = wgs84_distance_km(site.lat, site.lon, place.lat, place.lon)
         anywhere = not math.isfinite(reach)
-        by_target[place.name] = {
+        # Two places of one name (--target Springfield --target 'Springfield, US-IL') are told apart by
+        # their labels: under one name the second would silently replace the first.
+        by_target[place.label if place.name in shared else place.name] = {
+            "place": place.label,
             "range_km": round(HALF_CIRCUMFERENCE_KM if anywhere else reach, -1),
             "any_point_on_earth": anywhere,
             "distance_km": round(dist),
@@ -574,6 +584,7 @@ def intel_range(
             "burnout_speed_km_s": round(est.flight.burnout[1], 3),
         },
         "from": site.name,
+        "from_place": site.label,
         "aim": aim,
         "aim_means": AIM_MEANS[aim],
         "range_km_by_target": by_target,
@@ -591,14 +602,15 @@ def intel_range(
     simple = (
         "any point on Earth" if not math.isfinite(est.simple_km) else f"{data['simple_range_km']:,.0f} km"
     )
-    lines = [
+    lines = list(dict.fromkeys(f"{option}: {note}" for option, note in notes if note))  # a name given twice
+    lines += [
         f"minimum-energy range {say('central')}, no Earth rotation",
         f"  low  {say('low')}",
         f"  high {say('high')}",
         f"  the band covers {BAND_COVERS}",
         f"  same burnout speed, no gravity-loss credit (simple reading): {simple}; "
         f"burnout at the surface: {data['ballistic_range_km']:,.0f} km",
-        f"with Earth rotation from {site.name} (central; --aim {aim}: {AIM_MEANS[aim]}):",
+        f"with Earth rotation from {site.described} (central; --aim {aim}: {AIM_MEANS[aim]}):",
     ]
     lines += [
         f"  {k:28s} reach {_reach_text(v):>11s}  distance {v['distance_km']:8,.0f} km  "
