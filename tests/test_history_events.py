@@ -698,6 +698,9 @@ def test_events_command_with_a_user_file(tmp_path: Path, capsys: pytest.CaptureF
     path = _write(tmp_path, GOOD)
     assert main(["events", "korea-2017", "--events", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["count"] == 1
+    assert main(["events", "korea-2017", "--events", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "korea-2017: 1 event, 2017-10-01 to 2017-10-01" in out and "1 events" not in out
 
 
 @pytest.mark.parametrize(

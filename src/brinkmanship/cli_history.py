@@ -91,7 +91,7 @@ def _summary(loaded: EventFile) -> dict[str, object]:
 def _print_table(loaded: EventFile) -> None:
     first, last = loaded.first_date, loaded.last_date
     title = (
-        f"{loaded.scenario}: {len(loaded)} events, {first} to {last} "
+        f"{loaded.scenario}: {plural(len(loaded), 'event')}, {first} to {last} "
         f"(day 0 = {loaded.start_date}; {loaded.where})"
     )
     table = Table(title=title, header_style="bold", show_lines=False)
