@@ -599,6 +599,10 @@ def test_a_missing_file_or_a_folder(tmp_path: Path, korea_sc: ScenarioFile) -> N
     (tmp_path / "dir.csv").mkdir()
     with pytest.raises(UserError, match="is a folder"):
         load_events(tmp_path / "dir.csv", korea_sc)
+    # A folder without a suffix was called "not a CSV, YAML or JSON file".
+    (tmp_path / "dir").mkdir()
+    with pytest.raises(UserError, match=r"dir: is a folder, not a file$"):
+        load_events(tmp_path / "dir", korea_sc)
     with pytest.raises(UserError, match="not a built-in event file"):
         load_events("korea-2071", korea_sc)
 
