@@ -210,6 +210,7 @@ def test_bad_files_get_one_line_naming_file_and_what(
         (["run", "{}", *TINY], "is a folder"),
         (["policies", "--policy-file", "{}"], "is a folder"),
         (["effects", "--plan", "{}", "--map", ""], "is a folder"),
+        (["events", "korea-2017", "--events", "{}/"], "is a folder, not a file"),
         (["effects", "--plan", "{}/missing.yaml", "--map", ""], "no such file"),
     ],
 )

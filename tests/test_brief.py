@@ -29,6 +29,7 @@ from brinkmanship.report.html import to_html
 from brinkmanship.report.indicators import find_indicators, observable_events
 from brinkmanship.report.markdown import to_markdown
 from brinkmanship.scenario import load_scenario
+from tests.conftest import no_computing
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CATALOGUE = Catalogue.builtin()
@@ -335,6 +336,33 @@ def test_bad_curve_runs_are_one_line(
     assert main(["brief", "korea-2017", "--out", str(tmp_path / "b"), *args]) == 2
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("value", [-1, 250_001, 50_000_000, 60_000_000])
+def test_curve_runs_out_of_range_get_one_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: int
+) -> None:
+    """The brief's own check said 0 to 50,000,000 and the curve's 1 to 250,000: every value out of range
+    now gets the one real limit, before anything is computed."""
+    no_computing(monkeypatch)
+    assert (
+        main(
+            [
+                "brief",
+                "korea-2017",
+                "--out",
+                str(tmp_path / "b"),
+                "--as-of",
+                AS_OF,
+                "--curve-runs",
+                str(value),
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert err == f"error: --curve-runs must be between 0 (no curve) and 250,000 (got {value:,})\n"
+    assert not (tmp_path / "b").exists()
 
 
 def test_judgement_labels_on_the_curve_do_not_overlap() -> None:

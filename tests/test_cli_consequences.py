@@ -423,6 +423,48 @@ def test_effects_results_printed_when_the_map_fails(
     assert captured.err.strip().count("\n") == 0 and "No space left" in captured.err
 
 
+@pytest.mark.parametrize(
+    ("args", "default"),
+    [
+        (["effects", "--yield-kt", "15", "--target", "Seoul"], "effects.png"),
+        (["intel", "reach", "--range-km", "1000"], "reach.png"),
+    ],
+)
+def test_an_existing_map_is_replaced_only_with_force(
+    args: list[str],
+    default: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The map's default name lands in the current folder: a file of that name (an earlier map, or a
+    user's own) is refused before anything is computed and left as it was; --force replaces it."""
+    import brinkmanship.effects as effects
+    import brinkmanship.intel.reach as reach
+
+    mine = tmp_path / default
+    mine.write_bytes(b"a user's own file")
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("computed before checking the map file")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(effects, "plan_consequences", never)
+        patched.setattr(reach, "cities_in_reach", never)
+        err = fail(capsys, args)
+        assert (
+            err
+            == f"error: --map {default}: the file exists; choose another name, or add --force to replace it"
+        )
+        assert fail(capsys, [*args, "--map", str(mine)]).endswith("add --force to replace it")
+    assert mine.read_bytes() == b"a user's own file"
+    assert main([*args, "--force"]) == 0
+    assert f"map: {default}" in capsys.readouterr().out
+    assert mine.read_bytes().startswith(b"\x89PNG")
+    err = fail(capsys, [*args, "--map", "", "--force"])
+    assert err == "error: --force goes with --map (it replaces an existing map file)"
+
+
 def test_effects_population_help_lists_the_daytime_data(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -496,9 +538,10 @@ def test_a_map_that_fails_while_saving_leaves_no_half_written_png(
         raise stop
 
     monkeypatch.setattr(Figure, "savefig", half_then_fail)
-    args = ["intel", "reach", "--range-km", "10400", "--from", "Pyongyang", "--map", str(png), "--json"]
-    assert main(args) == code
-    capsys.readouterr()
+    args = ["intel", "reach", "--range-km", "10400", "--from", "Pyongyang", "--map", str(png), "--force"]
+    assert main([*args, "--json"]) == code
+    err = capsys.readouterr().err
+    assert code == 130 or "cannot write" in err, err  # the save failed, not a refusal of the earlier map
     assert png.read_bytes() == b"earlier map"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reach.png"]
 
@@ -538,4 +581,35 @@ def test_a_name_several_places_share_says_which_was_used_and_how_to_choose(
     assert reach["from"] == "Springfield" and reach["from_place"] == "Springfield, US-MA"
     # A name one place has gets no note.
     assert main(["intel", "reach", "--range-km", "1000", "--from", "Pyongyang", "--map", ""]) == 0
+    assert "names" not in capsys.readouterr().out
+
+
+def test_intel_range_says_which_place_a_name_meant(capsys: pytest.CaptureFixture[str]) -> None:
+    """`intel range --target Springfield` picked one of eight Springfields without a word, and `--from
+    Atlantis` was reported without its country. It now says so as `effects` and `intel reach` do: the
+    same note for each name given, the launch site with its label and coordinates; two places of one
+    name are two rows, not one replacing the other."""
+    args = ["intel", "range", "--apogee-km", "3725", "--ground-range-km", "998", "--flight-time-min", "47"]
+    assert main([*args, "--target", "Springfield", "--from", "Atlantis"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("--target: 'Springfield' names 8 places; used Springfield, US-MO (the largest); ")
+    assert "choose one as 'Springfield, US-MA'\n" in out
+    assert "with Earth rotation from Atlantis, ZA-11 (-33.5667, 18.4834) (central;" in out
+
+    assert main([*args, "--target", "Seoul", "--from", "Springfield"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("--from: 'Springfield' names 8 places; used Springfield, US-MO (the largest); ")
+    assert "from Springfield, US-MO (37.2153, -93.2982) (central;" in out
+
+    both = ["--target", "Springfield", "--target", "Springfield, US-IL", "--json"]
+    data = run_json(capsys, [*args, *both])
+    assert data["from"] == "Pyongyang" and data["from_place"] == "Pyongyang, KP"
+    by_target = data["range_km_by_target"]
+    assert list(by_target) == ["Springfield, US-MO", "Springfield, US-IL"]
+    assert by_target["Springfield, US-IL"]["place"] == "Springfield, US-IL"
+
+    # A name one place has gets no note, and neither does the default list (the urban-area table's rows).
+    assert main([*args, "--target", "Seoul"]) == 0
+    assert "names" not in capsys.readouterr().out
+    assert main(args) == 0
     assert "names" not in capsys.readouterr().out

@@ -85,8 +85,9 @@ def test_json_has_salib_names_and_the_run_described(
     )
     for field in ("method", "outcome", "n", "runs_per_row", "indices", "scenario", "policy", "seed", "days"):
         assert field in data
-    for field in ("rows", "parameters", "excluded", "warning", "seconds"):
+    for field in ("rows", "parameters", "excluded", "warning", "elapsed_s"):
         assert field in data
+    assert "seconds" not in data  # elapsed_s, the key every other command's JSON uses
     assert (data["method"], data["outcome"], data["n"], data["runs_per_row"]) == (method, "war", int(n), 200)
     assert (data["scenario"], data["policy"], data["seed"], data["days"]) == (
         "korea-2017",
@@ -130,6 +131,7 @@ def test_oat_as_a_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["method"] == "oat" and data["outcome"] == "war" and data["runs"] == 200
     assert len(data["rows"]) == len(load_scenario("cuba-1962").uncertainties)
     assert {"path", "p_low", "p_high", "p_base"} <= set(data["rows"][0])
+    assert data["elapsed_s"] > 0 and "seconds" not in data  # the key every other command's JSON uses
 
 
 class _Quiet:

@@ -599,6 +599,10 @@ def test_a_missing_file_or_a_folder(tmp_path: Path, korea_sc: ScenarioFile) -> N
     (tmp_path / "dir.csv").mkdir()
     with pytest.raises(UserError, match="is a folder"):
         load_events(tmp_path / "dir.csv", korea_sc)
+    # A folder without a suffix was called "not a CSV, YAML or JSON file".
+    (tmp_path / "dir").mkdir()
+    with pytest.raises(UserError, match=r"dir: is a folder, not a file$"):
+        load_events(tmp_path / "dir", korea_sc)
     with pytest.raises(UserError, match="not a built-in event file"):
         load_events("korea-2071", korea_sc)
 
@@ -698,6 +702,9 @@ def test_events_command_with_a_user_file(tmp_path: Path, capsys: pytest.CaptureF
     path = _write(tmp_path, GOOD)
     assert main(["events", "korea-2017", "--events", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["count"] == 1
+    assert main(["events", "korea-2017", "--events", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "korea-2017: 1 event, 2017-10-01 to 2017-10-01" in out and "1 events" not in out
 
 
 @pytest.mark.parametrize(

@@ -76,12 +76,20 @@ def _reach_text(row: dict[str, Any]) -> str:
     return "anywhere" if row["any_point_on_earth"] else f"{row['range_km']:,.0f} km"
 
 
-def check_map_path(text: str) -> str:
+MapForceOption = Annotated[
+    bool, typer.Option("--force", help="replace an existing --map file (refused without it)")
+]
+
+
+def check_map_path(text: str, force: bool = False) -> str:
     """The --map file, checked before anything is computed; '' means no map.
 
     The name must end in .png: matplotlib picks the format from the extension and adds ``.png`` to a name
-    without one, so the file written would not be the one reported.
+    without one, so the file written would not be the one reported. An existing file is replaced only
+    with ``force``: the map has a default name in the current folder, so a second run there (or a user's
+    own ``effects.png``) would otherwise lose the earlier file without a word.
     """
+    goes_with("--force", "--map", bool(text), "it replaces an existing map file")
     if not text:
         return text
     path = Path(text)
@@ -89,6 +97,8 @@ def check_map_path(text: str) -> str:
         raise UserError(f"--map {text}: the map is a PNG image; give a file name ending in .png")
     if path.exists() and not path.is_file():
         raise UserError(f"--map {text}: exists and is not a file")
+    if path.exists() and not force:
+        raise UserError(f"--map {text}: the file exists; choose another name, or add --force to replace it")
     if not path.parent.is_dir():
         raise UserError(f"--map {text}: no folder {path.parent}")
     # Checked now, not after seconds of computing (os.access cannot see every refusal, e.g. a full disk:
@@ -130,6 +140,7 @@ def effects(
     map_path: Annotated[
         str, typer.Option("--map", help="PNG map of the rings to write ('' for none).")
     ] = "effects.png",
+    force: MapForceOption = False,
     wind_kmh: Annotated[
         float | None,
         typer.Option("--wind-kmh", help="EXPERIMENTAL: WSEG-10 fallout of surface bursts with this wind."),
@@ -178,7 +189,7 @@ def effects(
         )
 
     # Every flag is checked before anything is computed.
-    check_map_path(map_path)
+    check_map_path(map_path, force)
     if wind_kmh is not None and not (0.0 < wind_kmh <= 300.0):
         raise UserError(f"--wind-kmh must be above 0 and at most 300 km/h (got {wind_kmh})")
     check_number("--wind-toward-deg", wind_toward_deg, -360.0, 360.0)
@@ -515,7 +526,7 @@ def intel_range(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Missile range from a lofted test on a minimum-energy trajectory, and towards named targets."""
-    from brinkmanship.effects.places import find_place
+    from brinkmanship.effects.places import find_place, namesakes_note
     from brinkmanship.intel.geodesy import wgs84_distance_km
     from brinkmanship.intel.missile import HALF_CIRCUMFERENCE_KM, estimate_range
     from brinkmanship.intel.rotation import AIMS, range_towards_km
@@ -523,17 +534,27 @@ def intel_range(
     if aim not in AIMS:
         raise UserError(f"--aim must be one of {', '.join(AIMS)} (got {aim!r})")
     site = find_place(launch, where="--from")
-    places = [find_place(t, where="--target") for t in (targets or DEFAULT_TARGETS)]
+    names = targets or DEFAULT_TARGETS
+    places = [find_place(t, where="--target") for t in names]
     for place in places:
         if wgs84_distance_km(site.lat, site.lon, place.lat, place.lon) < 1.0:
             raise UserError(f"--target {place.name}: the launch site itself (--from {site.name}); no bearing")
+    # Which place each name meant, as `effects` and `intel reach` say it: several places share a name
+    # (Springfield). Only for names given: the default list's US cities are the urban-area table's rows.
+    notes = [("--from", namesakes_note(launch, site))]
+    if targets:
+        notes += [("--target", namesakes_note(n, p)) for n, p in zip(names, places, strict=True)]
+    shared = {p.name for p in places if any(q.name == p.name and q != p for q in places)}
     est = estimate_range(apogee_km, ground_range_km, flight_time_min)
     by_target = {}
     for place in places:
         reach = range_towards_km(est.boost, site.lat, site.lon, place.lat, place.lon, aim=aim)
         dist = wgs84_distance_km(site.lat, site.lon, place.lat, place.lon)
         anywhere = not math.isfinite(reach)
-        by_target[place.name] = {
+        # Two places of one name (--target Springfield --target 'Springfield, US-IL') are told apart by
+        # their labels: under one name the second would silently replace the first.
+        by_target[place.label if place.name in shared else place.name] = {
+            "place": place.label,
             "range_km": round(HALF_CIRCUMFERENCE_KM if anywhere else reach, -1),
             "any_point_on_earth": anywhere,
             "distance_km": round(dist),
@@ -563,6 +584,7 @@ def intel_range(
             "burnout_speed_km_s": round(est.flight.burnout[1], 3),
         },
         "from": site.name,
+        "from_place": site.label,
         "aim": aim,
         "aim_means": AIM_MEANS[aim],
         "range_km_by_target": by_target,
@@ -580,14 +602,15 @@ def intel_range(
     simple = (
         "any point on Earth" if not math.isfinite(est.simple_km) else f"{data['simple_range_km']:,.0f} km"
     )
-    lines = [
+    lines = list(dict.fromkeys(f"{option}: {note}" for option, note in notes if note))  # a name given twice
+    lines += [
         f"minimum-energy range {say('central')}, no Earth rotation",
         f"  low  {say('low')}",
         f"  high {say('high')}",
         f"  the band covers {BAND_COVERS}",
         f"  same burnout speed, no gravity-loss credit (simple reading): {simple}; "
         f"burnout at the surface: {data['ballistic_range_km']:,.0f} km",
-        f"with Earth rotation from {site.name} (central; --aim {aim}: {AIM_MEANS[aim]}):",
+        f"with Earth rotation from {site.described} (central; --aim {aim}: {AIM_MEANS[aim]}):",
     ]
     lines += [
         f"  {k:28s} reach {_reach_text(v):>11s}  distance {v['distance_km']:8,.0f} km  "
@@ -602,6 +625,7 @@ def intel_reach(
     range_km: Annotated[float, typer.Option("--range-km", help="Missile range (km).")],
     launch: Annotated[str, typer.Option("--from", help="Launch site.")] = "Pyongyang",
     map_path: Annotated[str, typer.Option("--map", help="PNG map to write ('' for none).")] = "reach.png",
+    force: MapForceOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Which cities are within a range of a launch site (WGS-84), with a map image."""
@@ -610,7 +634,7 @@ def intel_reach(
 
     # Beyond half the Earth's circumference every place is in reach; larger numbers are typing mistakes.
     check_number("--range-km", range_km, 0.0, 40_000.0)
-    check_map_path(map_path)
+    check_map_path(map_path, force)
     site, rows = cities_in_reach(range_km, launch)
     data: dict[str, Any] = {
         "from": site.name,

@@ -91,7 +91,7 @@ def _summary(loaded: EventFile) -> dict[str, object]:
 def _print_table(loaded: EventFile) -> None:
     first, last = loaded.first_date, loaded.last_date
     title = (
-        f"{loaded.scenario}: {len(loaded)} events, {first} to {last} "
+        f"{loaded.scenario}: {plural(len(loaded), 'event')}, {first} to {last} "
         f"(day 0 = {loaded.start_date}; {loaded.where})"
     )
     table = Table(title=title, header_style="bold", show_lines=False)
@@ -483,6 +483,17 @@ CURVE_DATES = 50
 """About this many reporting dates on a briefing's replayed curve."""
 CURVE_FILTER_FACTOR = 4
 """A briefing's curve filters this many times its forecast paths (``--curve-runs``)."""
+MAX_CURVE_RUNS = MAX_REPLAY_RUNS // CURVE_FILTER_FACTOR
+"""The most paths per forecast of a briefing's curve: its filter holds four times as many, within a
+replay's limit."""
+
+
+def check_curve_runs(value: int) -> None:
+    """``brink brief --curve-runs``: 0 skips the curve, anything else is paths per forecast up to
+    :data:`MAX_CURVE_RUNS`. The one check of the option, so that every value out of range gets the same
+    message (the brief's own range and the curve's once disagreed: 0 to 50,000,000, then 1 to 250,000)."""
+    if not 0 <= value <= MAX_CURVE_RUNS:
+        raise UserError(f"--curve-runs must be between 0 (no curve) and {MAX_CURVE_RUNS:,} (got {value:,})")
 
 
 def as_of_curve(
@@ -497,7 +508,7 @@ def as_of_curve(
     from brinkmanship.history.replay import replay
     from brinkmanship.report.briefing import HistoryCurve
 
-    check_range("--curve-runs", forecast_runs, 1, MAX_REPLAY_RUNS // CURVE_FILTER_FACTOR)
+    check_curve_runs(forecast_runs)
     date, loaded, first = as_of_record(sc, as_of)
     span = (date - first).days + 1
     done = 0
@@ -535,7 +546,7 @@ def as_of_curve_work(sc: ScenarioFile, as_of: str, forecast_runs: int) -> list[t
     :func:`check_path_days`); ``--curve-runs`` out of range is refused first, in one line."""
     from brinkmanship.history.replay import HORIZONS
 
-    check_range("--curve-runs", forecast_runs, 1, MAX_REPLAY_RUNS // CURVE_FILTER_FACTOR)
+    check_curve_runs(forecast_runs)
     date, _, first = as_of_record(sc, as_of)
     span = (date - first).days + 1
     dates = _forecast_dates(span, _curve_every(span))

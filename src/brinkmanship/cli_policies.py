@@ -35,12 +35,14 @@ from brinkmanship.cli_common import (
     progress_bar,
 )
 from brinkmanship.cli_history import (
+    MAX_CURVE_RUNS,
     AsOfOption,
     as_of_curve,
     as_of_curve_work,
     as_of_date,
     as_of_start,
     as_of_work,
+    check_curve_runs,
     posterior_as_of,
 )
 from brinkmanship.engine.atomic import ResultFolder, check_out_text
@@ -466,7 +468,7 @@ def brief(
         int | None,
         typer.Option(
             help="with --as-of: paths per forecast of the replayed curve drawn to that date (its replay has "
-            f"4x as many; default {DEFAULT_CURVE_RUNS}; 0 skips the curve)"
+            f"4x as many; default {DEFAULT_CURVE_RUNS}, at most {MAX_CURVE_RUNS:,}; 0 skips the curve)"
         ),
     ] = None,
     param_uncertainty: ParamUncertaintyOption = False,
@@ -497,7 +499,7 @@ def brief(
     if curve_runs is not None and as_of is None:
         raise UserError("--curve-runs: only with --as-of (without it the briefing draws no replayed curve)")
     if curve_runs is not None:
-        check_range("--curve-runs", curve_runs, 0, MAX_RUNS)
+        check_curve_runs(curve_runs)
     check_range("--runs", runs, 1, MAX_RUNS)
     check_range("--sensitivity-runs", sensitivity_runs, 0, MAX_RUNS)
     check_range("--indicator-runs", indicator_runs, 0, MAX_RUNS)

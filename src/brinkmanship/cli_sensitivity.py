@@ -238,7 +238,7 @@ def _as_dict(result: gsa.GlobalSensitivity | Sensitivity, seconds: float) -> dic
 
     if isinstance(result, gsa.GlobalSensitivity):
         return result.as_dict()
-    return {"method": "oat", **result.as_dict(), "seconds": round(seconds, 3)}
+    return {"method": "oat", **result.as_dict(), "elapsed_s": round(seconds, 3)}  # as every command's JSON
 
 
 def _written(result: gsa.GlobalSensitivity | Sensitivity) -> tuple[str, ...]:

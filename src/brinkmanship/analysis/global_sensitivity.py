@@ -396,7 +396,7 @@ class GlobalSensitivity:
                     for entry in self.ranked()
                 ],
                 "warning": self.warning,
-                "seconds": round(self.seconds, 3),
+                "elapsed_s": round(self.seconds, 3),  # the key every command's JSON gives its time under
             }
         )
 

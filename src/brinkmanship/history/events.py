@@ -325,6 +325,8 @@ def load_events(
     if isinstance(source, str) and source in builtin_event_names() and not Path(source).exists():
         return parse_events(_builtin_text(source), "csv", f"built-in event file {source}.csv", checked, span)
     path = Path(source)
+    if path.is_dir():  # said first: a folder's name has no suffix, and "not a CSV, YAML or JSON file" misled
+        raise UserError(f"{path}: is a folder, not a file")
     suffix = path.suffix.lower()
     fmt: Literal["csv", "yaml"]
     if suffix == ".csv":
