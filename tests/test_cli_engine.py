@@ -321,6 +321,22 @@ def test_the_share_of_no_agreements_that_broke_down_is_undefined():
     assert agreement_summary(tally)["broke_down_share"]["p"] == 0.25
 
 
+def test_after_a_recorded_agreement_its_breakdowns_are_not_a_share_of_new_ones() -> None:
+    """From 20 Nov 1962 (an agreement in force on the paths) 3 breakdowns beside 1 agreement newly reached
+    made a "share" of 3 and NumPy's "invalid value encountered in sqrt" on stderr of run, compare, brief."""
+    import warnings
+
+    from brinkmanship.engine.ensemble import Tally
+    from brinkmanship.engine.results import agreement_summary
+
+    tally = Tally(runs=300, days=20)
+    tally.agreement, tally.breakdown = 1, 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        summary = agreement_summary(tally, in_force_at_start=290)
+    assert summary["broke_down_share"] == {"p": None, "ci95": None}
+
+
 PAUSE_S = 1.5
 
 

@@ -250,6 +250,17 @@ def test_deaths_per_policy_are_paired_and_summarised() -> None:
     assert comparison.as_dict()["deaths_available"] is True
 
 
+def test_expected_deaths_keep_an_interval_where_no_path_reached_war() -> None:
+    """`compare --runs 100 --days 10` gave a 90% interval of 0 - 0 where `run` on the same paths gives
+    0 - 1,686: both read the Wilson interval of the share of paths that cost lives now."""
+    scenario = load_scenario("korea-2017")
+    comparison = run_comparison(scenario, [CATALOGUE.parse("restraint")], 100, SEED, days=10)
+    row = {row["policy"]: row for row in comparison.summaries()}["baseline"]
+    assert row["outcomes"]["war"]["p"] == 0.0
+    low, high = row["deaths"]["ci90"]
+    assert low == 0.0 and high > 0.0
+
+
 def test_days_at_risk_agree_with_the_kernels_own_count() -> None:
     """An independent count: the kernel tallies every path-day it steps in crisis (Tally.active_path_days);
     the split derives the same from each path's first war day."""

@@ -36,7 +36,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from brinkmanship.analysis.intervals import wilson_interval
-from brinkmanship.analysis.lives import LivesModel, deaths_per_path, lives_model
+from brinkmanship.analysis.lives import LivesModel, deaths_per_path, expected_deaths_interval, lives_model
 from brinkmanship.engine.ensemble import PathTable, Tally, simulate
 from brinkmanship.engine.results import (
     OUTCOMES,
@@ -386,7 +386,7 @@ def summarise(run: PolicyRun, reference: PolicyRun, in_force_at_start: int = 0) 
         "median_war_day": median_with_interval(run.outcomes.war_day[war]),
         "cumulative_war": [float(v) for v in run.outcomes.cumulative_war()],
         "behaviour": _behaviour(behaviour),
-        "deaths": _deaths_summary(run.outcomes.deaths, reference.outcomes.deaths),
+        "deaths": _deaths_summary(run.outcomes.deaths, reference.outcomes.deaths, run.scenario),
         "elapsed_s": run.elapsed_s,
     }
 
@@ -476,20 +476,30 @@ def _behaviour(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _deaths_summary(deaths: np.ndarray | None, reference: np.ndarray | None) -> dict[str, Any] | None:
-    """Expected deaths with the 90% interval of that expectation, the 95th percentile over paths, and the
-    paired change from the reference (per-path differences on common random numbers, normal interval)."""
+def _deaths_summary(
+    deaths: np.ndarray | None, reference: np.ndarray | None, scenario: ScenarioFile
+) -> dict[str, Any] | None:
+    """Expected deaths with the 90% interval of that expectation (as `brink run` gives it:
+    :func:`~brinkmanship.analysis.lives.expected_deaths_interval`), the 95th percentile over paths, and
+    the paired change from the reference (per-path differences on common random numbers, normal
+    interval)."""
     if deaths is None or reference is None or deaths.size < 2:
         return None
     n = deaths.size
     mean = float(deaths.mean())
-    half = Z90 * float(deaths.std(ddof=1)) / np.sqrt(n)
+    interval = expected_deaths_interval(
+        n,
+        float(deaths.sum()),
+        float((deaths**2).sum()),
+        int((deaths > 0).sum()),
+        lives_model(scenario).war.central,
+    )
     change = deaths - reference
     shift = float(change.mean())
     change_half = Z90 * float(change.std(ddof=1)) / np.sqrt(n)
     return {
         "expected": mean,
-        "ci90": [max(0.0, mean - half), mean + half],
+        "ci90": list(interval),
         "p95_over_paths": float(np.quantile(deaths, 0.95)),
         "vs_reference": {"diff": shift, "ci90": [shift - change_half, shift + change_half]},
     }

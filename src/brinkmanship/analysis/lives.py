@@ -167,6 +167,25 @@ def deaths_per_path(model: LivesModel, paths: PathTable, days: int) -> np.ndarra
     return deaths
 
 
+def expected_deaths_interval(
+    n: int, total: float, total_sq: float, paths_with_deaths: int, war_central: float
+) -> tuple[float, float]:
+    """90% interval of expected deaths (people) over ``n`` paths whose deaths sum to ``total`` (squares:
+    ``total_sq``), ``paths_with_deaths`` of them above zero: the normal interval of the mean, widened to
+    hold the same mean with the share of paths that cost lives at the ends of its Wilson 90% interval.
+
+    The normal one alone has no width where no path or one path reached war (0 - 0 beside a P(war) whose
+    interval reaches 28%); with no death at all, a death costs ``war_central`` (the scenario's central
+    conventional war, :attr:`LivesModel.war`: the least a war here costs). Used by `run` and `compare`."""
+    n = max(n, 1)
+    mean = total / n
+    variance = max(total_sq / n - mean * mean, 0.0)
+    half = Z95 * np.sqrt(variance / n)
+    per_path = total / paths_with_deaths if paths_with_deaths else war_central
+    low, high = wilson_interval(paths_with_deaths, n, confidence=0.90)
+    return max(0.0, min(mean - half, low * per_path)), max(mean + half, high * per_path)
+
+
 class DeathsTally:
     """Streaming summary of deaths over paths: sum, sum of squares and a log-binned histogram."""
 
@@ -197,18 +216,8 @@ class DeathsTally:
         return float(HISTOGRAM_EDGES[min(index, HISTOGRAM_EDGES.size - 1)])
 
     def mean_interval(self) -> tuple[float, float]:
-        """90% interval of expected deaths (people): the normal one of the mean over paths, widened to hold
-        the same mean with the share of paths that cost lives at the ends of its Wilson 90% interval. The
-        normal one alone has no width where no path or one path reached war (0 - 0 beside a P(war) whose
-        interval reaches 28%); with no death at all, a death costs the scenario's central war
-        (:attr:`LivesModel.war`), the least a war here costs."""
-        n = max(self.n, 1)
-        mean = self.total / n
-        variance = max(self.total_sq / n - mean * mean, 0.0)
-        half = Z95 * np.sqrt(variance / n)
-        per_path = self.total / self.any if self.any else self.model.war.central
-        low, high = wilson_interval(self.any, n, confidence=0.90)
-        return max(0.0, min(mean - half, low * per_path)), max(mean + half, high * per_path)
+        """90% interval of expected deaths (people): :func:`expected_deaths_interval` of these paths."""
+        return expected_deaths_interval(self.n, self.total, self.total_sq, self.any, self.model.war.central)
 
     def summary(self) -> dict[str, Any]:
         """Expected deaths with a 90% interval of that expectation (:meth:`mean_interval`), the spread over

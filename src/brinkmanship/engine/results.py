@@ -117,9 +117,11 @@ def agreement_summary(
     in force, and the terms in words."""
     reached = Estimate(tally.agreement, tally.runs)
     broke = Estimate(tally.breakdown, tally.runs)
-    broke_share, broke_interval = share_of(int(tally.breakdown), int(tally.agreement))
-    if in_force_at_start:
-        broke_share, broke_interval = None, None
+    # Paths that began with an agreement in force count its breakdown too: more breakdowns than agreements
+    # reached, a share above 1 (and a Wilson interval of a negative variance): not computed at all then.
+    broke_share, broke_interval = (
+        (None, None) if in_force_at_start else share_of(int(tally.breakdown), int(tally.agreement))
+    )
     return {
         "in_force_at_start": Estimate(in_force_at_start, tally.runs).as_dict(),
         "reached": reached.as_dict(),
