@@ -708,3 +708,19 @@ def test_an_extreme_allowed_value_saturates_without_a_warning(field, value, tmp_
         code = main(["play", *args, "--no-levers", "--json"])
     assert code == 0, capsys.readouterr().err
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_scripted_move_a_pull_made_possible_is_played(capsys):
+    """`--moves "hold 3,pull direct-channel,private_message,quit"` was refused before the game ("not one of
+    your moves"), though the same moves typed were played: a direct channel gives private messages. A
+    private message with no pull before it is still refused up front."""
+    moves = "hold 3,pull direct-channel,private_message,quit"
+    assert (
+        main(["play", "korea-2017", "--as", "us", "--no-advice", "--days", "10", "--moves", moves, "--json"])
+        == 0
+    )
+    record = json.loads(capsys.readouterr().out)
+    yours = [turn["yours"] for panel in record["moves"] for turn in panel.get("turns", [])]
+    assert yours[-1] == "private_message"
+    assert main(["play", "korea-2017", "--as", "us", "--no-advice", "--moves", "private_message,quit"]) == 2
+    assert "'private_message' is not one of your moves" in capsys.readouterr().err

@@ -165,13 +165,19 @@ def _pull_of(text: str, where: str, catalogue: Catalogue) -> str | None:
 
 
 def _panels_of(
-    listed: list[tuple[str, str]], repertoire: list[str], catalogue: Catalogue, sc: ScenarioFile, days: int
+    listed: list[tuple[str, str]],
+    repertoire: list[str],
+    catalogue: Catalogue,
+    sc: ScenarioFile,
+    days: int,
+    opened: dict[str, list[str]] | None = None,
 ) -> int:
     """The advice panels the moves of ``--moves`` would be shown at most within ``days`` (one before each
     item the game reaches: a move and its repeats, a pull, the quit), after refusing, in one line, any
     that is malformed, numbered (names only: the numbers follow the day's list), not of the player's
-    ``repertoire``, or a pull on one principal that is not the scenario's. (Whether a move is open, or a
-    lever can be pulled, on its day is known only on that day.)"""
+    ``repertoire`` (with, after a pull, the moves that lever's world gives the player: ``opened``, by
+    lever name; a direct channel gives private messages), or a pull on one principal that is not the
+    scenario's. (Whether a move is open, or a lever can be pulled, on its day is known only on that day.)"""
     from brinkmanship.policies.lever import resolve_actor
 
     panels, played, ended = 0, 0, False
@@ -181,6 +187,8 @@ def _panels_of(
         if pulled is not None:
             if ":" in pulled:
                 resolve_actor(sc, pulled.partition(":")[2], f"{where}: {_shown(text)}")
+            more = (opened or {}).get(pulled.partition(":")[0], [])
+            repertoire = repertoire + [move for move in more if move not in repertoire]
             panels += reached
             continue
         first = (text.split() or [""])[0]
@@ -383,7 +391,8 @@ def play(
     listed = None if moves is None else _moves_from(moves)
     # A panel before each day's move and after each pull (a lever can be pulled once), or, with --moves,
     # before each item the game reaches.
-    turns = days + len(ways) if listed is None else _panels_of(listed, mine, catalogue, sc, days)
+    opened = {name: repertoire_of(way.model, side_of(model, side)) for name, way in ways.items()}
+    turns = days + len(ways) if listed is None else _panels_of(listed, mine, catalogue, sc, days, opened)
     forecasts = len(mine) + (len(ways) + 1 if levers else 0)
     _check_size(sc, as_of, turns if advice else 0, forecasts, advice_runs, horizon)
     world = None
