@@ -724,3 +724,12 @@ def test_a_scripted_move_a_pull_made_possible_is_played(capsys):
     assert yours[-1] == "private_message"
     assert main(["play", "korea-2017", "--as", "us", "--no-advice", "--moves", "private_message,quit"]) == 2
     assert "'private_message' is not one of your moves" in capsys.readouterr().err
+
+
+def test_the_levers_said_to_be_pullable_can_be_pulled(capsys):
+    """A refused pull listed maximum-pressure among the levers that "can be pulled", though pulling it is
+    refused: in korea-2017 the US applies it already (the model with it is the one in force)."""
+    moves = "pull direct-channel,pull direct-channel,hold"
+    assert main(["play", "korea-2017", "--as", "us", "--no-advice", "--days", "5", "--moves", moves]) == 2
+    listed = capsys.readouterr().err.split("can be pulled: ")[1].strip().split(", ")
+    assert "restraint" in listed and "maximum-pressure" not in listed

@@ -496,8 +496,9 @@ class Game:
                 why = "the game was started without its scenario file"
             else:
                 why = why_not(self.scenario, self.policy, lever, self.catalogue)
-            can = ", ".join(self.ways) or "none"
-            raise UserError(f"lever {lever!r} cannot be pulled now: {why}; can be pulled: {can}")
+            # Not the levers that would change nothing (the scenario is so already): pulling one is refused.
+            can = ", ".join(name for name, w in self.ways.items() if not same_model(w.model, self.model))
+            raise UserError(f"lever {lever!r} cannot be pulled now: {why}; can be pulled: {can or 'none'}")
         if same_model(way.model, self.model):
             # Nothing would change but the levers it contradicts, which it would block from then on.
             raise UserError(
