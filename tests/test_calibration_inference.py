@@ -197,6 +197,41 @@ def test_an_unknown_scenario_names_the_file_and_field(tmp_path: Path) -> None:
         scenarios_for(targets, str(path))
 
 
+@pytest.mark.parametrize(
+    ("quantity", "said"),
+    [
+        # After the record's last event (10 Dec 2018): `--as-of` refuses it, a target took it.
+        (
+            {
+                "kind": "probability",
+                "scenario": "korea-2017",
+                "outcome": "war",
+                "horizon_days": 90,
+                "as_of": "2019-06-01",
+            },
+            "2019-06-01 lies outside the replay of korea-2017, from its calm state on 2017-01-01 to the "
+            "record's last event on 2018-12-10",
+        ),
+        # The US never tests a warhead: its rate is 0 in every row, a target no fit can meet.
+        (
+            {"kind": "tempo", "scenario": "korea-2017", "actor": "US", "action": "nuclear_test"},
+            "'nuclear_test' is not in US's repertoire in korea-2017",
+        ),
+    ],
+)
+def test_a_target_the_scenario_cannot_produce_is_refused_before_the_fit(
+    tmp_path: Path, quantity: dict, said: str
+) -> None:
+    tempo = quantity["kind"] == "tempo"
+    error = {"kind": "log_normal", "sd": 0.7, "reason": "r"} if tempo else None
+    change = {"quantity": quantity, "value": 1.0 if tempo else 0.1, **({"error": error} if error else {})}
+    path = _file(tmp_path, [_target(**change)])
+    targets, _ = load_targets(path)
+    with pytest.raises(UserError) as caught:
+        scenarios_for(targets, str(path))
+    assert said in str(caught.value) and str(path) in str(caught.value)
+
+
 def test_a_boolean_value_is_not_a_number(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="expected a number"):
         load_targets(_file(tmp_path, [_target(value=True)]))

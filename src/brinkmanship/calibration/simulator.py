@@ -31,6 +31,7 @@ from brinkmanship.history.replay import replay
 from brinkmanship.model.ladder import ACTION_INDEX
 from brinkmanship.policies.edits import get_path
 from brinkmanship.scenario import ScenarioFile, load_scenario
+from brinkmanship.scenario.schema import Principal
 
 PROBABILITY_FLOOR = 1e-4
 """A simulated probability is read as at least this (and at most 1 minus it) before a logit: a row where no
@@ -131,13 +132,26 @@ def scenarios_for(targets: TargetsFile, where: str = "targets") -> dict[str, Sce
                 f"{here}: actor {q.actor!r} is not a principal of {q.scenario} "
                 f"({', '.join(scenario.principals)})"
             )
+        actor = scenario.actors.get(q.actor or "") if q.kind == "tempo" else None
+        if isinstance(actor, Principal) and q.action not in actor.repertoire:
+            # A rate of a move the actor never makes is 0 in every row: a target no fit can meet.
+            raise UserError(
+                f"{here}: {q.action!r} is not in {q.actor}'s repertoire in {q.scenario} "
+                f"({', '.join(actor.repertoire)})"
+            )
         if q.as_of is not None:
             if q.scenario not in builtin_event_names():
                 raise UserError(f"{here}: {q.scenario} has no built-in record to replay (as_of needs one)")
             first = replay_first(scenario)
+            # The span `--as-of` allows: from the calm state to the record's last event (a forecast as of
+            # a later day would replay days the record says nothing of, as if nothing had happened).
+            last = load_events(q.scenario, scenario).last_date or first + dt.timedelta(days=3000)
             for date in (q.as_of, q.relative_to):
-                if date is not None and not first <= date <= first + dt.timedelta(days=3000):
-                    raise UserError(f"{here}: {date} lies outside the replay from {first}")
+                if date is not None and not first <= date <= last:
+                    raise UserError(
+                        f"{here}: {date} lies outside the replay of {q.scenario}, from its calm state on "
+                        f"{first} to the record's last event on {last}"
+                    )
         elif q.kind != "ratio" and (q.horizon_days or 0) > scenario.horizon_days:
             raise UserError(
                 f"{here}: horizon_days {q.horizon_days} is longer than {q.scenario}'s "
