@@ -613,3 +613,25 @@ def test_intel_range_says_which_place_a_name_meant(capsys: pytest.CaptureFixture
     assert "names" not in capsys.readouterr().out
     assert main(args) == 0
     assert "names" not in capsys.readouterr().out
+
+
+def test_a_map_file_that_appears_while_the_map_is_drawn_is_kept(tmp_path: Path) -> None:
+    """The file was checked before the computing and replaced without a word if it appeared meanwhile:
+    without --force it is kept now, and the map is not written (one line saying why)."""
+    import matplotlib.pyplot as plt
+
+    from brinkmanship.errors import UserError
+    from brinkmanship.intel.maps import _save
+
+    target = tmp_path / "effects.png"
+    fig = plt.figure()
+    target.write_bytes(b"written while the map was drawn")
+    with pytest.raises(UserError, match="appeared while the map was drawn; kept"):
+        _save(fig, target, replace=False)
+    assert target.read_bytes() == b"written while the map was drawn"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["effects.png"]  # no partial file left
+    _save(plt.figure(), tmp_path / "new.png", replace=False)
+    assert (tmp_path / "new.png").read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["effects.png", "new.png"]
+    _save(plt.figure(), target, replace=True)
+    assert target.read_bytes().startswith(b"\x89PNG")

@@ -306,7 +306,7 @@ def effects(
         centres = [
             (str(p["target"] or f"{p['lat']},{p['lon']}"), float(p["lat"]), float(p["lon"])) for p in per
         ]
-        return str(rings_map(centres, rings, map_path))
+        return str(rings_map(centres, rings, map_path, replace=force))
 
     _emit_with_map(data, as_json, lines, map_path, draw)
 
@@ -653,7 +653,7 @@ def intel_reach(
     def draw() -> str:
         from brinkmanship.intel.maps import reach_map
 
-        return str(reach_map(site, rows, range_km, map_path))
+        return str(reach_map(site, rows, range_km, map_path, replace=force))
 
     _emit_with_map(data, as_json, lines, map_path, draw)
 

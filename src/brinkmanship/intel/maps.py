@@ -48,15 +48,32 @@ def basemap() -> dict[str, list[np.ndarray]]:
     return {k: [np.asarray(line, dtype=float) for line in data[k]] for k in ("coastlines", "borders")}
 
 
-def _save(fig: Figure, path: str | Path) -> Path:
+def _save(fig: Figure, path: str | Path, replace: bool = True) -> Path:
     """Write the map whole or not at all: drawn into a hidden file beside it and renamed into place, so a
-    full disk or Ctrl-C while saving leaves no half-written PNG (and an earlier map as it was)."""
+    full disk or Ctrl-C while saving leaves no half-written PNG (and an earlier map as it was). Without
+    ``replace`` (no ``--force``) a file of that name that appeared while the map was drawn is kept: the
+    map is linked into place, which fails where a file already is, rather than renamed over it."""
     out = Path(path)
     real = Path(os.path.realpath(out))  # through a symbolic link: the rename replaces its target, not it
     partial = real.with_name(f".{real.name}.{os.getpid()}.partial")
     try:
         literal_text(fig).savefig(partial, dpi=110, bbox_inches="tight", format="png")
-        os.replace(partial, real)
+        if replace:
+            os.replace(partial, real)
+        else:
+            try:
+                os.link(partial, real)
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links: check, then rename (a narrow window)
+                if real.exists():
+                    raise FileExistsError(str(real)) from None
+                os.replace(partial, real)
+    except FileExistsError:
+        raise UserError(
+            f"--map {out}: a file of that name appeared while the map was drawn; kept, and the map not "
+            "written (choose another name, or add --force to replace it)"
+        ) from None
     except OSError as error:
         raise UserError(f"--map: cannot write {out} ({error.strerror})") from None
     finally:
@@ -198,10 +215,13 @@ def reach_figure(site: Place, rows: list[CityReach], range_km: float) -> tuple[F
     return fig, labels
 
 
-def reach_map(site: Place, rows: list[CityReach], range_km: float, path: str | Path) -> Path:
-    """Draw the range ring, great-circle paths and cities around the launch site on a basemap."""
+def reach_map(
+    site: Place, rows: list[CityReach], range_km: float, path: str | Path, replace: bool = True
+) -> Path:
+    """Draw the range ring, great-circle paths and cities around the launch site on a basemap (``replace``:
+    see :func:`_save`)."""
     fig, _ = reach_figure(site, rows, range_km)
-    return _save(fig, path)
+    return _save(fig, path, replace)
 
 
 RING_COLORS = {
@@ -297,8 +317,12 @@ def rings_figure(
 
 
 def rings_map(
-    centres: list[tuple[str, float, float]], rings: list[dict[str, float | None]], path: str | Path
+    centres: list[tuple[str, float, float]],
+    rings: list[dict[str, float | None]],
+    path: str | Path,
+    replace: bool = True,
 ) -> Path:
-    """Damage rings around each ground zero on a longitude/latitude plot with the basemap."""
+    """Damage rings around each ground zero on a longitude/latitude plot with the basemap (``replace``: see
+    :func:`_save`)."""
     fig, _ = rings_figure(centres, rings)
-    return _save(fig, path)
+    return _save(fig, path, replace)
