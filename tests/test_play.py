@@ -733,3 +733,29 @@ def test_the_levers_said_to_be_pullable_can_be_pulled(capsys):
     assert main(["play", "korea-2017", "--as", "us", "--no-advice", "--days", "5", "--moves", moves]) == 2
     listed = capsys.readouterr().err.split("can be pulled: ")[1].strip().split(", ")
     assert "restraint" in listed and "maximum-pressure" not in listed
+
+
+def test_bytes_that_are_not_utf8_are_shown_as_bytes(monkeypatch, capsys):
+    """Invalid UTF-8 piped in (Python reads it as lone surrogates) was named '\\udcff\\udcfe' in the error."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\udcff\udcfe\nquit\n"))
+    assert main(["play", "korea-2017", "--as", "us", "--no-advice"]) == 2
+    err = capsys.readouterr().err
+    assert "'\\xff\\xfe' is not one of your moves" in err and "udc" not in err
+
+
+def test_bytes_that_are_not_utf8_in_a_strict_locale_are_a_refused_move_not_a_traceback():
+    """In a UTF-8 locale standard input decodes strictly: invalid bytes piped in ended `brink play` with
+    a UnicodeDecodeError traceback."""
+    import os
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "brinkmanship.entry", "play", "korea-2017", "--as", "us", "--no-advice"],
+        input=b"\xff\xfe\nquit\n",
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},
+        timeout=120,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2 and "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("error: standard input line 1: '\\xff\\xfe' is not one of")

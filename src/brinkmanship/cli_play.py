@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -50,6 +51,10 @@ def _lines_from_stdin(prompt_to: Console, typed: bool) -> Iterator[tuple[str, st
     after a prompt. Piped, blank lines are passed over (a file's trailing empty line is no move) and each
     move is shown after its prompt, as a terminal would echo it; lines are numbered as in the input."""
     number = 0
+    # Bytes that are not UTF-8 (a file in another encoding, a stray key) are read, not a traceback: in a
+    # UTF-8 locale standard input decodes strictly, and a UnicodeDecodeError ended the command.
+    with contextlib.suppress(AttributeError, ValueError):
+        sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
     while True:
         prompt_to.print("your move (number or name, 'NAME DAYS' repeats it, 'pull LEVER', 'quit'): ", end="")
         while True:
@@ -65,7 +70,7 @@ def _lines_from_stdin(prompt_to: Console, typed: bool) -> Iterator[tuple[str, st
             prompt_to.print("")
             return
         if not typed:
-            prompt_to.print(line.strip())
+            prompt_to.print(_readable(line.strip()), markup=False, highlight=False)
         yield f"standard input line {number}", line.strip()
 
 
@@ -81,9 +86,16 @@ def _short(text: str, most: int = 40) -> str:
     return text if len(text) <= most else text[: most - 3] + "..."
 
 
+def _readable(text: str) -> str:
+    """``text`` with the bytes that were not UTF-8 (read as lone surrogates) written as the bytes they
+    were, ``\\xff``: printable on any terminal, not ``\\udcff`` nor an encoding error."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _shown(text: str) -> str:
-    """``text`` quoted and shortened for an error line."""
-    return repr(_short(text))
+    """``text`` quoted and shortened for an error line (:func:`_readable`)."""
+    readable = _readable(text)
+    return repr(_short(text)) if readable == text else f"'{_short(readable)}'"
 
 
 def _parse(
